@@ -1,0 +1,124 @@
+// Package app wires the portal together from a Config: database,
+// migrations, stores, sessions, handlers and the echo server. The command
+// and the integration tests both start the portal through it.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+
+	"duban/internal/auth"
+	"duban/internal/clock"
+	"duban/internal/config"
+	"duban/internal/db"
+	"duban/internal/demo"
+	"duban/internal/store"
+	"duban/internal/web"
+	"duban/internal/web/handlers"
+)
+
+// App is a ready portal.
+type App struct {
+	Config       *config.Config
+	DB           *db.DB
+	Store        *store.Store
+	Clock        clock.Clock
+	Hasher       *auth.Hasher
+	Server       *web.Server
+	DemoPassword string
+	Log          *slog.Logger
+}
+
+// Options override parts of the wiring, for tests.
+type Options struct {
+	Clock clock.Clock
+	Log   *slog.Logger
+}
+
+// Clock builds the clock the config asks for.
+func Clock(cfg *config.Config) (clock.Clock, error) {
+	switch {
+	case cfg.Now != "":
+		t, err := clock.ParseNow(cfg.Now)
+		if err != nil {
+			return nil, err
+		}
+		return clock.NewOffset(t), nil
+	case cfg.Demo:
+		t, _ := clock.ParseNow(demo.Date)
+		return clock.NewOffset(t), nil
+	}
+	return clock.System{}, nil
+}
+
+// Open connects to the database and applies migrations.
+func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*db.DB, error) {
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := d.Migrate(ctx)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	for _, f := range applied {
+		log.Info("migration applied", "file", f)
+	}
+	return d, nil
+}
+
+// New builds the whole portal.
+func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
+	log := opt.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	clk := opt.Clock
+	if clk == nil {
+		var err error
+		if clk, err = Clock(cfg); err != nil {
+			return nil, err
+		}
+	}
+	d, err := Open(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	st := store.New(d, clk)
+	hasher := auth.NewHasher(max(2, runtime.NumCPU()))
+	a := &App{Config: cfg, DB: d, Store: st, Clock: clk, Hasher: hasher, Log: log}
+	keys, err := auth.LoadOrCreateKeys(cfg.SessionKeys, cfg.DataDir)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	h := &handlers.Handlers{
+		Store:  st,
+		Hasher: hasher,
+		Clock:  clk,
+		Config: cfg,
+		Log:    log,
+		Sessions: auth.NewSessionStore(st, clk, auth.SessionConfig{
+			Secure: cfg.Secure, Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute, Keys: keys,
+		}),
+	}
+	if cfg.Demo {
+		pw, err := demo.Seed(ctx, st, hasher, cfg.DataDir)
+		if err != nil {
+			d.Close()
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+		a.DemoPassword = pw
+		for _, acc := range demo.Accounts {
+			h.DemoAccounts = append(h.DemoAccounts, handlers.DemoAccount{Username: acc.Username, Role: acc.Role, Unit: acc.Unit})
+		}
+	}
+	a.Server = web.New(h)
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }

@@ -1,0 +1,158 @@
+// Package auth holds passwords, sessions and the access policy.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	_ "embed"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// argon2id parameters: the OWASP minimum (m=19 MiB, t=2, p=1).
+const (
+	argonMemory  = 19 * 1024
+	argonTime    = 2
+	argonThreads = 1
+	argonKeyLen  = 32
+	saltLen      = 16
+
+	MinPasswordLen = 8
+	MaxPasswordLen = 128
+)
+
+// Password policy errors; each has a catalog key via PasswordErrorKey.
+var (
+	ErrPasswordShort  = errors.New("password is shorter than 8 characters")
+	ErrPasswordLong   = errors.New("password is longer than 128 characters")
+	ErrPasswordCommon = errors.New("password is on the list of common passwords")
+)
+
+//go:embed common-passwords.txt
+var commonPasswordsText string
+
+// Hasher hashes and checks passwords with argon2id. Each hash takes 19 MiB,
+// so a semaphore bounds how many run at once: a login flood queues instead of
+// exhausting memory.
+type Hasher struct {
+	sem    chan struct{}
+	common map[string]bool
+	dummy  string
+}
+
+// NewHasher allows at most concurrency hashes at a time.
+func NewHasher(concurrency int) *Hasher {
+	h := &Hasher{sem: make(chan struct{}, max(1, concurrency)), common: map[string]bool{}}
+	for _, l := range strings.Split(commonPasswordsText, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			h.common[strings.ToLower(l)] = true
+		}
+	}
+	// A real hash of a random password, checked when a username is unknown so
+	// that unknown users and wrong passwords take the same time.
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	h.dummy = h.encode(string(b[:]))
+	return h
+}
+
+// Check validates a new password against the policy.
+func (h *Hasher) Check(password string) error {
+	n := utf8.RuneCountInString(password)
+	switch {
+	case n < MinPasswordLen:
+		return ErrPasswordShort
+	case n > MaxPasswordLen:
+		return ErrPasswordLong
+	case h.common[strings.ToLower(password)]:
+		return ErrPasswordCommon
+	}
+	return nil
+}
+
+// PasswordErrorKey returns the catalog key for a policy error.
+func PasswordErrorKey(err error) string {
+	switch {
+	case errors.Is(err, ErrPasswordShort):
+		return "password.err.short"
+	case errors.Is(err, ErrPasswordLong):
+		return "password.err.long"
+	case errors.Is(err, ErrPasswordCommon):
+		return "password.err.common"
+	}
+	return "password.err.invalid"
+}
+
+// Hash checks the policy and returns a PHC-format argon2id hash.
+func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
+	if err := h.Check(password); err != nil {
+		return "", err
+	}
+	if err := h.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer h.release()
+	return h.encode(password), nil
+}
+
+func (h *Hasher) encode(password string) string {
+	salt := make([]byte, saltLen)
+	_, _ = rand.Read(salt)
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
+}
+
+// Verify reports whether password matches encoded. An empty encoded hash
+// (unknown user) is checked against a dummy hash so it costs the same time.
+func (h *Hasher) Verify(ctx context.Context, encoded, password string) (bool, error) {
+	if err := h.acquire(ctx); err != nil {
+		return false, err
+	}
+	defer h.release()
+	if encoded == "" {
+		_, _ = verify(h.dummy, password)
+		return false, nil
+	}
+	return verify(encoded, password)
+}
+
+func verify(encoded, password string) (bool, error) {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, errors.New("unknown password hash format")
+	}
+	var m uint32
+	var t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false, fmt.Errorf("password hash parameters: %w", err)
+	}
+	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
+	if err != nil {
+		return false, fmt.Errorf("password hash salt: %w", err)
+	}
+	want, err := base64.RawStdEncoding.DecodeString(parts[5])
+	if err != nil {
+		return false, fmt.Errorf("password hash: %w", err)
+	}
+	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+func (h *Hasher) acquire(ctx context.Context) error {
+	select {
+	case h.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (h *Hasher) release() { <-h.sem }

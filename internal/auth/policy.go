@@ -1,0 +1,59 @@
+package auth
+
+import "duban/internal/model"
+
+// Rule says who may call a route. Deny by default: a route that has no rule
+// in Routes is refused for everyone (and TestRouteMatrix fails).
+type Rule struct {
+	Public bool     // anyone, logged in or not
+	Roles  []string // logged-in users with one of these roles
+}
+
+// Allows reports whether a user with role may call the route; role "" is
+// an anonymous visitor.
+func (r Rule) Allows(role string) bool {
+	if r.Public {
+		return true
+	}
+	for _, x := range r.Roles {
+		if x == role {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	public     = Rule{Public: true}
+	anyUser    = Rule{Roles: model.Roles}
+	adminOnly  = Rule{Roles: []string{model.RoleAdmin}}
+	reviewer   = Rule{Roles: []string{model.RoleReviewer}}
+	unitOnly   = Rule{Roles: []string{model.RoleUnit}}
+	readers    = Rule{Roles: []string{model.RoleAdmin, model.RoleReviewer, model.RoleViewer}}
+	workers    = Rule{Roles: []string{model.RoleReviewer, model.RoleUnit}}
+	planReader = Rule{Roles: model.Roles}
+)
+
+// Routes is the one policy table: "METHOD /path" (echo's route pattern) →
+// rule. Object-level checks (which unit's report) are made by the services
+// with the Can* functions; this table only decides who may call a route.
+var Routes = map[string]Rule{
+	"GET /healthz":     public,
+	"GET /static/*":    public,
+	"GET /login":       public,
+	"POST /login":      public,
+	"POST /lang":       public,
+	"POST /logout":     anyUser,
+	"GET /":            anyUser,
+	"GET /password":    anyUser,
+	"POST /password":   anyUser,
+	"GET /favicon.ico": public,
+}
+
+// RuleFor returns the rule of a route and whether it has one.
+func RuleFor(method, path string) (Rule, bool) {
+	r, ok := Routes[method+" "+path]
+	return r, ok
+}
+
+var _ = []Rule{adminOnly, reviewer, unitOnly, readers, workers, planReader}

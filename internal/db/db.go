@@ -1,0 +1,204 @@
+// Package db opens the portal's database (SQLite by default, PostgreSQL for
+// scale-out) and applies the embedded migrations.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"duban/migrations"
+)
+
+// MinSQLite is the oldest SQLite we run on: older releases have the
+// WAL-reset corruption bug.
+const MinSQLite = "3.51.3"
+
+// Dialects.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DB is the pair of handles the stores use. On SQLite, W is a single
+// connection that takes write locks up front (BEGIN IMMEDIATE) so writers
+// queue instead of failing with SQLITE_BUSY mid-transaction, and R is a small
+// pool of read-only connections that never block on the writer in WAL mode.
+// On PostgreSQL both are the same pool.
+type DB struct {
+	W, R    *gorm.DB
+	Dialect string
+}
+
+// Open connects to dsn: a postgres:// URL or a SQLite file path.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return openPostgres(ctx, dsn)
+	}
+	return openSQLite(ctx, dsn)
+}
+
+func gormConfig() *gorm.Config {
+	return &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		PrepareStmt:            false,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	}
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	common := "_foreign_keys=on&_busy_timeout=10000&_journal_mode=WAL&_synchronous=FULL"
+	w, err := gorm.Open(sqlite.Open("file:"+path+"?"+common+"&_txlock=immediate"), gormConfig())
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	wsql, _ := w.DB()
+	wsql.SetMaxOpenConns(1)
+	wsql.SetMaxIdleConns(1)
+	wsql.SetConnMaxLifetime(0)
+	if err := checkSQLiteVersion(ctx, wsql); err != nil {
+		wsql.Close()
+		return nil, err
+	}
+	// The writer must have created the WAL file before read-only
+	// connections open the database.
+	if err := wsql.PingContext(ctx); err != nil {
+		wsql.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r, err := gorm.Open(sqlite.Open("file:"+path+"?"+common+"&_query_only=1"), gormConfig())
+	if err != nil {
+		wsql.Close()
+		return nil, fmt.Errorf("open sqlite readers %s: %w", path, err)
+	}
+	rsql, _ := r.DB()
+	n := max(2, runtime.NumCPU())
+	rsql.SetMaxOpenConns(n)
+	rsql.SetMaxIdleConns(n)
+	return &DB{W: w, R: r, Dialect: SQLite}, nil
+}
+
+func checkSQLiteVersion(ctx context.Context, db *sql.DB) error {
+	var v string
+	if err := db.QueryRowContext(ctx, "select sqlite_version()").Scan(&v); err != nil {
+		return fmt.Errorf("read sqlite_version(): %w", err)
+	}
+	if versionLess(v, MinSQLite) {
+		return fmt.Errorf("SQLite %s is too old: Duban needs %s or newer (older releases can corrupt WAL databases); rebuild with github.com/mattn/go-sqlite3 v1.14.49 or newer", v, MinSQLite)
+	}
+	slog.Debug("sqlite", "version", v)
+	return nil
+}
+
+// versionLess compares dotted version strings numerically.
+func versionLess(a, b string) bool {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < max(len(as), len(bs)); i++ {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return false
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	g, err := gorm.Open(postgres.Open(dsn), gormConfig())
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	s, _ := g.DB()
+	s.SetMaxOpenConns(20)
+	s.SetMaxIdleConns(10)
+	s.SetConnMaxIdleTime(5 * time.Minute)
+	s.SetConnMaxLifetime(time.Hour)
+	if err := s.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("connect to postgres: %w", err)
+	}
+	return &DB{W: g, R: g, Dialect: Postgres}, nil
+}
+
+// Migrate applies every pending migration of the dialect and returns the
+// file names applied.
+func (d *DB) Migrate(ctx context.Context) ([]string, error) {
+	sub, err := fs.Sub(migrations.FS, d.Dialect)
+	if err != nil {
+		return nil, err
+	}
+	dialect := goose.DialectSQLite3
+	if d.Dialect == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	sqlDB, err := d.W.DB()
+	if err != nil {
+		return nil, err
+	}
+	p, err := goose.NewProvider(dialect, sqlDB, sub)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("apply migrations: %w", err)
+	}
+	var applied []string
+	for _, r := range res {
+		applied = append(applied, filepath.Base(r.Source.Path))
+	}
+	return applied, nil
+}
+
+// Ping checks that the database answers, for /healthz.
+func (d *DB) Ping(ctx context.Context) error {
+	s, err := d.R.DB()
+	if err != nil {
+		return err
+	}
+	return s.PingContext(ctx)
+}
+
+// Close closes both handles; on SQLite it checkpoints the WAL first so the
+// database file is complete on its own.
+func (d *DB) Close() error {
+	var errs []error
+	if d.Dialect == SQLite {
+		if s, err := d.R.DB(); err == nil {
+			errs = append(errs, s.Close())
+		}
+		if s, err := d.W.DB(); err == nil {
+			_, err := s.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+			errs = append(errs, err, s.Close())
+		}
+	} else if s, err := d.W.DB(); err == nil {
+		errs = append(errs, s.Close())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,330 @@
+// Package model holds the GORM structs that mirror the migrated schema and
+// the sentinel errors every layer uses. It has no behaviour of its own.
+package model
+
+import (
+	"errors"
+	"time"
+)
+
+// Sentinel errors. Stores translate driver errors into these so handlers can
+// map them to HTTP answers without knowing the database.
+var (
+	ErrNotFound  = errors.New("not found")
+	ErrConflict  = errors.New("conflict: the record was changed by someone else")
+	ErrForbidden = errors.New("forbidden")
+	ErrInvalid   = errors.New("invalid input")
+)
+
+// Roles.
+const (
+	RoleAdmin    = "admin"
+	RoleReviewer = "reviewer"
+	RoleUnit     = "unit"
+	RoleViewer   = "viewer"
+)
+
+// Roles lists every role in display order.
+var Roles = []string{RoleAdmin, RoleReviewer, RoleUnit, RoleViewer}
+
+// Unit kinds.
+const (
+	UnitDepartment = "department"
+	UnitDistrict   = "district"
+	UnitCompany    = "company"
+	UnitOther      = "other"
+)
+
+// UnitKinds lists every unit kind in display order.
+var UnitKinds = []string{UnitDepartment, UnitDistrict, UnitCompany, UnitOther}
+
+// Assignment roles.
+const (
+	AssignLead        = "lead"
+	AssignResponsible = "responsible"
+)
+
+// Report states.
+const (
+	ReportDraft     = "draft"
+	ReportSubmitted = "submitted"
+	ReportReturned  = "returned"
+	ReportApproved  = "approved"
+)
+
+// Progress states reported by units.
+const (
+	ProgressNotStarted = "not_started" // 未启动
+	ProgressOnTrack    = "on_track"    // 正常推进
+	ProgressBehind     = "behind"      // 滞后
+	ProgressDone       = "done"        // 已完成
+)
+
+// ProgressStates lists the progress states in display order.
+var ProgressStates = []string{ProgressNotStarted, ProgressOnTrack, ProgressBehind, ProgressDone}
+
+type Unit struct {
+	ID        int64 `gorm:"primaryKey"`
+	Name      string
+	Kind      string
+	Confirmed bool
+	SortOrder int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+type UnitAlias struct {
+	ID        int64 `gorm:"primaryKey"`
+	UnitID    int64
+	Alias     string
+	CreatedAt time.Time
+}
+
+type UnitGroup struct {
+	ID        int64 `gorm:"primaryKey"`
+	Name      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+type UnitGroupMember struct {
+	GroupID int64 `gorm:"primaryKey;autoIncrement:false"`
+	UnitID  int64 `gorm:"primaryKey;autoIncrement:false"`
+}
+
+type User struct {
+	ID                int64 `gorm:"primaryKey"`
+	Username          string
+	DisplayName       string
+	PasswordHash      string
+	Role              string
+	UnitID            *int64
+	Disabled          bool
+	Demo              bool
+	PasswordChangedAt time.Time
+	LastLoginAt       *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// UnitIDOr0 returns the user's unit or 0 for users without one.
+func (u *User) UnitIDOr0() int64 {
+	if u == nil || u.UnitID == nil {
+		return 0
+	}
+	return *u.UnitID
+}
+
+type Session struct {
+	IDHash     string `gorm:"primaryKey"`
+	UserID     *int64
+	Data       []byte
+	ClientAddr string
+	UserAgent  string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+}
+
+type LoginAttempt struct {
+	ID         int64 `gorm:"primaryKey"`
+	Username   string
+	ClientAddr string
+	Success    bool
+	At         time.Time
+}
+
+type Setting struct {
+	Key       string `gorm:"primaryKey"`
+	Value     string
+	UpdatedAt time.Time
+}
+
+type Plan struct {
+	ID           int64 `gorm:"primaryKey"`
+	Title        string
+	Issuer       string
+	IssuedOn     string
+	StartOn      time.Time
+	EndOn        time.Time
+	Reporting    string
+	DueDays      int
+	SourceText   string
+	SourceSHA256 string `gorm:"column:source_sha256"`
+	Warnings     string
+	Demo         bool
+	Version      int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+type Domain struct {
+	ID          int64 `gorm:"primaryKey"`
+	PlanID      int64
+	Position    int
+	Label       string
+	Title       string
+	Goal        string
+	SourceStart int
+	SourceEnd   int
+}
+
+type Measure struct {
+	ID          int64 `gorm:"primaryKey"`
+	PlanID      int64
+	DomainID    int64
+	Position    int
+	Label       string
+	Title       string
+	SourceText  string
+	SourceStart int
+	SourceEnd   int
+	DueOn       time.Time
+	ClosedAt    *time.Time
+	ClosedBy    *int64
+	ClosedNote  string
+	Version     int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+type Target struct {
+	ID        int64 `gorm:"primaryKey"`
+	MeasureID int64
+	Position  int
+	Text      string
+	Indicator string
+	Op        string
+	Value     float64
+	Unit      string
+	Year      int
+}
+
+type Assignment struct {
+	ID        int64 `gorm:"primaryKey"`
+	MeasureID int64
+	UnitID    int64
+	Role      string
+	SignedAt  *time.Time
+	SignedBy  *int64
+	CreatedAt time.Time
+}
+
+type Period struct {
+	ID       int64 `gorm:"primaryKey"`
+	PlanID   int64
+	Seq      int
+	Label    string
+	StartsOn time.Time
+	EndsOn   time.Time
+	DueOn    time.Time
+}
+
+type Report struct {
+	ID            int64 `gorm:"primaryKey"`
+	AssignmentID  int64
+	PeriodID      int64
+	State         string
+	ProgressState string
+	Percent       int
+	Progress      string
+	Problems      string
+	NextSteps     string
+	SubmittedAt   *time.Time
+	SubmittedBy   *int64
+	ReturnedAt    *time.Time
+	ApprovedAt    *time.Time
+	VersionNo     int
+	LockVersion   int
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+type ReportVersion struct {
+	ID          int64 `gorm:"primaryKey"`
+	ReportID    int64
+	VersionNo   int
+	Snapshot    string
+	SubmittedAt time.Time
+	SubmittedBy *int64
+}
+
+type TargetValue struct {
+	ID       int64 `gorm:"primaryKey"`
+	ReportID int64
+	TargetID int64
+	Value    *float64
+	Note     string
+}
+
+type Attachment struct {
+	ID          int64 `gorm:"primaryKey"`
+	ReportID    int64
+	Name        string
+	ContentType string
+	Size        int64
+	SHA256      string `gorm:"column:sha256"`
+	StorageKey  string
+	UploadedBy  *int64
+	CreatedAt   time.Time
+}
+
+type Review struct {
+	ID         int64 `gorm:"primaryKey"`
+	ReportID   int64
+	VersionNo  int
+	ReviewerID int64
+	Decision   string
+	Reason     string
+	CreatedAt  time.Time
+}
+
+// Prompt is a 催办 notice from the supervision office to a unit.
+type Prompt struct {
+	ID           int64 `gorm:"primaryKey"`
+	UnitID       int64
+	AssignmentID *int64
+	PeriodID     *int64
+	SenderID     int64
+	Message      string
+	CreatedAt    time.Time
+	ResolvedAt   *time.Time
+}
+
+type Notification struct {
+	ID         int64 `gorm:"primaryKey"`
+	UserID     int64
+	Kind       string
+	ObjectType string
+	ObjectID   int64
+	Message    string
+	CreatedAt  time.Time
+	ReadAt     *time.Time
+}
+
+type AuditEvent struct {
+	ID         int64 `gorm:"primaryKey"`
+	At         time.Time
+	ActorID    *int64
+	ActorName  string
+	Role       string
+	UnitID     *int64
+	ClientAddr string
+	Action     string
+	ObjectType string
+	ObjectID   int64
+	OldValue   string
+	NewValue   string
+	PrevHash   string
+	Hash       string
+}
+
+// All lists every model, for the schema check.
+func All() []any {
+	return []any{
+		&Unit{}, &UnitAlias{}, &UnitGroup{}, &UnitGroupMember{}, &User{}, &Session{},
+		&LoginAttempt{}, &Setting{}, &Plan{}, &Domain{}, &Measure{}, &Target{},
+		&Assignment{}, &Period{}, &Report{}, &ReportVersion{}, &TargetValue{},
+		&Attachment{}, &Review{}, &Prompt{}, &Notification{}, &AuditEvent{},
+	}
+}

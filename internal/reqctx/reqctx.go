@@ -1,0 +1,69 @@
+// Package reqctx carries what every page needs to know about the request
+// (who is logged in, the CSRF token, the CSP nonce, the flash message) from
+// the middleware to the templ components, through typed getters.
+package reqctx
+
+import (
+	"context"
+	"time"
+
+	"duban/internal/model"
+)
+
+// Flash is a one-time message shown after a redirect. Key is a catalog key.
+type Flash struct {
+	Kind string // ok, error, info
+	Key  string
+}
+
+// Info is the per-request state the layout and components read.
+type Info struct {
+	User      *model.User
+	UnitName  string
+	CSRF      string
+	Nonce     string
+	Flash     *Flash
+	Demo      bool
+	Now       time.Time
+	Path      string
+	NeedSetup bool // no admin exists yet: the login page says how to make one
+	Unread    int  // unread notifications, for the navigation
+}
+
+type key struct{}
+
+// With stores info in ctx.
+func With(ctx context.Context, info *Info) context.Context {
+	return context.WithValue(ctx, key{}, info)
+}
+
+// Get returns the request's info; never nil.
+func Get(ctx context.Context) *Info {
+	if i, ok := ctx.Value(key{}).(*Info); ok && i != nil {
+		return i
+	}
+	return &Info{}
+}
+
+// User returns the logged-in user or nil.
+func User(ctx context.Context) *model.User { return Get(ctx).User }
+
+// CSRF returns the token for hidden form fields.
+func CSRF(ctx context.Context) string { return Get(ctx).CSRF }
+
+// Nonce returns the CSP nonce for inline scripts and styles.
+func Nonce(ctx context.Context) string { return Get(ctx).Nonce }
+
+// HasRole reports whether the logged-in user has one of roles.
+func HasRole(ctx context.Context, roles ...string) bool {
+	u := User(ctx)
+	if u == nil {
+		return false
+	}
+	for _, r := range roles {
+		if u.Role == r {
+			return true
+		}
+	}
+	return false
+}

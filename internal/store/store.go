@@ -1,0 +1,56 @@
+// Package store holds every database query of the portal, one file per noun.
+// Reads go to the reader pool, writes to the single writer (SQLite) or the
+// shared pool (PostgreSQL). gorm.ErrRecordNotFound becomes model.ErrNotFound.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"duban/internal/clock"
+	"duban/internal/db"
+	"duban/internal/model"
+)
+
+// Store is the portal's data access.
+type Store struct {
+	db    *db.DB
+	clock clock.Clock
+}
+
+// New makes a Store.
+func New(d *db.DB, c clock.Clock) *Store { return &Store{db: d, clock: c} }
+
+// DB exposes the handles to services that run their own transactions.
+func (s *Store) DB() *db.DB { return s.db }
+
+// Clock is the store's clock.
+func (s *Store) Clock() clock.Clock { return s.clock }
+
+func (s *Store) r(ctx context.Context) *gorm.DB { return s.db.R.WithContext(ctx) }
+func (s *Store) w(ctx context.Context) *gorm.DB { return s.db.W.WithContext(ctx) }
+
+// Tx runs fn in one write transaction (BEGIN IMMEDIATE on SQLite). Reads
+// inside fn must use the tx handle so they see the transaction's writes.
+func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.w(ctx).Transaction(fn)
+}
+
+// translate maps driver errors to the model's sentinel errors.
+func translate(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf("%s: %w", what, model.ErrNotFound)
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "UNIQUE constraint") || strings.Contains(msg, "duplicate key") {
+		return fmt.Errorf("%s: %w", what, model.ErrConflict)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

@@ -1,0 +1,136 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
+
+	"duban/internal/auth"
+	"duban/internal/model"
+	"duban/internal/reqctx"
+	"duban/internal/store"
+	"duban/internal/web/render"
+	authpages "duban/views/pages/auth"
+)
+
+func (h *Handlers) loginPage(c echo.Context, p authpages.LoginPage) authpages.LoginPage {
+	p.NeedSetup = reqctx.Get(c.Request().Context()).NeedSetup
+	for _, a := range h.DemoAccounts {
+		p.Demo = append(p.Demo, authpages.DemoAccount{Username: a.Username, RoleKey: "role." + a.Role, Unit: a.Unit})
+	}
+	return p
+}
+
+// LoginForm shows the login page; a logged-in user goes to the dashboard.
+func (h *Handlers) LoginForm(c echo.Context) error {
+	if user(c) != nil {
+		return c.Redirect(http.StatusSeeOther, "/")
+	}
+	return render.Page(c, http.StatusOK, authpages.Login(h.loginPage(c, authpages.LoginPage{})))
+}
+
+// Login checks the credentials. Unknown users and wrong passwords get the
+// same answer after the same work (a dummy hash is verified).
+func (h *Handlers) Login(c echo.Context) error {
+	ctx := c.Request().Context()
+	username := strings.TrimSpace(c.FormValue("username"))
+	password := c.FormValue("password")
+	if username == "" || password == "" {
+		return render.Page(c, http.StatusUnprocessableEntity,
+			authpages.Login(h.loginPage(c, authpages.LoginPage{Username: username, ErrorKey: "login.required"})))
+	}
+	u, err := h.Store.UserByUsername(ctx, username)
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
+		return err
+	}
+	hash := ""
+	if err == nil && !u.Disabled {
+		hash = u.PasswordHash
+	}
+	ok, verr := h.Hasher.Verify(ctx, hash, password)
+	if verr != nil {
+		return verr
+	}
+	if !ok {
+		a := store.Actor{Username: username, ClientAddr: c.RealIP()}
+		if err := h.Store.Audit(ctx, nil, a, store.AuditEntry{Action: "login.fail", ObjectType: "user"}); err != nil {
+			return err
+		}
+		return render.Page(c, http.StatusUnauthorized,
+			authpages.Login(h.loginPage(c, authpages.LoginPage{Username: username, ErrorKey: "login.failed"})))
+	}
+	now := h.Clock.Now().UTC()
+	err = h.Store.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&model.User{}).Where("id = ?", u.ID).Update("last_login_at", now).Error; err != nil {
+			return err
+		}
+		return h.Store.Audit(ctx, tx, store.ActorOf(u, c.RealIP()), store.AuditEntry{Action: "login.ok", ObjectType: "user", ObjectID: u.ID})
+	})
+	if err != nil {
+		return err
+	}
+	if err := h.Sessions.Start(c.Response(), c.Request(), u); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, render.SafeNext(c.QueryParam("next")))
+}
+
+// Logout ends the session on the server and clears the cookie.
+func (h *Handlers) Logout(c echo.Context) error {
+	ctx := c.Request().Context()
+	if err := h.Store.Audit(ctx, nil, actor(c), store.AuditEntry{Action: "logout", ObjectType: "user", ObjectID: user(c).ID}); err != nil {
+		return err
+	}
+	if err := h.Sessions.End(c.Response(), c.Request()); err != nil {
+		return err
+	}
+	return render.Redirect(c, "/login", "ok", "login.logged_out")
+}
+
+// PasswordForm shows the change-password form.
+func (h *Handlers) PasswordForm(c echo.Context) error {
+	return render.Page(c, http.StatusOK, authpages.Password(authpages.PasswordPage{}))
+}
+
+// ChangePassword changes the user's own password and ends their other
+// sessions.
+func (h *Handlers) ChangePassword(c echo.Context) error {
+	ctx := c.Request().Context()
+	u := user(c)
+	cur, pw, confirm := c.FormValue("current"), c.FormValue("new"), c.FormValue("confirm")
+	errs := map[string]string{}
+	ok, err := h.Hasher.Verify(ctx, u.PasswordHash, cur)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		errs["current"] = "password.err.current"
+	}
+	if err := h.Hasher.Check(pw); err != nil {
+		errs["new"] = auth.PasswordErrorKey(err)
+	} else if pw != confirm {
+		errs["confirm"] = "password.err.mismatch"
+	}
+	if len(errs) > 0 {
+		return render.Page(c, http.StatusUnprocessableEntity, authpages.Password(authpages.PasswordPage{Errors: errs}))
+	}
+	hash, err := h.Hasher.Hash(ctx, pw)
+	if err != nil {
+		return err
+	}
+	if err := h.Store.SetPassword(ctx, actor(c), u.ID, hash); err != nil {
+		return err
+	}
+	// Every session of the user ends, this one included; a fresh one
+	// starts so the user stays logged in here only.
+	if err := h.Store.DeleteUserSessions(ctx, u.ID, ""); err != nil {
+		return err
+	}
+	if err := h.Sessions.Start(c.Response(), c.Request(), u); err != nil {
+		return err
+	}
+	return render.Redirect(c, "/", "ok", "password.changed")
+}

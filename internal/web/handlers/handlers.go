@@ -1,0 +1,42 @@
+// Package handlers holds the HTTP handlers, one file per resource. Handlers
+// are thin: bind → validate → call a store or service → render or redirect.
+package handlers
+
+import (
+	"log/slog"
+
+	"github.com/labstack/echo/v4"
+
+	"duban/internal/auth"
+	"duban/internal/clock"
+	"duban/internal/config"
+	"duban/internal/model"
+	"duban/internal/reqctx"
+	"duban/internal/store"
+)
+
+// Handlers carries the dependencies of every handler.
+type Handlers struct {
+	Store    *store.Store
+	Sessions *auth.SessionStore
+	Hasher   *auth.Hasher
+	Clock    clock.Clock
+	Config   *config.Config
+	Log      *slog.Logger
+	// DemoAccounts are listed on the login page in demo mode.
+	DemoAccounts []DemoAccount
+}
+
+// DemoAccount names a demo login.
+type DemoAccount struct {
+	Username, Role, Unit string
+}
+
+// user is the logged-in user; the policy guard guarantees it on every route
+// that is not public.
+func user(c echo.Context) *model.User { return reqctx.User(c.Request().Context()) }
+
+// actor describes the logged-in user for the audit log.
+func actor(c echo.Context) store.Actor {
+	return store.ActorOf(user(c), c.RealIP())
+}

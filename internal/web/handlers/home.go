@@ -1,0 +1,24 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"duban/internal/web/render"
+	"duban/views/pages/home"
+)
+
+// Home is the dashboard.
+func (h *Handlers) Home(c echo.Context) error {
+	u := user(c)
+	n, err := h.Store.CountPlans(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	name := u.DisplayName
+	if name == "" {
+		name = u.Username
+	}
+	return render.Page(c, http.StatusOK, home.Home(home.HomePage{Name: name, PlanCount: n}))
+}

@@ -1,0 +1,182 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"duban/internal/auth"
+	"duban/internal/i18n"
+	"duban/internal/model"
+	"duban/internal/reqctx"
+	"duban/internal/web/handlers"
+	"duban/internal/web/render"
+)
+
+type echoContext = echo.Context
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// requestLog writes one structured line per request.
+func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		status := c.Response().Status
+		lvl := slog.LevelInfo
+		if status >= 500 {
+			lvl = slog.LevelError
+		}
+		if c.Path() == "/healthz" || c.Path() == "/static/*" {
+			lvl = slog.LevelDebug
+		}
+		s.log.Log(c.Request().Context(), lvl, "request",
+			"method", c.Request().Method, "path", c.Request().URL.Path, "route", c.Path(),
+			"status", status, "bytes", c.Response().Size, "ms", time.Since(start).Milliseconds(),
+			"ip", c.RealIP())
+		return nil
+	}
+}
+
+// securityHeaders sets the headers every response carries, error pages
+// included, with a fresh CSP nonce per request. It also starts the
+// request's reqctx.Info, which later middleware fills in.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		var b [18]byte
+		_, _ = rand.Read(b[:])
+		nonce := base64.StdEncoding.EncodeToString(b[:])
+		info := &reqctx.Info{Nonce: nonce, Demo: s.h.Config.Demo, Now: s.h.Clock.Now(), Path: c.Request().URL.Path}
+		r := c.Request()
+		ctx := reqctx.With(r.Context(), info)
+		ctx = auth.WithClientAddr(ctx, c.RealIP())
+		c.SetRequest(r.WithContext(ctx))
+
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'nonce-"+nonce+"'; style-src 'self' 'nonce-"+nonce+"'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if s.h.Config.Secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		if c.Path() != "/static/*" {
+			h.Set("Cache-Control", "no-store")
+		}
+		return next(c)
+	}
+}
+
+// locale picks the language from the cookie (zh-CN by default).
+func (s *Server) locale(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		loc := i18n.ZH
+		if ck, err := c.Cookie(handlers.LangCookie); err == nil {
+			loc = i18n.Normalize(ck.Value)
+		}
+		r := c.Request()
+		c.SetRequest(r.WithContext(i18n.WithLocale(r.Context(), loc)))
+		return next(c)
+	}
+}
+
+// session loads the logged-in user (if any) into the request info.
+func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Path() == "/static/*" || c.Path() == "/healthz" {
+			return next(c)
+		}
+		ctx := c.Request().Context()
+		info := reqctx.Get(ctx)
+		if tok, ok := c.Get("csrf").(string); ok {
+			info.CSRF = tok
+		}
+		info.Flash = render.ReadFlash(c)
+		uid, _ := s.h.Sessions.Current(c.Request())
+		if uid != 0 {
+			u, err := s.h.Store.UserByID(ctx, uid)
+			switch {
+			case err == nil && !u.Disabled:
+				info.User = u
+				if u.UnitID != nil {
+					if un, err := s.h.Store.UnitByID(ctx, *u.UnitID); err == nil {
+						info.UnitName = un.Name
+					}
+				}
+				if n, err := s.h.Store.CountUnreadNotifications(ctx, u.ID); err == nil {
+					info.Unread = int(n)
+				}
+			case err == nil || errors.Is(err, model.ErrNotFound):
+				// Disabled or deleted: the session is dead.
+				_ = s.h.Sessions.End(c.Response(), c.Request())
+			default:
+				return err
+			}
+		}
+		if info.User == nil && c.Path() == "/login" {
+			if n, err := s.h.Store.CountAdmins(ctx); err == nil && n == 0 {
+				info.NeedSetup = true
+			}
+		}
+		return next(c)
+	}
+}
+
+// guard enforces auth.Routes: deny by default; anonymous visitors of a
+// protected page are sent to the login page.
+func (s *Server) guard(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		path := c.Path()
+		rule, ok := auth.RuleFor(c.Request().Method, path)
+		if !ok {
+			if !routeExists(c.Echo(), path) {
+				return next(c) // echo's 404/405 handler answers
+			}
+			s.log.Error("route without a policy rule refused", "method", c.Request().Method, "route", path)
+			return echo.ErrForbidden
+		}
+		u := reqctx.User(c.Request().Context())
+		role := ""
+		if u != nil {
+			role = u.Role
+		}
+		if rule.Allows(role) {
+			return next(c)
+		}
+		if u == nil {
+			if c.Request().Method == http.MethodGet {
+				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+			}
+			return render.Redirect(c, "/login", "info", "login.session_expired")
+		}
+		return model.ErrForbidden
+	}
+}
+
+func routeExists(e *echo.Echo, path string) bool {
+	if path == "" {
+		return false
+	}
+	for _, r := range e.Routes() {
+		if r.Path == path && r.Name != "" && !isNotFoundName(r.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+func isNotFoundName(name string) bool {
+	return name == "github.com/labstack/echo/v4.glob..func1" || name == "github.com/labstack/echo/v4.init.func1"
+}

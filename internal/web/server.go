@@ -1,0 +1,126 @@
+// Package web assembles the echo server: one route table, the middleware
+// chain, the error handler and graceful shutdown.
+package web
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"duban/internal/web/handlers"
+	"duban/static"
+)
+
+// Server is the portal's HTTP server.
+type Server struct {
+	E   *echo.Echo
+	h   *handlers.Handlers
+	log *slog.Logger
+}
+
+// New builds the echo instance with every route and middleware.
+func New(h *handlers.Handlers) *Server {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	s := &Server{E: e, h: h, log: h.Log}
+
+	// The client address: behind configured proxies only, X-Forwarded-For
+	// is believed; otherwise the TCP peer.
+	if len(h.Config.TrustedProxies) > 0 {
+		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, n := range h.Config.TrustedProxies {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+	} else {
+		e.IPExtractor = echo.ExtractIPDirect()
+	}
+	e.HTTPErrorHandler = s.handleError
+
+	e.Use(middleware.Recover())
+	e.Use(s.requestLog)
+	e.Use(s.securityHeaders)
+	e.Use(middleware.BodyLimit(bodyLimit(h.Config.MaxUploadMB)))
+	e.Use(s.locale)
+	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+		CookieName:     "duban_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSecure:   h.Config.Secure,
+		CookieSameSite: http.SameSiteLaxMode,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return errCSRF
+		},
+	}))
+	e.Use(s.session)
+	e.Use(s.guard)
+
+	s.routes()
+	return s
+}
+
+// bodyLimit allows one evidence file plus the form around it; the upload
+// handler enforces the per-file limit itself.
+func bodyLimit(maxUploadMB int64) string {
+	return itoa(maxUploadMB+2) + "M"
+}
+
+func (s *Server) staticHandler() echo.HandlerFunc {
+	sub, _ := fs.Sub(static.FS, ".")
+	fileServer := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		if c.QueryParam("v") != "" {
+			h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			h.Set("Cache-Control", "public, max-age=300")
+		}
+		fileServer.ServeHTTP(c.Response(), c.Request())
+		return nil
+	}
+}
+
+// Run serves until ctx is cancelled (SIGINT/SIGTERM), then lets in-flight
+// requests finish before returning.
+func (s *Server) Run(ctx context.Context, addr string) error {
+	srv := &http.Server{
+		Addr:              addr,
+		Handler:           s.E,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute, // large evidence uploads on slow intranets
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: waiting for in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,26 @@
+package layout
+
+import (
+	"context"
+	"time"
+
+	"duban/internal/clock"
+	"duban/internal/i18n"
+	"duban/internal/reqctx"
+)
+
+func clockZone() *time.Location { return clock.Zone }
+
+// userLabel is "name · unit" or "name · role".
+func userLabel(ctx context.Context) string {
+	info := reqctx.Get(ctx)
+	u := info.User
+	name := u.DisplayName
+	if name == "" {
+		name = u.Username
+	}
+	if info.UnitName != "" {
+		return name + " · " + info.UnitName
+	}
+	return name + " · " + i18n.T(ctx, "role."+u.Role)
+}

@@ -1,0 +1,43 @@
+package layout
+
+import (
+	"strings"
+
+	"duban/internal/model"
+)
+
+// NavItem is one entry of the main navigation.
+type NavItem struct {
+	Href  string
+	Key   string   // catalog key of the label
+	Roles []string // who sees it
+}
+
+// Nav is the main navigation in display order; each feature adds its entry.
+var Nav = []NavItem{
+	{Href: "/", Key: "nav.home", Roles: model.Roles},
+}
+
+func visibleNav(u *model.User) []NavItem {
+	if u == nil {
+		return nil
+	}
+	var out []NavItem
+	for _, it := range Nav {
+		for _, r := range it.Roles {
+			if r == u.Role {
+				out = append(out, it)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// active reports whether the nav entry href covers the current path.
+func active(href, path string) bool {
+	if href == "/" {
+		return path == "/"
+	}
+	return path == href || strings.HasPrefix(path, href+"/")
+}
