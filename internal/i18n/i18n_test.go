@@ -31,3 +31,23 @@ func TestCatalogLoadsAndTranslates(t *testing.T) {
 		t.Error("Normalize maps locales wrongly")
 	}
 }
+
+func TestPeriodLabel(t *testing.T) {
+	zh := WithLocale(context.Background(), ZH)
+	en := WithLocale(context.Background(), EN)
+	tests := []struct {
+		ctx         context.Context
+		label, want string
+	}{
+		{zh, "2014Q3", "2014年第3季度"},
+		{en, "2014Q3", "2014 Q3"},
+		{zh, "2015-02", "2015年2月"},
+		{en, "2015-02", "2015-02"},
+		{zh, "odd", "odd"},
+	}
+	for _, tt := range tests {
+		if got := PeriodLabel(tt.ctx, tt.label); got != tt.want {
+			t.Errorf("PeriodLabel(%q) = %q, want %q", tt.label, got, tt.want)
+		}
+	}
+}

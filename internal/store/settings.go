@@ -1,0 +1,49 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"duban/internal/lights"
+	"duban/internal/model"
+)
+
+const lightRulesKey = "light_rules"
+
+// LightRules returns the traffic-light thresholds (defaults when unset).
+func (s *Store) LightRules(ctx context.Context) (lights.Rules, error) {
+	var row model.Setting
+	err := s.r(ctx).Where("key = ?", lightRulesKey).First(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return lights.DefaultRules, nil
+	}
+	if err != nil {
+		return lights.DefaultRules, translate(err, "light rules")
+	}
+	r := lights.DefaultRules
+	if err := json.Unmarshal([]byte(row.Value), &r); err != nil {
+		return lights.DefaultRules, fmt.Errorf("light rules: %w", err)
+	}
+	return r, nil
+}
+
+// SetLightRules stores new thresholds, audited.
+func (s *Store) SetLightRules(ctx context.Context, a Actor, r lights.Rules) error {
+	old, err := s.LightRules(ctx)
+	if err != nil {
+		return err
+	}
+	b, _ := json.Marshal(r)
+	return s.Tx(ctx, func(tx *gorm.DB) error {
+		row := model.Setting{Key: lightRulesKey, Value: string(b), UpdatedAt: s.clock.Now().UTC()}
+		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
+			return translate(err, "save light rules")
+		}
+		return s.Audit(ctx, tx, a, AuditEntry{Action: "settings.light_rules", ObjectType: "setting", Old: old, New: r})
+	})
+}
