@@ -1,24 +1,15 @@
 package handlers
 
 import (
-	"net/http"
-
 	"github.com/labstack/echo/v4"
 
-	"duban/internal/web/render"
-	"duban/views/pages/home"
+	"duban/internal/model"
 )
 
-// Home is the dashboard.
+// Home is the dashboard; what it shows depends on the role.
 func (h *Handlers) Home(c echo.Context) error {
-	u := user(c)
-	n, err := h.Store.CountPlans(c.Request().Context())
-	if err != nil {
-		return err
+	if user(c).Role == model.RoleUnit {
+		return h.unitDashboard(c)
 	}
-	name := u.DisplayName
-	if name == "" {
-		name = u.Username
-	}
-	return render.Page(c, http.StatusOK, home.Home(home.HomePage{Name: name, PlanCount: n}))
+	return h.overviewDashboard(c)
 }
