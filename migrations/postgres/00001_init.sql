@@ -86,8 +86,8 @@ CREATE TABLE plans (
     title          TEXT    NOT NULL,
     issuer         TEXT    NOT NULL DEFAULT '',
     issued_on      TEXT    NOT NULL DEFAULT '',
-    start_on       DATE    NOT NULL,
-    end_on         DATE    NOT NULL,
+    start_on       TIMESTAMPTZ NOT NULL,
+    end_on         TIMESTAMPTZ NOT NULL,
     reporting      TEXT    NOT NULL DEFAULT 'quarterly' CHECK (reporting IN ('quarterly','monthly')),
     due_days       INTEGER NOT NULL DEFAULT 5,
     source_text    TEXT    NOT NULL DEFAULT '',
@@ -122,7 +122,7 @@ CREATE TABLE measures (
     source_text  TEXT    NOT NULL DEFAULT '',
     source_start INTEGER NOT NULL DEFAULT 0,
     source_end   INTEGER NOT NULL DEFAULT 0,
-    due_on       DATE    NOT NULL,
+    due_on       TIMESTAMPTZ NOT NULL,
     closed_at    TIMESTAMPTZ,
     closed_by    BIGINT REFERENCES users(id),
     closed_note  TEXT    NOT NULL DEFAULT '',
@@ -163,9 +163,9 @@ CREATE TABLE periods (
     plan_id   BIGINT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
     seq       INTEGER NOT NULL,
     label     TEXT    NOT NULL,
-    starts_on DATE    NOT NULL,
-    ends_on   DATE    NOT NULL,
-    due_on    DATE    NOT NULL,
+    starts_on TIMESTAMPTZ NOT NULL,
+    ends_on   TIMESTAMPTZ NOT NULL,
+    due_on    TIMESTAMPTZ NOT NULL,
     UNIQUE (plan_id, seq)
 );
 
