@@ -44,7 +44,9 @@ func SeedFixture(t testing.TB, st *store.Store) *Fixture {
 			}
 			f.Units[n] = u.ID
 		}
-		lead := func(n string) store.NewAssignment { return store.NewAssignment{UnitID: f.Units[n], Role: model.AssignLead} }
+		lead := func(n string) store.NewAssignment {
+			return store.NewAssignment{UnitID: f.Units[n], Role: model.AssignLead}
+		}
 		resp := func(n string) store.NewAssignment {
 			return store.NewAssignment{UnitID: f.Units[n], Role: model.AssignResponsible}
 		}
