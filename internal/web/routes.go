@@ -17,4 +17,16 @@ func (s *Server) routes() {
 	e.POST("/password", h.ChangePassword)
 
 	e.GET("/", h.Home)
+
+	// Plans (立项/分解): plan → domain → measure pages for every role, and
+	// the admin's corrections of the breakdown.
+	e.GET("/plans", h.Plans)
+	e.GET("/plans/:id", h.Plan)
+	e.GET("/measures/:id", h.Measure)
+	e.GET("/admin/plans/:id/edit", h.EditPlanForm)
+	e.POST("/admin/plans/:id/edit", h.UpdatePlan)
+	e.POST("/admin/plans/:id/measures", h.AddMeasure)
+	e.GET("/admin/measures/:id/edit", h.EditMeasureForm)
+	e.POST("/admin/measures/:id/edit", h.UpdateMeasure)
+	e.POST("/admin/measures/:id/delete", h.DeleteMeasure)
 }

@@ -1,0 +1,215 @@
+package handlers
+
+import (
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"duban/internal/clock"
+	"duban/internal/model"
+	"duban/internal/web/render"
+	measurepages "duban/views/pages/measures"
+)
+
+// Measure shows one measure: the plan's own label, the original text with
+// its targets marked, the targets, and the assigned units (lead first), each
+// linking to its assignment page. Every role may read it.
+func (h *Handlers) Measure(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := planPathID(c, "id")
+	if err != nil {
+		return err
+	}
+	m, err := h.Store.MeasureByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	p, err := h.Store.PlanByID(ctx, m.PlanID)
+	if err != nil {
+		return err
+	}
+	d, err := h.Store.DomainByID(ctx, m.DomainID)
+	if err != nil {
+		return err
+	}
+	targets, err := h.Store.TargetsOf(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	assigns, err := h.Store.AssignmentsOf(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	var unitIDs []int64
+	for _, a := range assigns {
+		unitIDs = append(unitIDs, a.UnitID)
+	}
+	names, err := h.newUnitNamer(ctx, unitIDs)
+	if err != nil {
+		return err
+	}
+	page := measurepages.ShowPage{
+		ID: m.ID, PlanID: p.ID, PlanTitle: p.Title, DomainID: d.ID, DomainLabel: d.Label, DomainTitle: d.Title,
+		PlanLabel: planLabel(d.Label, m.Label), Title: m.Title, DueOn: planDay(m.DueOn),
+		Closed: m.ClosedAt != nil, ClosedNote: m.ClosedNote, IsAdmin: user(c).Role == model.RoleAdmin,
+	}
+	if m.ClosedAt != nil {
+		page.ClosedOn = planDay(*m.ClosedAt)
+	} else {
+		page.Overdue = clock.Date(m.DueOn).Before(clock.Date(h.Clock.Now()))
+	}
+	var phrases []string
+	for _, t := range targets {
+		page.Targets = append(page.Targets, measurepages.TargetRow{Indicator: t.Indicator, OpKey: opKey(t.Op),
+			Value: formatValue(t.Value), Unit: t.Unit, Year: t.Year, Text: t.Text})
+		phrases = append(phrases, t.Text, t.Indicator)
+	}
+	page.Source = highlightTargets(m.SourceText, phrases)
+
+	var resp []int64
+	for _, a := range assigns {
+		if a.Role == model.AssignResponsible {
+			resp = append(resp, a.UnitID)
+		}
+	}
+	groups, groupOf := names.coveredGroups(resp)
+	for _, g := range groups {
+		gv := measurepages.GroupView{Name: g.Group.Name}
+		for _, u := range g.UnitIDs {
+			gv.Members = append(gv.Members, names.name(u))
+		}
+		page.Groups = append(page.Groups, gv)
+	}
+	myUnit := user(c).UnitIDOr0()
+	for _, a := range assigns {
+		row := measurepages.AssignmentRow{ID: a.ID, Unit: names.name(a.UnitID), RoleKey: "assignment.role." + a.Role,
+			Mine: myUnit != 0 && a.UnitID == myUnit}
+		if un, ok := names.units[a.UnitID]; ok {
+			row.KindKey = "unit.kind." + un.Kind
+		}
+		if a.Role == model.AssignResponsible {
+			row.Group = groupOf[a.UnitID]
+		}
+		if a.SignedAt != nil {
+			row.SignedAt = a.SignedAt.In(clock.Zone).Format("2006-01-02 15:04")
+		}
+		page.Assignments = append(page.Assignments, row)
+	}
+
+	// Neighbours in the plan's order, for reading the plan measure by measure.
+	all, err := h.Store.MeasuresOf(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	domains, err := h.Store.DomainsOf(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	dl := map[int64]string{}
+	for _, x := range domains {
+		dl[x.ID] = x.Label
+	}
+	for i, x := range all {
+		if x.ID != m.ID {
+			continue
+		}
+		if i > 0 {
+			page.Prev = &measurepages.Link{ID: all[i-1].ID, Label: planLabel(dl[all[i-1].DomainID], all[i-1].Label), Title: all[i-1].Title}
+		}
+		if i+1 < len(all) {
+			page.Next = &measurepages.Link{ID: all[i+1].ID, Label: planLabel(dl[all[i+1].DomainID], all[i+1].Label), Title: all[i+1].Title}
+		}
+	}
+	return render.Page(c, http.StatusOK, measurepages.Show(page))
+}
+
+// targetOps is the allow-list of target operators, in the order the edit
+// form offers them, with the catalog key of each in words.
+var targetOps = []struct{ Op, Key string }{
+	{">=", "plans.op.ge"}, {">", "plans.op.gt"}, {"<=", "plans.op.le"},
+	{"<", "plans.op.lt"}, {"=", "plans.op.eq"}, {"~", "plans.op.about"},
+}
+
+// opKey is the catalog key of a target operator in words (不低于, 超过, …).
+func opKey(op string) string {
+	for _, o := range targetOps {
+		if o.Op == op {
+			return o.Key
+		}
+	}
+	return "plans.op.unknown"
+}
+
+func validOp(op string) bool { return opKey(op) != "plans.op.unknown" }
+
+// formatValue prints a target value without trailing zeros (93, 1.2).
+func formatValue(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// highlightTargets cuts src into plain and marked segments. Each phrase is
+// marked at its first occurrence that does not overlap an earlier mark;
+// callers pass each target's phrase as written and then its indicator, so a
+// target an admin has reworded is still found by its indicator. Phrases
+// already covered by a mark are skipped.
+func highlightTargets(src string, phrases []string) []measurepages.Segment {
+	if src == "" {
+		return nil
+	}
+	type span struct{ from, to int }
+	var marks []span
+	overlaps := func(a, b int) bool {
+		for _, m := range marks {
+			if a < m.to && m.from < b {
+				return true
+			}
+		}
+		return false
+	}
+	covered := func(ph string) bool {
+		for _, m := range marks {
+			if strings.Contains(src[m.from:m.to], ph) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, ph := range phrases {
+		ph = strings.TrimSpace(ph)
+		if ph == "" || covered(ph) {
+			continue
+		}
+		for off := 0; off < len(src); {
+			i := strings.Index(src[off:], ph)
+			if i < 0 {
+				break
+			}
+			a, b := off+i, off+i+len(ph)
+			if !overlaps(a, b) {
+				marks = append(marks, span{a, b})
+				break
+			}
+			off = a + 1
+			for off < len(src) && !isRuneStart(src[off]) {
+				off++
+			}
+		}
+	}
+	sort.Slice(marks, func(i, j int) bool { return marks[i].from < marks[j].from })
+	var out []measurepages.Segment
+	at := 0
+	for _, m := range marks {
+		if m.from > at {
+			out = append(out, measurepages.Segment{Text: src[at:m.from]})
+		}
+		out = append(out, measurepages.Segment{Text: src[m.from:m.to], Mark: true})
+		at = m.to
+	}
+	if at < len(src) {
+		out = append(out, measurepages.Segment{Text: src[at:]})
+	}
+	return out
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }

@@ -1,0 +1,579 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"duban/internal/clock"
+	"duban/internal/i18n"
+	"duban/internal/model"
+	"duban/internal/periods"
+	"duban/internal/store"
+	"duban/internal/web/render"
+	"duban/views/pages/planadmin"
+	planpages "duban/views/pages/plans"
+)
+
+// Editing the breakdown after the import (admins only): a measure's title,
+// due date, units and targets; adding and deleting measures; the plan's
+// reporting settings. Invalid input re-renders the form with 422 and the
+// user's input; a stale form (someone saved in between) gets 409 with the
+// input kept; everything that is saved is audited by the store.
+
+const (
+	maxTitleRunes    = 200
+	maxPlanTitle     = 300
+	maxIndicator     = 100
+	maxTargetUnit    = 20
+	maxTargetRows    = 100
+	maxPlanYears     = 20
+	blankTargetsShow = 1 // empty rows offered for new targets
+)
+
+// parseDay reads a form date (YYYY-MM-DD) as a local midnight.
+func parseDay(s string) (time.Time, bool) {
+	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), clock.Zone)
+	return t, err == nil
+}
+
+// EditMeasureForm shows a measure's edit form with its stored values.
+func (h *Handlers) EditMeasureForm(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := planPathID(c, "id")
+	if err != nil {
+		return err
+	}
+	m, err := h.Store.MeasureByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	form, err := h.storedMeasureForm(ctx, m)
+	if err != nil {
+		return err
+	}
+	page, err := h.measureEditPage(ctx, m, form, nil)
+	if err != nil {
+		return err
+	}
+	return render.Page(c, http.StatusOK, planadmin.MeasureEdit(page))
+}
+
+// storedMeasureForm fills the form from the database.
+func (h *Handlers) storedMeasureForm(ctx context.Context, m *model.Measure) (planadmin.MeasureForm, error) {
+	f := planadmin.MeasureForm{Version: m.Version, Title: m.Title, DueOn: planDay(m.DueOn), Responsible: map[int64]bool{}}
+	as, err := h.Store.AssignmentsOf(ctx, m.ID)
+	if err != nil {
+		return f, err
+	}
+	for _, a := range as {
+		if a.Role == model.AssignLead {
+			f.LeadUnitID = a.UnitID
+		} else {
+			f.Responsible[a.UnitID] = true
+		}
+	}
+	ts, err := h.Store.TargetsOf(ctx, m.ID)
+	if err != nil {
+		return f, err
+	}
+	for _, t := range ts {
+		f.Targets = append(f.Targets, planadmin.TargetRow{ID: t.ID, Text: t.Text, Indicator: t.Indicator, Op: t.Op,
+			Value: formatValue(t.Value), Unit: t.Unit, Year: strconv.Itoa(t.Year)})
+	}
+	for range blankTargetsShow {
+		f.Targets = append(f.Targets, planadmin.TargetRow{Op: ">="})
+	}
+	return f, nil
+}
+
+// measureEditPage adds to a form what the page shows around it.
+func (h *Handlers) measureEditPage(ctx context.Context, m *model.Measure, f planadmin.MeasureForm, errs planadmin.Errors) (planadmin.MeasureEditPage, error) {
+	page := planadmin.MeasureEditPage{MeasureID: m.ID, PlanID: m.PlanID, SourceText: m.SourceText, Form: f, Errors: errs}
+	p, err := h.Store.PlanByID(ctx, m.PlanID)
+	if err != nil {
+		return page, err
+	}
+	d, err := h.Store.DomainByID(ctx, m.DomainID)
+	if err != nil {
+		return page, err
+	}
+	page.PlanTitle, page.PlanLabel = p.Title, planLabel(d.Label, m.Label)
+	usage, err := h.Store.UsageOfMeasure(ctx, m.ID)
+	if err != nil {
+		return page, err
+	}
+	as, err := h.Store.AssignmentsOf(ctx, m.ID)
+	if err != nil {
+		return page, err
+	}
+	usedByUnit := map[int64]int64{}
+	page.CanDelete = true
+	for _, a := range as {
+		if n := usage.ByAssignment[a.ID]; n > 0 {
+			usedByUnit[a.UnitID] = n
+			page.CanDelete = false
+		}
+	}
+	for i := range page.Form.Targets {
+		page.Form.Targets[i].Values = usage.ByTarget[page.Form.Targets[i].ID]
+	}
+	units, err := h.Store.ListUnits(ctx)
+	if err != nil {
+		return page, err
+	}
+	for _, kind := range model.UnitKinds {
+		k := planadmin.UnitKind{KindKey: "unit.kind." + kind}
+		for _, u := range units {
+			if u.Kind == kind {
+				k.Units = append(k.Units, planadmin.UnitOption{ID: u.ID, Name: u.Name, Unconfirmed: !u.Confirmed, Used: usedByUnit[u.ID]})
+			}
+		}
+		if len(k.Units) > 0 {
+			page.UnitKinds = append(page.UnitKinds, k)
+		}
+	}
+	groups, err := h.Store.UnitGroupsForPlans(ctx)
+	if err != nil {
+		return page, err
+	}
+	for _, g := range groups {
+		if len(g.UnitIDs) > 0 {
+			page.Groups = append(page.Groups, planadmin.GroupOption{ID: g.Group.ID, Name: g.Group.Name, Members: len(g.UnitIDs)})
+		}
+	}
+	for _, o := range targetOps {
+		page.Ops = append(page.Ops, planadmin.OpOption{Op: o.Op, Key: o.Key})
+	}
+	return page, nil
+}
+
+// bindMeasureForm reads and checks the posted form. It returns the form as
+// typed (for re-rendering), the edit to store, and the field errors.
+func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []model.Target) (planadmin.MeasureForm, store.MeasureEdit, planadmin.Errors, error) {
+	ctx := c.Request().Context()
+	errs := planadmin.Errors{}
+	f := planadmin.MeasureForm{Responsible: map[int64]bool{}}
+	var e store.MeasureEdit
+	f.Version, _ = strconv.Atoi(c.FormValue("version"))
+
+	f.Title = strings.TrimSpace(c.FormValue("title"))
+	switch n := utf8.RuneCountInString(f.Title); {
+	case n == 0:
+		errs["title"] = planadmin.Problem{Key: "form.required"}
+	case n > maxTitleRunes:
+		errs["title"] = planadmin.Problem{Key: "plans.err.too_long", Arg: strconv.Itoa(maxTitleRunes)}
+	}
+	e.Title = f.Title
+
+	f.DueOn = strings.TrimSpace(c.FormValue("due_on"))
+	if due, ok := parseDay(f.DueOn); !ok {
+		errs["due_on"] = planadmin.Problem{Key: "plans.err.date"}
+	} else if due.Before(clock.Date(plan.StartOn)) {
+		errs["due_on"] = planadmin.Problem{Key: "plans.err.due_before_start", Arg: planDay(plan.StartOn)}
+	} else {
+		e.DueOn = due
+	}
+
+	if v := c.FormValue("lead"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			errs["lead"] = planadmin.Problem{Key: "plans.err.unknown_unit"}
+		}
+		f.LeadUnitID, e.LeadUnitID = id, id
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return f, e, errs, err
+	}
+	for _, v := range form["responsible"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			errs["units"] = planadmin.Problem{Key: "plans.err.unknown_unit"}
+			continue
+		}
+		f.Responsible[id] = true
+	}
+	// A ticked unit group adds all its members (各市(区)政府 → seven).
+	if len(form["group"]) > 0 {
+		groups, err := h.Store.UnitGroupsForPlans(ctx)
+		if err != nil {
+			return f, e, errs, err
+		}
+		for _, v := range form["group"] {
+			for _, g := range groups {
+				if strconv.FormatInt(g.Group.ID, 10) == v {
+					for _, u := range g.UnitIDs {
+						f.Responsible[u] = true
+					}
+				}
+			}
+		}
+	}
+	for id := range f.Responsible {
+		if id != f.LeadUnitID {
+			e.ResponsibleUnitIDs = append(e.ResponsibleUnitIDs, id)
+		}
+	}
+	delete(f.Responsible, f.LeadUnitID)
+
+	storedByID := map[int64]model.Target{}
+	for _, t := range stored {
+		storedByID[t.ID] = t
+	}
+	rows, _ := strconv.Atoi(c.FormValue("t_rows"))
+	rows = min(max(rows, 0), maxTargetRows)
+	horizon := clock.Date(plan.EndOn).Year()
+	for i := range rows {
+		get := func(field string) string { return strings.TrimSpace(c.FormValue("t" + strconv.Itoa(i) + "_" + field)) }
+		row := planadmin.TargetRow{Indicator: get("indicator"), Op: get("op"), Value: get("value"), Unit: get("unit"),
+			Year: get("year"), Remove: get("remove") != ""}
+		row.ID, _ = strconv.ParseInt(get("id"), 10, 64)
+		if row.ID != 0 {
+			st, ok := storedByID[row.ID]
+			if !ok {
+				// A row of a target that is gone (or was never here).
+				errs["_form"] = planadmin.Problem{Key: "form.conflict"}
+				continue
+			}
+			row.Text = st.Text
+		}
+		f.Targets = append(f.Targets, row)
+		if row.ID == 0 && row.Indicator == "" && row.Value == "" && row.Unit == "" {
+			continue // an unused blank row
+		}
+		if row.Remove && row.ID != 0 {
+			continue
+		}
+		key := "t" + strconv.Itoa(len(f.Targets)-1) + "_row"
+		t := store.TargetEdit{ID: row.ID, Text: row.Text, Indicator: row.Indicator, Op: row.Op, Unit: row.Unit}
+		switch n := utf8.RuneCountInString(row.Indicator); {
+		case n == 0:
+			errs[key] = planadmin.Problem{Key: "plans.err.indicator_required"}
+		case n > maxIndicator:
+			errs[key] = planadmin.Problem{Key: "plans.err.too_long", Arg: strconv.Itoa(maxIndicator)}
+		}
+		if !validOp(row.Op) {
+			errs[key] = planadmin.Problem{Key: "plans.err.op"}
+		}
+		v, err := strconv.ParseFloat(strings.ReplaceAll(row.Value, ",", ""), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			if _, dup := errs[key]; !dup {
+				errs[key] = planadmin.Problem{Key: "plans.err.value"}
+			}
+		}
+		t.Value = v
+		if utf8.RuneCountInString(row.Unit) > maxTargetUnit {
+			errs[key] = planadmin.Problem{Key: "plans.err.too_long", Arg: strconv.Itoa(maxTargetUnit)}
+		}
+		t.Year = horizon
+		if row.Year != "" {
+			y, err := strconv.Atoi(row.Year)
+			if err != nil || y < 1949 || y > 2100 {
+				if _, dup := errs[key]; !dup {
+					errs[key] = planadmin.Problem{Key: "plans.err.year"}
+				}
+			}
+			t.Year = y
+		} else {
+			f.Targets[len(f.Targets)-1].Year = strconv.Itoa(horizon)
+		}
+		if t.ID == 0 {
+			// A target added by hand has no phrase in the plan; its text
+			// says it in words so the measure page reads naturally.
+			t.Text = row.Indicator + i18n.Default().Text(i18n.ZH, opKey(row.Op)) + formatValue(v) + row.Unit
+		}
+		e.Targets = append(e.Targets, t)
+	}
+	return f, e, errs, nil
+}
+
+// UpdateMeasure saves a measure's edit form.
+func (h *Handlers) UpdateMeasure(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := planPathID(c, "id")
+	if err != nil {
+		return err
+	}
+	m, err := h.Store.MeasureByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	plan, err := h.Store.PlanByID(ctx, m.PlanID)
+	if err != nil {
+		return err
+	}
+	stored, err := h.Store.TargetsOf(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	f, edit, errs, err := h.bindMeasureForm(c, plan, stored)
+	if err != nil {
+		return err
+	}
+	rerender := func(status int) error {
+		page, err := h.measureEditPage(ctx, m, f, errs)
+		if err != nil {
+			return err
+		}
+		return render.Page(c, status, planadmin.MeasureEdit(page))
+	}
+	if c.FormValue("add_row") != "" {
+		// "Add a row" without JavaScript: the same form, one more blank row,
+		// nothing saved and no errors shown yet.
+		if len(f.Targets) < maxTargetRows {
+			f.Targets = append(f.Targets, planadmin.TargetRow{Op: ">="})
+		}
+		errs = nil
+		return rerender(http.StatusOK)
+	}
+	if len(errs) > 0 {
+		return rerender(http.StatusUnprocessableEntity)
+	}
+	err = h.Store.UpdateMeasure(ctx, actor(c), id, f.Version, edit)
+	var fe *store.FieldError
+	switch {
+	case errors.As(err, &fe):
+		h.placeFieldError(ctx, fe, f, errs)
+		return rerender(http.StatusUnprocessableEntity)
+	case errors.Is(err, model.ErrConflict):
+		errs["_form"] = planadmin.Problem{Key: "form.conflict"}
+		return rerender(http.StatusConflict)
+	case err != nil:
+		return err
+	}
+	return render.Redirect(c, "/measures/"+strconv.FormatInt(id, 10), "ok", "plans.measure.saved")
+}
+
+// placeFieldError puts a refusal from the store next to the field or row it
+// is about, naming the unit or indicator.
+func (h *Handlers) placeFieldError(ctx context.Context, fe *store.FieldError, f planadmin.MeasureForm, errs planadmin.Errors) {
+	switch fe.Field {
+	case store.FieldUnits:
+		p := planadmin.Problem{Key: fe.Key}
+		if fe.ID != 0 {
+			if u, err := h.Store.UnitByID(ctx, fe.ID); err == nil {
+				p.Arg = u.Name
+			}
+		}
+		errs["units"] = p
+	case store.FieldTargets:
+		for i, t := range f.Targets {
+			if t.ID == fe.ID {
+				errs["t"+strconv.Itoa(i)+"_row"] = planadmin.Problem{Key: fe.Key, Arg: t.Indicator}
+				return
+			}
+		}
+		errs["targets"] = planadmin.Problem{Key: fe.Key}
+	default:
+		errs["_form"] = planadmin.Problem{Key: fe.Key}
+	}
+}
+
+// AddMeasure adds a measure to a domain and continues on its edit page.
+func (h *Handlers) AddMeasure(c echo.Context) error {
+	ctx := c.Request().Context()
+	planID, err := planPathID(c, "id")
+	if err != nil {
+		return err
+	}
+	plan, err := h.Store.PlanByID(ctx, planID)
+	if err != nil {
+		return err
+	}
+	domainID, _ := strconv.ParseInt(c.FormValue("domain_id"), 10, 64)
+	add := planpages.AddForm{DomainID: domainID, Title: strings.TrimSpace(c.FormValue("title")),
+		DueOn: strings.TrimSpace(c.FormValue("due_on")), Errors: map[string]string{}}
+	switch n := utf8.RuneCountInString(add.Title); {
+	case n == 0:
+		add.Errors["title"] = "form.required"
+	case n > maxTitleRunes:
+		add.Errors["title"] = "plans.err.title_long"
+	}
+	var due time.Time
+	if add.DueOn != "" {
+		d, ok := parseDay(add.DueOn)
+		switch {
+		case !ok:
+			add.Errors["due_on"] = "plans.err.date"
+		case d.Before(clock.Date(plan.StartOn)):
+			add.Errors["due_on"] = "plans.err.due_before_plan"
+		}
+		due = d
+	}
+	if len(add.Errors) == 0 {
+		m, err := h.Store.AddMeasure(ctx, actor(c), planID, domainID, add.Title, due)
+		var fe *store.FieldError
+		switch {
+		case errors.As(err, &fe):
+			add.Errors["_form"] = fe.Key
+		case err != nil:
+			return err
+		default:
+			return render.Redirect(c, "/admin/measures/"+strconv.FormatInt(m.ID, 10)+"/edit", "ok", "plans.measure.created")
+		}
+	}
+	page, err := h.planPage(c, planID, false)
+	if err != nil {
+		return err
+	}
+	page.Add = add
+	return render.Page(c, http.StatusUnprocessableEntity, planpages.Show(page))
+}
+
+// DeleteMeasure deletes a measure that nobody has reported on yet.
+func (h *Handlers) DeleteMeasure(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := planPathID(c, "id")
+	if err != nil {
+		return err
+	}
+	m, err := h.Store.MeasureByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.Atoi(c.FormValue("version"))
+	refuse := func(status int, key string) error {
+		form, err := h.storedMeasureForm(ctx, m)
+		if err != nil {
+			return err
+		}
+		page, err := h.measureEditPage(ctx, m, form, planadmin.Errors{"_form": {Key: key}})
+		if err != nil {
+			return err
+		}
+		return render.Page(c, status, planadmin.MeasureEdit(page))
+	}
+	if c.FormValue("confirm") != "yes" {
+		return refuse(http.StatusUnprocessableEntity, "plans.delete.need_confirm")
+	}
+	err = h.Store.DeleteMeasure(ctx, actor(c), id, version)
+	var fe *store.FieldError
+	switch {
+	case errors.As(err, &fe):
+		return refuse(http.StatusConflict, fe.Key)
+	case errors.Is(err, model.ErrConflict):
+		return refuse(http.StatusConflict, "form.conflict")
+	case err != nil:
+		return err
+	}
+	return render.Redirect(c, "/plans/"+strconv.FormatInt(m.PlanID, 10), "ok", "plans.measure.deleted")
+}
+
+// EditPlanForm shows the plan settings form.
+func (h *Handlers) EditPlanForm(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := planPathID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := h.Store.PlanByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	f := planadmin.PlanForm{Version: p.Version, Title: p.Title, Reporting: p.Reporting, DueDays: strconv.Itoa(p.DueDays),
+		StartOn: planDay(p.StartOn), EndOn: planDay(p.EndOn)}
+	page, err := h.planEditPage(ctx, id, f, nil)
+	if err != nil {
+		return err
+	}
+	return render.Page(c, http.StatusOK, planadmin.PlanEdit(page))
+}
+
+func (h *Handlers) planEditPage(ctx context.Context, id int64, f planadmin.PlanForm, errs planadmin.Errors) (planadmin.PlanEditPage, error) {
+	page := planadmin.PlanEditPage{PlanID: id, Form: f, Errors: errs}
+	ps, err := h.Store.PeriodsOf(ctx, id)
+	if err != nil {
+		return page, err
+	}
+	for _, x := range ps {
+		page.Periods = append(page.Periods, planadmin.PeriodRow{Label: x.Label, Starts: planDay(x.StartsOn), Ends: planDay(x.EndsOn), Due: planDay(x.DueOn)})
+	}
+	page.Reports, page.Prompts, err = h.Store.PlanUsage(ctx, id)
+	return page, err
+}
+
+// UpdatePlan saves the plan settings.
+func (h *Handlers) UpdatePlan(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := planPathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := h.Store.PlanByID(ctx, id); err != nil {
+		return err
+	}
+	f := planadmin.PlanForm{Title: strings.TrimSpace(c.FormValue("title")), Reporting: c.FormValue("reporting"),
+		DueDays: strings.TrimSpace(c.FormValue("due_days")), StartOn: strings.TrimSpace(c.FormValue("start_on")),
+		EndOn: strings.TrimSpace(c.FormValue("end_on"))}
+	f.Version, _ = strconv.Atoi(c.FormValue("version"))
+	errs := planadmin.Errors{}
+	var ps store.PlanSettings
+	switch n := utf8.RuneCountInString(f.Title); {
+	case n == 0:
+		errs["title"] = planadmin.Problem{Key: "form.required"}
+	case n > maxPlanTitle:
+		errs["title"] = planadmin.Problem{Key: "plans.err.too_long", Arg: strconv.Itoa(maxPlanTitle)}
+	}
+	ps.Title = f.Title
+	if f.Reporting != periods.Quarterly && f.Reporting != periods.Monthly {
+		errs["reporting"] = planadmin.Problem{Key: "plans.err.reporting"}
+	}
+	ps.Reporting = f.Reporting
+	if n, err := strconv.Atoi(f.DueDays); err != nil || n < 0 || n > 60 {
+		errs["due_days"] = planadmin.Problem{Key: "plans.err.due_days"}
+	} else {
+		ps.DueDays = n
+	}
+	start, okStart := parseDay(f.StartOn)
+	if !okStart {
+		errs["start_on"] = planadmin.Problem{Key: "plans.err.date"}
+	}
+	end, okEnd := parseDay(f.EndOn)
+	switch {
+	case !okEnd:
+		errs["end_on"] = planadmin.Problem{Key: "plans.err.date"}
+	case okStart && end.Before(start):
+		errs["end_on"] = planadmin.Problem{Key: "plans.err.end_before_start"}
+	case okStart && end.After(start.AddDate(maxPlanYears, 0, 0)):
+		errs["end_on"] = planadmin.Problem{Key: "plans.err.span_too_long", Arg: strconv.Itoa(maxPlanYears)}
+	}
+	ps.StartOn, ps.EndOn = start, end
+	rerender := func(status int) error {
+		page, err := h.planEditPage(ctx, id, f, errs)
+		if err != nil {
+			return err
+		}
+		return render.Page(c, status, planadmin.PlanEdit(page))
+	}
+	if len(errs) > 0 {
+		return rerender(http.StatusUnprocessableEntity)
+	}
+	change, err := h.Store.UpdatePlan(ctx, actor(c), id, f.Version, ps)
+	var fe *store.FieldError
+	switch {
+	case errors.As(err, &fe):
+		errs["_form"] = planadmin.Problem{Key: fe.Key}
+		return rerender(http.StatusUnprocessableEntity)
+	case errors.Is(err, model.ErrConflict):
+		errs["_form"] = planadmin.Problem{Key: "form.conflict"}
+		return rerender(http.StatusConflict)
+	case err != nil:
+		return err
+	}
+	key := "plans.plan.saved"
+	switch {
+	case change.PeriodsRegenerated:
+		key = "plans.plan.saved_periods"
+	case change.DueDatesMoved:
+		key = "plans.plan.saved_due_dates"
+	}
+	return render.Redirect(c, "/plans/"+strconv.FormatInt(id, 10), "ok", key)
+}
