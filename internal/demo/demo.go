@@ -17,6 +17,7 @@ import (
 
 	"duban/internal/auth"
 	"duban/internal/model"
+	"duban/internal/planimport"
 	"duban/internal/store"
 )
 
@@ -59,6 +60,11 @@ func Seed(ctx context.Context, st *store.Store, h *auth.Hasher, dataDir string) 
 		b, err := os.ReadFile(pwFile)
 		if err != nil {
 			return "", fmt.Errorf("demo data exists but %s is missing: %w", pwFile, err)
+		}
+		// Importing the same plan again is a no-op; this brings a demo
+		// database made before a newer release up to date.
+		if err := importPlan(ctx, st); err != nil {
+			return "", err
 		}
 		return strings.TrimSpace(string(b)), nil
 	} else if !errors.Is(err, model.ErrNotFound) {
@@ -111,6 +117,9 @@ func Seed(ctx context.Context, st *store.Store, h *auth.Hasher, dataDir string) 
 	if err != nil {
 		return "", fmt.Errorf("seed demo data: %w", err)
 	}
+	if err := importPlan(ctx, st); err != nil {
+		return "", err
+	}
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return "", err
 	}
@@ -118,4 +127,18 @@ func Seed(ctx context.Context, st *store.Store, h *auth.Hasher, dataDir string) 
 		return "", fmt.Errorf("write demo password: %w", err)
 	}
 	return password, nil
+}
+
+// importPlan imports the bundled Jiangmen plan (a no-op when it is there).
+func importPlan(ctx context.Context, st *store.Store) error {
+	text, warnings, err := planimport.Decode(JiangmenPlan)
+	if err != nil {
+		return fmt.Errorf("demo plan: %w", err)
+	}
+	_, err = planimport.New(st).Import(ctx, store.Actor{Username: "system"}, text, warnings,
+		planimport.Options{Demo: true, ConfirmUnits: true}, nil, false)
+	if err != nil {
+		return fmt.Errorf("demo plan: %w", err)
+	}
+	return nil
 }

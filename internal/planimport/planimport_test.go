@@ -1,0 +1,192 @@
+package planimport_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"duban/internal/demo"
+	"duban/internal/model"
+	"duban/internal/planimport"
+	"duban/internal/testutil"
+)
+
+const small = `测试市人民政府关于印发测试市公共服务试点方案(2014-2015年)的通知
+发布时间:2014年06月17日
+测试市公共服务试点方案(2014-2015年)
+一、指导思想。坚持以人民为中心。
+二、目标任务
+(一)公共教育。到2015年,教育差距明显缩小。1.基本建立普惠性学前教育体系。到2015年,学前三年毛入园率达到93%。2.推进九年义务教育均衡发展。初中生年辍学率在1.2%以下。〔牵头单位:市教育局;责任单位:各市(区)政府、市残联〕
+(二)就业保障。到2015年,就业更加充分。1.扩大就业。城镇登记失业率控制在3.2%以内。〔牵头单位:市人社局;责任单位:市新单位〕
+`
+
+func TestDemoImportsTheJiangmenPlan(t *testing.T) {
+	p := testutil.Start(t)
+	st := p.App.Store
+	ctx := context.Background()
+	plans, err := st.ListPlans(ctx)
+	if err != nil || len(plans) != 1 {
+		t.Fatalf("plans = %d, %v", len(plans), err)
+	}
+	pl, err := st.PlanByID(ctx, plans[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.Title != "江门市全面深化基本公共服务均等化综合改革试点方案(2014-2015年)" || pl.Issuer != "江门市人民政府" || !pl.Demo {
+		t.Fatalf("plan = %q by %q demo=%v", pl.Title, pl.Issuer, pl.Demo)
+	}
+	if pl.StartOn.Format("2006-01-02") != "2014-06-17" || pl.EndOn.Format("2006-01-02") != "2015-12-31" {
+		t.Fatalf("span %s … %s", pl.StartOn, pl.EndOn)
+	}
+	ds, _ := st.DomainsOf(ctx, pl.ID)
+	ms, _ := st.MeasuresOf(ctx, pl.ID)
+	ts, _ := st.TargetsOfPlan(ctx, pl.ID)
+	ps, _ := st.PeriodsOf(ctx, pl.ID)
+	if len(ds) != 10 || len(ms) != 59 || len(ts) < 60 || len(ps) != 6 {
+		t.Fatalf("domains %d, measures %d, targets %d, periods %d", len(ds), len(ms), len(ts), len(ps))
+	}
+	// (一)1: lead 市教育局; responsible the seven district governments (各市(区)政府),
+	// 市残联 and 市人力资源社会保障局.
+	as, _ := st.AssignmentsOf(ctx, ms[0].ID)
+	ids := make([]int64, 0, len(as))
+	for _, a := range as {
+		ids = append(ids, a.UnitID)
+	}
+	units, _ := st.UnitsByID(ctx, ids)
+	var lead []string
+	districts, others := 0, 0
+	for _, a := range as {
+		u := units[a.UnitID]
+		switch {
+		case a.Role == model.AssignLead:
+			lead = append(lead, u.Name)
+		case u.Kind == model.UnitDistrict:
+			districts++
+		default:
+			others++
+		}
+	}
+	if strings.Join(lead, ",") != "市教育局" || districts != 7 || others != 2 {
+		t.Fatalf("(一)1 lead %v, districts %d, other responsible %d", lead, districts, others)
+	}
+	// The measure keeps the plan's own text and position.
+	if !strings.Contains(ms[1].SourceText, "学前三年毛入园率达到93%") || ms[1].Label != "2." {
+		t.Fatalf("measure 2 = %s %q", ms[1].Label, ms[1].SourceText)
+	}
+	if got := []rune(pl.SourceText)[ms[1].SourceStart:ms[1].SourceEnd]; string(got) != ms[1].SourceText {
+		t.Fatal("measure offsets do not point at its text in the plan's source")
+	}
+	if !strings.Contains(pl.Warnings, "truncated") {
+		t.Fatalf("warnings %s lack the truncation", pl.Warnings)
+	}
+}
+
+func TestImportAgainChangesNothing(t *testing.T) {
+	p := testutil.Start(t)
+	st := p.App.Store
+	ctx := context.Background()
+	text, warnings, err := planimport.Decode(demo.JiangmenPlan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, before, _ := st.VerifyAudit(ctx)
+	res, err := planimport.New(st).Import(ctx, testutil.SystemActor, text, warnings, planimport.Options{}, nil, false)
+	if err != nil || !res.Unchanged {
+		t.Fatalf("re-import = %+v, %v", res, err)
+	}
+	if _, after, _ := st.VerifyAudit(ctx); after != before {
+		t.Fatalf("re-import wrote %d audit entries", after-before)
+	}
+	if n, _ := st.CountPlans(ctx); n != 1 {
+		t.Fatalf("plans after re-import = %d", n)
+	}
+}
+
+func TestRevisedDocumentIsAppliedOnlyWhenAsked(t *testing.T) {
+	p := testutil.Start(t, testutil.NoDemo())
+	st := p.App.Store
+	ctx := context.Background()
+	svc := planimport.New(st)
+	res, err := svc.Import(ctx, testutil.SystemActor, small, nil, planimport.Options{}, nil, false)
+	if err != nil || !res.Created {
+		t.Fatalf("first import = %+v, %v", res, err)
+	}
+	// Unknown names became units flagged for the admin.
+	for _, n := range []string{"市教育局", "市人社局", "市新单位", "各市(区)政府"} {
+		u, err := st.UnitByNameTx(ctx, st.DB().R, n)
+		if err != nil || u.Confirmed {
+			t.Fatalf("unit %s = %+v, %v; want created unconfirmed", n, u, err)
+		}
+	}
+	msBefore, _ := st.MeasuresOf(ctx, res.Plan.ID)
+
+	revised := strings.Replace(small, "学前三年毛入园率达到93%", "学前三年毛入园率达到95%", 1)
+	revised = strings.Replace(revised, "城镇登记失业率控制在3.2%以内。", "城镇登记失业率控制在3.2%以内。2.援助就业困难人员。", 1)
+	pv, err := svc.PreviewText(ctx, revised, nil)
+	if err != nil || pv.Diff == nil {
+		t.Fatalf("preview = %+v, %v", pv, err)
+	}
+	if len(pv.Diff.Added) != 1 || len(pv.Diff.Changed) != 1 || pv.Diff.Changed[0].Fields[len(pv.Diff.Changed[0].Fields)-1] != "targets" {
+		t.Fatalf("diff = %+v", pv.Diff)
+	}
+	if _, err := svc.Import(ctx, testutil.SystemActor, revised, nil, planimport.Options{}, nil, false); !errors.Is(err, planimport.ErrChangedNeedsApply) {
+		t.Fatalf("import without apply = %v", err)
+	}
+	if ms, _ := st.MeasuresOf(ctx, res.Plan.ID); len(ms) != 3 {
+		t.Fatalf("measures changed without apply: %d", len(ms))
+	}
+	res2, err := svc.Import(ctx, testutil.SystemActor, revised, nil, planimport.Options{}, nil, true)
+	if err != nil || res2.Applied == nil {
+		t.Fatalf("apply = %+v, %v", res2, err)
+	}
+	ms, _ := st.MeasuresOf(ctx, res.Plan.ID)
+	if len(ms) != 4 || ms[0].ID != msBefore[0].ID {
+		t.Fatalf("after apply: %d measures, first ID %d (was %d)", len(ms), ms[0].ID, msBefore[0].ID)
+	}
+	ts, _ := st.TargetsOf(ctx, ms[0].ID)
+	if len(ts) != 1 || ts[0].Value != 95 {
+		t.Fatalf("target after apply = %+v", ts)
+	}
+	if id, _, err := st.VerifyAudit(ctx); id != 0 || err != nil {
+		t.Fatalf("audit chain broken at %d: %v", id, err)
+	}
+}
+
+func TestChoicesMapUnknownNames(t *testing.T) {
+	p := testutil.Start(t) // demo: 市教育局 and the district group exist
+	st := p.App.Store
+	ctx := context.Background()
+	svc := planimport.New(st)
+	pv, err := svc.PreviewText(ctx, small, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unknown := strings.Join(pv.Unknown(), ",")
+	if unknown != "市人社局,市新单位" {
+		t.Fatalf("unknown = %s", unknown)
+	}
+	hr, err := st.UnitByNameTx(ctx, st.DB().R, "市人力资源社会保障局")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := svc.Import(ctx, testutil.SystemActor, small, nil, planimport.Options{}, planimport.Choices{"市人社局": hr.ID}, false)
+	if err != nil || !res.Created || strings.Join(res.NewUnits, ",") != "市新单位" {
+		t.Fatalf("import = %+v, %v", res, err)
+	}
+	// The choice is remembered as an alias.
+	if u, err := st.UnitByAlias(ctx, st.DB().R, "市人社局"); err != nil || u.ID != hr.ID {
+		t.Fatalf("alias 市人社局 → %+v, %v", u, err)
+	}
+}
+
+func TestNotAPlanIsRefused(t *testing.T) {
+	p := testutil.Start(t, testutil.NoDemo())
+	_, err := planimport.New(p.App.Store).PreviewText(context.Background(), "今天天气很好。我们去公园散步,看到了很多花。", nil)
+	if err == nil {
+		t.Fatal("a news paragraph was accepted as a plan")
+	}
+	if n, _ := p.App.Store.CountPlans(context.Background()); n != 0 {
+		t.Fatal("something was stored")
+	}
+}

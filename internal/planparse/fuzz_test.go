@@ -1,0 +1,83 @@
+package planparse
+
+import (
+	"runtime"
+	"time"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzParse checks that Decode, Normalize and Parse never panic, that
+// Normalize is idempotent, and that measure offsets always point at the
+// measure text.
+func FuzzParse(f *testing.F) {
+	if b, err := os.ReadFile(seedPath); err == nil {
+		f.Add(b)
+	}
+	files, _ := filepath.Glob("testdata/*.txt")
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b)
+		}
+	}
+	for _, s := range []string{
+		"", "(一)", "1.", "〔", "(一)A。1.B。〔牵头单位:", "一、(一)1.11.121人才", "(一)A。1.B(C负责)2.",
+		"(一)A。1.达到100%、90%和", "2014年达到\xe6", "\xef\xbb\xbf\x89PNG", shortPlan,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		done := make(chan bool)
+		defer close(done)
+		go func() {
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				os.WriteFile("/tmp/ppdump/hang.bin", b, 0o644)
+				buf := make([]byte, 1<<20)
+				buf = buf[:runtime.Stack(buf, true)]
+				os.WriteFile("/tmp/ppdump/hang.stack", buf, 0o644)
+				panic("hang")
+			}
+		}()
+		text, warnings, err := Decode(b)
+		if warnings == nil {
+			t.Fatal("Decode returned nil warnings")
+		}
+		if err == nil && text == "" {
+			t.Fatal("Decode returned empty text without an error")
+		}
+		n := Normalize(string(b))
+		if again := Normalize(n); again != n {
+			t.Fatalf("Normalize is not idempotent: %q → %q", n, again)
+		}
+		for _, s := range []string{string(b), text} {
+			p, err := Parse(s)
+			if err != nil {
+				if !errors.Is(err, ErrNoStructure) {
+					t.Fatalf("unexpected error %v", err)
+				}
+				continue
+			}
+			norm := []rune(Normalize(s))
+			if p.Warnings == nil || p.Domains == nil {
+				t.Fatal("nil slices in plan")
+			}
+			for _, d := range p.Domains {
+				if d.Start < 0 || d.Start > d.End || d.End > len(norm) {
+					t.Fatalf("domain %s offsets %d-%d out of range %d", d.Label, d.Start, d.End, len(norm))
+				}
+				for _, m := range d.Measures {
+					if m.Start < 0 || m.Start > m.End || m.End > len(norm) || string(norm[m.Start:m.End]) != m.Text {
+						t.Fatalf("measure %s%s offsets %d-%d do not give its text %q", d.Label, m.Label, m.Start, m.End, m.Text)
+					}
+					if m.LeadUnits == nil || m.ResponsibleUnits == nil || m.Targets == nil {
+						t.Fatal("nil slices in measure")
+					}
+				}
+			}
+		}
+	})
+}
