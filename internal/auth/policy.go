@@ -51,15 +51,18 @@ var Routes = map[string]Rule{
 
 	// Plans (立项/分解): every role reads plans and measures; only admins
 	// change the breakdown or import a plan.
-	"GET /plans":                      planReader,
-	"GET /plans/:id":                  planReader,
-	"GET /measures/:id":               planReader,
-	"GET /admin/plans/:id/edit":       adminOnly,
-	"POST /admin/plans/:id/edit":      adminOnly,
-	"POST /admin/plans/:id/measures":  adminOnly,
-	"GET /admin/measures/:id/edit":    adminOnly,
-	"POST /admin/measures/:id/edit":   adminOnly,
-	"POST /admin/measures/:id/delete": adminOnly,
+	"GET /plans":                       planReader,
+	"GET /plans/:id":                   planReader,
+	"GET /measures/:id":                planReader,
+	"GET /admin/plans/:id/edit":        adminOnly,
+	"POST /admin/plans/:id/edit":       adminOnly,
+	"POST /admin/plans/:id/measures":   adminOnly,
+	"GET /admin/measures/:id/edit":     adminOnly,
+	"POST /admin/measures/:id/edit":    adminOnly,
+	"POST /admin/measures/:id/delete":  adminOnly,
+	"GET /admin/plans/import":          adminOnly,
+	"POST /admin/plans/import":         adminOnly,
+	"POST /admin/plans/import/confirm": adminOnly,
 }
 
 // RuleFor returns the rule of a route and whether it has one.

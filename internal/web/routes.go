@@ -29,4 +29,7 @@ func (s *Server) routes() {
 	e.GET("/admin/measures/:id/edit", h.EditMeasureForm)
 	e.POST("/admin/measures/:id/edit", h.UpdateMeasure)
 	e.POST("/admin/measures/:id/delete", h.DeleteMeasure)
+	e.GET("/admin/plans/import", h.ImportPlanForm)
+	e.POST("/admin/plans/import", h.PreviewPlanImport)
+	e.POST("/admin/plans/import/confirm", h.ConfirmPlanImport)
 }

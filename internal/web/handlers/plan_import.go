@@ -1,0 +1,360 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"duban/internal/model"
+	"duban/internal/periods"
+	"duban/internal/planimport"
+	"duban/internal/planparse"
+	"duban/internal/web/render"
+	"duban/views/pages/planadmin"
+)
+
+// The admin's plan import (立项): upload a .txt file or paste the text →
+// preview (the tree, warnings, how each unit name resolves, the diff
+// against a plan imported before) → confirm → stored by planimport.
+//
+// Nothing is stored before the confirmation. The uploaded bytes travel from
+// the preview to the confirm form as a base64 hidden field rather than a
+// server-side temp file: the portal may run as several stateless instances
+// behind a load balancer (the confirm may reach another instance), nothing
+// unconfirmed is written to disk or needs cleaning up, and the confirm
+// decodes and parses the bytes again on the server, so the form can carry
+// nothing an admin could not have uploaded anyway. A plan is tens of
+// kilobytes; the field is capped with the upload.
+
+// maxPlanUpload is the largest plan document accepted. A long plan is a
+// few hundred kilobytes of text; anything near this is not a plan.
+const maxPlanUpload = 2 << 20
+
+func planImportPage() planadmin.ImportPage {
+	return planadmin.ImportPage{Form: planadmin.ImportForm{Reporting: periods.Quarterly, DueDays: "5"}, MaxMB: maxPlanUpload >> 20}
+}
+
+// ImportPlanForm shows the upload form.
+func (h *Handlers) ImportPlanForm(c echo.Context) error {
+	return render.Page(c, http.StatusOK, planadmin.Import(planImportPage()))
+}
+
+// importSettings checks the reporting cycle and due days of the forms.
+func importSettings(reporting, dueDays string, errs planadmin.Errors) planimport.Options {
+	var opt planimport.Options
+	if reporting != periods.Quarterly && reporting != periods.Monthly {
+		errs["reporting"] = planadmin.Problem{Key: "plans.err.reporting"}
+	}
+	opt.Reporting = reporting
+	// planimport reads 0 as "the default, 5", so an import asks for at
+	// least one day; the plan settings can set 0 afterwards.
+	n, err := strconv.Atoi(strings.TrimSpace(dueDays))
+	if err != nil || n < 1 || n > 60 {
+		errs["due_days"] = planadmin.Problem{Key: "plans.import.err.due_days"}
+	}
+	opt.DueDays = n
+	return opt
+}
+
+// PreviewPlanImport reads the upload and shows what would be stored.
+func (h *Handlers) PreviewPlanImport(c echo.Context) error {
+	page := planImportPage()
+	page.Errors = planadmin.Errors{}
+	page.Form.Text = c.FormValue("text")
+	page.Form.Reporting = c.FormValue("reporting")
+	page.Form.DueDays = c.FormValue("due_days")
+	importSettings(page.Form.Reporting, page.Form.DueDays, page.Errors)
+	refuse := func(status int) error {
+		return render.Page(c, status, planadmin.Import(page))
+	}
+
+	var raw []byte
+	field := "text"
+	fh, err := c.FormFile("file")
+	switch {
+	case err == nil && (fh.Filename != "" || fh.Size > 0):
+		page.Form.HadFile = true
+		field = "file"
+		if strings.TrimSpace(page.Form.Text) != "" {
+			page.Errors["_form"] = planadmin.Problem{Key: "plans.import.err.both"}
+			return refuse(http.StatusUnprocessableEntity)
+		}
+		if fh.Size > maxPlanUpload {
+			page.Errors["file"] = planadmin.Problem{Key: "plans.import.err.too_large", Arg: strconv.Itoa(maxPlanUpload >> 20)}
+			return refuse(http.StatusRequestEntityTooLarge)
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return fmt.Errorf("open upload: %w", err)
+		}
+		raw, err = io.ReadAll(io.LimitReader(f, maxPlanUpload+1))
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("read upload: %w", err)
+		}
+	case err == nil || errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart):
+		raw = []byte(page.Form.Text)
+		if strings.TrimSpace(page.Form.Text) == "" {
+			page.Errors["_form"] = planadmin.Problem{Key: "plans.import.err.nothing"}
+			return refuse(http.StatusUnprocessableEntity)
+		}
+	default:
+		return err
+	}
+	if len(raw) > maxPlanUpload {
+		page.Errors[field] = planadmin.Problem{Key: "plans.import.err.too_large", Arg: strconv.Itoa(maxPlanUpload >> 20)}
+		return refuse(http.StatusRequestEntityTooLarge)
+	}
+	if len(page.Errors) > 0 {
+		return refuse(http.StatusUnprocessableEntity)
+	}
+	pv, _, notices, err := h.previewPlan(c.Request().Context(), raw)
+	if key := planparse.MessageKey(err); key != "" && key != "planparse.err.unknown" {
+		page.Errors[field] = planadmin.Problem{Key: key}
+		return refuse(http.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return err
+	}
+	out, err := h.previewPage(c.Request().Context(), pv, raw, notices, page.Form.Reporting, page.Form.DueDays, nil, nil)
+	if err != nil {
+		return err
+	}
+	return render.Page(c, http.StatusOK, planadmin.Preview(out))
+}
+
+// previewPlan decodes and parses an upload without storing anything. It
+// returns the decoder's warnings (Import needs them again) and notices that
+// say in the user's language what the decoder did to the bytes.
+func (h *Handlers) previewPlan(ctx context.Context, raw []byte) (*planimport.Preview, []string, []planadmin.Problem, error) {
+	text, warnings, err := planimport.Decode(raw)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var notices []planadmin.Problem
+	switch {
+	case bytes.HasPrefix(raw, []byte{0xFF, 0xFE}) || bytes.HasPrefix(raw, []byte{0xFE, 0xFF}):
+		notices = append(notices, planadmin.Problem{Key: "plans.import.notice.utf16"})
+	case !mostlyUTF8(raw):
+		notices = append(notices, planadmin.Problem{Key: "plans.import.notice.gbk"})
+	}
+	pv, err := planimport.New(h.Store).PreviewText(ctx, text, warnings)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return pv, warnings, notices, nil
+}
+
+// mostlyUTF8 reports whether b is UTF-8 but for a character cut off at the
+// very end (which the decoder drops): anything else was converted from
+// GB18030/GBK.
+func mostlyUTF8(b []byte) bool {
+	for k := 0; k <= 3 && k <= len(b); k++ {
+		if utf8.Valid(b[:len(b)-k]) {
+			return true
+		}
+	}
+	return false
+}
+
+// previewPage builds the preview's view model.
+func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw []byte, notices []planadmin.Problem,
+	reporting, dueDays string, choices map[string]int64, errs planadmin.Errors) (planadmin.PreviewPage, error) {
+	p := pv.Parsed
+	page := planadmin.PreviewPage{
+		Payload: base64.StdEncoding.EncodeToString(raw), SHA256: pv.SHA256, Reporting: reporting, DueDays: dueDays,
+		Title: p.Title, Issuer: p.Issuer, IssuedOn: p.Date, Horizon: p.Horizon,
+		Counts:  [3]int{pv.Domains, pv.Measures, pv.Targets},
+		Notices: notices, Warnings: pv.Warnings, Unchanged: pv.Unchanged, Errors: errs,
+	}
+	unknown := map[string]bool{}
+	for i, u := range pv.Units {
+		page.Units = append(page.Units, planadmin.PreviewUnit{Index: i, Name: u.Name, Via: u.Via, Label: u.Label,
+			Members: len(u.UnitIDs), Choice: choices[u.Name]})
+		if !u.Known() {
+			unknown[u.Name] = true
+		}
+	}
+	namesOf := func(ns []string) []planadmin.PreviewName {
+		var out []planadmin.PreviewName
+		for _, n := range ns {
+			n = strings.TrimSpace(n)
+			out = append(out, planadmin.PreviewName{Name: n, Unknown: unknown[n]})
+		}
+		return out
+	}
+	for _, d := range p.Domains {
+		pd := planadmin.PreviewDomain{Label: d.Label, Title: d.Title, Goal: d.Goal}
+		for _, m := range d.Measures {
+			pm := planadmin.PreviewMeasure{Label: m.Label, Title: m.Title, Lead: namesOf(m.LeadUnits), Responsible: namesOf(m.ResponsibleUnits)}
+			for _, t := range m.Targets {
+				pm.Targets = append(pm.Targets, planadmin.PreviewTarget{Indicator: t.Indicator, OpKey: opKey(t.Op),
+					Value: formatValue(t.Value), Unit: t.Unit, Year: t.Year})
+			}
+			pd.Measures = append(pd.Measures, pm)
+		}
+		page.Domains = append(page.Domains, pd)
+	}
+	if pv.Existing != nil {
+		page.Existing = &planadmin.ExistingPlan{ID: pv.Existing.ID, Title: pv.Existing.Title}
+	}
+	if d := pv.Diff; d != nil {
+		page.Diff = &planadmin.PreviewDiff{DomainsAdded: d.DomainsAdded}
+		rows := func(cs []planimport.MeasureChange) []planadmin.DiffRow {
+			var out []planadmin.DiffRow
+			for _, x := range cs {
+				r := planadmin.DiffRow{Label: planLabel(x.Domain, x.Label), Title: x.Title, MeasureID: x.MeasureID}
+				for _, f := range x.Fields {
+					r.FieldKeys = append(r.FieldKeys, "plans.import.field."+f)
+				}
+				out = append(out, r)
+			}
+			return out
+		}
+		page.Diff.Added, page.Diff.Changed, page.Diff.Removed = rows(d.Added), rows(d.Changed), rows(d.Removed)
+	}
+	if len(unknown) > 0 {
+		units, err := h.Store.ListUnits(ctx)
+		if err != nil {
+			return page, err
+		}
+		for _, kind := range model.UnitKinds {
+			k := planadmin.UnitKind{KindKey: "unit.kind." + kind}
+			for _, u := range units {
+				if u.Kind == kind {
+					k.Units = append(k.Units, planadmin.UnitOption{ID: u.ID, Name: u.Name, Unconfirmed: !u.Confirmed})
+				}
+			}
+			if len(k.Units) > 0 {
+				page.UnitKinds = append(page.UnitKinds, k)
+			}
+		}
+	}
+	return page, nil
+}
+
+// ConfirmPlanImport stores the previewed document: a new plan, or the
+// changes of a revised one.
+func (h *Handlers) ConfirmPlanImport(c echo.Context) error {
+	ctx := c.Request().Context()
+	errs := planadmin.Errors{}
+	raw, err := base64.StdEncoding.DecodeString(c.FormValue("payload"))
+	if err != nil || len(raw) == 0 || len(raw) > maxPlanUpload {
+		page := planImportPage()
+		page.Errors = planadmin.Errors{"_form": {Key: "plans.import.err.payload"}}
+		return render.Page(c, http.StatusUnprocessableEntity, planadmin.Import(page))
+	}
+	reporting, dueDays := c.FormValue("reporting"), c.FormValue("due_days")
+	opt := importSettings(reporting, dueDays, errs)
+	pv, decodeWarnings, notices, err := h.previewPlan(ctx, raw)
+	if err != nil {
+		// The payload passed the preview; failing now means it was altered.
+		page := planImportPage()
+		page.Errors = planadmin.Errors{"_form": {Key: "plans.import.err.payload"}}
+		if key := planparse.MessageKey(err); key != "planparse.err.unknown" {
+			page.Errors["_form"] = planadmin.Problem{Key: key}
+		} else {
+			return err
+		}
+		return render.Page(c, http.StatusUnprocessableEntity, planadmin.Import(page))
+	}
+
+	// The admin's choice for each unknown unit name: 0 creates it (flagged),
+	// an ID maps it to that unit (remembered as an alias).
+	choices := planimport.Choices{}
+	n, _ := strconv.Atoi(c.FormValue("units"))
+	var chosen []int64
+	for i := range min(max(n, 0), 1000) {
+		name := strings.TrimSpace(c.FormValue("unit_name_" + strconv.Itoa(i)))
+		v := c.FormValue("unit_" + strconv.Itoa(i))
+		if name == "" || v == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id < 0 {
+			errs["unit_"+strconv.Itoa(i)] = planadmin.Problem{Key: "plans.err.unknown_unit"}
+			continue
+		}
+		if id > 0 {
+			choices[name] = id
+			chosen = append(chosen, id)
+		}
+	}
+	if len(chosen) > 0 {
+		found, err := h.Store.UnitsByID(ctx, chosen)
+		if err != nil {
+			return err
+		}
+		for i := range min(max(n, 0), 1000) {
+			name := strings.TrimSpace(c.FormValue("unit_name_" + strconv.Itoa(i)))
+			if id := choices[name]; id > 0 {
+				if _, ok := found[id]; !ok {
+					errs["unit_"+strconv.Itoa(i)] = planadmin.Problem{Key: "plans.err.unknown_unit"}
+				}
+			}
+		}
+	}
+	rerender := func(status int) error {
+		page, err := h.previewPage(ctx, pv, raw, notices, reporting, dueDays, choices, errs)
+		if err != nil {
+			return err
+		}
+		return render.Page(c, status, planadmin.Preview(page))
+	}
+	if c.FormValue("sha256") != pv.SHA256 {
+		errs["_form"] = planadmin.Problem{Key: "plans.import.err.payload"}
+	}
+	if len(errs) > 0 {
+		return rerender(http.StatusUnprocessableEntity)
+	}
+	if pv.Unchanged {
+		return render.Redirect(c, "/plans/"+strconv.FormatInt(pv.Existing.ID, 10), "info", "plans.import.unchanged")
+	}
+	apply := c.FormValue("apply") == "1"
+	if pv.Existing != nil && !apply {
+		// Someone imported this plan between the preview and now: show the
+		// changes it would make instead.
+		errs["_form"] = planadmin.Problem{Key: "plans.import.err.imported_meanwhile"}
+		return rerender(http.StatusConflict)
+	}
+	res, err := planimport.New(h.Store).Import(ctx, actor(c), pv.Text, decodeWarnings, opt, choices, apply)
+	switch {
+	case errors.Is(err, planimport.ErrChangedNeedsApply):
+		errs["_form"] = planadmin.Problem{Key: "plans.import.err.imported_meanwhile"}
+		pv, _, notices, err = h.previewPlan(ctx, raw)
+		if err != nil {
+			return err
+		}
+		return rerender(http.StatusConflict)
+	case errors.Is(err, model.ErrNotFound):
+		// A unit chosen for a name was deleted meanwhile.
+		errs["units"] = planadmin.Problem{Key: "plans.err.unknown_unit"}
+		return rerender(http.StatusConflict)
+	case err != nil:
+		return err
+	}
+	to := "/plans/" + strconv.FormatInt(res.Plan.ID, 10)
+	switch {
+	case res.Unchanged:
+		return render.Redirect(c, to, "info", "plans.import.unchanged")
+	case res.Applied != nil:
+		for _, r := range res.Applied.Removed {
+			if r.Kept {
+				return render.Redirect(c, to, "ok", "plans.import.applied_kept")
+			}
+		}
+		return render.Redirect(c, to, "ok", "plans.import.applied")
+	case len(res.NewUnits) > 0:
+		return render.Redirect(c, to, "ok", "plans.import.done_new_units")
+	}
+	return render.Redirect(c, to, "ok", "plans.import.done")
+}
