@@ -757,3 +757,63 @@ func TestPlanPagesHaveNoMissingTexts(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanPagesOnPostgres walks the plan pages, an edit and an import on
+// PostgreSQL, where dates come back from DATE columns differently.
+func TestPlanPagesOnPostgres(t *testing.T) {
+	p := testutil.Start(t, testutil.WithDB(testutil.PostgresURL(t)))
+	f := testutil.SeedFixture(t, p.App.Store)
+	c := p.Login("admin")
+	doc := c.Get(idPath("/plans/", f.Plan.ID, "")).Doc(t)
+	if got := text(doc.Find("table.measures tbody tr").Eq(2).Find("td").Eq(5)); got != "2015-06-30" {
+		t.Fatalf("due date on PostgreSQL = %q", got)
+	}
+	v := measureForm(t, c, f.Measures[0].ID)
+	if v.Get("due_on") != "2015-12-31" {
+		t.Fatalf("form due date = %q", v.Get("due_on"))
+	}
+	v.Set("due_on", "2015-10-31")
+	v.Set("t1_indicator", "普惠性幼儿园覆盖率")
+	v.Set("t1_value", "80")
+	if res := c.PostForm(idPath("/admin/measures/", f.Measures[0].ID, "/edit"), v); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save on PostgreSQL = %d", res.StatusCode)
+	}
+	doc = c.Get(idPath("/measures/", f.Measures[0].ID, "")).Doc(t)
+	if got := text(doc.Find("dl.facts dd").First()); got != "2015-10-31" || doc.Find("table.targets tbody tr").Length() != 2 {
+		t.Fatalf("after save: due %q, %d targets", got, doc.Find("table.targets tbody tr").Length())
+	}
+	res := upload(t, c, "plan.txt", []byte(smallPlan), nil)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("preview on PostgreSQL = %d", res.StatusCode)
+	}
+	if res := c.PostForm("/admin/plans/import/confirm", confirmForm(t, res.Doc(t), nil)); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirm on PostgreSQL = %d", res.StatusCode)
+	}
+}
+
+// TestJiangmenMeasuresMarkEveryTarget reads every measure of the demo's
+// Jiangmen plan: each target the importer found is marked in the text.
+func TestJiangmenMeasuresMarkEveryTarget(t *testing.T) {
+	p := testutil.Start(t)
+	ctx := context.Background()
+	plans, _ := p.App.Store.ListPlans(ctx)
+	if len(plans) != 1 {
+		t.Fatalf("demo plans = %d", len(plans))
+	}
+	ms, _ := p.App.Store.MeasuresOf(ctx, plans[0].ID)
+	c := p.Login("jiaoyuju")
+	marked, targets := 0, 0
+	for _, m := range ms {
+		ts, _ := p.App.Store.TargetsOf(ctx, m.ID)
+		doc := c.Get(idPath("/measures/", m.ID, "")).Doc(t)
+		n := doc.Find("blockquote.source-text mark.target").Length()
+		if n != len(ts) {
+			t.Errorf("measure %d %s: %d marks for %d targets", m.ID, m.Title, n, len(ts))
+		}
+		marked += n
+		targets += len(ts)
+	}
+	if targets < 60 || marked != targets {
+		t.Fatalf("%d of %d targets marked", marked, targets)
+	}
+}

@@ -61,11 +61,11 @@ func (h *Handlers) Measure(c echo.Context) error {
 	} else {
 		page.Overdue = clock.Date(m.DueOn).Before(clock.Date(h.Clock.Now()))
 	}
-	var phrases []string
+	var phrases []targetPhrase
 	for _, t := range targets {
 		page.Targets = append(page.Targets, measurepages.TargetRow{Indicator: t.Indicator, OpKey: opKey(t.Op),
 			Value: formatValue(t.Value), Unit: t.Unit, Year: t.Year, Text: t.Text})
-		phrases = append(phrases, t.Text, t.Indicator)
+		phrases = append(phrases, targetPhrase{t.Text, t.Indicator})
 	}
 	page.Source = highlightTargets(m.SourceText, phrases)
 
@@ -148,12 +148,14 @@ func validOp(op string) bool { return opKey(op) != "plans.op.unknown" }
 // formatValue prints a target value without trailing zeros (93, 1.2).
 func formatValue(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
-// highlightTargets cuts src into plain and marked segments. Each phrase is
-// marked at its first occurrence that does not overlap an earlier mark;
-// callers pass each target's phrase as written and then its indicator, so a
-// target an admin has reworded is still found by its indicator. Phrases
-// already covered by a mark are skipped.
-func highlightTargets(src string, phrases []string) []measurepages.Segment {
+// targetPhrase is how a target is found in its measure's text: the phrase
+// as written, else (for a target an admin has reworded) its indicator.
+type targetPhrase struct{ Text, Indicator string }
+
+// highlightTargets cuts src into plain and marked segments, marking each
+// target at the first occurrence of its phrase (or indicator) that does not
+// overlap an earlier mark, so two targets written alike mark two places.
+func highlightTargets(src string, targets []targetPhrase) []measurepages.Segment {
 	if src == "" {
 		return nil
 	}
@@ -167,33 +169,31 @@ func highlightTargets(src string, phrases []string) []measurepages.Segment {
 		}
 		return false
 	}
-	covered := func(ph string) bool {
-		for _, m := range marks {
-			if strings.Contains(src[m.from:m.to], ph) {
-				return true
-			}
-		}
-		return false
-	}
-	for _, ph := range phrases {
+	find := func(ph string) bool {
 		ph = strings.TrimSpace(ph)
-		if ph == "" || covered(ph) {
-			continue
+		if ph == "" {
+			return false
 		}
 		for off := 0; off < len(src); {
 			i := strings.Index(src[off:], ph)
 			if i < 0 {
-				break
+				return false
 			}
 			a, b := off+i, off+i+len(ph)
 			if !overlaps(a, b) {
 				marks = append(marks, span{a, b})
-				break
+				return true
 			}
 			off = a + 1
 			for off < len(src) && !isRuneStart(src[off]) {
 				off++
 			}
+		}
+		return false
+	}
+	for _, t := range targets {
+		if !find(t.Text) {
+			find(t.Indicator)
 		}
 	}
 	sort.Slice(marks, func(i, j int) bool { return marks[i].from < marks[j].from })
