@@ -13,9 +13,12 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"duban/internal/demo"
 	"duban/internal/model"
 	"duban/internal/testutil"
 )
+
+func demoPlan() []byte { return demo.JiangmenPlan }
 
 // smallPlan is a plan document in the genre: two domains, three measures,
 // three targets, the district group, a known unit (市教育局), an alias the
@@ -31,7 +34,7 @@ const smallPlan = `测试市人民政府关于印发测试市公共服务试点�
 
 // upload posts the import form as a browser would: multipart, with the
 // CSRF token as a form field.
-func upload(t *testing.T, c *testutil.Client, fileName string, content []byte, fields map[string]string) *testutil.Response {
+func upload(t testing.TB, c *testutil.Client, fileName string, content []byte, fields map[string]string) *testutil.Response {
 	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)

@@ -817,3 +817,69 @@ func TestJiangmenMeasuresMarkEveryTarget(t *testing.T) {
 		t.Fatalf("%d of %d targets marked", marked, targets)
 	}
 }
+
+// The plan pages of the 59-measure Jiangmen plan through the real router:
+//
+//	go test ./internal/web -run '^$' -bench 'Jiangmen' -benchtime 30x
+func BenchmarkJiangmenPlanPage(b *testing.B) {
+	p := testutil.Start(b)
+	c := p.Login("jiaoyuju")
+	plans, _ := p.App.Store.ListPlans(context.Background())
+	path := idPath("/plans/", plans[0].ID, "")
+	b.ResetTimer()
+	for range b.N {
+		if res := c.Get(path); res.StatusCode != http.StatusOK {
+			b.Fatal(res.StatusCode)
+		}
+	}
+}
+
+func BenchmarkJiangmenMeasurePage(b *testing.B) {
+	p := testutil.Start(b)
+	c := p.Login("duchashi")
+	plans, _ := p.App.Store.ListPlans(context.Background())
+	ms, _ := p.App.Store.MeasuresOf(context.Background(), plans[0].ID)
+	b.ResetTimer()
+	for i := range b.N {
+		if res := c.Get(idPath("/measures/", ms[i%len(ms)].ID, "")); res.StatusCode != http.StatusOK {
+			b.Fatal(res.StatusCode)
+		}
+	}
+}
+
+func BenchmarkJiangmenImportPreview(b *testing.B) {
+	p := testutil.Start(b)
+	c := p.Login("admin")
+	doc := []byte(strings.Replace(string(demoPlan()), "江门市", "样例市", -1))
+	b.ResetTimer()
+	for range b.N {
+		if res := upload(b, c, "plan.txt", doc, nil); res.StatusCode != http.StatusOK {
+			b.Fatal(res.StatusCode)
+		}
+	}
+}
+
+func TestAddTargetRowWithoutJavaScript(t *testing.T) {
+	p := testutil.Start(t)
+	f := testutil.SeedFixture(t, p.App.Store)
+	c := p.Login("admin")
+	m := f.Measures[0]
+	v := measureForm(t, c, m.ID)
+	v.Set("title", "学前教育(草稿)")
+	v.Set("t1_indicator", "普惠性幼儿园覆盖率")
+	v.Set("add_row", "1")
+	res := c.PostForm(idPath("/admin/measures/", m.ID, "/edit"), v)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("add row = %d", res.StatusCode)
+	}
+	doc := res.Doc(t)
+	if n, _ := doc.Find(`input[name="t_rows"]`).Attr("value"); n != "3" || doc.Find(`input[name="t2_indicator"]`).Length() != 1 {
+		t.Fatalf("rows after add = %s", n)
+	}
+	if v, _ := doc.Find(`input[name="t1_indicator"]`).Attr("value"); v != "普惠性幼儿园覆盖率" || doc.Find(".field-error").Length() != 0 {
+		t.Fatalf("typed row lost (%q) or errors shown early", v)
+	}
+	if got, _ := p.App.Store.MeasureByID(context.Background(), m.ID); got.Title != "学前教育" || got.Version != 1 {
+		t.Fatal("adding a row saved the form")
+	}
+}
