@@ -83,10 +83,21 @@ func (h *Handlers) Measure(c echo.Context) error {
 		}
 		page.Groups = append(page.Groups, gv)
 	}
+	// A unit user opens its own assignment, and every assignment of a
+	// measure its unit leads (the lead unit consolidates the co-units'
+	// reports); other roles open them all. Links a user cannot follow are
+	// not shown.
 	myUnit := user(c).UnitIDOr0()
+	leadsIt := false
+	for _, a := range assigns {
+		if myUnit != 0 && a.UnitID == myUnit && a.Role == model.AssignLead {
+			leadsIt = true
+		}
+	}
 	for _, a := range assigns {
 		row := measurepages.AssignmentRow{ID: a.ID, Unit: names.name(a.UnitID), RoleKey: "assignment.role." + a.Role,
 			Mine: myUnit != 0 && a.UnitID == myUnit}
+		row.CanOpen = user(c).Role != model.RoleUnit || row.Mine || leadsIt
 		if un, ok := names.units[a.UnitID]; ok {
 			row.KindKey = "unit.kind." + un.Kind
 		}
