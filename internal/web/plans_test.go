@@ -44,9 +44,9 @@ func lastAudit(t *testing.T, p *testutil.Portal, action string) model.AuditEvent
 	return ev
 }
 
-// addReport stores a draft report for the assignment of unit on measure in
+// addPlanReport stores a draft report for the assignment of unit on measure in
 // the plan's first period, as the report workflow would.
-func addReport(t *testing.T, p *testutil.Portal, f *testutil.Fixture, measureID int64, unit string) model.Report {
+func addPlanReport(t *testing.T, p *testutil.Portal, f *testutil.Fixture, measureID int64, unit string) model.Report {
 	t.Helper()
 	ctx := context.Background()
 	as, err := p.App.Store.AssignmentsOf(ctx, measureID)
@@ -485,7 +485,7 @@ func TestReportedWorkCannotBeUnassignedOrDeleted(t *testing.T) {
 	f := testutil.SeedFixture(t, p.App.Store)
 	ctx := context.Background()
 	m := f.Measures[0]
-	r := addReport(t, p, f, m.ID, "台山市人民政府")
+	r := addPlanReport(t, p, f, m.ID, "台山市人民政府")
 	ts, _ := p.App.Store.TargetsOf(ctx, m.ID)
 	val := 90.0
 	if err := p.App.DB.W.Create(&model.TargetValue{ReportID: r.ID, TargetID: ts[0].ID, Value: &val}).Error; err != nil {
@@ -711,7 +711,7 @@ func TestPlanSettings(t *testing.T) {
 	}
 
 	// Once a report exists, the periods stay: refused with a message.
-	addReport(t, p, f, f.Measures[0].ID, "市教育局")
+	addPlanReport(t, p, f, f.Measures[0].ID, "市教育局")
 	doc = c.Get(path).Doc(t)
 	if !strings.Contains(text(doc.Find(".flash-info")), "已有 1 份报告") {
 		t.Errorf("the form does not say the periods are locked: %q", text(doc.Find(".flash-info")))
