@@ -13,7 +13,6 @@ var (
 	reBook = regexp.MustCompile(`《([^《》\n]{4,120}?)》`)
 	// 发布时间:2014年06月17日
 	reLabeledDate = regexp.MustCompile(`(?:发布时间|发布日期|成文日期|印发日期|发文日期)\s*:\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})`)
-	reDate        = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日`)
 	reIssuedBy    = regexp.MustCompile(`发布部门\s*:\s*(\p{Han}{2,30})`)
 	reYearRange   = regexp.MustCompile(`(\d{4})\s*[-~—–至到]\s*(\d{4})\s*年`)
 	reYear        = regexp.MustCompile(`(\d{4})\s*年`)
@@ -118,37 +117,54 @@ func noticeLine(line string) (issuer, title string, ok bool) {
 // signature finds the first date preceded by the name of a signing organ
 // (江门市人民政府2014年6月17日) and returns both.
 func signature(rs []rune) (issuer, date string) {
-	text := string(rs)
-	if !strings.Contains(text, "日") {
-		return "", ""
-	}
-	for _, loc := range reDate.FindAllStringSubmatchIndex(text, -1) {
-		before := strings.TrimRight(text[:loc[0]], " \n")
-		// the run of Han characters right before the date
-		start := len(before)
-		n := 0
-		for start > 0 && n < 40 {
-			r, size := utf8.DecodeLastRuneInString(before[:start])
-			if !unicode.Is(unicode.Han, r) {
-				break
-			}
-			start -= size
-			n++
+	for i := 0; i+4 < len(rs); i++ {
+		if !isDigit(rs[i]) || (i > 0 && isDigit(rs[i-1])) {
+			continue
 		}
-		name := before[start:]
-		if n < 3 || !hasAnySuffix(name, signerSuffixes) {
+		d, ok := dateAt(rs, i)
+		if !ok {
+			continue
+		}
+		j := i
+		for j > 0 && isSpaceRune(rs[j-1]) {
+			j--
+		}
+		start := j
+		for start > 0 && j-start < 40 && unicode.Is(unicode.Han, rs[start-1]) {
+			start--
+		}
+		name := string(rs[start:j])
+		if j-start < 3 || !hasAnySuffix(name, signerSuffixes) {
 			continue
 		}
 		for _, p := range []string{"特此通知", "特此公告", "特此通告", "此复", "此函"} {
-			if i := strings.LastIndex(name, p); i >= 0 {
-				name = name[i+len(p):]
+			if k := strings.LastIndex(name, p); k >= 0 {
+				name = name[k+len(p):]
 			}
 		}
-		if d := ymd(text[loc[2]:loc[3]], text[loc[4]:loc[5]], text[loc[6]:loc[7]]); d != "" && name != "" {
+		if name != "" {
 			return name, d
 		}
 	}
 	return "", ""
+}
+
+// dateAt reads 2014年6月17日 at rs[i:].
+func dateAt(rs []rune, i int) (string, bool) {
+	var parts [3]string
+	for n, sep := range []rune{'年', '月', '日'} {
+		j := i
+		for j < len(rs) && isDigit(rs[j]) && j-i < 4 {
+			j++
+		}
+		if j == i || (n == 0 && j-i != 4) || (n > 0 && j-i > 2) || j >= len(rs) || rs[j] != sep {
+			return "", false
+		}
+		parts[n] = string(rs[i:j])
+		i = j + 1
+	}
+	d := ymd(parts[0], parts[1], parts[2])
+	return d, d != ""
 }
 
 // latestToYear returns the latest year in 到2020年 / 至2020年, or 0.
