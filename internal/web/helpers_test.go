@@ -2,6 +2,9 @@ package web_test
 
 import (
 	"context"
+	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"duban/internal/model"
@@ -32,4 +35,38 @@ func auditAddrs(t *testing.T, p *testutil.Portal, action string) map[string]bool
 		out[ev.ClientAddr] = true
 	}
 	return out
+}
+
+// snapshot copies the client's cookies, to replay them later from another
+// client (as a thief of the cookie would).
+func snapshot(p *testutil.Portal, c *testutil.Client) []*http.Cookie {
+	u, _ := url.Parse(p.Server.URL)
+	var out []*http.Cookie
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		out = append(out, &http.Cookie{Name: ck.Name, Value: ck.Value})
+	}
+	return out
+}
+
+// replay makes a client that carries cookies.
+func replay(p *testutil.Portal, cookies []*http.Cookie) *testutil.Client {
+	c := p.Client()
+	u, _ := url.Parse(p.Server.URL)
+	c.HTTP.Jar.SetCookies(u, cookies)
+	return c
+}
+
+// loggedIn reports whether the client's session is alive: the dashboard
+// answers 200 rather than a redirect to the login page.
+func loggedIn(t *testing.T, c *testutil.Client) bool {
+	t.Helper()
+	res := c.Get("/")
+	switch {
+	case res.StatusCode == http.StatusOK:
+		return true
+	case res.StatusCode == http.StatusSeeOther && strings.HasPrefix(res.Header.Get("Location"), "/login"):
+		return false
+	}
+	t.Fatalf("GET / = %d → %s", res.StatusCode, res.Header.Get("Location"))
+	return false
 }
