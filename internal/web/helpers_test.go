@@ -2,10 +2,17 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"gorm.io/gorm"
 
 	"duban/internal/model"
 	"duban/internal/store"
@@ -69,4 +76,101 @@ func loggedIn(t *testing.T, c *testutil.Client) bool {
 	}
 	t.Fatalf("GET / = %d → %s", res.StatusCode, res.Header.Get("Location"))
 	return false
+}
+
+// fixture is a minimal plan (one domain, measures and one period) written
+// straight into the database, for tests of units that need assignments
+// before the importer exists.
+type fixture struct {
+	measures []int64
+	period   int64
+}
+
+func seedPlan(t *testing.T, p *testutil.Portal, measures int) fixture {
+	t.Helper()
+	db := p.App.DB.W
+	now := p.Clock.Now().UTC()
+	start := time.Date(2014, 6, 17, 0, 0, 0, 0, time.UTC)
+	end := time.Date(2015, 12, 31, 0, 0, 0, 0, time.UTC)
+	plan := model.Plan{Title: "测试方案", StartOn: start, EndOn: end, Reporting: "quarterly", DueDays: 5, Warnings: "[]", Version: 1, CreatedAt: now, UpdatedAt: now}
+	must(t, db.Create(&plan).Error)
+	dom := model.Domain{PlanID: plan.ID, Position: 1, Label: "(一)", Title: "基本公共教育"}
+	must(t, db.Create(&dom).Error)
+	var f fixture
+	for i := range measures {
+		m := model.Measure{PlanID: plan.ID, DomainID: dom.ID, Position: i + 1, Label: fmt.Sprint(i + 1), Title: fmt.Sprintf("措施%d", i+1),
+			DueOn: end, Version: 1, CreatedAt: now, UpdatedAt: now}
+		must(t, db.Create(&m).Error)
+		f.measures = append(f.measures, m.ID)
+	}
+	per := model.Period{PlanID: plan.ID, Seq: 1, Label: "2015年第一季度", StartsOn: start, EndsOn: end, DueOn: end}
+	must(t, db.Create(&per).Error)
+	f.period = per.ID
+	return f
+}
+
+func assign(t *testing.T, p *testutil.Portal, measureID, unitID int64, role string) int64 {
+	t.Helper()
+	a := model.Assignment{MeasureID: measureID, UnitID: unitID, Role: role, CreatedAt: p.Clock.Now().UTC()}
+	must(t, p.App.DB.W.Create(&a).Error)
+	return a.ID
+}
+
+func addReport(t *testing.T, p *testutil.Portal, assignmentID, periodID int64) {
+	t.Helper()
+	now := p.Clock.Now().UTC()
+	r := model.Report{AssignmentID: assignmentID, PeriodID: periodID, State: model.ReportDraft, ProgressState: model.ProgressOnTrack,
+		LockVersion: 1, CreatedAt: now, UpdatedAt: now}
+	must(t, p.App.DB.W.Create(&r).Error)
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func userNamed(t *testing.T, p *testutil.Portal, username string) *model.User {
+	t.Helper()
+	u, err := p.App.Store.UserByUsername(context.Background(), username)
+	must(t, err)
+	return u
+}
+
+func unitNamed(t *testing.T, p *testutil.Portal, name string) *model.Unit {
+	t.Helper()
+	var u *model.Unit
+	err := p.App.Store.Tx(context.Background(), func(tx *gorm.DB) error {
+		var err error
+		u, err = p.App.Store.UnitByNameTx(context.Background(), tx, name)
+		return err
+	})
+	must(t, err)
+	return u
+}
+
+func idStr(n int64) string { return strconv.FormatInt(n, 10) }
+
+// untranslated finds catalog keys shown as text: i18n.T shows an unknown
+// key as itself.
+var untranslated = regexp.MustCompile(`>\s*(admin|audit|profile|unit|form|login|password|error|nav|role)\.[a-z_.]+\s*<`)
+
+var codeElem = regexp.MustCompile(`<code[^>]*>[^<]*</code>`)
+
+func checkTranslated(t *testing.T, res *testutil.Response) {
+	t.Helper()
+	body := codeElem.ReplaceAllString(res.Body, "") // action codes are shown as such
+	if m := untranslated.FindString(body); m != "" {
+		t.Errorf("%s shows an untranslated key: %s", res.Request.URL.Path, m)
+	}
+}
+
+type goquerySelection = goquery.Selection
+
+type gormDB = gorm.DB
+
+func atoi(s string) int64 {
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n
 }
