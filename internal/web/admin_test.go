@@ -421,3 +421,42 @@ func TestProfileIgnoresRoleAndUnit(t *testing.T) {
 	}
 	wantStatus(t, c.PostForm("/profile", url.Values{"display_name": {strings.Repeat("长", 101)}}), http.StatusUnprocessableEntity, "too long")
 }
+
+// TestAdminQueriesOnPostgres runs the admin list filters, a merge and the
+// audit filters on PostgreSQL.
+func TestAdminQueriesOnPostgres(t *testing.T) {
+	p := testutil.Start(t, testutil.WithDB(testutil.PostgresURL(t)))
+	admin := p.Login("admin")
+	fx := seedPlan(t, p, 1)
+	src := mustUnit(t, p, "市人社局")
+	dst := unitNamed(t, p, "市教育局")
+	assign(t, p, fx.measures[0], src.ID, model.AssignLead)
+	tests := []struct {
+		path string
+		rows int
+	}{
+		{"/admin/users?q=jiao&role=unit&state=enabled&unit_id=" + idStr(dst.ID), 1},
+		{"/admin/users?q=%25", 0},
+		{"/admin/units?q=%E4%BA%BA%E7%A4%BE&kind=department&unconfirmed=1", 1},
+		{"/admin/audit?actor=admin&action=login.ok&from=2015-04-03&to=2015-04-03", 1},
+	}
+	for _, tt := range tests {
+		res := admin.Get(tt.path)
+		wantStatus(t, res, http.StatusOK, tt.path)
+		n := res.Doc(t).Find("tbody tr").Length()
+		if res.Doc(t).Find("tbody td.muted").Length() == 1 {
+			n = 0
+		}
+		if n != tt.rows {
+			t.Errorf("%s: %d rows, want %d", tt.path, n, tt.rows)
+		}
+	}
+	wantStatus(t, admin.PostForm("/admin/units/"+idStr(src.ID)+"/merge", url.Values{"target": {idStr(dst.ID)}}), http.StatusSeeOther, "merge")
+	if unitNamed(t, p, "市人社局").ID != dst.ID {
+		t.Fatal("merge on PostgreSQL did not keep the alias")
+	}
+	wantStatus(t, admin.PostForm("/admin/groups", url.Values{"name": {"测试组"}, "members": {idStr(dst.ID)}}), http.StatusSeeOther, "group")
+	if broken, _, err := p.App.Store.VerifyAudit(context.Background()); err != nil || broken != 0 {
+		t.Fatalf("audit chain on PostgreSQL: %d %v", broken, err)
+	}
+}

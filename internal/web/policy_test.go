@@ -37,7 +37,16 @@ func samplePath(method, pattern string) string {
 // login page, logged-in users without the role get 403, everyone else gets
 // past the guard. A route without a rule fails the test.
 func TestRouteMatrix(t *testing.T) {
-	p := testutil.Start(t)
+	routeMatrix(t, testutil.Start(t))
+}
+
+// TestRouteMatrixPostgres runs the matrix against PostgreSQL, which also
+// runs every page's queries there.
+func TestRouteMatrixPostgres(t *testing.T) {
+	routeMatrix(t, testutil.Start(t, testutil.WithDB(testutil.PostgresURL(t))))
+}
+
+func routeMatrix(t *testing.T, p *testutil.Portal) {
 	var routes []*echo.Route
 	for _, r := range p.App.Server.E.Routes() {
 		if r.Method == echo.RouteNotFound {
