@@ -95,6 +95,14 @@ func (s *Store) RecordLogin(ctx context.Context, a Actor, userID, attemptID int6
 	})
 }
 
+// MarkLoginAttemptSucceeded counts an attempt as a success (a password
+// checked outside the login form, such as the current password when it is
+// changed).
+func (s *Store) MarkLoginAttemptSucceeded(ctx context.Context, attemptID int64) error {
+	err := s.w(ctx).Model(&model.LoginAttempt{}).Where("id = ?", attemptID).Update("success", true).Error
+	return translate(err, "record login attempt")
+}
+
 // CountLoginAttempts counts the stored attempts (for tests and monitoring).
 func (s *Store) CountLoginAttempts(ctx context.Context) (int64, error) {
 	var n int64

@@ -184,3 +184,43 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 		t.Error("no field error shown")
 	}
 }
+
+// TestPasswordFormIsThrottled: guessing the current password through the
+// change-password form counts against the login limit.
+func TestPasswordFormIsThrottled(t *testing.T) {
+	p := testutil.Start(t)
+	c := p.Login("jiaoyuju")
+	for range 5 {
+		res := c.PostForm("/password", url.Values{"current": {"guess-guess"}, "new": {"jiangmen-2015-reform"}, "confirm": {"jiangmen-2015-reform"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity, "wrong current password")
+	}
+	res := c.PostForm("/password", url.Values{"current": {p.App.DemoPassword}, "new": {"jiangmen-2015-reform"}, "confirm": {"jiangmen-2015-reform"}})
+	wantStatus(t, res, http.StatusTooManyRequests, "sixth try")
+	if res.Header.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	p.Clock.Advance(16 * time.Minute)
+	res = c.PostForm("/password", url.Values{"current": {p.App.DemoPassword}, "new": {"jiangmen-2015-reform"}, "confirm": {"jiangmen-2015-reform"}})
+	wantStatus(t, res, http.StatusSeeOther, "after the window")
+}
+
+// TestLoginReturnsToTheRequestedPage: the page an anonymous visitor asked
+// for survives the login form; a foreign target does not.
+func TestLoginReturnsToTheRequestedPage(t *testing.T) {
+	p := testutil.Start(t)
+	c := p.Client()
+	res := c.Get("/admin/users?role=unit")
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || loc != "/login?next=%2Fadmin%2Fusers%3Frole%3Dunit" {
+		t.Fatalf("anonymous GET = %d → %q", res.StatusCode, loc)
+	}
+	action, _ := c.Get(loc).Doc(t).Find("form.stack").Attr("action")
+	res = c.PostForm(action, url.Values{"username": {"admin"}, "password": {p.App.DemoPassword}})
+	if res.Header.Get("Location") != "/admin/users?role=unit" {
+		t.Fatalf("after login → %q (form action %q)", res.Header.Get("Location"), action)
+	}
+	res = p.Client().PostForm("/login?next=//evil.example/x", url.Values{"username": {"admin"}, "password": {p.App.DemoPassword}})
+	if res.Header.Get("Location") != "/" {
+		t.Fatalf("open redirect: → %q", res.Header.Get("Location"))
+	}
+}

@@ -118,11 +118,27 @@ func (h *Handlers) ChangePassword(c echo.Context) error {
 	u := user(c)
 	cur, pw, confirm := c.FormValue("current"), c.FormValue("new"), c.FormValue("confirm")
 	errs := map[string]string{}
+	// The current password is as much a secret as at login: guesses through
+	// this form count against the same limit, or a stolen session could
+	// find it out and lock the owner out.
+	attempt, retry, err := h.Store.BeginLoginAttempt(ctx, u.Username, c.RealIP(), auth.LoginMaxFailures, auth.LoginWindow)
+	if err != nil {
+		return err
+	}
+	if retry > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(retry/time.Second)))
+		return render.Page(c, http.StatusTooManyRequests, authpages.Password(authpages.PasswordPage{
+			Errors: map[string]string{"current": "password.err.throttled"}}))
+	}
 	ok, err := h.Hasher.Verify(ctx, u.PasswordHash, cur)
 	if err != nil {
 		return err
 	}
-	if !ok {
+	if ok {
+		if err := h.Store.MarkLoginAttemptSucceeded(ctx, attempt); err != nil {
+			return err
+		}
+	} else {
 		errs["current"] = "password.err.current"
 	}
 	if err := h.Hasher.Check(pw); err != nil {
