@@ -196,15 +196,3 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]model.AuditEven
 	}
 	return out, more, nil
 }
-
-// AuditActions lists the distinct actions and object types recorded, for
-// the filter form.
-func (s *Store) AuditActions(ctx context.Context) (actions, objectTypes []string, err error) {
-	if err := s.r(ctx).Model(&model.AuditEvent{}).Distinct("action").Order("action").Pluck("action", &actions).Error; err != nil {
-		return nil, nil, translate(err, "audit actions")
-	}
-	if err := s.r(ctx).Model(&model.AuditEvent{}).Where("object_type <> ?", "").Distinct("object_type").Order("object_type").Pluck("object_type", &objectTypes).Error; err != nil {
-		return nil, nil, translate(err, "audit object types")
-	}
-	return actions, objectTypes, nil
-}

@@ -137,6 +137,9 @@ func TestAdminUserLifecycle(t *testing.T) {
 	wantStatus(t, admin.PostForm("/admin/users/"+idStr(u.ID)+"/enable", nil), http.StatusSeeOther, "enable")
 	wantStatus(t, postLogin(t, p.Client(), "wangfang", "new-harbour-bridge", ""), http.StatusSeeOther, "login after enable")
 
+	if !strings.Contains(admin.Get("/admin/users?role=unit").Doc(t).Find("tbody").Text(), "市残联") {
+		t.Error("the user list does not show the users' units")
+	}
 	res = admin.Get("/admin/users?role=viewer&state=enabled")
 	checkTranslated(t, res)
 	names := res.Doc(t).Find("tbody td:first-child a").Map(func(_ int, s *goquerySelection) string { return s.Text() })
@@ -362,6 +365,9 @@ func TestAdminAuditLog(t *testing.T) {
 	if !strings.Contains(rows.Eq(1).Text(), `"viewer"`) {
 		t.Error("old → new values are not shown")
 	}
+	if doc.Find(`#action option[value="user.disable"]`).Length() != 1 || doc.Find(`#object option[value="unit"]`).Length() != 1 {
+		t.Error("the filter does not offer the catalogued actions and object types")
+	}
 	next, ok := doc.Find(`a[rel=next]`).Attr("href")
 	if !ok {
 		t.Fatal("no link to older entries")
@@ -386,6 +392,7 @@ func TestAdminAuditLog(t *testing.T) {
 		{"to=2015-04-02", 0},
 		{"from=yesterday", 50}, // a bad date is ignored, with a message
 		{"before=0&actor=%27%20OR%201%3D1--", 0},
+		{"action=user.disable", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
