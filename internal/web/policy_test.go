@@ -35,7 +35,9 @@ func samplePath(method, pattern string) string {
 // TestRouteMatrix asks every route of the real router as every role and
 // checks the answer against auth.Routes: anonymous visitors are sent to the
 // login page, logged-in users without the role get 403, everyone else gets
-// past the guard. A route without a rule fails the test.
+// past the guard. A route without a rule fails the test. Object-level
+// refusals answer 404 (see auth.Scope), so a 403 here always means the
+// route policy said no.
 func TestRouteMatrix(t *testing.T) {
 	routeMatrix(t, testutil.Start(t))
 }
