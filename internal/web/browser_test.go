@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"duban/internal/demo"
+	"duban/internal/model"
 	"duban/internal/testutil"
 )
 
@@ -46,7 +47,7 @@ func TestDemoAccountsLogInFromTheBrowser(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if strings.Contains(nav, "系统管理") != (acc.Role == "admin") {
+			if strings.Contains(nav, "系统管理") != (acc.Role == model.RoleAdmin) {
 				t.Errorf("navigation %q: 系统管理 must be there for admins only", nav)
 			}
 			if shots != "" {
