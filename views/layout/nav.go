@@ -16,6 +16,7 @@ type NavItem struct {
 // Nav is the main navigation in display order; each feature adds its entry.
 var Nav = []NavItem{
 	{Href: "/", Key: "nav.home", Roles: model.Roles},
+	{Href: "/admin", Key: "nav.admin", Roles: []string{model.RoleAdmin}},
 }
 
 func visibleNav(u *model.User) []NavItem {
