@@ -182,10 +182,10 @@ func TestAdminUnitsConfirmAliasAndMerge(t *testing.T) {
 
 	// A unit the importer created from an unknown name, with an account,
 	// a group membership and assignments.
-	res := admin.PostForm("/admin/units", url.Values{"name": {"市人力资源社会保障局"}, "kind": {"department"}, "sort_order": {"10"}, "confirmed": {"1"}})
+	res := admin.PostForm("/admin/units", url.Values{"name": {"市社会保障服务中心"}, "kind": {"department"}, "sort_order": {"10"}, "confirmed": {"1"}})
 	wantStatus(t, res, http.StatusSeeOther, "create unit")
-	target := unitNamed(t, p, "市人力资源社会保障局")
-	wantStatus(t, admin.PostForm("/admin/units", url.Values{"name": {"市人力资源社会保障局"}, "kind": {"department"}}),
+	target := unitNamed(t, p, "市社会保障服务中心")
+	wantStatus(t, admin.PostForm("/admin/units", url.Values{"name": {"市社会保障服务中心"}, "kind": {"department"}}),
 		http.StatusUnprocessableEntity, "duplicate unit name")
 	wantStatus(t, admin.PostForm("/admin/units", url.Values{"name": {""}, "kind": {"planet"}}), http.StatusUnprocessableEntity, "empty unit")
 
@@ -248,7 +248,7 @@ func TestAdminUnitsConfirmAliasAndMerge(t *testing.T) {
 		t.Fatal("the merged unit's user did not move")
 	}
 	var as []model.Assignment
-	must(t, p.App.DB.R.Order("measure_id").Find(&as).Error)
+	must(t, p.App.DB.R.Where("measure_id IN ?", fx.measures).Order("measure_id").Find(&as).Error)
 	if len(as) != 3 {
 		t.Fatalf("%d assignments after merge, want 3", len(as))
 	}
@@ -268,7 +268,7 @@ func TestAdminUnitsConfirmAliasAndMerge(t *testing.T) {
 		}
 	}
 	ev := auditEntries(t, p, "unit.merge")
-	if len(ev) != 1 || ev[0].ObjectID != src.ID || !strings.Contains(ev[0].NewValue, "市人力资源社会保障局") {
+	if len(ev) != 1 || ev[0].ObjectID != src.ID || !strings.Contains(ev[0].NewValue, "市社会保障服务中心") {
 		t.Fatalf("unit.merge audit = %+v", ev)
 	}
 
