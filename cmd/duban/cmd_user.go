@@ -96,6 +96,9 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	hasher := auth.NewHasher(runtime.NumCPU())
 	switch sub {
 	case "add":
+		if !auth.ValidUsername(username) {
+			return fmt.Errorf("username %q: use 2–64 letters, digits or . _ @ -, starting with a letter or digit", username)
+		}
 		if !slices.Contains(model.Roles, role) {
 			return fmt.Errorf("--role must be one of %s", strings.Join(model.Roles, ", "))
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPasswordPolicyAndHashing(t *testing.T) {
@@ -47,5 +48,38 @@ func TestPasswordPolicyAndHashing(t *testing.T) {
 	}
 	if ok, _ := h.Verify(ctx, "", "anything1"); ok {
 		t.Fatal("empty hash verified")
+	}
+}
+
+// TestHasherConcurrencyLimit checks that the semaphore holds: with a limit of
+// one and the slot taken, hashing and verifying wait, and give up with the
+// context's error instead of running a second 19 MiB hash.
+func TestHasherConcurrencyLimit(t *testing.T) {
+	h := NewHasher(1)
+	if err := h.acquire(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := h.Hash(ctx, "correct horse battery"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Hash with the slot taken = %v, want context.DeadlineExceeded", err)
+	}
+	if _, err := h.Verify(ctx, "", "correct horse battery"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Verify with the slot taken = %v, want context.DeadlineExceeded", err)
+	}
+	// Once the slot is free, a waiting hash proceeds.
+	done := make(chan error, 1)
+	go func() {
+		_, err := h.Hash(context.Background(), "correct horse battery")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		t.Fatalf("Hash ran while the slot was taken (err %v)", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	h.release()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -63,6 +63,37 @@ var Routes = map[string]Rule{
 	"GET /admin/plans/import":          adminOnly,
 	"POST /admin/plans/import":         adminOnly,
 	"POST /admin/plans/import/confirm": adminOnly,
+
+	"GET /profile":  anyUser,
+	"POST /profile": anyUser,
+
+	// Administration (系统管理): admins only.
+	"GET /admin":                                adminOnly,
+	"GET /admin/units":                          adminOnly,
+	"GET /admin/units/new":                      adminOnly,
+	"POST /admin/units":                         adminOnly,
+	"GET /admin/units/:id":                      adminOnly,
+	"POST /admin/units/:id":                     adminOnly,
+	"POST /admin/units/:id/confirm":             adminOnly,
+	"POST /admin/units/:id/merge":               adminOnly,
+	"POST /admin/units/:id/aliases":             adminOnly,
+	"POST /admin/units/:id/aliases/:aid/delete": adminOnly,
+	"GET /admin/groups":                         adminOnly,
+	"GET /admin/groups/new":                     adminOnly,
+	"POST /admin/groups":                        adminOnly,
+	"GET /admin/groups/:id":                     adminOnly,
+	"POST /admin/groups/:id":                    adminOnly,
+	"POST /admin/groups/:id/delete":             adminOnly,
+	"GET /admin/users":                          adminOnly,
+	"GET /admin/users/new":                      adminOnly,
+	"POST /admin/users":                         adminOnly,
+	"GET /admin/users/:id":                      adminOnly,
+	"POST /admin/users/:id":                     adminOnly,
+	"POST /admin/users/:id/disable":             adminOnly,
+	"POST /admin/users/:id/enable":              adminOnly,
+	"POST /admin/users/:id/password":            adminOnly,
+	"POST /admin/users/:id/sessions/end":        adminOnly,
+	"GET /admin/audit":                          adminOnly,
 }
 
 // RuleFor returns the rule of a route and whether it has one.

@@ -5,24 +5,25 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 var (
-	// 江门市人民政府关于印发X的通知
-	reNotice = regexp.MustCompile(`^(.{0,40}?)关于(?:印发|转发|颁布|发布)(.+?)的(?:通知|通告|公告|决定)`)
-	reBook   = regexp.MustCompile(`《([^《》\n]{4,120}?)》`)
+	reBook = regexp.MustCompile(`《([^《》\n]{4,120}?)》`)
 	// 发布时间:2014年06月17日
 	reLabeledDate = regexp.MustCompile(`(?:发布时间|发布日期|成文日期|印发日期|发文日期)\s*:\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})`)
-	// 江门市人民政府2014年6月17日 (the signature)
-	reSignature = regexp.MustCompile(`(\p{Han}{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|委员会|办公室|办公厅|政府))\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日`)
-	reIssuedBy  = regexp.MustCompile(`发布部门\s*:\s*(\p{Han}{2,30})`)
-	reYearRange = regexp.MustCompile(`(\d{4})\s*[-~—–至到]\s*(\d{4})\s*年`)
-	reYear      = regexp.MustCompile(`(\d{4})\s*年`)
-	reToYear    = regexp.MustCompile(`(?:到|至)(\d{4})\s*年`)
-	reDateLine  = regexp.MustCompile(`^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$`)
+	reIssuedBy    = regexp.MustCompile(`发布部门\s*:\s*(\p{Han}{2,30})`)
+	reYearRange   = regexp.MustCompile(`(\d{4})\s*[-~—–至到]\s*(\d{4})\s*年`)
+	reYear        = regexp.MustCompile(`(\d{4})\s*年`)
+	reDateLine    = regexp.MustCompile(`^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$`)
 	// Document kinds that name a plan.
 	planSuffixes = []string{"方案", "规划", "计划", "意见", "办法", "纲要", "要点", "措施", "细则", "行动"}
 	orgSuffixes  = []string{"政府", "办公室", "办公厅", "委员会", "局", "厅", "委", "办", "部", "中心"}
+	// Organs that sign a plan; the signature is such a name and a date.
+	signerSuffixes = []string{"人民政府办公室", "人民政府办公厅", "人民政府", "委员会", "办公室", "办公厅", "政府"}
+	noticeVerbs    = []string{"印发", "转发", "颁布", "发布"}
+	noticeKinds    = []string{"的通知", "的通告", "的公告", "的决定"}
 )
 
 type header struct {
@@ -36,10 +37,10 @@ func parseHeader(rs []rune) header {
 	first := strings.TrimSpace(strings.SplitN(text, "\n", 2)[0])
 	head := prefixRunes(text, 3000)
 
-	if m := reNotice.FindStringSubmatch(first); m != nil {
-		h.title = strings.Trim(m[2], "《》 ")
-		if iss := strings.TrimSpace(m[1]); iss != "" && hasAnySuffix(iss, orgSuffixes) {
-			h.issuer = iss
+	if issuer, title, ok := noticeLine(first); ok {
+		h.title = title
+		if hasAnySuffix(issuer, orgSuffixes) {
+			h.issuer = issuer
 		}
 	}
 	if h.title == "" {
@@ -54,24 +55,20 @@ func parseHeader(rs []rune) header {
 		h.title = first
 	}
 
-	if m := reLabeledDate.FindStringSubmatch(head); m != nil {
-		h.date = ymd(m[1], m[2], m[3])
+	if strings.Contains(head, "日期") || strings.Contains(head, "时间") {
+		if m := reLabeledDate.FindStringSubmatch(head); m != nil {
+			h.date = ymd(m[1], m[2], m[3])
+		}
 	}
-	if m := reSignature.FindStringSubmatch(text); m != nil {
+	if iss, date := signature(rs); iss != "" {
 		if h.issuer == "" {
-			iss := m[1]
-			for _, p := range []string{"特此通知", "特此公告", "特此通告", "此复", "此函"} {
-				if i := strings.LastIndex(iss, p); i >= 0 {
-					iss = iss[i+len(p):]
-				}
-			}
 			h.issuer = iss
 		}
 		if h.date == "" {
-			h.date = ymd(m[2], m[3], m[4])
+			h.date = date
 		}
 	}
-	if h.issuer == "" {
+	if h.issuer == "" && strings.Contains(head, "发布部门") {
 		if m := reIssuedBy.FindStringSubmatch(head); m != nil && hasAnySuffix(m[1], orgSuffixes) {
 			h.issuer = m[1]
 		}
@@ -83,14 +80,107 @@ func parseHeader(rs []rune) header {
 		h.horizon, _ = strconv.Atoi(m[1])
 	}
 	if !plausibleYear(h.horizon) {
-		h.horizon = 0
-		for _, m := range reToYear.FindAllStringSubmatch(text, -1) {
-			if y, _ := strconv.Atoi(m[1]); plausibleYear(y) && y > h.horizon {
-				h.horizon = y
+		h.horizon = latestToYear(rs)
+	}
+	return h
+}
+
+// noticeLine splits "江门市人民政府关于印发X的通知" into issuer and title.
+func noticeLine(line string) (issuer, title string, ok bool) {
+	i := strings.Index(line, "关于")
+	if i < 0 || utf8.RuneCountInString(line[:i]) > 40 {
+		return "", "", false
+	}
+	rest := line[i+len("关于"):]
+	verb := false
+	for _, v := range noticeVerbs {
+		if strings.HasPrefix(rest, v) {
+			rest, verb = rest[len(v):], true
+			break
+		}
+	}
+	if !verb {
+		return "", "", false
+	}
+	end := -1
+	for _, k := range noticeKinds {
+		if j := strings.Index(rest, k); j > 0 && (end < 0 || j < end) {
+			end = j
+		}
+	}
+	if end < 0 {
+		return "", "", false
+	}
+	return strings.TrimSpace(line[:i]), strings.Trim(rest[:end], "《》 "), true
+}
+
+// signature finds the first date preceded by the name of a signing organ
+// (江门市人民政府2014年6月17日) and returns both.
+func signature(rs []rune) (issuer, date string) {
+	for i := 0; i+4 < len(rs); i++ {
+		if !isDigit(rs[i]) || (i > 0 && isDigit(rs[i-1])) {
+			continue
+		}
+		d, ok := dateAt(rs, i)
+		if !ok {
+			continue
+		}
+		j := i
+		for j > 0 && isSpaceRune(rs[j-1]) {
+			j--
+		}
+		start := j
+		for start > 0 && j-start < 40 && unicode.Is(unicode.Han, rs[start-1]) {
+			start--
+		}
+		name := string(rs[start:j])
+		if j-start < 3 || !hasAnySuffix(name, signerSuffixes) {
+			continue
+		}
+		for _, p := range []string{"特此通知", "特此公告", "特此通告", "此复", "此函"} {
+			if k := strings.LastIndex(name, p); k >= 0 {
+				name = name[k+len(p):]
+			}
+		}
+		if name != "" {
+			return name, d
+		}
+	}
+	return "", ""
+}
+
+// dateAt reads 2014年6月17日 at rs[i:].
+func dateAt(rs []rune, i int) (string, bool) {
+	var parts [3]string
+	for n, sep := range []rune{'年', '月', '日'} {
+		j := i
+		for j < len(rs) && isDigit(rs[j]) && j-i < 4 {
+			j++
+		}
+		if j == i || (n == 0 && j-i != 4) || (n > 0 && j-i > 2) || j >= len(rs) || rs[j] != sep {
+			return "", false
+		}
+		parts[n] = string(rs[i:j])
+		i = j + 1
+	}
+	d := ymd(parts[0], parts[1], parts[2])
+	return d, d != ""
+}
+
+// latestToYear returns the latest year in 到2020年 / 至2020年, or 0.
+func latestToYear(rs []rune) int {
+	best := 0
+	for i := 0; i+5 < len(rs); i++ {
+		if (rs[i] != '到' && rs[i] != '至') || !isDigit(rs[i+1]) {
+			continue
+		}
+		if isDigit(rs[i+2]) && isDigit(rs[i+3]) && isDigit(rs[i+4]) && rs[i+5] == '年' {
+			if y, _ := strconv.Atoi(string(rs[i+1 : i+5])); plausibleYear(y) && y > best {
+				best = y
 			}
 		}
 	}
-	return h
+	return best
 }
 
 func namesPlan(s string) bool {

@@ -453,18 +453,12 @@ func (d *document) build(p *Plan) {
 		}
 		var goalStart int
 		dom.Title, goalStart = d.headline(dd.label.end, titleEnd)
-		goal := ""
-		if dd.headerBracket >= 0 {
+		goal := string(d.rs[goalStart:goalEnd])
+		if dd.headerBracket >= 0 { // the goal is what surrounds the bracket
 			b := d.brackets[dd.headerBracket]
-			goal = string(d.rs[goalStart:b.start]) + string(d.rs[b.end:goalEnd])
-			if goalStart >= b.start {
-				goal = string(d.rs[max(goalStart, b.end):goalEnd])
-			}
-		} else {
-			goal = string(d.rs[goalStart:goalEnd])
+			goal = string(d.rs[goalStart:max(goalStart, b.start)]) + string(d.rs[max(goalStart, b.end):goalEnd])
 		}
-		dom.Goal = strings.Trim(strings.TrimSpace(goal), "\n ")
-		dom.Goal = strings.TrimLeft(dom.Goal, "。;: ")
+		dom.Goal = strings.TrimLeft(strings.TrimSpace(goal), "。;: ")
 
 		// The domain's units: a bracket in the header, or (outside the
 		// one-bracket-per-measure style) the bracket that ends the last measure.
@@ -635,9 +629,36 @@ func endsMidSentence(rs []rune) bool {
 	return !strings.ContainsRune("。!?;〕)”』」…", rs[i])
 }
 
-var cnDigits = map[rune]int{'〇': 0, '零': 0, '一': 1, '二': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9, '十': 10}
+// cnDigit returns the value of a Chinese numeral character, or -1.
+func cnDigit(r rune) int {
+	switch r {
+	case '〇', '零':
+		return 0
+	case '一':
+		return 1
+	case '二':
+		return 2
+	case '三':
+		return 3
+	case '四':
+		return 4
+	case '五':
+		return 5
+	case '六':
+		return 6
+	case '七':
+		return 7
+	case '八':
+		return 8
+	case '九':
+		return 9
+	case '十':
+		return 10
+	}
+	return -1
+}
 
-func isCNDigit(r rune) bool { _, ok := cnDigits[r]; return ok }
+func isCNDigit(r rune) bool { return cnDigit(r) >= 0 }
 
 // parseCNNumber reads a Chinese numeral of 1–99 at i (一, 十, 十二, 二十,
 // 二十一) and returns its value and length in runes, or 0, 0.
@@ -649,11 +670,11 @@ func parseCNNumber(rs []rune, i int) (int, int) {
 	s := rs[i:j]
 	switch len(s) {
 	case 1:
-		if v := cnDigits[s[0]]; v > 0 {
+		if v := cnDigit(s[0]); v > 0 {
 			return v, 1
 		}
 	case 2:
-		a, b := cnDigits[s[0]], cnDigits[s[1]]
+		a, b := cnDigit(s[0]), cnDigit(s[1])
 		switch {
 		case a == 10 && b >= 1 && b <= 9:
 			return 10 + b, 2
@@ -661,7 +682,7 @@ func parseCNNumber(rs []rune, i int) (int, int) {
 			return a * 10, 2
 		}
 	case 3:
-		a, b, c := cnDigits[s[0]], cnDigits[s[1]], cnDigits[s[2]]
+		a, b, c := cnDigit(s[0]), cnDigit(s[1]), cnDigit(s[2])
 		if a >= 2 && a <= 9 && b == 10 && c >= 1 && c <= 9 {
 			return a*10 + c, 3
 		}

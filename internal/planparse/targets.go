@@ -97,11 +97,10 @@ var (
 )
 
 const (
-	clauseBreaks   = ",;。:!?\n"
-	sentenceBreaks = "。!?\n"
-	maxQualifier   = 15  // runes between a comparison word and its value
-	maxAfter       = 40  // runes of noun phrase after a leading value
-	maxBefore      = 120 // runes of indicator before a value
+	clauseBreaks = ",;。:!?\n" // sentence breaks are 。!? and line ends
+	maxQualifier = 15         // runes between a comparison word and its value
+	maxAfter     = 40         // runes of noun phrase after a leading value
+	maxBefore    = 120        // runes of indicator before a value
 )
 
 // valueCand is a number with a unit in the measure text.
@@ -136,11 +135,12 @@ func extractTargets(rs []rune, start, end int, masked []bool, horizon int) []Tar
 	sent := make([]int, end-start+1)
 	for i := start; i < end; i++ {
 		clause[i-start+1], sent[i-start+1] = clause[i-start], sent[i-start]
-		if strings.ContainsRune(clauseBreaks, rs[i]) {
-			clause[i-start+1]++
-		}
-		if strings.ContainsRune(sentenceBreaks, rs[i]) {
+		switch rs[i] {
+		case '。', '!', '?', '\n':
 			sent[i-start+1]++
+			clause[i-start+1]++
+		case ',', ';', ':':
+			clause[i-start+1]++
 		}
 	}
 	clauseOf := func(i int) int { return clause[i-start] }
@@ -245,11 +245,10 @@ func extractTargets(rs []rune, start, end int, masked []bool, horizon int) []Tar
 			// 分别达到100%、90% / 30万元和20万元: the indicator carries over.
 			t.fenbie = prev.fenbie || fenbie
 			base = prev.base
-			qual = ""
 			if !hasOp {
 				t.prefixOp = prev.prefixOp
 			}
-			if prevInClause && prev.fenbie && !prev.hasQual {
+			if prevInClause && prev.fenbie && !prev.hasQual && qual == "" {
 				if prev.group < 0 {
 					prev.group = groups
 					groups++
@@ -392,6 +391,9 @@ func matchUnit(rs []rune, k, end int) (string, unitClass, int) {
 	}
 	best, bestClass, bestLen := "", unitClass(0), 0
 	for _, u := range unitTable {
+		if r0, _ := utf8.DecodeRuneInString(u.s); r0 != rs[k] {
+			continue
+		}
 		n := utf8.RuneCountInString(u.s)
 		if n <= bestLen || k+n > end || !hasRunesAt(rs, k, u.s) {
 			continue
@@ -413,7 +415,13 @@ func findPrefixOp(rs []rune, seg, vs int) (op string, opStart int, qual string, 
 	for p > seg && rs[p-1] == ' ' {
 		p--
 	}
+	if p <= seg {
+		return "", p, "", false
+	}
 	for _, o := range prefixOps {
+		if last, _ := utf8.DecodeLastRuneInString(o.s); last != rs[p-1] {
+			continue
+		}
 		n := utf8.RuneCountInString(o.s)
 		if p-n >= seg && hasRunesAt(rs, p-n, o.s) {
 			return o.op, p - n, "", true
@@ -424,6 +432,9 @@ func findPrefixOp(rs []rune, seg, vs int) (op string, opStart int, qual string, 
 			break
 		}
 		for _, o := range prefixOps {
+			if last, _ := utf8.DecodeLastRuneInString(o.s); last != rs[q-1] {
+				continue
+			}
 			n := utf8.RuneCountInString(o.s)
 			if n < 2 || o.s[0] < utf8.RuneSelf || o.op == "" || q-n < seg || !hasRunesAt(rs, q-n, o.s) {
 				continue

@@ -60,9 +60,9 @@ func (s *Store) Audit(ctx context.Context, tx *gorm.DB, a Actor, e AuditEntry) e
 	}
 	ev := model.AuditEvent{
 		At:         s.clock.Now().UTC().Truncate(time.Microsecond),
-		ActorName:  a.Username,
+		ActorName:  truncateRunes(a.Username, 150), // failed logins record what was typed
 		Role:       a.Role,
-		ClientAddr: a.ClientAddr,
+		ClientAddr: truncateRunes(a.ClientAddr, 64),
 		Action:     e.Action,
 		ObjectType: e.ObjectType,
 		ObjectID:   e.ObjectID,
@@ -140,4 +140,59 @@ func (s *Store) VerifyAudit(ctx context.Context) (brokenID int64, checked int64,
 			last = ev.ID
 		}
 	}
+}
+
+// AuditFilter selects audit entries; zero fields do not filter. Entries come
+// newest first, Limit at a time; Before (an entry ID) pages backwards.
+type AuditFilter struct {
+	Actor      string // actor's username, exact
+	Action     string // exact, e.g. user.disable
+	ObjectType string
+	ObjectID   int64
+	From, To   time.Time // From ≤ at < To
+	Before     int64
+	Limit      int
+}
+
+// MaxAuditPage is the largest page ListAudit returns.
+const MaxAuditPage = 200
+
+// ListAudit returns the entries matching f, newest first, and whether there
+// are more after them.
+func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]model.AuditEvent, bool, error) {
+	q := s.r(ctx).Model(&model.AuditEvent{})
+	if f.Actor != "" {
+		q = q.Where("actor_name = ?", f.Actor)
+	}
+	if f.Action != "" {
+		q = q.Where("action = ?", f.Action)
+	}
+	if f.ObjectType != "" {
+		q = q.Where("object_type = ?", f.ObjectType)
+	}
+	if f.ObjectID != 0 {
+		q = q.Where("object_id = ?", f.ObjectID)
+	}
+	if !f.From.IsZero() {
+		q = q.Where("at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q = q.Where("at < ?", f.To.UTC())
+	}
+	if f.Before > 0 {
+		q = q.Where("id < ?", f.Before)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > MaxAuditPage {
+		limit = MaxAuditPage
+	}
+	var out []model.AuditEvent
+	if err := q.Order("id DESC").Limit(limit + 1).Find(&out).Error; err != nil {
+		return nil, false, translate(err, "list audit log")
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, nil
 }

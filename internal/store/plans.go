@@ -217,10 +217,3 @@ func (s *Store) UnitsByID(ctx context.Context, ids []int64) (map[int64]model.Uni
 	}
 	return out, nil
 }
-
-// ListUnits returns every unit in display order.
-func (s *Store) ListUnits(ctx context.Context) ([]model.Unit, error) {
-	var us []model.Unit
-	err := s.r(ctx).Order("sort_order, kind, name").Find(&us).Error
-	return us, translate(err, "list units")
-}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -40,6 +41,34 @@ func WithDB(dsn string) Option { return func(c *config.Config) { c.DB = dsn } }
 
 // NoDemo starts an empty portal.
 func NoDemo() Option { return func(c *config.Config) { c.Demo = false } }
+
+// WithDataDir uses dir instead of a fresh temporary data directory, e.g. to
+// start a second portal on the first one's database and keys.
+func WithDataDir(dir string) Option { return func(c *config.Config) { c.DataDir = dir } }
+
+// WithSecure starts the portal as if served over HTTPS: Secure cookies with
+// the __Host- prefix and HSTS. The test server still speaks plain HTTP on
+// loopback, where cookie jars and browsers send Secure cookies anyway.
+func WithSecure() Option { return func(c *config.Config) { c.Secure = true } }
+
+// WithTrustedProxies believes X-Forwarded-For from these CIDRs, like
+// --trusted-proxies (the test client connects from 127.0.0.1).
+func WithTrustedProxies(cidrs ...string) Option {
+	return func(c *config.Config) {
+		for _, s := range cidrs {
+			_, n, err := net.ParseCIDR(s)
+			if err != nil {
+				panic("testutil.WithTrustedProxies: " + err.Error())
+			}
+			c.TrustedProxies = append(c.TrustedProxies, n)
+		}
+	}
+}
+
+// WithSessionTimeouts sets the idle and absolute session lifetimes.
+func WithSessionTimeouts(idle, absolute time.Duration) Option {
+	return func(c *config.Config) { c.SessionIdle, c.SessionAbsolute = idle, absolute }
+}
 
 // Start runs a portal with the demo data at the demo date (09:00 local).
 func Start(t testing.TB, opts ...Option) *Portal {

@@ -16,6 +16,9 @@ func (s *Server) routes() {
 	e.GET("/password", h.PasswordForm)
 	e.POST("/password", h.ChangePassword)
 
+	e.GET("/profile", h.Profile)
+	e.POST("/profile", h.UpdateProfile)
+
 	e.GET("/", h.Home)
 
 	// Plans (立项/分解): plan → domain → measure pages for every role, and
@@ -32,4 +35,32 @@ func (s *Server) routes() {
 	e.GET("/admin/plans/import", h.ImportPlanForm)
 	e.POST("/admin/plans/import", h.PreviewPlanImport)
 	e.POST("/admin/plans/import/confirm", h.ConfirmPlanImport)
+
+	// Administration (系统管理). The plan importer adds /admin/plans.
+	e.GET("/admin", h.AdminIndex)
+	e.GET("/admin/units", h.AdminUnits)
+	e.GET("/admin/units/new", h.AdminUnitNew)
+	e.POST("/admin/units", h.AdminUnitCreate)
+	e.GET("/admin/units/:id", h.AdminUnit)
+	e.POST("/admin/units/:id", h.AdminUnitUpdate)
+	e.POST("/admin/units/:id/confirm", h.AdminUnitConfirm)
+	e.POST("/admin/units/:id/merge", h.AdminUnitMerge)
+	e.POST("/admin/units/:id/aliases", h.AdminUnitAliasAdd)
+	e.POST("/admin/units/:id/aliases/:aid/delete", h.AdminUnitAliasDelete)
+	e.GET("/admin/groups", h.AdminGroups)
+	e.GET("/admin/groups/new", h.AdminGroupNew)
+	e.POST("/admin/groups", h.AdminGroupCreate)
+	e.GET("/admin/groups/:id", h.AdminGroup)
+	e.POST("/admin/groups/:id", h.AdminGroupUpdate)
+	e.POST("/admin/groups/:id/delete", h.AdminGroupDelete)
+	e.GET("/admin/users", h.AdminUsers)
+	e.GET("/admin/users/new", h.AdminUserNew)
+	e.POST("/admin/users", h.AdminUserCreate)
+	e.GET("/admin/users/:id", h.AdminUser)
+	e.POST("/admin/users/:id", h.AdminUserUpdate)
+	e.POST("/admin/users/:id/disable", h.AdminUserDisable)
+	e.POST("/admin/users/:id/enable", h.AdminUserEnable)
+	e.POST("/admin/users/:id/password", h.AdminUserPassword)
+	e.POST("/admin/users/:id/sessions/end", h.AdminUserEndSessions)
+	e.GET("/admin/audit", h.AdminAudit)
 }

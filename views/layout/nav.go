@@ -17,6 +17,7 @@ type NavItem struct {
 var Nav = []NavItem{
 	{Href: "/", Key: "nav.home", Roles: model.Roles},
 	{Href: "/plans", Key: "nav.plans", Roles: model.Roles},
+	{Href: "/admin", Key: "nav.admin", Roles: []string{model.RoleAdmin}},
 }
 
 func visibleNav(u *model.User) []NavItem {

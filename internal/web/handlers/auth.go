@@ -3,10 +3,11 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
-	"gorm.io/gorm"
 
 	"duban/internal/auth"
 	"duban/internal/model"
@@ -18,6 +19,9 @@ import (
 
 func (h *Handlers) loginPage(c echo.Context, p authpages.LoginPage) authpages.LoginPage {
 	p.NeedSetup = reqctx.Get(c.Request().Context()).NeedSetup
+	if next := render.SafeNext(c.QueryParam("next")); next != "/" {
+		p.Next = next
+	}
 	for _, a := range h.DemoAccounts {
 		p.Demo = append(p.Demo, authpages.DemoAccount{Username: a.Username, RoleKey: "role." + a.Role, Unit: a.Unit})
 	}
@@ -42,6 +46,21 @@ func (h *Handlers) Login(c echo.Context) error {
 		return render.Page(c, http.StatusUnprocessableEntity,
 			authpages.Login(h.loginPage(c, authpages.LoginPage{Username: username, ErrorKey: "login.required"})))
 	}
+	addr := c.RealIP()
+	attempt, retry, err := h.Store.BeginLoginAttempt(ctx, username, addr, auth.LoginMaxFailures, auth.LoginWindow)
+	if err != nil {
+		return err
+	}
+	if retry > 0 {
+		a := store.Actor{Username: username, ClientAddr: addr}
+		if err := h.Store.Audit(ctx, nil, a, store.AuditEntry{Action: "login.throttled", ObjectType: "user"}); err != nil {
+			return err
+		}
+		secs := int(retry / time.Second)
+		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+		return render.Page(c, http.StatusTooManyRequests, authpages.Login(h.loginPage(c, authpages.LoginPage{
+			Username: username, ErrorKey: "login.throttled", ErrorArg: (secs + 59) / 60})))
+	}
 	u, err := h.Store.UserByUsername(ctx, username)
 	if err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
@@ -55,21 +74,18 @@ func (h *Handlers) Login(c echo.Context) error {
 		return verr
 	}
 	if !ok {
-		a := store.Actor{Username: username, ClientAddr: c.RealIP()}
-		if err := h.Store.Audit(ctx, nil, a, store.AuditEntry{Action: "login.fail", ObjectType: "user"}); err != nil {
+		a := store.Actor{Username: username, ClientAddr: addr}
+		e := store.AuditEntry{Action: "login.fail", ObjectType: "user"}
+		if u != nil && u.ID != 0 {
+			e.ObjectID = u.ID
+		}
+		if err := h.Store.Audit(ctx, nil, a, e); err != nil {
 			return err
 		}
 		return render.Page(c, http.StatusUnauthorized,
 			authpages.Login(h.loginPage(c, authpages.LoginPage{Username: username, ErrorKey: "login.failed"})))
 	}
-	now := h.Clock.Now().UTC()
-	err = h.Store.Tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Model(&model.User{}).Where("id = ?", u.ID).Update("last_login_at", now).Error; err != nil {
-			return err
-		}
-		return h.Store.Audit(ctx, tx, store.ActorOf(u, c.RealIP()), store.AuditEntry{Action: "login.ok", ObjectType: "user", ObjectID: u.ID})
-	})
-	if err != nil {
+	if err := h.Store.RecordLogin(ctx, store.ActorOf(u, addr), u.ID, attempt); err != nil {
 		return err
 	}
 	if err := h.Sessions.Start(c.Response(), c.Request(), u); err != nil {
@@ -102,11 +118,27 @@ func (h *Handlers) ChangePassword(c echo.Context) error {
 	u := user(c)
 	cur, pw, confirm := c.FormValue("current"), c.FormValue("new"), c.FormValue("confirm")
 	errs := map[string]string{}
+	// The current password is as much a secret as at login: guesses through
+	// this form count against the same limit, or a stolen session could
+	// find it out and lock the owner out.
+	attempt, retry, err := h.Store.BeginLoginAttempt(ctx, u.Username, c.RealIP(), auth.LoginMaxFailures, auth.LoginWindow)
+	if err != nil {
+		return err
+	}
+	if retry > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(retry/time.Second)))
+		return render.Page(c, http.StatusTooManyRequests, authpages.Password(authpages.PasswordPage{
+			Errors: map[string]string{"current": "password.err.throttled"}}))
+	}
 	ok, err := h.Hasher.Verify(ctx, u.PasswordHash, cur)
 	if err != nil {
 		return err
 	}
-	if !ok {
+	if ok {
+		if err := h.Store.MarkLoginAttemptSucceeded(ctx, attempt); err != nil {
+			return err
+		}
+	} else {
 		errs["current"] = "password.err.current"
 	}
 	if err := h.Hasher.Check(pw); err != nil {

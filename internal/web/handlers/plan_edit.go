@@ -125,7 +125,7 @@ func (h *Handlers) measureEditPage(ctx context.Context, m *model.Measure, f plan
 	for i := range page.Form.Targets {
 		page.Form.Targets[i].Values = usage.ByTarget[page.Form.Targets[i].ID]
 	}
-	units, err := h.Store.ListUnits(ctx)
+	units, err := h.Store.AllUnits(ctx)
 	if err != nil {
 		return page, err
 	}

@@ -223,7 +223,7 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 		page.Diff.Added, page.Diff.Changed, page.Diff.Removed = rows(d.Added), rows(d.Changed), rows(d.Removed)
 	}
 	if len(unknown) > 0 {
-		units, err := h.Store.ListUnits(ctx)
+		units, err := h.Store.AllUnits(ctx)
 		if err != nil {
 			return page, err
 		}

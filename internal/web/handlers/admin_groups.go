@@ -1,0 +1,133 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"duban/internal/model"
+	"duban/internal/web/render"
+	adminpages "duban/views/pages/admin"
+)
+
+// AdminGroups lists unit groups.
+func (h *Handlers) AdminGroups(c echo.Context) error {
+	groups, err := h.Store.ListGroups(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return render.Page(c, http.StatusOK, adminpages.Groups(adminpages.GroupsPage{Groups: groups}))
+}
+
+func (h *Handlers) renderGroup(c echo.Context, status int, p adminpages.GroupPage) error {
+	var err error
+	if p.Units, err = h.Store.AllUnits(c.Request().Context()); err != nil {
+		return err
+	}
+	return render.Page(c, status, adminpages.GroupEdit(p))
+}
+
+// groupForm reads the group's name and members.
+func groupForm(c echo.Context) (string, []int64, map[int64]bool, map[string]string) {
+	name := field(c, "name")
+	errs := map[string]string{}
+	if k := checkText(name, true, 100); k != "" {
+		errs["name"] = k
+	}
+	var ids []int64
+	set := map[int64]bool{}
+	params, _ := c.FormParams()
+	for _, v := range params["members"] {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			errs["members"] = "admin.groups.err.members"
+			continue
+		}
+		if !set[n] {
+			ids = append(ids, n)
+			set[n] = true
+		}
+	}
+	return name, ids, set, errs
+}
+
+// AdminGroupNew shows the new-group form.
+func (h *Handlers) AdminGroupNew(c echo.Context) error {
+	return h.renderGroup(c, http.StatusOK, adminpages.GroupPage{})
+}
+
+// AdminGroupCreate adds a unit group.
+func (h *Handlers) AdminGroupCreate(c echo.Context) error {
+	name, ids, set, errs := groupForm(c)
+	if len(errs) == 0 {
+		g, err := h.Store.CreateGroup(c.Request().Context(), actor(c), name, ids)
+		switch {
+		case errors.Is(err, model.ErrConflict):
+			errs["name"] = "admin.groups.err.taken"
+		case errors.Is(err, model.ErrInvalid):
+			errs["members"] = "admin.groups.err.members"
+		case err != nil:
+			return err
+		default:
+			return render.Redirect(c, "/admin/groups/"+strconv.FormatInt(g.ID, 10), "ok", "admin.saved")
+		}
+	}
+	return h.renderGroup(c, http.StatusUnprocessableEntity, adminpages.GroupPage{Name: name, Members: set, Errors: errs})
+}
+
+// AdminGroup shows a group's form.
+func (h *Handlers) AdminGroup(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	g, members, err := h.Store.GroupByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	set := map[int64]bool{}
+	for _, m := range members {
+		set[m] = true
+	}
+	return h.renderGroup(c, http.StatusOK, adminpages.GroupPage{ID: g.ID, Name: g.Name, Members: set})
+}
+
+// AdminGroupUpdate renames a group and sets its members.
+func (h *Handlers) AdminGroupUpdate(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, _, err := h.Store.GroupByID(c.Request().Context(), id); err != nil {
+		return err
+	}
+	name, ids, set, errs := groupForm(c)
+	if len(errs) == 0 {
+		err := h.Store.UpdateGroup(c.Request().Context(), actor(c), id, name, ids)
+		switch {
+		case errors.Is(err, model.ErrConflict):
+			errs["name"] = "admin.groups.err.taken"
+		case errors.Is(err, model.ErrInvalid):
+			errs["members"] = "admin.groups.err.members"
+		case err != nil:
+			return err
+		default:
+			return render.Redirect(c, "/admin/groups/"+strconv.FormatInt(id, 10), "ok", "admin.saved")
+		}
+	}
+	return h.renderGroup(c, http.StatusUnprocessableEntity, adminpages.GroupPage{ID: id, Name: name, Members: set, Errors: errs})
+}
+
+// AdminGroupDelete removes a group; its units stay.
+func (h *Handlers) AdminGroupDelete(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.Store.DeleteGroup(c.Request().Context(), actor(c), id); err != nil {
+		return err
+	}
+	return render.Redirect(c, "/admin/groups", "ok", "admin.groups.deleted")
+}

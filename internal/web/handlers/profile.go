@@ -1,0 +1,35 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"duban/internal/reqctx"
+	"duban/internal/web/render"
+	authpages "duban/views/pages/auth"
+)
+
+// Profile shows the user's own account.
+func (h *Handlers) Profile(c echo.Context) error {
+	u := user(c)
+	return render.Page(c, http.StatusOK, authpages.Profile(authpages.ProfilePage{
+		User: u, UnitName: reqctx.Get(c.Request().Context()).UnitName, DisplayName: u.DisplayName}))
+}
+
+// UpdateProfile saves the display name, the only field users set on their
+// own account: role and unit are read from nowhere here, so a forged form
+// cannot change them.
+func (h *Handlers) UpdateProfile(c echo.Context) error {
+	u := user(c)
+	name := field(c, "display_name")
+	if k := checkText(name, false, 100); k != "" {
+		return render.Page(c, http.StatusUnprocessableEntity, authpages.Profile(authpages.ProfilePage{
+			User: u, UnitName: reqctx.Get(c.Request().Context()).UnitName, DisplayName: name,
+			Errors: map[string]string{"display_name": k}}))
+	}
+	if err := h.Store.UpdateProfile(c.Request().Context(), actor(c), u.ID, name); err != nil {
+		return err
+	}
+	return render.Redirect(c, "/profile", "ok", "admin.saved")
+}

@@ -1,0 +1,156 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"duban/internal/auth"
+	"duban/internal/model"
+	"duban/internal/testutil"
+)
+
+// routeParam matches a route's placeholders (:id, :aid, …).
+var routeParam = regexp.MustCompile(`:[A-Za-z_]+`)
+
+// samplePath turns a route pattern into a request path. GETs name an
+// existing object (ID 1: the first user, unit and group of the demo data);
+// POSTs name one that does not exist, so that an allowed call answers 404
+// or 422 without changing anything. Either way the point is the policy
+// decision, which comes before the handler.
+func samplePath(method, pattern string) string {
+	id := "1"
+	if method != http.MethodGet {
+		id = "999999"
+	}
+	p := routeParam.ReplaceAllString(pattern, id)
+	return strings.Replace(p, "*", "css/app.css", 1)
+}
+
+// TestRouteMatrix asks every route of the real router as every role and
+// checks the answer against auth.Routes: anonymous visitors are sent to the
+// login page, logged-in users without the role get 403, everyone else gets
+// past the guard. A route without a rule fails the test. Object-level
+// refusals answer 404 (see auth.Scope), so a 403 here always means the
+// route policy said no.
+func TestRouteMatrix(t *testing.T) {
+	routeMatrix(t, testutil.Start(t))
+}
+
+// TestRouteMatrixPostgres runs the matrix against PostgreSQL, which also
+// runs every page's queries there.
+func TestRouteMatrixPostgres(t *testing.T) {
+	routeMatrix(t, testutil.Start(t, testutil.WithDB(testutil.PostgresURL(t))))
+}
+
+func routeMatrix(t *testing.T, p *testutil.Portal) {
+	var routes []*echo.Route
+	for _, r := range p.App.Server.E.Routes() {
+		if r.Method == echo.RouteNotFound {
+			continue
+		}
+		routes = append(routes, r)
+	}
+	slices.SortFunc(routes, func(a, b *echo.Route) int { return strings.Compare(a.Path+a.Method, b.Path+b.Method) })
+	seen := map[string]bool{}
+	for _, r := range routes {
+		seen[r.Method+" "+r.Path] = true
+		if _, ok := auth.RuleFor(r.Method, r.Path); !ok {
+			t.Errorf("route %s %s has no rule in auth.Routes (it is refused to everyone)", r.Method, r.Path)
+		}
+	}
+	for k := range auth.Routes {
+		if !seen[k] {
+			t.Errorf("auth.Routes has a rule for %q, which is not a route", k)
+		}
+	}
+	if t.Failed() {
+		return
+	}
+
+	accounts := map[string]string{model.RoleAdmin: "admin", model.RoleReviewer: "duchashi", model.RoleUnit: "jiaoyuju", model.RoleViewer: "lingdao"}
+	clients := map[string]*testutil.Client{}
+	client := func(role string) *testutil.Client {
+		if clients[role] == nil {
+			if role == "" {
+				clients[role] = p.Client()
+			} else {
+				clients[role] = p.Login(accounts[role])
+			}
+		}
+		return clients[role]
+	}
+	denied := 0
+	for _, r := range routes {
+		rule, _ := auth.RuleFor(r.Method, r.Path)
+		path := samplePath(r.Method, r.Path)
+		for _, role := range append([]string{""}, model.Roles...) {
+			name := role
+			if name == "" {
+				name = "anonymous"
+			}
+			t.Run(r.Method+" "+r.Path+" as "+name, func(t *testing.T) {
+				c := client(role)
+				var res *testutil.Response
+				switch r.Method {
+				case http.MethodGet:
+					res = c.Get(path)
+				case http.MethodPost:
+					res = c.PostForm(path, url.Values{})
+				default:
+					t.Fatalf("the matrix does not know how to call %s", r.Method)
+				}
+				if r.Method == http.MethodPost && r.Path == "/logout" {
+					clients[role] = nil // that client is logged out now
+				}
+				loc := res.Header.Get("Location")
+				toLogin := res.StatusCode == http.StatusSeeOther && strings.HasPrefix(loc, "/login")
+				allowed := rule.Allows(role)
+				switch {
+				case res.StatusCode >= 500:
+					t.Fatalf("%s %s: %d", r.Method, path, res.StatusCode)
+				case role == "" && !allowed:
+					if !toLogin || (r.Method == http.MethodGet && !strings.HasPrefix(loc, "/login?next=")) {
+						t.Fatalf("anonymous %s %s = %d → %q, want 303 to the login page", r.Method, path, res.StatusCode, loc)
+					}
+				case role == "" && allowed:
+					if toLogin || res.StatusCode == http.StatusForbidden {
+						t.Fatalf("anonymous %s %s = %d → %q, want it public", r.Method, path, res.StatusCode, loc)
+					}
+				case !allowed:
+					if res.StatusCode != http.StatusForbidden {
+						t.Fatalf("%s %s %s = %d, want 403", name, r.Method, path, res.StatusCode)
+					}
+					denied++
+				default:
+					if res.StatusCode == http.StatusForbidden || (toLogin && r.Path != "/logout") {
+						t.Fatalf("%s %s %s = %d → %q, want it allowed", name, r.Method, path, res.StatusCode, loc)
+					}
+				}
+			})
+		}
+	}
+	if denied == 0 {
+		t.Fatal("the matrix refused nothing")
+	}
+	// Every refusal of a logged-in user is in the audit log.
+	if n := countAudit(t, p, "access.denied"); n != denied {
+		t.Errorf("%d access.denied audit entries for %d refusals", n, denied)
+	}
+}
+
+// TestRouteWithoutRuleIsRefused adds a route to one portal's router without
+// a rule: the guard refuses it even to an admin.
+func TestRouteWithoutRuleIsRefused(t *testing.T) {
+	p := testutil.Start(t)
+	p.App.Server.E.GET("/test/unruled", func(c echo.Context) error { return c.String(http.StatusOK, "secret") })
+	res := p.Login("admin").Get("/test/unruled")
+	if res.StatusCode != http.StatusForbidden || strings.Contains(res.Body, "secret") {
+		t.Fatalf("a route without a rule answered %d", res.StatusCode)
+	}
+}

@@ -1,0 +1,78 @@
+// Package admin holds the administration pages: units, unit groups, users
+// and the audit log. Pages take one view model and never query.
+package admin
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"duban/internal/clock"
+	"duban/internal/i18n"
+)
+
+// Section is one entry of the administration index.
+type Section struct {
+	Href     string
+	TitleKey string // catalog keys
+	TextKey  string
+}
+
+// Sections are the administration areas in display order. The plan importer
+// adds its entry ({Href: "/admin/plans", …}) here, after units.
+var Sections = []Section{
+	{Href: "/admin/units", TitleKey: "admin.units", TextKey: "admin.units.about"},
+	{Href: "/admin/groups", TitleKey: "admin.groups", TextKey: "admin.groups.about"},
+	{Href: "/admin/users", TitleKey: "admin.users", TextKey: "admin.users.about"},
+	{Href: "/admin/audit", TitleKey: "admin.audit", TextKey: "admin.audit.about"},
+}
+
+func localTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(clock.Zone).Format("2006-01-02 15:04:05")
+}
+
+func localTimePtr(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return localTime(*t)
+}
+
+func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+func idPtr(n *int64) string {
+	if n == nil {
+		return ""
+	}
+	return id(*n)
+}
+
+func path(parts ...string) templ.SafeURL {
+	s := ""
+	for _, p := range parts {
+		s += p
+	}
+	return templ.SafeURL(s)
+}
+
+// label translates key when the catalog has it, else shows fallback (an
+// action code recorded before its label existed, say).
+func label(ctx context.Context, key, fallback string) string {
+	if i18n.Default().Has(key) {
+		return i18n.T(ctx, key)
+	}
+	return fallback
+}
+
+func withQuery(base string, v url.Values) templ.SafeURL {
+	if len(v) == 0 {
+		return templ.SafeURL(base)
+	}
+	return templ.SafeURL(base + "?" + v.Encode())
+}
