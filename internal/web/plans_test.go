@@ -889,3 +889,12 @@ func TestAddTargetRowWithoutJavaScript(t *testing.T) {
 		t.Fatal("adding a row saved the form")
 	}
 }
+
+func TestAdminIndexLinksToTheImport(t *testing.T) {
+	p := testutil.Start(t)
+	doc := p.Login("admin").Get("/admin").Doc(t)
+	link := doc.Find(`a[href="/admin/plans/import"]`)
+	if link.Length() == 0 || !strings.Contains(text(doc.Find(".admin-sections")), "方案导入") {
+		t.Fatal("the administration index has no plan import entry")
+	}
+}

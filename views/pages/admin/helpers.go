@@ -25,6 +25,7 @@ type Section struct {
 // adds its entry ({Href: "/admin/plans", …}) here, after units.
 var Sections = []Section{
 	{Href: "/admin/units", TitleKey: "admin.units", TextKey: "admin.units.about"},
+	{Href: "/admin/plans/import", TitleKey: "plans.admin.section", TextKey: "plans.admin.section_text"},
 	{Href: "/admin/groups", TitleKey: "admin.groups", TextKey: "admin.groups.about"},
 	{Href: "/admin/users", TitleKey: "admin.users", TextKey: "admin.users.about"},
 	{Href: "/admin/audit", TitleKey: "admin.audit", TextKey: "admin.audit.about"},
