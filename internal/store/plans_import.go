@@ -129,7 +129,7 @@ func (s *Store) DeleteTargetIfUnreportedTx(ctx context.Context, tx *gorm.DB, id 
 
 // SyncAssignmentsTx makes a measure's assignments match want: new ones are
 // added, roles updated, and ones no longer wanted removed unless they have
-// reports.
+// reports or prompts.
 func (s *Store) SyncAssignmentsTx(ctx context.Context, tx *gorm.DB, measureID int64, want []NewAssignment) error {
 	tx = tx.WithContext(ctx)
 	var have []model.Assignment
@@ -150,11 +150,16 @@ func (s *Store) SyncAssignmentsTx(ctx context.Context, tx *gorm.DB, measureID in
 				return translate(err, "update assignment role")
 			}
 		case !ok:
-			var n int64
+			var n, prompts int64
 			if err := tx.Model(&model.Report{}).Where("assignment_id = ?", a.ID).Count(&n).Error; err != nil {
 				return translate(err, "count reports")
 			}
-			if n == 0 {
+			if err := tx.Model(&model.Prompt{}).Where("assignment_id = ?", a.ID).Count(&prompts).Error; err != nil {
+				return translate(err, "count prompts")
+			}
+			// Reports and prompts are supervision records: an assignment
+			// that has any stays.
+			if n+prompts == 0 {
 				if err := tx.Delete(&model.Assignment{}, a.ID).Error; err != nil {
 					return translate(err, "delete assignment")
 				}
@@ -174,7 +179,7 @@ func (s *Store) SyncAssignmentsTx(ctx context.Context, tx *gorm.DB, measureID in
 }
 
 // DeleteMeasureIfUnreportedTx deletes a measure unless any of its
-// assignments has a report; it tells whether it deleted.
+// assignments has a report or a prompt; it tells whether it deleted.
 func (s *Store) DeleteMeasureIfUnreportedTx(ctx context.Context, tx *gorm.DB, id int64) (bool, error) {
 	var n int64
 	err := tx.WithContext(ctx).Model(&model.Report{}).
@@ -182,6 +187,15 @@ func (s *Store) DeleteMeasureIfUnreportedTx(ctx context.Context, tx *gorm.DB, id
 		Where("assignments.measure_id = ?", id).Count(&n).Error
 	if err != nil {
 		return false, translate(err, "count reports")
+	}
+	if n > 0 {
+		return false, nil
+	}
+	err = tx.WithContext(ctx).Model(&model.Prompt{}).
+		Joins("JOIN assignments ON assignments.id = prompts.assignment_id").
+		Where("assignments.measure_id = ?", id).Count(&n).Error
+	if err != nil {
+		return false, translate(err, "count prompts")
 	}
 	if n > 0 {
 		return false, nil
