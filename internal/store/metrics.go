@@ -1,0 +1,389 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"duban/internal/model"
+)
+
+// The read-only queries behind the dashboards, the 台账 and the exports.
+// Each takes a FactScope and answers with one query whatever the data size:
+// the big ones (reports, target values) stream rows to a callback so a
+// province-sized database is never held twice in memory.
+
+// FactScope narrows the dashboard queries. Zero fields mean "all".
+type FactScope struct {
+	PlanID    int64
+	DomainID  int64
+	MeasureID int64
+	UnitID    int64  // only this unit's assignments
+	Text      string // measures whose title or source text contains it
+}
+
+// EscapeLike escapes the LIKE wildcards in s (with \ as the escape
+// character), so user text matches literally.
+func EscapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// measureConds returns the fixed SQL conditions on measures (alias m) and
+// their arguments. Only the arguments carry user input.
+func (sc FactScope) measureConds() ([]string, []any) {
+	var conds []string
+	var args []any
+	if sc.PlanID != 0 {
+		conds = append(conds, "m.plan_id = ?")
+		args = append(args, sc.PlanID)
+	}
+	if sc.DomainID != 0 {
+		conds = append(conds, "m.domain_id = ?")
+		args = append(args, sc.DomainID)
+	}
+	if sc.MeasureID != 0 {
+		conds = append(conds, "m.id = ?")
+		args = append(args, sc.MeasureID)
+	}
+	if sc.Text != "" {
+		p := "%" + EscapeLike(sc.Text) + "%"
+		conds = append(conds, `(m.title LIKE ? ESCAPE '\' OR m.source_text LIKE ? ESCAPE '\')`)
+		args = append(args, p, p)
+	}
+	return conds, args
+}
+
+// assignmentSQL builds "FROM <from> [JOIN assignments a] [JOIN measures m]
+// WHERE …" for a query whose rows belong to assignments; asgCol is the
+// column holding the assignment ID (e.g. r.assignment_id). Joins are only
+// added when a condition needs them, so an unscoped query scans one table.
+func (sc FactScope) assignmentSQL(from, asgCol string) (string, []any) {
+	mconds, args := sc.measureConds()
+	var b strings.Builder
+	b.WriteString(" FROM ")
+	b.WriteString(from)
+	needA := len(mconds) > 0 || sc.UnitID != 0
+	if needA && asgCol != "a.id" {
+		b.WriteString(" JOIN assignments a ON a.id = " + asgCol)
+	}
+	if len(mconds) > 0 {
+		b.WriteString(" JOIN measures m ON m.id = a.measure_id")
+	}
+	conds := mconds
+	if sc.UnitID != 0 {
+		conds = append(conds, "a.unit_id = ?")
+		args = append(args, sc.UnitID)
+	}
+	if len(conds) > 0 {
+		b.WriteString(" WHERE " + strings.Join(conds, " AND "))
+	}
+	return b.String(), args
+}
+
+// FactPlans returns the plans of a scope, newest first, without their
+// source text.
+func (s *Store) FactPlans(ctx context.Context, sc FactScope) ([]model.Plan, error) {
+	q := s.r(ctx).Omit("source_text").Order("id DESC")
+	if sc.PlanID != 0 {
+		q = q.Where("id = ?", sc.PlanID)
+	}
+	var ps []model.Plan
+	err := q.Find(&ps).Error
+	return ps, translate(err, "load plans")
+}
+
+// FactDomains returns the domains of a scope's plans, in plan order.
+func (s *Store) FactDomains(ctx context.Context, sc FactScope) ([]model.Domain, error) {
+	q := s.r(ctx).Order("plan_id, position")
+	if sc.PlanID != 0 {
+		q = q.Where("plan_id = ?", sc.PlanID)
+	}
+	if sc.DomainID != 0 {
+		q = q.Where("id = ?", sc.DomainID)
+	}
+	var ds []model.Domain
+	err := q.Find(&ds).Error
+	return ds, translate(err, "load domains")
+}
+
+// measureColumns are the measure columns the dashboards need: everything
+// but the source text, which only the measure pages show.
+const measureColumns = "m.id, m.plan_id, m.domain_id, m.position, m.label, m.title, m.source_start, m.source_end, " +
+	"m.due_on, m.closed_at, m.closed_by, m.closed_note, m.version, m.created_at, m.updated_at"
+
+// FactMeasures returns the scope's measures in plan order, without source
+// text. With a unit in scope, only the measures assigned to it.
+func (s *Store) FactMeasures(ctx context.Context, sc FactScope) ([]model.Measure, error) {
+	conds, args := sc.measureConds()
+	if sc.UnitID != 0 {
+		conds = append(conds, "EXISTS (SELECT 1 FROM assignments a WHERE a.measure_id = m.id AND a.unit_id = ?)")
+		args = append(args, sc.UnitID)
+	}
+	q := "SELECT " + measureColumns + " FROM measures m"
+	if len(conds) > 0 {
+		q += " WHERE " + strings.Join(conds, " AND ")
+	}
+	q += " ORDER BY m.plan_id, m.position"
+	var ms []model.Measure
+	err := s.r(ctx).Raw(q, args...).Scan(&ms).Error
+	return ms, translate(err, "load measures")
+}
+
+// FactTargets returns the targets of the scope's measures.
+func (s *Store) FactTargets(ctx context.Context, sc FactScope) ([]model.Target, error) {
+	conds, args := sc.measureConds()
+	if sc.UnitID != 0 {
+		conds = append(conds, "EXISTS (SELECT 1 FROM assignments a WHERE a.measure_id = m.id AND a.unit_id = ?)")
+		args = append(args, sc.UnitID)
+	}
+	q := "SELECT t.* FROM targets t JOIN measures m ON m.id = t.measure_id"
+	if len(conds) > 0 {
+		q += " WHERE " + strings.Join(conds, " AND ")
+	}
+	q += " ORDER BY t.measure_id, t.position"
+	var ts []model.Target
+	err := s.r(ctx).Raw(q, args...).Scan(&ts).Error
+	return ts, translate(err, "load targets")
+}
+
+// FactAssignments returns the scope's assignments, lead first within a
+// measure.
+func (s *Store) FactAssignments(ctx context.Context, sc FactScope) ([]model.Assignment, error) {
+	mconds, args := sc.measureConds()
+	q := "SELECT a.* FROM assignments a"
+	if len(mconds) > 0 {
+		q += " JOIN measures m ON m.id = a.measure_id"
+	}
+	conds := mconds
+	if sc.UnitID != 0 {
+		conds = append(conds, "a.unit_id = ?")
+		args = append(args, sc.UnitID)
+	}
+	if len(conds) > 0 {
+		q += " WHERE " + strings.Join(conds, " AND ")
+	}
+	q += " ORDER BY a.measure_id, a.role, a.id"
+	var as []model.Assignment
+	err := s.r(ctx).Raw(q, args...).Scan(&as).Error
+	return as, translate(err, "load assignments")
+}
+
+// FactPeriods returns the periods of the scope's plans, by plan and seq.
+func (s *Store) FactPeriods(ctx context.Context, sc FactScope) ([]model.Period, error) {
+	q := s.r(ctx).Order("plan_id, seq")
+	if sc.PlanID != 0 {
+		q = q.Where("plan_id = ?", sc.PlanID)
+	}
+	var ps []model.Period
+	err := q.Find(&ps).Error
+	return ps, translate(err, "load periods")
+}
+
+// ReportFact is the part of a report the dashboards compute from.
+type ReportFact struct {
+	ID            int64
+	AssignmentID  int64
+	PeriodID      int64
+	State         string // one of the model.Report* constants
+	ProgressState string // one of the model.Progress* constants
+	Percent       int
+	SubmittedAt   time.Time // zero when never submitted
+	ReturnedAt    time.Time // zero when never returned
+}
+
+// EachReportFact streams the scope's reports (one per assignment ×
+// period) to fn, in no particular order. fn must not keep the pointer.
+func (s *Store) EachReportFact(ctx context.Context, sc FactScope, fn func(*ReportFact) error) error {
+	from, args := sc.assignmentSQL("reports r", "r.assignment_id")
+	q := "SELECT r.id, r.assignment_id, r.period_id, r.state, r.progress_state, r.percent, r.submitted_at, r.returned_at" + from
+	rows, err := s.r(ctx).Raw(q, args...).Rows()
+	if err != nil {
+		return translate(err, "load reports")
+	}
+	defer rows.Close()
+	var (
+		f                   ReportFact
+		state, progress     sql.RawBytes
+		submitted, returned sql.NullTime
+	)
+	for rows.Next() {
+		if err := rows.Scan(&f.ID, &f.AssignmentID, &f.PeriodID, &state, &progress, &f.Percent, &submitted, &returned); err != nil {
+			return fmt.Errorf("scan report: %w", err)
+		}
+		f.State = internReportState(state)
+		f.ProgressState = internProgress(progress)
+		f.SubmittedAt, f.ReturnedAt = time.Time{}, time.Time{}
+		if submitted.Valid {
+			f.SubmittedAt = submitted.Time
+		}
+		if returned.Valid {
+			f.ReturnedAt = returned.Time
+		}
+		if err := fn(&f); err != nil {
+			return err
+		}
+	}
+	return translate(rows.Err(), "load reports")
+}
+
+// internReportState maps a scanned state to its constant, so a million
+// rows do not keep a million copies of "approved".
+func internReportState(b []byte) string {
+	switch string(b) {
+	case model.ReportDraft:
+		return model.ReportDraft
+	case model.ReportSubmitted:
+		return model.ReportSubmitted
+	case model.ReportReturned:
+		return model.ReportReturned
+	case model.ReportApproved:
+		return model.ReportApproved
+	}
+	return string(b)
+}
+
+func internProgress(b []byte) string {
+	switch string(b) {
+	case model.ProgressNotStarted:
+		return model.ProgressNotStarted
+	case model.ProgressOnTrack:
+		return model.ProgressOnTrack
+	case model.ProgressBehind:
+		return model.ProgressBehind
+	case model.ProgressDone:
+		return model.ProgressDone
+	}
+	return string(b)
+}
+
+// ValueFact is one reported actual of a target in a submitted or approved
+// report.
+type ValueFact struct {
+	AssignmentID int64
+	PeriodID     int64
+	TargetID     int64
+	Value        float64
+}
+
+// EachValueFact streams the actuals reported in the scope's submitted and
+// approved reports (drafts and returned reports do not count).
+func (s *Store) EachValueFact(ctx context.Context, sc FactScope, fn func(*ValueFact) error) error {
+	from, args := sc.assignmentSQL("target_values tv JOIN reports r ON r.id = tv.report_id", "r.assignment_id")
+	cond := " r.state IN ('submitted','approved') AND tv.value IS NOT NULL"
+	if strings.Contains(from, " WHERE ") {
+		from += " AND" + cond
+	} else {
+		from += " WHERE" + cond
+	}
+	q := "SELECT r.assignment_id, r.period_id, tv.target_id, tv.value" + from
+	rows, err := s.r(ctx).Raw(q, args...).Rows()
+	if err != nil {
+		return translate(err, "load target values")
+	}
+	defer rows.Close()
+	var f ValueFact
+	for rows.Next() {
+		if err := rows.Scan(&f.AssignmentID, &f.PeriodID, &f.TargetID, &f.Value); err != nil {
+			return fmt.Errorf("scan target value: %w", err)
+		}
+		if err := fn(&f); err != nil {
+			return err
+		}
+	}
+	return translate(rows.Err(), "load target values")
+}
+
+// ReviewCount counts the review decisions on one unit's reports.
+type ReviewCount struct {
+	UnitID   int64
+	Decision string // approve or return
+	N        int
+}
+
+// FactReviewCounts counts review decisions per unit and decision over the
+// scope's reports (every decision, so a report returned twice counts twice).
+func (s *Store) FactReviewCounts(ctx context.Context, sc FactScope) ([]ReviewCount, error) {
+	from, args := sc.assignmentSQL("reviews rv JOIN reports r ON r.id = rv.report_id JOIN assignments a ON a.id = r.assignment_id", "a.id")
+	q := "SELECT a.unit_id AS unit_id, rv.decision AS decision, COUNT(*) AS n" + from + " GROUP BY a.unit_id, rv.decision"
+	var out []ReviewCount
+	err := s.r(ctx).Raw(q, args...).Scan(&out).Error
+	return out, translate(err, "count reviews")
+}
+
+// PromptCount is the number of open 催办 prompts of an assignment.
+type PromptCount struct {
+	AssignmentID int64
+	N            int
+}
+
+// FactOpenPrompts counts the unresolved prompts of the scope's assignments.
+func (s *Store) FactOpenPrompts(ctx context.Context, sc FactScope) ([]PromptCount, error) {
+	from, args := sc.assignmentSQL("prompts p JOIN assignments a ON a.id = p.assignment_id", "a.id")
+	cond := " p.resolved_at IS NULL"
+	if strings.Contains(from, " WHERE ") {
+		from += " AND" + cond
+	} else {
+		from += " WHERE" + cond
+	}
+	q := "SELECT p.assignment_id AS assignment_id, COUNT(*) AS n" + from + " GROUP BY p.assignment_id"
+	var out []PromptCount
+	err := s.r(ctx).Raw(q, args...).Scan(&out).Error
+	return out, translate(err, "count prompts")
+}
+
+// HistoryRow is one report of a measure with its reviews' count, for the
+// history export.
+type HistoryRow struct {
+	model.Report
+	UnitID int64
+	Role   string
+}
+
+// MeasureHistory returns every report of a measure (only unitID's when it
+// is not 0) with the target values and the review trail, in period and
+// assignment order.
+func (s *Store) MeasureHistory(ctx context.Context, measureID, unitID int64) ([]HistoryRow, []model.TargetValue, []model.Review, error) {
+	q := s.r(ctx).Table("reports r").
+		Select("r.*, a.unit_id AS unit_id, a.role AS role").
+		Joins("JOIN assignments a ON a.id = r.assignment_id").
+		Joins("JOIN periods p ON p.id = r.period_id").
+		Where("a.measure_id = ?", measureID)
+	if unitID != 0 {
+		q = q.Where("a.unit_id = ?", unitID)
+	}
+	var rows []HistoryRow
+	if err := q.Order("p.seq, a.role, a.id").Scan(&rows).Error; err != nil {
+		return nil, nil, nil, translate(err, "load report history")
+	}
+	scoped := func(table string) *gorm.DB {
+		db := s.r(ctx).Table(table+" x").Select("x.*").
+			Joins("JOIN reports r ON r.id = x.report_id").
+			Joins("JOIN assignments a ON a.id = r.assignment_id").
+			Where("a.measure_id = ?", measureID)
+		if unitID != 0 {
+			db = db.Where("a.unit_id = ?", unitID)
+		}
+		return db.Order("x.id")
+	}
+	var vals []model.TargetValue
+	if err := scoped("target_values").Scan(&vals).Error; err != nil {
+		return nil, nil, nil, translate(err, "load target values")
+	}
+	var revs []model.Review
+	if err := scoped("reviews").Scan(&revs).Error; err != nil {
+		return nil, nil, nil, translate(err, "load reviews")
+	}
+	return rows, vals, revs, nil
+}
+
+// IsAssigned reports whether unitID has an assignment on measureID.
+func (s *Store) IsAssigned(ctx context.Context, measureID, unitID int64) (bool, error) {
+	var n int64
+	err := s.r(ctx).Model(&model.Assignment{}).Where("measure_id = ? AND unit_id = ?", measureID, unitID).Count(&n).Error
+	return n > 0, translate(err, "check assignment")
+}
