@@ -218,6 +218,9 @@ func unitLess(a, b *model.Unit) bool {
 	if a.SortOrder != b.SortOrder {
 		return a.SortOrder < b.SortOrder
 	}
+	if a.Kind != b.Kind {
+		return a.Kind < b.Kind // as store.ListUnits: departments before districts
+	}
 	if a.Name != b.Name {
 		return a.Name < b.Name
 	}

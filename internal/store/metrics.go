@@ -387,3 +387,12 @@ func (s *Store) IsAssigned(ctx context.Context, measureID, unitID int64) (bool, 
 	err := s.r(ctx).Model(&model.Assignment{}).Where("measure_id = ? AND unit_id = ?", measureID, unitID).Count(&n).Error
 	return n > 0, translate(err, "check assignment")
 }
+
+// UnitsOfPlan returns the units with an assignment in a plan, in display
+// order.
+func (s *Store) UnitsOfPlan(ctx context.Context, planID int64) ([]model.Unit, error) {
+	var us []model.Unit
+	err := s.r(ctx).Where("id IN (SELECT a.unit_id FROM assignments a JOIN measures m ON m.id = a.measure_id WHERE m.plan_id = ?)", planID).
+		Order("sort_order, kind, name").Find(&us).Error
+	return us, translate(err, "list units of plan")
+}

@@ -17,4 +17,16 @@ func (s *Server) routes() {
 	e.POST("/password", h.ChangePassword)
 
 	e.GET("/", h.Home)
+
+	// Dashboards, 台账, exports and print views (issue #6). The overview is
+	// GET / above; unit users are scoped to their unit in the handlers.
+	e.GET("/ledger", h.Ledger)
+	e.GET("/ledger.xlsx", h.LedgerXLSX)
+	e.GET("/measures/:id/history.xlsx", h.MeasureHistoryXLSX)
+	e.GET("/indicators", h.Indicators)
+	e.GET("/scorecard", h.Scorecard)
+	e.GET("/print/overview", h.PrintOverview)
+	e.GET("/print/measures/:id", h.PrintMeasure)
+	e.GET("/admin/lights", h.LightRulesForm)
+	e.POST("/admin/lights", h.SaveLightRules)
 }

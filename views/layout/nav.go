@@ -16,6 +16,10 @@ type NavItem struct {
 // Nav is the main navigation in display order; each feature adds its entry.
 var Nav = []NavItem{
 	{Href: "/", Key: "nav.home", Roles: model.Roles},
+	// Issue #6: 台账 for everyone (scoped), indicators and scorecard for readers.
+	{Href: "/ledger", Key: "dash.nav.ledger", Roles: model.Roles},
+	{Href: "/indicators", Key: "dash.nav.indicators", Roles: []string{model.RoleAdmin, model.RoleReviewer, model.RoleViewer}},
+	{Href: "/scorecard", Key: "dash.nav.scorecard", Roles: []string{model.RoleAdmin, model.RoleReviewer, model.RoleViewer}},
 }
 
 func visibleNav(u *model.User) []NavItem {
