@@ -152,10 +152,12 @@ func (s *Store) FactTargets(ctx context.Context, sc FactScope) ([]model.Target, 
 }
 
 // FactAssignments returns the scope's assignments, lead first within a
-// measure.
+// measure. Only ID, MeasureID, UnitID, Role and SignedAt are filled: a
+// province has hundreds of thousands of assignments and the dashboards need
+// no more.
 func (s *Store) FactAssignments(ctx context.Context, sc FactScope) ([]model.Assignment, error) {
 	mconds, args := sc.measureConds()
-	q := "SELECT a.* FROM assignments a"
+	q := "SELECT a.id, a.measure_id, a.unit_id, a.role, a.signed_at FROM assignments a"
 	if len(mconds) > 0 {
 		q += " JOIN measures m ON m.id = a.measure_id"
 	}
@@ -168,9 +170,30 @@ func (s *Store) FactAssignments(ctx context.Context, sc FactScope) ([]model.Assi
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
 	q += " ORDER BY a.measure_id, a.role, a.id"
-	var as []model.Assignment
-	err := s.r(ctx).Raw(q, args...).Scan(&as).Error
-	return as, translate(err, "load assignments")
+	rows, err := s.r(ctx).Raw(q, args...).Rows()
+	if err != nil {
+		return nil, translate(err, "load assignments")
+	}
+	defer rows.Close()
+	var out []model.Assignment
+	var role sql.RawBytes
+	var signed sql.NullTime
+	for rows.Next() {
+		var a model.Assignment
+		if err := rows.Scan(&a.ID, &a.MeasureID, &a.UnitID, &role, &signed); err != nil {
+			return nil, fmt.Errorf("scan assignment: %w", err)
+		}
+		a.Role = model.AssignResponsible
+		if string(role) == model.AssignLead {
+			a.Role = model.AssignLead
+		}
+		if signed.Valid {
+			t := signed.Time
+			a.SignedAt = &t
+		}
+		out = append(out, a)
+	}
+	return out, translate(rows.Err(), "load assignments")
 }
 
 // FactPeriods returns the periods of the scope's plans, by plan and seq.

@@ -23,6 +23,9 @@ type batch struct {
 	args  []any
 	n     int
 	full  *sql.Stmt // the statement for a full batch, prepared once
+	// parent is the batch whose rows this one references: it is written
+	// first, so foreign keys hold at every statement.
+	parent *batch
 }
 
 func (b *batch) add(vals ...any) error {
@@ -32,6 +35,11 @@ func (b *batch) add(vals ...any) error {
 	b.args = append(b.args, vals...)
 	b.n++
 	if b.n == batchRows {
+		if b.parent != nil {
+			if err := b.parent.write(); err != nil {
+				return err
+			}
+		}
 		if b.full == nil {
 			st, err := b.tx.PrepareContext(b.ctx, b.sql(batchRows))
 			if err != nil {
@@ -47,6 +55,7 @@ func (b *batch) add(vals ...any) error {
 	return nil
 }
 
+// flush writes the pending rows and releases the prepared statement.
 func (b *batch) flush() error {
 	defer func() {
 		if b.full != nil {
@@ -54,6 +63,16 @@ func (b *batch) flush() error {
 			b.full = nil
 		}
 	}()
+	return b.write()
+}
+
+// write writes the pending rows.
+func (b *batch) write() error {
+	if b.parent != nil {
+		if err := b.parent.write(); err != nil {
+			return err
+		}
+	}
 	if b.n == 0 {
 		return nil
 	}

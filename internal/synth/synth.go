@@ -293,6 +293,7 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 	values := ins("target_values", []string{"report_id", "target_id", "value", "note"})
 	atts := ins("attachments", []string{"report_id", "name", "content_type", "size", "sha256", "storage_key", "uploaded_by", "created_at"})
 	revs := ins("reviews", []string{"report_id", "version_no", "reviewer_id", "decision", "reason", "created_at"})
+	values.parent, atts.parent, revs.parent = reports, reports, reports
 
 	today := clock.Date(o.Now)
 	closedMeasures := map[int64]time.Time{}
@@ -381,7 +382,7 @@ func (g *gen) report(p model.Period, pi, periods int, skill float64, today time.
 	past := dueOn.Before(today)
 	r := g.rng.Float64()
 	switch {
-	case past && r < 0.02+0.04*(1-skill):
+	case past && r < 0.01+0.02*(1-skill):
 		return "", "", 0, nil, nil, nil // never reported
 	case past && r < 0.04+0.04*(1-skill):
 		state = model.ReportDraft
@@ -391,9 +392,9 @@ func (g *gen) report(p model.Period, pi, periods int, skill float64, today time.
 		state = model.ReportSubmitted
 	case past:
 		state = model.ReportApproved
-	case r < 0.3:
+	case r < 0.15:
 		return "", "", 0, nil, nil, nil
-	case r < 0.55:
+	case r < 0.45:
 		state = model.ReportDraft
 	default:
 		state = model.ReportSubmitted
