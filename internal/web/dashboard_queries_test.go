@@ -65,7 +65,7 @@ func dashboardQueryCounts(t *testing.T, factor int) (map[string]int64, synth.Res
 		}
 		for _, key := range paths {
 			path := strings.Replace(key, "M", fmt.Sprint(m), 1) // the newest plan's last measure
-			c.Get(path) // warm up the session
+			c.Get(path)                                         // warm up the session
 			n.Store(0)
 			res := c.Get(path)
 			want := http.StatusOK
