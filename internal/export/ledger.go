@@ -196,11 +196,11 @@ func ledgerRow(ctx context.Context, w *sheetWriter, r metrics.LedgerRow) []any {
 	if r.Period >= 0 {
 		period = i18n.PeriodLabel(ctx, m.Plan.Periods[r.Period].Label)
 	}
-	if r.Report.State != "" {
-		state = T("report.state." + r.Report.State)
-		progress = T("progress." + r.Report.Progress)
-		percent = r.Report.Percent
-		switch r.Report.State {
+	if rs := r.Report.State(); rs != "" {
+		state = T("report.state." + rs)
+		progress = T("progress." + r.Report.Progress())
+		percent = r.Report.Percent()
+		switch rs {
 		case model.ReportSubmitted:
 			review = T("dash.review.waiting")
 		case model.ReportReturned:

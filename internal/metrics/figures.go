@@ -301,7 +301,7 @@ func (s *Snapshot) Indicators() []Indicator {
 			if lead != nil {
 				if i, v, ok := lead.Actual(t.ID); ok {
 					ind.Period, ind.Actual, ind.HasValue = i, v, true
-					ind.At = lead.Reports[i].SubmittedAt
+					ind.At = lead.Reports[i].SubmittedAt()
 					tr := lead.Track(t)
 					ind.Path, ind.HasPath = lights.PathValue(tr, m.Plan.StartOn, s.Now)
 					switch {
@@ -371,8 +371,8 @@ func (s *Snapshot) Scorecard() []Score {
 		if a.Measure.Closed() {
 			sc.Closed++
 		}
-		for i, p := range a.Measure.Plan.Periods {
-			if !today.After(clock.Date(p.DueOn)) || !a.Expected(i) {
+		for i, due := range a.Measure.Plan.dues {
+			if !today.After(due) || !a.Expected(i) {
 				continue
 			}
 			sc.Due++

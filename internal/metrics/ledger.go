@@ -51,7 +51,7 @@ func (s *Snapshot) Ledger(f LedgerFilter) []LedgerRow {
 			row.Report = a.Reports[row.Period]
 		}
 		if f.State != "" {
-			st := row.Report.State
+			st := row.Report.State()
 			if st == "" {
 				st = "none"
 			}

@@ -23,8 +23,10 @@ package metrics
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"duban/internal/clock"
@@ -72,6 +74,10 @@ type Plan struct {
 	Domains  []*Domain
 	Measures []*Measure
 	period   map[int64]int // period ID → index
+	// The periods' local dates, computed once: the figures compare them
+	// for every assignment × period.
+	starts, ends, dues []time.Time
+	dueEnds            []int64 // Unix seconds of the end of each due day
 }
 
 // CurrentPeriod returns the period to work on now, or nil.
@@ -105,6 +111,7 @@ type Measure struct {
 	Targets       []*model.Target
 	Assignments   []*Assignment // lead first
 	Light         lights.Light
+	due, closed   time.Time // local dates of DueOn and ClosedAt (zero when open)
 }
 
 // Closed reports whether the measure is closed (办结).
@@ -128,27 +135,72 @@ func (m *Measure) Percent() int {
 	}
 	if l := m.Lead(); l != nil {
 		if i := l.LatestSubmitted(); i >= 0 {
-			return l.Reports[i].Percent
+			return l.Reports[i].Percent()
 		}
 	}
 	return 0
 }
 
-// Report is the state of one assignment × period (a zero Report with State
-// "" when the unit has not started one).
+// Report is the state of one assignment × period (the zero Report when
+// the unit has not started one). It is packed into 32 bytes: a province's
+// overview holds a million of them.
 type Report struct {
-	ID          int64
-	State       string // model.Report*, "" for none
-	Progress    string // model.Progress*
-	Percent     int
-	SubmittedAt time.Time // zero when never submitted
-	ReturnedAt  time.Time // zero when never returned
+	ID        int64
+	submitted int64 // Unix seconds, 0 when never submitted
+	returned  int64 // Unix seconds, 0 when never returned
+	percent   int16
+	state     uint8 // index in stateNames
+	progress  uint8 // index in progressNames
 }
+
+var (
+	stateNames    = []string{"", model.ReportDraft, model.ReportSubmitted, model.ReportReturned, model.ReportApproved}
+	progressNames = []string{"", model.ProgressNotStarted, model.ProgressOnTrack, model.ProgressBehind, model.ProgressDone}
+)
+
+func index(names []string, s string) uint8 {
+	for i, n := range names {
+		if n == s {
+			return uint8(i)
+		}
+	}
+	return 0
+}
+
+func epoch(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func fromEpoch(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(n, 0).UTC()
+}
+
+// State is the report's state (model.Report*), "" when none was started.
+func (r Report) State() string { return stateNames[r.state] }
+
+// Progress is the reported progress state (model.Progress*).
+func (r Report) Progress() string { return progressNames[r.progress] }
+
+// Percent is the reported percent complete.
+func (r Report) Percent() int { return int(r.percent) }
+
+// SubmittedAt is when the current version was submitted (zero for never).
+func (r Report) SubmittedAt() time.Time { return fromEpoch(r.submitted) }
+
+// ReturnedAt is when the report was last returned (zero for never).
+func (r Report) ReturnedAt() time.Time { return fromEpoch(r.returned) }
 
 // Submitted reports whether the report counts as handed in (submitted or
 // approved; a returned report has to be handed in again).
 func (r Report) Submitted() bool {
-	return r.State == model.ReportSubmitted || r.State == model.ReportApproved
+	st := stateNames[r.state]
+	return st == model.ReportSubmitted || st == model.ReportApproved
 }
 
 // Assignment is a measure × unit with its reports and light.
@@ -176,7 +228,7 @@ func (a *Assignment) Plan() *Plan { return a.Measure.Plan }
 // or -1.
 func (a *Assignment) Latest() int {
 	for i := len(a.Reports) - 1; i >= 0; i-- {
-		if a.Reports[i].State != "" {
+		if a.Reports[i].state != 0 {
 			return i
 		}
 	}
@@ -197,13 +249,11 @@ func (a *Assignment) LatestSubmitted() int {
 // LastSubmittedAt is when the assignment last handed in a report (zero for
 // never).
 func (a *Assignment) LastSubmittedAt() time.Time {
-	var t time.Time
+	var t int64
 	for _, r := range a.Reports {
-		if r.SubmittedAt.After(t) {
-			t = r.SubmittedAt
-		}
+		t = max(t, r.submitted)
 	}
-	return t
+	return fromEpoch(t)
 }
 
 // Actual returns the newest actual the assignment reported for a target in
@@ -237,11 +287,10 @@ func (a *Assignment) Track(t *model.Target) lights.TargetTrack {
 // was not closed by the end of the period.
 func (a *Assignment) Expected(i int) bool {
 	m := a.Measure
-	p := m.Plan.Periods[i]
-	if clock.Date(p.StartsOn).After(clock.Date(m.DueOn)) {
+	if m.Plan.starts[i].After(m.due) {
 		return false
 	}
-	if m.ClosedAt != nil && !clock.Date(*m.ClosedAt).After(clock.Date(p.EndsOn)) {
+	if !m.closed.IsZero() && !m.closed.After(m.Plan.ends[i]) {
 		return false
 	}
 	return true
@@ -250,8 +299,8 @@ func (a *Assignment) Expected(i int) bool {
 // OnTime reports whether period i's report was handed in by its due date.
 func (a *Assignment) OnTime(i int) bool {
 	r := a.Reports[i]
-	return r.Submitted() && !r.SubmittedAt.IsZero() &&
-		!clock.Date(r.SubmittedAt).After(clock.Date(a.Measure.Plan.Periods[i].DueOn))
+	// Handed in before the end of the due day (dues are local midnights).
+	return r.Submitted() && r.submitted != 0 && r.submitted < a.Measure.Plan.dueEnds[i]
 }
 
 // ChasePeriod is the period a 催办 prompt should name: the earliest
@@ -316,6 +365,13 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 			gen[i] = periods.Period{Seq: x.Seq, Label: x.Label, StartsOn: x.StartsOn, EndsOn: x.EndsOn, DueOn: x.DueOn}
 		}
 		p.Current = periods.Current(gen, now)
+		for _, x := range p.Periods {
+			p.starts = append(p.starts, clock.Date(x.StartsOn))
+			p.ends = append(p.ends, clock.Date(x.EndsOn))
+			due := clock.Date(x.DueOn)
+			p.dues = append(p.dues, due)
+			p.dueEnds = append(p.dueEnds, due.AddDate(0, 0, 1).Unix())
+		}
 	}
 	ds, err := st.FactDomains(ctx, fs)
 	if err != nil {
@@ -340,7 +396,10 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 		if d == nil {
 			continue
 		}
-		m := &Measure{Measure: ms[i], Plan: d.Plan, Domain: d}
+		m := &Measure{Measure: ms[i], Plan: d.Plan, Domain: d, due: clock.Date(ms[i].DueOn)}
+		if ms[i].ClosedAt != nil {
+			m.closed = clock.Date(*ms[i].ClosedAt)
+		}
 		d.Measures = append(d.Measures, m)
 		d.Plan.Measures = append(d.Plan.Measures, m)
 		s.measures[m.ID] = m
@@ -393,59 +452,66 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 	for _, m := range s.Measures {
 		s.Assignments = append(s.Assignments, m.Assignments...)
 	}
-	err = st.EachReportFact(ctx, fs, func(f *store.ReportFact) error {
-		a := s.assignments[f.AssignmentID]
-		if a == nil {
+	// The four remaining queries fill disjoint parts of the snapshot (each
+	// assignment's Reports, its values, its OpenPrompts, the review tallies),
+	// so they run side by side on the reader pool.
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	wg.Go(func() {
+		errs[0] = st.EachReportFact(ctx, fs, func(f *store.ReportFact) error {
+			a := s.assignments[f.AssignmentID]
+			if a == nil {
+				return nil
+			}
+			i := a.Measure.Plan.PeriodIndex(f.PeriodID)
+			if i < 0 {
+				return nil
+			}
+			a.Reports[i] = Report{ID: f.ID, state: index(stateNames, f.State), progress: index(progressNames, f.ProgressState),
+				percent: int16(f.Percent), submitted: epoch(f.SubmittedAt), returned: epoch(f.ReturnedAt)}
 			return nil
-		}
-		i := a.Measure.Plan.PeriodIndex(f.PeriodID)
-		if i < 0 {
-			return nil
-		}
-		a.Reports[i] = Report{ID: f.ID, State: f.State, Progress: f.ProgressState, Percent: f.Percent,
-			SubmittedAt: f.SubmittedAt, ReturnedAt: f.ReturnedAt}
-		return nil
+		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	err = st.EachValueFact(ctx, fs, func(f *store.ValueFact) error {
-		a := s.assignments[f.AssignmentID]
-		if a == nil {
+	wg.Go(func() {
+		errs[1] = st.EachValueFact(ctx, fs, func(f *store.ValueFact) error {
+			a := s.assignments[f.AssignmentID]
+			if a == nil {
+				return nil
+			}
+			if i := a.Measure.Plan.PeriodIndex(f.PeriodID); i >= 0 {
+				a.values = append(a.values, value{period: i, targetID: f.TargetID, v: f.Value})
+			}
 			return nil
-		}
-		if i := a.Measure.Plan.PeriodIndex(f.PeriodID); i >= 0 {
-			a.values = append(a.values, value{period: i, targetID: f.TargetID, v: f.Value})
-		}
-		return nil
+		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	rcs, err := st.FactReviewCounts(ctx, fs)
-	if err != nil {
-		return nil, err
-	}
-	for _, rc := range rcs {
-		t := s.reviews[rc.UnitID]
-		if t == nil {
-			t = &reviewTally{}
-			s.reviews[rc.UnitID] = t
+	wg.Go(func() {
+		rcs, err := st.FactReviewCounts(ctx, fs)
+		for _, rc := range rcs {
+			t := s.reviews[rc.UnitID]
+			if t == nil {
+				t = &reviewTally{}
+				s.reviews[rc.UnitID] = t
+			}
+			if rc.Decision == "return" {
+				t.ret += rc.N
+			} else {
+				t.approve += rc.N
+			}
 		}
-		if rc.Decision == "return" {
-			t.ret += rc.N
-		} else {
-			t.approve += rc.N
+		errs[2] = err
+	})
+	wg.Go(func() {
+		pcs, err := st.FactOpenPrompts(ctx, fs)
+		for _, pc := range pcs {
+			if a := s.assignments[pc.AssignmentID]; a != nil {
+				a.OpenPrompts = pc.N
+			}
 		}
-	}
-	pcs, err := st.FactOpenPrompts(ctx, fs)
-	if err != nil {
+		errs[3] = err
+	})
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
-	}
-	for _, pc := range pcs {
-		if a := s.assignments[pc.AssignmentID]; a != nil {
-			a.OpenPrompts = pc.N
-		}
 	}
 	s.computeLights()
 	return s, nil
@@ -470,20 +536,20 @@ func (s *Snapshot) facts(a *Assignment, buf lights.Facts) lights.Facts {
 	m := a.Measure
 	f := lights.Facts{PlanStart: m.Plan.StartOn, MeasureDue: m.DueOn, MeasureClosed: m.Closed(),
 		Periods: buf.Periods[:0], Targets: buf.Targets[:0]}
-	for i, p := range m.Plan.Periods {
-		if clock.Date(p.StartsOn).After(clock.Date(m.DueOn)) {
+	for i := range m.Plan.Periods {
+		if m.Plan.starts[i].After(m.due) {
 			break
 		}
 		r := a.Reports[i]
-		pr := lights.PeriodReport{DueOn: p.DueOn, State: r.State}
-		if !r.ReturnedAt.IsZero() {
-			t := r.ReturnedAt
+		pr := lights.PeriodReport{DueOn: m.Plan.dues[i], State: r.State()}
+		if r.returned != 0 {
+			t := r.ReturnedAt()
 			pr.ReturnedAt = &t
 		}
 		f.Periods = append(f.Periods, pr)
 	}
 	if i := a.LatestSubmitted(); i >= 0 {
-		f.HasProgress, f.ProgressState, f.Percent = true, a.Reports[i].Progress, a.Reports[i].Percent
+		f.HasProgress, f.ProgressState, f.Percent = true, a.Reports[i].Progress(), a.Reports[i].Percent()
 	}
 	if len(a.values) > 0 {
 		for _, t := range m.Targets {

@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"duban/internal/db"
 	"duban/internal/model"
 )
 
@@ -85,6 +86,42 @@ func (sc FactScope) assignmentSQL(from, asgCol string) (string, []any) {
 	return b.String(), args
 }
 
+// epoch is a SQL expression for a timestamp column as Unix seconds (NULL
+// stays NULL): integers cross the driver much faster than date strings,
+// which matters on a million rows.
+func (s *Store) epoch(col string) string {
+	if s.db.Dialect == db.Postgres {
+		return "CAST(EXTRACT(EPOCH FROM " + col + ") AS BIGINT)"
+	}
+	return "unixepoch(" + col + ")"
+}
+
+// unix turns scanned Unix seconds into a time (zero for NULL).
+func unix(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.Unix(n.Int64, 0).UTC()
+}
+
+// Report states and progress states travel as small integers.
+const (
+	stateCase = "CASE r.state WHEN 'draft' THEN 1 WHEN 'submitted' THEN 2 WHEN 'returned' THEN 3 WHEN 'approved' THEN 4 ELSE 0 END"
+	progCase  = "CASE r.progress_state WHEN 'not_started' THEN 1 WHEN 'on_track' THEN 2 WHEN 'behind' THEN 3 WHEN 'done' THEN 4 ELSE 0 END"
+)
+
+var (
+	stateCodes = []string{"", model.ReportDraft, model.ReportSubmitted, model.ReportReturned, model.ReportApproved}
+	progCodes  = []string{"", model.ProgressNotStarted, model.ProgressOnTrack, model.ProgressBehind, model.ProgressDone}
+)
+
+func code(list []string, c int) string {
+	if c < 0 || c >= len(list) {
+		return ""
+	}
+	return list[c]
+}
+
 // FactPlans returns the plans of a scope, newest first, without their
 // source text.
 func (s *Store) FactPlans(ctx context.Context, sc FactScope) ([]model.Plan, error) {
@@ -157,7 +194,7 @@ func (s *Store) FactTargets(ctx context.Context, sc FactScope) ([]model.Target, 
 // no more.
 func (s *Store) FactAssignments(ctx context.Context, sc FactScope) ([]model.Assignment, error) {
 	mconds, args := sc.measureConds()
-	q := "SELECT a.id, a.measure_id, a.unit_id, a.role, a.signed_at FROM assignments a"
+	q := "SELECT a.id, a.measure_id, a.unit_id, CASE a.role WHEN 'lead' THEN 1 ELSE 0 END, " + s.epoch("a.signed_at") + " FROM assignments a"
 	if len(mconds) > 0 {
 		q += " JOIN measures m ON m.id = a.measure_id"
 	}
@@ -176,19 +213,19 @@ func (s *Store) FactAssignments(ctx context.Context, sc FactScope) ([]model.Assi
 	}
 	defer rows.Close()
 	var out []model.Assignment
-	var role sql.RawBytes
-	var signed sql.NullTime
+	var lead int64
+	var signed sql.NullInt64
 	for rows.Next() {
 		var a model.Assignment
-		if err := rows.Scan(&a.ID, &a.MeasureID, &a.UnitID, &role, &signed); err != nil {
+		if err := rows.Scan(&a.ID, &a.MeasureID, &a.UnitID, &lead, &signed); err != nil {
 			return nil, fmt.Errorf("scan assignment: %w", err)
 		}
 		a.Role = model.AssignResponsible
-		if string(role) == model.AssignLead {
+		if lead == 1 {
 			a.Role = model.AssignLead
 		}
 		if signed.Valid {
-			t := signed.Time
+			t := unix(signed)
 			a.SignedAt = &t
 		}
 		out = append(out, a)
@@ -223,65 +260,31 @@ type ReportFact struct {
 // period) to fn, in no particular order. fn must not keep the pointer.
 func (s *Store) EachReportFact(ctx context.Context, sc FactScope, fn func(*ReportFact) error) error {
 	from, args := sc.assignmentSQL("reports r", "r.assignment_id")
-	q := "SELECT r.id, r.assignment_id, r.period_id, r.state, r.progress_state, r.percent, r.submitted_at, r.returned_at" + from
+	q := "SELECT r.id, r.assignment_id, r.period_id, " + stateCase + ", " + progCase + ", r.percent, " +
+		s.epoch("r.submitted_at") + ", " + s.epoch("r.returned_at") + from
 	rows, err := s.r(ctx).Raw(q, args...).Rows()
 	if err != nil {
 		return translate(err, "load reports")
 	}
 	defer rows.Close()
+	// Scan into int64: database/sql converts int64 to int through strings.
 	var (
-		f                   ReportFact
-		state, progress     sql.RawBytes
-		submitted, returned sql.NullTime
+		f                        ReportFact
+		state, progress, percent int64
+		submitted, returned      sql.NullInt64
 	)
 	for rows.Next() {
-		if err := rows.Scan(&f.ID, &f.AssignmentID, &f.PeriodID, &state, &progress, &f.Percent, &submitted, &returned); err != nil {
+		if err := rows.Scan(&f.ID, &f.AssignmentID, &f.PeriodID, &state, &progress, &percent, &submitted, &returned); err != nil {
 			return fmt.Errorf("scan report: %w", err)
 		}
-		f.State = internReportState(state)
-		f.ProgressState = internProgress(progress)
-		f.SubmittedAt, f.ReturnedAt = time.Time{}, time.Time{}
-		if submitted.Valid {
-			f.SubmittedAt = submitted.Time
-		}
-		if returned.Valid {
-			f.ReturnedAt = returned.Time
-		}
+		f.Percent = int(percent)
+		f.State, f.ProgressState = code(stateCodes, int(state)), code(progCodes, int(progress))
+		f.SubmittedAt, f.ReturnedAt = unix(submitted), unix(returned)
 		if err := fn(&f); err != nil {
 			return err
 		}
 	}
 	return translate(rows.Err(), "load reports")
-}
-
-// internReportState maps a scanned state to its constant, so a million
-// rows do not keep a million copies of "approved".
-func internReportState(b []byte) string {
-	switch string(b) {
-	case model.ReportDraft:
-		return model.ReportDraft
-	case model.ReportSubmitted:
-		return model.ReportSubmitted
-	case model.ReportReturned:
-		return model.ReportReturned
-	case model.ReportApproved:
-		return model.ReportApproved
-	}
-	return string(b)
-}
-
-func internProgress(b []byte) string {
-	switch string(b) {
-	case model.ProgressNotStarted:
-		return model.ProgressNotStarted
-	case model.ProgressOnTrack:
-		return model.ProgressOnTrack
-	case model.ProgressBehind:
-		return model.ProgressBehind
-	case model.ProgressDone:
-		return model.ProgressDone
-	}
-	return string(b)
 }
 
 // ValueFact is one reported actual of a target in a submitted or approved

@@ -58,7 +58,7 @@ func (h *Handlers) PrintMeasure(c echo.Context) error {
 	for _, a := range sm.Assignments {
 		row := printpages.HistoryRow{Assignment: a}
 		for i := range p.Periods {
-			row.Cells = append(row.Cells, printpages.HistoryCell{State: a.Reports[i].State, Percent: a.Reports[i].Percent})
+			row.Cells = append(row.Cells, printpages.HistoryCell{State: a.Reports[i].State(), Percent: a.Reports[i].Percent()})
 		}
 		p.History = append(p.History, row)
 	}
