@@ -14,6 +14,7 @@ import (
 // Bar is one bar of a chart.
 type Bar struct {
 	Label string  // category, e.g. a domain or a period
+	Short string  // shorter label for the axis (Label when empty)
 	Value float64 // in the chart's unit
 	Text  string  // the value as shown, e.g. "55%"
 	Class string  // colour class suffix: red, yellow, green, blue, grey, accent
@@ -54,12 +55,13 @@ func (c BarChart) max() float64 {
 }
 
 // Geometry of the horizontal bar chart (in viewBox units).
+// The viewBox is about as wide as a half-width card, so text keeps its size.
 const (
-	hbarWidth  = 640.0
-	hbarLabelW = 190.0
-	hbarTextW  = 70.0
-	hbarRow    = 30.0
-	hbarBar    = 18.0
+	hbarWidth  = 440.0
+	hbarLabelW = 140.0
+	hbarTextW  = 52.0
+	hbarRow    = 28.0
+	hbarBar    = 16.0
 )
 
 type hbar struct {
@@ -78,21 +80,31 @@ func (c BarChart) hbars() []hbar {
 		if w < 0 {
 			w = 0
 		}
-		out = append(out, hbar{Bar: b, Label: shorten(b.Label, 12), Y: y, TextY: y + hbarBar - 4, W: w, TrackW: track, X0: hbarLabelW})
+		out = append(out, hbar{Bar: b, Label: shorten(axisLabel(b), 9), Y: y, TextY: y + hbarBar - 4, W: w, TrackW: track, X0: hbarLabelW})
 	}
 	return out
 }
 
 func (c BarChart) hheight() float64 { return float64(max(1, len(c.Bars))) * hbarRow }
 
-// Geometry of the column chart.
+// Geometry of the column chart: a fixed width, the slots shared by the bars.
 const (
-	colHeight = 220.0
-	colTop    = 20.0
-	colBottom = 36.0
-	colSlot   = 72.0
-	colWidth  = 40.0
+	colHeight = 200.0
+	colTop    = 22.0
+	colBottom = 30.0
+	colChartW = 440.0
 )
+
+func (c BarChart) slot() float64 {
+	return min(110, max(48, (colChartW-20)/float64(max(1, len(c.Bars)))))
+}
+
+func axisLabel(b Bar) string {
+	if b.Short != "" {
+		return b.Short
+	}
+	return b.Label
+}
 
 type column struct {
 	Bar
@@ -104,19 +116,21 @@ func (c BarChart) columns() []column {
 	m := c.max()
 	plot := colHeight - colTop - colBottom
 	out := make([]column, 0, len(c.Bars))
+	slot := c.slot()
+	w := slot * 0.55
 	for i, b := range c.Bars {
 		h := b.Value / m * plot
 		if h < 0 {
 			h = 0
 		}
-		x := float64(i)*colSlot + (colSlot-colWidth)/2 + 10
-		out = append(out, column{Bar: b, Label: shorten(b.Label, 8), X: x, W: colWidth, H: h,
-			Y: colTop + plot - h, TextX: x + colWidth/2, BaseY: colTop + plot})
+		x := float64(i)*slot + (slot-w)/2 + 10
+		out = append(out, column{Bar: b, Label: shorten(axisLabel(b), 8), X: x, W: w, H: h,
+			Y: colTop + plot - h, TextX: x + w/2, BaseY: colTop + plot})
 	}
 	return out
 }
 
-func (c BarChart) cwidth() float64 { return float64(max(1, len(c.Bars)))*colSlot + 20 }
+func (c BarChart) cwidth() float64 { return max(colChartW, float64(len(c.Bars))*c.slot()+20) }
 
 // Segment is one part of a stacked bar.
 type Segment struct {
@@ -137,7 +151,7 @@ type seg struct {
 	X, W float64
 }
 
-const stackWidth = 640.0
+const stackWidth = 440.0
 
 func (s StackedBar) total() int {
 	t := 0

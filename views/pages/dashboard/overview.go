@@ -37,7 +37,7 @@ func (p OverviewPage) completionChart(ctx context.Context) components.BarChart {
 func (p OverviewPage) periodChart(ctx context.Context) components.BarChart {
 	c := components.BarChart{ID: "chart-periods", Title: i18n.T(ctx, "dash.rates.by_period"), Max: 100}
 	for _, r := range p.PeriodRates {
-		c.Bars = append(c.Bars, components.Bar{Label: i18n.PeriodLabel(ctx, r.Label), Value: r.Percent(),
+		c.Bars = append(c.Bars, components.Bar{Label: i18n.PeriodLabel(ctx, r.Label), Short: r.Label, Value: r.Percent(),
 			Text: Pct(r.Percent()), Class: RateClass(r.Percent())})
 	}
 	return c
