@@ -21,8 +21,9 @@ func load(t *testing.T, p *testutil.Portal, sc metrics.Scope) *metrics.Snapshot 
 	return snap
 }
 
-func TestLightsOfTheScenario(t *testing.T) {
-	p := testutil.Start(t)
+func TestLightsOfTheScenario(t *testing.T) { checkLightsOfTheScenario(t, testutil.Start(t)) }
+
+func checkLightsOfTheScenario(t *testing.T, p *testutil.Portal) {
 	f, _ := metricstest.Scenario(t, p.App.Store)
 	snap := load(t, p, metrics.Scope{PlanID: f.Plan.ID})
 	e := metricstest.Expect
@@ -64,8 +65,9 @@ func TestLightsOfTheScenario(t *testing.T) {
 	}
 }
 
-func TestDomainGroupsAndRates(t *testing.T) {
-	p := testutil.Start(t)
+func TestDomainGroupsAndRates(t *testing.T) { checkDomainGroupsAndRates(t, testutil.Start(t)) }
+
+func checkDomainGroupsAndRates(t *testing.T, p *testutil.Portal) {
 	f, _ := metricstest.Scenario(t, p.App.Store)
 	snap := load(t, p, metrics.Scope{PlanID: f.Plan.ID})
 	e := metricstest.Expect
@@ -112,8 +114,9 @@ func TestDomainGroupsAndRates(t *testing.T) {
 	}
 }
 
-func TestAttentionAndChasePeriods(t *testing.T) {
-	p := testutil.Start(t)
+func TestAttentionAndChasePeriods(t *testing.T) { checkAttentionAndChasePeriods(t, testutil.Start(t)) }
+
+func checkAttentionAndChasePeriods(t *testing.T, p *testutil.Portal) {
 	f, _ := metricstest.Scenario(t, p.App.Store)
 	snap := load(t, p, metrics.Scope{PlanID: f.Plan.ID})
 	list, total := snap.Attention(0)
@@ -140,8 +143,9 @@ func TestAttentionAndChasePeriods(t *testing.T) {
 	}
 }
 
-func TestIndicatorsAndScorecard(t *testing.T) {
-	p := testutil.Start(t)
+func TestIndicatorsAndScorecard(t *testing.T) { checkIndicatorsAndScorecard(t, testutil.Start(t)) }
+
+func checkIndicatorsAndScorecard(t *testing.T, p *testutil.Portal) {
 	f, _ := metricstest.Scenario(t, p.App.Store)
 	snap := load(t, p, metrics.Scope{PlanID: f.Plan.ID})
 	e := metricstest.Expect
@@ -191,8 +195,9 @@ func TestIndicatorsAndScorecard(t *testing.T) {
 	}
 }
 
-func TestScopes(t *testing.T) {
-	p := testutil.Start(t)
+func TestScopes(t *testing.T) { checkScopes(t, testutil.Start(t)) }
+
+func checkScopes(t *testing.T, p *testutil.Portal) {
 	f, _ := metricstest.Scenario(t, p.App.Store)
 	tests := []struct {
 		name  string
@@ -235,5 +240,19 @@ func TestEmptyDatabase(t *testing.T) {
 	snap := load(t, p, metrics.Scope{})
 	if len(snap.Plans) != 0 || len(snap.Assignments) != 0 || snap.Total().Completion != 0 {
 		t.Fatalf("empty snapshot %+v", snap.Total())
+	}
+}
+
+// TestFiguresOnPostgres runs the scenario checks on PostgreSQL, whose
+// dialect differs in the fact queries (epoch, escaping, grouping).
+func TestFiguresOnPostgres(t *testing.T) {
+	for name, check := range map[string]func(*testing.T, *testutil.Portal){
+		"lights": checkLightsOfTheScenario, "domains and rates": checkDomainGroupsAndRates,
+		"attention": checkAttentionAndChasePeriods, "indicators and scorecard": checkIndicatorsAndScorecard,
+		"scopes": checkScopes,
+	} {
+		t.Run(name, func(t *testing.T) {
+			check(t, testutil.Start(t, testutil.WithDB(testutil.PostgresURL(t))))
+		})
 	}
 }

@@ -693,3 +693,39 @@ func synthPlan(t *testing.T, p *testutil.Portal, measures, units int) synth.Resu
 	}
 	return res
 }
+
+// TestDashboardsOnPostgres runs the pages whose queries differ by dialect
+// (search escaping, the history export, the generator's bulk inserts) on
+// PostgreSQL.
+func TestDashboardsOnPostgres(t *testing.T) {
+	p := testutil.Start(t, testutil.WithDB(testutil.PostgresURL(t)))
+	f, _ := metricstest.Scenario(t, p.App.Store)
+	rev := p.Login("duchashi")
+	doc := page(t, rev, "/", http.StatusOK)
+	if got := text(doc.Find(".stat-red .value")) + text(doc.Find(".stat-rate .value")); got != "163%" {
+		t.Errorf("overview red + rate = %q", got)
+	}
+	if n := len(ledgerRows(page(t, rev, "/ledger?q=%25", http.StatusOK))); n != 6 {
+		t.Errorf("search for a literal %% = %d rows, want 6", n)
+	}
+	if n := len(ledgerRows(page(t, rev, "/ledger?q=_", http.StatusOK))); n != 0 {
+		t.Errorf("search for a literal _ = %d rows, want 0", n)
+	}
+	x := xlsxOf(t, rev.Get(fmt.Sprintf("/measures/%d/history.xlsx", f.Measures[1].ID)))
+	if n := len(rowsOf(t, x, "报告记录")) - 2; n != 7 {
+		t.Errorf("history rows = %d, want 7", n)
+	}
+	xlsxOf(t, rev.Get("/ledger.xlsx"))
+	if n := len(ledgerRows(page(t, p.Login("taishan"), "/ledger", http.StatusOK))); n != 3 {
+		t.Errorf("taishan rows = %d", n)
+	}
+	res := synthPlan(t, p, 4, 3)
+	if res.Reports == 0 || res.Attachments == 0 {
+		t.Fatalf("synth on PostgreSQL: %s", res)
+	}
+	if n := len(ledgerRows(page(t, rev, "/ledger", http.StatusOK))); n != 12 {
+		t.Errorf("generated plan rows = %d, want 12", n)
+	}
+	page(t, rev, "/?plan=all", http.StatusOK)
+	page(t, rev, "/scorecard?plan=all", http.StatusOK)
+}
