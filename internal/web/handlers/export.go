@@ -26,7 +26,6 @@ func sendXLSX(c echo.Context, fallback, name string, write func(*bytes.Buffer) e
 	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentDisposition, export.ContentDisposition(fallback, export.FileName(name)))
-	h.Set("X-Content-Type-Options", "nosniff")
 	return c.Blob(http.StatusOK, xlsxType, buf.Bytes())
 }
 
