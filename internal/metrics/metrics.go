@@ -6,19 +6,22 @@
 // the light distribution, the overdue and at-risk list, submission rates
 // per unit and per period, the indicator table and the unit scorecard.
 //
-// Use it like this:
+// Use it like this (the unit dashboard passes its unit):
 //
 //	snap, err := metrics.Load(ctx, st, metrics.Scope{PlanID: planID, UnitID: unitID}, h.Clock.Now())
 //	for _, a := range snap.Assignments {
-//		a.Result.Light      // lights.Red … lights.Grey
-//		a.Result.Reasons    // catalog keys light.reason.*
-//		a.Latest()          // the newest report (period index, Report)
+//		a.Result.Light             // lights.Red … lights.Grey
+//		a.Result.Reasons           // catalog keys light.reason.*
+//		if i := a.Latest(); i >= 0 { // the newest period with a report
+//			a.Reports[i].State()     // model.Report*
+//		}
+//		a.ChasePeriod(snap.Now, snap.Rules) // the period a 催办 should name
 //	}
 //	m := snap.Measure(measureID) // m.Light, m.Percent(), m.Assignments
 //
-// Load runs the same number of queries (about a dozen) whatever the size of
-// the scope; the large tables are streamed. A Snapshot is read-only and
-// belongs to one request.
+// Load runs the same number of queries (a dozen) whatever the size of the
+// scope; the large tables are streamed, four of the queries side by side.
+// A Snapshot is read-only and belongs to one request.
 package metrics
 
 import (
