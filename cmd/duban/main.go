@@ -40,6 +40,9 @@ usage:
   duban plan parse FILE [--json]        show how a plan document is broken down
   duban plan import FILE [--reporting quarterly|monthly] [--apply]
   duban audit verify                    check the audit log's hash chain
+  duban synth [--units 2000 --plans 400 --measures 60 --units-per-measure 6 --periods 8]
+                                        generate a synthetic province-sized dataset into --db
+  duban synth bench [--n 10] [--plan ID] time the dashboards against --db
   duban version
 
 Every command that touches the database takes --db and --data-dir
@@ -63,6 +66,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdPlan(ctx, rest, stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, rest, stdout, stderr)
+	case "synth":
+		return cmdSynth(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "duban", version)
 		return nil

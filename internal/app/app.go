@@ -106,7 +106,7 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 		}),
 	}
 	if cfg.Demo {
-		pw, err := demo.Seed(ctx, st, hasher, cfg.DataDir)
+		pw, err := demo.Seed(ctx, st, hasher, cfg.DataDir, !cfg.SkipDemoPlan)
 		if err != nil {
 			d.Close()
 			return nil, fmt.Errorf("demo: %w", err)

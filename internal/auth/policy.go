@@ -94,6 +94,18 @@ var Routes = map[string]Rule{
 	"POST /admin/users/:id/password":            adminOnly,
 	"POST /admin/users/:id/sessions/end":        adminOnly,
 	"GET /admin/audit":                          adminOnly,
+	// Dashboards, 台账, exports and print views (issue #6). Every role may
+	// open the 台账, its export, a measure's history export and print view:
+	// unit users only get their own unit's rows (checked in the handlers).
+	"GET /ledger":                    anyUser,
+	"GET /ledger.xlsx":               anyUser,
+	"GET /measures/:id/history.xlsx": anyUser,
+	"GET /print/measures/:id":        anyUser,
+	"GET /indicators":                readers,
+	"GET /scorecard":                 readers,
+	"GET /print/overview":            readers,
+	"GET /admin/lights":              adminOnly,
+	"POST /admin/lights":             adminOnly,
 }
 
 // RuleFor returns the rule of a route and whether it has one.

@@ -26,6 +26,9 @@ type Config struct {
 	MaxUploadMB     int64
 	SessionKeys     string // comma-separated hex keys, newest first; generated into the data dir when empty
 	LogFormat       string // text or json
+	// SkipDemoPlan seeds the demo accounts without the bundled plan; tests
+	// that bring their own fixture use it (no flag).
+	SkipDemoPlan bool
 }
 
 // Postgres reports whether DB selects PostgreSQL.

@@ -54,7 +54,7 @@ func DistrictUnitName(short string) string { return short + "人民政府" }
 // the demo password (kept in DATA_DIR/demo-password.txt so it is the same
 // at every start). On a database that already has demo accounts it only
 // returns the password; on one with real accounts it refuses.
-func Seed(ctx context.Context, st *store.Store, h *auth.Hasher, dataDir string) (string, error) {
+func Seed(ctx context.Context, st *store.Store, h *auth.Hasher, dataDir string, withPlan bool) (string, error) {
 	pwFile := filepath.Join(dataDir, "demo-password.txt")
 	if _, err := st.UserByUsername(ctx, Accounts[0].Username); err == nil {
 		b, err := os.ReadFile(pwFile)
@@ -63,8 +63,10 @@ func Seed(ctx context.Context, st *store.Store, h *auth.Hasher, dataDir string) 
 		}
 		// Importing the same plan again is a no-op; this brings a demo
 		// database made before a newer release up to date.
-		if err := importPlan(ctx, st); err != nil {
-			return "", err
+		if withPlan {
+			if err := importPlan(ctx, st); err != nil {
+				return "", err
+			}
 		}
 		return strings.TrimSpace(string(b)), nil
 	} else if !errors.Is(err, model.ErrNotFound) {
@@ -117,8 +119,10 @@ func Seed(ctx context.Context, st *store.Store, h *auth.Hasher, dataDir string) 
 	if err != nil {
 		return "", fmt.Errorf("seed demo data: %w", err)
 	}
-	if err := importPlan(ctx, st); err != nil {
-		return "", err
+	if withPlan {
+		if err := importPlan(ctx, st); err != nil {
+			return "", err
+		}
 	}
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return "", err

@@ -39,6 +39,10 @@ type Option func(*config.Config)
 // WithDB points the portal at another database (e.g. a postgres:// URL).
 func WithDB(dsn string) Option { return func(c *config.Config) { c.DB = dsn } }
 
+// DemoWithoutPlan seeds the demo accounts but not the Jiangmen plan, for
+// tests whose numbers come from their own fixture.
+func DemoWithoutPlan() Option { return func(c *config.Config) { c.SkipDemoPlan = true } }
+
 // NoDemo starts an empty portal.
 func NoDemo() Option { return func(c *config.Config) { c.Demo = false } }
 

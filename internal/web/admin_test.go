@@ -98,7 +98,7 @@ func TestAdminUserLifecycle(t *testing.T) {
 	if len(ev) != 1 || !strings.Contains(ev[0].OldValue, `"unit"`) || !strings.Contains(ev[0].NewValue, `"viewer"`) {
 		t.Fatalf("user.update audit = %+v", ev)
 	}
-	if !loggedIn(t, wang) || strings.Contains(wang.Get("/").Body, "市教育局") {
+	if !loggedIn(t, wang) || strings.Contains(wang.Get("/").Doc(t).Find("header .user-name").Text(), "市教育局") {
 		t.Error("the role change did not apply to the running session")
 	}
 

@@ -63,4 +63,15 @@ func (s *Server) routes() {
 	e.POST("/admin/users/:id/password", h.AdminUserPassword)
 	e.POST("/admin/users/:id/sessions/end", h.AdminUserEndSessions)
 	e.GET("/admin/audit", h.AdminAudit)
+	// Dashboards, 台账, exports and print views (issue #6). The overview is
+	// GET / above; unit users are scoped to their unit in the handlers.
+	e.GET("/ledger", h.Ledger)
+	e.GET("/ledger.xlsx", h.LedgerXLSX)
+	e.GET("/measures/:id/history.xlsx", h.MeasureHistoryXLSX)
+	e.GET("/indicators", h.Indicators)
+	e.GET("/scorecard", h.Scorecard)
+	e.GET("/print/overview", h.PrintOverview)
+	e.GET("/print/measures/:id", h.PrintMeasure)
+	e.GET("/admin/lights", h.LightRulesForm)
+	e.POST("/admin/lights", h.SaveLightRules)
 }

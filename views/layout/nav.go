@@ -17,6 +17,10 @@ type NavItem struct {
 var Nav = []NavItem{
 	{Href: "/", Key: "nav.home", Roles: model.Roles},
 	{Href: "/plans", Key: "nav.plans", Roles: model.Roles},
+	// Issue #6: 台账 for everyone (scoped), indicators and scorecard for readers.
+	{Href: "/ledger", Key: "dash.nav.ledger", Roles: model.Roles},
+	{Href: "/indicators", Key: "dash.nav.indicators", Roles: []string{model.RoleAdmin, model.RoleReviewer, model.RoleViewer}},
+	{Href: "/scorecard", Key: "dash.nav.scorecard", Roles: []string{model.RoleAdmin, model.RoleReviewer, model.RoleViewer}},
 	{Href: "/admin", Key: "nav.admin", Roles: []string{model.RoleAdmin}},
 }
 

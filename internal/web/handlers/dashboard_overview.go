@@ -1,9 +1,148 @@
 package handlers
 
-import "github.com/labstack/echo/v4"
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"duban/internal/metrics"
+	"duban/internal/model"
+	"duban/internal/reqctx"
+	"duban/internal/web/render"
+	"duban/views/pages/dashboard"
+)
+
+// How much of the long lists the overview shows; the 台账 and the
+// scorecard have the rest.
+const (
+	overviewAttentionMax = 50
+	overviewUnitRatesMax = 30
+	overviewPeriodsMax   = 8
+	overviewActivityMax  = 15
+)
 
 // overviewDashboard is the whole-plan start page of reviewers, viewers and
-// admins.
+// admins: progress per domain, lights, the overdue and at-risk list with
+// 催办, submission rates, indicators and recent activity.
 func (h *Handlers) overviewDashboard(c echo.Context) error {
-	return h.simpleHome(c)
+	ctx := c.Request().Context()
+	page, err := h.overviewPage(c)
+	if err != nil {
+		return err
+	}
+	if page.PlanCount > 0 {
+		evs, err := h.Store.RecentActivity(ctx, overviewActivityMax)
+		if err != nil {
+			return err
+		}
+		for _, ev := range evs {
+			page.Activity = append(page.Activity, dashboard.ActivityItem{At: ev.At, Actor: ev.ActorName,
+				Action: ev.Action, ObjectType: ev.ObjectType, ObjectID: ev.ObjectID})
+		}
+	}
+	return render.Page(c, http.StatusOK, dashboard.Overview(page))
 }
+
+// overviewPage loads the overview of the plan chosen in the URL (the
+// newest by default, or every plan with plan=all).
+func (h *Handlers) overviewPage(c echo.Context) (dashboard.OverviewPage, error) {
+	ctx := c.Request().Context()
+	u := user(c)
+	plans, planID, err := h.choosePlan(c, true)
+	if err != nil || len(plans) == 0 {
+		return dashboard.OverviewPage{}, err
+	}
+	snap, err := metrics.Load(ctx, h.Store, metrics.Scope{PlanID: planID}, h.Clock.Now())
+	if err != nil {
+		return dashboard.OverviewPage{}, err
+	}
+	p := dashboard.OverviewPage{
+		Picker:    picker("/", plans, planID, true),
+		PlanCount: len(plans),
+		Total:     snap.Total(),
+		Lights:    snap.MeasureLights(),
+		AsgLights: snap.AssignmentLights(),
+		CanPrompt: u.Role == model.RoleReviewer,
+		IsAdmin:   u.Role == model.RoleAdmin,
+		PlanQuery: planQuery(planID),
+	}
+	if planID != 0 {
+		p.Plan = snap.Plan(planID)
+		p.Groups = snap.DomainGroups()
+	} else {
+		p.ByPlan = true
+		p.Groups = snap.PlanGroups()
+	}
+	p.Attention, p.AttentionTotal = snap.Attention(overviewAttentionMax)
+	rates := snap.CurrentRates()
+	for _, r := range rates {
+		p.CurrentRate.Expected += r.Expected
+		p.CurrentRate.Submitted += r.Submitted
+		p.CurrentRate.OnTime += r.OnTime
+	}
+	p.UnitRatesTotal = len(rates)
+	if len(rates) > overviewUnitRatesMax {
+		rates = rates[:overviewUnitRatesMax]
+	}
+	p.UnitRates = rates
+	p.PeriodRates = snap.PeriodRates(overviewPeriodsMax)
+	inds := snap.Indicators()
+	p.Indicators, p.IndicatorTotal = metrics.IndicatorCounts(inds), len(inds)
+	return p, nil
+}
+
+// choosePlan reads the plan query parameter: a plan ID, "all" (when
+// allowed; answered as 0) or nothing for the newest plan. It also returns
+// every plan for the selector. An unknown plan ID is a 404.
+func (h *Handlers) choosePlan(c echo.Context, allowAll bool) ([]model.Plan, int64, error) {
+	plans, err := h.Store.ListPlans(c.Request().Context())
+	if err != nil || len(plans) == 0 {
+		return plans, 0, err
+	}
+	v := c.QueryParam("plan")
+	if v == "all" && allowAll {
+		return plans, 0, nil
+	}
+	if v == "" || v == "all" {
+		return plans, plans[0].ID, nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return nil, 0, echo.NewHTTPError(http.StatusBadRequest, "plan")
+	}
+	for _, p := range plans {
+		if p.ID == id {
+			return plans, id, nil
+		}
+	}
+	return nil, 0, model.ErrNotFound
+}
+
+func picker(action string, plans []model.Plan, selected int64, allowAll bool) dashboard.PlanPicker {
+	pp := dashboard.PlanPicker{Action: action, Selected: selected, AllowAll: allowAll}
+	for _, p := range plans {
+		pp.Plans = append(pp.Plans, dashboard.PlanOption{ID: p.ID, Title: p.Title})
+	}
+	return pp
+}
+
+// planQuery is "?plan=ID", or "?plan=all" for every plan.
+func planQuery(planID int64) string {
+	if planID == 0 {
+		return "?plan=all"
+	}
+	return "?plan=" + strconv.FormatInt(planID, 10)
+}
+
+// unitScope is the unit a user's views are limited to (0 for roles that
+// read everything). Unit users only ever see their own unit's rows.
+func unitScope(u *model.User) int64 {
+	if u.Role == model.RoleUnit {
+		return u.UnitIDOr0()
+	}
+	return 0
+}
+
+// reqUnitName is the name of the logged-in user's unit.
+func reqUnitName(c echo.Context) string { return reqctx.Get(c.Request().Context()).UnitName }

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"duban/internal/app"
+	"duban/internal/clock"
+	"duban/internal/demo"
+	"duban/internal/store"
+	"duban/internal/synth"
+)
+
+// cmdSynth generates a synthetic province-sized dataset, or (synth bench)
+// measures the dashboards against one.
+func cmdSynth(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "bench" {
+		return cmdSynthBench(ctx, args[1:], stdout, stderr)
+	}
+	o := synth.Options{}
+	var appendData bool
+	cfg, _, err := parseFlags("synth", args, stderr, func(fs *flag.FlagSet) {
+		fs.IntVar(&o.Units, "units", 2000, "units to create")
+		fs.IntVar(&o.Plans, "plans", 400, "plans to create")
+		fs.IntVar(&o.Measures, "measures", 60, "measures per plan")
+		fs.IntVar(&o.UnitsPerMeasure, "units-per-measure", 6, "assignments per measure (one lead)")
+		fs.IntVar(&o.Periods, "periods", 8, "quarterly reporting periods per plan")
+		fs.Uint64Var(&o.Seed, "seed", 1, "random seed")
+		fs.StringVar(&o.Tag, "tag", "", "name tag, to add a second generated set to the same database")
+		fs.BoolVar(&appendData, "append", false, "add to a database that already has plans")
+	})
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	d, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	clk, err := synthClock(cfg.Now)
+	if err != nil {
+		return err
+	}
+	st := store.New(d, clk)
+	if n, err := st.CountPlans(ctx); err != nil {
+		return err
+	} else if n > 0 && !appendData {
+		return fmt.Errorf("%s already has %d plans: synthetic data goes into an empty database (or pass --append and a --tag)", redact(cfg.DB), n)
+	}
+	o.Now = clk.Now()
+	o.Log = stdout
+	fmt.Fprintf(stdout, "Generating %d plans × %d measures × %d units × %d periods over %d units into %s (seen at %s)…\n",
+		o.Plans, o.Measures, o.UnitsPerMeasure, o.Periods, o.Units, redact(cfg.DB), o.Now.Format("2006-01-02"))
+	res, err := synth.Generate(ctx, st, o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "Done:", res)
+	fmt.Fprintf(stdout, "Serve it with: duban serve --db %s --now %s\n", redact(cfg.DB), o.Now.Format("2006-01-02"))
+	return nil
+}
+
+// synthClock is the fixed instant the data is seen at: --now, else the demo
+// date (the generated periods are laid out around it).
+func synthClock(now string) (clock.Clock, error) {
+	if now == "" {
+		now = demo.Date
+	}
+	t, err := clock.ParseNow(now)
+	if err != nil {
+		return nil, err
+	}
+	return clock.NewFake(t), nil
+}
+
+func cmdSynthBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var bo synth.BenchOptions
+	cfg, _, err := parseFlags("synth bench", args, stderr, func(fs *flag.FlagSet) {
+		fs.IntVar(&bo.Runs, "n", 10, "requests per page")
+		fs.Int64Var(&bo.PlanID, "plan", 0, "the plan of the one-plan pages (default: the newest)")
+	})
+	if err != nil {
+		return err
+	}
+	if cfg.Now == "" {
+		cfg.Now = demo.Date
+	}
+	log := newLogger(cfg, io.Discard)
+	a, err := app.New(ctx, cfg, app.Options{Log: log})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if n, err := a.Store.CountPlans(ctx); err != nil {
+		return err
+	} else if n == 0 {
+		return errors.New("the database has no plans: generate some with duban synth first")
+	}
+	bo.Out = stdout
+	start := time.Now()
+	if err := synth.Bench(ctx, a, bo); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "total %s\n", time.Since(start).Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,200 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"duban/internal/metrics/metricstest"
+	"duban/internal/testutil"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// startChromium launches Debian's headless Chromium for one test (a
+// minimal launcher of its own: the shared helper is written in parallel).
+// It skips when Chromium is absent, and fails instead under CI.
+func startChromium(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("Chromium is required under CI: %v", err)
+		}
+		t.Skipf("Chromium not found at %s: skipping the browser test (apt-get install chromium)", chromiumPath)
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1366, 900),
+	)
+	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		cancelBrowser()
+		cancelAlloc()
+	})
+	// The first action starts the browser; it must not run under a timeout.
+	if err := chromedp.Do(browser, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return browser
+}
+
+// screenshotDir is DUBAN_SCREENSHOTS when set, else a temporary directory.
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("DUBAN_SCREENSHOTS")
+	if dir == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// browserLogin opens a fresh browser context (its own cookies), logs in
+// through the form and returns a context with a time limit for the steps.
+func browserLogin(t *testing.T, browser context.Context, p *testutil.Portal, username string) context.Context {
+	t.Helper()
+	tab, cancelTab := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancelTab)
+	if err := chromedp.Do(tab, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(tab, 60*time.Second)
+	t.Cleanup(cancel)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(p.Server.URL+"/login"),
+		chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), username),
+		chromedp.SendKeys(chromedp.ID("password"), p.App.DemoPassword),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(chromedp.CSS("header.site-header nav.main-nav")),
+	)
+	if err != nil {
+		t.Fatalf("log in as %s: %v", username, err)
+	}
+	return ctx
+}
+
+func run[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+func screenshot(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	png := run(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if len(png) < 10_000 {
+		t.Errorf("screenshot %s is only %d bytes", name, len(png))
+	}
+	t.Logf("screenshot: %s (%d bytes)", path, len(png))
+}
+
+// TestDashboardInChromium logs in as the reviewer and as a district
+// (台山), checks the key figures as a browser renders them — with the CSP
+// in force — and saves a screenshot of each.
+func TestDashboardInChromium(t *testing.T) {
+	browser := startChromium(t)
+	p, _, _ := dashPortal(t)
+	dir := screenshotDir(t)
+
+	t.Run("reviewer overview", func(t *testing.T) {
+		ctx := browserLogin(t, browser, p, "duchashi")
+		if err := chromedp.Do(ctx, chromedp.Navigate(p.Server.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#attention"))); err != nil {
+			t.Fatal(err)
+		}
+		if h1 := run(t, ctx, "h1", chromedp.Text(chromedp.CSS("h1"))); h1 != "督办总览" {
+			t.Errorf("h1 = %q", h1)
+		}
+		figures := run(t, ctx, "figures", chromedp.Evaluate[[]string](`[".stat-total",".stat-completion",".stat-red",".stat-yellow",".stat-blue",".stat-rate"]
+			.map(s => document.querySelector(s + " .value").textContent.trim())`))
+		if strings.Join(figures, " ") != "3 70% 1 1 1 63%" {
+			t.Errorf("key figures = %v", figures)
+		}
+		rows := run(t, ctx, "attention rows", chromedp.Evaluate[int](`document.querySelectorAll(".attention-table tbody tr").length`))
+		forms := run(t, ctx, "prompt buttons", chromedp.Evaluate[int](`document.querySelectorAll("form[action='/prompts'] button").length`))
+		if rows != 5 || forms != 5 {
+			t.Errorf("attention rows %d, 催办 buttons %d; want 5 and 5", rows, forms)
+		}
+		// The stylesheet applies to the SVG shapes (the CSP allows no inline
+		// styles, so colours come from classes), and the bars have a size.
+		fill := run(t, ctx, "bar colour", chromedp.Evaluate[string](`getComputedStyle(document.querySelector("svg.chart-hbar rect.chart-red")).fill`))
+		if fill != "rgb(217, 48, 37)" {
+			t.Errorf("red bar fill = %q", fill)
+		}
+		width := run(t, ctx, "bar width", chromedp.Evaluate[float64](`document.querySelector("svg.chart-hbar rect.chart-blue").getBoundingClientRect().width`))
+		if width < 50 {
+			t.Errorf("the 100%% bar is %.0f px wide", width)
+		}
+		segs := run(t, ctx, "light segments", chromedp.Evaluate[int](`document.querySelectorAll("#chart-lights-m-t ~ rect.chart-bar").length`))
+		if segs != 3 {
+			t.Errorf("measure light segments = %d, want 3 (red, yellow, blue)", segs)
+		}
+		screenshot(t, ctx, dir, "reviewer-overview.png")
+	})
+
+	t.Run("district ledger", func(t *testing.T) {
+		ctx := browserLogin(t, browser, p, "taishan")
+		if err := chromedp.Do(ctx, chromedp.Navigate(p.Server.URL+"/ledger"), chromedp.WaitVisible(chromedp.CSS(".ledger-table"))); err != nil {
+			t.Fatal(err)
+		}
+		units := run(t, ctx, "ledger units", chromedp.Evaluate[[]string](`[...document.querySelectorAll(".ledger-table .unit-cell a")].map(a => a.textContent.trim())`))
+		if len(units) != 3 {
+			t.Fatalf("taishan's ledger rows = %v, want 3", units)
+		}
+		for _, u := range units {
+			if u != metricstest.Taishan {
+				t.Errorf("taishan sees a row of %s", u)
+			}
+		}
+		lights := run(t, ctx, "lights", chromedp.Evaluate[[]string](`[...document.querySelectorAll(".ledger-table .light-cell")].map(c => c.textContent.trim())`))
+		if strings.Join(lights, ",") != "黄灯,黄灯,蓝灯(已办结)" {
+			t.Errorf("lights = %v", lights)
+		}
+		note := run(t, ctx, "scope note", chromedp.Text(chromedp.CSS(".scope-note")))
+		if !strings.Contains(note, metricstest.Taishan) {
+			t.Errorf("scope note = %q", note)
+		}
+		// Filtering is a plain GET form: pick yellow and submit.
+		err := chromedp.Do(ctx,
+			chromedp.SetValue(chromedp.ID("f-light"), "yellow"),
+			chromedp.Submit(chromedp.ID("f-light")),
+			chromedp.WaitVisible(chromedp.CSS(".result-count")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loc := run(t, ctx, "location", chromedp.Location())
+		count := run(t, ctx, "count", chromedp.Text(chromedp.CSS(".result-count")))
+		if !strings.Contains(loc, "light=yellow") || count != "共 2 条" {
+			t.Errorf("after filtering: %s, %q", loc, count)
+		}
+		if err := chromedp.Do(ctx, chromedp.Navigate(p.Server.URL+"/ledger"), chromedp.WaitVisible(chromedp.CSS(".ledger-table"))); err != nil {
+			t.Fatal(err)
+		}
+		screenshot(t, ctx, dir, "taishan-ledger.png")
+	})
+}

@@ -1,0 +1,170 @@
+package handlers
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"duban/internal/clock"
+	"duban/internal/export"
+	"duban/internal/i18n"
+	"duban/internal/lights"
+	"duban/internal/metrics"
+	"duban/internal/model"
+)
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// sendXLSX answers with a workbook written into a buffer first, so a
+// failed export is a clean error page rather than half a file.
+func sendXLSX(c echo.Context, fallback, name string, write func(*bytes.Buffer) error) error {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentDisposition, export.ContentDisposition(fallback, export.FileName(name)))
+	return c.Blob(http.StatusOK, xlsxType, buf.Bytes())
+}
+
+// LedgerXLSX exports the 台账 with the same filters as /ledger: the plan
+// in its own order, one row per measure × unit the user may see.
+func (h *Handlers) LedgerXLSX(c echo.Context) error {
+	ctx := c.Request().Context()
+	lr, err := h.parseLedger(c)
+	if err != nil {
+		return err
+	}
+	if len(lr.plans) == 0 {
+		return model.ErrNotFound
+	}
+	now := h.Clock.Now()
+	snap, err := metrics.Load(ctx, h.Store, lr.scope, now)
+	if err != nil {
+		return err
+	}
+	plan := snap.Plan(lr.planID)
+	if plan == nil {
+		return model.ErrNotFound
+	}
+	rows := snap.Ledger(lr.filter)
+	u := user(c)
+	info := export.LedgerInfo{Plan: plan, At: now, By: u.DisplayName, Filters: h.ledgerFilterWords(c, lr, plan)}
+	if info.By == "" {
+		info.By = u.Username
+	}
+	day := now.In(clock.Zone).Format("2006-01-02")
+	name := i18n.T(ctx, "dash.export.ledger_file", plan.Title, day) + ".xlsx"
+	return sendXLSX(c, "duban-ledger-"+day+".xlsx", name, func(b *bytes.Buffer) error {
+		return export.Ledger(ctx, b, info, rows)
+	})
+}
+
+// ledgerFilterWords describes the active filters for the summary sheet.
+func (h *Handlers) ledgerFilterWords(c echo.Context, lr *ledgerRequest, plan *metrics.Plan) []string {
+	ctx := c.Request().Context()
+	T := func(key string, args ...any) string { return i18n.T(ctx, key, args...) }
+	var out []string
+	add := func(labelKey, value string) { out = append(out, T(labelKey)+":"+value) }
+	if lr.scope.DomainID != 0 {
+		for _, d := range plan.Domains {
+			if d.ID == lr.scope.DomainID {
+				add("dash.col.domain", d.Label+" "+d.Title)
+			}
+		}
+	}
+	if lr.unitName != "" {
+		add("dash.col.unit", lr.unitName)
+	} else if lr.scope.UnitID != 0 {
+		if un, err := h.Store.UnitByID(ctx, lr.scope.UnitID); err == nil {
+			add("dash.col.unit", un.Name)
+		}
+	}
+	if l, ok := lights.Parse(lr.filter.Light); ok && lr.filter.Light != "" {
+		add("dash.col.light", T("light."+l.String()))
+	}
+	if lr.filter.PeriodID != 0 {
+		for _, p := range lr.periods {
+			if p.ID == lr.filter.PeriodID {
+				add("dash.col.period", i18n.PeriodLabel(ctx, p.Label))
+			}
+		}
+	}
+	if s := lr.filter.State; s != "" {
+		key := "report.state." + s
+		add("dash.col.state", T(key))
+	}
+	if lr.scope.Text != "" {
+		add("dash.ledger.q", lr.scope.Text)
+	}
+	if len(out) == 0 {
+		out = append(out, T("dash.export.no_filter"))
+	}
+	return out
+}
+
+// MeasureHistoryXLSX exports a measure's full report history. A unit user
+// only gets their own unit's reports, and a measure their unit is not
+// assigned to does not exist for them.
+func (h *Handlers) MeasureHistoryXLSX(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return model.ErrNotFound
+	}
+	m, err := h.Store.MeasureByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	unitID := unitScope(user(c))
+	if unitID != 0 {
+		ok, err := h.Store.IsAssigned(ctx, m.ID, unitID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return model.ErrNotFound
+		}
+	}
+	hist := export.History{Measure: *m, Periods: map[int64]model.Period{}}
+	plan, err := h.Store.PlanByID(ctx, m.PlanID)
+	if err != nil {
+		return err
+	}
+	hist.Plan = *plan
+	ds, err := h.Store.DomainsOf(ctx, m.PlanID)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if d.ID == m.DomainID {
+			hist.Domain = d
+		}
+	}
+	if hist.Targets, err = h.Store.TargetsOf(ctx, m.ID); err != nil {
+		return err
+	}
+	ps, err := h.Store.PeriodsOf(ctx, m.PlanID)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		hist.Periods[p.ID] = p
+	}
+	if hist.Reports, hist.Values, hist.Reviews, err = h.Store.MeasureHistory(ctx, m.ID, unitID); err != nil {
+		return err
+	}
+	ids := []int64{}
+	for _, r := range hist.Reports {
+		ids = append(ids, r.UnitID)
+	}
+	if hist.Units, err = h.Store.UnitsByID(ctx, ids); err != nil {
+		return err
+	}
+	name := i18n.T(ctx, "dash.export.history_file", hist.Domain.Label+m.Label+m.Title) + ".xlsx"
+	return sendXLSX(c, "duban-measure-"+strconv.FormatInt(m.ID, 10)+".xlsx", name, func(b *bytes.Buffer) error {
+		return export.MeasureHistory(ctx, b, hist)
+	})
+}

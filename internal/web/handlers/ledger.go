@@ -1,0 +1,163 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"duban/internal/i18n"
+	"duban/internal/lights"
+	"duban/internal/metrics"
+	"duban/internal/model"
+	"duban/internal/web/render"
+	"duban/views/pages/ledger"
+)
+
+// ledgerPageSize is the number of 台账 rows per page.
+const ledgerPageSize = 50
+
+// ledgerRequest is a parsed 台账 URL: the plan, the scope the database
+// applies (domain, unit, text) and the filters applied to the computed rows
+// (light, state, period). Values that are not valid are ignored, so an old
+// bookmark still opens.
+type ledgerRequest struct {
+	plans    []model.Plan
+	planID   int64
+	scope    metrics.Scope
+	filter   metrics.LedgerFilter
+	form     ledger.Filters
+	unitName string // the unit a unit user is limited to
+	periods  []model.Period
+}
+
+func (h *Handlers) parseLedger(c echo.Context) (*ledgerRequest, error) {
+	ctx := c.Request().Context()
+	u := user(c)
+	plans, planID, err := h.choosePlan(c, false)
+	if err != nil || len(plans) == 0 {
+		return &ledgerRequest{plans: plans}, err
+	}
+	lr := &ledgerRequest{plans: plans, planID: planID, scope: metrics.Scope{PlanID: planID}}
+	if lr.periods, err = h.Store.PeriodsOf(ctx, planID); err != nil {
+		return nil, err
+	}
+	id := func(name string) int64 {
+		n, err := strconv.ParseInt(c.QueryParam(name), 10, 64)
+		if err != nil || n <= 0 {
+			return 0
+		}
+		return n
+	}
+	if d := id("domain"); d != 0 {
+		lr.scope.DomainID = d
+		lr.form.Domain = strconv.FormatInt(d, 10)
+	}
+	if uid := unitScope(u); uid != 0 {
+		lr.scope.UnitID = uid
+		lr.unitName = reqUnitName(c)
+	} else if un := id("unit"); un != 0 {
+		lr.scope.UnitID = un
+		lr.form.Unit = strconv.FormatInt(un, 10)
+	}
+	if l := c.QueryParam("light"); l != "" {
+		if _, ok := lights.Parse(l); ok {
+			lr.filter.Light, lr.form.Light = l, l
+		}
+	}
+	if s := c.QueryParam("state"); slices.Contains(metrics.LedgerStates, s) {
+		lr.filter.State, lr.form.State = s, s
+	}
+	if pid := id("period"); pid != 0 {
+		for _, p := range lr.periods {
+			if p.ID == pid {
+				lr.filter.PeriodID = pid
+				lr.form.Period = strconv.FormatInt(pid, 10)
+			}
+		}
+	}
+	if q := strings.TrimSpace(c.QueryParam("q")); q != "" {
+		if utf8.RuneCountInString(q) > 100 {
+			q = string([]rune(q)[:100])
+		}
+		lr.scope.Text, lr.form.Q = q, q
+	}
+	return lr, nil
+}
+
+// query is the filters as URL parameters (for links, paging and export).
+func (lr *ledgerRequest) query() url.Values {
+	v := url.Values{}
+	v.Set("plan", strconv.FormatInt(lr.planID, 10))
+	for k, x := range map[string]string{"domain": lr.form.Domain, "unit": lr.form.Unit, "light": lr.form.Light,
+		"state": lr.form.State, "period": lr.form.Period, "q": lr.form.Q} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	return v
+}
+
+// Ledger is the 督办台账: one row per measure × unit, filtered and
+// searched by the URL (a GET form, so a view can be bookmarked), paginated.
+// Unit users see only their own unit's rows.
+func (h *Handlers) Ledger(c echo.Context) error {
+	ctx := c.Request().Context()
+	lr, err := h.parseLedger(c)
+	if err != nil {
+		return err
+	}
+	if len(lr.plans) == 0 {
+		return render.Page(c, http.StatusOK, ledger.Ledger(ledger.Page{}))
+	}
+	snap, err := metrics.Load(ctx, h.Store, lr.scope, h.Clock.Now())
+	if err != nil {
+		return err
+	}
+	rows := snap.Ledger(lr.filter)
+	p := ledger.Page{
+		Picker: picker("/ledger", lr.plans, lr.planID, false), Plan: snap.Plan(lr.planID), Filters: lr.form,
+		UnitLocked: lr.unitName, Total: len(rows), ByPeriod: lr.filter.PeriodID != 0,
+	}
+	if p.Plan == nil {
+		return model.ErrNotFound
+	}
+	for _, d := range p.Plan.Domains {
+		p.Domains = append(p.Domains, ledger.Option{Value: strconv.FormatInt(d.ID, 10), Label: d.Label + " " + d.Title})
+	}
+	if lr.unitName == "" {
+		units, err := h.Store.UnitsOfPlan(ctx, lr.planID)
+		if err != nil {
+			return err
+		}
+		for _, u := range units {
+			p.Units = append(p.Units, ledger.Option{Value: strconv.FormatInt(u.ID, 10), Label: u.Name})
+		}
+	}
+	for _, per := range lr.periods {
+		p.Periods = append(p.Periods, ledger.Option{Value: strconv.FormatInt(per.ID, 10), Label: i18n.PeriodLabel(ctx, per.Label)})
+	}
+	// Paging.
+	p.Pages = max(1, (len(rows)+ledgerPageSize-1)/ledgerPageSize)
+	p.PageNo = 1
+	if n, err := strconv.Atoi(c.QueryParam("page")); err == nil && n > 1 {
+		p.PageNo = min(n, p.Pages)
+	}
+	from := (p.PageNo - 1) * ledgerPageSize
+	p.Rows = rows[from:min(len(rows), from+ledgerPageSize)]
+	q := lr.query()
+	p.ExportURL = "/ledger.xlsx?" + q.Encode()
+	if p.PageNo > 1 {
+		q.Set("page", strconv.Itoa(p.PageNo-1))
+		p.PrevURL = "/ledger?" + q.Encode()
+	}
+	if p.PageNo < p.Pages {
+		q.Set("page", strconv.Itoa(p.PageNo+1))
+		p.NextURL = "/ledger?" + q.Encode()
+	}
+	return render.Page(c, http.StatusOK, ledger.Ledger(p))
+}

@@ -1,0 +1,80 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"duban/internal/lights"
+	"duban/internal/web/render"
+	"duban/views/pages/lightrules"
+)
+
+// lightRuleFields describes the three thresholds of lights.Rules: form
+// name, catalog keys, allowed range and default.
+var lightRuleFields = []struct {
+	name, label, hint string
+	min, max          int
+	get               func(lights.Rules) int
+	set               func(*lights.Rules, int)
+}{
+	{"return_grace_days", "dash.lightrules.return_grace_days", "dash.lightrules.return_grace_days.hint", 0, 60,
+		func(r lights.Rules) int { return r.ReturnGraceDays }, func(r *lights.Rules, v int) { r.ReturnGraceDays = v }},
+	{"due_soon_days", "dash.lightrules.due_soon_days", "dash.lightrules.due_soon_days.hint", 0, 30,
+		func(r lights.Rules) int { return r.DueSoonDays }, func(r *lights.Rules, v int) { r.DueSoonDays = v }},
+	{"behind_points", "dash.lightrules.behind_points", "dash.lightrules.behind_points.hint", 0, 100,
+		func(r lights.Rules) int { return r.BehindPoints }, func(r *lights.Rules, v int) { r.BehindPoints = v }},
+}
+
+func lightRulesPage(values map[string]string, errs map[string]string) lightrules.Page {
+	p := lightrules.Page{Errors: errs}
+	for _, f := range lightRuleFields {
+		p.Fields = append(p.Fields, lightrules.Field{Name: f.name, Label: f.label, Hint: f.hint, Value: values[f.name],
+			Min: f.min, Max: f.max, Default: f.get(lights.DefaultRules), Error: errs[f.name]})
+	}
+	return p
+}
+
+// LightRulesForm shows the traffic-light thresholds for the admin to edit.
+func (h *Handlers) LightRulesForm(c echo.Context) error {
+	r, err := h.Store.LightRules(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	values := map[string]string{}
+	for _, f := range lightRuleFields {
+		values[f.name] = strconv.Itoa(f.get(r))
+	}
+	return render.Page(c, http.StatusOK, lightrules.Form(lightRulesPage(values, nil)))
+}
+
+// SaveLightRules validates and stores new thresholds (audited by the
+// store); a bad value re-renders the form with 422 and what was typed.
+func (h *Handlers) SaveLightRules(c echo.Context) error {
+	var r lights.Rules
+	values, errs := map[string]string{}, map[string]string{}
+	for _, f := range lightRuleFields {
+		v := strings.TrimSpace(c.FormValue(f.name))
+		values[f.name] = v
+		n, err := strconv.Atoi(v)
+		switch {
+		case v == "":
+			errs[f.name] = "form.required"
+		case err != nil:
+			errs[f.name] = "dash.lightrules.err.number"
+		case n < f.min || n > f.max:
+			errs[f.name] = "dash.lightrules.err.range"
+		default:
+			f.set(&r, n)
+		}
+	}
+	if len(errs) > 0 {
+		return render.Page(c, http.StatusUnprocessableEntity, lightrules.Form(lightRulesPage(values, errs)))
+	}
+	if err := h.Store.SetLightRules(c.Request().Context(), actor(c), r); err != nil {
+		return err
+	}
+	return render.Redirect(c, "/admin/lights", "ok", "dash.lightrules.saved")
+}

@@ -1,0 +1,103 @@
+package handlers
+
+import (
+	"cmp"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"duban/internal/metrics"
+	"duban/internal/web/render"
+	"duban/views/pages/scorecard"
+)
+
+// scoreSorts is the allow-list of scorecard sort keys; the sort happens
+// in Go on the computed figures, never in SQL.
+var scoreSorts = map[string]func(a, b metrics.Score) int{
+	"unit":        func(a, b metrics.Score) int { return 0 }, // the scorecard's own unit order
+	"on_time":     func(a, b metrics.Score) int { return cmp.Compare(a.OnTimeRate(), b.OnTimeRate()) },
+	"return":      func(a, b metrics.Score) int { return cmp.Compare(a.ReturnRate(), b.ReturnRate()) },
+	"outstanding": func(a, b metrics.Score) int { return cmp.Compare(a.Outstanding, b.Outstanding) },
+	"closed":      func(a, b metrics.Score) int { return cmp.Compare(a.Closed, b.Closed) },
+}
+
+// scoreColumns are the sortable columns in display order with their
+// catalog keys.
+var scoreColumns = []struct{ key, label, class string }{
+	{"unit", "dash.col.unit", ""},
+	{"on_time", "dash.col.on_time_rate", "num"},
+	{"return", "dash.col.return_rate", "num"},
+	{"outstanding", "dash.col.outstanding", "num"},
+	{"closed", "dash.col.closed_measures", "num"},
+}
+
+// parseSort reads "key" or "-key" (descending) from the allow-list;
+// anything else is the default unit order.
+func parseSort(v string) (key string, desc bool) {
+	desc = strings.HasPrefix(v, "-")
+	key = strings.TrimPrefix(v, "-")
+	if _, ok := scoreSorts[key]; !ok {
+		return "unit", false
+	}
+	return key, desc
+}
+
+// Scorecard is the unit scorecard (评价): per unit the on-time rate, the
+// return rate, the reports outstanding and the measures closed, sortable
+// by ?sort=key or ?sort=-key.
+func (h *Handlers) Scorecard(c echo.Context) error {
+	ctx := c.Request().Context()
+	plans, planID, err := h.choosePlan(c, true)
+	if err != nil {
+		return err
+	}
+	if len(plans) == 0 {
+		return render.Page(c, http.StatusOK, scorecard.Scorecard(scorecard.Page{}))
+	}
+	snap, err := metrics.Load(ctx, h.Store, metrics.Scope{PlanID: planID}, h.Clock.Now())
+	if err != nil {
+		return err
+	}
+	scores := snap.Scorecard()
+	key, desc := parseSort(c.QueryParam("sort"))
+	less := scoreSorts[key]
+	slices.SortStableFunc(scores, func(a, b metrics.Score) int {
+		if desc {
+			return less(b, a)
+		}
+		return less(a, b)
+	})
+	if desc && key == "unit" {
+		slices.Reverse(scores)
+	}
+	p := scorecard.Page{Picker: picker("/scorecard", plans, planID, true), HasPlan: true, Scores: scores}
+	if planID != 0 {
+		p.Plan = snap.Plan(planID)
+	}
+	for _, col := range scoreColumns {
+		v := url.Values{}
+		if planID == 0 {
+			v.Set("plan", "all")
+		} else {
+			v.Set("plan", strconv.FormatInt(planID, 10))
+		}
+		sc := scorecard.Column{Key: col.label, Class: col.class}
+		next := col.key
+		if col.key == key {
+			sc.Sort = "ascending"
+			if desc {
+				sc.Sort = "descending"
+			} else {
+				next = "-" + col.key
+			}
+		}
+		v.Set("sort", next)
+		sc.URL = "/scorecard?" + v.Encode()
+		p.Columns = append(p.Columns, sc)
+	}
+	return render.Page(c, http.StatusOK, scorecard.Scorecard(p))
+}

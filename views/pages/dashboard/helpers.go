@@ -1,0 +1,216 @@
+// Package dashboard holds the overview start page of reviewers, viewers and
+// admins, and the small pieces (light badges, rates, plan selector) that
+// the 台账, indicator, scorecard and print pages share with it.
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"duban/internal/clock"
+	"duban/internal/i18n"
+	"duban/internal/lights"
+	"duban/internal/metrics"
+	"duban/internal/model"
+	"duban/views/components"
+)
+
+// PlanOption is one entry of the plan selector.
+type PlanOption struct {
+	ID    int64
+	Title string
+}
+
+// PlanPicker is the plan selector of a page (a GET form, so the choice is
+// in the URL). AllowAll adds the "all plans" entry (value "all").
+type PlanPicker struct {
+	Action   string
+	Plans    []PlanOption
+	Selected int64 // 0 = all plans
+	AllowAll bool
+}
+
+// LightName is the CSS and catalog name of a light.
+func LightName(l lights.Light) string { return l.String() }
+
+// LightLabel is a light's text.
+func LightLabel(ctx context.Context, l lights.Light) string { return i18n.T(ctx, "light."+l.String()) }
+
+// Pct formats a percentage without decimals ("67%"), halves rounded up.
+func Pct(f float64) string { return strconv.FormatFloat(math.Round(f), 'f', 0, 64) + "%" }
+
+// Ratio formats "2/3".
+func Ratio(a, b int) string { return strconv.Itoa(a) + "/" + strconv.Itoa(b) }
+
+// Num formats a reported or target value without needless decimals.
+func Num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// Date formats a date in the portal's zone ("" for zero).
+func Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(clock.Zone).Format("2006-01-02")
+}
+
+// DateTime formats an instant in the portal's zone.
+func DateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(clock.Zone).Format("2006-01-02 15:04")
+}
+
+// PeriodLabel renders a plan's period by index ("" for -1).
+func PeriodLabel(ctx context.Context, p *metrics.Plan, i int) string {
+	if p == nil || i < 0 || i >= len(p.Periods) {
+		return ""
+	}
+	return i18n.PeriodLabel(ctx, p.Periods[i].Label)
+}
+
+// PeriodID returns a plan's period ID by index (0 for -1).
+func PeriodID(p *metrics.Plan, i int) int64 {
+	if p == nil || i < 0 || i >= len(p.Periods) {
+		return 0
+	}
+	return p.Periods[i].ID
+}
+
+// StateLabel is a report state's text ("" state = not started).
+func StateLabel(ctx context.Context, state string) string {
+	if state == "" {
+		state = "none"
+	}
+	return i18n.T(ctx, "report.state."+state)
+}
+
+// ReviewLabel is the review state of a report: waiting, returned, approved
+// or "" when there is nothing to review.
+func ReviewLabel(ctx context.Context, state string) string {
+	switch state {
+	case model.ReportSubmitted:
+		return i18n.T(ctx, "dash.review.waiting")
+	case model.ReportReturned:
+		return i18n.T(ctx, "dash.review.returned")
+	case model.ReportApproved:
+		return i18n.T(ctx, "dash.review.approved")
+	}
+	return ""
+}
+
+// ProgressLabel is a progress state's text.
+func ProgressLabel(ctx context.Context, p string) string {
+	if p == "" {
+		return ""
+	}
+	return i18n.T(ctx, "progress."+p)
+}
+
+// TargetText is "学前三年毛入园率 ≥ 93%".
+func TargetText(t *model.Target) string {
+	return fmt.Sprintf("%s %s %s%s", t.Indicator, OpSymbol(t.Op), Num(t.Value), t.Unit)
+}
+
+// OpSymbol shows a target operator.
+func OpSymbol(op string) string {
+	switch op {
+	case ">=":
+		return "≥"
+	case "<=":
+		return "≤"
+	case "~":
+		return "≈"
+	}
+	return op
+}
+
+// LightSegments turns a distribution into stacked-bar segments in display
+// order (red, yellow, green, blue, grey).
+func LightSegments(ctx context.Context, c metrics.Counts) []components.Segment {
+	out := make([]components.Segment, 0, len(lights.All))
+	for _, l := range lights.All {
+		out = append(out, components.Segment{Label: LightLabel(ctx, l), Value: c.Of(l), Class: l.String()})
+	}
+	return out
+}
+
+// RateClass colours a submission rate: red below 60%, yellow below 90%.
+func RateClass(f float64) string {
+	switch {
+	case f < 60:
+		return "red"
+	case f < 90:
+		return "yellow"
+	}
+	return "green"
+}
+
+// GroupTitle is a progress-table row's title: the domain, or the plan.
+func GroupTitle(g metrics.Group) string {
+	if g.Domain != nil {
+		return g.Domain.Label + " " + g.Domain.Title
+	}
+	if g.Plan != nil {
+		return g.Plan.Title
+	}
+	return ""
+}
+
+// ReasonText joins the reasons of a light.
+func ReasonText(ctx context.Context, keys []string) string {
+	s := ""
+	for i, k := range keys {
+		if i > 0 {
+			s += i18n.T(ctx, "dash.list_sep")
+		}
+		s += i18n.T(ctx, k)
+	}
+	return s
+}
+
+// Itoa is strconv.Itoa for templates.
+func Itoa(n int) string { return strconv.Itoa(n) }
+
+// I64 formats an ID.
+func I64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// MeasureURL links to a measure's page.
+func MeasureURL(id int64) string { return "/measures/" + I64(id) }
+
+// AssignmentURL links to an assignment's page (its report history).
+func AssignmentURL(id int64) string { return "/assignments/" + I64(id) }
+
+// ActivityItem is one line of recent activity.
+type ActivityItem struct {
+	At         time.Time
+	Actor      string
+	Action     string // audit action, e.g. report.submit
+	ObjectType string
+	ObjectID   int64
+}
+
+// ActivityText describes an audit action in words; actions the catalog
+// does not know are shown by their code.
+func ActivityText(ctx context.Context, it ActivityItem) string {
+	if key := "dash.activity." + it.Action; i18n.Default().Has(key) {
+		return i18n.T(ctx, key)
+	}
+	return i18n.T(ctx, "dash.activity.other", it.Action)
+}
+
+// ActivityURL links an activity's object where it has a page.
+func ActivityURL(it ActivityItem) string {
+	switch it.ObjectType {
+	case "measure":
+		return MeasureURL(it.ObjectID)
+	case "assignment":
+		return AssignmentURL(it.ObjectID)
+	case "plan":
+		return "/plans/" + I64(it.ObjectID)
+	}
+	return ""
+}

@@ -1,0 +1,23 @@
+// Package ledger is the 督办台账 page: one row per measure × unit with
+// filters in the URL.
+package ledger
+
+import (
+	"duban/internal/metrics"
+	"duban/views/pages/dashboard"
+)
+
+func stateKey(s string) string {
+	if s == "none" {
+		return ""
+	}
+	return s
+}
+
+// actual is the newest actual an assignment reported for a target, or "—".
+func actual(a *metrics.Assignment, targetID int64) string {
+	if _, v, ok := a.Actual(targetID); ok {
+		return dashboard.Num(v)
+	}
+	return "—"
+}

@@ -1,0 +1,2 @@
+// Package lightrules is the admin's form for the traffic-light thresholds.
+package lightrules
