@@ -149,3 +149,22 @@ func CurrentPeriod(ps []model.Period, now time.Time) int {
 	}
 	return periods.Current(xs, now)
 }
+
+// LatestSubmitted is an assignment's submitted or approved report of the
+// latest period, or nil.
+func (f *Facts) LatestSubmitted(assignmentID int64) *model.Report {
+	var best *model.Report
+	bestSeq := -1
+	seq := map[int64]int{}
+	for _, ps := range f.Periods {
+		for _, p := range ps {
+			seq[p.ID] = p.Seq
+		}
+	}
+	for i, r := range f.Reports[assignmentID] {
+		if (r.State == model.ReportSubmitted || r.State == model.ReportApproved) && seq[r.PeriodID] > bestSeq {
+			best, bestSeq = &f.Reports[assignmentID][i], seq[r.PeriodID]
+		}
+	}
+	return best
+}

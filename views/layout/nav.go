@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"duban/internal/model"
+	"duban/internal/reqctx"
 )
 
 // NavItem is one entry of the main navigation.
@@ -11,11 +12,26 @@ type NavItem struct {
 	Href  string
 	Key   string   // catalog key of the label
 	Roles []string // who sees it
+	// Count, when set, is shown as a badge (e.g. open to-do items).
+	Count func(*reqctx.Info) int
 }
 
 // Nav is the main navigation in display order; each feature adds its entry.
 var Nav = []NavItem{
 	{Href: "/", Key: "nav.home", Roles: model.Roles},
+	// Workflow (issue #5).
+	{Href: "/todo", Key: "nav.todo", Roles: []string{model.RoleUnit, model.RoleReviewer},
+		Count: func(i *reqctx.Info) int { return i.Todo }},
+	{Href: "/supervision", Key: "nav.supervision", Roles: []string{model.RoleReviewer, model.RoleViewer, model.RoleAdmin}},
+	{Href: "/inbox", Key: "nav.inbox", Roles: model.Roles, Count: func(i *reqctx.Info) int { return i.Unread }},
+}
+
+// navCount is an entry's badge number (0: none).
+func navCount(it NavItem, info *reqctx.Info) int {
+	if it.Count == nil {
+		return 0
+	}
+	return it.Count(info)
 }
 
 func visibleNav(u *model.User) []NavItem {
