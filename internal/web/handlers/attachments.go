@@ -55,13 +55,20 @@ func (h *Handlers) wfReadForm(c echo.Context) (url.Values, []wfUpload, error) {
 	}
 	limit := h.Config.MaxUploadMB << 20
 	var ups []wfUpload
+	vals := url.Values{}
+	// On failure every stored file is removed; the fields read so far are
+	// kept so a 413 can show the form again with them.
 	fail := func(err error) (url.Values, []wfUpload, error) {
 		h.wfDiscard(ctx, ups)
-		return nil, nil, err
+		for i := range ups {
+			ups[i].Blob = nil
+		}
+		return vals, ups, err
 	}
 	// An old browser without Sec-Fetch-Site makes the CSRF check parse the
 	// form before we get it; take the files from there.
 	if r.MultipartForm != nil {
+		vals = url.Values(r.MultipartForm.Value)
 		for _, fh := range r.MultipartForm.File["files"] {
 			if fh.Filename == "" && fh.Size == 0 {
 				continue
@@ -81,11 +88,11 @@ func (h *Handlers) wfReadForm(c echo.Context) (url.Values, []wfUpload, error) {
 		}
 		return url.Values(r.MultipartForm.Value), ups, nil
 	}
+	vals = url.Values{}
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, nil, echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
-	vals := url.Values{}
 	textBytes := 0
 	for {
 		part, err := mr.NextPart()

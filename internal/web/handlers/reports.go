@@ -283,6 +283,9 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 	if rerr != nil && !errors.Is(rerr, errUploadTooLarge) {
 		return rerr
 	}
+	if vals == nil {
+		vals = url.Values{}
+	}
 	in, typed, errs := wfParseReport(vals, row.ID, p.ID)
 	submit := vals.Get("action") == "submit"
 	var files []workflow.NewFile
