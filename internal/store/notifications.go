@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -85,4 +86,26 @@ func (s *Store) ReviewerIDsTx(ctx context.Context, tx *gorm.DB) ([]int64, error)
 	err := tx.WithContext(ctx).Model(&model.User{}).
 		Where("role = ? AND disabled = ?", model.RoleReviewer, false).Order("id").Pluck("id", &ids).Error
 	return ids, translate(err, "list reviewers")
+}
+
+// MarkNotificationsReadBeforeTx marks every notification created before t
+// as read at t (the demo history's old news).
+func (s *Store) MarkNotificationsReadBeforeTx(ctx context.Context, tx *gorm.DB, t time.Time) error {
+	err := tx.WithContext(ctx).Model(&model.Notification{}).Where("created_at < ? AND read_at IS NULL", t.UTC()).
+		Update("read_at", t.UTC()).Error
+	return translate(err, "mark old notifications read")
+}
+
+// CountReports counts every report (the demo history runs only on none).
+func (s *Store) CountReports(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.r(ctx).Model(&model.Report{}).Count(&n).Error
+	return n, translate(err, "count reports")
+}
+
+// UsersByRole lists the enabled accounts of a role, oldest first.
+func (s *Store) UsersByRole(ctx context.Context, role string) ([]model.User, error) {
+	var us []model.User
+	err := s.r(ctx).Where("role = ? AND disabled = ?", role, false).Order("id").Find(&us).Error
+	return us, translate(err, "list users")
 }

@@ -717,7 +717,7 @@ func View(p Page) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if l.Current && (l.State == "none" || l.State == "draft") {
+				if l.Current && p.Measure.ClosedAt == nil && (l.State == "none" || l.State == "draft") {
 					{
 						templ_7745c5c3_ElementWriter := templ_7745c5c3_Buffer
 						templ_7745c5c3_Buffer := templ.GetBuffer()
