@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,9 +31,9 @@ type summary struct {
 	signature string
 }
 
-func seed(t *testing.T) (*testutil.Portal, summary) {
+func seed(t *testing.T, opts ...testutil.Option) (*testutil.Portal, summary) {
 	t.Helper()
-	p := testutil.Start(t)
+	p := testutil.Start(t, opts...)
 	st := p.App.Store
 	f := testutil.SeedFixture(t, st)
 	files := storage.NewLocal(p.Config.AttachmentsDir())
@@ -140,6 +141,15 @@ func TestSeedHistory(t *testing.T) {
 	}
 }
 
+// TestSeedHistoryPostgres writes the same history on PostgreSQL.
+func TestSeedHistoryPostgres(t *testing.T) {
+	_, a := seed(t)
+	_, b := seed(t, testutil.WithDB(testutil.PostgresURL(t)))
+	if a.signature != b.signature || a.audit != b.audit {
+		t.Fatalf("SQLite and PostgreSQL histories differ:\n%s\n%s", a.signature, b.signature)
+	}
+}
+
 func TestSeedHistoryIsDeterministic(t *testing.T) {
 	_, a := seed(t)
 	_, b := seed(t)
@@ -232,8 +242,33 @@ func TestSeedHistoryAtScale(t *testing.T) {
 	if took > 60*time.Second {
 		t.Errorf("the history took %v", took)
 	}
-	res := p.Login("duchashi").Get("/supervision")
-	if res.StatusCode != 200 || !strings.Contains(res.Body, "light-red") || !strings.Contains(res.Body, "light-yellow") {
-		t.Fatalf("supervision = %d, without red and yellow rows", res.StatusCode)
+	// Pages over the whole plan cost a fixed number of queries, not one
+	// per row.
+	var queries atomic.Int64
+	count := func(*gorm.DB) { queries.Add(1) }
+	for _, g := range []*gorm.DB{p.App.DB.R, p.App.DB.W} {
+		g.Callback().Query().After("gorm:query").Register("test:count_query", count)
+		g.Callback().Row().After("gorm:row").Register("test:count_row", count)
+	}
+	rv, unit := p.Login("duchashi"), p.Login("jiaoyuju")
+	for _, pg := range []struct {
+		c    *testutil.Client
+		path string
+		max  int64
+	}{{rv, "/supervision", 25}, {rv, "/todo", 20}, {unit, "/", 30}, {unit, "/todo", 25}} {
+		queries.Store(0)
+		start := time.Now()
+		res := pg.c.Get(pg.path)
+		took := time.Since(start)
+		if res.StatusCode != 200 {
+			t.Fatalf("%s = %d", pg.path, res.StatusCode)
+		}
+		t.Logf("GET %s: %d queries, %v, %d KB", pg.path, queries.Load(), took.Round(time.Millisecond), len(res.Body)/1024)
+		if queries.Load() > pg.max {
+			t.Errorf("GET %s ran %d queries (at most %d expected)", pg.path, queries.Load(), pg.max)
+		}
+		if pg.path == "/supervision" && (!strings.Contains(res.Body, "light-red") || !strings.Contains(res.Body, "light-yellow")) {
+			t.Fatal("supervision has no red and yellow rows")
+		}
 	}
 }

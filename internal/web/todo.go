@@ -8,6 +8,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/reqctx"
 	"duban/internal/store"
+	"duban/internal/web/handlers"
 )
 
 // todoCount fills the navigation's 待办 badge on pages: units and the
@@ -25,6 +26,7 @@ func (s *Server) todoCount(next echo.HandlerFunc) echo.HandlerFunc {
 				s.log.Warn("count to-do items", "err", err)
 			} else {
 				info.Todo = t.Count()
+				handlers.KeepTodo(c, t)
 			}
 		}
 		return next(c)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"duban/internal/demo"
 	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/storage"
@@ -37,9 +38,9 @@ type flowEnv struct {
 	otherLeadCanlian model.Assignment // measure 3, led by 市残联
 }
 
-func newFlow(t *testing.T) *flowEnv {
+func newFlow(t *testing.T, opts ...testutil.Option) *flowEnv {
 	t.Helper()
-	p := testutil.Start(t)
+	p := testutil.Start(t, opts...)
 	st := p.App.Store
 	e := &flowEnv{t: t, p: p, f: testutil.SeedFixture(t, st)}
 	ctx := context.Background()
@@ -171,8 +172,14 @@ func text(t *testing.T, res *testutil.Response, sel string) string {
 // lead submits the official report → the reviewer returns it with a
 // reason → the lead revises and resubmits → the reviewer sees the change
 // and approves → to-do lists and dashboards follow.
-func TestJourney(t *testing.T) {
-	e := newFlow(t)
+func TestJourney(t *testing.T) { journey(t) }
+
+// TestJourneyPostgres runs the journey on PostgreSQL, where concurrent
+// writers are real (skipped without DUBAN_TEST_POSTGRES).
+func TestJourneyPostgres(t *testing.T) { journey(t, testutil.WithDB(testutil.PostgresURL(t))) }
+
+func journey(t *testing.T, opts ...testutil.Option) {
+	e := newFlow(t, opts...)
 	canlian, jiaoyu, rv := e.p.Login("canlian"), e.p.Login("jiaoyuju"), e.p.Login("duchashi")
 
 	// 市残联 sees the assignment to sign for on its dashboard.
@@ -765,8 +772,14 @@ func TestDraftConflict(t *testing.T) {
 
 // TestConcurrentReviewers: two reviewers act on the same report at once;
 // exactly one succeeds, the other sees a 409 that keeps their text.
-func TestConcurrentReviewers(t *testing.T) {
-	e := newFlow(t)
+func TestConcurrentReviewers(t *testing.T) { concurrentReviewers(t) }
+
+func TestConcurrentReviewersPostgres(t *testing.T) {
+	concurrentReviewers(t, testutil.WithDB(testutil.PostgresURL(t)))
+}
+
+func concurrentReviewers(t *testing.T, opts ...testutil.Option) {
+	e := newFlow(t, opts...)
 	jiaoyu := e.signAll("jiaoyuju")["jiaoyuju"]
 	mustStatus(t, postMultipart(t, jiaoyu, formURL(e.lead, e.q1), reportFields("0", "submit", "正式报告", 40, "on_track")),
 		http.StatusSeeOther, "submit")
@@ -1005,3 +1018,43 @@ func TestCatalogHasWorkflowKeys(t *testing.T) {
 }
 
 func i18nDefault() *i18n.Catalog { return i18n.Default() }
+
+// TestPagesInBothLanguages renders every workflow page in zh-CN and en and
+// looks for catalog keys shown raw (an unknown key is shown as itself).
+func TestPagesInBothLanguages(t *testing.T) {
+	e := newFlow(t)
+	if err := demo.SeedHistory(context.Background(), e.p.App.Store, storage.NewLocal(e.p.Config.AttachmentsDir()), e.p.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var rep model.Report
+	e.p.App.DB.W.Where("version_no >= 1").Order("version_no DESC, id").First(&rep)
+	var att model.Attachment
+	e.p.App.DB.W.First(&att)
+	raw := regexp.MustCompile(`\b(?:flow|report|review|evidence|prompt|closure|supervision|inbox|todo|sign|diff|assignment|progress|light|period|nav)\.[a-z_.]+\b`)
+	pages := map[string][]string{
+		"duchashi": {"/", "/todo", "/supervision", "/supervision?light=red", "/inbox", fmt.Sprintf("/reports/%d", rep.ID),
+			fmt.Sprintf("/reports/%d/versions/1", rep.ID), fmt.Sprintf("/assignments/%d", e.lead.ID), fmt.Sprintf("/assignments/%d", e.otherLeadCanlian.ID)},
+		"jiaoyuju": {"/", "/todo", "/inbox", fmt.Sprintf("/assignments/%d", e.lead.ID), formURL(e.lead, e.periods[3]), fmt.Sprintf("/assignments/%d", e.coCanlian.ID)},
+		"canlian":  {"/", "/todo", "/inbox", fmt.Sprintf("/assignments/%d", e.coCanlian.ID), formURL(e.coCanlian, e.periods[3])},
+		"lingdao":  {"/supervision", fmt.Sprintf("/reports/%d", rep.ID), "/inbox"},
+	}
+	for _, lang := range []string{"zh-CN", "en"} {
+		for user, paths := range pages {
+			c := e.p.Login(user)
+			c.PostForm("/lang", url.Values{"to": {lang}, "back": {"/"}})
+			for _, path := range paths {
+				res := c.Get(path)
+				if res.StatusCode != 200 {
+					t.Errorf("%s %s %s = %d", lang, user, path, res.StatusCode)
+					continue
+				}
+				if m := raw.FindAllString(res.Doc(t).Find("body").Text(), 3); len(m) > 0 {
+					t.Errorf("%s %s %s shows raw keys %v", lang, user, path, m)
+				}
+				if lang == "en" && strings.Contains(res.Body, "待办事项") {
+					t.Errorf("%s %s still in Chinese", user, path)
+				}
+			}
+		}
+	}
+}

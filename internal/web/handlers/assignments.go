@@ -55,11 +55,14 @@ func (h *Handlers) Assignment(c echo.Context) error {
 	if page.Targets, err = h.Store.TargetsOf(ctx, row.MeasureID); err != nil {
 		return err
 	}
-	res, facts, err := h.Flow.Lights(ctx, []store.AssignmentRow{*row}, now)
+	// The lights of every unit on the measure, and the measure's own.
+	res, facts, err := h.Flow.Lights(ctx, others, now)
 	if err != nil {
 		return err
 	}
 	page.Light = res[row.ID]
+	page.MeasureLight = workflow.MeasureLights(others, res)[row.MeasureID]
+	page.OtherLights = res
 	page.Periods, page.Current = wfPeriodLines(a, row, leadUnit, facts, now)
 
 	reps := facts.Reports[row.ID]

@@ -34,7 +34,7 @@ func (h *Handlers) CloseMeasure(c echo.Context) error {
 	if len(errs) == 0 {
 		err = h.Flow.CloseMeasure(ctx, actor(c), id, on, note)
 		if err == nil {
-			return render.Redirect(c, wfBack(c, id), "ok", "closure.closed")
+			return render.Redirect(c, wfBack(c), "ok", "closure.closed")
 		}
 		errs = workflow.FieldErrors(err)
 	}
@@ -51,14 +51,13 @@ func (h *Handlers) ReopenMeasure(c echo.Context) error {
 	reason := c.FormValue("reason")
 	err = h.Flow.ReopenMeasure(ctx, actor(c), id, reason)
 	if err == nil {
-		return render.Redirect(c, wfBack(c, id), "ok", "closure.reopened")
+		return render.Redirect(c, wfBack(c), "ok", "closure.reopened")
 	}
 	return h.wfClosureRefused(c, id, assignments.ActionReopen, reason, "", workflow.FieldErrors(err), err)
 }
 
-// wfBack is the form's back path, or the measure's lead assignment page
-// (the measure page belongs to the plan pages).
-func wfBack(c echo.Context, measureID int64) string {
+// wfBack is the form's back path, or 督办.
+func wfBack(c echo.Context) string {
 	if b := c.FormValue("back"); b != "" {
 		return render.SafeNext(b)
 	}
@@ -88,5 +87,5 @@ func (h *Handlers) wfClosureRefused(c echo.Context, measureID int64, kind, text,
 		date = reports.Date(h.Clock.Now())
 	}
 	return render.Page(c, status, assignments.Action(assignments.ActionPage{Kind: kind, Row: rows[0],
-		Back: wfBack(c, measureID), Text: text, Date: date, Errors: errs, FormError: formErr}))
+		Back: wfBack(c), Text: text, Date: date, Errors: errs, FormError: formErr}))
 }

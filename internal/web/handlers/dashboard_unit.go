@@ -13,6 +13,20 @@ import (
 	"duban/views/pages/todo"
 )
 
+const wfTodoKey = "workflow.todo"
+
+// KeepTodo hands the to-do list the navigation counted to the handler, so
+// a to-do page does not build it twice.
+func KeepTodo(c echo.Context, t *workflow.Todo) { c.Set(wfTodoKey, t) }
+
+// wfTodo is the request's to-do list.
+func (h *Handlers) wfTodo(c echo.Context) (*workflow.Todo, error) {
+	if t, ok := c.Get(wfTodoKey).(*workflow.Todo); ok && t != nil {
+		return t, nil
+	}
+	return h.Flow.Todo(c.Request().Context(), actor(c), h.Clock.Now())
+}
+
 // unitDashboard is a unit user's start page: its to-do list (to sign, to
 // report, returned, prompts, co-unit inputs to review) and its measures
 // with their lights.
@@ -20,7 +34,7 @@ func (h *Handlers) unitDashboard(c echo.Context) error {
 	ctx := c.Request().Context()
 	now := h.Clock.Now()
 	a := actor(c)
-	t, err := h.Flow.Todo(ctx, a, now)
+	t, err := h.wfTodo(c)
 	if err != nil {
 		return err
 	}
@@ -49,8 +63,7 @@ func (h *Handlers) unitDashboard(c echo.Context) error {
 
 // Todo is the 待办 page of units and the supervision office.
 func (h *Handlers) Todo(c echo.Context) error {
-	ctx := c.Request().Context()
-	t, err := h.Flow.Todo(ctx, actor(c), h.Clock.Now())
+	t, err := h.wfTodo(c)
 	if err != nil {
 		return err
 	}
