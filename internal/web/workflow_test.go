@@ -1058,3 +1058,72 @@ func TestPagesInBothLanguages(t *testing.T) {
 		}
 	}
 }
+
+// TestRemovedFileStaysInHistory: a file taken off a returned report is
+// gone from the new version but stays downloadable from the old one, and
+// the diff says it was removed.
+func TestRemovedFileStaysInHistory(t *testing.T) {
+	e := newFlow(t)
+	jiaoyu := e.signAll("jiaoyuju")["jiaoyuju"]
+	rv := e.p.Login("duchashi")
+	form := formURL(e.lead, e.q1)
+	mustStatus(t, postMultipart(t, jiaoyu, form, reportFields("0", "submit", "第一版", 40, "on_track"),
+		upload{"旧表.pdf", storage.SamplePDF("old")}), http.StatusSeeOther, "v1")
+	r := e.report(e.lead, e.q1)
+	mustStatus(t, rv.PostForm(fmt.Sprintf("/reports/%d/review", r.ID), url.Values{"decision": {"return"}, "reason": {"换表"},
+		"lock_version": {fmt.Sprint(r.LockVersion)}}), http.StatusSeeOther, "return")
+	var old model.Attachment
+	e.p.App.DB.W.Where("report_id = ?", r.ID).First(&old)
+	res := jiaoyu.Get(form)
+	mustStatus(t, postMultipart(t, jiaoyu, form, reportFields(lockOf(t, res), "submit", "第二版", 45, "on_track",
+		"remove_file", fmt.Sprint(old.ID)), upload{"新表.pdf", storage.SamplePDF("new")}), http.StatusSeeOther, "v2")
+	e.p.App.DB.W.First(&old, old.ID)
+	if old.RemovedAt == nil || len(e.blobs()) != 2 {
+		t.Fatalf("removed_at %v, %d blobs", old.RemovedAt, len(e.blobs()))
+	}
+	res = rv.Get(fmt.Sprintf("/reports/%d", r.ID))
+	if !strings.Contains(text(t, res, ".diff-file-removed"), "旧表.pdf") || !strings.Contains(text(t, res, ".diff-file-added"), "新表.pdf") {
+		t.Fatal("the diff does not show the file change")
+	}
+	if strings.Contains(text(t, res, ".report-content ~ .file-list"), "旧表.pdf") {
+		t.Fatal("version 2 still lists the removed file")
+	}
+	if !strings.Contains(rv.Get(fmt.Sprintf("/reports/%d/versions/1", r.ID)).Body, "旧表.pdf") {
+		t.Fatal("version 1 lost its file")
+	}
+	if res := rv.Get(fmt.Sprintf("/attachments/%d", old.ID)); res.StatusCode != 200 {
+		t.Fatalf("the removed file of version 1 = %d", res.StatusCode)
+	}
+}
+
+// TestUploadWithFormToken: a browser without Sec-Fetch-Site sends the CSRF
+// token only in the form, so the CSRF check parses the body first; the
+// upload still works.
+func TestUploadWithFormToken(t *testing.T) {
+	e := newFlow(t)
+	c := e.signAll("canlian")["canlian"]
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, v := range map[string]string{"_csrf": c.CSRF(), "lock_version": "0", "action": "save", "progress_state": "on_track", "progress": "表单令牌"} {
+		w.WriteField(k, v)
+	}
+	fw, _ := w.CreateFormFile("files", "令牌.pdf")
+	fw.Write(storage.SamplePDF("token"))
+	w.Close()
+	res := c.PostRaw(formURL(e.coCanlian, e.q1), w.FormDataContentType(), &buf)
+	mustStatus(t, res, http.StatusSeeOther, "form-token upload")
+	if e.count(&model.Attachment{}, "name = ?", "令牌.pdf") != 1 || len(e.blobs()) != 1 || e.report(e.coCanlian, e.q1).Progress != "表单令牌" {
+		t.Fatal("the upload with a form token was not stored")
+	}
+	// Without any token the request is refused and nothing is stored.
+	var bad bytes.Buffer
+	w = multipart.NewWriter(&bad)
+	w.WriteField("lock_version", "0")
+	fw, _ = w.CreateFormFile("files", "无令牌.pdf")
+	fw.Write(storage.SamplePDF("x"))
+	w.Close()
+	res = c.PostRaw(formURL(e.coCanlian, e.q1), w.FormDataContentType(), &bad)
+	if res.StatusCode != http.StatusForbidden || len(e.blobs()) != 1 {
+		t.Fatalf("upload without a CSRF token = %d, %d blobs", res.StatusCode, len(e.blobs()))
+	}
+}
