@@ -14,9 +14,11 @@ import (
 	"duban/internal/config"
 	"duban/internal/db"
 	"duban/internal/demo"
+	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/web"
 	"duban/internal/web/handlers"
+	"duban/internal/workflow"
 )
 
 // App is a ready portal.
@@ -95,8 +97,11 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 		d.Close()
 		return nil, err
 	}
+	files := storage.NewLocal(cfg.AttachmentsDir())
 	h := &handlers.Handlers{
 		Store:  st,
+		Flow:   workflow.New(st, files),
+		Files:  files,
 		Hasher: hasher,
 		Clock:  clk,
 		Config: cfg,

@@ -106,6 +106,25 @@ var Routes = map[string]Rule{
 	"GET /print/overview":            readers,
 	"GET /admin/lights":              adminOnly,
 	"POST /admin/lights":             adminOnly,
+	// Workflow (issue #5). Which unit's objects a user may see is checked
+	// by internal/workflow: another unit's object is "not found".
+	"GET /todo":                             workers,
+	"POST /assignments/sign":                unitOnly,
+	"GET /assignments/:id":                  planReader,
+	"POST /assignments/:id/sign":            unitOnly,
+	"GET /assignments/:id/periods/:period":  planReader, // the form for the unit, others go to the report
+	"POST /assignments/:id/periods/:period": unitOnly,
+	"GET /reports/:id":                      planReader,
+	"GET /reports/:id/versions/:no":         planReader,
+	"POST /reports/:id/review":              workers, // lead units review co-unit inputs
+	"GET /attachments/:id":                  planReader,
+	"GET /supervision":                      readers,
+	"POST /prompts":                         reviewer,
+	"POST /measures/:id/close":              reviewer,
+	"POST /measures/:id/reopen":             reviewer,
+	"GET /inbox":                            anyUser,
+	"POST /inbox/read-all":                  anyUser,
+	"POST /inbox/:id/read":                  anyUser,
 }
 
 // RuleFor returns the rule of a route and whether it has one.

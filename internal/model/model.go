@@ -267,6 +267,10 @@ type Attachment struct {
 	StorageKey  string
 	UploadedBy  *int64
 	CreatedAt   time.Time
+	// RemovedAt marks a file taken off a revised report; the file stays
+	// downloadable from the submitted versions that listed it.
+	RemovedAt *time.Time
+	RemovedBy *int64
 }
 
 type Review struct {

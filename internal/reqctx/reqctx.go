@@ -28,6 +28,7 @@ type Info struct {
 	Path      string
 	NeedSetup bool // no admin exists yet: the login page says how to make one
 	Unread    int  // unread notifications, for the navigation
+	Todo      int  // open to-do items (待办), for the navigation
 }
 
 type key struct{}

@@ -2,6 +2,10 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
 
 	"duban/internal/model"
 )
@@ -11,4 +15,97 @@ func (s *Store) CountUnreadNotifications(ctx context.Context, userID int64) (int
 	var n int64
 	err := s.r(ctx).Model(&model.Notification{}).Where("user_id = ? AND read_at IS NULL", userID).Count(&n).Error
 	return n, translate(err, "count notifications")
+}
+
+// NotifyTx puts one notification into each user's inbox.
+func (s *Store) NotifyTx(ctx context.Context, tx *gorm.DB, userIDs []int64, n model.Notification) error {
+	if len(userIDs) == 0 {
+		return nil
+	}
+	now := s.clock.Now().UTC()
+	rows := make([]model.Notification, 0, len(userIDs))
+	for _, id := range userIDs {
+		x := n
+		x.ID, x.UserID, x.CreatedAt, x.ReadAt = 0, id, now, nil
+		rows = append(rows, x)
+	}
+	return translate(tx.WithContext(ctx).Create(&rows).Error, "store notifications")
+}
+
+// Notifications lists a user's inbox, newest first, a page at a time.
+func (s *Store) Notifications(ctx context.Context, userID int64, unreadOnly bool, limit, offset int) ([]model.Notification, int64, error) {
+	q := s.r(ctx).Model(&model.Notification{}).Where("user_id = ?", userID)
+	if unreadOnly {
+		q = q.Where("read_at IS NULL")
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count notifications")
+	}
+	var ns []model.Notification
+	err := q.Order("id DESC").Limit(limit).Offset(offset).Find(&ns).Error
+	return ns, total, translate(err, "list notifications")
+}
+
+// NotificationOf loads one of a user's notifications; another user's is
+// model.ErrNotFound.
+func (s *Store) NotificationOf(ctx context.Context, userID, id int64) (*model.Notification, error) {
+	var n model.Notification
+	err := s.r(ctx).Where("id = ? AND user_id = ?", id, userID).First(&n).Error
+	return &n, translate(err, fmt.Sprintf("notification %d", id))
+}
+
+// MarkNotificationRead marks one of a user's notifications read.
+func (s *Store) MarkNotificationRead(ctx context.Context, userID, id int64) error {
+	if _, err := s.NotificationOf(ctx, userID, id); err != nil {
+		return err
+	}
+	err := s.w(ctx).Model(&model.Notification{}).Where("id = ? AND user_id = ? AND read_at IS NULL", id, userID).
+		Update("read_at", s.clock.Now().UTC()).Error
+	return translate(err, "mark notification read")
+}
+
+// MarkAllNotificationsRead marks a user's whole inbox read.
+func (s *Store) MarkAllNotificationsRead(ctx context.Context, userID int64) (int64, error) {
+	res := s.w(ctx).Model(&model.Notification{}).Where("user_id = ? AND read_at IS NULL", userID).
+		Update("read_at", s.clock.Now().UTC())
+	return res.RowsAffected, translate(res.Error, "mark notifications read")
+}
+
+// UnitUserIDsTx lists the enabled accounts of a unit.
+func (s *Store) UnitUserIDsTx(ctx context.Context, tx *gorm.DB, unitID int64) ([]int64, error) {
+	var ids []int64
+	err := tx.WithContext(ctx).Model(&model.User{}).
+		Where("unit_id = ? AND role = ? AND disabled = ?", unitID, model.RoleUnit, false).Order("id").Pluck("id", &ids).Error
+	return ids, translate(err, "list unit users")
+}
+
+// ReviewerIDsTx lists the enabled reviewer accounts.
+func (s *Store) ReviewerIDsTx(ctx context.Context, tx *gorm.DB) ([]int64, error) {
+	var ids []int64
+	err := tx.WithContext(ctx).Model(&model.User{}).
+		Where("role = ? AND disabled = ?", model.RoleReviewer, false).Order("id").Pluck("id", &ids).Error
+	return ids, translate(err, "list reviewers")
+}
+
+// MarkNotificationsReadBeforeTx marks every notification created before t
+// as read at t (the demo history's old news).
+func (s *Store) MarkNotificationsReadBeforeTx(ctx context.Context, tx *gorm.DB, t time.Time) error {
+	err := tx.WithContext(ctx).Model(&model.Notification{}).Where("created_at < ? AND read_at IS NULL", t.UTC()).
+		Update("read_at", t.UTC()).Error
+	return translate(err, "mark old notifications read")
+}
+
+// CountReports counts every report (the demo history runs only on none).
+func (s *Store) CountReports(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.r(ctx).Model(&model.Report{}).Count(&n).Error
+	return n, translate(err, "count reports")
+}
+
+// UsersByRole lists the enabled accounts of a role, oldest first.
+func (s *Store) UsersByRole(ctx context.Context, role string) ([]model.User, error) {
+	var us []model.User
+	err := s.r(ctx).Where("role = ? AND disabled = ?", role, false).Order("id").Find(&us).Error
+	return us, translate(err, "list users")
 }

@@ -17,7 +17,7 @@ func TestAdminIndexAndNav(t *testing.T) {
 	p := testutil.Start(t)
 	admin := p.Login("admin")
 	doc := admin.Get("/").Doc(t)
-	if doc.Find(`.main-nav a[href="/admin"]`).Text() != "系统管理" {
+	if strings.TrimSpace(doc.Find(`.main-nav a[href="/admin"]`).Text()) != "系统管理" {
 		t.Fatal("admins have no 系统管理 entry in the navigation")
 	}
 	res := admin.Get("/admin")

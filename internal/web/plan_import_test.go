@@ -34,7 +34,7 @@ const smallPlan = `测试市人民政府关于印发测试市公共服务试点�
 
 // upload posts the import form as a browser would: multipart, with the
 // CSRF token as a form field.
-func upload(t testing.TB, c *testutil.Client, fileName string, content []byte, fields map[string]string) *testutil.Response {
+func uploadPlan(t testing.TB, c *testutil.Client, fileName string, content []byte, fields map[string]string) *testutil.Response {
 	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
@@ -132,7 +132,7 @@ func TestImportUploadPreviewConfirm(t *testing.T) {
 	}
 	before := counts(t, p)
 
-	res := upload(t, c, "plan.txt", []byte(smallPlan), map[string]string{"reporting": "monthly", "due_days": "7"})
+	res := uploadPlan(t, c, "plan.txt", []byte(smallPlan), map[string]string{"reporting": "monthly", "due_days": "7"})
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("preview = %d: %s", res.StatusCode, text(res.Doc(t).Find(".flash-error, .field-error")))
 	}
@@ -200,7 +200,7 @@ func TestImportUploadPreviewConfirm(t *testing.T) {
 
 	// The same document again: nothing to confirm, nothing stored.
 	before = counts(t, p)
-	res = upload(t, c, "plan.txt", []byte(smallPlan), nil)
+	res = uploadPlan(t, c, "plan.txt", []byte(smallPlan), nil)
 	doc = res.Doc(t)
 	if res.StatusCode != http.StatusOK || !strings.Contains(text(doc.Find(".reimport")), "完全相同") || doc.Find("form.confirm-form").Length() != 0 {
 		t.Fatalf("same document again = %d %q", res.StatusCode, text(doc.Find(".reimport")))
@@ -210,7 +210,7 @@ func TestImportUploadPreviewConfirm(t *testing.T) {
 	// confirmed.
 	revised := strings.Replace(smallPlan, "学前三年毛入园率达到93%", "学前三年毛入园率达到95%", 1)
 	revised = strings.Replace(revised, "城镇登记失业率控制在3.2%以内。", "城镇登记失业率控制在3.2%以内。2.援助就业困难人员。", 1)
-	res = upload(t, c, "plan-v2.txt", []byte(revised), nil)
+	res = uploadPlan(t, c, "plan-v2.txt", []byte(revised), nil)
 	doc = res.Doc(t)
 	diff := text(doc.Find(".reimport .diff"))
 	if res.StatusCode != http.StatusOK || !strings.Contains(diff, "新增任务(二)2 援助就业困难人员") || !strings.Contains(diff, "修改的任务(一)1 基本建立普惠性学前教育体系 (原文、指标)") {
@@ -245,7 +245,7 @@ func TestImportByPastedTextAndGBK(t *testing.T) {
 	p := testutil.Start(t)
 	c := p.Login("admin")
 	// Pasted text (a browser sends CRLF line ends from a textarea).
-	res := upload(t, c, "", nil, map[string]string{"text": strings.ReplaceAll(smallPlan, "\n", "\r\n")})
+	res := uploadPlan(t, c, "", nil, map[string]string{"text": strings.ReplaceAll(smallPlan, "\n", "\r\n")})
 	if res.StatusCode != http.StatusOK || text(res.Doc(t).Find("h2.preview-title")) != "测试市公共服务试点方案(2014-2015年)" {
 		t.Fatalf("pasted preview = %d %q", res.StatusCode, text(res.Doc(t).Find(".flash-error, .field-error")))
 	}
@@ -255,7 +255,7 @@ func TestImportByPastedTextAndGBK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res = upload(t, c, "plan-gbk.txt", gbk, nil)
+	res = uploadPlan(t, c, "plan-gbk.txt", gbk, nil)
 	doc := res.Doc(t)
 	if res.StatusCode != http.StatusOK || !strings.Contains(text(doc.Find(".notice")), "GBK") ||
 		text(doc.Find("h2.preview-title")) != "样例市公共服务试点方案(2014-2015年)" {
@@ -299,7 +299,7 @@ func TestImportRefusesBadInputAndStoresNothing(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			res := upload(t, c, tc.file, tc.content, tc.fields)
+			res := uploadPlan(t, c, tc.file, tc.content, tc.fields)
 			if res.StatusCode != tc.status {
 				t.Fatalf("status = %d, want %d", res.StatusCode, tc.status)
 			}
@@ -316,7 +316,7 @@ func TestImportRefusesBadInputAndStoresNothing(t *testing.T) {
 		})
 	}
 	t.Run("50 MB upload", func(t *testing.T) {
-		res := upload(t, c, "huge.txt", bytes.Repeat([]byte("a"), 50<<20), nil)
+		res := uploadPlan(t, c, "huge.txt", bytes.Repeat([]byte("a"), 50<<20), nil)
 		if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body, "上传内容过大") {
 			t.Fatalf("50 MB = %d", res.StatusCode)
 		}
@@ -329,7 +329,7 @@ func TestImportRefusesBadInputAndStoresNothing(t *testing.T) {
 func TestImportConfirmChecksItsInput(t *testing.T) {
 	p := testutil.Start(t)
 	c := p.Login("admin")
-	doc := upload(t, c, "plan.txt", []byte(smallPlan), nil).Doc(t)
+	doc := uploadPlan(t, c, "plan.txt", []byte(smallPlan), nil).Doc(t)
 	before := counts(t, p)
 	good := confirmForm(t, doc, nil)
 	firstUnknown, _ := doc.Find("form.confirm-form select").First().Attr("name")
@@ -368,7 +368,7 @@ func TestImportConfirmChecksItsInput(t *testing.T) {
 		if res := u.Get("/admin/plans/import"); res.StatusCode != http.StatusForbidden {
 			t.Errorf("%s GET import = %d", who, res.StatusCode)
 		}
-		if res := upload(t, u, "plan.txt", []byte(smallPlan), nil); res.StatusCode != http.StatusForbidden {
+		if res := uploadPlan(t, u, "plan.txt", []byte(smallPlan), nil); res.StatusCode != http.StatusForbidden {
 			t.Errorf("%s upload = %d", who, res.StatusCode)
 		}
 		if res := u.PostForm("/admin/plans/import/confirm", good); res.StatusCode != http.StatusForbidden {

@@ -74,4 +74,23 @@ func (s *Server) routes() {
 	e.GET("/print/measures/:id", h.PrintMeasure)
 	e.GET("/admin/lights", h.LightRulesForm)
 	e.POST("/admin/lights", h.SaveLightRules)
+	// Workflow (issue #5): 签收 → 反馈 → 审核 → 催办 → 办结, evidence and
+	// the inbox. Object-level access is checked in the handlers.
+	e.GET("/todo", h.Todo)
+	e.POST("/assignments/sign", h.SignAll)
+	e.GET("/assignments/:id", h.Assignment)
+	e.POST("/assignments/:id/sign", h.Sign)
+	e.GET("/assignments/:id/periods/:period", h.ReportForm)
+	e.POST("/assignments/:id/periods/:period", h.SaveReport)
+	e.GET("/reports/:id", h.Report)
+	e.GET("/reports/:id/versions/:no", h.ReportVersion)
+	e.POST("/reports/:id/review", h.Review)
+	e.GET("/attachments/:id", h.Download)
+	e.GET("/supervision", h.Supervision)
+	e.POST("/prompts", h.SendPrompt)
+	e.POST("/measures/:id/close", h.CloseMeasure)
+	e.POST("/measures/:id/reopen", h.ReopenMeasure)
+	e.GET("/inbox", h.Inbox)
+	e.POST("/inbox/read-all", h.MarkAllRead)
+	e.POST("/inbox/:id/read", h.MarkRead)
 }

@@ -51,7 +51,10 @@ func New(h *handlers.Handlers) *Server {
 	e.Use(middleware.BodyLimit(bodyLimit(h.Config.MaxUploadMB)))
 	e.Use(s.locale)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+		// The header first: a request carrying it (scripts, tests) is
+		// checked without parsing a multipart body into memory, so the
+		// evidence upload can stream it to disk.
+		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
 		CookieName:     "duban_csrf",
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
@@ -63,6 +66,7 @@ func New(h *handlers.Handlers) *Server {
 	}))
 	e.Use(s.session)
 	e.Use(s.guard)
+	e.Use(s.todoCount)
 
 	s.routes()
 	return s

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"duban/internal/model"
+	"duban/internal/reqctx"
 )
 
 // NavItem is one entry of the main navigation.
@@ -11,17 +12,31 @@ type NavItem struct {
 	Href  string
 	Key   string   // catalog key of the label
 	Roles []string // who sees it
+	// Count, when set, is shown as a badge (e.g. open to-do items).
+	Count func(*reqctx.Info) int
 }
 
 // Nav is the main navigation in display order; each feature adds its entry.
 var Nav = []NavItem{
 	{Href: "/", Key: "nav.home", Roles: model.Roles},
+	{Href: "/todo", Key: "nav.todo", Roles: []string{model.RoleUnit, model.RoleReviewer},
+		Count: func(i *reqctx.Info) int { return i.Todo }},
 	{Href: "/plans", Key: "nav.plans", Roles: model.Roles},
+	{Href: "/supervision", Key: "nav.supervision", Roles: []string{model.RoleReviewer, model.RoleViewer, model.RoleAdmin}},
 	// Issue #6: 台账 for everyone (scoped), indicators and scorecard for readers.
 	{Href: "/ledger", Key: "dash.nav.ledger", Roles: model.Roles},
 	{Href: "/indicators", Key: "dash.nav.indicators", Roles: []string{model.RoleAdmin, model.RoleReviewer, model.RoleViewer}},
 	{Href: "/scorecard", Key: "dash.nav.scorecard", Roles: []string{model.RoleAdmin, model.RoleReviewer, model.RoleViewer}},
+	{Href: "/inbox", Key: "nav.inbox", Roles: model.Roles, Count: func(i *reqctx.Info) int { return i.Unread }},
 	{Href: "/admin", Key: "nav.admin", Roles: []string{model.RoleAdmin}},
+}
+
+// navCount is an entry's badge number (0: none).
+func navCount(it NavItem, info *reqctx.Info) int {
+	if it.Count == nil {
+		return 0
+	}
+	return it.Count(info)
 }
 
 func visibleNav(u *model.User) []NavItem {

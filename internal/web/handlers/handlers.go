@@ -12,7 +12,9 @@ import (
 	"duban/internal/config"
 	"duban/internal/model"
 	"duban/internal/reqctx"
+	"duban/internal/storage"
 	"duban/internal/store"
+	"duban/internal/workflow"
 )
 
 // Handlers carries the dependencies of every handler.
@@ -23,6 +25,9 @@ type Handlers struct {
 	Clock    clock.Clock
 	Config   *config.Config
 	Log      *slog.Logger
+	// Flow runs the reporting and review workflow; Files keeps evidence.
+	Flow  *workflow.Service
+	Files storage.Storage
 	// DemoAccounts are listed on the login page in demo mode.
 	DemoAccounts []DemoAccount
 }

@@ -1,0 +1,63 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"duban/internal/model"
+)
+
+// AttachmentByID loads an evidence file's record.
+func (s *Store) AttachmentByID(ctx context.Context, id int64) (*model.Attachment, error) {
+	var a model.Attachment
+	err := s.r(ctx).First(&a, id).Error
+	return &a, translate(err, fmt.Sprintf("attachment %d", id))
+}
+
+// AttachmentsOf lists the files of reports, removed ones included, in
+// upload order.
+func (s *Store) AttachmentsOf(ctx context.Context, reportIDs []int64) ([]model.Attachment, error) {
+	var out []model.Attachment
+	err := eachChunk(reportIDs, func(part []int64) error {
+		var as []model.Attachment
+		if err := s.r(ctx).Where("report_id IN ?", part).Order("id").Find(&as).Error; err != nil {
+			return translate(err, "list attachments")
+		}
+		out = append(out, as...)
+		return nil
+	})
+	return out, err
+}
+
+// CurrentAttachmentsTx lists the files a report carries now (not removed).
+func (s *Store) CurrentAttachmentsTx(ctx context.Context, tx *gorm.DB, reportID int64) ([]model.Attachment, error) {
+	var as []model.Attachment
+	err := tx.WithContext(ctx).Where("report_id = ? AND removed_at IS NULL", reportID).Order("id").Find(&as).Error
+	return as, translate(err, "list attachments")
+}
+
+// AddAttachmentTx records a stored file.
+func (s *Store) AddAttachmentTx(ctx context.Context, tx *gorm.DB, a *model.Attachment) error {
+	a.CreatedAt = s.clock.Now().UTC()
+	return translate(tx.WithContext(ctx).Create(a).Error, "store attachment")
+}
+
+// DeleteAttachmentTx deletes a file record that no submitted version lists.
+func (s *Store) DeleteAttachmentTx(ctx context.Context, tx *gorm.DB, id int64) error {
+	return translate(tx.WithContext(ctx).Delete(&model.Attachment{}, id).Error, "delete attachment")
+}
+
+// MarkAttachmentRemovedTx takes a file off its report but keeps it for the
+// versions that list it.
+func (s *Store) MarkAttachmentRemovedTx(ctx context.Context, tx *gorm.DB, id, by int64, at time.Time) error {
+	var byp *int64
+	if by != 0 {
+		byp = &by
+	}
+	err := tx.WithContext(ctx).Model(&model.Attachment{}).Where("id = ? AND removed_at IS NULL", id).
+		Updates(map[string]any{"removed_at": at.UTC(), "removed_by": byp}).Error
+	return translate(err, "remove attachment")
+}

@@ -1,0 +1,299 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"duban/internal/model"
+)
+
+// AssignmentRow is an assignment with what lists and to-do pages show of it.
+type AssignmentRow struct {
+	model.Assignment
+	UnitName        string
+	MeasureLabel    string
+	MeasureTitle    string
+	MeasurePosition int
+	MeasureDueOn    time.Time
+	MeasureClosedAt *time.Time
+	DomainID        int64
+	DomainLabel     string
+	DomainTitle     string
+	PlanID          int64
+	PlanTitle       string
+	PlanStartOn     time.Time
+}
+
+// Closed reports whether the row's measure is closed (办结).
+func (r *AssignmentRow) Closed() bool { return r.MeasureClosedAt != nil }
+
+const assignmentRowSelect = "assignments.*, units.name AS unit_name, " +
+	"measures.label AS measure_label, measures.title AS measure_title, measures.position AS measure_position, " +
+	"measures.due_on AS measure_due_on, measures.closed_at AS measure_closed_at, " +
+	"domains.id AS domain_id, domains.label AS domain_label, domains.title AS domain_title, " +
+	"plans.id AS plan_id, plans.title AS plan_title, plans.start_on AS plan_start_on"
+
+func (s *Store) assignmentRows(ctx context.Context, where func(*gorm.DB) *gorm.DB) ([]AssignmentRow, error) {
+	q := s.r(ctx).Table("assignments").Select(assignmentRowSelect).
+		Joins("JOIN units ON units.id = assignments.unit_id").
+		Joins("JOIN measures ON measures.id = assignments.measure_id").
+		Joins("JOIN domains ON domains.id = measures.domain_id").
+		Joins("JOIN plans ON plans.id = measures.plan_id")
+	var rows []AssignmentRow
+	err := where(q).Order("plans.id DESC, measures.position, assignments.role, assignments.id").Scan(&rows).Error
+	return rows, translate(err, "list assignments")
+}
+
+// AssignmentRowsOfUnit lists a unit's assignments across every plan, in
+// plan order.
+func (s *Store) AssignmentRowsOfUnit(ctx context.Context, unitID int64) ([]AssignmentRow, error) {
+	return s.assignmentRows(ctx, func(q *gorm.DB) *gorm.DB { return q.Where("assignments.unit_id = ?", unitID) })
+}
+
+// AssignmentRowsOfPlan lists a plan's assignments in plan order, lead first.
+func (s *Store) AssignmentRowsOfPlan(ctx context.Context, planID int64) ([]AssignmentRow, error) {
+	return s.assignmentRows(ctx, func(q *gorm.DB) *gorm.DB { return q.Where("measures.plan_id = ?", planID) })
+}
+
+// AssignmentRowsOfMeasure lists a measure's assignments, lead first.
+func (s *Store) AssignmentRowsOfMeasure(ctx context.Context, measureID int64) ([]AssignmentRow, error) {
+	return s.assignmentRows(ctx, func(q *gorm.DB) *gorm.DB { return q.Where("assignments.measure_id = ?", measureID) })
+}
+
+// AssignmentRowByID loads one assignment row.
+func (s *Store) AssignmentRowByID(ctx context.Context, id int64) (*AssignmentRow, error) {
+	rows, err := s.assignmentRows(ctx, func(q *gorm.DB) *gorm.DB { return q.Where("assignments.id = ?", id) })
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("assignment %d: %w", id, model.ErrNotFound)
+	}
+	return &rows[0], nil
+}
+
+// LeadAssignmentsOf returns the lead assignment of each of the measures
+// that has one, keyed by measure ID.
+func (s *Store) LeadAssignmentsOf(ctx context.Context, measureIDs []int64) (map[int64]model.Assignment, error) {
+	out := map[int64]model.Assignment{}
+	err := eachChunk(measureIDs, func(part []int64) error {
+		var as []model.Assignment
+		if err := s.r(ctx).Where("measure_id IN ? AND role = ?", part, model.AssignLead).Order("id").Find(&as).Error; err != nil {
+			return translate(err, "list lead assignments")
+		}
+		for _, a := range as {
+			if _, ok := out[a.MeasureID]; !ok {
+				out[a.MeasureID] = a
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// AssignmentTx loads an assignment inside tx.
+func (s *Store) AssignmentTx(ctx context.Context, tx *gorm.DB, id int64) (*model.Assignment, error) {
+	var a model.Assignment
+	err := tx.WithContext(ctx).First(&a, id).Error
+	return &a, translate(err, fmt.Sprintf("assignment %d", id))
+}
+
+// LeadOfMeasureTx loads a measure's lead assignment inside tx
+// (model.ErrNotFound when the measure has none).
+func (s *Store) LeadOfMeasureTx(ctx context.Context, tx *gorm.DB, measureID int64) (*model.Assignment, error) {
+	var a model.Assignment
+	err := tx.WithContext(ctx).Where("measure_id = ? AND role = ?", measureID, model.AssignLead).Order("id").First(&a).Error
+	return &a, translate(err, fmt.Sprintf("lead of measure %d", measureID))
+}
+
+// UnsignedAssignmentsOfUnitTx lists a unit's assignments not yet signed for.
+func (s *Store) UnsignedAssignmentsOfUnitTx(ctx context.Context, tx *gorm.DB, unitID int64) ([]model.Assignment, error) {
+	var as []model.Assignment
+	err := tx.WithContext(ctx).Where("unit_id = ? AND signed_at IS NULL", unitID).Order("id").Find(&as).Error
+	return as, translate(err, "list unsigned assignments")
+}
+
+// SignAssignmentTx records 签收, only if nobody signed meanwhile.
+func (s *Store) SignAssignmentTx(ctx context.Context, tx *gorm.DB, id, userID int64, at time.Time) error {
+	var by *int64
+	if userID != 0 {
+		by = &userID
+	}
+	res := tx.WithContext(ctx).Model(&model.Assignment{}).Where("id = ? AND signed_at IS NULL", id).
+		Updates(map[string]any{"signed_at": at.UTC(), "signed_by": by})
+	if res.Error != nil {
+		return translate(res.Error, "sign assignment")
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("sign assignment %d: %w", id, model.ErrConflict)
+	}
+	return nil
+}
+
+// PeriodByID loads a reporting period.
+func (s *Store) PeriodByID(ctx context.Context, id int64) (*model.Period, error) {
+	var p model.Period
+	err := s.r(ctx).First(&p, id).Error
+	return &p, translate(err, fmt.Sprintf("period %d", id))
+}
+
+// PeriodTx loads a reporting period inside tx.
+func (s *Store) PeriodTx(ctx context.Context, tx *gorm.DB, id int64) (*model.Period, error) {
+	var p model.Period
+	err := tx.WithContext(ctx).First(&p, id).Error
+	return &p, translate(err, fmt.Sprintf("period %d", id))
+}
+
+// PeriodsOfPlans loads the periods of several plans, keyed by plan, in order.
+func (s *Store) PeriodsOfPlans(ctx context.Context, planIDs []int64) (map[int64][]model.Period, error) {
+	out := map[int64][]model.Period{}
+	err := eachChunk(planIDs, func(part []int64) error {
+		var ps []model.Period
+		if err := s.r(ctx).Where("plan_id IN ?", part).Order("plan_id, seq").Find(&ps).Error; err != nil {
+			return translate(err, "list periods")
+		}
+		for _, p := range ps {
+			out[p.PlanID] = append(out[p.PlanID], p)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// TargetsOfMeasures loads the targets of several measures, keyed by
+// measure, in order.
+func (s *Store) TargetsOfMeasures(ctx context.Context, measureIDs []int64) (map[int64][]model.Target, error) {
+	out := map[int64][]model.Target{}
+	err := eachChunk(measureIDs, func(part []int64) error {
+		var ts []model.Target
+		if err := s.r(ctx).Where("measure_id IN ?", part).Order("measure_id, position").Find(&ts).Error; err != nil {
+			return translate(err, "list targets")
+		}
+		for _, t := range ts {
+			out[t.MeasureID] = append(out[t.MeasureID], t)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// TargetsOfTx loads a measure's targets inside tx.
+func (s *Store) TargetsOfTx(ctx context.Context, tx *gorm.DB, measureID int64) ([]model.Target, error) {
+	var ts []model.Target
+	err := tx.WithContext(ctx).Where("measure_id = ?", measureID).Order("position").Find(&ts).Error
+	return ts, translate(err, "list targets")
+}
+
+// ReportRow is a report with the names a list shows beside it.
+type ReportRow struct {
+	model.Report
+	AssignmentRole string
+	UnitID         int64
+	UnitName       string
+	MeasureID      int64
+	MeasureLabel   string
+	MeasureTitle   string
+	PlanID         int64
+	PeriodLabel    string
+	PeriodSeq      int
+	PeriodDueOn    time.Time
+}
+
+const reportRowSelect = "reports.*, assignments.role AS assignment_role, assignments.unit_id AS unit_id, " +
+	"units.name AS unit_name, measures.id AS measure_id, measures.label AS measure_label, " +
+	"measures.title AS measure_title, measures.plan_id AS plan_id, periods.label AS period_label, periods.seq AS period_seq, periods.due_on AS period_due_on"
+
+func (s *Store) reportRows(ctx context.Context, where func(*gorm.DB) *gorm.DB) ([]ReportRow, error) {
+	q := s.r(ctx).Table("reports").Select(reportRowSelect).
+		Joins("JOIN assignments ON assignments.id = reports.assignment_id").
+		Joins("JOIN units ON units.id = assignments.unit_id").
+		Joins("JOIN measures ON measures.id = assignments.measure_id").
+		Joins("JOIN periods ON periods.id = reports.period_id")
+	var rows []ReportRow
+	err := where(q).Order("reports.submitted_at, reports.id").Scan(&rows).Error
+	return rows, translate(err, "list reports")
+}
+
+// InputsAwaitingLead lists the co-unit inputs submitted to a lead unit and
+// not yet reviewed by it.
+func (s *Store) InputsAwaitingLead(ctx context.Context, leadUnitID int64) ([]ReportRow, error) {
+	return s.reportRows(ctx, func(q *gorm.DB) *gorm.DB {
+		return q.Where("reports.state = ? AND assignments.role = ?", model.ReportSubmitted, model.AssignResponsible).
+			Where("assignments.measure_id IN (?)", s.r(ctx).Model(&model.Assignment{}).Select("measure_id").
+				Where("unit_id = ? AND role = ?", leadUnitID, model.AssignLead))
+	})
+}
+
+// OfficialReportsAwaitingReview lists the lead units' submitted reports the
+// supervision office has not reviewed yet.
+func (s *Store) OfficialReportsAwaitingReview(ctx context.Context) ([]ReportRow, error) {
+	return s.reportRows(ctx, func(q *gorm.DB) *gorm.DB {
+		return q.Where("reports.state = ? AND assignments.role = ?", model.ReportSubmitted, model.AssignLead)
+	})
+}
+
+// ClosableReports lists, for each open measure whose lead unit's latest
+// submitted report says 已完成, that report: the measures the supervision
+// office may close (办结).
+func (s *Store) ClosableReports(ctx context.Context) ([]ReportRow, error) {
+	states := []string{model.ReportSubmitted, model.ReportApproved}
+	latest := s.r(ctx).Table("reports AS r2").Select("MAX(p2.seq)").
+		Joins("JOIN periods AS p2 ON p2.id = r2.period_id").
+		Where("r2.assignment_id = reports.assignment_id AND r2.state IN ?", states)
+	return s.reportRows(ctx, func(q *gorm.DB) *gorm.DB {
+		return q.Where("reports.state IN ? AND assignments.role = ? AND measures.closed_at IS NULL AND reports.progress_state = ?",
+			states, model.AssignLead, model.ProgressDone).
+			Where("periods.seq = (?)", latest)
+	})
+}
+
+// ReportRowByID loads one report row.
+func (s *Store) ReportRowByID(ctx context.Context, id int64) (*ReportRow, error) {
+	rows, err := s.reportRows(ctx, func(q *gorm.DB) *gorm.DB { return q.Where("reports.id = ?", id) })
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("report %d: %w", id, model.ErrNotFound)
+	}
+	return &rows[0], nil
+}
+
+// UserNames maps user IDs to display names (username when unset).
+func (s *Store) UserNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	err := eachChunk(ids, func(part []int64) error {
+		var us []model.User
+		if err := s.r(ctx).Select("id, username, display_name").Where("id IN ?", part).Find(&us).Error; err != nil {
+			return translate(err, "load user names")
+		}
+		for _, u := range us {
+			out[u.ID] = u.DisplayName
+			if u.DisplayName == "" {
+				out[u.ID] = u.Username
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// UnitTx loads a unit inside tx.
+func (s *Store) UnitTx(ctx context.Context, tx *gorm.DB, id int64) (*model.Unit, error) {
+	var u model.Unit
+	err := tx.WithContext(ctx).First(&u, id).Error
+	return &u, translate(err, fmt.Sprintf("unit %d", id))
+}
+
+// LatestSubmittedReportTx loads an assignment's report of the latest period
+// that has a submitted or approved version (model.ErrNotFound when none).
+func (s *Store) LatestSubmittedReportTx(ctx context.Context, tx *gorm.DB, assignmentID int64) (*model.Report, error) {
+	var r model.Report
+	err := tx.WithContext(ctx).Joins("JOIN periods ON periods.id = reports.period_id").
+		Where("reports.assignment_id = ? AND reports.state IN ?", assignmentID, []string{model.ReportSubmitted, model.ReportApproved}).
+		Order("periods.seq DESC").First(&r).Error
+	return &r, translate(err, fmt.Sprintf("latest report of assignment %d", assignmentID))
+}

@@ -1,0 +1,158 @@
+package workflow
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"duban/internal/clock"
+	"duban/internal/model"
+	"duban/internal/store"
+)
+
+// measureKindTx is how actor stands to a measure: the office reviews it,
+// units that work on it may look at it, others may not.
+func (s *Service) measureKindTx(ctx context.Context, tx *gorm.DB, a store.Actor, m *model.Measure) (string, int64, error) {
+	leadUnit, err := s.leadUnitTx(ctx, tx, m.ID)
+	if err != nil {
+		return "", 0, err
+	}
+	kind := KindOf(a, ObjMeasure, 0, leadUnit)
+	if kind == Stranger && a.Role == model.RoleUnit {
+		works, err := s.st.UnitWorksOnTx(ctx, tx, m.ID, a.UnitID)
+		if err != nil {
+			return "", 0, err
+		}
+		if works {
+			kind = Observer
+		}
+	}
+	return kind, leadUnit, nil
+}
+
+// CloseMeasure records 办结 of a measure on the day on (today when zero)
+// with a note. The lead unit's latest submitted report must say 已完成.
+func (s *Service) CloseMeasure(ctx context.Context, a store.Actor, measureID int64, on time.Time, note string) error {
+	note = strings.TrimSpace(note)
+	return s.run(ctx, func(tx *gorm.DB) error {
+		now := s.now()
+		m, err := s.st.MeasureTx(ctx, tx, measureID)
+		if err != nil {
+			return err
+		}
+		kind, leadUnit, err := s.measureKindTx(ctx, tx, a, m)
+		if err != nil {
+			return err
+		}
+		from := StateOpen
+		if m.ClosedAt != nil {
+			from = StateClosed
+		}
+		to, err := Next(ObjMeasure, from, ActClose, kind)
+		if err != nil {
+			return err
+		}
+		errs := map[string]string{}
+		if note == "" {
+			errs["note"] = "closure.err.note_required"
+		} else if tooLong(note, MaxReasonRunes) {
+			errs["note"] = "review.err.too_long"
+		}
+		at := now
+		if !on.IsZero() && !clock.Date(on).Equal(today(now)) {
+			plan, err := s.st.PlanTx(ctx, tx, m.PlanID)
+			if err != nil {
+				return err
+			}
+			switch d := clock.Date(on); {
+			case d.After(today(now)):
+				errs["closed_on"] = "closure.err.future"
+			case d.Before(today(plan.StartOn)):
+				errs["closed_on"] = "closure.err.before_plan"
+			default:
+				at = d.Add(12 * time.Hour) // the chosen day, noon local
+			}
+		}
+		if err := invalid(errs); err != nil {
+			return err
+		}
+		lead, err := s.st.LeadOfMeasureTx(ctx, tx, m.ID)
+		if err != nil {
+			if errors.Is(err, model.ErrNotFound) {
+				return ErrNotDone
+			}
+			return err
+		}
+		r, err := s.st.LatestSubmittedReportTx(ctx, tx, lead.ID)
+		if errors.Is(err, model.ErrNotFound) || (err == nil && r.ProgressState != model.ProgressDone) {
+			return ErrNotDone
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.st.CloseMeasureTx(ctx, tx, m.ID, m.Version, at, a.UserID, note); err != nil {
+			return ErrStale
+		}
+		users, err := s.st.UnitUserIDsTx(ctx, tx, leadUnit)
+		if err != nil {
+			return err
+		}
+		if err := s.notifyTx(ctx, tx, users, NoteClosed, "assignment", lead.ID, m, 0, "", note); err != nil {
+			return err
+		}
+		return s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "measure." + ActClose, ObjectType: "measure", ObjectID: m.ID,
+			Old: map[string]any{"state": from}, New: map[string]any{"state": to, "closed_at": at.UTC(), "note": note}})
+	})
+}
+
+// ReopenMeasure undoes 办结; the reason is required and kept in the audit
+// log and the lead unit's inbox.
+func (s *Service) ReopenMeasure(ctx context.Context, a store.Actor, measureID int64, reason string) error {
+	reason = strings.TrimSpace(reason)
+	return s.run(ctx, func(tx *gorm.DB) error {
+		m, err := s.st.MeasureTx(ctx, tx, measureID)
+		if err != nil {
+			return err
+		}
+		kind, leadUnit, err := s.measureKindTx(ctx, tx, a, m)
+		if err != nil {
+			return err
+		}
+		from := StateOpen
+		if m.ClosedAt != nil {
+			from = StateClosed
+		}
+		to, err := Next(ObjMeasure, from, ActReopen, kind)
+		if err != nil {
+			return err
+		}
+		if reason == "" {
+			return invalid(map[string]string{"reason": "closure.err.reason_required"})
+		}
+		if tooLong(reason, MaxReasonRunes) {
+			return invalid(map[string]string{"reason": "review.err.too_long"})
+		}
+		if err := s.st.ReopenMeasureTx(ctx, tx, m.ID, m.Version); err != nil {
+			return ErrStale
+		}
+		if leadUnit != 0 {
+			lead, err := s.st.LeadOfMeasureTx(ctx, tx, m.ID)
+			if err != nil {
+				return err
+			}
+			users, err := s.st.UnitUserIDsTx(ctx, tx, leadUnit)
+			if err != nil {
+				return err
+			}
+			if err := s.notifyTx(ctx, tx, users, NoteReopened, "assignment", lead.ID, m, 0, "", reason); err != nil {
+				return err
+			}
+		}
+		return s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "measure." + ActReopen, ObjectType: "measure", ObjectID: m.ID,
+			Old: map[string]any{"state": from, "closed_at": m.ClosedAt, "note": m.ClosedNote},
+			New: map[string]any{"state": to, "reason": reason}})
+	})
+}

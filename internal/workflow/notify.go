@@ -1,0 +1,62 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"duban/internal/model"
+)
+
+// Notification kinds (the inbox shows catalog key inbox.kind.<kind>).
+const (
+	NoteReviewWaiting = "review_waiting"
+	NoteReturned      = "report_returned"
+	NoteApproved      = "report_approved"
+	NotePrompt        = "prompt"
+	NoteClosed        = "measure_closed"
+	NoteReopened      = "measure_reopened"
+)
+
+// Note is what a notification says (notifications.message as JSON); the
+// inbox renders it in the reader's language.
+type Note struct {
+	Measure string `json:"measure,omitempty"` // label and title
+	Unit    string `json:"unit,omitempty"`
+	Period  string `json:"period,omitempty"` // stored label, e.g. 2015Q1
+	Text    string `json:"text,omitempty"`   // a reason, a prompt's message, a closing note
+}
+
+// ParseNote reads a notification's message; text that is not a Note is
+// shown as it is.
+func ParseNote(s string) Note {
+	var n Note
+	if strings.HasPrefix(s, "{") && json.Unmarshal([]byte(s), &n) == nil {
+		return n
+	}
+	return Note{Text: s}
+}
+
+// MeasureName is how notifications and lists name a measure.
+func MeasureName(label, title string) string {
+	return strings.TrimSpace(label + " " + title)
+}
+
+func (s *Service) notifyTx(ctx context.Context, tx *gorm.DB, users []int64, kind, objType string, objID int64,
+	m *model.Measure, unitID int64, period, text string) error {
+	if len(users) == 0 {
+		return nil
+	}
+	n := Note{Measure: MeasureName(m.Label, m.Title), Period: period, Text: text}
+	if unitID != 0 {
+		u, err := s.st.UnitTx(ctx, tx, unitID)
+		if err != nil {
+			return err
+		}
+		n.Unit = u.Name
+	}
+	b, _ := json.Marshal(n)
+	return s.st.NotifyTx(ctx, tx, users, model.Notification{Kind: kind, ObjectType: objType, ObjectID: objID, Message: string(b)})
+}

@@ -1,0 +1,427 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"duban/internal/model"
+	"duban/internal/storage"
+	"duban/internal/store"
+)
+
+// ReportInput is what a unit enters in the report form.
+type ReportInput struct {
+	AssignmentID  int64
+	PeriodID      int64
+	LockVersion   int // the version the form was loaded at; 0 for a new report
+	ProgressState string
+	Percent       int
+	Progress      string
+	Problems      string
+	NextSteps     string
+	Targets       map[int64]*float64 // target ID → actual value; nil or absent: not given
+	AddFiles      []NewFile
+	RemoveFiles   []int64 // attachment IDs to take off the report
+}
+
+// NewFile is an evidence file already in storage, to attach.
+type NewFile struct {
+	Name        string // sanitised original name
+	ContentType string
+	Blob        *storage.Blob
+}
+
+// Validate checks the input (field → catalog key); a submission also needs
+// the progress described, and 已完成 means 100%.
+func (in *ReportInput) Validate(submit bool) map[string]string {
+	errs := map[string]string{}
+	if !slices.Contains(model.ProgressStates, in.ProgressState) {
+		errs["progress_state"] = "report.form.err.progress_state"
+	}
+	if in.Percent < 0 || in.Percent > 100 {
+		errs["percent"] = "report.form.err.percent"
+	}
+	for _, f := range []struct{ name, v string }{
+		{"progress", in.Progress}, {"problems", in.Problems}, {"next_steps", in.NextSteps},
+	} {
+		if tooLong(f.v, MaxTextRunes) {
+			errs[f.name] = "report.form.err.too_long"
+		}
+	}
+	for id, v := range in.Targets {
+		if v != nil && (math.IsNaN(*v) || math.IsInf(*v, 0) || math.Abs(*v) > 1e12) {
+			errs[fmt.Sprintf("target_%d", id)] = "report.form.err.number"
+		}
+	}
+	if submit {
+		if strings.TrimSpace(in.Progress) == "" {
+			errs["progress"] = "report.form.err.progress_required"
+		}
+		if in.ProgressState == model.ProgressDone && in.Percent != 100 {
+			if _, ok := errs["percent"]; !ok {
+				errs["percent"] = "report.form.err.done_percent"
+			}
+		}
+	}
+	return errs
+}
+
+func (s *Service) discard(ctx context.Context, files []NewFile) {
+	if s.files == nil {
+		return
+	}
+	for _, f := range files {
+		if f.Blob != nil {
+			_ = s.files.Remove(ctx, f.Blob.Key)
+		}
+	}
+}
+
+// SaveReport saves a report as a draft (submit false) or submits it. The
+// form's lock version must still be current, or nothing is written and the
+// answer is ErrStale. New files are removed from storage again when the
+// save fails; files taken off the report are deleted, unless a submitted
+// version lists them.
+func (s *Service) SaveReport(ctx context.Context, a store.Actor, in ReportInput, submit bool) (*model.Report, error) {
+	var (
+		out  *model.Report
+		drop []string
+	)
+	err := s.run(ctx, func(tx *gorm.DB) error {
+		var err error
+		out, drop, err = s.saveReportTx(ctx, tx, a, in, submit)
+		return err
+	})
+	if err != nil {
+		s.discard(ctx, in.AddFiles)
+		return nil, err
+	}
+	if s.tx == nil && s.files != nil {
+		for _, k := range drop {
+			_ = s.files.Remove(ctx, k)
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) saveReportTx(ctx context.Context, tx *gorm.DB, a store.Actor, in ReportInput, submit bool) (*model.Report, []string, error) {
+	now := s.now()
+	asg, err := s.st.AssignmentTx(ctx, tx, in.AssignmentID)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := s.st.MeasureTx(ctx, tx, asg.MeasureID)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := s.st.PeriodTx(ctx, tx, in.PeriodID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.PlanID != m.PlanID {
+		return nil, nil, fmt.Errorf("period %d of another plan: %w", p.ID, model.ErrNotFound)
+	}
+	leadUnit, err := s.leadUnitTx(ctx, tx, m.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	obj := ReportObject(asg.Role)
+	kind := KindOf(a, obj, asg.UnitID, leadUnit)
+	cur, err := s.st.ReportOfTx(ctx, tx, asg.ID, p.ID)
+	exists := err == nil
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
+		return nil, nil, err
+	}
+	from := StateNone
+	if exists {
+		from = cur.State
+	}
+	action := ActSave
+	if submit {
+		action = ActSubmit
+	}
+	to, err := Next(obj, from, action, kind)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case asg.SignedAt == nil:
+		return nil, nil, ErrNotSigned
+	case m.ClosedAt != nil:
+		return nil, nil, ErrMeasureClosed
+	case today(now).Before(today(p.StartsOn)):
+		return nil, nil, ErrPeriodNotOpen
+	case exists && cur.LockVersion != in.LockVersion, !exists && in.LockVersion != 0:
+		return nil, nil, ErrStale
+	}
+	if err := invalid(in.Validate(submit)); err != nil {
+		return nil, nil, err
+	}
+
+	r := &model.Report{AssignmentID: asg.ID, PeriodID: p.ID}
+	if exists {
+		c := *cur
+		r = &c
+	}
+	old := map[string]any{"state": from}
+	if exists {
+		old["lock_version"], old["version_no"] = cur.LockVersion, cur.VersionNo
+		old["progress_state"], old["percent"] = cur.ProgressState, cur.Percent
+	}
+	prevVersions := r.VersionNo
+	r.State, r.ProgressState, r.Percent = to, in.ProgressState, in.Percent
+	r.Progress, r.Problems, r.NextSteps = in.Progress, in.Problems, in.NextSteps
+	if submit {
+		at := now.UTC()
+		r.VersionNo++
+		r.SubmittedAt, r.SubmittedBy = &at, userPtr(a.UserID)
+	}
+	if exists {
+		if err := s.st.UpdateReportTx(ctx, tx, r, from, in.LockVersion); err != nil {
+			if errors.Is(err, model.ErrConflict) {
+				return nil, nil, ErrStale
+			}
+			return nil, nil, err
+		}
+	} else if err := s.st.CreateReportTx(ctx, tx, r); err != nil {
+		if errors.Is(err, model.ErrConflict) {
+			return nil, nil, ErrStale
+		}
+		return nil, nil, err
+	}
+
+	// Actual values, only for the measure's own targets.
+	targets, err := s.st.TargetsOfTx(ctx, tx, m.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var vals []model.TargetValue
+	for _, t := range targets {
+		if v := in.Targets[t.ID]; v != nil {
+			x := *v
+			vals = append(vals, model.TargetValue{TargetID: t.ID, Value: &x})
+		}
+	}
+	if err := s.st.SetTargetValuesTx(ctx, tx, r.ID, vals); err != nil {
+		return nil, nil, err
+	}
+
+	// Evidence: files a submitted version lists stay for the history.
+	files, err := s.st.CurrentAttachmentsTx(ctx, tx, r.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var listed Snapshot
+	if prevVersions > 0 {
+		v, err := s.st.LatestReportVersionTx(ctx, tx, r.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if listed, err = ParseSnapshot(v.Snapshot); err != nil {
+			return nil, nil, err
+		}
+	}
+	var drop []string
+	var removed []int64
+	kept := len(files)
+	for _, f := range files {
+		if !slices.Contains(in.RemoveFiles, f.ID) {
+			continue
+		}
+		if listed.HasFile(f.ID) {
+			err = s.st.MarkAttachmentRemovedTx(ctx, tx, f.ID, a.UserID, now)
+		} else {
+			err = s.st.DeleteAttachmentTx(ctx, tx, f.ID)
+			drop = append(drop, f.StorageKey)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		removed = append(removed, f.ID)
+		kept--
+	}
+	if kept+len(in.AddFiles) > MaxFiles {
+		return nil, nil, invalid(map[string]string{"files": "report.form.err.too_many_files"})
+	}
+	var added []string
+	for _, f := range in.AddFiles {
+		att := &model.Attachment{ReportID: r.ID, Name: f.Name, ContentType: f.ContentType, Size: f.Blob.Size,
+			SHA256: f.Blob.SHA256, StorageKey: f.Blob.Key, UploadedBy: userPtr(a.UserID)}
+		if err := s.st.AddAttachmentTx(ctx, tx, att); err != nil {
+			return nil, nil, err
+		}
+		added = append(added, f.Name)
+	}
+
+	newVals := map[string]any{"state": to, "lock_version": r.LockVersion, "version_no": r.VersionNo,
+		"progress_state": r.ProgressState, "percent": r.Percent}
+	if len(added) > 0 {
+		newVals["files_added"] = added
+	}
+	if len(removed) > 0 {
+		newVals["files_removed"] = removed
+	}
+	if submit {
+		sn, err := s.snapshotTx(ctx, tx, r, m.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		b, _ := json.Marshal(sn)
+		if err := s.st.AddReportVersionTx(ctx, tx, &model.ReportVersion{ReportID: r.ID, VersionNo: r.VersionNo,
+			Snapshot: string(b), SubmittedAt: now.UTC(), SubmittedBy: userPtr(a.UserID)}); err != nil {
+			return nil, nil, err
+		}
+		resolved, err := s.resolvePromptsTx(ctx, tx, a, asg, leadUnit, p.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(resolved) > 0 {
+			newVals["prompts_resolved"] = resolved
+		}
+		var to []int64
+		if obj == ObjInput {
+			if leadUnit != 0 {
+				to, err = s.st.UnitUserIDsTx(ctx, tx, leadUnit)
+			}
+		} else {
+			to, err = s.st.ReviewerIDsTx(ctx, tx)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := s.notifyTx(ctx, tx, to, NoteReviewWaiting, "report", r.ID, m, asg.UnitID, p.Label, ""); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "report." + action, ObjectType: "report", ObjectID: r.ID,
+		Old: old, New: newVals}); err != nil {
+		return nil, nil, err
+	}
+	return r, drop, nil
+}
+
+// resolvePromptsTx answers the open prompts about a report just submitted.
+func (s *Service) resolvePromptsTx(ctx context.Context, tx *gorm.DB, a store.Actor, asg *model.Assignment, leadUnit, periodID int64) ([]int64, error) {
+	if _, err := Next(ObjPrompt, StateOpen, ActResolve, KindOf(a, ObjPrompt, asg.UnitID, leadUnit)); err != nil {
+		return nil, err
+	}
+	ids, err := s.st.ResolvePromptsTx(ctx, tx, asg.ID, periodID, s.now())
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if err := s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "prompt." + ActResolve, ObjectType: "prompt", ObjectID: id,
+			Old: map[string]any{"state": StateOpen}, New: map[string]any{"state": StateResolved}}); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// Review approves or returns a submitted report: the lead unit reviews its
+// co-units' inputs, the supervision office the lead units' reports. A
+// return needs a reason. Exactly one of two reviewers acting on the same
+// version succeeds; the other gets ErrStale or ErrState.
+func (s *Service) Review(ctx context.Context, a store.Actor, reportID int64, lockVersion int, decision, reason string) (*model.Report, error) {
+	reason = strings.TrimSpace(reason)
+	var out *model.Report
+	err := s.run(ctx, func(tx *gorm.DB) error {
+		now := s.now()
+		r, err := s.st.ReportTx(ctx, tx, reportID)
+		if err != nil {
+			return err
+		}
+		asg, err := s.st.AssignmentTx(ctx, tx, r.AssignmentID)
+		if err != nil {
+			return err
+		}
+		m, err := s.st.MeasureTx(ctx, tx, asg.MeasureID)
+		if err != nil {
+			return err
+		}
+		leadUnit, err := s.leadUnitTx(ctx, tx, m.ID)
+		if err != nil {
+			return err
+		}
+		obj := ReportObject(asg.Role)
+		kind := KindOf(a, obj, asg.UnitID, leadUnit)
+		if kind != Owner && r.VersionNo == 0 {
+			// Nobody but the owner learns of a report never submitted.
+			return fmt.Errorf("report %d: %w", r.ID, model.ErrNotFound)
+		}
+		var action string
+		switch decision {
+		case store.DecisionApprove:
+			action = ActApprove
+		case store.DecisionReturn:
+			action = ActReturn
+		default:
+			return invalid(map[string]string{"decision": "review.err.decision"})
+		}
+		to, err := Next(obj, r.State, action, kind)
+		if err != nil {
+			return err
+		}
+		if r.LockVersion != lockVersion {
+			return ErrStale
+		}
+		errs := map[string]string{}
+		if action == ActReturn && reason == "" {
+			errs["reason"] = "review.err.reason_required"
+		}
+		if tooLong(reason, MaxReasonRunes) {
+			errs["reason"] = "review.err.too_long"
+		}
+		if err := invalid(errs); err != nil {
+			return err
+		}
+		if a.UserID == 0 {
+			return fmt.Errorf("review needs a user account: %w", model.ErrForbidden)
+		}
+		from := r.State
+		at := now.UTC()
+		r.State = to
+		if to == model.ReportApproved {
+			r.ApprovedAt = &at
+		} else {
+			r.ReturnedAt = &at
+		}
+		if err := s.st.UpdateReportTx(ctx, tx, r, from, lockVersion); err != nil {
+			if errors.Is(err, model.ErrConflict) {
+				return ErrStale
+			}
+			return err
+		}
+		if err := s.st.AddReviewTx(ctx, tx, &model.Review{ReportID: r.ID, VersionNo: r.VersionNo, ReviewerID: a.UserID,
+			Decision: decision, Reason: reason}); err != nil {
+			return err
+		}
+		p, err := s.st.PeriodTx(ctx, tx, r.PeriodID)
+		if err != nil {
+			return err
+		}
+		users, err := s.st.UnitUserIDsTx(ctx, tx, asg.UnitID)
+		if err != nil {
+			return err
+		}
+		kindNote := NoteApproved
+		if to == model.ReportReturned {
+			kindNote = NoteReturned
+		}
+		if err := s.notifyTx(ctx, tx, users, kindNote, "report", r.ID, m, asg.UnitID, p.Label, reason); err != nil {
+			return err
+		}
+		out = r
+		return s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "report." + action, ObjectType: "report", ObjectID: r.ID,
+			Old: map[string]any{"state": from, "lock_version": lockVersion},
+			New: map[string]any{"state": to, "lock_version": r.LockVersion, "version_no": r.VersionNo, "reason": reason}})
+	})
+	return out, err
+}

@@ -1,0 +1,155 @@
+// Package workflow is the state machine of 督查督办: every change of a
+// report's, an assignment's or a measure's state goes through Service, is
+// checked against the one Transitions table and writes its audit entry and
+// notifications in the same transaction as the change.
+package workflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"duban/internal/clock"
+	"duban/internal/model"
+	"duban/internal/storage"
+	"duban/internal/store"
+)
+
+// Refusals beyond the model's sentinel errors; all are model.ErrConflict,
+// so a handler that does not know them still answers 409.
+var (
+	ErrState         = fmt.Errorf("not allowed in the current state: %w", model.ErrConflict)
+	ErrStale         = fmt.Errorf("changed by someone else: %w", model.ErrConflict)
+	ErrNotSigned     = fmt.Errorf("the assignment is not signed for: %w", model.ErrConflict)
+	ErrMeasureClosed = fmt.Errorf("the measure is closed: %w", model.ErrConflict)
+	ErrPeriodNotOpen = fmt.Errorf("the reporting period has not started: %w", model.ErrConflict)
+	ErrNotDone       = fmt.Errorf("the lead unit has not reported the measure done: %w", model.ErrConflict)
+)
+
+// MessageKey is the catalog key explaining a refusal to the user.
+func MessageKey(err error) string {
+	switch {
+	case errors.Is(err, ErrNotSigned):
+		return "flow.err.not_signed"
+	case errors.Is(err, ErrMeasureClosed):
+		return "flow.err.measure_closed"
+	case errors.Is(err, ErrPeriodNotOpen):
+		return "flow.err.period_not_open"
+	case errors.Is(err, ErrNotDone):
+		return "flow.err.not_done"
+	case errors.Is(err, ErrStale):
+		return "form.conflict"
+	case errors.Is(err, ErrState):
+		return "flow.err.state"
+	case errors.Is(err, model.ErrForbidden):
+		return "error.403"
+	case errors.Is(err, model.ErrNotFound):
+		return "error.404"
+	}
+	return "error.500"
+}
+
+// ValidationError lists invalid fields (field → catalog key).
+type ValidationError struct {
+	Fields map[string]string
+}
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString("invalid input:")
+	for f, k := range e.Fields {
+		fmt.Fprintf(&b, " %s=%s", f, k)
+	}
+	return b.String()
+}
+
+func (e *ValidationError) Unwrap() error { return model.ErrInvalid }
+
+// FieldErrors returns the field errors of err, or nil.
+func FieldErrors(err error) map[string]string {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return ve.Fields
+	}
+	return nil
+}
+
+func invalid(fields map[string]string) error {
+	if len(fields) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: fields}
+}
+
+// Limits of free text.
+const (
+	MaxTextRunes   = 5000 // 工作进展, 存在问题, 下步计划
+	MaxReasonRunes = 2000 // return reasons, closing notes, reopen reasons
+	MaxPromptRunes = 500
+	MaxFiles       = 30 // evidence files on one report
+)
+
+func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
+
+// Service runs the workflow.
+type Service struct {
+	st    *store.Store
+	files storage.Storage
+	tx    *gorm.DB
+}
+
+// New makes a Service over a store and the evidence storage.
+func New(st *store.Store, files storage.Storage) *Service {
+	return &Service{st: st, files: files}
+}
+
+// InTx returns a Service whose changes all happen inside tx (the demo
+// history writes a whole history in one transaction). Removed files are
+// then left on disk.
+func (s *Service) InTx(tx *gorm.DB) *Service {
+	c := *s
+	c.tx = tx
+	return &c
+}
+
+// Files is the evidence storage.
+func (s *Service) Files() storage.Storage { return s.files }
+
+// Store is the service's store.
+func (s *Service) Store() *store.Store { return s.st }
+
+func (s *Service) now() time.Time { return s.st.Clock().Now() }
+
+func (s *Service) run(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.tx != nil {
+		return fn(s.tx)
+	}
+	return s.st.Tx(ctx, fn)
+}
+
+// leadUnitTx is the unit leading a measure, 0 when none does.
+func (s *Service) leadUnitTx(ctx context.Context, tx *gorm.DB, measureID int64) (int64, error) {
+	lead, err := s.st.LeadOfMeasureTx(ctx, tx, measureID)
+	if errors.Is(err, model.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return lead.UnitID, nil
+}
+
+func userPtr(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// today is the local calendar day of t.
+func today(t time.Time) time.Time { return clock.Date(t) }

@@ -1,0 +1,29 @@
+package inbox
+
+import (
+	"strconv"
+
+	"duban/internal/model"
+	"duban/views/pages/reports"
+)
+
+// Link is where a notification leads ("" for nowhere).
+func Link(n model.Notification) string { return link(n) }
+
+func link(n model.Notification) string {
+	switch n.ObjectType {
+	case "report":
+		return reports.ReportURL(n.ObjectID)
+	case "assignment":
+		return reports.AssignmentURL(n.ObjectID)
+	}
+	return ""
+}
+
+func pageURL(p Page, n int) string {
+	u := "/inbox?page=" + strconv.Itoa(n)
+	if p.UnreadOnly {
+		u += "&unread=1"
+	}
+	return u
+}

@@ -1,0 +1,170 @@
+// Package reports holds the report form, the report page with its review
+// form and version diff, and small parts the other workflow pages share.
+package reports
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"duban/internal/clock"
+	"duban/internal/i18n"
+	"duban/internal/lights"
+	"duban/internal/model"
+	"duban/internal/workflow"
+)
+
+// Date is a local calendar date.
+func Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(clock.Zone).Format("2006-01-02")
+}
+
+// DateTime is a local time to the minute.
+func DateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(clock.Zone).Format("2006-01-02 15:04")
+}
+
+// DateTimePtr is DateTime of an optional time ("" when nil).
+func DateTimePtr(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return DateTime(*t)
+}
+
+// Num shows a number without trailing zeros ("" for nil).
+func Num(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64)
+}
+
+// Size is a human file size.
+func Size(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// Op is a target operator as a symbol.
+func Op(op string) string {
+	switch op {
+	case ">=":
+		return "≥"
+	case "<=":
+		return "≤"
+	case "~":
+		return "≈"
+	}
+	return op
+}
+
+// TargetGoal is "≥ 93 %".
+func TargetGoal(op string, v float64, unit string) string {
+	return strings.TrimSpace(Op(op) + " " + strconv.FormatFloat(v, 'f', -1, 64) + " " + unit)
+}
+
+// StateOf is a report's state, "none" for no report.
+func StateOf(r *model.Report) string {
+	if r == nil {
+		return "none"
+	}
+	return r.State
+}
+
+// LightName is a light's colour name.
+func LightName(l lights.Light) string { return l.String() }
+
+// Reasons joins a light's reasons in the reader's language.
+func Reasons(ctx context.Context, r lights.Result) string {
+	parts := make([]string, 0, len(r.Reasons))
+	for _, k := range r.Reasons {
+		parts = append(parts, i18n.T(ctx, k))
+	}
+	return strings.Join(parts, ";")
+}
+
+// FormURL is the report form of an assignment for a period.
+func FormURL(assignmentID, periodID int64) string {
+	return fmt.Sprintf("/assignments/%d/periods/%d", assignmentID, periodID)
+}
+
+// ReportURL is a report's page.
+func ReportURL(id int64) string { return fmt.Sprintf("/reports/%d", id) }
+
+// VersionURL is one submitted version of a report.
+func VersionURL(id int64, no int) string { return fmt.Sprintf("/reports/%d/versions/%d", id, no) }
+
+// AssignmentURL is an assignment's page.
+func AssignmentURL(id int64) string { return fmt.Sprintf("/assignments/%d", id) }
+
+// FileURL downloads an evidence file.
+func FileURL(id int64) string { return fmt.Sprintf("/attachments/%d", id) }
+
+// ID formats an ID for a form value.
+func ID(id int64) string { return strconv.FormatInt(id, 10) }
+
+// MeasureName is a measure's label and title.
+func MeasureName(label, title string) string { return workflow.MeasureName(label, title) }
+
+// DaysText says how long until a due date, or how long overdue.
+func DaysText(ctx context.Context, days int) string {
+	switch {
+	case days < 0:
+		return i18n.T(ctx, "todo.overdue", -days)
+	case days == 0:
+		return i18n.T(ctx, "todo.due_today")
+	}
+	return i18n.T(ctx, "todo.days_left", days)
+}
+
+// FieldKey is the catalog key of a report field's label.
+func FieldKey(field string) string { return "report.field." + field }
+
+func orNone(ctx context.Context, s string) string {
+	if strings.TrimSpace(s) == "" {
+		return i18n.T(ctx, "common.none")
+	}
+	return s
+}
+
+func valueOrDash(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return Num(v)
+}
+
+func targetField(id int64) string { return "target_" + strconv.FormatInt(id, 10) }
+
+// coState is what a lead unit may know of a co-unit's report: a draft
+// never submitted is "not reported".
+func coState(c CoInput) string {
+	if c.Report == nil || c.Report.VersionNo == 0 {
+		return "none"
+	}
+	return c.Report.State
+}
+
+func coReported(rows []CoInput) int {
+	n := 0
+	for _, c := range rows {
+		if c.Report != nil && c.Report.VersionNo > 0 {
+			n++
+		}
+	}
+	return n
+}
