@@ -117,6 +117,13 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 			return nil, fmt.Errorf("demo: %w", err)
 		}
 		a.DemoPassword = pw
+		if !cfg.SkipDemoPlan && !cfg.SkipDemoHistory {
+			// A no-op once any report exists.
+			if err := demo.SeedHistory(ctx, st, files, clk.Now()); err != nil {
+				d.Close()
+				return nil, fmt.Errorf("demo history: %w", err)
+			}
+		}
 		for _, acc := range demo.Accounts {
 			h.DemoAccounts = append(h.DemoAccounts, handlers.DemoAccount{Username: acc.Username, Role: acc.Role, Unit: acc.Unit})
 		}

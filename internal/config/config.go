@@ -29,6 +29,9 @@ type Config struct {
 	// SkipDemoPlan seeds the demo accounts without the bundled plan; tests
 	// that bring their own fixture use it (no flag).
 	SkipDemoPlan bool
+	// SkipDemoHistory seeds the demo plan without its reporting history
+	// (tests that do not need it start faster; no flag).
+	SkipDemoHistory bool
 }
 
 // Postgres reports whether DB selects PostgreSQL.

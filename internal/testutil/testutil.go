@@ -43,6 +43,10 @@ func WithDB(dsn string) Option { return func(c *config.Config) { c.DB = dsn } }
 // tests whose numbers come from their own fixture.
 func DemoWithoutPlan() Option { return func(c *config.Config) { c.SkipDemoPlan = true } }
 
+// WithDemoHistory seeds the full demo, reporting history included, as
+// `serve --demo` does.
+func WithDemoHistory() Option { return func(c *config.Config) { c.SkipDemoHistory = false } }
+
 // NoDemo starts an empty portal.
 func NoDemo() Option { return func(c *config.Config) { c.Demo = false } }
 
@@ -83,6 +87,9 @@ func Start(t testing.TB, opts ...Option) *Portal {
 	}
 	cfg.DataDir = t.TempDir()
 	cfg.Demo = true
+	// The reporting history takes seconds to write; tests ask for it with
+	// WithDemoHistory.
+	cfg.SkipDemoHistory = true
 	for _, o := range opts {
 		o(cfg)
 	}
