@@ -51,3 +51,25 @@ func TestPeriodLabel(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanWarning(t *testing.T) {
+	zh := WithLocale(context.Background(), ZH)
+	en := WithLocale(context.Background(), EN)
+	tests := []struct {
+		ctx  context.Context
+		in   string
+		want string
+	}{
+		{zh, "document appears truncated: domain (十) 生态环保 has no unit bracket and ends mid-sentence",
+			"文件似乎不完整:领域 (十) 生态环保 没有单位括注,且正文在句中截断。已保留现有内容,请核对并补全分工。"},
+		{en, "domain (二) 公共卫生 has no unit bracket", "Domain (二) 公共卫生 has no unit bracket (lead/responsible units)."},
+		{zh, "measure 3. in domain (一) 公共教育 has no unit bracket", "措施 3.(领域 (一) 公共教育)没有标注牵头单位或责任单位。"},
+		{zh, "the text was GB18030/GBK encoded and was converted to UTF-8", "文件为 GB18030/GBK 编码,已转换为 UTF-8。"},
+		{zh, "something new", "something new"},
+	}
+	for _, tt := range tests {
+		if got := PlanWarning(tt.ctx, tt.in); got != tt.want {
+			t.Errorf("PlanWarning(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

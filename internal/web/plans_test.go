@@ -898,3 +898,23 @@ func TestAdminIndexLinksToTheImport(t *testing.T) {
 		t.Fatal("the administration index has no plan import entry")
 	}
 }
+
+// TestImportWarningsInTheReadersLanguage: the Jiangmen plan stops inside
+// domain (十); admins see that warning in Chinese (or English), other roles
+// do not see it at all.
+func TestImportWarningsInTheReadersLanguage(t *testing.T) {
+	p := testutil.Start(t)
+	plans, err := p.App.Store.ListPlans(context.Background())
+	if err != nil || len(plans) != 1 {
+		t.Fatalf("plans %d, %v", len(plans), err)
+	}
+	path := fmt.Sprintf("/plans/%d", plans[0].ID)
+	admin := p.Login("admin")
+	got := text(admin.Get(path).Doc(t).Find("section.warnings li"))
+	if !strings.Contains(got, "文件似乎不完整:领域 (十) 生态环保 没有单位括注") {
+		t.Fatalf("admin's warning = %q", got)
+	}
+	if n := p.Login("duchashi").Get(path).Doc(t).Find("section.warnings").Length(); n != 0 {
+		t.Fatal("a reviewer sees the import warnings")
+	}
+}

@@ -1,0 +1,40 @@
+package i18n
+
+import (
+	"context"
+	"regexp"
+)
+
+// The plan parser reports warnings as English sentences (they are part of
+// the stable `duban plan parse --json` output); the portal shows them in the
+// reader's language by matching their fixed shapes.
+var planWarnings = []struct {
+	re  *regexp.Regexp
+	key string
+}{
+	{regexp.MustCompile(`^document appears truncated: domain (.+) has no unit bracket and ends mid-sentence$`), "planwarn.truncated_domain_no_units"},
+	{regexp.MustCompile(`^document appears truncated: domain (.+) ends mid-sentence$`), "planwarn.truncated_domain"},
+	{regexp.MustCompile(`^document appears truncated: the text ends mid-sentence$`), "planwarn.truncated"},
+	{regexp.MustCompile(`^measure (\S+) in domain (.+) has no unit bracket$`), "planwarn.measure_no_units"},
+	{regexp.MustCompile(`^domain (.+) has no numbered measures$`), "planwarn.domain_no_measures"},
+	{regexp.MustCompile(`^domain (.+) has no unit bracket$`), "planwarn.domain_no_units"},
+	{regexp.MustCompile(`^(.+) has numbered items but no unit bracket while other domains have one; it was not taken as a domain$`), "planwarn.block_skipped"},
+	{regexp.MustCompile(`^the text was GB18030/GBK encoded and was converted to UTF-8$`), "planwarn.gbk"},
+	{regexp.MustCompile(`^the file was UTF-16 text and was converted to UTF-8$`), "planwarn.utf16"},
+	{regexp.MustCompile(`^the text ends in the middle of a (?:UTF-8|GB18030) character`), "planwarn.cut_character"},
+}
+
+// PlanWarning renders a plan parser warning in the request's language; a
+// warning of an unknown shape is shown as written.
+func PlanWarning(ctx context.Context, w string) string {
+	for _, p := range planWarnings {
+		if m := p.re.FindStringSubmatch(w); m != nil {
+			args := make([]any, 0, len(m)-1)
+			for _, a := range m[1:] {
+				args = append(args, a)
+			}
+			return T(ctx, p.key, args...)
+		}
+	}
+	return w
+}
