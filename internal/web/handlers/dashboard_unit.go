@@ -9,7 +9,6 @@ import (
 	"duban/internal/reqctx"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
-	"duban/views/pages/home"
 	"duban/views/pages/todo"
 )
 
@@ -68,18 +67,4 @@ func (h *Handlers) Todo(c echo.Context) error {
 		return err
 	}
 	return render.Page(c, http.StatusOK, todo.Todo(todo.TodoPage{Todo: t, Unit: user(c).Role == model.RoleUnit}))
-}
-
-// simpleHome greets the user; it stands until the overview dashboard lands.
-func (h *Handlers) simpleHome(c echo.Context) error {
-	u := user(c)
-	n, err := h.Store.CountPlans(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	name := u.DisplayName
-	if name == "" {
-		name = u.Username
-	}
-	return render.Page(c, http.StatusOK, home.Home(home.HomePage{Name: name, PlanCount: n}))
 }
