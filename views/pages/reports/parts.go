@@ -14,6 +14,7 @@ import (
 	"duban/internal/lights"
 	"duban/internal/model"
 	"duban/internal/workflow"
+	"duban/views/pages/dashboard"
 )
 
 // Date is a local calendar date.
@@ -90,11 +91,7 @@ func LightName(l lights.Light) string { return l.String() }
 
 // Reasons joins a light's reasons in the reader's language.
 func Reasons(ctx context.Context, r lights.Result) string {
-	parts := make([]string, 0, len(r.Reasons))
-	for _, k := range r.Reasons {
-		parts = append(parts, i18n.T(ctx, k))
-	}
-	return strings.Join(parts, ";")
+	return dashboard.ReasonText(ctx, r.Reasons)
 }
 
 // FormURL is the report form of an assignment for a period.
