@@ -30,8 +30,12 @@ type AssignmentRow struct {
 // Closed reports whether the row's measure is closed (办结).
 func (r *AssignmentRow) Closed() bool { return r.MeasureClosedAt != nil }
 
+// measurePlanLabel is how people cite a measure: its domain's label and its
+// own number, e.g. (一)2 — "2." alone is ambiguous across domains.
+const measurePlanLabel = "domains.label || rtrim(measures.label, '.') AS measure_label"
+
 const assignmentRowSelect = "assignments.*, units.name AS unit_name, " +
-	"measures.label AS measure_label, measures.title AS measure_title, measures.position AS measure_position, " +
+	measurePlanLabel + ", measures.title AS measure_title, measures.position AS measure_position, " +
 	"measures.due_on AS measure_due_on, measures.closed_at AS measure_closed_at, " +
 	"domains.id AS domain_id, domains.label AS domain_label, domains.title AS domain_title, " +
 	"plans.id AS plan_id, plans.title AS plan_title, plans.start_on AS plan_start_on"
@@ -203,7 +207,7 @@ type ReportRow struct {
 }
 
 const reportRowSelect = "reports.*, assignments.role AS assignment_role, assignments.unit_id AS unit_id, " +
-	"units.name AS unit_name, measures.id AS measure_id, measures.label AS measure_label, " +
+	"units.name AS unit_name, measures.id AS measure_id, " + measurePlanLabel + ", " +
 	"measures.title AS measure_title, measures.plan_id AS plan_id, periods.label AS period_label, periods.seq AS period_seq, periods.due_on AS period_due_on"
 
 func (s *Store) reportRows(ctx context.Context, where func(*gorm.DB) *gorm.DB) ([]ReportRow, error) {
@@ -211,6 +215,7 @@ func (s *Store) reportRows(ctx context.Context, where func(*gorm.DB) *gorm.DB) (
 		Joins("JOIN assignments ON assignments.id = reports.assignment_id").
 		Joins("JOIN units ON units.id = assignments.unit_id").
 		Joins("JOIN measures ON measures.id = assignments.measure_id").
+		Joins("JOIN domains ON domains.id = measures.domain_id").
 		Joins("JOIN periods ON periods.id = reports.period_id")
 	var rows []ReportRow
 	err := where(q).Order("reports.submitted_at, reports.id").Scan(&rows).Error

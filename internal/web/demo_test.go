@@ -53,6 +53,10 @@ func TestFullDemo(t *testing.T) {
 	if !strings.Contains(res.Body, "市教育局") {
 		t.Error("the lead unit's dashboard does not name its unit")
 	}
+	// Measures are cited as the plan does, (一)3, not as a bare "3.".
+	if !strings.Contains(edu.Get("/todo").Doc(t).Find("main").Text(), "(一)3 推进九年义务教育均衡发展") {
+		t.Error("the to-do list does not cite measures with their domain label")
+	}
 	// The district sees its assignments across domains.
 	ts := p.Login("taishan")
 	doc = ts.Get("/ledger").Doc(t)
