@@ -85,3 +85,20 @@ func Date(t time.Time) time.Time {
 func DaysBetween(a, b time.Time) int {
 	return int(Date(b).Sub(Date(a)).Hours() / 24)
 }
+
+// DayText formats t as its local calendar day, e.g. 2015-04-05 ("" for the
+// zero time).
+func DayText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(Zone).Format(time.DateOnly)
+}
+
+// MinuteText formats t as local time to the minute ("" for the zero time).
+func MinuteText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(Zone).Format("2006-01-02 15:04")
+}

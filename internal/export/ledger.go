@@ -36,13 +36,6 @@ var ledgerColumns = []struct {
 	{"dash.col.reasons", 36}, {"dash.col.last_report", 13}, {"dash.col.review", 11},
 }
 
-func dateText(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(clock.Zone).Format("2006-01-02")
-}
-
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 func opSymbol(op string) string {
@@ -228,7 +221,7 @@ func ledgerRow(ctx context.Context, w *sheetWriter, r metrics.LedgerRow) []any {
 		w.text(m.Title, st.wrap),
 		w.text(a.Unit.Name, st.text),
 		w.text(T("assignment.role."+a.Role), st.text),
-		w.text(dateText(m.DueOn), st.text),
+		w.text(clock.DayText(m.DueOn), st.text),
 		w.text(period, st.text),
 		w.text(state, st.text),
 		w.text(progress, st.text),
@@ -236,7 +229,7 @@ func ledgerRow(ctx context.Context, w *sheetWriter, r metrics.LedgerRow) []any {
 		w.text(strings.Join(targets, "\n"), st.wrap),
 		w.text(T("light."+light), st.light[light]),
 		w.text(strings.Join(reasons, ";"), st.wrap),
-		w.text(dateText(a.LastSubmittedAt()), st.text),
+		w.text(clock.DayText(a.LastSubmittedAt()), st.text),
 		w.text(review, st.text),
 	}
 }

@@ -24,7 +24,7 @@ import (
 // prompts and, for the supervision office, the 催办 and 办结 forms.
 func (h *Handlers) Assignment(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := wfParamID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -224,7 +224,7 @@ func wfPeriodLines(a store.Actor, row *store.AssignmentRow, leadUnit int64, fact
 
 // Sign records 签收 of one assignment and returns to the page it came from.
 func (h *Handlers) Sign(c echo.Context) error {
-	id, err := wfParamID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -197,7 +197,7 @@ func (h *Handlers) wfDiscard(ctx context.Context, ups []wfUpload) {
 // download (never rendered inline), with its original name.
 func (h *Handlers) Download(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := wfParamID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}

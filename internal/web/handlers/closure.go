@@ -19,7 +19,7 @@ import (
 // is shown again on a page of its own with what was typed.
 func (h *Handlers) CloseMeasure(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := wfParamID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (h *Handlers) CloseMeasure(c echo.Context) error {
 // ReopenMeasure undoes 办结 (form: reason, back).
 func (h *Handlers) ReopenMeasure(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := wfParamID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}

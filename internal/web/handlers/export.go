@@ -110,9 +110,9 @@ func (h *Handlers) ledgerFilterWords(c echo.Context, lr *ledgerRequest, plan *me
 // assigned to does not exist for them.
 func (h *Handlers) MeasureHistoryXLSX(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := paramID(c, "id")
 	if err != nil {
-		return model.ErrNotFound
+		return err
 	}
 	m, err := h.Store.MeasureByID(ctx, id)
 	if err != nil {

@@ -40,7 +40,7 @@ func (h *Handlers) Inbox(c echo.Context) error {
 // goes to what it is about. Another user's notification is not found.
 func (h *Handlers) MarkRead(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := wfParamID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ import (
 // linking to its assignment page. Every role may read it.
 func (h *Handlers) Measure(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := planPathID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -53,11 +53,11 @@ func (h *Handlers) Measure(c echo.Context) error {
 	}
 	page := measurepages.ShowPage{
 		ID: m.ID, PlanID: p.ID, PlanTitle: p.Title, DomainID: d.ID, DomainLabel: d.Label, DomainTitle: d.Title,
-		PlanLabel: planLabel(d.Label, m.Label), Title: m.Title, DueOn: planDay(m.DueOn),
+		PlanLabel: planLabel(d.Label, m.Label), Title: m.Title, DueOn: clock.DayText(m.DueOn),
 		Closed: m.ClosedAt != nil, ClosedNote: m.ClosedNote, IsAdmin: user(c).Role == model.RoleAdmin,
 	}
 	if m.ClosedAt != nil {
-		page.ClosedOn = planDay(*m.ClosedAt)
+		page.ClosedOn = clock.DayText(*m.ClosedAt)
 	} else {
 		page.Overdue = clock.Date(m.DueOn).Before(clock.Date(h.Clock.Now()))
 	}

@@ -47,7 +47,7 @@ func parseDay(s string) (time.Time, bool) {
 // EditMeasureForm shows a measure's edit form with its stored values.
 func (h *Handlers) EditMeasureForm(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := planPathID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (h *Handlers) EditMeasureForm(c echo.Context) error {
 
 // storedMeasureForm fills the form from the database.
 func (h *Handlers) storedMeasureForm(ctx context.Context, m *model.Measure) (planadmin.MeasureForm, error) {
-	f := planadmin.MeasureForm{Version: m.Version, Title: m.Title, DueOn: planDay(m.DueOn), Responsible: map[int64]bool{}}
+	f := planadmin.MeasureForm{Version: m.Version, Title: m.Title, DueOn: clock.DayText(m.DueOn), Responsible: map[int64]bool{}}
 	as, err := h.Store.AssignmentsOf(ctx, m.ID)
 	if err != nil {
 		return f, err
@@ -177,7 +177,7 @@ func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []mo
 	if due, ok := parseDay(f.DueOn); !ok {
 		errs["due_on"] = planadmin.Problem{Key: "plans.err.date"}
 	} else if due.Before(clock.Date(plan.StartOn)) {
-		errs["due_on"] = planadmin.Problem{Key: "plans.err.due_before_start", Arg: planDay(plan.StartOn)}
+		errs["due_on"] = planadmin.Problem{Key: "plans.err.due_before_start", Arg: clock.DayText(plan.StartOn)}
 	} else {
 		e.DueOn = due
 	}
@@ -298,7 +298,7 @@ func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []mo
 // UpdateMeasure saves a measure's edit form.
 func (h *Handlers) UpdateMeasure(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := planPathID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -380,7 +380,7 @@ func (h *Handlers) placeFieldError(ctx context.Context, fe *store.FieldError, f 
 // AddMeasure adds a measure to a domain and continues on its edit page.
 func (h *Handlers) AddMeasure(c echo.Context) error {
 	ctx := c.Request().Context()
-	planID, err := planPathID(c, "id")
+	planID, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -431,7 +431,7 @@ func (h *Handlers) AddMeasure(c echo.Context) error {
 // DeleteMeasure deletes a measure that nobody has reported on yet.
 func (h *Handlers) DeleteMeasure(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := planPathID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -470,7 +470,7 @@ func (h *Handlers) DeleteMeasure(c echo.Context) error {
 // EditPlanForm shows the plan settings form.
 func (h *Handlers) EditPlanForm(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := planPathID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -479,7 +479,7 @@ func (h *Handlers) EditPlanForm(c echo.Context) error {
 		return err
 	}
 	f := planadmin.PlanForm{Version: p.Version, Title: p.Title, Reporting: p.Reporting, DueDays: strconv.Itoa(p.DueDays),
-		StartOn: planDay(p.StartOn), EndOn: planDay(p.EndOn)}
+		StartOn: clock.DayText(p.StartOn), EndOn: clock.DayText(p.EndOn)}
 	page, err := h.planEditPage(ctx, id, f, nil)
 	if err != nil {
 		return err
@@ -494,7 +494,7 @@ func (h *Handlers) planEditPage(ctx context.Context, id int64, f planadmin.PlanF
 		return page, err
 	}
 	for _, x := range ps {
-		page.Periods = append(page.Periods, planadmin.PeriodRow{Label: x.Label, Starts: planDay(x.StartsOn), Ends: planDay(x.EndsOn), Due: planDay(x.DueOn)})
+		page.Periods = append(page.Periods, planadmin.PeriodRow{Label: x.Label, Starts: clock.DayText(x.StartsOn), Ends: clock.DayText(x.EndsOn), Due: clock.DayText(x.DueOn)})
 	}
 	page.Reports, page.Prompts, err = h.Store.PlanUsage(ctx, id)
 	return page, err
@@ -503,7 +503,7 @@ func (h *Handlers) planEditPage(ctx context.Context, id int64, f planadmin.PlanF
 // UpdatePlan saves the plan settings.
 func (h *Handlers) UpdatePlan(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := planPathID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -3,11 +3,9 @@ package handlers
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,24 +20,6 @@ import (
 // Plan pages (立项/分解): the list of plans and one plan in its own order,
 // domains (一)…(十) with their measures. Every role reads every plan; a unit
 // user's own assignments are highlighted and can be filtered to.
-
-// planPathID reads a numeric path parameter; anything else is a 404, as a
-// missing record would be.
-func planPathID(c echo.Context, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fmt.Errorf("%s %q: %w", name, c.Param(name), model.ErrNotFound)
-	}
-	return id, nil
-}
-
-// planDay formats a stored date as the local calendar day.
-func planDay(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(clock.Zone).Format(time.DateOnly)
-}
 
 // planLabel is a measure's label within the plan: the domain's label and
 // the measure's own number, e.g. (一)2.
@@ -64,7 +44,7 @@ func (h *Handlers) Plans(c echo.Context) error {
 	for _, p := range ps {
 		n := counts[p.ID]
 		page.Plans = append(page.Plans, planpages.PlanRow{ID: p.ID, Title: p.Title, Issuer: p.Issuer, IssuedOn: p.IssuedOn,
-			StartOn: planDay(p.StartOn), EndOn: planDay(p.EndOn), ReportingKey: reportingKey(p.Reporting),
+			StartOn: clock.DayText(p.StartOn), EndOn: clock.DayText(p.EndOn), ReportingKey: reportingKey(p.Reporting),
 			Measures: n.Total, Closed: n.Closed, Demo: p.Demo})
 	}
 	return render.Page(c, http.StatusOK, planpages.List(page))
@@ -72,7 +52,7 @@ func (h *Handlers) Plans(c echo.Context) error {
 
 // Plan shows one plan with its domains and measures.
 func (h *Handlers) Plan(c echo.Context) error {
-	id, err := planPathID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -237,7 +217,7 @@ func (h *Handlers) planPage(c echo.Context, planID int64, mineOnly bool) (planpa
 	today := clock.Date(h.Clock.Now())
 	page = planpages.ShowPage{
 		Plan: planpages.PlanInfo{ID: p.ID, Title: p.Title, Issuer: p.Issuer, IssuedOn: p.IssuedOn,
-			StartOn: planDay(p.StartOn), EndOn: planDay(p.EndOn), ReportingKey: reportingKey(p.Reporting),
+			StartOn: clock.DayText(p.StartOn), EndOn: clock.DayText(p.EndOn), ReportingKey: reportingKey(p.Reporting),
 			DueDays: p.DueDays, Periods: len(ps), Demo: p.Demo},
 		IsAdmin:  u.Role == model.RoleAdmin,
 		Targets:  len(targets),
@@ -268,9 +248,9 @@ func (h *Handlers) planPage(c echo.Context, planID int64, mineOnly bool) (planpa
 			continue
 		}
 		row := planpages.MeasureRow{ID: m.ID, PlanLabel: planLabel(page.Domains[i].Label, m.Label), Title: m.Title,
-			Targets: targetCount[m.ID], DueOn: planDay(m.DueOn), Closed: m.ClosedAt != nil, MineRole: mine[m.ID]}
+			Targets: targetCount[m.ID], DueOn: clock.DayText(m.DueOn), Closed: m.ClosedAt != nil, MineRole: mine[m.ID]}
 		if m.ClosedAt != nil {
-			row.ClosedOn = planDay(*m.ClosedAt)
+			row.ClosedOn = clock.DayText(*m.ClosedAt)
 		} else {
 			row.Overdue = clock.Date(m.DueOn).Before(today)
 		}

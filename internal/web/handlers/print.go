@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -29,9 +28,9 @@ func (h *Handlers) PrintOverview(c echo.Context) error {
 // only their own unit's rows, and only for measures assigned to them.
 func (h *Handlers) PrintMeasure(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := paramID(c, "id")
 	if err != nil {
-		return model.ErrNotFound
+		return err
 	}
 	m, err := h.Store.MeasureByID(ctx, id)
 	if err != nil {

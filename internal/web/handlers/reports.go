@@ -21,15 +21,6 @@ import (
 	"duban/views/pages/reports"
 )
 
-// wfParamID reads a numeric path parameter; anything else is not found.
-func wfParamID(c echo.Context, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fmt.Errorf("%s %q: %w", name, c.Param(name), model.ErrNotFound)
-	}
-	return id, nil
-}
-
 // wfAssignment loads an assignment row and its measure's lead unit.
 func (h *Handlers) wfAssignment(ctx context.Context, id int64) (*store.AssignmentRow, int64, error) {
 	row, err := h.Store.AssignmentRowByID(ctx, id)
@@ -47,11 +38,11 @@ func (h *Handlers) wfAssignment(ctx context.Context, id int64) (*store.Assignmen
 // checking the caller may see the assignment.
 func (h *Handlers) wfAssignmentPeriod(c echo.Context) (*store.AssignmentRow, int64, *model.Period, error) {
 	ctx := c.Request().Context()
-	id, err := wfParamID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	pid, err := wfParamID(c, "period")
+	pid, err := paramID(c, "period")
 	if err != nil {
 		return nil, 0, nil, err
 	}
@@ -437,7 +428,7 @@ func wfParseReport(v url.Values, asgID, periodID int64) (workflow.ReportInput, r
 // sees a draft never submitted), the changes since the version before,
 // the review trail and the review form for whoever reviews it.
 func (h *Handlers) Report(c echo.Context) error {
-	id, err := wfParamID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -450,7 +441,7 @@ func (h *Handlers) Report(c echo.Context) error {
 
 // ReportVersion shows one submitted version of a report.
 func (h *Handlers) ReportVersion(c echo.Context) error {
-	id, err := wfParamID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}

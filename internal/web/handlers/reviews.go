@@ -18,7 +18,7 @@ import (
 // reviewed or changed meanwhile re-renders it with 409.
 func (h *Handlers) Review(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := wfParamID(c, "id")
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}

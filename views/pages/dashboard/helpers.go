@@ -49,20 +49,10 @@ func Ratio(a, b int) string { return strconv.Itoa(a) + "/" + strconv.Itoa(b) }
 func Num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // Date formats a date in the portal's zone ("" for zero).
-func Date(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(clock.Zone).Format("2006-01-02")
-}
+func Date(t time.Time) string { return clock.DayText(t) }
 
 // DateTime formats an instant in the portal's zone.
-func DateTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(clock.Zone).Format("2006-01-02 15:04")
-}
+func DateTime(t time.Time) string { return clock.MinuteText(t) }
 
 // PeriodLabel renders a plan's period by index ("" for -1).
 func PeriodLabel(ctx context.Context, p *metrics.Plan, i int) string {

@@ -18,20 +18,10 @@ import (
 )
 
 // Date is a local calendar date.
-func Date(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(clock.Zone).Format("2006-01-02")
-}
+func Date(t time.Time) string { return clock.DayText(t) }
 
 // DateTime is a local time to the minute.
-func DateTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(clock.Zone).Format("2006-01-02 15:04")
-}
+func DateTime(t time.Time) string { return clock.MinuteText(t) }
 
 // DateTimePtr is DateTime of an optional time ("" when nil).
 func DateTimePtr(t *time.Time) string {
