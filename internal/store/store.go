@@ -34,6 +34,9 @@ func (s *Store) Clock() clock.Clock { return s.clock }
 func (s *Store) r(ctx context.Context) *gorm.DB { return s.db.R.WithContext(ctx) }
 func (s *Store) w(ctx context.Context) *gorm.DB { return s.db.W.WithContext(ctx) }
 
+// Ping checks that the database answers (for /healthz).
+func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
+
 // Tx runs fn in one write transaction (BEGIN IMMEDIATE on SQLite). Reads
 // inside fn must use the tx handle so they see the transaction's writes.
 func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {

@@ -33,25 +33,36 @@ func (s *Service) measureKindTx(ctx context.Context, tx *gorm.DB, a store.Actor,
 	return kind, leadUnit, nil
 }
 
+// measureTransitionTx loads a measure and asks the transition table whether
+// actor may apply action to it, returning the measure, its lead unit and the
+// states before and after.
+func (s *Service) measureTransitionTx(ctx context.Context, tx *gorm.DB, a store.Actor, measureID int64, action string) (*model.Measure, int64, string, string, error) {
+	m, err := s.st.MeasureTx(ctx, tx, measureID)
+	if err != nil {
+		return nil, 0, "", "", err
+	}
+	kind, leadUnit, err := s.measureKindTx(ctx, tx, a, m)
+	if err != nil {
+		return nil, 0, "", "", err
+	}
+	from := StateOpen
+	if m.ClosedAt != nil {
+		from = StateClosed
+	}
+	to, err := Next(ObjMeasure, from, action, kind)
+	if err != nil {
+		return nil, 0, "", "", err
+	}
+	return m, leadUnit, from, to, nil
+}
+
 // CloseMeasure records 办结 of a measure on the day on (today when zero)
 // with a note. The lead unit's latest submitted report must say 已完成.
 func (s *Service) CloseMeasure(ctx context.Context, a store.Actor, measureID int64, on time.Time, note string) error {
 	note = strings.TrimSpace(note)
 	return s.run(ctx, func(tx *gorm.DB) error {
 		now := s.now()
-		m, err := s.st.MeasureTx(ctx, tx, measureID)
-		if err != nil {
-			return err
-		}
-		kind, leadUnit, err := s.measureKindTx(ctx, tx, a, m)
-		if err != nil {
-			return err
-		}
-		from := StateOpen
-		if m.ClosedAt != nil {
-			from = StateClosed
-		}
-		to, err := Next(ObjMeasure, from, ActClose, kind)
+		m, leadUnit, from, to, err := s.measureTransitionTx(ctx, tx, a, measureID, ActClose)
 		if err != nil {
 			return err
 		}
@@ -113,19 +124,7 @@ func (s *Service) CloseMeasure(ctx context.Context, a store.Actor, measureID int
 func (s *Service) ReopenMeasure(ctx context.Context, a store.Actor, measureID int64, reason string) error {
 	reason = strings.TrimSpace(reason)
 	return s.run(ctx, func(tx *gorm.DB) error {
-		m, err := s.st.MeasureTx(ctx, tx, measureID)
-		if err != nil {
-			return err
-		}
-		kind, leadUnit, err := s.measureKindTx(ctx, tx, a, m)
-		if err != nil {
-			return err
-		}
-		from := StateOpen
-		if m.ClosedAt != nil {
-			from = StateClosed
-		}
-		to, err := Next(ObjMeasure, from, ActReopen, kind)
+		m, leadUnit, from, to, err := s.measureTransitionTx(ctx, tx, a, measureID, ActReopen)
 		if err != nil {
 			return err
 		}

@@ -12,7 +12,7 @@ import (
 func (h *Handlers) Health(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
-	if err := h.Store.DB().Ping(ctx); err != nil {
+	if err := h.Store.Ping(ctx); err != nil {
 		h.Log.Error("health check failed", "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 	}

@@ -125,20 +125,8 @@ func (h *Handlers) measureEditPage(ctx context.Context, m *model.Measure, f plan
 	for i := range page.Form.Targets {
 		page.Form.Targets[i].Values = usage.ByTarget[page.Form.Targets[i].ID]
 	}
-	units, err := h.Store.AllUnits(ctx)
-	if err != nil {
+	if page.UnitKinds, err = h.unitChooser(ctx, usedByUnit); err != nil {
 		return page, err
-	}
-	for _, kind := range model.UnitKinds {
-		k := planadmin.UnitKind{KindKey: "unit.kind." + kind}
-		for _, u := range units {
-			if u.Kind == kind {
-				k.Units = append(k.Units, planadmin.UnitOption{ID: u.ID, Name: u.Name, Unconfirmed: !u.Confirmed, Used: usedByUnit[u.ID]})
-			}
-		}
-		if len(k.Units) > 0 {
-			page.UnitKinds = append(page.UnitKinds, k)
-		}
 	}
 	groups, err := h.Store.UnitGroupsForPlans(ctx)
 	if err != nil {
@@ -576,4 +564,27 @@ func (h *Handlers) UpdatePlan(c echo.Context) error {
 		key = "plans.plan.saved_due_dates"
 	}
 	return render.Redirect(c, "/plans/"+strconv.FormatInt(id, 10), "ok", key)
+}
+
+// unitChooser lists every unit grouped by kind for the unit pickers of the
+// breakdown editor and the import preview; used counts a unit's reports and
+// prompts on the measure being edited (nil elsewhere).
+func (h *Handlers) unitChooser(ctx context.Context, used map[int64]int64) ([]planadmin.UnitKind, error) {
+	units, err := h.Store.AllUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []planadmin.UnitKind
+	for _, kind := range model.UnitKinds {
+		k := planadmin.UnitKind{KindKey: "unit.kind." + kind}
+		for _, u := range units {
+			if u.Kind == kind {
+				k.Units = append(k.Units, planadmin.UnitOption{ID: u.ID, Name: u.Name, Unconfirmed: !u.Confirmed, Used: used[u.ID]})
+			}
+		}
+		if len(k.Units) > 0 {
+			out = append(out, k)
+		}
+	}
+	return out, nil
 }

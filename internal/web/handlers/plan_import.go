@@ -223,20 +223,9 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 		page.Diff.Added, page.Diff.Changed, page.Diff.Removed = rows(d.Added), rows(d.Changed), rows(d.Removed)
 	}
 	if len(unknown) > 0 {
-		units, err := h.Store.AllUnits(ctx)
-		if err != nil {
+		var err error
+		if page.UnitKinds, err = h.unitChooser(ctx, nil); err != nil {
 			return page, err
-		}
-		for _, kind := range model.UnitKinds {
-			k := planadmin.UnitKind{KindKey: "unit.kind." + kind}
-			for _, u := range units {
-				if u.Kind == kind {
-					k.Units = append(k.Units, planadmin.UnitOption{ID: u.ID, Name: u.Name, Unconfirmed: !u.Confirmed})
-				}
-			}
-			if len(k.Units) > 0 {
-				page.UnitKinds = append(page.UnitKinds, k)
-			}
 		}
 	}
 	return page, nil
