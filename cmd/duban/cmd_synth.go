@@ -60,6 +60,9 @@ func cmdSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := d.Analyze(ctx); err != nil {
+		return err
+	}
 	fmt.Fprintln(stdout, "Done:", res)
 	fmt.Fprintf(stdout, "Serve it with: duban serve --db %s --now %s\n", redact(cfg.DB), o.Now.Format("2006-01-02"))
 	return nil

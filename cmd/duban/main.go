@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"duban/internal/app"
 	"duban/internal/config"
@@ -122,6 +123,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintln(stdout, "  "+acc)
 		}
 	}
+	go a.Maintain(ctx, time.Hour)
 	if err := a.Server.Run(ctx, cfg.Addr); err != nil {
 		return err
 	}

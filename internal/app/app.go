@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"time"
 
 	"duban/internal/auth"
 	"duban/internal/clock"
@@ -123,6 +124,10 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 				d.Close()
 				return nil, fmt.Errorf("demo history: %w", err)
 			}
+			if err := d.Analyze(ctx); err != nil {
+				d.Close()
+				return nil, fmt.Errorf("demo statistics: %w", err)
+			}
 		}
 		for _, acc := range demo.Accounts {
 			h.DemoAccounts = append(h.DemoAccounts, handlers.DemoAccount{Username: acc.Username, Role: acc.Role, Unit: acc.Unit})
@@ -130,6 +135,24 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 	}
 	a.Server = web.New(h)
 	return a, nil
+}
+
+// Maintain runs the periodic upkeep of a serving portal until ctx ends:
+// for now, the planner statistics refresh (plan imports and a day's
+// reports change the tables enough to mislead the planner).
+func (a *App) Maintain(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := a.DB.Optimize(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Error("refresh planner statistics", "err", err)
+			}
+		}
+	}
 }
 
 // Close releases the database.

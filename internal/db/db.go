@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -161,7 +162,18 @@ func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := goose.NewProvider(dialect, sqlDB, sub)
+	var opts []goose.ProviderOption
+	if d.Dialect == Postgres {
+		// Several instances may start at once against one database: the
+		// session lock (an advisory lock held for the whole run) makes
+		// them apply the migrations one after the other.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, fmt.Errorf("migrations lock: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, sqlDB, sub, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
@@ -173,7 +185,58 @@ func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 	for _, r := range res {
 		applied = append(applied, filepath.Base(r.Source.Path))
 	}
+	if len(applied) > 0 {
+		if err := d.Analyze(ctx); err != nil {
+			return applied, err
+		}
+	}
 	return applied, nil
+}
+
+// Analyze gathers fresh statistics for the query planner on every table.
+// Run it after migrations and bulk writes (a plan import, the demo
+// history, synth): without statistics SQLite picks indexes by guesswork and
+// can drive a dashboard query from an index that matches most rows.
+// analysis_limit keeps it fast on a province-sized database.
+func (d *DB) Analyze(ctx context.Context) error {
+	sqlDB, err := d.W.DB()
+	if err != nil {
+		return err
+	}
+	stmts := []string{"ANALYZE"}
+	if d.Dialect == SQLite {
+		stmts = []string{"PRAGMA analysis_limit=1000", "ANALYZE"}
+	}
+	return execAll(ctx, sqlDB, stmts)
+}
+
+// Optimize refreshes the statistics where they have drifted (SQLite's
+// PRAGMA optimize re-analyses only the tables that changed a lot), for a
+// periodic run while serving. PostgreSQL's autovacuum does this itself.
+func (d *DB) Optimize(ctx context.Context) error {
+	if d.Dialect != SQLite {
+		return nil
+	}
+	sqlDB, err := d.W.DB()
+	if err != nil {
+		return err
+	}
+	return execAll(ctx, sqlDB, []string{"PRAGMA analysis_limit=1000", "PRAGMA optimize=0x10002"})
+}
+
+func execAll(ctx context.Context, db *sql.DB, stmts []string) error {
+	// One connection, so a PRAGMA applies to the statement after it.
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	for _, q := range stmts {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	return nil
 }
 
 // Ping checks that the database answers, for /healthz.
