@@ -9,6 +9,7 @@ package synth
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +25,7 @@ import (
 	"duban/internal/db"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/workflow"
 )
 
 // Options size the dataset.
@@ -41,13 +43,14 @@ type Options struct {
 
 // Result counts what was written.
 type Result struct {
-	Units, Plans, Measures, Assignments, Reports, TargetValues, Attachments, Reviews int
-	Took                                                                             time.Duration
+	Units, Plans, Measures, Assignments, Reports, Versions, TargetValues, Attachments, Reviews, Prompts, Notifications int
+	Took                                                                                                               time.Duration
 }
 
 func (r Result) String() string {
-	return fmt.Sprintf("%d units, %d plans, %d measures, %d assignments, %d reports, %d target values, %d attachments, %d reviews in %s",
-		r.Units, r.Plans, r.Measures, r.Assignments, r.Reports, r.TargetValues, r.Attachments, r.Reviews, r.Took.Round(time.Millisecond))
+	return fmt.Sprintf("%d units, %d plans, %d measures, %d assignments, %d reports, %d report versions, %d target values, %d attachments, %d reviews, %d prompts, %d notifications in %s",
+		r.Units, r.Plans, r.Measures, r.Assignments, r.Reports, r.Versions, r.TargetValues, r.Attachments, r.Reviews, r.Prompts, r.Notifications,
+		r.Took.Round(time.Millisecond))
 }
 
 func (o *Options) check() error {
@@ -90,6 +93,9 @@ func Generate(ctx context.Context, st *store.Store, o Options) (Result, error) {
 	if g.nextReport, err = maxID(ctx, sqlDB, "reports"); err != nil {
 		return res, err
 	}
+	if g.nextAttachment, err = maxID(ctx, sqlDB, "attachments"); err != nil {
+		return res, err
+	}
 	for i := 0; i < o.Plans; i++ {
 		n, err := g.plan(ctx, sqlDB, i)
 		if err != nil {
@@ -99,16 +105,19 @@ func Generate(ctx context.Context, st *store.Store, o Options) (Result, error) {
 		res.Measures += n.Measures
 		res.Assignments += n.Assignments
 		res.Reports += n.Reports
+		res.Versions += n.Versions
 		res.TargetValues += n.TargetValues
 		res.Attachments += n.Attachments
 		res.Reviews += n.Reviews
+		res.Prompts += n.Prompts
+		res.Notifications += n.Notifications
 		if (i+1)%max(1, o.Plans/20) == 0 || i+1 == o.Plans {
 			logf("  plan %d/%d: %d reports so far (%s)", i+1, o.Plans, res.Reports, time.Since(start).Round(time.Second))
 		}
 	}
 	if g.dialect == db.Postgres {
 		// Explicit IDs do not move the sequences.
-		for _, t := range []string{"reports", "target_values", "attachments", "reviews"} {
+		for _, t := range []string{"reports", "report_versions", "target_values", "attachments", "reviews", "prompts", "notifications"} {
 			q := fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s','id'), COALESCE((SELECT MAX(id) FROM %s), 1))", t, t)
 			if _, err := sqlDB.ExecContext(ctx, q); err != nil {
 				return res, fmt.Errorf("synth: reset sequence of %s: %w", t, err)
@@ -130,7 +139,10 @@ type gen struct {
 	units      []int64
 	leads      []int64 // departments, the usual lead units
 	reviewer   int64
+	userOf     map[int64]int64 // unit → its (disabled) user, who receives the unit's notifications
 	nextReport int64
+	// Attachments get explicit IDs so the versions' snapshots can list them.
+	nextAttachment int64
 }
 
 func maxID(ctx context.Context, d *sql.DB, table string) (int64, error) {
@@ -163,6 +175,21 @@ func (g *gen) makeUnits(ctx context.Context) error {
 			g.leads = append(g.leads, u.ID)
 		}
 	}
+	// One (disabled) user per unit: the inbox notifications of the
+	// workflow go to users, so a realistic dataset needs them.
+	users := make([]model.User, 0, len(rows))
+	for i, u := range rows {
+		unitID := u.ID
+		users = append(users, model.User{Username: fmt.Sprintf("synth%s-u%05d", strings.ToLower(g.o.Tag), i+1), DisplayName: u.Name,
+			PasswordHash: "!synthetic", Role: model.RoleUnit, UnitID: &unitID, Disabled: true, PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now})
+	}
+	if err := g.st.Tx(ctx, func(tx *gorm.DB) error { return tx.CreateInBatches(&users, 500).Error }); err != nil {
+		return fmt.Errorf("synth unit users: %w", err)
+	}
+	g.userOf = make(map[int64]int64, len(users))
+	for _, u := range users {
+		g.userOf[*u.UnitID] = u.ID
+	}
 	if len(g.leads) == 0 {
 		g.leads = g.units
 	}
@@ -191,7 +218,7 @@ func quarterStart(t time.Time) time.Time {
 }
 
 type planCounts struct {
-	Measures, Assignments, Reports, TargetValues, Attachments, Reviews int
+	Measures, Assignments, Reports, Versions, TargetValues, Attachments, Reviews, Prompts, Notifications int
 }
 
 var indicators = []struct {
@@ -291,9 +318,53 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 	reports := ins("reports", []string{"id", "assignment_id", "period_id", "state", "progress_state", "percent", "progress", "problems",
 		"next_steps", "submitted_at", "submitted_by", "returned_at", "approved_at", "version_no", "lock_version", "created_at", "updated_at"})
 	values := ins("target_values", []string{"report_id", "target_id", "value", "note"})
-	atts := ins("attachments", []string{"report_id", "name", "content_type", "size", "sha256", "storage_key", "uploaded_by", "created_at"})
+	atts := ins("attachments", []string{"id", "report_id", "name", "content_type", "size", "sha256", "storage_key", "uploaded_by", "created_at"})
 	revs := ins("reviews", []string{"report_id", "version_no", "reviewer_id", "decision", "reason", "created_at"})
-	values.parent, atts.parent, revs.parent = reports, reports, reports
+	vers := ins("report_versions", []string{"report_id", "version_no", "snapshot", "submitted_at", "submitted_by"})
+	prompts := ins("prompts", []string{"unit_id", "assignment_id", "period_id", "sender_id", "message", "created_at", "resolved_at"})
+	notes := ins("notifications", []string{"user_id", "kind", "object_type", "object_id", "message", "created_at", "read_at"})
+	values.parent, atts.parent, revs.parent, vers.parent = reports, reports, reports, reports
+	measureName := map[int64]string{}
+	for _, m := range measures {
+		measureName[m.ID] = workflow.MeasureName(m.Label, m.Title)
+	}
+	// note queues an inbox notification for a unit's user, as the workflow
+	// does on a review or a prompt; most are read within days.
+	note := func(unitID int64, kind, objType string, objID int64, measureID int64, period, text string, at time.Time) error {
+		user, ok := g.userOf[unitID]
+		if !ok {
+			return nil
+		}
+		b, _ := json.Marshal(workflow.Note{Measure: measureName[measureID], Period: period, Text: text})
+		var read any
+		if r := at.AddDate(0, 0, 1+g.rng.IntN(5)); r.Before(o.Now) && g.rng.IntN(10) < 8 {
+			read = r.UTC()
+		}
+		n.Notifications++
+		return notes.add(user, kind, objType, objID, string(b), at.UTC(), read)
+	}
+	// prompt records a 催办 on an owed period (and its notification); a
+	// second one follows for a quarter of them.
+	prompt := func(a model.Assignment, p model.Period, resolved any) error {
+		msg := "请于" + p.DueOn.AddDate(0, 0, 7).Format("1月2日") + "前报送" + p.Label + "工作进展。"
+		for k := 0; k < 1+boolInt(g.rng.IntN(4) == 0); k++ {
+			at := p.DueOn.AddDate(0, 0, 3+7*k).Add(10 * time.Hour)
+			if !at.Before(o.Now) {
+				break
+			}
+			if r, ok := resolved.(time.Time); ok && !at.Before(r) {
+				break
+			}
+			if err := prompts.add(a.UnitID, a.ID, p.ID, g.reviewer, msg, at.UTC(), resolved); err != nil {
+				return err
+			}
+			n.Prompts++
+			if err := note(a.UnitID, workflow.NotePrompt, "assignment", a.ID, a.MeasureID, p.Label, msg, at); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 
 	today := clock.Date(o.Now)
 	closedMeasures := map[int64]time.Time{}
@@ -309,8 +380,22 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 				continue
 			}
 			state, progress, pct, submitted, returned, approved := g.report(p, pi, len(pers), skill, today)
-			if state == "" {
-				continue
+			overdue := clock.Date(p.DueOn).Before(today)
+			if state == "" || state == model.ReportDraft {
+				// Owed and not handed in: the office chases a third of them.
+				if overdue && g.rng.IntN(3) == 0 {
+					if err := prompt(a, p, nil); err != nil {
+						return n, err
+					}
+				}
+				if state == "" {
+					continue
+				}
+			} else if sub := submitted.(time.Time); sub.After(p.DueOn.AddDate(0, 0, 4)) && g.rng.IntN(2) == 0 {
+				// Handed in late after a prompt, which the submission resolved.
+				if err := prompt(a, p, sub); err != nil {
+					return n, err
+				}
 			}
 			g.nextReport++
 			id := g.nextReport
@@ -321,6 +406,12 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 				version = 1
 			}
 			created := p.EndsOn.Add(10 * time.Hour).UTC()
+			// Some approved reports went through a return and a revision
+			// first: two versions, a return and an approval.
+			revised := state == model.ReportApproved && g.rng.IntN(12) == 0
+			if revised {
+				version = 2
+			}
 			if err := reports.add(id, a.ID, p.ID, state, progress, pct, "合成进展:按计划推进。", "", "", submitted, subBy, returned, approved,
 				version, 1, created, created); err != nil {
 				return n, err
@@ -328,6 +419,7 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 			if state == model.ReportDraft {
 				continue
 			}
+			snap := workflow.Snapshot{ProgressState: progress, Percent: pct, Progress: "合成进展:按计划推进。", Targets: []workflow.SnapTarget{}}
 			for ti, t := range byMeasure[a.MeasureID] {
 				ind := indicators[ti%len(indicators)]
 				share := float64(pi+1) / float64(len(pers)+3)
@@ -337,27 +429,63 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 					return n, err
 				}
 				n.TargetValues++
+				snap.Targets = append(snap.Targets, workflow.SnapTarget{TargetID: t.ID, Indicator: t.Indicator, Text: t.Text, Op: t.Op,
+					Value: t.Value, Unit: t.Unit, Actual: &v})
 			}
-			if err := atts.add(id, fmt.Sprintf("佐证材料-%d.pdf", id), "application/pdf", 20000+g.rng.IntN(2000000),
-				fmt.Sprintf("%064x", id), fmt.Sprintf("synth/%s/%d", strings.ToLower(o.Tag), id), nil, submitted); err != nil {
+			g.nextAttachment++
+			file := workflow.SnapFile{ID: g.nextAttachment, Name: fmt.Sprintf("佐证材料-%d.pdf", id), ContentType: "application/pdf",
+				Size: int64(20000 + g.rng.IntN(2000000)), SHA256: fmt.Sprintf("%064x", id)}
+			if err := atts.add(file.ID, id, file.Name, file.ContentType, file.Size, file.SHA256,
+				fmt.Sprintf("synth/%s/%d", strings.ToLower(o.Tag), id), nil, submitted); err != nil {
 				return n, err
 			}
 			n.Attachments++
-			switch state {
-			case model.ReportApproved:
-				if err := revs.add(id, 1, g.reviewer, "approve", "", approved); err != nil {
+			snap.Files = []workflow.SnapFile{file}
+			body, err := json.Marshal(snap)
+			if err != nil {
+				return n, err
+			}
+			sub := submitted.(time.Time)
+			for v := 1; v <= version; v++ {
+				at := sub
+				if v < version {
+					at = sub.AddDate(0, 0, -6)
+				}
+				if err := vers.add(id, v, string(body), at, nil); err != nil {
+					return n, err
+				}
+				n.Versions++
+			}
+			if revised {
+				if err := revs.add(id, 1, g.reviewer, "return", "佐证材料不完整,请补充。", sub.AddDate(0, 0, -3)); err != nil {
 					return n, err
 				}
 				n.Reviews++
+				if err := note(a.UnitID, workflow.NoteReturned, "report", id, a.MeasureID, p.Label, "佐证材料不完整,请补充。", sub.AddDate(0, 0, -3)); err != nil {
+					return n, err
+				}
+			}
+			switch state {
+			case model.ReportApproved:
+				if err := revs.add(id, version, g.reviewer, "approve", "", approved); err != nil {
+					return n, err
+				}
+				n.Reviews++
+				if err := note(a.UnitID, workflow.NoteApproved, "report", id, a.MeasureID, p.Label, "", approved.(time.Time)); err != nil {
+					return n, err
+				}
 			case model.ReportReturned:
 				if err := revs.add(id, 1, g.reviewer, "return", "佐证材料不完整,请补充。", returned); err != nil {
 					return n, err
 				}
 				n.Reviews++
+				if err := note(a.UnitID, workflow.NoteReturned, "report", id, a.MeasureID, p.Label, "佐证材料不完整,请补充。", returned.(time.Time)); err != nil {
+					return n, err
+				}
 			}
 		}
 	}
-	for _, b := range []*batch{reports, values, atts, revs} {
+	for _, b := range []*batch{reports, values, atts, revs, vers, prompts, notes} {
 		if err := b.flush(); err != nil {
 			return n, err
 		}
@@ -446,6 +574,13 @@ func (g *gen) activity(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 var digits = []string{"", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}

@@ -1,0 +1,102 @@
+package synth_test
+
+import (
+	"context"
+	"testing"
+
+	"duban/internal/model"
+	"duban/internal/storage"
+	"duban/internal/store"
+	"duban/internal/synth"
+	"duban/internal/testutil"
+	"duban/internal/workflow"
+)
+
+// TestGenerateWritesWhatTheWorkflowWrites: the synthetic province is shaped
+// like data the workflow wrote — every submitted report has its versions
+// with a snapshot listing its file, prompts chase periods that were owed
+// when they were sent, reviews and prompts reach the units' inboxes — so a
+// generated returned report can be revised like a real one.
+func TestGenerateWritesWhatTheWorkflowWrites(t *testing.T) {
+	backends := []struct {
+		name string
+		opts func(t *testing.T) []testutil.Option
+	}{
+		{"sqlite", func(t *testing.T) []testutil.Option { return []testutil.Option{testutil.NoDemo()} }},
+		{"postgres", func(t *testing.T) []testutil.Option {
+			return []testutil.Option{testutil.NoDemo(), testutil.WithDB(testutil.PostgresURL(t))}
+		}},
+	}
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			p := testutil.Start(t, b.opts(t)...)
+			ctx := context.Background()
+			st := p.App.Store
+			res, err := synth.Generate(ctx, st, synth.Options{Units: 30, Plans: 2, Measures: 24, UnitsPerMeasure: 4, Periods: 6,
+				Now: p.Clock.Now(), Seed: 7})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Versions < res.Reports/2 || res.Prompts == 0 || res.Notifications == 0 {
+				t.Fatalf("too little history: %s", res)
+			}
+			g := st.DB().R
+			count := func(q string, args ...any) int64 {
+				t.Helper()
+				var n int64
+				if err := g.Raw(q, args...).Scan(&n).Error; err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+				return n
+			}
+			if n := count(`SELECT count(*) FROM reports r WHERE r.state <> 'draft'
+				AND (SELECT count(*) FROM report_versions v WHERE v.report_id = r.id) <> r.version_no`); n != 0 {
+				t.Errorf("%d submitted reports lack a version row per submission", n)
+			}
+			if n := count(`SELECT count(*) FROM report_versions`); int(n) != res.Versions {
+				t.Errorf("report_versions has %d rows, the generator counted %d", n, res.Versions)
+			}
+			if n := count(`SELECT count(*) FROM reports r WHERE r.state = 'approved' AND r.version_no = 2
+				AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.report_id = r.id AND v.version_no = 1 AND v.decision = 'return')`); n != 0 {
+				t.Errorf("%d revised reports have no return on their first version", n)
+			}
+			if n := count(`SELECT count(*) FROM prompts p JOIN reports r ON r.assignment_id = p.assignment_id AND r.period_id = p.period_id
+				WHERE r.submitted_at IS NOT NULL AND r.submitted_at <= p.created_at`); n != 0 {
+				t.Errorf("%d prompts chase a period that was already submitted", n)
+			}
+			if n := count(`SELECT count(*) FROM prompts p JOIN reports r ON r.assignment_id = p.assignment_id AND r.period_id = p.period_id
+				WHERE p.resolved_at IS NULL AND r.state IN ('submitted', 'approved')`); n != 0 {
+				t.Errorf("%d prompts stay open although their period was submitted", n)
+			}
+			if n := count(`SELECT count(*) FROM reviews v JOIN reports r ON r.id = v.report_id JOIN assignments a ON a.id = r.assignment_id
+				WHERE NOT EXISTS (SELECT 1 FROM notifications n JOIN users u ON u.id = n.user_id
+					WHERE n.object_type = 'report' AND n.object_id = v.report_id AND u.unit_id = a.unit_id)`); n != 0 {
+				t.Errorf("%d reviews never reached the unit's inbox", n)
+			}
+
+			// A generated returned report is revised and resubmitted through
+			// the workflow like any other.
+			var r model.Report
+			if err := g.Where("state = ?", model.ReportReturned).Order("id").First(&r).Error; err != nil {
+				t.Fatal(err)
+			}
+			var asg model.Assignment
+			if err := g.First(&asg, r.AssignmentID).Error; err != nil {
+				t.Fatal(err)
+			}
+			var u model.User
+			if err := g.Where("unit_id = ?", asg.UnitID).First(&u).Error; err != nil {
+				t.Fatal(err)
+			}
+			actor := store.Actor{UserID: u.ID, Username: u.Username, Role: model.RoleUnit, UnitID: asg.UnitID}
+			got, err := workflow.New(st, storage.NewLocal(p.Config.AttachmentsDir())).SaveReport(ctx, actor, workflow.ReportInput{AssignmentID: asg.ID, PeriodID: r.PeriodID,
+				LockVersion: r.LockVersion, ProgressState: model.ProgressOnTrack, Percent: r.Percent, Progress: "已补充佐证材料。"}, true)
+			if err != nil {
+				t.Fatalf("resubmit a generated returned report: %v", err)
+			}
+			if got.State != model.ReportSubmitted || got.VersionNo != r.VersionNo+1 {
+				t.Fatalf("resubmitted report: state %s version %d, want submitted version %d", got.State, got.VersionNo, r.VersionNo+1)
+			}
+		})
+	}
+}
