@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -67,11 +70,25 @@ func ReadFlash(c echo.Context) *reqctx.Flash {
 	return nil
 }
 
-// SafeNext returns next if it is a local path, else "/": login redirects
-// must not become open redirects.
+// SafeNext returns next if it is a path on this site, else "/": login and
+// back redirects must not become open redirects. Browsers drop tabs and
+// newlines inside a URL and read a backslash as a slash, so "/\t/evil.example"
+// and "/\\evil.example" would leave the site: control characters and
+// backslashes are refused outright, and what remains must parse as a bare
+// path (no scheme, no host, not "//").
 func SafeNext(next string) string {
-	if len(next) > 0 && next[0] == '/' && (len(next) == 1 || (next[1] != '/' && next[1] != '\\')) {
-		return next
+	if next == "" || len(next) > 2048 || next[0] != '/' || !utf8.ValidString(next) {
+		return "/"
 	}
-	return "/"
+	for _, r := range next {
+		if r == '\\' || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	return next
 }
