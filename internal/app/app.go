@@ -103,6 +103,7 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 		Flow:   workflow.New(st, files),
 		Files:  files,
 		Hasher: hasher,
+		Logins: auth.NewLogins(st, clk),
 		Clock:  clk,
 		Config: cfg,
 		Log:    log,
