@@ -35,10 +35,15 @@ const FlashCookie = "duban_flash"
 func Redirect(c echo.Context, to, kind, key string) error {
 	if key != "" {
 		c.SetCookie(&http.Cookie{Name: FlashCookie, Value: url.QueryEscape(kind + "|" + key), Path: "/",
-			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS() || c.Request().Header.Get("X-Forwarded-Proto") == "https",
-			MaxAge: 120})
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure(c), MaxAge: 120})
 	}
 	return c.Redirect(http.StatusSeeOther, to)
+}
+
+// secure reports whether cookies must be Secure: the portal is configured
+// as served over HTTPS (--secure), or this request came over TLS.
+func secure(c echo.Context) bool {
+	return reqctx.Get(c.Request().Context()).Secure || c.IsTLS()
 }
 
 // ReadFlash takes the flash cookie off the request and clears it. Only keys
@@ -48,7 +53,7 @@ func ReadFlash(c echo.Context) *reqctx.Flash {
 	if err != nil || ck.Value == "" {
 		return nil
 	}
-	c.SetCookie(&http.Cookie{Name: FlashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	c.SetCookie(&http.Cookie{Name: FlashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure(c)})
 	v, err := url.QueryUnescape(ck.Value)
 	if err != nil {
 		return nil
