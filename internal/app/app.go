@@ -29,6 +29,7 @@ type App struct {
 	Store        *store.Store
 	Clock        clock.Clock
 	Hasher       *auth.Hasher
+	Sessions     *auth.SessionStore
 	Server       *web.Server
 	DemoPassword string
 	Log          *slog.Logger
@@ -104,6 +105,7 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 		Flow:   workflow.New(st, files),
 		Files:  files,
 		Hasher: hasher,
+		Logins: auth.NewLogins(st, clk),
 		Clock:  clk,
 		Config: cfg,
 		Log:    log,
@@ -111,6 +113,7 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 			Secure: cfg.Secure, Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute, Keys: keys,
 		}),
 	}
+	a.Sessions = h.Sessions
 	if cfg.Demo {
 		pw, err := demo.Seed(ctx, st, hasher, cfg.DataDir, !cfg.SkipDemoPlan)
 		if err != nil {

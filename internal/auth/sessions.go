@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -57,15 +58,36 @@ func NewSessionStore(st *store.Store, c clock.Clock, cfg SessionConfig) *Session
 			sc.MaxAge(int(cfg.Absolute.Seconds()) + 60)
 		}
 	}
-	name := "duban_session"
-	if cfg.Secure {
-		name = "__Host-duban_session"
-	}
+	name := CookieName("duban_session", cfg.Secure)
 	return &SessionStore{st: st, clock: c, cfg: cfg, codecs: codecs, name: name}
 }
 
 // CookieName is the session cookie's name.
 func (s *SessionStore) CookieName() string { return s.name }
+
+// CookieName names a cookie of the portal: over HTTPS with the __Host-
+// prefix, which browsers accept only when Secure, path "/" and host-only,
+// so a sibling subdomain cannot plant or overwrite it.
+func CookieName(base string, secure bool) string {
+	if secure {
+		return "__Host-" + base
+	}
+	return base
+}
+
+// CSRFCookie is the base name of the CSRF token cookie (echo's CSRF
+// middleware); see CookieName.
+const CSRFCookie = "duban_csrf"
+
+// CSRFCookieMaxAge is how long a CSRF token cookie lives.
+const CSRFCookieMaxAge = 24 * time.Hour
+
+// touchInterval is how much of the idle window may pass before a request
+// pushes last_seen_at: often enough that an active user is never timed
+// out, rarely enough to spare the writer.
+func (s *SessionStore) touchInterval() time.Duration {
+	return min(s.cfg.Idle/10, 30*time.Second)
+}
 
 func (s *SessionStore) options() *sessions.Options {
 	return &sessions.Options{Path: "/", HttpOnly: true, Secure: s.cfg.Secure, SameSite: http.SameSiteLaxMode}
@@ -104,7 +126,9 @@ func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, err
 	}
 	now := s.clock.Now()
 	if now.After(row.ExpiresAt) || now.Sub(row.LastSeenAt) > s.cfg.Idle {
-		_ = s.st.DeleteSession(r.Context(), row.IDHash)
+		if err := s.st.DeleteSession(r.Context(), row.IDHash); err != nil {
+			return sess, err
+		}
 		return sess, nil
 	}
 	if len(row.Data) > 0 {
@@ -120,9 +144,11 @@ func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, err
 	}
 	sess.ID = id
 	sess.IsNew = false
-	// Push the idle deadline, at most once a minute to spare the writer.
-	if now.Sub(row.LastSeenAt) > time.Minute {
-		_ = s.st.TouchSession(r.Context(), row.IDHash, now)
+	// Push the idle deadline once a fraction of the idle window has passed.
+	if now.Sub(row.LastSeenAt) >= s.touchInterval() {
+		if err := s.st.TouchSession(r.Context(), row.IDHash, now); err != nil {
+			return sess, err
+		}
 	}
 	return sess, nil
 }
@@ -190,16 +216,46 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 }
 
 // Start begins a fresh session for u, replacing any session the request
-// carried (a new ID at every login defeats session fixation).
+// carried, and gives the browser a new CSRF token: a new ID and token at
+// every login defeat session fixation and a token planted before it.
 func (s *SessionStore) Start(w http.ResponseWriter, r *http.Request, u *model.User) error {
 	if old, err := s.Get(r, s.name); err == nil && old.ID != "" {
-		_ = s.st.DeleteSession(r.Context(), hashID(old.ID))
+		if err := s.st.DeleteSession(r.Context(), hashID(old.ID)); err != nil {
+			return err
+		}
 	}
 	sess := sessions.NewSession(s, s.name)
 	sess.Options = s.options()
 	sess.IsNew = true
 	sess.Values[userIDKey] = u.ID
-	return s.Save(r, w, sess)
+	if err := s.Save(r, w, sess); err != nil {
+		return err
+	}
+	return s.rotateCSRF(w)
+}
+
+// rotateCSRF replaces the CSRF cookie the middleware set for this response
+// with a fresh token.
+func (s *SessionStore) rotateCSRF(w http.ResponseWriter) error {
+	token, err := randomID()
+	if err != nil {
+		return err
+	}
+	name := CookieName(CSRFCookie, s.cfg.Secure)
+	h := w.Header()
+	kept := h.Values("Set-Cookie")[:0:0]
+	for _, v := range h.Values("Set-Cookie") {
+		if !strings.HasPrefix(v, name+"=") {
+			kept = append(kept, v)
+		}
+	}
+	h.Del("Set-Cookie")
+	for _, v := range kept {
+		h.Add("Set-Cookie", v)
+	}
+	http.SetCookie(w, &http.Cookie{Name: name, Value: token, Path: "/", HttpOnly: true, Secure: s.cfg.Secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(CSRFCookieMaxAge.Seconds())})
+	return nil
 }
 
 // End deletes the request's session and its cookie.
@@ -212,14 +268,47 @@ func (s *SessionStore) End(w http.ResponseWriter, r *http.Request) error {
 	return s.Save(r, w, sess)
 }
 
-// Current returns the logged-in user's ID and the session's hash, or 0.
-func (s *SessionStore) Current(r *http.Request) (int64, string) {
+// Current returns the logged-in user's ID and the session's hash, or 0
+// when the request has no live session. An error (the database could not
+// be read) is not "logged out": the caller answers 500.
+func (s *SessionStore) Current(r *http.Request) (int64, string, error) {
 	sess, err := s.Get(r, s.name)
-	if err != nil || sess.IsNew {
-		return 0, ""
+	if err != nil {
+		return 0, "", fmt.Errorf("load session: %w", err)
+	}
+	if sess.IsNew {
+		return 0, "", nil
 	}
 	uid, _ := sess.Values[userIDKey].(int64)
-	return uid, hashID(sess.ID)
+	return uid, hashID(sess.ID), nil
+}
+
+// Purge deletes the sessions that can no longer be used: past their
+// absolute deadline or idle for longer than the idle timeout.
+func (s *SessionStore) Purge(ctx context.Context) (int64, error) {
+	now := s.clock.Now()
+	return s.st.DeleteDeadSessions(ctx, now, now.Add(-s.cfg.Idle))
+}
+
+// PurgeEvery purges at once and then every interval until ctx ends,
+// logging what it removed and any error.
+func (s *SessionStore) PurgeEvery(ctx context.Context, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := s.Purge(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("purge sessions", "err", err)
+		case n > 0:
+			log.Info("purged dead sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // EndOthers ends every session of userID except the current one.

@@ -24,6 +24,7 @@ type Info struct {
 	Nonce     string
 	Flash     *Flash
 	Demo      bool
+	Secure    bool // served over HTTPS (--secure): cookies are Secure
 	Now       time.Time
 	Path      string
 	NeedSetup bool // no admin exists yet: the login page says how to make one

@@ -144,24 +144,3 @@ func TestVerifyAuditFindsTampering(t *testing.T) {
 		})
 	}
 }
-
-func TestLoginAttemptsThrottleOnBothBackends(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
-		ctx := context.Background()
-		for i := range 5 {
-			id, retry, err := b.st.BeginLoginAttempt(ctx, "duchashi", "192.0.2.1", 5, 15*time.Minute)
-			if err != nil || id == 0 || retry != 0 {
-				t.Fatalf("attempt %d: id %d retry %v err %v", i+1, id, retry, err)
-			}
-			b.clk.Advance(time.Minute)
-		}
-		id, retry, err := b.st.BeginLoginAttempt(ctx, "duchashi", "192.0.2.2", 5, 15*time.Minute)
-		if err != nil || id != 0 || retry != 10*time.Minute {
-			t.Fatalf("sixth attempt: id %d retry %v err %v; want refused for 10m", id, retry, err)
-		}
-		b.clk.Advance(10 * time.Minute)
-		if _, retry, _ := b.st.BeginLoginAttempt(ctx, "duchashi", "192.0.2.2", 5, 15*time.Minute); retry != 0 {
-			t.Fatalf("still refused after the window: %v", retry)
-		}
-	})
-}

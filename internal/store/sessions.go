@@ -39,8 +39,9 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID int64, keepHash s
 	return translate(q.Delete(&model.Session{}).Error, "delete user sessions")
 }
 
-// DeleteExpiredSessions removes sessions past their deadline.
-func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
-	res := s.w(ctx).Where("expires_at < ?", now.UTC()).Delete(&model.Session{})
-	return res.RowsAffected, translate(res.Error, "delete expired sessions")
+// DeleteDeadSessions removes the sessions past their absolute deadline
+// (expires_at before now) or last seen before idleSince.
+func (s *Store) DeleteDeadSessions(ctx context.Context, now, idleSince time.Time) (int64, error) {
+	res := s.w(ctx).Where("expires_at < ? OR last_seen_at < ?", now.UTC(), idleSince.UTC()).Delete(&model.Session{})
+	return res.RowsAffected, translate(res.Error, "delete dead sessions")
 }

@@ -193,13 +193,13 @@ func (c *Client) CSRF() string {
 	c.p.T.Helper()
 	u, _ := url.Parse(c.p.Server.URL)
 	for _, ck := range c.HTTP.Jar.Cookies(u) {
-		if ck.Name == "duban_csrf" {
+		if ck.Name == "duban_csrf" || ck.Name == "__Host-duban_csrf" {
 			return ck.Value
 		}
 	}
 	c.Get("/login")
 	for _, ck := range c.HTTP.Jar.Cookies(u) {
-		if ck.Name == "duban_csrf" {
+		if ck.Name == "duban_csrf" || ck.Name == "__Host-duban_csrf" {
 			return ck.Value
 		}
 	}

@@ -56,7 +56,7 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		var b [18]byte
 		_, _ = rand.Read(b[:])
 		nonce := base64.StdEncoding.EncodeToString(b[:])
-		info := &reqctx.Info{Nonce: nonce, Demo: s.h.Config.Demo, Now: s.h.Clock.Now(), Path: c.Request().URL.Path}
+		info := &reqctx.Info{Nonce: nonce, Demo: s.h.Config.Demo, Secure: s.h.Config.Secure, Now: s.h.Clock.Now(), Path: c.Request().URL.Path}
 		r := c.Request()
 		ctx := reqctx.With(r.Context(), info)
 		ctx = auth.WithClientAddr(ctx, c.RealIP())
@@ -104,7 +104,10 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 			info.CSRF = tok
 		}
 		info.Flash = render.ReadFlash(c)
-		uid, _ := s.h.Sessions.Current(c.Request())
+		uid, _, err := s.h.Sessions.Current(c.Request())
+		if err != nil {
+			return err
+		}
 		if uid != 0 {
 			u, err := s.h.Store.UserByID(ctx, uid)
 			switch {
@@ -120,7 +123,9 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 				}
 			case err == nil || errors.Is(err, model.ErrNotFound):
 				// Disabled or deleted: the session is dead.
-				_ = s.h.Sessions.End(c.Response(), c.Request())
+				if err := s.h.Sessions.End(c.Response(), c.Request()); err != nil {
+					return err
+				}
 			default:
 				return err
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"duban/internal/auth"
 	"duban/internal/web/handlers"
 	"duban/static"
 )
@@ -55,7 +56,8 @@ func New(h *handlers.Handlers) *Server {
 		// checked without parsing a multipart body into memory, so the
 		// evidence upload can stream it to disk.
 		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-		CookieName:     "duban_csrf",
+		CookieName:     auth.CookieName(auth.CSRFCookie, h.Config.Secure),
+		CookieMaxAge:   int(auth.CSRFCookieMaxAge.Seconds()),
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
 		CookieSecure:   h.Config.Secure,
@@ -110,6 +112,10 @@ func (s *Server) Run(ctx context.Context, addr string) error {
 	if err != nil {
 		return err
 	}
+	// Dead sessions are purged at start and hourly while serving.
+	purgeCtx, stopPurge := context.WithCancel(ctx)
+	defer stopPurge()
+	go s.h.Sessions.PurgeEvery(purgeCtx, time.Hour, s.log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

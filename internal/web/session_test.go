@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/hex"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/gorilla/securecookie"
 
+	"duban/internal/model"
 	"duban/internal/testutil"
 )
 
@@ -29,10 +31,11 @@ func TestSessionCookieFlags(t *testing.T) {
 		name       string
 		opts       []testutil.Option
 		cookie     string
+		csrf       string
 		wantSecure bool
 	}{
-		{"http", nil, "duban_session", false},
-		{"https", []testutil.Option{testutil.WithSecure()}, "__Host-duban_session", true},
+		{"http", nil, "duban_session", "duban_csrf", false},
+		{"https", []testutil.Option{testutil.WithSecure()}, "__Host-duban_session", "__Host-duban_csrf", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,9 +44,9 @@ func TestSessionCookieFlags(t *testing.T) {
 			login := c.Get("/login")
 			res := c.PostForm("/login", url.Values{"username": {"duchashi"}, "password": {p.App.DemoPassword}})
 			wantStatus(t, res, http.StatusSeeOther, "login")
-			for _, ck := range []*http.Cookie{findCookie(res, tt.cookie), findCookie(login, "duban_csrf")} {
+			for _, ck := range []*http.Cookie{findCookie(res, tt.cookie), findCookie(login, tt.csrf), findCookie(res, tt.csrf)} {
 				if ck == nil {
-					t.Fatalf("no %s / duban_csrf cookie in %q", tt.cookie, res.Header.Values("Set-Cookie"))
+					t.Fatalf("no %s / %s cookie in %q", tt.cookie, tt.csrf, res.Header.Values("Set-Cookie"))
 				}
 				if !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/" || ck.Domain != "" || ck.Secure != tt.wantSecure {
 					t.Errorf("cookie %s: HttpOnly=%v SameSite=%v Path=%q Domain=%q Secure=%v, want HttpOnly, Lax, /, no domain, Secure=%v",
@@ -71,6 +74,11 @@ func TestSessionCookieFlags(t *testing.T) {
 			}
 			if loggedIn(t, replay(p, before)) {
 				t.Fatal("the session replaced at login still works")
+			}
+			// The flash cookie of a redirect is Secure like the others.
+			res = c.PostForm("/logout", nil)
+			if ck := findCookie(res, "duban_flash"); ck == nil || ck.Secure != tt.wantSecure || !ck.HttpOnly {
+				t.Errorf("flash cookie after logout: %+v, want HttpOnly and Secure=%v", ck, tt.wantSecure)
 			}
 		})
 	}
@@ -222,5 +230,128 @@ func TestLoginReturnsToTheRequestedPage(t *testing.T) {
 	res = p.Client().PostForm("/login?next=//evil.example/x", url.Values{"username": {"admin"}, "password": {p.App.DemoPassword}})
 	if res.Header.Get("Location") != "/" {
 		t.Fatalf("open redirect: → %q", res.Header.Get("Location"))
+	}
+}
+
+// TestActiveUserStaysLoggedInWithShortIdle: with --session-idle 1m, a user
+// who clicks every 50 seconds is never logged out; one who pauses for more
+// than a minute is.
+func TestActiveUserStaysLoggedInWithShortIdle(t *testing.T) {
+	p := testutil.Start(t, testutil.WithSessionTimeouts(time.Minute, time.Hour))
+	c := p.Login("lingdao")
+	for i := range 6 {
+		p.Clock.Advance(50 * time.Second)
+		if !loggedIn(t, c) {
+			t.Fatalf("logged out at click %d, %v after login, 50 s after the last click", i+1, time.Duration(i+1)*50*time.Second)
+		}
+	}
+	p.Clock.Advance(59 * time.Second)
+	if !loggedIn(t, c) {
+		t.Fatal("logged out 59 s after the last click")
+	}
+	p.Clock.Advance(61 * time.Second)
+	if loggedIn(t, c) {
+		t.Fatal("alive 61 s after the last click with a 1-minute idle timeout")
+	}
+}
+
+// TestCSRFTokenRotatesAtLogin: a token known before login (planted, or read
+// off a shared machine) is worthless after it.
+func TestCSRFTokenRotatesAtLogin(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		t.Run(map[bool]string{false: "http", true: "https"}[secure], func(t *testing.T) {
+			var opts []testutil.Option
+			name := "duban_csrf"
+			if secure {
+				opts, name = append(opts, testutil.WithSecure()), "__Host-duban_csrf"
+			}
+			p := testutil.Start(t, opts...)
+			c := p.Client()
+			before := c.CSRF()
+			res := c.PostForm("/login", url.Values{"username": {"duchashi"}, "password": {p.App.DemoPassword}})
+			wantStatus(t, res, http.StatusSeeOther, "login")
+			var set []*http.Cookie
+			for _, ck := range res.Cookies() {
+				if ck.Name == name {
+					set = append(set, ck)
+				}
+			}
+			if len(set) != 1 || set[0].Value == before || set[0].Value == "" || set[0].Secure != secure || set[0].Path != "/" {
+				t.Fatalf("login sets %d %s cookies %+v; want one new token (old %q)", len(set), name, set, before)
+			}
+			if c.CSRF() != set[0].Value {
+				t.Fatal("the browser did not keep the new token")
+			}
+			res = c.PostForm("/profile", url.Values{"display_name": {"督查室"}, "_csrf": {before}})
+			wantStatus(t, res, http.StatusForbidden, "the token from before login")
+			res = c.PostForm("/profile", url.Values{"display_name": {"督查室"}})
+			wantStatus(t, res, http.StatusSeeOther, "the new token")
+		})
+	}
+}
+
+// TestSessionLoadErrorIsNotALogout: when the session cannot be read, the
+// user gets an error page, not the login page (which would hide the fault
+// and lose their work).
+func TestSessionLoadErrorIsNotALogout(t *testing.T) {
+	p := testutil.Start(t)
+	c := p.Login("lingdao")
+	must(t, p.App.DB.W.Exec("ALTER TABLE sessions RENAME TO sessions_away").Error)
+	res := c.Get("/")
+	if res.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("GET / with the sessions table gone = %d → %q, want 500", res.StatusCode, res.Header.Get("Location"))
+	}
+	must(t, p.App.DB.W.Exec("ALTER TABLE sessions_away RENAME TO sessions").Error)
+	if !loggedIn(t, c) {
+		t.Fatal("the session did not survive the fault")
+	}
+}
+
+// TestDeadSessionsArePurged: sessions past the idle or absolute deadline
+// are deleted by the purge that serve runs at start and hourly.
+func TestDeadSessionsArePurged(t *testing.T) {
+	p := testutil.Start(t)
+	ctx := context.Background()
+	p.Login("lingdao")
+	p.Login("canlian")
+	p.Clock.Advance(31 * time.Minute) // idle
+	idleish := p.Login("taishan")
+	p.Clock.Advance(20 * time.Minute)
+	alive := p.Login("duchashi")
+	count := func() int64 {
+		var n int64
+		must(t, p.App.DB.W.Model(&model.Session{}).Count(&n).Error)
+		return n
+	}
+	if n := count(); n != 4 {
+		t.Fatalf("%d sessions, want 4", n)
+	}
+	n, err := p.App.Sessions.Purge(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("purge = %d, %v; want the 2 sessions idle for 51 minutes", n, err)
+	}
+	if count() != 2 || !loggedIn(t, alive) || !loggedIn(t, idleish) {
+		t.Fatal("a live session was purged")
+	}
+	// Past the absolute deadline, active or not.
+	for range 30 {
+		p.Clock.Advance(25 * time.Minute)
+		loggedIn(t, alive)
+	}
+	// The loop serve runs purges at once, and stops with its context.
+	loop, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		p.App.Sessions.PurgeEvery(loop, time.Hour, p.App.Log)
+		close(done)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for count() != 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if n := count(); n != 0 {
+		t.Fatalf("%d sessions left after the 12-hour deadline and a purge", n)
 	}
 }

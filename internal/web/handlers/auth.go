@@ -47,20 +47,21 @@ func (h *Handlers) Login(c echo.Context) error {
 			authpages.Login(h.loginPage(c, authpages.LoginPage{Username: username, ErrorKey: "login.required"})))
 	}
 	addr := c.RealIP()
-	attempt, retry, err := h.Store.BeginLoginAttempt(ctx, username, addr, auth.LoginMaxFailures, auth.LoginWindow)
+	v, end, err := h.Logins.Begin(ctx, username, addr)
 	if err != nil {
 		return err
 	}
-	if retry > 0 {
+	if v.RetryAfter > 0 {
 		a := store.Actor{Username: username, ClientAddr: addr}
 		if err := h.Store.Audit(ctx, nil, a, store.AuditEntry{Action: "login.throttled", ObjectType: "user"}); err != nil {
 			return err
 		}
-		secs := int(retry / time.Second)
+		secs := int(v.RetryAfter / time.Second)
 		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 		return render.Page(c, http.StatusTooManyRequests, authpages.Login(h.loginPage(c, authpages.LoginPage{
 			Username: username, ErrorKey: "login.throttled", ErrorArg: (secs + 59) / 60})))
 	}
+	defer end()
 	u, err := h.Store.UserByUsername(ctx, username)
 	if err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
@@ -74,18 +75,13 @@ func (h *Handlers) Login(c echo.Context) error {
 		return verr
 	}
 	if !ok {
-		a := store.Actor{Username: username, ClientAddr: addr}
-		e := store.AuditEntry{Action: "login.fail", ObjectType: "user"}
-		if u != nil && u.ID != 0 {
-			e.ObjectID = u.ID
-		}
-		if err := h.Store.Audit(ctx, nil, a, e); err != nil {
+		if err := h.Store.RecordLoginFailure(ctx, store.Actor{Username: username, ClientAddr: addr}, u.ID); err != nil {
 			return err
 		}
 		return render.Page(c, http.StatusUnauthorized,
 			authpages.Login(h.loginPage(c, authpages.LoginPage{Username: username, ErrorKey: "login.failed"})))
 	}
-	if err := h.Store.RecordLogin(ctx, store.ActorOf(u, addr), u.ID, attempt); err != nil {
+	if err := h.Store.RecordLogin(ctx, store.ActorOf(u, addr), u.ID); err != nil {
 		return err
 	}
 	if err := h.Sessions.Start(c.Response(), c.Request(), u); err != nil {
@@ -121,24 +117,24 @@ func (h *Handlers) ChangePassword(c echo.Context) error {
 	// The current password is as much a secret as at login: guesses through
 	// this form count against the same limit, or a stolen session could
 	// find it out and lock the owner out.
-	attempt, retry, err := h.Store.BeginLoginAttempt(ctx, u.Username, c.RealIP(), auth.LoginMaxFailures, auth.LoginWindow)
+	v, end, err := h.Logins.Begin(ctx, u.Username, c.RealIP())
 	if err != nil {
 		return err
 	}
-	if retry > 0 {
-		c.Response().Header().Set("Retry-After", strconv.Itoa(int(retry/time.Second)))
+	if v.RetryAfter > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(v.RetryAfter/time.Second)))
 		return render.Page(c, http.StatusTooManyRequests, authpages.Password(authpages.PasswordPage{
 			Errors: map[string]string{"current": "password.err.throttled"}}))
 	}
 	ok, err := h.Hasher.Verify(ctx, u.PasswordHash, cur)
+	if err == nil {
+		err = h.Store.RecordLoginAttempt(ctx, u.Username, c.RealIP(), ok)
+	}
+	end()
 	if err != nil {
 		return err
 	}
-	if ok {
-		if err := h.Store.MarkLoginAttemptSucceeded(ctx, attempt); err != nil {
-			return err
-		}
-	} else {
+	if !ok {
 		errs["current"] = "password.err.current"
 	}
 	if err := h.Hasher.Check(pw); err != nil {

@@ -22,6 +22,7 @@ type Handlers struct {
 	Store    *store.Store
 	Sessions *auth.SessionStore
 	Hasher   *auth.Hasher
+	Logins   *auth.Logins
 	Clock    clock.Clock
 	Config   *config.Config
 	Log      *slog.Logger

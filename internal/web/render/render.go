@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -32,10 +35,15 @@ const FlashCookie = "duban_flash"
 func Redirect(c echo.Context, to, kind, key string) error {
 	if key != "" {
 		c.SetCookie(&http.Cookie{Name: FlashCookie, Value: url.QueryEscape(kind + "|" + key), Path: "/",
-			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS() || c.Request().Header.Get("X-Forwarded-Proto") == "https",
-			MaxAge: 120})
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure(c), MaxAge: 120})
 	}
 	return c.Redirect(http.StatusSeeOther, to)
+}
+
+// secure reports whether cookies must be Secure: the portal is configured
+// as served over HTTPS (--secure), or this request came over TLS.
+func secure(c echo.Context) bool {
+	return reqctx.Get(c.Request().Context()).Secure || c.IsTLS()
 }
 
 // ReadFlash takes the flash cookie off the request and clears it. Only keys
@@ -45,7 +53,7 @@ func ReadFlash(c echo.Context) *reqctx.Flash {
 	if err != nil || ck.Value == "" {
 		return nil
 	}
-	c.SetCookie(&http.Cookie{Name: FlashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	c.SetCookie(&http.Cookie{Name: FlashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure(c)})
 	v, err := url.QueryUnescape(ck.Value)
 	if err != nil {
 		return nil
@@ -67,11 +75,25 @@ func ReadFlash(c echo.Context) *reqctx.Flash {
 	return nil
 }
 
-// SafeNext returns next if it is a local path, else "/": login redirects
-// must not become open redirects.
+// SafeNext returns next if it is a path on this site, else "/": login and
+// back redirects must not become open redirects. Browsers drop tabs and
+// newlines inside a URL and read a backslash as a slash, so "/\t/evil.example"
+// and "/\\evil.example" would leave the site: control characters and
+// backslashes are refused outright, and what remains must parse as a bare
+// path (no scheme, no host, not "//").
 func SafeNext(next string) string {
-	if len(next) > 0 && next[0] == '/' && (len(next) == 1 || (next[1] != '/' && next[1] != '\\')) {
-		return next
+	if next == "" || len(next) > 2048 || next[0] != '/' || !utf8.ValidString(next) {
+		return "/"
 	}
-	return "/"
+	for _, r := range next {
+		if r == '\\' || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	return next
 }
