@@ -265,8 +265,8 @@ func TestPageQueryPlans(t *testing.T) {
 
 // knownFullScans: pages that still read the raw history whole, by path.
 var knownFullScans = map[string][]string{
-	"/?plan=all":          {"reports"},
-	"/scorecard?plan=all": {"reports"},
+	"/?plan=all":          {"reports", "reviews"},
+	"/scorecard?plan=all": {"reports", "reviews"},
 	// The workflow's own facts loader asks for the target values of every
 	// submitted report of every red or yellow assignment at once; with an
 	// IN list that long SQLite rightly prefers reading the table.
