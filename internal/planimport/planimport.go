@@ -90,10 +90,16 @@ func (p *Preview) Unknown() []string {
 	return out
 }
 
-// Decode checks and decodes an uploaded document; errors are planparse's
-// sentinel errors (planparse.MessageKey gives their catalog keys).
+// Decode reads an uploaded document — text, .docx, .xlsx or .csv, told by
+// its content — into the text to parse and store; errors are planparse's
+// (planparse.MessageKey gives their catalog keys). Formats that cannot be
+// read (.doc, .pdf, images, …) are refused before anything is stored.
 func Decode(b []byte) (string, []string, error) {
-	return planparse.Decode(b)
+	src, err := planparse.Read(b)
+	if err != nil {
+		return "", []string{}, err
+	}
+	return src.Text, src.Warnings, nil
 }
 
 // PreviewText parses text and resolves it against the database.

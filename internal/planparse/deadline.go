@@ -11,7 +11,7 @@ import (
 // Deadline phrases (完成时限). A date needs a word that makes it a limit —
 // 前, 以前, 底, 完成, 内 — so that 到2015年 (a target year) is not one.
 var (
-	reDueDated = regexp.MustCompile(`(?:(\d{4})\s*年\s*)?(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?|(上半年|下半年|年中|年底|年末|第?[一二三四1-4]季度))?\s*(底|末)?\s*(前|以前|之前|完成|内|止|为止)?`)
+	reDueDated   = regexp.MustCompile(`(?:(\d{4})\s*年\s*)?(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?|(上半年|下半年|年中|年底|年末|第?[一二三四1-4]季度))?\s*(底|末)?\s*(前|以前|之前|完成|内|止|为止)?`)
 	reDueNumeric = regexp.MustCompile(`(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?`)
 	ongoingWords = []string{"长期坚持", "持续推进", "长期推进", "常态化推进", "长期", "持续", "常态化", "每季度", "每月", "每半年", "每年", "逐年", "按季度", "按月", "按年度", "定期"}
 	// In running text only unambiguous ongoing phrases count: 每年举办 is a
