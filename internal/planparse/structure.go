@@ -680,7 +680,11 @@ func (d *document) build(p *Plan) {
 			dom.Measures = append(dom.Measures, m)
 		}
 		if dd.c.idx >= 0 {
-			if w := numberWarning(d.labels[dd.c.idx], "", dd.label, "the document"); w != "" {
+			prev := ""
+			if n > 0 {
+				prev = drafts[n-1].label
+			}
+			if w := numberWarning(d.labels[dd.c.idx], prev, dd.label, ""); w != "" {
 				p.Warnings = append(p.Warnings, w)
 			}
 		}
@@ -711,20 +715,25 @@ func (d *document) build(p *Plan) {
 }
 
 // numberWarning describes a label whose number does not follow the one
-// before it, or returns "".
+// before it, or returns "". place is "domain …" for measures and "" for the
+// domains themselves.
 func numberWarning(l label, prevLabel, text, place string) string {
 	if l.expected == 0 {
 		return ""
 	}
+	where, what := " in "+place, "numbering"
+	if place == "" {
+		where, what = "", "domain numbering"
+	}
 	switch {
 	case l.n > l.expected && l.prev == 0:
-		return fmt.Sprintf("numbering starts at %s in %s: the numbers before it are missing", text, place)
+		return fmt.Sprintf("%s starts at %s%s: the numbers before it are missing", what, text, where)
 	case l.n > l.expected:
-		return fmt.Sprintf("numbering skips from %s to %s in %s", prevLabel, text, place)
+		return fmt.Sprintf("%s skips from %s to %s%s", what, prevLabel, text, where)
 	case l.n == l.prev:
-		return fmt.Sprintf("number %s is repeated in %s", text, place)
+		return fmt.Sprintf("%s repeats %s%s", what, text, where)
 	default:
-		return fmt.Sprintf("number %s comes after %s in %s: out of order", text, prevLabel, place)
+		return fmt.Sprintf("%s puts %s after %s%s: out of order", what, text, prevLabel, where)
 	}
 }
 
