@@ -93,6 +93,13 @@ func printPlan(w io.Writer, p *planparse.Plan) {
 		for _, m := range d.Measures {
 			measures++
 			fmt.Fprintf(w, "  %s %s\n", m.Label, m.Title)
+			if len(m.LeadUnits)+len(m.ResponsibleUnits) > 0 {
+				inherited := ""
+				if m.UnitsInherited {
+					inherited = " (inherited)"
+				}
+				fmt.Fprintf(w, "      牵头 %s  责任 %s%s\n", strings.Join(m.LeadUnits, "、"), strings.Join(m.ResponsibleUnits, "、"), inherited)
+			}
 			if due := planparse.FormatDue(m); due != "" {
 				fmt.Fprintf(w, "      完成时限 %s\n", due)
 			}

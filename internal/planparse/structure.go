@@ -211,8 +211,9 @@ func numberLabel(rs []rune, i int) (label, bool) {
 		return label{}, false
 	}
 	if isDigit(rs[k]) {
-		if sep != '.' || k != j+1 {
-			return label{}, false
+		// "5. 65岁以上…" and "5、65岁以上…" are labels; "5.65岁" is a decimal.
+		if sep == '、' || k > j+1 {
+			return label{kind: kindNumber, n: n, start: i, end: j + 1}, true
 		}
 		p := k
 		for p < len(rs) && isDigit(rs[p]) {
@@ -464,7 +465,7 @@ func (d *document) pickDomains(planTitle string) (domains []container, warnings 
 		hasUnits = append(hasUnits, units)
 		anyUnits = anyUnits || units
 	}
-	truncated := endsMidSentence(d.rs[:d.contentEnd])
+	truncated := d.truncated()
 	for n, c := range cands {
 		if c.idx < 0 && !hasUnits[n] && (len(cands) > 1 || planTitle == "") {
 			// Numbered lines before the first part, or a numbered list in
@@ -592,7 +593,7 @@ func (d *document) build(p *Plan) {
 	}
 
 	lastDomain := len(drafts) - 1
-	midSentence := endsMidSentence(d.rs[:d.contentEnd])
+	midSentence := d.truncated()
 	truncationWarned := false
 	for n, dd := range drafts {
 		dom := Domain{
@@ -843,6 +844,19 @@ func isTimePhrase(s string) bool {
 		}
 	}
 	return false
+}
+
+// truncated reports whether the text stops mid-sentence; a text that ends
+// with a unit bracket or unit line (a task list) is complete.
+func (d *document) truncated() bool {
+	i := d.contentEnd - 1
+	for i >= 0 && isSpaceRune(d.rs[i]) {
+		i--
+	}
+	if i >= 0 && d.bracketEnd[i] {
+		return false
+	}
+	return endsMidSentence(d.rs[:d.contentEnd])
 }
 
 // onlyTrailer reports whether rs holds nothing but spaces and sentence ends.

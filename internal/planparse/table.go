@@ -150,7 +150,11 @@ func renderTaskTable(t table, h taskHeader) (string, []string) {
 			label = int(v)
 		}
 		task = reLeadingLabel.ReplaceAllString(task, "")
-		fmt.Fprintf(&b, "%d.%s\n", label, task)
+		sep := "."
+		if task != "" && isDigit(rune(task[0])) {
+			sep = ". " // 5. 65岁以上…: not the decimal 5.65
+		}
+		fmt.Fprintf(&b, "%d%s%s\n", label, sep, task)
 		if lead != "" {
 			fmt.Fprintf(&b, "牵头单位:%s\n", lead)
 		}
