@@ -32,7 +32,7 @@ func readPlanFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	if len(b) > maxPlanBytes {
-		return nil, fmt.Errorf("%s is larger than %d MB: a plan document is plain text and far smaller", path, maxPlanBytes>>20)
+		return nil, fmt.Errorf("%s is larger than %d MB: a plan document (text, .docx, .xlsx) is far smaller", path, maxPlanBytes>>20)
 	}
 	return b, nil
 }
@@ -65,10 +65,11 @@ func cmdPlanParse(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	text, warnings, err := planparse.Decode(b)
+	src, err := planparse.Read(b)
 	if err != nil {
 		return fmt.Errorf("%s: %w", pos[0], err)
 	}
+	text, warnings := src.Text, src.Warnings
 	p, err := planparse.Parse(text)
 	if err != nil {
 		return fmt.Errorf("%s: %w", pos[0], err)
@@ -92,6 +93,16 @@ func printPlan(w io.Writer, p *planparse.Plan) {
 		for _, m := range d.Measures {
 			measures++
 			fmt.Fprintf(w, "  %s %s\n", m.Label, m.Title)
+			if len(m.LeadUnits)+len(m.ResponsibleUnits) > 0 {
+				inherited := ""
+				if m.UnitsInherited {
+					inherited = " (inherited)"
+				}
+				fmt.Fprintf(w, "      牵头 %s  责任 %s%s\n", strings.Join(m.LeadUnits, "、"), strings.Join(m.ResponsibleUnits, "、"), inherited)
+			}
+			if due := planparse.FormatDue(m); due != "" {
+				fmt.Fprintf(w, "      完成时限 %s\n", due)
+			}
 			for _, t := range m.Targets {
 				targets++
 				fmt.Fprintf(w, "      指标 %s %s %g%s (%d)\n", t.Indicator, t.Op, t.Value, t.Unit, t.Year)

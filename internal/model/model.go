@@ -180,6 +180,8 @@ type Measure struct {
 	SourceStart int
 	SourceEnd   int
 	DueOn       time.Time
+	DueNote     string // the plan's phrase for the deadline (2015年底前)
+	Ongoing     bool   // work without an end (长期坚持): due on the plan's end
 	ClosedAt    *time.Time
 	ClosedBy    *int64
 	ClosedNote  string

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,6 +69,7 @@ type Options struct {
 type Preview struct {
 	Parsed    *planparse.Plan
 	Text      string // the decoded document
+	Format    string // planparse.FormatText, FormatDocx, … (set by the caller that read the upload)
 	SHA256    string
 	Warnings  []string // decoding and parsing warnings
 	Units     []UnitRef
@@ -90,10 +92,16 @@ func (p *Preview) Unknown() []string {
 	return out
 }
 
-// Decode checks and decodes an uploaded document; errors are planparse's
-// sentinel errors (planparse.MessageKey gives their catalog keys).
+// Decode reads an uploaded document — text, .docx, .xlsx or .csv, told by
+// its content — into the text to parse and store; errors are planparse's
+// (planparse.MessageKey gives their catalog keys). Formats that cannot be
+// read (.doc, .pdf, images, …) are refused before anything is stored.
 func Decode(b []byte) (string, []string, error) {
-	return planparse.Decode(b)
+	src, err := planparse.Read(b)
+	if err != nil {
+		return "", []string{}, err
+	}
+	return src.Text, src.Warnings, nil
 }
 
 // PreviewText parses text and resolves it against the database.
@@ -112,6 +120,9 @@ func (s *Service) PreviewText(ctx context.Context, text string, decodeWarnings [
 	}
 	for _, n := range names {
 		p.Units = append(p.Units, refs[n])
+		if !refs[n].Known() {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("unit name %s (%s) matches no unit, alias or group: map it to a unit or it is created as a new one", n, firstUse(parsed, n)))
+		}
 	}
 	for _, d := range parsed.Domains {
 		p.Domains++
@@ -160,6 +171,22 @@ func unitNames(p *planparse.Plan) []string {
 		}
 	}
 	return out
+}
+
+// firstUse names the first place a unit name appears: a measure such as
+// (一)3., or a domain.
+func firstUse(p *planparse.Plan, name string) string {
+	for _, d := range p.Domains {
+		for _, m := range d.Measures {
+			if slices.Contains(m.LeadUnits, name) || slices.Contains(m.ResponsibleUnits, name) {
+				return "measure " + d.Label + m.Label
+			}
+		}
+		if slices.Contains(d.LeadUnits, name) || slices.Contains(d.ResponsibleUnits, name) {
+			return "domain " + d.Label
+		}
+	}
+	return "the document"
 }
 
 func (s *Service) resolve(ctx context.Context, q *gorm.DB, names []string) (map[string]UnitRef, error) {
@@ -324,9 +351,22 @@ func planDates(p *planparse.Plan) (time.Time, time.Time) {
 	return start, time.Date(end, 12, 31, 0, 0, 0, 0, clock.Zone)
 }
 
-// measureDue is 31 December of the latest target year of the measure, or
-// the plan's end.
+// PlanEnd is the end of a parsed plan's span: the due date of measures for
+// which the document gives none.
+func PlanEnd(p *planparse.Plan) time.Time {
+	_, end := planDates(p)
+	return end
+}
+
+// measureDue is the deadline the document gives the measure (完成时限,
+// 2015年底前), else 31 December of its latest target year, else the plan's
+// end; ongoing work (长期坚持) is due at the plan's end.
 func measureDue(m planparse.Measure, planEnd time.Time) time.Time {
+	if m.Due != "" && !m.Ongoing {
+		if t, err := time.ParseInLocation(time.DateOnly, m.Due, clock.Zone); err == nil {
+			return t
+		}
+	}
 	y := 0
 	for _, t := range m.Targets {
 		y = max(y, t.Year)
@@ -383,7 +423,7 @@ func buildPlan(pv *Preview, refs map[string]UnitRef, opt Options) (*store.NewPla
 			n += len(as)
 			nd.Measures = append(nd.Measures, store.NewMeasure{
 				Measure: model.Measure{Label: m.Label, Title: m.Title, SourceText: m.Text, SourceStart: m.Start, SourceEnd: m.End,
-					DueOn: measureDue(m, end)},
+					DueOn: measureDue(m, end), DueNote: m.DueText, Ongoing: m.Ongoing},
 				Targets:     targetsOf(m),
 				Assignments: as,
 			})

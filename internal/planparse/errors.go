@@ -15,8 +15,9 @@ var (
 	ErrNoStructure = errors.New("planparse: no domain with numbered measures was found; the text does not look like a plan")
 )
 
-// MessageKey returns the message catalog key for an error returned by Decode
-// or Parse ("" for nil, "planparse.err.unknown" for anything else).
+// MessageKey returns the message catalog key for an error returned by Read,
+// Decode or Parse ("" for nil, "planparse.err.unknown" for anything else).
+// A *FormatError maps to planparse.err.format_<kind>.
 func MessageKey(err error) string {
 	switch {
 	case err == nil:
@@ -27,6 +28,12 @@ func MessageKey(err error) string {
 		return "planparse.err.binary"
 	case errors.Is(err, ErrEncoding):
 		return "planparse.err.encoding"
+	case errors.Is(err, ErrFormat):
+		var fe *FormatError
+		if errors.As(err, &fe) {
+			return "planparse.err.format_" + fe.Kind
+		}
+		return "planparse.err.format_zip"
 	case errors.Is(err, ErrNoStructure):
 		return "planparse.err.no_structure"
 	default:

@@ -18,7 +18,7 @@ var (
 	reYear        = regexp.MustCompile(`(\d{4})\s*年`)
 	reDateLine    = regexp.MustCompile(`^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$`)
 	// Document kinds that name a plan.
-	planSuffixes = []string{"方案", "规划", "计划", "意见", "办法", "纲要", "要点", "措施", "细则", "行动"}
+	planSuffixes = []string{"方案", "规划", "计划", "意见", "办法", "纲要", "要点", "措施", "细则", "行动", "清单", "分解表", "分工表", "任务表"}
 	orgSuffixes  = []string{"政府", "办公室", "办公厅", "委员会", "局", "厅", "委", "办", "部", "中心"}
 	// Organs that sign a plan; the signature is such a name and a date.
 	signerSuffixes = []string{"人民政府办公室", "人民政府办公厅", "人民政府", "委员会", "办公室", "办公厅", "政府"}

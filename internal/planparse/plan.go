@@ -35,7 +35,16 @@ type Measure struct {
 	// if it has one, else the domain's.
 	LeadUnits        []string `json:"lead_units"`
 	ResponsibleUnits []string `json:"responsible_units"`
-	Targets          []Target `json:"targets"`
+	// UnitsInherited: the measure names no units of its own; they are its
+	// domain's or its part's.
+	UnitsInherited bool     `json:"units_inherited,omitempty"`
+	Targets        []Target `json:"targets"`
+	// Due is the deadline (YYYY-MM-DD) the document gives the measure, ""
+	// when it gives none; Ongoing marks work without an end (长期坚持,
+	// 每季度). DueText is the phrase either came from.
+	Due     string `json:"due,omitempty"`
+	Ongoing bool   `json:"ongoing,omitempty"`
+	DueText string `json:"due_text,omitempty"`
 	// Start and End are rune offsets of Text in the normalised text.
 	Start, End int `json:"-"`
 }

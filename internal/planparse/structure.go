@@ -2,6 +2,7 @@ package planparse
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,6 +23,10 @@ type label struct {
 	kind       labelKind
 	n          int
 	start, end int // rune offsets of the label itself
+	// prev is the number of the label of this level before it when this
+	// one does not follow it (a skipped, repeated or out-of-order number),
+	// else 0; expected is the number that was due.
+	prev, expected int
 }
 
 // document holds the normalised text and what was found in it.
@@ -206,8 +211,9 @@ func numberLabel(rs []rune, i int) (label, bool) {
 		return label{}, false
 	}
 	if isDigit(rs[k]) {
-		if sep != '.' || k != j+1 {
-			return label{}, false
+		// "5. 65岁以上…" and "5、65岁以上…" are labels; "5.65岁" is a decimal.
+		if sep == '、' || k > j+1 {
+			return label{kind: kindNumber, n: n, start: i, end: j + 1}, true
 		}
 		p := k
 		for p < len(rs) && isDigit(rs[p]) {
@@ -241,8 +247,18 @@ func (d *document) acceptLabels(cands []label) []label {
 		// A pasted excerpt may begin at section 三、, so the top level may
 		// start at any number.
 		first := k == kindSection && last[k] == 0
-		if c.n != cur[k]+1 && !(cur[k] == 0 && last[k] > 0 && c.n == last[k]+1) && !first {
-			continue
+		next := c.n == cur[k]+1 || (cur[k] == 0 && last[k] > 0 && c.n == last[k]+1)
+		if !next && !first {
+			// A label of its own line with another number is a numbering
+			// slip of the document (skipped, repeated, out of order), not
+			// text: keep it and say so.
+			if !d.lineStart(c.start) || c.n > max(cur[k], last[k])+maxSkip {
+				continue
+			}
+			c.prev, c.expected = cur[k], cur[k]+1
+			if cur[k] == 0 && last[k] > 0 && c.n != 1 {
+				c.prev, c.expected = last[k], last[k]+1
+			}
 		}
 		cur[k], last[k] = c.n, c.n
 		for j := k + 1; j < numKinds; j++ {
@@ -251,6 +267,19 @@ func (d *document) acceptLabels(cands []label) []label {
 		out = append(out, c)
 	}
 	return out
+}
+
+// maxSkip bounds how far a number may jump ahead and still be taken for a
+// label with a skipped number.
+const maxSkip = 5
+
+// lineStart reports whether a label at i starts its line.
+func (d *document) lineStart(i int) bool {
+	j := i - 1
+	for j >= 0 && d.rs[j] == ' ' {
+		j--
+	}
+	return j < 0 || d.rs[j] == '\n'
 }
 
 // blockStart reports whether a label at i starts a block: at the start of
@@ -305,63 +334,160 @@ func (d *document) children(i int, ck labelKind) []int {
 var preambleTitles = []string{"指导思想", "总体要求", "基本原则", "工作原则", "总体目标", "工作目标",
 	"主要目标", "目标要求", "发展目标", "实施步骤", "工作步骤", "进度安排", "时间安排", "编制依据"}
 
-// domainLevels picks the outline levels of domains and measures: (一) with
-// 1. children (the usual shape), else 一、 with (一) children, else 一、 with
-// 1. children. It returns the label indexes of the domains and warnings about
-// blocks it left out.
-//
-// When some domains carry unit brackets, a block without any is taken for a
-// closing section (保障措施 with numbered items) and left out, unless it is
-// the last one and the text stops inside it (a truncated document).
-func (d *document) domainLevels() (dk, mk labelKind, domains []int, warnings []string) {
-	for _, lv := range [][2]labelKind{{kindParen, kindNumber}, {kindSection, kindParen}, {kindSection, kindNumber}} {
-		dk, mk = lv[0], lv[1]
-		var cands, bracketed []int
-		withMeasures := 0
-		for i, l := range d.labels {
-			if l.kind != dk {
-				continue
-			}
-			hasMeasures := len(d.children(i, mk)) > 0
-			hasBracket := d.bracketIn(l.start, d.blockEnd(i, d.contentEnd))
-			if !hasMeasures && !hasBracket {
-				continue
-			}
-			if dk == kindSection && !hasBracket {
-				title, _ := d.headline(l.end, d.blockEnd(i, d.contentEnd))
-				if hasAnyPrefix(title, preambleTitles) {
-					continue
-				}
-			}
-			if hasMeasures {
-				withMeasures++
-			}
-			cands = append(cands, i)
-			if hasBracket {
-				bracketed = append(bracketed, i)
+// closingTitles name sections after the tasks (保障措施 with numbered
+// items); without unit brackets anywhere they are not domains either.
+var closingTitles = []string{"保障措施", "组织保障", "组织实施", "工作要求", "保障机制", "工作保障", "实施保障", "组织领导"}
+
+// container is a domain candidate: a label (or -1, the document itself)
+// whose measures are labels of a lower level.
+type container struct {
+	idx      int
+	measures []int
+}
+
+// containers groups the measure labels by the domain that holds them. A
+// measure is a 1. label; its domain is its nearest higher label — a (一)
+// block, or a part 一、 that holds measures directly, or the document when
+// there is no higher label. Where a part has no 1. measures at all, its
+// (一) blocks are its measures (一、/(一) outlines); a (一) block with a unit
+// bracket but no 1. measures beside (一) domains stays a domain of its own.
+func (d *document) containers() []container {
+	n := len(d.labels)
+	numberKids := make([]bool, n)
+	for i, l := range d.labels {
+		if p := d.parents[i]; l.kind == kindNumber && p >= 0 {
+			numberKids[p] = true
+		}
+	}
+	parenDomains := map[int]bool{} // parents (parts, or -1) with (一) domains
+	for i, l := range d.labels {
+		if l.kind == kindParen && numberKids[i] {
+			parenDomains[d.parents[i]] = true
+		}
+	}
+	byIdx := map[int]*container{}
+	var order []int
+	get := func(idx int) *container {
+		c, ok := byIdx[idx]
+		if !ok {
+			c = &container{idx: idx}
+			byIdx[idx] = c
+			order = append(order, idx)
+		}
+		return c
+	}
+	for i, l := range d.labels {
+		switch l.kind {
+		case kindNumber:
+			c := get(d.parents[i])
+			c.measures = append(c.measures, i)
+		case kindParen:
+			switch {
+			case numberKids[i]:
+				get(i)
+			case !parenDomains[d.parents[i]]:
+				c := get(d.parents[i])
+				c.measures = append(c.measures, i)
+			case d.bracketIn(l.start, d.blockEnd(i, d.contentEnd)):
+				get(i)
 			}
 		}
-		if withMeasures == 0 {
+	}
+	out := make([]container, 0, len(order))
+	for _, idx := range order {
+		out = append(out, *byIdx[idx])
+	}
+	sort.SliceStable(out, func(a, b int) bool { return d.containerStart(out[a]) < d.containerStart(out[b]) })
+	return out
+}
+
+func (d *document) containerStart(c container) int {
+	if c.idx >= 0 {
+		return d.labels[c.idx].start
+	}
+	if len(c.measures) > 0 {
+		return d.labels[c.measures[0]].start
+	}
+	return 0
+}
+
+// containerEnd is where a domain's block ends: a part that holds measures
+// directly ends where its first (一) block begins.
+func (d *document) containerEnd(c container) int {
+	if c.idx < 0 {
+		end := d.contentEnd
+		if len(c.measures) > 0 {
+			end = d.blockEnd(c.measures[len(c.measures)-1], d.contentEnd)
+		}
+		return end
+	}
+	end := d.blockEnd(c.idx, d.contentEnd)
+	if d.labels[c.idx].kind == kindSection {
+		for _, k := range d.kids[c.idx] {
+			if d.labels[k].kind == kindParen && !slices.Contains(c.measures, k) {
+				end = min(end, d.labels[k].start)
+				break
+			}
+		}
+	}
+	return end
+}
+
+// titleOf returns the headline of a label's block.
+func (d *document) titleOf(i int) string {
+	t, _ := d.headline(d.labels[i].end, d.blockEnd(i, d.contentEnd))
+	return t
+}
+
+// pickDomains keeps the containers that are domains. A block under a
+// preamble title (指导思想, 基本原则, …) is none unless it names units. When
+// some domains name units, a block without any is taken for a closing
+// section (保障措施 with numbered items) and left out with a warning, unless
+// it is the last one and the text stops inside it (a truncated document);
+// without units anywhere, blocks titled as closing sections are left out.
+func (d *document) pickDomains(planTitle string) (domains []container, warnings []string) {
+	var cands []container
+	var hasUnits []bool
+	anyUnits := false
+	for _, c := range d.containers() {
+		start, end := d.containerStart(c), d.containerEnd(c)
+		units := d.bracketIn(start, end)
+		if c.idx >= 0 && !units {
+			preamble := hasAnyPrefix(d.titleOf(c.idx), preambleTitles)
+			if p := d.parents[c.idx]; p >= 0 && hasAnyPrefix(d.titleOf(p), preambleTitles) {
+				preamble = true
+			}
+			if preamble {
+				continue
+			}
+		}
+		cands = append(cands, c)
+		hasUnits = append(hasUnits, units)
+		anyUnits = anyUnits || units
+	}
+	truncated := d.truncated()
+	for n, c := range cands {
+		if c.idx < 0 && !hasUnits[n] && (len(cands) > 1 || planTitle == "") {
+			// Numbered lines before the first part, or a numbered list in
+			// a text that is neither titled as a plan nor names units.
 			continue
 		}
-		if len(bracketed) == 0 {
-			return dk, mk, cands, nil
-		}
-		domains = domains[:0]
-		truncated := endsMidSentence(d.rs[:d.contentEnd])
-		for n, i := range cands {
-			end := d.blockEnd(i, d.contentEnd)
-			if d.bracketIn(d.labels[i].start, end) || (n == len(cands)-1 && truncated && end == d.contentEnd) {
-				domains = append(domains, i)
+		lastTruncated := n == len(cands)-1 && truncated && d.containerEnd(c) == d.contentEnd
+		if c.idx >= 0 && !hasUnits[n] && !lastTruncated {
+			title := d.titleOf(c.idx)
+			lbl := string(d.rs[d.labels[c.idx].start:d.labels[c.idx].end])
+			if anyUnits {
+				warnings = append(warnings, fmt.Sprintf("%s %s has numbered items but no unit bracket while other domains have one; it was not taken as a domain", lbl, title))
 				continue
 			}
-			title, _ := d.headline(d.labels[i].end, end)
-			warnings = append(warnings, fmt.Sprintf("%s %s has numbered items but no unit bracket while other domains have one; it was not taken as a domain",
-				string(d.rs[d.labels[i].start:d.labels[i].end]), title))
+			if hasAnyPrefix(title, closingTitles) {
+				warnings = append(warnings, fmt.Sprintf("%s %s looks like a closing section (保障措施); it was not taken as a domain", lbl, title))
+				continue
+			}
 		}
-		return dk, mk, domains, warnings
+		domains = append(domains, c)
 	}
-	return 0, 0, nil, nil
+	return domains, warnings
 }
 
 // bracketsIn returns the index range [lo, hi) of the unit brackets lying
@@ -389,25 +515,38 @@ type measureDraft struct {
 	own        int  // the bracket that gives the measure its own units, or -1
 }
 
+// domainDraft is a domain before its units are settled.
+type domainDraft struct {
+	c             container
+	label         string
+	start, end    int
+	titleStart    int
+	measures      []measureDraft
+	headerBracket int // a bracket before measure 1, or -1
+	partBracket   int // a bracket in the header of the enclosing part, or -1
+}
+
 // build fills p.Domains and p.Warnings.
 func (d *document) build(p *Plan) {
-	_, mk, domainIdx, skipped := d.domainLevels()
-	if len(domainIdx) == 0 {
+	picked, skipped := d.pickDomains(p.Title)
+	if len(picked) == 0 {
 		return
 	}
 	p.Warnings = append(p.Warnings, skipped...)
-	type domainDraft struct {
-		label         label
-		start, end    int
-		measures      []measureDraft
-		headerBracket int // a bracket before measure 1, or -1
-	}
-	drafts := make([]domainDraft, 0, len(domainIdx))
+	drafts := make([]domainDraft, 0, len(picked))
 	measureStyle := false
-	for _, di := range domainIdx {
-		dd := domainDraft{label: d.labels[di], start: d.labels[di].start, end: d.blockEnd(di, d.contentEnd), headerBracket: -1}
+	labelCount := map[string]int{}
+	for _, c := range picked {
+		dd := domainDraft{c: c, start: d.containerStart(c), end: d.containerEnd(c), headerBracket: -1, partBracket: -1}
+		if c.idx >= 0 {
+			dd.label = string(d.rs[d.labels[c.idx].start:d.labels[c.idx].end])
+			dd.titleStart = d.labels[c.idx].end
+			labelCount[dd.label]++
+		} else {
+			dd.titleStart = dd.start
+		}
 		withBracket := 0
-		for _, mi := range d.children(di, mk) {
+		for _, mi := range c.measures {
 			md := measureDraft{label: d.labels[mi], start: d.labels[mi].end, end: d.blockEnd(mi, dd.end), bracket: -1}
 			if lo, hi := d.bracketsIn(md.start, md.end); hi > lo {
 				md.bracket = hi - 1
@@ -422,21 +561,43 @@ func (d *document) build(p *Plan) {
 		if len(dd.measures) > 0 {
 			headerEnd = dd.measures[0].label.start
 		}
-		if lo, hi := d.bracketsIn(dd.start, headerEnd); hi > lo {
-			dd.headerBracket = lo
+		if c.idx >= 0 {
+			if lo, hi := d.bracketsIn(dd.start, headerEnd); hi > lo {
+				dd.headerBracket = lo
+			}
+			// A (一) domain inherits the units named in its part's header.
+			if par := d.parents[c.idx]; par >= 0 && d.labels[c.idx].kind == kindParen {
+				hEnd := d.labels[c.idx].start
+				if ks := d.kids[par]; len(ks) > 0 {
+					hEnd = d.labels[ks[0]].start
+				}
+				if lo, hi := d.bracketsIn(d.labels[par].start, hEnd); hi > lo {
+					dd.partBracket = lo
+				}
+			}
 		}
 		if withBracket >= 2 {
 			measureStyle = true
 		}
 		drafts = append(drafts, dd)
 	}
+	// (一) labels that restart in each part are told apart by the part: 二(一).
+	for i := range drafts {
+		dd := &drafts[i]
+		if dd.c.idx < 0 || labelCount[dd.label] < 2 {
+			continue
+		}
+		if par := d.parents[dd.c.idx]; par >= 0 {
+			dd.label = strings.TrimSuffix(string(d.rs[d.labels[par].start:d.labels[par].end]), "、") + dd.label
+		}
+	}
 
 	lastDomain := len(drafts) - 1
-	midSentence := endsMidSentence(d.rs[:d.contentEnd])
+	midSentence := d.truncated()
 	truncationWarned := false
 	for n, dd := range drafts {
 		dom := Domain{
-			Label:            string(d.rs[dd.label.start:dd.label.end]),
+			Label:            dd.label,
 			LeadUnits:        []string{},
 			ResponsibleUnits: []string{},
 			Measures:         []Measure{},
@@ -452,16 +613,22 @@ func (d *document) build(p *Plan) {
 			titleEnd = min(titleEnd, d.brackets[dd.headerBracket].start)
 		}
 		var goalStart int
-		dom.Title, goalStart = d.headline(dd.label.end, titleEnd)
-		goal := string(d.rs[goalStart:goalEnd])
-		if dd.headerBracket >= 0 { // the goal is what surrounds the bracket
-			b := d.brackets[dd.headerBracket]
-			goal = string(d.rs[goalStart:max(goalStart, b.start)]) + string(d.rs[max(goalStart, b.end):goalEnd])
+		if dd.c.idx >= 0 {
+			dom.Title, goalStart = d.headline(dd.titleStart, titleEnd)
+			goal := string(d.rs[goalStart:goalEnd])
+			if dd.headerBracket >= 0 { // the goal is what surrounds the bracket
+				b := d.brackets[dd.headerBracket]
+				goal = string(d.rs[goalStart:max(goalStart, b.start)]) + string(d.rs[max(goalStart, b.end):goalEnd])
+			}
+			dom.Goal = strings.TrimLeft(strings.TrimSpace(goal), "。;: ")
+		} else {
+			dom.Title = d.implicitTitle(dd.start, p.Title)
 		}
-		dom.Goal = strings.TrimLeft(strings.TrimSpace(goal), "。;: ")
+		place := strings.TrimSpace("domain " + dom.Label + " " + dom.Title)
 
 		// The domain's units: a bracket in the header, or (outside the
-		// one-bracket-per-measure style) the bracket that ends the last measure.
+		// one-bracket-per-measure style) the bracket that ends the last
+		// measure, else the units of the enclosing part.
 		domainBracket := dd.headerBracket
 		for j := range dd.measures {
 			md := &dd.measures[j]
@@ -470,42 +637,70 @@ func (d *document) build(p *Plan) {
 				domainBracket, md.own = md.bracket, -1
 			}
 		}
+		domainInherited := false
+		if domainBracket < 0 && dd.partBracket >= 0 {
+			domainBracket, domainInherited = dd.partBracket, true
+		}
+		domainDue := ""
 		if domainBracket >= 0 {
 			b := d.brackets[domainBracket]
 			dom.LeadUnits = append(dom.LeadUnits, b.lead...)
 			dom.ResponsibleUnits = append(dom.ResponsibleUnits, b.resp...)
+			domainDue = b.due
 		}
 
 		unitless := 0
+		var prevLabel string
 		for _, md := range dd.measures {
 			m := d.measure(md)
-			if own := md.own; own >= 0 {
+			due := domainDue
+			if own := md.own; own >= 0 && len(d.brackets[own].lead)+len(d.brackets[own].resp) > 0 {
 				m.LeadUnits = append([]string{}, d.brackets[own].lead...)
 				m.ResponsibleUnits = append([]string{}, d.brackets[own].resp...)
 			} else {
 				m.LeadUnits = append([]string{}, dom.LeadUnits...)
 				m.ResponsibleUnits = append([]string{}, dom.ResponsibleUnits...)
+				m.UnitsInherited = len(m.LeadUnits)+len(m.ResponsibleUnits) > 0
+			}
+			if own := md.own; own >= 0 && d.brackets[own].due != "" {
+				due = d.brackets[own].due
 			}
 			if len(m.LeadUnits)+len(m.ResponsibleUnits) == 0 {
 				unitless++
 				if measureStyle && !(n == lastDomain && midSentence && md.end == d.contentEnd) {
-					p.Warnings = append(p.Warnings, fmt.Sprintf("measure %s in domain %s %s has no unit bracket", m.Label, dom.Label, dom.Title))
+					p.Warnings = append(p.Warnings, fmt.Sprintf("measure %s in %s has no unit bracket", m.Label, place))
 				}
+			} else if domainInherited && md.own < 0 {
+				m.UnitsInherited = true
 			}
+			setDeadline(&m, due, d.rs, d.masked, p.Horizon)
+			if w := numberWarning(md.label, prevLabel, m.Label, place); w != "" {
+				p.Warnings = append(p.Warnings, w)
+			}
+			prevLabel = m.Label
 			dom.Measures = append(dom.Measures, m)
 		}
+		if dd.c.idx >= 0 {
+			prev := ""
+			if n > 0 {
+				prev = drafts[n-1].label
+			}
+			if w := numberWarning(d.labels[dd.c.idx], prev, dd.label, ""); w != "" {
+				p.Warnings = append(p.Warnings, w)
+			}
+		}
 		if len(dd.measures) == 0 {
-			p.Warnings = append(p.Warnings, fmt.Sprintf("domain %s %s has no numbered measures", dom.Label, dom.Title))
+			p.Warnings = append(p.Warnings, fmt.Sprintf("%s has no numbered measures", place))
 		}
 		if n == lastDomain && midSentence && dd.end == d.contentEnd {
 			if domainBracket < 0 && unitless > 0 {
-				p.Warnings = append(p.Warnings, fmt.Sprintf("document appears truncated: domain %s %s has no unit bracket and ends mid-sentence", dom.Label, dom.Title))
+				p.Warnings = append(p.Warnings, fmt.Sprintf("document appears truncated: %s has no unit bracket and ends mid-sentence", place))
 			} else {
-				p.Warnings = append(p.Warnings, fmt.Sprintf("document appears truncated: domain %s %s ends mid-sentence", dom.Label, dom.Title))
+				p.Warnings = append(p.Warnings, fmt.Sprintf("document appears truncated: %s ends mid-sentence", place))
 			}
 			truncationWarned = true
 		} else if !measureStyle && domainBracket < 0 && unitless > 0 {
-			p.Warnings = append(p.Warnings, fmt.Sprintf("domain %s %s has no unit bracket", dom.Label, dom.Title))
+			p.Warnings = append(p.Warnings, fmt.Sprintf("%s has no unit bracket", place))
 		}
 		p.Domains = append(p.Domains, dom)
 	}
@@ -518,6 +713,50 @@ func (d *document) build(p *Plan) {
 			m.Targets = extractTargets(d.rs, m.Start, m.End, d.masked, p.Horizon)
 		}
 	}
+}
+
+// numberWarning describes a label whose number does not follow the one
+// before it, or returns "". place is "domain …" for measures and "" for the
+// domains themselves.
+func numberWarning(l label, prevLabel, text, place string) string {
+	if l.expected == 0 {
+		return ""
+	}
+	where, what := " in "+place, "numbering"
+	if place == "" {
+		where, what = "", "domain numbering"
+	}
+	switch {
+	case l.n > l.expected && l.prev == 0:
+		return fmt.Sprintf("%s starts at %s%s: the numbers before it are missing", what, text, where)
+	case l.n > l.expected:
+		return fmt.Sprintf("%s skips from %s to %s%s", what, prevLabel, text, where)
+	case l.n == l.prev:
+		return fmt.Sprintf("%s repeats %s%s", what, text, where)
+	default:
+		return fmt.Sprintf("%s puts %s after %s%s: out of order", what, text, prevLabel, where)
+	}
+}
+
+// implicitTitle names the one domain of a document numbered with one level
+// only: the heading line just before its first measure, else the plan's
+// title, else 主要任务.
+func (d *document) implicitTitle(start int, planTitle string) string {
+	i := start
+	for i > 0 && isSpaceRune(d.rs[i-1]) {
+		i--
+	}
+	j := i
+	for j > 0 && d.rs[j-1] != '\n' {
+		j--
+	}
+	if line := strings.TrimSpace(string(d.rs[j:i])); line != "" && runeLen(line) <= 20 && !strings.ContainsAny(line, "。;,") {
+		return strings.TrimRight(line, ":")
+	}
+	if planTitle != "" {
+		return planTitle
+	}
+	return "主要任务"
 }
 
 // measure builds a Measure (without units and targets) from its draft.
@@ -605,6 +844,19 @@ func isTimePhrase(s string) bool {
 		}
 	}
 	return false
+}
+
+// truncated reports whether the text stops mid-sentence; a text that ends
+// with a unit bracket or unit line (a task list) is complete.
+func (d *document) truncated() bool {
+	i := d.contentEnd - 1
+	for i >= 0 && isSpaceRune(d.rs[i]) {
+		i--
+	}
+	if i >= 0 && d.bracketEnd[i] {
+		return false
+	}
+	return endsMidSentence(d.rs[:d.contentEnd])
 }
 
 // onlyTrailer reports whether rs holds nothing but spaces and sentence ends.

@@ -57,7 +57,7 @@ func TestUnitBracketContent(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lead, resp, ok := parseUnitContent([]rune(tt.in))
+			lead, resp, _, ok := parseUnitContent([]rune(tt.in))
 			if ok != tt.ok {
 				t.Fatalf("ok = %v, want %v (lead %q resp %q)", ok, tt.ok, lead, resp)
 			}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -22,7 +23,8 @@ import (
 	"duban/views/pages/planadmin"
 )
 
-// The admin's plan import (立项): upload a .txt file or paste the text →
+// The admin's plan import (立项): upload a .txt, .docx, .xlsx or .csv file
+// or paste the text →
 // preview (the tree, warnings, how each unit name resolves, the diff
 // against a plan imported before) → confirm → stored by planimport.
 //
@@ -136,22 +138,24 @@ func (h *Handlers) PreviewPlanImport(c echo.Context) error {
 // returns the decoder's warnings (Import needs them again) and notices that
 // say in the user's language what the decoder did to the bytes.
 func (h *Handlers) previewPlan(ctx context.Context, raw []byte) (*planimport.Preview, []string, []planadmin.Problem, error) {
-	text, warnings, err := planimport.Decode(raw)
+	src, err := planparse.Read(raw)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	var notices []planadmin.Problem
 	switch {
+	case src.Format != planparse.FormatText && src.Format != planparse.FormatCSV:
 	case bytes.HasPrefix(raw, []byte{0xFF, 0xFE}) || bytes.HasPrefix(raw, []byte{0xFE, 0xFF}):
 		notices = append(notices, planadmin.Problem{Key: "plans.import.notice.utf16"})
 	case !mostlyUTF8(raw):
 		notices = append(notices, planadmin.Problem{Key: "plans.import.notice.gbk"})
 	}
-	pv, err := planimport.New(h.Store).PreviewText(ctx, text, warnings)
+	pv, err := planimport.New(h.Store).PreviewText(ctx, src.Text, src.Warnings)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return pv, warnings, notices, nil
+	pv.Format = src.Format
+	return pv, src.Warnings, notices, nil
 }
 
 // mostlyUTF8 reports whether b is UTF-8 but for a character cut off at the
@@ -175,6 +179,7 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 		Title: p.Title, Issuer: p.Issuer, IssuedOn: p.Date, Horizon: p.Horizon,
 		Counts:  [3]int{pv.Domains, pv.Measures, pv.Targets},
 		Notices: notices, Warnings: pv.Warnings, Unchanged: pv.Unchanged, Errors: errs,
+		Format: pv.Format, Text: planparse.Normalize(pv.Text), PlanEnd: planimport.PlanEnd(p).Format(time.DateOnly),
 	}
 	unknown := map[string]bool{}
 	for i, u := range pv.Units {
@@ -195,7 +200,8 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 	for _, d := range p.Domains {
 		pd := planadmin.PreviewDomain{Label: d.Label, Title: d.Title, Goal: d.Goal}
 		for _, m := range d.Measures {
-			pm := planadmin.PreviewMeasure{Label: m.Label, Title: m.Title, Lead: namesOf(m.LeadUnits), Responsible: namesOf(m.ResponsibleUnits)}
+			pm := planadmin.PreviewMeasure{Label: m.Label, Title: m.Title, Lead: namesOf(m.LeadUnits), Responsible: namesOf(m.ResponsibleUnits),
+				Inherited: m.UnitsInherited, Due: m.Due, DueText: m.DueText, Ongoing: m.Ongoing}
 			for _, t := range m.Targets {
 				pm.Targets = append(pm.Targets, planadmin.PreviewTarget{Indicator: t.Indicator, OpKey: opKey(t.Op),
 					Value: formatValue(t.Value), Unit: t.Unit, Year: t.Year})

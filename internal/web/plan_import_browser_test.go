@@ -1,0 +1,68 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"duban/internal/testutil"
+)
+
+// TestPlanImportDocxInTheBrowser uploads a .docx 分工方案 in headless
+// Chromium and reads the preview as the admin sees it: deadlines with
+// their phrase, the inherited-units badge, translated warnings, the text to
+// correct. DUBAN_SCREENSHOTS=dir keeps a screenshot.
+func TestPlanImportDocxInTheBrowser(t *testing.T) {
+	p := testutil.Start(t)
+	browser := testutil.NewBrowser(t)
+	ctx := testutil.NewSession(t, browser)
+	if err := testutil.Login(ctx, p.Server.URL, "admin", p.App.DemoPassword); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*testutil.BrowserTimeout)
+	defer cancel()
+	file := filepath.Join(t.TempDir(), "分工方案.docx")
+	if err := os.WriteFile(file, dividedPlanDocx(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(p.Server.URL+"/admin/plans/import"),
+		chromedp.WaitVisible(chromedp.CSS("#file")),
+		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}),
+	); err != nil {
+		t.Fatal(err)
+	}
+	attr, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("#file"), "accept"))
+	accept := attr.Value
+	if err != nil || !strings.Contains(accept, ".docx") || !strings.Contains(accept, ".xlsx") || !strings.Contains(accept, ".csv") {
+		t.Fatalf("file input accepts %q, %v", accept, err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS("form.import-form button[type=submit]"))); err != nil {
+		t.Fatal(err)
+	}
+	h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main h1")))
+	if err != nil || h1 != "导入预览" {
+		t.Fatalf("after upload: h1 %q, %v", h1, err)
+	}
+	due, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".preview-measure .measure-due")))
+	if err != nil || !strings.Contains(due, "2023-06-30") || !strings.Contains(due, "2023年6月底前") {
+		t.Fatalf("first deadline = %q, %v", due, err)
+	}
+	badge, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".units-inherited")))
+	if err != nil || badge != "继承自领域" {
+		t.Fatalf("inherited badge = %q, %v", badge, err)
+	}
+	warnings, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".warnings-list")))
+	if err != nil || !strings.Contains(warnings, "编号从 1. 跳到 4.") {
+		t.Fatalf("warnings = %q, %v", warnings, err)
+	}
+	if dir := os.Getenv("DUBAN_SCREENSHOTS"); dir != "" {
+		if err := testutil.Screenshot(ctx, filepath.Join(dir, "plan-import-docx-preview.png")); err != nil {
+			t.Error(err)
+		}
+	}
+}
