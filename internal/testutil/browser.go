@@ -143,7 +143,94 @@ func Screenshot(ctx context.Context, path string) error {
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
+		// A page taller than the browser can paint at once (-32000 "Page
+		// is too large"): keep what the viewport shows rather than nothing.
+		png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	}
+	if err != nil {
 		return fmt.Errorf("screenshot: %w", err)
 	}
 	return os.WriteFile(path, png, 0o644)
+}
+
+// ViewportScreenshot saves what the viewport shows (the first screen of the
+// page, as a person sees it on opening it) as a PNG.
+func ViewportScreenshot(ctx context.Context, path string) error {
+	ctx, cancel := context.WithTimeout(ctx, BrowserTimeout)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		return fmt.Errorf("screenshot: %w", err)
+	}
+	return os.WriteFile(path, png, 0o644)
+}
+
+// SetViewport resizes the tab's viewport to width×height CSS pixels at
+// scale 1, as a narrow phone (390) or a laptop (1366) shows the page. It is
+// not mobile emulation: a page too wide for the viewport overflows instead
+// of being zoomed out, so the overflow can be measured.
+func SetViewport(ctx context.Context, width, height int64) error {
+	ctx, cancel := context.WithTimeout(ctx, BrowserTimeout)
+	defer cancel()
+	return chromedp.Do(ctx, chromedp.EmulateViewport(width, height, chromedp.EmulateScale(1)))
+}
+
+// Visit opens baseURL+path in the tab and waits for the page to load.
+func Visit(ctx context.Context, baseURL, path string) error {
+	ctx, cancel := context.WithTimeout(ctx, BrowserTimeout)
+	defer cancel()
+	return chromedp.Do(ctx,
+		chromedp.Navigate(strings.TrimRight(baseURL, "/")+path),
+		chromedp.WaitReady(chromedp.CSS("body")),
+	)
+}
+
+// layoutScript lists what makes a page hard to use on a narrow screen: the
+// page wider than the viewport, a box that scrolls sideways, a button
+// (or a link styled as one) that lies outside the viewport, and a button
+// whose label wraps onto a second line (签/收).
+const layoutScript = `(() => {
+  const W = document.documentElement.clientWidth;
+  const out = [];
+  const name = (el) => {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += "#" + el.id;
+    if (el.classList.length) s += "." + [...el.classList].join(".");
+    const txt = (el.innerText || "").trim().replace(/\s+/g, " ").slice(0, 30);
+    return txt ? s + " \u201c" + txt + "\u201d" : s;
+  };
+  const sw = document.documentElement.scrollWidth;
+  if (sw > W + 1) {
+    // Name the outermost elements that stick out, to say where to look.
+    const wide = [...document.body.querySelectorAll("*")].filter(el => el.getBoundingClientRect().right > W + 1 &&
+      !(el.parentElement && el.parentElement.getBoundingClientRect().right > W + 1));
+    out.push("page is " + sw + "px wide in a " + W + "px viewport: " + wide.slice(0, 3).map(name).join(", "));
+  }
+  for (const el of document.body.querySelectorAll("*")) {
+    const cs = getComputedStyle(el);
+    if ((cs.overflowX === "auto" || cs.overflowX === "scroll") && el.scrollWidth > el.clientWidth + 1) {
+      out.push(name(el) + " scrolls sideways (" + el.scrollWidth + "px in " + el.clientWidth + "px)");
+    }
+  }
+  for (const b of document.querySelectorAll("main .btn, main button, main input[type=submit]")) {
+    const r = b.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    if (r.left < -1 || r.right > W + 1) {
+      out.push(name(b) + " lies outside the viewport (" + Math.round(r.left) + "–" + Math.round(r.right) + "px of " + W + "px)");
+    }
+    const range = document.createRange();
+    range.selectNodeContents(b);
+    const tops = new Set([...range.getClientRects()].filter(q => q.width > 0).map(q => Math.round(q.top)));
+    if (tops.size > 1) out.push(name(b) + " wraps onto " + tops.size + " lines");
+  }
+  return out;
+})()`
+
+// LayoutProblems checks the page in the tab for horizontal overflow, boxes
+// that scroll sideways, and buttons outside the viewport or broken across
+// lines; it returns one sentence per problem (none: the page fits).
+func LayoutProblems(ctx context.Context) ([]string, error) {
+	ctx, cancel := context.WithTimeout(ctx, BrowserTimeout)
+	defer cancel()
+	return chromedp.Run(ctx, chromedp.Evaluate[[]string](layoutScript))
 }

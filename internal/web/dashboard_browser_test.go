@@ -171,7 +171,7 @@ func TestDashboardInChromium(t *testing.T) {
 			}
 		}
 		lights := run(t, ctx, "lights", chromedp.Evaluate[[]string](`[...document.querySelectorAll(".ledger-table .light-cell")].map(c => c.textContent.trim())`))
-		if strings.Join(lights, ",") != "黄灯,黄灯,蓝灯(已办结)" {
+		if strings.Join(lights, ",") != "黄灯,黄灯,蓝灯（已办结）" {
 			t.Errorf("lights = %v", lights)
 		}
 		note := run(t, ctx, "scope note", chromedp.Text(chromedp.CSS(".scope-note")))

@@ -164,7 +164,7 @@ func TestImportUploadPreviewConfirm(t *testing.T) {
 	}
 
 	// Confirm: 市人社局 is the existing 市人力资源社会保障局; 市新单位 is created.
-	v := confirmForm(t, doc, map[string]string{"市人社局": "对应到:市人力资源社会保障局"})
+	v := confirmForm(t, doc, map[string]string{"市人社局": "对应到：市人力资源社会保障局"})
 	if v.Get("reporting") != "monthly" || v.Get("due_days") != "7" {
 		t.Fatalf("settings not carried: %v", v)
 	}

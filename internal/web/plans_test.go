@@ -519,7 +519,7 @@ func TestReportedWorkCannotBeUnassignedOrDeleted(t *testing.T) {
 	}
 	// Deleting the measure is refused with the reason.
 	res = c.PostForm(idPath("/admin/measures/", m.ID, "/delete"), url.Values{"version": {"1"}, "confirm": {"yes"}})
-	if res.StatusCode != http.StatusConflict || !strings.Contains(text(res.Doc(t).Find(".flash-error")), "已有填报或催办记录,不能删除") {
+	if res.StatusCode != http.StatusConflict || !strings.Contains(text(res.Doc(t).Find(".flash-error")), "已有填报或催办记录，不能删除") {
 		t.Fatalf("delete = %d %q", res.StatusCode, text(res.Doc(t).Find(".flash-error")))
 	}
 	got, err := p.App.Store.MeasureByID(ctx, m.ID)
@@ -911,7 +911,7 @@ func TestImportWarningsInTheReadersLanguage(t *testing.T) {
 	path := fmt.Sprintf("/plans/%d", plans[0].ID)
 	admin := p.Login("admin")
 	got := text(admin.Get(path).Doc(t).Find("section.warnings li"))
-	if !strings.Contains(got, "文件似乎不完整:领域 (十) 生态环保 没有单位括注") {
+	if !strings.Contains(got, "文件似乎不完整：领域 (十) 生态环保 没有单位括注") {
 		t.Fatalf("admin's warning = %q", got)
 	}
 	if n := p.Login("duchashi").Get(path).Doc(t).Find("section.warnings").Length(); n != 0 {

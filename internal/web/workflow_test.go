@@ -286,7 +286,7 @@ func journey(t *testing.T, opts ...testutil.Option) {
 	mustStatus(t, res, 200, "lead form")
 	co := wfText(t, res, ".co-inputs")
 	if !strings.Contains(co, "市残联") || !strings.Contains(co, "台山市人民政府") || !strings.Contains(co, "尚未报送") ||
-		!strings.Contains(co, "已报送 1 家,共 2 家") {
+		!strings.Contains(co, "已报送 1 家，共 2 家") {
 		t.Fatalf("co-inputs panel = %q", co)
 	}
 	res = postMultipart(t, jiaoyu, leadForm, reportFields(lockOf(t, res), "submit", "全市新增幼儿园学位2000个。", 45, "on_track",

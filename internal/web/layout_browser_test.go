@@ -1,0 +1,109 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"duban/internal/testutil"
+)
+
+// layoutRoles are the people who open the portal on phones as well as
+// desktops, with the pages they use most. A path "@report" stands for the
+// first report form the to-do list links to, "@assignment" for the first
+// assignment page.
+var layoutRoles = []struct {
+	who, username string
+	pages         []string
+}{
+	{"unit", "jiaoyuju", []string{"/", "/todo", "@assignment", "@report", "/ledger", "/inbox", "/plans"}},
+	{"district", "taishan", []string{"/", "/todo", "@assignment", "@report", "/ledger", "/inbox"}},
+	{"reviewer", "duchashi", []string{"/", "/todo", "/supervision", "/ledger", "/indicators", "/scorecard"}},
+	{"leader", "lingdao", []string{"/", "/supervision", "/ledger", "/indicators", "/scorecard"}},
+}
+
+// TestPagesFitPhoneAndDesktop opens the main pages of a unit, a district,
+// the reviewer and a leader at 390 px (a phone) and 1366 px (a laptop) and
+// asserts that no page scrolls sideways, no box inside it does, and every
+// button lies within the viewport on one line. The dashboards are saved as
+// screenshots in DUBAN_SCREENSHOTS (or the test's temporary directory).
+func TestPagesFitPhoneAndDesktop(t *testing.T) {
+	p := testutil.Start(t, testutil.WithDemoHistory())
+	browser := testutil.NewBrowser(t)
+	shots := screenshotDir(t)
+	for _, role := range layoutRoles {
+		t.Run(role.who, func(t *testing.T) {
+			tab := testutil.NewSession(t, browser)
+			if err := testutil.Login(tab, p.Server.URL, role.username, p.App.DemoPassword); err != nil {
+				t.Fatal(err)
+			}
+			pages := resolvePages(t, tab, p.Server.URL, role.pages)
+			for _, width := range []int64{390, 1366} {
+				if err := testutil.SetViewport(tab, width, 900); err != nil {
+					t.Fatal(err)
+				}
+				for _, path := range pages {
+					if err := testutil.Visit(tab, p.Server.URL, path); err != nil {
+						t.Fatalf("%s: %v", path, err)
+					}
+					problems, err := testutil.LayoutProblems(tab)
+					if err != nil {
+						t.Fatalf("%s at %d px: %v", path, width, err)
+					}
+					for _, pr := range problems {
+						t.Errorf("%s at %d px: %s", path, width, pr)
+					}
+					if path == "/" || len(problems) > 0 {
+						name := fmt.Sprintf("%s-%s-%d.png", role.who, pageFileName(path), width)
+						if err := testutil.Screenshot(tab, filepath.Join(shots, name)); err != nil {
+							t.Error(err)
+						}
+						if err := testutil.ViewportScreenshot(tab, filepath.Join(shots, "top-"+name)); err != nil {
+							t.Error(err)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// resolvePages replaces "@report" and "@assignment" with the first such
+// link on the user's to-do list.
+func resolvePages(t *testing.T, tab context.Context, base string, pages []string) []string {
+	t.Helper()
+	var out []string
+	for _, path := range pages {
+		sel := map[string]string{
+			"@report":     `a[href^="/assignments/"][href*="/periods/"]`,
+			"@assignment": `a[href^="/assignments/"]:not([href*="/periods/"])`,
+		}[path]
+		if sel == "" {
+			out = append(out, path)
+			continue
+		}
+		if err := testutil.Visit(tab, base, "/todo"); err != nil {
+			t.Fatal(err)
+		}
+		href, err := chromedp.Run(tab, chromedp.Evaluate[string](
+			`(document.querySelector(`+"`"+sel+"`"+`) || {getAttribute: () => ""}).getAttribute("href")`))
+		if err != nil || href == "" {
+			t.Fatalf("no %s link on /todo (%v)", path, err)
+		}
+		out = append(out, href)
+	}
+	return out
+}
+
+// pageFileName turns a path into a file name: "/" → "home".
+func pageFileName(path string) string {
+	s := strings.Trim(strings.NewReplacer("/", "-", "?", "-", "=", "-", "&", "-").Replace(path), "-")
+	if s == "" {
+		return "home"
+	}
+	return s
+}
