@@ -14,7 +14,6 @@ import (
 	"duban/internal/periods"
 	"duban/internal/planimport"
 	"duban/internal/planparse"
-	"duban/internal/store"
 )
 
 // maxPlanBytes bounds a plan document read by the CLI (the web upload has
@@ -166,7 +165,12 @@ func cmdPlanImport(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	svc := planimport.New(store.New(d, clk))
+	st, err := app.NewStore(ctx, d, cfg, clk)
+	if err != nil {
+		return err
+	}
+	defer st.SealAudit(ctx)
+	svc := planimport.New(st)
 	res, err := svc.Import(ctx, cliActor, text, warnings, planimport.Options{Reporting: reporting, DueDays: dueDays}, nil, apply)
 	if errors.Is(err, planimport.ErrChangedNeedsApply) {
 		pv, perr := svc.PreviewText(ctx, text, warnings)

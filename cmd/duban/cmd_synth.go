@@ -11,7 +11,6 @@ import (
 	"duban/internal/app"
 	"duban/internal/clock"
 	"duban/internal/demo"
-	"duban/internal/store"
 	"duban/internal/synth"
 )
 
@@ -46,7 +45,11 @@ func cmdSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	st := store.New(d, clk)
+	st, err := app.NewStore(ctx, d, cfg, clk)
+	if err != nil {
+		return err
+	}
+	defer st.SealAudit(ctx)
 	if n, err := st.CountPlans(ctx); err != nil {
 		return err
 	} else if n > 0 && !appendData {

@@ -92,7 +92,11 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	st := store.New(d, clk)
+	st, err := app.NewStore(ctx, d, cfg, clk)
+	if err != nil {
+		return err
+	}
+	defer st.SealAudit(ctx)
 	hasher := auth.NewHasher(runtime.NumCPU())
 	switch sub {
 	case "add":
@@ -172,29 +176,4 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return nil
 	}
 	return fmt.Errorf("unknown user command %q", sub)
-}
-
-func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return errors.New("usage: duban audit verify")
-	}
-	cfg, _, err := parseFlags("audit verify", args[1:], stderr, nil)
-	if err != nil {
-		return err
-	}
-	d, err := app.Open(ctx, cfg, newLogger(cfg, stderr))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	clk, _ := app.Clock(cfg)
-	broken, n, err := store.New(d, clk).VerifyAudit(ctx)
-	if err != nil {
-		return err
-	}
-	if broken != 0 {
-		return fmt.Errorf("audit log broken at entry %d (checked %d entries): it was edited or an entry removed", broken, n)
-	}
-	fmt.Fprintf(stdout, "audit log intact: %d entries\n", n)
-	return nil
 }

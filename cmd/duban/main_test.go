@@ -148,13 +148,32 @@ func TestAuditVerifyCommand(t *testing.T) {
 	if err := raw.Exec("UPDATE audit_events SET action = 'user.enable' WHERE id = 3").Error; err == nil {
 		t.Fatal("the append-only trigger let an UPDATE through")
 	}
-	for _, s := range []string{"DROP TRIGGER audit_events_no_update", "UPDATE audit_events SET action = 'user.enable' WHERE id = 3"} {
+	for _, s := range []string{"DROP TRIGGER audit_events_seal_only", "UPDATE audit_events SET action = 'user.enable' WHERE id = 3"} {
 		if err := raw.Exec(s).Error; err != nil {
 			t.Fatal(err)
 		}
 	}
 	_, err = cli(t, dir, "", "audit", "verify")
-	if err == nil || !strings.Contains(err.Error(), "broken at entry 3") {
+	if err == nil || !strings.Contains(err.Error(), "entry 3 was edited") {
 		t.Fatalf("audit verify after tampering: %v", err)
+	}
+	// `duban migrate` puts the dropped guard back.
+	var out2 bytes.Buffer
+	if err := run(context.Background(), []string{"migrate", "--data-dir", dir}, strings.NewReader(""), &out2, &out2); err != nil {
+		t.Fatalf("migrate: %v %s", err, out2.String())
+	}
+	if err := raw.Exec("UPDATE audit_events SET action = 'user.disable' WHERE id = 3").Error; err == nil {
+		t.Fatal("migrate did not restore the append-only trigger")
+	}
+	// Deleting the newest entry, guards dropped again: the signed head
+	// outside the database still counts it.
+	for _, s := range []string{"DROP TRIGGER audit_events_no_delete", "DELETE FROM audit_events WHERE id = 3"} {
+		if err := raw.Exec(s).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = cli(t, dir, "", "audit", "verify")
+	if err == nil || !strings.Contains(err.Error(), "newest 1 entries are missing") {
+		t.Fatalf("audit verify after deleting the newest entry: %v", err)
 	}
 }

@@ -33,6 +33,9 @@ type App struct {
 	Server       *web.Server
 	DemoPassword string
 	Log          *slog.Logger
+
+	stopSealer context.CancelFunc
+	sealerDone chan struct{}
 }
 
 // Options override parts of the wiring, for tests.
@@ -74,6 +77,17 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*db.DB, er
 	return d, nil
 }
 
+// NewStore is the store over d with the audit log keyed by the data dir's
+// audit key (created on first start). Every command that writes goes
+// through it, so all entries carry the same key.
+func NewStore(ctx context.Context, d *db.DB, cfg *config.Config, clk clock.Clock) (*store.Store, error) {
+	st := store.New(d, clk)
+	if err := st.OpenAuditChain(ctx, cfg.DataDir); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
 // New builds the whole portal.
 func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 	log := opt.Log
@@ -91,7 +105,11 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := store.New(d, clk)
+	st, err := NewStore(ctx, d, cfg, clk)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
 	hasher := auth.NewHasher(max(2, runtime.NumCPU()))
 	a := &App{Config: cfg, DB: d, Store: st, Clock: clk, Hasher: hasher, Log: log}
 	keys, err := auth.LoadOrCreateKeys(cfg.SessionKeys, cfg.DataDir)
@@ -137,6 +155,12 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 		}
 	}
 	a.Server = web.New(h)
+	sealCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	a.stopSealer, a.sealerDone = stop, make(chan struct{})
+	go func() {
+		defer close(a.sealerDone)
+		st.RunAuditSealer(sealCtx, 200*time.Millisecond, log)
+	}()
 	return a, nil
 }
 
@@ -158,5 +182,12 @@ func (a *App) Maintain(ctx context.Context, every time.Duration) {
 	}
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close seals the audit entries still pending and releases the database.
+func (a *App) Close() error {
+	if a.stopSealer != nil {
+		a.stopSealer()
+		<-a.sealerDone
+		a.stopSealer = nil
+	}
+	return a.DB.Close()
+}

@@ -147,8 +147,8 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	return &DB{W: g, R: g, Dialect: Postgres}, nil
 }
 
-// Migrate applies every pending migration of the dialect and returns the
-// file names applied.
+// Migrate applies every pending migration of the dialect, restores the audit
+// log's append-only guards, and returns the file names applied.
 func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 	sub, err := fs.Sub(migrations.FS, d.Dialect)
 	if err != nil {
@@ -180,6 +180,9 @@ func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 	res, err := p.Up(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("apply migrations: %w", err)
+	}
+	if err := d.ensureAuditGuards(ctx); err != nil {
+		return nil, err
 	}
 	var applied []string
 	for _, r := range res {

@@ -73,7 +73,7 @@ func SeedHistory(ctx context.Context, st *store.Store, files storage.Storage, no
 	// Each event runs at its moment: a store on a clock set to it stamps the
 	// rows and audit entries, and one transaction keeps it fast.
 	fake := clock.NewFake(now)
-	past := store.New(st.DB(), fake)
+	past := st.WithClock(fake)
 	wf := workflow.New(past, files)
 	err = past.Tx(ctx, func(tx *gorm.DB) error {
 		w := wf.InTx(tx)

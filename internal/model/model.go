@@ -321,8 +321,14 @@ type AuditEvent struct {
 	ObjectID   int64
 	OldValue   string
 	NewValue   string
-	PrevHash   string
-	Hash       string
+	// Mac is HMAC(audit key, the fields above), written with the entry;
+	// empty on entries older than the keyed chain.
+	Mac string
+	// Seq, PrevHash and Hash are set when the entry is sealed into the
+	// chain after its transaction commits (Hash is empty until then).
+	Seq      *int64
+	PrevHash string
+	Hash     string
 }
 
 // All lists every model, for the schema check.

@@ -6,12 +6,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"strconv"
 	"time"
 
 	"gorm.io/gorm"
 
-	"duban/internal/db"
 	"duban/internal/model"
 )
 
@@ -42,21 +42,12 @@ type AuditEntry struct {
 }
 
 // Audit appends an entry inside tx, so a rolled-back change leaves no entry.
-// Each entry's hash covers the previous entry's hash and its own fields.
+// The entry carries mac = HMAC(audit key, its fields); it is linked into the
+// chain by the sealer once committed (see audit_chain.go), so writers never
+// wait for each other's transactions here.
 func (s *Store) Audit(ctx context.Context, tx *gorm.DB, a Actor, e AuditEntry) error {
 	if tx == nil {
 		return s.Tx(ctx, func(tx *gorm.DB) error { return s.Audit(ctx, tx, a, e) })
-	}
-	if s.db.Dialect == db.Postgres {
-		// Serialise appenders so the chain has no forks.
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(7423001)").Error; err != nil {
-			return fmt.Errorf("audit lock: %w", err)
-		}
-	}
-	var prev model.AuditEvent
-	err := tx.Order("id DESC").Limit(1).Find(&prev).Error
-	if err != nil {
-		return fmt.Errorf("audit: read last entry: %w", err)
 	}
 	ev := model.AuditEvent{
 		At:         s.clock.Now().UTC().Truncate(time.Microsecond),
@@ -68,7 +59,6 @@ func (s *Store) Audit(ctx context.Context, tx *gorm.DB, a Actor, e AuditEntry) e
 		ObjectID:   e.ObjectID,
 		OldValue:   jsonText(e.Old),
 		NewValue:   jsonText(e.New),
-		PrevHash:   prev.Hash,
 	}
 	if a.UserID != 0 {
 		id := a.UserID
@@ -78,8 +68,12 @@ func (s *Store) Audit(ctx context.Context, tx *gorm.DB, a Actor, e AuditEntry) e
 		id := a.UnitID
 		ev.UnitID = &id
 	}
-	ev.Hash = AuditHash(&ev)
-	return translate(tx.Create(&ev).Error, "append audit entry")
+	ev.Mac = s.chain.entryMac(&ev)
+	if err := tx.Create(&ev).Error; err != nil {
+		return translate(err, "append audit entry")
+	}
+	s.chain.pending.Store(true)
+	return nil
 }
 
 func jsonText(v any) string {
@@ -96,10 +90,8 @@ func jsonText(v any) string {
 	return string(b)
 }
 
-// AuditHash is the chain hash of an entry: SHA-256 over the previous hash and
-// every field but the ID.
-func AuditHash(ev *model.AuditEvent) string {
-	h := sha256.New()
+// auditFields writes an entry's fields, each length-prefixed, to h.
+func auditFields(h hash.Hash, ev *model.AuditEvent) {
 	ptr := func(p *int64) string {
 		if p == nil {
 			return ""
@@ -107,39 +99,26 @@ func AuditHash(ev *model.AuditEvent) string {
 		return strconv.FormatInt(*p, 10)
 	}
 	for _, f := range []string{
-		ev.PrevHash, ev.At.UTC().Format(time.RFC3339Nano), ptr(ev.ActorID), ev.ActorName, ev.Role, ptr(ev.UnitID),
+		ev.At.UTC().Format(time.RFC3339Nano), ptr(ev.ActorID), ev.ActorName, ev.Role, ptr(ev.UnitID),
 		ev.ClientAddr, ev.Action, ev.ObjectType, strconv.FormatInt(ev.ObjectID, 10), ev.OldValue, ev.NewValue,
 	} {
-		h.Write([]byte(strconv.Itoa(len(f))))
-		h.Write([]byte{':'})
-		h.Write([]byte(f))
+		writeField(h, f)
 	}
-	return hex.EncodeToString(h.Sum(nil))
 }
 
-// VerifyAudit walks the chain in batches and returns the ID of the first
-// entry whose hash or link is wrong, or 0 when the chain is intact.
-func (s *Store) VerifyAudit(ctx context.Context) (brokenID int64, checked int64, err error) {
-	prevHash := ""
-	var last int64
-	for {
-		var batch []model.AuditEvent
-		if err := s.r(ctx).Where("id > ?", last).Order("id").Limit(1000).Find(&batch).Error; err != nil {
-			return 0, checked, fmt.Errorf("read audit log: %w", err)
-		}
-		if len(batch) == 0 {
-			return 0, checked, nil
-		}
-		for i := range batch {
-			ev := &batch[i]
-			checked++
-			if ev.PrevHash != prevHash || AuditHash(ev) != ev.Hash {
-				return ev.ID, checked, nil
-			}
-			prevHash = ev.Hash
-			last = ev.ID
-		}
-	}
+func writeField(h hash.Hash, f string) {
+	h.Write([]byte(strconv.Itoa(len(f))))
+	h.Write([]byte{':'})
+	h.Write([]byte(f))
+}
+
+// LegacyAuditHash is the unkeyed chain hash of an entry written before the
+// keyed chain: SHA-256 over the previous hash and every field but the ID.
+func LegacyAuditHash(ev *model.AuditEvent) string {
+	h := sha256.New()
+	writeField(h, ev.PrevHash)
+	auditFields(h, ev)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // AuditFilter selects audit entries; zero fields do not filter. Entries come

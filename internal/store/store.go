@@ -20,10 +20,16 @@ import (
 type Store struct {
 	db    *db.DB
 	clock clock.Clock
+	chain *auditChain
 }
 
-// New makes a Store.
-func New(d *db.DB, c clock.Clock) *Store { return &Store{db: d, clock: c} }
+// New makes a Store. Its audit log is keyed with a key that lives only in
+// this process until OpenAuditChain loads the data dir's key.
+func New(d *db.DB, c clock.Clock) *Store { return &Store{db: d, clock: c, chain: newEphemeralChain()} }
+
+// WithClock is the same store on another clock (the demo history writes
+// each event at its moment), sharing the audit key.
+func (s *Store) WithClock(c clock.Clock) *Store { return &Store{db: s.db, clock: c, chain: s.chain} }
 
 // DB exposes the handles to services that run their own transactions.
 func (s *Store) DB() *db.DB { return s.db }
