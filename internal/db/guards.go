@@ -3,6 +3,8 @@ package db
 import (
 	"context"
 	"fmt"
+
+	"gorm.io/gorm"
 )
 
 // The audit log's append-only guards. They are (re)created after every
@@ -52,11 +54,29 @@ $$`,
 
 // ensureAuditGuards creates the guards that are missing (and on PostgreSQL
 // replaces them with the current definition).
+// On PostgreSQL, instances starting at once would replace the same
+// function and triggers concurrently ("tuple concurrently updated"): a
+// transaction-level advisory lock makes them take turns.
 func (d *DB) ensureAuditGuards(ctx context.Context) error {
-	for _, stmt := range auditGuards[d.Dialect] {
-		if err := d.W.WithContext(ctx).Exec(stmt).Error; err != nil {
-			return fmt.Errorf("audit log guards: %w", err)
+	err := d.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if d.Dialect == Postgres {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", auditGuardsLockID).Error; err != nil {
+				return err
+			}
 		}
+		for _, stmt := range auditGuards[d.Dialect] {
+			if err := tx.Exec(stmt).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("audit log guards: %w", err)
 	}
 	return nil
 }
+
+// auditGuardsLockID names the advisory lock of ensureAuditGuards (any
+// constant other than goose's own).
+const auditGuardsLockID = 0x64756261_6e677264 // "dubangrd"
