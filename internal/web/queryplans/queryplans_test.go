@@ -1,4 +1,4 @@
-package web_test
+package queryplans_test
 
 import (
 	"context"
