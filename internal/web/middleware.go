@@ -158,6 +158,9 @@ func (s *Server) guard(next echo.HandlerFunc) echo.HandlerFunc {
 			role = u.Role
 		}
 		if rule.Allows(role) {
+			if u != nil && u.MustChangePassword && !auth.WhileMustChangePassword[c.Request().Method+" "+path] {
+				return c.Redirect(http.StatusSeeOther, "/password")
+			}
 			return next(c)
 		}
 		if u == nil {
