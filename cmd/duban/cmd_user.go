@@ -116,7 +116,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err != nil {
 			return err
 		}
-		hash, err := hasher.Hash(ctx, pw)
+		hash, err := hasher.Hash(ctx, pw, username, display)
 		if err != nil {
 			return err
 		}
@@ -152,7 +152,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err != nil {
 			return err
 		}
-		hash, err := hasher.Hash(ctx, pw)
+		hash, err := hasher.Hash(ctx, pw, u.Username, u.DisplayName)
 		if err != nil {
 			return err
 		}

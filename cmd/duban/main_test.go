@@ -80,11 +80,11 @@ func TestFirstAdminAndUserCommands(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("create unit: %d", res.StatusCode)
 	}
-	if out, err := cli(t, dir, "qiaoban-pass-2015\n", "user", "add", "--username", "qiaoban", "--role", "unit", "--unit", "市侨办", "--password-stdin"); err != nil {
+	if out, err := cli(t, dir, "overseas-desk-2015\n", "user", "add", "--username", "qiaoban", "--role", "unit", "--unit", "市侨办", "--password-stdin"); err != nil {
 		t.Fatalf("user add unit: %v %s", err, out)
 	}
 	unitUser := p.Client()
-	if res := unitUser.PostForm("/login", url.Values{"username": {"qiaoban"}, "password": {"qiaoban-pass-2015"}}); res.StatusCode != http.StatusSeeOther {
+	if res := unitUser.PostForm("/login", url.Values{"username": {"qiaoban"}, "password": {"overseas-desk-2015"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("unit user login: %d", res.StatusCode)
 	}
 	if !strings.Contains(unitUser.Get("/").Body, "市侨办") {
@@ -92,13 +92,13 @@ func TestFirstAdminAndUserCommands(t *testing.T) {
 	}
 
 	// passwd ends the user's sessions; the new password works.
-	if out, err := cli(t, dir, "qiaoban-new-pass\n", "user", "passwd", "qiaoban", "--password-stdin"); err != nil || !strings.Contains(out, "sessions have ended") {
+	if out, err := cli(t, dir, "overseas-desk-2016\n", "user", "passwd", "qiaoban", "--password-stdin"); err != nil || !strings.Contains(out, "sessions have ended") {
 		t.Fatalf("passwd: %v %s", err, out)
 	}
 	if unitUser.Get("/").StatusCode != http.StatusSeeOther {
 		t.Fatal("the session survived `duban user passwd`")
 	}
-	if res := unitUser.PostForm("/login", url.Values{"username": {"qiaoban"}, "password": {"qiaoban-new-pass"}}); res.StatusCode != http.StatusSeeOther {
+	if res := unitUser.PostForm("/login", url.Values{"username": {"qiaoban"}, "password": {"overseas-desk-2016"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login with the new password: %d", res.StatusCode)
 	}
 
@@ -109,7 +109,7 @@ func TestFirstAdminAndUserCommands(t *testing.T) {
 	if unitUser.Get("/").StatusCode != http.StatusSeeOther {
 		t.Fatal("the session survived `duban user disable`")
 	}
-	if res := p.Client().PostForm("/login", url.Values{"username": {"qiaoban"}, "password": {"qiaoban-new-pass"}}); res.StatusCode != http.StatusUnauthorized {
+	if res := p.Client().PostForm("/login", url.Values{"username": {"qiaoban"}, "password": {"overseas-desk-2016"}}); res.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("a disabled user logged in: %d", res.StatusCode)
 	}
 	if _, err := cli(t, dir, "", "user", "disable", "root"); err == nil {

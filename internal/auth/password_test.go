@@ -13,17 +13,34 @@ func TestPasswordPolicyAndHashing(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name, pw string
+		user     []string // username, display name
 		want     error
 	}{
-		{"short", "abc123", ErrPasswordShort},
-		{"common", "Password123", ErrPasswordCommon},
-		{"too long", strings.Repeat("x", 129), ErrPasswordLong},
-		{"chinese ok", "督办江门二〇一五年", nil},
-		{"ok", "correct horse battery", nil},
+		{"short", "kx7#mq", nil, ErrPasswordShort},
+		{"eleven", "kx7#mq2!vzp", nil, ErrPasswordShort},
+		{"common", "Password123", nil, ErrPasswordCommon},
+		{"common long", "qwerty123456", nil, ErrPasswordCommon},
+		{"common breached", "1qaz2wsx3edc", nil, ErrPasswordCommon},
+		{"local list", "5201314520", nil, ErrPasswordCommon},
+		{"too long", strings.Repeat("x", 129), nil, ErrPasswordLong},
+		{"one character", "aaaaaaaaaaaa", nil, ErrPasswordRepeated},
+		{"one Chinese character", "好好好好好好好好好好好好", nil, ErrPasswordRepeated},
+		{"spaces", strings.Repeat(" ", 12), nil, ErrPasswordBlank},
+		{"whitespace", " \t \t \u3000 \t \t  ", nil, ErrPasswordBlank},
+		{"username", "Duchashi-2015-spring", []string{"duchashi", "督查室"}, ErrPasswordUsername},
+		{"equal to username", "jiaoyuju2015x", []string{"jiaoyuju2015x"}, ErrPasswordUsername},
+		{"keyboard walk", "qwertyuiop[]", nil, ErrPasswordGuessable},
+		{"sequence", "abcdefghijkl", nil, ErrPasswordGuessable},
+		{"word and digits", "password2015", nil, ErrPasswordGuessable},
+		{"portal name", "Jiangmen@2015", nil, ErrPasswordGuessable},
+		{"display name", "wangfang1985!", []string{"wf01", "wangfang"}, ErrPasswordGuessable},
+		{"chinese ok", "督办江门二〇一五年公共服务", nil, nil},
+		{"ok", "correct horse battery", nil, nil},
+		{"short username not matched", "ab-harbour-lights-9", []string{"ab"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			enc, err := h.Hash(ctx, tt.pw)
+			enc, err := h.Hash(ctx, tt.pw, tt.user...)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("Hash(%q) error = %v, want %v", tt.pw, err, tt.want)
 			}

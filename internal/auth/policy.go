@@ -34,6 +34,19 @@ var (
 	planReader = Rule{Roles: model.Roles}
 )
 
+// WhileMustChangePassword are the routes open to a user whose password an
+// administrator set, until they have chosen their own: every other page
+// sends them to /password.
+var WhileMustChangePassword = map[string]bool{
+	"GET /password":    true,
+	"POST /password":   true,
+	"POST /logout":     true,
+	"POST /lang":       true,
+	"GET /static/*":    true,
+	"GET /healthz":     true,
+	"GET /favicon.ico": true,
+}
+
 // Routes is the one policy table: "METHOD /path" (echo's route pattern) →
 // rule. Object-level checks (which unit's report) are made by the services
 // with the Can* functions; this table only decides who may call a route.

@@ -77,11 +77,16 @@ func Seed(ctx context.Context, st *store.Store, h *auth.Hasher, dataDir string, 
 	} else if n > 0 {
 		return "", errors.New("--demo needs an empty database: this one already has accounts")
 	}
-	var b [10]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
+	// Random, so it passes the password policy; drawn again in the unlikely
+	// case that it spells something guessable.
+	var password string
+	for password == "" || h.Check(password) != nil {
+		var b [10]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return "", err
+		}
+		password = "demo-" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))[:12]
 	}
-	password := "demo-" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))[:12]
 	hash, err := h.Hash(ctx, password)
 	if err != nil {
 		return "", err

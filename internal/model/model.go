@@ -93,18 +93,21 @@ type UnitGroupMember struct {
 }
 
 type User struct {
-	ID                int64 `gorm:"primaryKey"`
-	Username          string
-	DisplayName       string
-	PasswordHash      string
-	Role              string
-	UnitID            *int64
-	Disabled          bool
-	Demo              bool
-	PasswordChangedAt time.Time
-	LastLoginAt       *time.Time
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	ID           int64 `gorm:"primaryKey"`
+	Username     string
+	DisplayName  string
+	PasswordHash string
+	Role         string
+	UnitID       *int64
+	Disabled     bool
+	Demo         bool
+	// MustChangePassword: an administrator chose the current password; the
+	// user has to choose their own before anything else.
+	MustChangePassword bool
+	PasswordChangedAt  time.Time
+	LastLoginAt        *time.Time
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // UnitIDOr0 returns the user's unit or 0 for users without one.

@@ -52,12 +52,13 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 	return n, translate(err, "count users")
 }
 
-// SetPassword replaces a user's password hash, audited.
+// SetPassword replaces a user's password hash with one the user chose
+// (which clears must_change_password), audited.
 func (s *Store) SetPassword(ctx context.Context, a Actor, userID int64, hash string) error {
 	now := s.clock.Now().UTC()
 	return s.Tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&model.User{}).Where("id = ?", userID).
-			Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "updated_at": now})
+			Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "updated_at": now, "must_change_password": false})
 		if res.Error != nil {
 			return translate(res.Error, "set password")
 		}
@@ -214,12 +215,13 @@ func (s *Store) keepAnAdmin(tx *gorm.DB, userID int64) error {
 }
 
 // ResetPassword sets a new password chosen by an administrator and ends all
-// of the user's sessions, in one audited transaction.
+// of the user's sessions, in one audited transaction; the user must choose
+// their own at the next login.
 func (s *Store) ResetPassword(ctx context.Context, a Actor, userID int64, hash string) error {
 	now := s.clock.Now().UTC()
 	return s.Tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&model.User{}).Where("id = ?", userID).
-			Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "updated_at": now})
+			Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "updated_at": now, "must_change_password": true})
 		if res.Error != nil {
 			return translate(res.Error, "reset password")
 		}

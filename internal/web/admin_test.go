@@ -191,7 +191,7 @@ func TestAdminUnitsConfirmAliasAndMerge(t *testing.T) {
 
 	src := mustUnit(t, p, "市人社局")
 	wantStatus(t, admin.PostForm("/admin/users", url.Values{"username": {"renshe"}, "role": {"unit"}, "unit_id": {idStr(src.ID)},
-		"password": {"renshe-reporting-1"}, "confirm": {"renshe-reporting-1"}}), http.StatusSeeOther, "user of the unconfirmed unit")
+		"password": {"social-ledger-2015"}, "confirm": {"social-ledger-2015"}}), http.StatusSeeOther, "user of the unconfirmed unit")
 	res = admin.PostForm("/admin/groups", url.Values{"name": {"社保部门"}, "members": {idStr(src.ID)}})
 	wantStatus(t, res, http.StatusSeeOther, "group with the unconfirmed unit")
 	assign(t, p, fx.measures[0], src.ID, model.AssignLead) // moves

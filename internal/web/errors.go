@@ -9,6 +9,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/reqctx"
 	"duban/internal/store"
+	"duban/internal/web/handlers"
 	"duban/internal/web/render"
 	errpages "duban/views/pages/errors"
 )
@@ -27,6 +28,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	switch {
 	case errors.Is(err, errCSRF):
 		status, key = http.StatusForbidden, "error.403.csrf"
+	case errors.Is(err, handlers.ErrBadInput):
+		status, key = http.StatusBadRequest, "error.400.input"
 	case errors.Is(err, model.ErrNotFound):
 		status = http.StatusNotFound
 	case errors.Is(err, model.ErrForbidden):

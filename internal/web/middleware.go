@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -74,6 +75,35 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if c.Path() != "/static/*" {
 			h.Set("Cache-Control", "no-store")
+		}
+		return next(c)
+	}
+}
+
+// validInput refuses, with 400, a request whose path, query or urlencoded
+// form carries text that cannot be stored (handlers.ErrBadInput). Multipart
+// forms are streamed by their handler, which checks their fields the same
+// way (handlers.CheckInput).
+func (s *Server) validInput(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if !handlers.ValidText(r.URL.Path) {
+			return handlers.ErrBadInput
+		}
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, "malformed query")
+		}
+		if err := handlers.CheckInput(q); err != nil {
+			return err
+		}
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType)); mt == echo.MIMEApplicationForm {
+			if err := r.ParseForm(); err != nil {
+				return echo.NewHTTPError(http.StatusBadRequest, "malformed form")
+			}
+			if err := handlers.CheckInput(r.PostForm); err != nil {
+				return err
+			}
 		}
 		return next(c)
 	}
@@ -158,6 +188,9 @@ func (s *Server) guard(next echo.HandlerFunc) echo.HandlerFunc {
 			role = u.Role
 		}
 		if rule.Allows(role) {
+			if u != nil && u.MustChangePassword && !auth.WhileMustChangePassword[c.Request().Method+" "+path] {
+				return c.Redirect(http.StatusSeeOther, "/password")
+			}
 			return next(c)
 		}
 		if u == nil {

@@ -50,6 +50,7 @@ func New(h *handlers.Handlers) *Server {
 	e.Use(s.requestLog)
 	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimit(bodyLimit(h.Config.MaxUploadMB)))
+	e.Use(s.validInput)
 	e.Use(s.locale)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		// The header first: a request carrying it (scripts, tests) is

@@ -80,11 +80,12 @@ func (h *Handlers) userForm(c echo.Context, isNew bool) (form adminpages.UserFor
 	return form, &id, errs, nil
 }
 
-// passwordForm validates a new password and its confirmation.
-func (h *Handlers) passwordForm(c echo.Context) (string, map[string]string) {
+// passwordForm validates a new password for the account username and its
+// confirmation.
+func (h *Handlers) passwordForm(c echo.Context, username, displayName string) (string, map[string]string) {
 	pw, confirm := c.FormValue("password"), c.FormValue("confirm")
 	errs := map[string]string{}
-	if err := h.Hasher.Check(pw); err != nil {
+	if err := h.Hasher.Check(pw, username, displayName); err != nil {
 		errs["password"] = auth.PasswordErrorKey(err)
 	} else if pw != confirm {
 		errs["confirm"] = "password.err.mismatch"
@@ -123,11 +124,11 @@ func (h *Handlers) AdminUserCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pw, pwErrs := h.passwordForm(c)
+	pw, pwErrs := h.passwordForm(c, form.Username, form.DisplayName)
 	if len(errs) > 0 || len(pwErrs) > 0 {
 		return h.renderUser(c, http.StatusUnprocessableEntity, adminpages.UserPage{Form: form, Errors: errs, PasswordErrors: pwErrs})
 	}
-	hash, err := h.Hasher.Hash(ctx, pw)
+	hash, err := h.Hasher.Hash(ctx, pw, form.Username, form.DisplayName)
 	if err != nil {
 		return err
 	}
@@ -236,11 +237,11 @@ func (h *Handlers) AdminUserPassword(c echo.Context) error {
 		// current one.
 		return render.Redirect(c, "/password", "info", "admin.users.err.self_password")
 	}
-	pw, errs := h.passwordForm(c)
+	pw, errs := h.passwordForm(c, u.Username, u.DisplayName)
 	if len(errs) > 0 {
 		return h.renderUser(c, http.StatusUnprocessableEntity, adminpages.UserPage{User: u, Form: formOf(u), PasswordErrors: errs})
 	}
-	hash, err := h.Hasher.Hash(ctx, pw)
+	hash, err := h.Hasher.Hash(ctx, pw, u.Username, u.DisplayName)
 	if err != nil {
 		return err
 	}

@@ -86,6 +86,9 @@ func (h *Handlers) wfReadForm(c echo.Context) (url.Values, []wfUpload, error) {
 				return fail(err)
 			}
 		}
+		if err := CheckInput(r.MultipartForm.Value); err != nil {
+			return fail(err)
+		}
 		return url.Values(r.MultipartForm.Value), ups, nil
 	}
 	vals = url.Values{}
@@ -129,6 +132,9 @@ func (h *Handlers) wfReadForm(c echo.Context) (url.Values, []wfUpload, error) {
 		if err != nil {
 			return fail(err)
 		}
+	}
+	if err := CheckInput(vals); err != nil {
+		return fail(err)
 	}
 	return vals, ups, nil
 }

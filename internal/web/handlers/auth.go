@@ -102,9 +102,10 @@ func (h *Handlers) Logout(c echo.Context) error {
 	return render.Redirect(c, "/login", "ok", "login.logged_out")
 }
 
-// PasswordForm shows the change-password form.
+// PasswordForm shows the change-password form; after an administrator set
+// the password it says the user has to choose their own first.
 func (h *Handlers) PasswordForm(c echo.Context) error {
-	return render.Page(c, http.StatusOK, authpages.Password(authpages.PasswordPage{}))
+	return render.Page(c, http.StatusOK, authpages.Password(authpages.PasswordPage{MustChange: user(c).MustChangePassword}))
 }
 
 // ChangePassword changes the user's own password and ends their other
@@ -124,7 +125,7 @@ func (h *Handlers) ChangePassword(c echo.Context) error {
 	if v.RetryAfter > 0 {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(v.RetryAfter/time.Second)))
 		return render.Page(c, http.StatusTooManyRequests, authpages.Password(authpages.PasswordPage{
-			Errors: map[string]string{"current": "password.err.throttled"}}))
+			Errors: map[string]string{"current": "password.err.throttled"}, MustChange: u.MustChangePassword}))
 	}
 	ok, err := h.Hasher.Verify(ctx, u.PasswordHash, cur)
 	if err == nil {
@@ -137,15 +138,17 @@ func (h *Handlers) ChangePassword(c echo.Context) error {
 	if !ok {
 		errs["current"] = "password.err.current"
 	}
-	if err := h.Hasher.Check(pw); err != nil {
+	if err := h.Hasher.Check(pw, u.Username, u.DisplayName); err != nil {
 		errs["new"] = auth.PasswordErrorKey(err)
+	} else if pw == cur {
+		errs["new"] = "password.err.same"
 	} else if pw != confirm {
 		errs["confirm"] = "password.err.mismatch"
 	}
 	if len(errs) > 0 {
-		return render.Page(c, http.StatusUnprocessableEntity, authpages.Password(authpages.PasswordPage{Errors: errs}))
+		return render.Page(c, http.StatusUnprocessableEntity, authpages.Password(authpages.PasswordPage{Errors: errs, MustChange: u.MustChangePassword}))
 	}
-	hash, err := h.Hasher.Hash(ctx, pw)
+	hash, err := h.Hasher.Hash(ctx, pw, u.Username, u.DisplayName)
 	if err != nil {
 		return err
 	}
