@@ -39,7 +39,10 @@ usage:
   duban user disable U
   duban plan parse FILE [--json]        show how a plan document is broken down
   duban plan import FILE [--reporting quarterly|monthly] [--apply]
-  duban audit verify                    check the audit log's hash chain
+  duban audit verify                    check the audit log's keyed chain and its signed head
+  duban backup DEST                     write a consistent backup (database, evidence, keys) while the portal runs
+  duban backup --verify DEST            check a backup without restoring it
+  duban restore SRC [--force]           restore a backup into an empty data dir (and database)
   duban synth [--units 2000 --plans 400 --measures 60 --units-per-measure 6 --periods 8]
                                         generate a synthetic province-sized dataset into --db
   duban synth bench [--n 10] [--plan ID] time the dashboards against --db
@@ -68,6 +71,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdAudit(ctx, rest, stdout, stderr)
 	case "synth":
 		return cmdSynth(ctx, rest, stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, rest, stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "duban", version)
 		return nil

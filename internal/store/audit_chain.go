@@ -214,7 +214,7 @@ func (s *Store) OpenAuditChain(ctx context.Context, dataDir string) error {
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return err
 	}
-	head := &AuditHead{WrittenAt: s.clock.Now().UTC()}
+	head := &AuditHead{WrittenAt: time.Now().UTC()}
 	var legacy []model.AuditEvent
 	q := s.r(ctx).Where("seq IS NULL AND hash <> ''")
 	if err := q.Model(&model.AuditEvent{}).Count(&head.Legacy).Error; err != nil {
@@ -272,7 +272,7 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 		return total, nil // another instance wrote a newer head meanwhile
 	}
 	head.Entries, head.LastID, head.LastHash = *tip.Seq, tip.ID, tip.Hash
-	head.WrittenAt = s.clock.Now().UTC()
+	head.WrittenAt = time.Now().UTC()
 	if err := c.writeHead(head); err != nil {
 		return total, fmt.Errorf("write audit head: %w", err)
 	}
