@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"sync"
 	"time"
 
 	"duban/internal/auth"
@@ -33,8 +34,8 @@ type App struct {
 	DemoPassword string
 	Log          *slog.Logger
 
-	stopSealer context.CancelFunc
-	sealerDone chan struct{}
+	stopBackground context.CancelFunc
+	background     sync.WaitGroup
 }
 
 // Options override parts of the wiring, for tests.
@@ -148,21 +149,42 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 		}
 	}
 	a.Server = web.New(h)
-	sealCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	a.stopSealer, a.sealerDone = stop, make(chan struct{})
-	go func() {
-		defer close(a.sealerDone)
-		st.RunAuditSealer(sealCtx, 200*time.Millisecond, log)
-	}()
+	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
+	a.stopBackground = stop
+	a.background.Go(func() { st.RunAuditSealer(bg, 200*time.Millisecond, log) })
+	a.background.Go(func() { sweepFiles(bg, files, st, log) })
 	return a, nil
 }
 
-// Close seals the audit entries still pending and releases the database.
+// sweepFiles removes crash leftovers from the evidence folder at start and
+// then daily: upload temporaries and files no row references, older than
+// a day (younger ones may belong to a save still under way).
+func sweepFiles(ctx context.Context, files *storage.Local, st *store.Store, log *slog.Logger) {
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		sw, err := files.Sweep(ctx, 24*time.Hour, time.Now(), st.ReferencedKeys)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("evidence sweep", "err", err)
+		case sw.Temps+sw.Orphans > 0 || len(sw.Problems) > 0:
+			log.Info("evidence sweep", "temporaries", sw.Temps, "unreferenced", sw.Orphans, "bytes", sw.Bytes, "kept", sw.Kept, "problems", len(sw.Problems))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Close stops the background work (sealing the audit entries still
+// pending) and releases the database.
 func (a *App) Close() error {
-	if a.stopSealer != nil {
-		a.stopSealer()
-		<-a.sealerDone
-		a.stopSealer = nil
+	if a.stopBackground != nil {
+		a.stopBackground()
+		a.background.Wait()
+		a.stopBackground = nil
 	}
 	return a.DB.Close()
 }

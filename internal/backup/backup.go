@@ -151,7 +151,7 @@ func Create(ctx context.Context, p Portal, dest string) (*Manifest, error) {
 	if err := os.Rename(work, dest); err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
-	return m, store.SyncDir(parent)
+	return m, storage.SyncDir(parent)
 }
 
 // snapshotSQLite copies the database with VACUUM INTO on a connection of

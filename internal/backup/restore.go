@@ -290,5 +290,5 @@ func installFile(src, dst string, perm os.FileMode, want File) error {
 	if err := os.Rename(tmp, dst); err != nil {
 		return err
 	}
-	return store.SyncDir(filepath.Dir(dst))
+	return storage.SyncDir(filepath.Dir(dst))
 }

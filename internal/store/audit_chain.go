@@ -22,6 +22,7 @@ import (
 
 	"duban/internal/db"
 	"duban/internal/model"
+	"duban/internal/storage"
 )
 
 // The audit log is a keyed hash chain with a signed head kept outside the
@@ -167,17 +168,7 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	if err := os.Rename(f.Name(), path); err != nil {
 		return err
 	}
-	return SyncDir(dir)
-}
-
-// SyncDir fsyncs a folder so a rename in it survives a crash.
-func SyncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return storage.SyncDir(dir)
 }
 
 // OpenAuditChain keys the audit log with DATA_DIR/audit.key. On first start
