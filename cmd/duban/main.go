@@ -46,6 +46,7 @@ usage:
   duban synth [--units 2000 --plans 400 --measures 60 --units-per-measure 6 --periods 8]
                                         generate a synthetic province-sized dataset into --db
   duban synth bench [--n 10] [--plan ID] time the dashboards against --db
+  duban crashtest [--trials 100]        SIGKILL this binary under concurrent writers and check every acknowledged write
   duban version
 
 Every command that touches the database takes --db and --data-dir
@@ -75,6 +76,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdBackup(ctx, rest, stdout, stderr)
 	case "restore":
 		return cmdRestore(ctx, rest, stdout, stderr)
+	case "crashtest":
+		return cmdCrashtest(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "duban", version)
 		return nil
