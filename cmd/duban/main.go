@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"duban/internal/app"
 	"duban/internal/config"
@@ -40,10 +39,14 @@ usage:
   duban user disable U
   duban plan parse FILE [--json]        show how a plan document is broken down
   duban plan import FILE [--reporting quarterly|monthly] [--apply]
-  duban audit verify                    check the audit log's hash chain
+  duban audit verify                    check the audit log's keyed chain and its signed head
+  duban backup DEST                     write a consistent backup (database, evidence, keys) while the portal runs
+  duban backup --verify DEST            check a backup without restoring it
+  duban restore SRC [--force]           restore a backup into an empty data dir (and database)
   duban synth [--units 2000 --plans 400 --measures 60 --units-per-measure 6 --periods 8]
                                         generate a synthetic province-sized dataset into --db
   duban synth bench [--n 10] [--plan ID] time the dashboards against --db
+  duban crashtest [--trials 100]        SIGKILL this binary under concurrent writers and check every acknowledged write
   duban version
 
 Every command that touches the database takes --db and --data-dir
@@ -69,6 +72,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdAudit(ctx, rest, stdout, stderr)
 	case "synth":
 		return cmdSynth(ctx, rest, stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, rest, stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, rest, stdout, stderr)
+	case "crashtest":
+		return cmdCrashtest(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "duban", version)
 		return nil
@@ -123,7 +132,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintln(stdout, "  "+acc)
 		}
 	}
-	go a.Maintain(ctx, time.Hour)
 	if err := a.Server.Run(ctx, cfg.Addr); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"sync"
 	"time"
 
 	"duban/internal/auth"
@@ -34,8 +35,8 @@ type App struct {
 	DemoPassword string
 	Log          *slog.Logger
 
-	stopSealer context.CancelFunc
-	sealerDone chan struct{}
+	stopBackground context.CancelFunc
+	background     sync.WaitGroup
 }
 
 // Options override parts of the wiring, for tests.
@@ -155,19 +156,40 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 		}
 	}
 	a.Server = web.New(h)
-	sealCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	a.stopSealer, a.sealerDone = stop, make(chan struct{})
-	go func() {
-		defer close(a.sealerDone)
-		st.RunAuditSealer(sealCtx, 200*time.Millisecond, log)
-	}()
+	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
+	a.stopBackground = stop
+	a.background.Go(func() { st.RunAuditSealer(bg, 200*time.Millisecond, log) })
+	a.background.Go(func() { sweepFiles(bg, files, st, log) })
+	a.background.Go(func() { refreshStatistics(bg, d, time.Hour, log) })
 	return a, nil
 }
 
-// Maintain runs the periodic upkeep of a serving portal until ctx ends:
-// for now, the planner statistics refresh (plan imports and a day's
-// reports change the tables enough to mislead the planner).
-func (a *App) Maintain(ctx context.Context, every time.Duration) {
+// sweepFiles removes crash leftovers from the evidence folder at start and
+// then daily: upload temporaries and files no row references, older than
+// a day (younger ones may belong to a save still under way).
+func sweepFiles(ctx context.Context, files *storage.Local, st *store.Store, log *slog.Logger) {
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		sw, err := files.Sweep(ctx, 24*time.Hour, time.Now(), st.ReferencedKeys)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("evidence sweep", "err", err)
+		case sw.Temps+sw.Orphans > 0 || len(sw.Problems) > 0:
+			log.Info("evidence sweep", "temporaries", sw.Temps, "unreferenced", sw.Orphans, "bytes", sw.Bytes, "kept", sw.Kept, "problems", len(sw.Problems))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// refreshStatistics keeps the planner statistics fresh while the portal
+// runs: plan imports and a day's reports change the tables enough to
+// mislead the planner.
+func refreshStatistics(ctx context.Context, d *db.DB, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -175,19 +197,20 @@ func (a *App) Maintain(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := a.DB.Optimize(ctx); err != nil && ctx.Err() == nil {
-				a.Log.Error("refresh planner statistics", "err", err)
+			if err := d.Optimize(ctx); err != nil && ctx.Err() == nil {
+				log.Error("refresh planner statistics", "err", err)
 			}
 		}
 	}
 }
 
-// Close seals the audit entries still pending and releases the database.
+// Close stops the background work (sealing the audit entries still
+// pending) and releases the database.
 func (a *App) Close() error {
-	if a.stopSealer != nil {
-		a.stopSealer()
-		<-a.sealerDone
-		a.stopSealer = nil
+	if a.stopBackground != nil {
+		a.stopBackground()
+		a.background.Wait()
+		a.stopBackground = nil
 	}
 	return a.DB.Close()
 }

@@ -130,6 +130,12 @@ func (l *Local) Create(ctx context.Context, r io.Reader, limit int64) (*Blob, er
 		return nil, fmt.Errorf("storage: rename: %w", err)
 	}
 	done = true
+	// The rename is durable only once the folder is synced: without it a
+	// crash can lose a file whose row was committed.
+	if err := SyncDir(dir); err != nil {
+		os.Remove(final)
+		return nil, fmt.Errorf("storage: sync folder: %w", err)
+	}
 	return &Blob{Key: key, Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Head: head.b}, nil
 }
 

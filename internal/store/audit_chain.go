@@ -22,6 +22,7 @@ import (
 
 	"duban/internal/db"
 	"duban/internal/model"
+	"duban/internal/storage"
 )
 
 // The audit log is a keyed hash chain with a signed head kept outside the
@@ -167,17 +168,7 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	if err := os.Rename(f.Name(), path); err != nil {
 		return err
 	}
-	return SyncDir(dir)
-}
-
-// SyncDir fsyncs a folder so a rename in it survives a crash.
-func SyncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return storage.SyncDir(dir)
 }
 
 // OpenAuditChain keys the audit log with DATA_DIR/audit.key. On first start
@@ -214,7 +205,7 @@ func (s *Store) OpenAuditChain(ctx context.Context, dataDir string) error {
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return err
 	}
-	head := &AuditHead{WrittenAt: s.clock.Now().UTC()}
+	head := &AuditHead{WrittenAt: time.Now().UTC()}
 	var legacy []model.AuditEvent
 	q := s.r(ctx).Where("seq IS NULL AND hash <> ''")
 	if err := q.Model(&model.AuditEvent{}).Count(&head.Legacy).Error; err != nil {
@@ -272,7 +263,7 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 		return total, nil // another instance wrote a newer head meanwhile
 	}
 	head.Entries, head.LastID, head.LastHash = *tip.Seq, tip.ID, tip.Hash
-	head.WrittenAt = s.clock.Now().UTC()
+	head.WrittenAt = time.Now().UTC()
 	if err := c.writeHead(head); err != nil {
 		return total, fmt.Errorf("write audit head: %w", err)
 	}
