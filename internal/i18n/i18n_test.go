@@ -129,3 +129,22 @@ func TestHalfWidthInChinese(t *testing.T) {
 		}
 	}
 }
+
+func TestFromAcceptLanguage(t *testing.T) {
+	tests := []struct{ header, want string }{
+		{"", ZH},
+		{"zh-CN,zh;q=0.9,en;q=0.8", ZH},
+		{"zh-TW", ZH},
+		{"en-US,en;q=0.9", EN},
+		{"en-GB,zh-CN;q=0.5", EN},
+		{"de-DE,en;q=0.7,zh;q=0.5", EN},
+		{"fr-FR", ZH},
+		{"zh;q=0.9,en;q=0.2", ZH},
+		{";;;garbage", ZH},
+	}
+	for _, tt := range tests {
+		if got := FromAcceptLanguage(tt.header); got != tt.want {
+			t.Errorf("FromAcceptLanguage(%q) = %q, want %q", tt.header, got, tt.want)
+		}
+	}
+}

@@ -51,7 +51,7 @@ func (v AxeViolation) String() string {
 // not subject to the page's Content-Security-Policy, so the portal's CSP
 // stays as strict as it is for users.
 func Axe(ctx context.Context) ([]AxeViolation, error) {
-	ctx, cancel := context.WithTimeout(ctx, 2*BrowserTimeout)
+	ctx, cancel := context.WithTimeout(ctx, 4*BrowserTimeout)
 	defer cancel()
 	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof window.axe === "object"`))
 	if err != nil {

@@ -7,33 +7,37 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"duban/internal/testutil"
 )
 
 // layoutRoles are the people who open the portal on phones as well as
-// desktops, with the pages they use most. A path "@report" stands for the
-// first report form the to-do list links to, "@assignment" for the first
-// assignment page.
+// desktops, with the pages they use most ("@…": see pageLinks).
 var layoutRoles = []struct {
 	who, username string
 	pages         []string
 }{
-	{"unit", "jiaoyuju", []string{"/", "/todo", "@assignment", "@report", "/ledger", "/inbox", "/plans"}},
-	{"district", "taishan", []string{"/", "/todo", "@assignment", "@report", "/ledger", "/inbox"}},
+	{"unit", "jiaoyuju", []string{"/", "/todo", "@todo-assignment", "@report", "/ledger", "/inbox", "/plans"}},
+	{"district", "taishan", []string{"/", "/todo", "@todo-assignment", "@report", "/ledger", "/inbox"}},
 	{"reviewer", "duchashi", []string{"/", "/todo", "/supervision", "/ledger", "/indicators", "/scorecard"}},
 	{"leader", "lingdao", []string{"/", "/supervision", "/ledger", "/indicators", "/scorecard"}},
 }
 
-// TestPagesFitPhoneAndDesktop opens the main pages of a unit, a district,
+// TestPagesInChromium checks the pages people use in a real browser: one
+// portal with the demo's reporting history and one Chromium serve both
+// checks, to keep the browser tests fast.
+func TestPagesInChromium(t *testing.T) {
+	p := testutil.Start(t, testutil.WithDemoHistory())
+	browser := testutil.NewBrowser(t)
+	t.Run("fit phone and desktop", func(t *testing.T) { pagesFitPhoneAndDesktop(t, p, browser) })
+	t.Run("axe-core", func(t *testing.T) { accessibilityWithAxe(t, p, browser) })
+}
+
+// pagesFitPhoneAndDesktop opens the main pages of a unit, a district,
 // the reviewer and a leader at 390 px (a phone) and 1366 px (a laptop) and
 // asserts that no page scrolls sideways, no box inside it does, and every
 // button lies within the viewport on one line. The dashboards are saved as
 // screenshots in DUBAN_SCREENSHOTS (or the test's temporary directory).
-func TestPagesFitPhoneAndDesktop(t *testing.T) {
-	p := testutil.Start(t, testutil.WithDemoHistory())
-	browser := testutil.NewBrowser(t)
+func pagesFitPhoneAndDesktop(t *testing.T, p *testutil.Portal, browser context.Context) {
 	shots := screenshotDir(t)
 	for _, role := range layoutRoles {
 		t.Run(role.who, func(t *testing.T) {
@@ -72,29 +76,13 @@ func TestPagesFitPhoneAndDesktop(t *testing.T) {
 	}
 }
 
-// resolvePages replaces "@report" and "@assignment" with the first such
-// link on the user's to-do list.
+// resolvePages replaces the "@…" placeholders with the links they stand
+// for (pageLinks).
 func resolvePages(t *testing.T, tab context.Context, base string, pages []string) []string {
 	t.Helper()
-	var out []string
-	for _, path := range pages {
-		sel := map[string]string{
-			"@report":     `a[href^="/assignments/"][href*="/periods/"]`,
-			"@assignment": `a[href^="/assignments/"]:not([href*="/periods/"])`,
-		}[path]
-		if sel == "" {
-			out = append(out, path)
-			continue
-		}
-		if err := testutil.Visit(tab, base, "/todo"); err != nil {
-			t.Fatal(err)
-		}
-		href, err := chromedp.Run(tab, chromedp.Evaluate[string](
-			`(document.querySelector(`+"`"+sel+"`"+`) || {getAttribute: () => ""}).getAttribute("href")`))
-		if err != nil || href == "" {
-			t.Fatalf("no %s link on /todo (%v)", path, err)
-		}
-		out = append(out, href)
+	out := make([]string, len(pages))
+	for i, path := range pages {
+		out[i] = axePage(t, tab, base, path)
 	}
 	return out
 }

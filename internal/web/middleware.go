@@ -109,12 +109,15 @@ func (s *Server) validInput(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// locale picks the language from the cookie (zh-CN by default).
+// locale picks the language the user chose (the cookie), or until they
+// choose, the one their browser asks for (Accept-Language; zh-CN by default).
 func (s *Server) locale(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		loc := i18n.ZH
+		loc := i18n.FromAcceptLanguage(c.Request().Header.Get("Accept-Language"))
 		if ck, err := c.Cookie(handlers.LangCookie); err == nil {
 			loc = i18n.Normalize(ck.Value)
+		} else {
+			c.Response().Header().Add("Vary", "Accept-Language")
 		}
 		r := c.Request()
 		c.SetRequest(r.WithContext(i18n.WithLocale(r.Context(), loc)))
