@@ -209,7 +209,7 @@ func (s *Service) applyDiff(ctx context.Context, tx *gorm.DB, a store.Actor, pv 
 			if !ok {
 				nm := store.NewMeasure{
 					Measure: model.Measure{PlanID: planID, DomainID: did, Position: pos, Label: m.Label, Title: m.Title,
-						SourceText: m.Text, SourceStart: m.Start, SourceEnd: m.End, DueOn: measureDue(m, end)},
+						SourceText: m.Text, SourceStart: m.Start, SourceEnd: m.End, DueOn: measureDue(m, end), DueNote: m.DueText, Ongoing: m.Ongoing},
 					Targets:     targetsOf(m),
 					Assignments: assignmentsOf(m, refs),
 				}

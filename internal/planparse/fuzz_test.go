@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// FuzzParse checks that Decode, Normalize and Parse never panic, that
+// FuzzParse checks that Read (text and .csv), Decode, Normalize and Parse never panic, that
 // Normalize is idempotent, and that offsets always point at the measure text.
 func FuzzParse(f *testing.F) {
 	// The seed document goes in as 1 KB pieces, cut anywhere (even inside a
@@ -33,6 +33,7 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		checkRead(t, b)
 		text, warnings, err := Decode(b)
 		if warnings == nil {
 			t.Fatal("Decode returned nil warnings")

@@ -148,8 +148,10 @@ func TestSeed(t *testing.T) {
 	t.Logf("targets in total: %d", total)
 
 	t.Run("targets", func(t *testing.T) {
-		if total < 60 || total > 80 {
-			t.Errorf("got %d targets, want 60–80", total)
+		// 73 found; 76 is the core count a reader finds, 80 the ceiling
+		// above which false targets creep in.
+		if total < 73 || total > 80 {
+			t.Errorf("got %d targets, want 73–80", total)
 		}
 		tests := []struct {
 			indicator string
@@ -186,6 +188,8 @@ func TestSeed(t *testing.T) {
 			{"镇(街)劳动就业服务平台信息网络覆盖", "=", 100, "%", 2015}, // 分别达到100%、90%
 			{"社区劳动就业服务平台信息网络覆盖", ">=", 90, "%", 2015},
 			{"城镇生活污水处理率", ">=", 85, "%", 2015},
+			// A value in Chinese numerals (建成一所…学校).
+			{"建成集教育(从学前教育到职业技能培训)、康复、托养于一体的规范化、标准化特殊教育学校", "=", 1, "所", 2015},
 		}
 		for _, tt := range tests {
 			got := targets[tt.indicator]

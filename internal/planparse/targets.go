@@ -1,6 +1,7 @@
 package planparse
 
 import (
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -111,6 +112,9 @@ type valueCand struct {
 	class          unitClass
 	suffixOp       string
 	skip           bool
+	low            float64 // the low end of a range (80%—90%, 5至8个)
+	isRange        bool
+	cn             bool // written in Chinese numerals (两所)
 }
 
 // found is an accepted target with what later values may inherit.
@@ -226,12 +230,18 @@ func extractTargets(rs []rune, start, end int, masked []bool, horizon int) []Tar
 				}
 				b++
 			}
+			if c.cn && b < end && isDigit(rs[b]) {
+				continue // 建设一所规划用地面积40公顷…: a description
+			}
 			afterEnd = b
 			after = trimAfter(string(rs[a:b]))
 		}
 
 		ba, bb, fenbie := trimIndicator(rs, seg, opStart)
 		base := string(rs[ba:bb])
+		if m := reFromValue.FindStringIndex(base); m != nil && m[0] > 0 {
+			base = base[:m[0]] // 比例由60%提高到…: the indicator is 比例
+		}
 		t := &found{
 			prefixOp:    prefixOp,
 			fenbie:      fenbie,
@@ -302,6 +312,14 @@ func extractTargets(rs []rune, start, end int, masked []bool, horizon int) []Tar
 			Unit:      c.unit,
 			Year:      yearFor(years, c.vs, sentOf(c.vs), horizon),
 		}
+		if c.isRange {
+			// A range is two targets on one indicator: at least its low
+			// end, at most its high end.
+			lo := *t
+			lo.t.Op, lo.t.Value = ">=", c.low
+			t.t.Op = "<="
+			out = append(out, &lo)
+		}
 		out = append(out, t)
 	}
 	splitGroups(out)
@@ -359,16 +377,143 @@ func scanValues(rs []rune, start, end int, masked []bool) []valueCand {
 				break
 			}
 		}
-		// A range such as 80%-90% is not a target.
-		if c.se+1 < end && strings.ContainsRune("-~—至到", rs[c.se]) && isDigit(rs[c.se+1]) {
+		// The low end of a range (80%—90%) is read with its high end.
+		if c.se+1 < end && strings.ContainsRune(rangeSeps, rs[c.se]) && isDigit(rs[c.se+1]) {
 			c.skip = true
 		}
-		if n := len(out); n > 0 && out[n-1].skip && vs > 0 && strings.ContainsRune("-~—至到", rs[vs-1]) && out[n-1].se == vs-1 {
-			c.skip = true
+		if low, ls, ok := rangeLow(rs, start, vs, unit); ok && !masked[ls] {
+			c.low, c.isRange, c.vs = low, true, ls
+			for len(out) > 0 && out[len(out)-1].vs >= ls {
+				out = out[:len(out)-1]
+			}
 		}
 		out = append(out, c)
 	}
+	if cn := scanCNValues(rs, start, end, masked); len(cn) > 0 {
+		out = append(out, cn...)
+		sort.SliceStable(out, func(a, b int) bool { return out[a].vs < out[b].vs })
+	}
 	return out
+}
+
+// reFromValue is a starting value before 提高到/降低到: 由60%.
+var reFromValue = regexp.MustCompile(`由\d+(?:\.\d+)?[%‰]?$`)
+
+// rangeSeps join the two ends of a range.
+const rangeSeps = "-~—–至到"
+
+// rangeLow reads the low end before a range's high value at vs: 80% in
+// 80%—90%, 5 in 5至8个, 80亿 in 80亿—100亿元. It returns the value and
+// where it starts.
+func rangeLow(rs []rune, start, vs int, unit string) (float64, int, bool) {
+	p := vs
+	for p > start && rs[p-1] == ' ' {
+		p--
+	}
+	if p-1 <= start || !strings.ContainsRune(rangeSeps, rs[p-1]) {
+		return 0, 0, false
+	}
+	q := p - 1
+	for q > start && rs[q-1] == ' ' {
+		q--
+	}
+	// The low end may repeat the unit or its first characters (80亿).
+	ur := []rune(unit)
+	for k := len(ur); k >= 1; k-- {
+		if q-k >= start && string(rs[q-k:q]) == string(ur[:k]) {
+			q -= k
+			break
+		}
+	}
+	e := q
+	for q > start && (isDigit(rs[q-1]) || rs[q-1] == '.') {
+		q--
+	}
+	if q == e || rs[q] == '.' || (q > start && (isASCIILetter(rs[q-1]) || rs[q-1] == '/')) {
+		return 0, 0, false
+	}
+	v, err := strconv.ParseFloat(string(rs[q:e]), 64)
+	if err != nil {
+		return 0, 0, false
+	}
+	return v, q, true
+}
+
+// cnVerbs are the words after which a value in Chinese numerals is a
+// target: 新建两所学校, 建成一个中心. Elsewhere (一是, 一批, 一次性) such
+// numerals are ordinary words.
+var cnVerbs = []string{"新建", "建成", "建设", "建立", "新增", "培育", "打造", "创建", "设立", "组建", "增加", "达到", "完成", "改造", "引进", "扶持", "认定", "开通", "开设", "举办", "不少于", "不低于", "超过", "至少"}
+
+// scanCNValues finds values in Chinese numerals with a count or money unit
+// right after a verb of cnVerbs: 新建两所, 建成一个, 新增三十万元.
+func scanCNValues(rs []rune, start, end int, masked []bool) []valueCand {
+	var out []valueCand
+	for i := start; i < end; i++ {
+		if masked[i] || !strings.ContainsRune("一两二三四五六七八九十", rs[i]) || (i > start && strings.ContainsRune(cnNumeralRunes, rs[i-1])) {
+			continue
+		}
+		verb := false
+		for _, v := range cnVerbs {
+			if n := utf8.RuneCountInString(v); i-n >= start && hasRunesAt(rs, i-n, v) {
+				verb = true
+				break
+			}
+		}
+		if !verb {
+			continue
+		}
+		value, ve := cnValue(rs, i, end, false)
+		unit, class, ue := matchUnit(rs, ve, end)
+		if unit == "" {
+			value, ve = cnValue(rs, i, end, true)
+			unit, class, ue = matchUnit(rs, ve, end)
+		}
+		if value <= 0 || unit == "" || (class != classCount && class != classMoney) || strings.Contains("次批期项位", unit) {
+			continue
+		}
+		out = append(out, valueCand{vs: i, ve: ve, ue: ue, se: ue, value: value, unit: unit, class: class, cn: true})
+		i = ue - 1
+	}
+	return out
+}
+
+const cnNumeralRunes = "零〇一两二三四五六七八九十百千万亿"
+
+// cnValue reads a number in Chinese numerals at i (一, 两, 十二, 三十, 一百
+// 二十, and with magnitudes 三十万) and returns it and where it ends.
+func cnValue(rs []rune, i, end int, magnitudes bool) (float64, int) {
+	total, section, digit := 0.0, 0.0, -1.0
+	j := i
+	for ; j < end && j-i < 10; j++ {
+		r := rs[j]
+		switch {
+		case r == '两':
+			digit = 2
+		case cnDigit(r) >= 0 && cnDigit(r) < 10:
+			digit = float64(cnDigit(r))
+		case r == '十' || r == '百' || r == '千':
+			m := map[rune]float64{'十': 10, '百': 100, '千': 1000}[r]
+			if digit < 0 {
+				digit = 1
+			}
+			section += digit * m
+			digit = -1
+		case magnitudes && (r == '万' || r == '亿'):
+			m := map[rune]float64{'万': 1e4, '亿': 1e8}[r]
+			if digit > 0 {
+				section += digit
+			}
+			total += section * m
+			section, digit = 0, -1
+		default:
+			goto done
+		}
+	}
+done:
+	if digit > 0 {
+		section += digit
+	}
+	return total + section, j
 }
 
 // matchUnit returns the longest unit at rs[k:end].

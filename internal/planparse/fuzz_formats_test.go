@@ -1,0 +1,118 @@
+package planparse
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"duban/internal/planparse/docxtest"
+)
+
+// checkRead runs Read and Parse on b: errors must be the documented ones,
+// and a parsed plan's offsets must point at its measures' text.
+func checkRead(t *testing.T, b []byte) {
+	t.Helper()
+	src, err := Read(b)
+	if err != nil {
+		if !errors.Is(err, ErrFormat) && !errors.Is(err, ErrBinary) && !errors.Is(err, ErrEmpty) && !errors.Is(err, ErrEncoding) {
+			t.Fatalf("Read: unexpected error %v", err)
+		}
+		return
+	}
+	if src.Warnings == nil {
+		t.Fatal("Read returned nil warnings")
+	}
+	p, err := Parse(src.Text)
+	if err != nil {
+		if !errors.Is(err, ErrNoStructure) {
+			t.Fatalf("Parse: unexpected error %v", err)
+		}
+		return
+	}
+	checkOffsets(t, []rune(Normalize(src.Text)), p)
+}
+
+// FuzzReadDocx feeds the .docx reader zips whose body and numbering parts
+// are fuzzed XML (a fuzzed zip would rarely get past the zip checksums).
+func FuzzReadDocx(f *testing.F) {
+	b := docxtest.Build(docxtest.Doc{
+		Lists: []docxtest.List{{Levels: [][2]string{{"chineseCounting", "%1、"}, {"decimal", "%2."}}}},
+		Blocks: []any{
+			docxtest.Para{Text: "某市工作方案"},
+			docxtest.Para{Text: "重点任务", NumID: 1},
+			docxtest.Para{Text: "推进改革。(市发改局负责)", NumID: 1, Level: 1},
+			[][]docxtest.Cell{{{Text: "序号"}, {Text: "重点任务"}, {Text: "牵头单位"}}, {{Text: "1"}, {Text: "甲", Merge: "restart"}, {Text: "市甲局", Span: 2}}},
+		},
+	})
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	parts := map[string][]byte{}
+	for _, zf := range zr.File {
+		if data, err := readPart(zf); err == nil {
+			parts[zf.Name] = data
+		}
+	}
+	f.Add(parts["word/document.xml"], parts["word/numbering.xml"])
+	f.Add([]byte(`<w:document><w:body><w:p><w:pPr><w:numPr><w:ilvl w:val="9"/><w:numId w:val="1"/></w:numPr></w:pPr></w:p></w:body></w:document>`), []byte(`<w:numbering><w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num></w:numbering>`))
+	f.Add([]byte(`<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="99999"/><w:vMerge/></w:tcPr></w:tc></w:tr></w:tbl>`), []byte{})
+	f.Fuzz(func(t *testing.T, document, numbering []byte) {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for name, data := range map[string][]byte{"word/document.xml": document, "word/numbering.xml": numbering} {
+			w, err := zw.Create(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write(data)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		checkRead(t, buf.Bytes())
+	})
+}
+
+// FuzzReadXlsx feeds the .xlsx reader workbooks whose cells come from the
+// fuzzed text (rows by line, cells by tab) with one fuzzed merged range.
+func FuzzReadXlsx(f *testing.F) {
+	f.Add("序号\t领域\t重点任务\t牵头单位\t责任单位\t完成时限\n1\t教育\t新建幼儿园3所\t区教育局\t区财政局\n区发改局\t2024年底前\n2\t\t改造校舍\t区教育局\t\t每季度", "B2", "B3")
+	f.Add("任务清单\n序号\t工作任务\t配合单位\n一\t产业\n5\t65岁以上老年人健康管理率达到70%\t各街道", "A1", "C1")
+	f.Add("序号,重点任务,牵头单位\n1,甲,乙局", "A1", "A1")
+	f.Fuzz(func(t *testing.T, cells, from, to string) {
+		if len(cells) > 4096 {
+			return
+		}
+		x := excelize.NewFile()
+		defer x.Close()
+		for r, line := range strings.Split(cells, "\n") {
+			if r >= 200 {
+				break
+			}
+			for c, v := range strings.Split(line, "\t") {
+				if c >= 30 {
+					break
+				}
+				name, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				if err := x.SetCellStr("Sheet1", name, v); err != nil {
+					return // text excelize refuses to store
+				}
+			}
+		}
+		if c1, r1, err := excelize.CellNameToCoordinates(from); err == nil && c1 <= 30 && r1 <= 200 {
+			if c2, r2, err := excelize.CellNameToCoordinates(to); err == nil && c2 <= 30 && r2 <= 200 {
+				_ = x.MergeCell("Sheet1", from, to)
+			}
+		}
+		var buf bytes.Buffer
+		if err := x.Write(&buf); err != nil {
+			return
+		}
+		checkRead(t, buf.Bytes())
+	})
+}
