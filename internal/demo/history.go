@@ -15,8 +15,10 @@ import (
 	"gorm.io/gorm"
 
 	"duban/internal/clock"
-	"duban/internal/lights"
+	"duban/internal/metrics"
 	"duban/internal/model"
+	"duban/internal/periods"
+	"duban/internal/rules"
 	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/workflow"
@@ -201,7 +203,7 @@ func (h *history) plan(ctx context.Context, st *store.Store, p model.Plan) error
 	for _, t := range ts {
 		targets[t.MeasureID] = append(targets[t.MeasureID], t)
 	}
-	cur := workflow.CurrentPeriod(ps, h.now)
+	cur := periods.Current(metrics.PeriodsOf(ps), h.now)
 	if cur < 0 {
 		return nil // the plan has not started
 	}
@@ -282,7 +284,7 @@ func (h *history) plan(ctx context.Context, st *store.Store, p model.Plan) error
 // period writes one period's reports of one measure: co-units first, then
 // the lead unit, reviewed by the lead unit and the supervision office.
 func (h *history) period(p model.Plan, per model.Period, current, final bool, tracks []*track, targets []model.Target) {
-	expected := lights.ExpectedPercent(p.StartOn, tracks[0].row.MeasureDueOn, per.EndsOn)
+	expected := rules.ExpectedPercent(p.StartOn, tracks[0].row.MeasureDueOn, per.EndsOn)
 	leadUser := h.users[tracks[0].row.UnitID]
 	var latestInput time.Time
 	for i, tr := range tracks {
@@ -529,8 +531,7 @@ func (h *history) prompts(ps []model.Period, cur int, rows []store.AssignmentRow
 				if rep, err := wf.Store().ReportOfTx(ctx, tx, asg, pid); err == nil && rep.VersionNo > 0 {
 					return nil
 				}
-				_, err := wf.SendPrompt(ctx, rv, asg, pid, msg)
-				return err
+				return h.prompt(ctx, wf, rv, asg, pid, msg)
 			})
 			sent++
 		}
@@ -548,12 +549,21 @@ func (h *history) prompts(ps []model.Period, cur int, rows []store.AssignmentRow
 				if rep, err := wf.Store().ReportOfTx(ctx, tx, asg, pid); err == nil && rep.VersionNo > 0 {
 					return nil
 				}
-				_, err := wf.SendPrompt(ctx, rv, asg, pid, "本期报告即将到期,请按时报送。")
-				return err
+				return h.prompt(ctx, wf, rv, asg, pid, "本期报告即将到期,请按时报送。")
 			})
 			sent++
 		}
 	}
+}
+
+// prompt sends a 催办 for one period; a period the rules do not chase at
+// that moment is skipped, as the office would not send it.
+func (h *history) prompt(ctx context.Context, wf *workflow.Service, rv store.Actor, asg, periodID int64, msg string) error {
+	_, err := wf.SendPrompt(ctx, rv, asg, []int64{periodID}, msg)
+	if workflow.FieldErrors(err) != nil {
+		return nil
+	}
+	return err
 }
 
 var (

@@ -13,7 +13,7 @@ import (
 	"strconv"
 
 	"duban/internal/i18n"
-	"duban/internal/lights"
+	"duban/internal/rules"
 	"duban/views/components"
 	"duban/views/layout"
 )
@@ -326,7 +326,7 @@ func Form(p Page) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, l := range lights.All {
+			for _, l := range rules.All {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<li>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
