@@ -55,6 +55,11 @@ type Scope struct {
 	MeasureID int64
 	UnitID    int64
 	Text      string // measures whose title or source text contains it (literal, not a pattern)
+	// OwedOnly loads only what decides what is owed (periods, due dates,
+	// closure, reports): no domains, targets, actuals, prompts, review
+	// tallies or unit names. Status.Periods and Status.Current are right; the light and the
+	// reasons miss the targets and the prompt counts. For the 待办 badge.
+	OwedOnly bool
 }
 
 // Snapshot is everything the dashboards show about a scope at one instant.
@@ -400,9 +405,11 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 		p.Current = periods.Current(PeriodsOf(p.Periods), now)
 		p.rulePeriods = RulePeriods(p.Periods)
 	}
-	ds, err := st.FactDomains(ctx, fs)
-	if err != nil {
-		return nil, err
+	var ds []model.Domain
+	if !sc.OwedOnly {
+		if ds, err = st.FactDomains(ctx, fs); err != nil {
+			return nil, err
+		}
 	}
 	domains := map[int64]*Domain{}
 	for i := range ds {
@@ -420,6 +427,11 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 	}
 	for i := range ms {
 		d := domains[ms[i].DomainID]
+		if d == nil && sc.OwedOnly && s.plans[ms[i].PlanID] != nil {
+			// Owed work needs no domain names: a nameless stand-in.
+			d = &Domain{Domain: model.Domain{ID: ms[i].DomainID, PlanID: ms[i].PlanID}, Plan: s.plans[ms[i].PlanID]}
+			domains[d.ID] = d
+		}
 		if d == nil {
 			continue
 		}
@@ -431,21 +443,23 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 	for _, p := range s.Plans {
 		s.Measures = append(s.Measures, p.Measures...)
 	}
-	ts, err := st.FactTargets(ctx, fs)
-	if err != nil {
-		return nil, err
-	}
-	for i := range ts {
-		if m := s.measures[ts[i].MeasureID]; m != nil {
-			m.Targets = append(m.Targets, &ts[i])
+	if !sc.OwedOnly {
+		ts, err := st.FactTargets(ctx, fs)
+		if err != nil {
+			return nil, err
 		}
-	}
-	units, err := st.AllUnits(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for i := range units {
-		s.Units[units[i].ID] = &units[i]
+		for i := range ts {
+			if m := s.measures[ts[i].MeasureID]; m != nil {
+				m.Targets = append(m.Targets, &ts[i])
+			}
+		}
+		units, err := st.AllUnits(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for i := range units {
+			s.Units[units[i].ID] = &units[i]
+		}
 	}
 	as, err := st.FactAssignments(ctx, fs)
 	if err != nil {
@@ -496,51 +510,53 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 			return nil
 		})
 	})
-	wg.Go(func() {
-		errs[1] = st.EachValueFact(ctx, fs, func(f *store.ValueFact) error {
-			a := s.assignments[f.AssignmentID]
-			if a == nil {
-				return nil
-			}
-			if i := a.Measure.Plan.PeriodIndex(f.PeriodID); i >= 0 {
-				a.values = append(a.values, value{period: i, targetID: f.TargetID, v: f.Value})
-			}
-			return nil
-		})
-	})
-	wg.Go(func() {
-		rcs, err := st.FactReviewCounts(ctx, fs)
-		for _, rc := range rcs {
-			t := s.reviews[rc.UnitID]
-			if t == nil {
-				t = &reviewTally{}
-				s.reviews[rc.UnitID] = t
-			}
-			if rc.Decision == "return" {
-				t.ret += rc.N
-			} else {
-				t.approve += rc.N
-			}
-		}
-		errs[2] = err
-	})
-	wg.Go(func() {
-		pcs, err := st.FactPrompts(ctx, fs)
-		for _, pc := range pcs {
-			a := s.assignments[pc.AssignmentID]
-			if a == nil {
-				continue
-			}
-			a.OpenPrompts += pc.Open
-			if i := a.Measure.Plan.PeriodIndex(pc.PeriodID); i >= 0 {
-				if a.prompts == nil {
-					a.prompts = make([]int, len(a.Reports))
+	if !sc.OwedOnly {
+		wg.Go(func() {
+			errs[1] = st.EachValueFact(ctx, fs, func(f *store.ValueFact) error {
+				a := s.assignments[f.AssignmentID]
+				if a == nil {
+					return nil
 				}
-				a.prompts[i] += pc.Sent
+				if i := a.Measure.Plan.PeriodIndex(f.PeriodID); i >= 0 {
+					a.values = append(a.values, value{period: i, targetID: f.TargetID, v: f.Value})
+				}
+				return nil
+			})
+		})
+		wg.Go(func() {
+			rcs, err := st.FactReviewCounts(ctx, fs)
+			for _, rc := range rcs {
+				t := s.reviews[rc.UnitID]
+				if t == nil {
+					t = &reviewTally{}
+					s.reviews[rc.UnitID] = t
+				}
+				if rc.Decision == "return" {
+					t.ret += rc.N
+				} else {
+					t.approve += rc.N
+				}
 			}
-		}
-		errs[3] = err
-	})
+			errs[2] = err
+		})
+		wg.Go(func() {
+			pcs, err := st.FactPrompts(ctx, fs)
+			for _, pc := range pcs {
+				a := s.assignments[pc.AssignmentID]
+				if a == nil {
+					continue
+				}
+				a.OpenPrompts += pc.Open
+				if i := a.Measure.Plan.PeriodIndex(pc.PeriodID); i >= 0 {
+					if a.prompts == nil {
+						a.prompts = make([]int, len(a.Reports))
+					}
+					a.prompts[i] += pc.Sent
+				}
+			}
+			errs[3] = err
+		})
+	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

@@ -16,46 +16,34 @@ type TodoCounts struct {
 	Reviews, Closable                 int // the supervision office's (Prompts: every open prompt)
 }
 
-// CountUnitTodo counts a unit's assignments to sign for, its returned
-// reports, its open prompts and the co-unit inputs waiting for it as a lead.
+// CountUnitTodo counts, in one query, a unit's assignments to sign for,
+// its returned reports, its open prompts and the co-unit inputs waiting for
+// it as a lead.
 func (s *Store) CountUnitTodo(ctx context.Context, unitID int64) (TodoCounts, error) {
-	var c TodoCounts
-	var n int64
-	if err := s.r(ctx).Model(&model.Assignment{}).Where("unit_id = ? AND signed_at IS NULL", unitID).Count(&n).Error; err != nil {
-		return c, translate(err, "count assignments to sign")
-	}
-	c.ToSign = int(n)
-	if err := s.r(ctx).Table("reports").Joins("JOIN assignments ON assignments.id = reports.assignment_id").
+	toSign := s.r(ctx).Model(&model.Assignment{}).Select("COUNT(*)").Where("unit_id = ? AND signed_at IS NULL", unitID)
+	returned := s.r(ctx).Table("reports").Select("COUNT(*)").Joins("JOIN assignments ON assignments.id = reports.assignment_id").
 		Joins("JOIN measures ON measures.id = assignments.measure_id").
-		Where("assignments.unit_id = ? AND reports.state = ? AND measures.closed_at IS NULL", unitID, model.ReportReturned).
-		Count(&n).Error; err != nil {
-		return c, translate(err, "count returned reports")
-	}
-	c.Returned = int(n)
-	if err := s.r(ctx).Model(&model.Prompt{}).Where("unit_id = ? AND resolved_at IS NULL", unitID).Count(&n).Error; err != nil {
-		return c, translate(err, "count open prompts")
-	}
-	c.Prompts = int(n)
-	var err error
-	c.Inputs, err = s.countReportRows(ctx, s.inputsAwaitingLead(ctx, unitID))
-	return c, err
+		Where("assignments.unit_id = ? AND reports.state = ? AND measures.closed_at IS NULL", unitID, model.ReportReturned)
+	prompts := s.r(ctx).Model(&model.Prompt{}).Select("COUNT(*)").Where("unit_id = ? AND resolved_at IS NULL", unitID)
+	inputs := s.inputsAwaitingLead(ctx, unitID)(s.reportRowsFrom(ctx).Select("COUNT(*)"))
+	var c struct{ ToSign, Returned, Prompts, Inputs int64 }
+	err := s.r(ctx).Raw("SELECT (?) AS to_sign, (?) AS returned, (?) AS prompts, (?) AS inputs", toSign, returned, prompts, inputs).
+		Scan(&c).Error
+	return TodoCounts{ToSign: int(c.ToSign), Returned: int(c.Returned), Prompts: int(c.Prompts), Inputs: int(c.Inputs)},
+		translate(err, "count a unit's to-do items")
 }
 
-// CountReviewerTodo counts the supervision office's queue: lead reports
-// waiting for review, open prompts and measures that may be closed.
+// CountReviewerTodo counts, in one query, the supervision office's queue:
+// lead reports waiting for review, open prompts and measures that may be
+// closed.
 func (s *Store) CountReviewerTodo(ctx context.Context) (TodoCounts, error) {
-	var c TodoCounts
-	var err error
-	if c.Reviews, err = s.countReportRows(ctx, awaitingReview); err != nil {
-		return c, err
-	}
-	if c.Closable, err = s.countReportRows(ctx, s.closable(ctx)); err != nil {
-		return c, err
-	}
-	var n int64
-	err = s.r(ctx).Model(&model.Prompt{}).Where("resolved_at IS NULL").Count(&n).Error
-	c.Prompts = int(n)
-	return c, translate(err, "count open prompts")
+	reviews := awaitingReview(s.reportRowsFrom(ctx).Select("COUNT(*)"))
+	closable := s.closable(ctx)(s.reportRowsFrom(ctx).Select("COUNT(*)"))
+	prompts := s.r(ctx).Model(&model.Prompt{}).Select("COUNT(*)").Where("resolved_at IS NULL")
+	var c struct{ Reviews, Closable, Prompts int64 }
+	err := s.r(ctx).Raw("SELECT (?) AS reviews, (?) AS closable, (?) AS prompts", reviews, closable, prompts).Scan(&c).Error
+	return TodoCounts{Reviews: int(c.Reviews), Closable: int(c.Closable), Prompts: int(c.Prompts)},
+		translate(err, "count the office's to-do items")
 }
 
 // PromptRow is a prompt with the names a list shows beside it.

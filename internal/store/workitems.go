@@ -216,8 +216,8 @@ func (s *Store) reportRows(ctx context.Context, where func(*gorm.DB) *gorm.DB) (
 	return rows, translate(err, "list reports")
 }
 
-// reportRowsFrom joins what a report row shows; countReportRows counts the
-// rows a list would show without loading them.
+// reportRowsFrom joins what a report row shows (the lists and their
+// counts share it).
 func (s *Store) reportRowsFrom(ctx context.Context) *gorm.DB {
 	return s.r(ctx).Table("reports").
 		Joins("JOIN assignments ON assignments.id = reports.assignment_id").
@@ -227,11 +227,6 @@ func (s *Store) reportRowsFrom(ctx context.Context) *gorm.DB {
 		Joins("JOIN periods ON periods.id = reports.period_id")
 }
 
-func (s *Store) countReportRows(ctx context.Context, where func(*gorm.DB) *gorm.DB) (int, error) {
-	var n int64
-	err := where(s.reportRowsFrom(ctx)).Count(&n).Error
-	return int(n), translate(err, "count reports")
-}
 
 // InputsAwaitingLead lists the co-unit inputs submitted to a lead unit and
 // not yet reviewed by it.

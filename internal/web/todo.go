@@ -6,6 +6,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/reqctx"
 	"duban/internal/store"
+	"duban/internal/web/handlers"
 )
 
 // todoCount fills the navigation's 待办 badge for units and the
@@ -20,11 +21,13 @@ func (s *Server) todoCount(next echo.HandlerFunc) echo.HandlerFunc {
 		ctx := c.Request().Context()
 		info := reqctx.Get(ctx)
 		if u := info.User; u != nil && (u.Role == model.RoleUnit || u.Role == model.RoleReviewer) {
-			n, err := s.h.Flow.TodoCount(ctx, store.ActorOf(u, c.RealIP()), s.h.Clock.Now())
+			now := s.h.Clock.Now()
+			n, facts, err := s.h.Flow.TodoCount(ctx, store.ActorOf(u, c.RealIP()), now)
 			if err != nil {
 				s.log.Warn("count to-do items", "err", err)
 			} else {
 				info.Todo = n
+				handlers.KeepFacts(c, facts, now)
 			}
 		}
 		return next(c)

@@ -66,7 +66,7 @@ func (s *Service) SendPrompt(ctx context.Context, a store.Actor, assignmentID in
 			idx = append(idx, c.Index)
 		}
 		if len(idx) == 0 {
-			return nil, invalid(map[string]string{"period_id": "prompt.err.nothing_owed"})
+			return nil, invalid(map[string]string{"period_id": "rules.prompt.err.nothing_owed"})
 		}
 	}
 	for _, id := range periodIDs {
@@ -75,7 +75,7 @@ func (s *Service) SendPrompt(ctx context.Context, a store.Actor, assignmentID in
 			return nil, fmt.Errorf("period %d of another plan: %w", id, model.ErrNotFound)
 		}
 		if !chase.Status.Chases(i) {
-			return nil, invalid(map[string]string{"period_id": "prompt.err.not_owed"})
+			return nil, invalid(map[string]string{"period_id": "rules.prompt.err.not_owed"})
 		}
 		idx = append(idx, i)
 	}

@@ -57,10 +57,16 @@ func (t *Todo) Count() int {
 // Todo builds the to-do list of a unit user or a reviewer at now; other
 // roles have none.
 func (s *Service) Todo(ctx context.Context, a store.Actor, now time.Time) (*Todo, error) {
+	return s.TodoWith(ctx, a, now, nil)
+}
+
+// TodoWith is Todo reusing a unit's facts already loaded at now (the
+// badge's), so a page loads them once; facts may be nil.
+func (s *Service) TodoWith(ctx context.Context, a store.Actor, now time.Time, facts *metrics.Snapshot) (*Todo, error) {
 	t := &Todo{}
 	switch {
 	case a.Role == model.RoleUnit && a.UnitID != 0:
-		return t, s.unitTodo(ctx, a.UnitID, now, t)
+		return t, s.unitTodo(ctx, a.UnitID, now, facts, t)
 	case a.Role == model.RoleReviewer:
 		var err error
 		if t.Reviews, err = s.st.OfficialReportsAwaitingReview(ctx); err != nil {
@@ -77,30 +83,32 @@ func (s *Service) Todo(ctx context.Context, a store.Actor, now time.Time) (*Todo
 }
 
 // TodoCount is the size of the user's to-do list without building it:
-// COUNT queries for what exists as rows, and the rules over the unit's
-// facts for the reports it owes.
-func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time) (int, error) {
+// COUNT queries for what exists as rows, and for a unit the rules over its
+// facts for the reports it owes (returned too, so the page can reuse them;
+// nil for the office). Once the read model keeps each assignment's status
+// (issue 11), the owed reports become a COUNT as well.
+func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time) (int, *metrics.Snapshot, error) {
 	switch {
 	case a.Role == model.RoleUnit && a.UnitID != 0:
 		c, err := s.st.CountUnitTodo(ctx, a.UnitID)
 		if err != nil {
-			return 0, err
+			return 0, nil, err
 		}
-		snap, err := metrics.Load(ctx, s.st, metrics.Scope{UnitID: a.UnitID}, now)
+		snap, err := metrics.Load(ctx, s.st, metrics.Scope{UnitID: a.UnitID, OwedOnly: true}, now)
 		if err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 		n := c.ToSign + c.Prompts + c.Inputs
 		for _, as := range snap.Assignments {
 			due, ret := owedWork(as)
 			n += len(due) + len(ret)
 		}
-		return n, nil
+		return n, snap, nil
 	case a.Role == model.RoleReviewer:
 		c, err := s.st.CountReviewerTodo(ctx)
-		return c.Reviews + c.Prompts + c.Closable, err
+		return c.Reviews + c.Prompts + c.Closable, nil, err
 	}
-	return 0, nil
+	return 0, nil, nil
 }
 
 // owedWork is an assignment's reports to write (owed, not handed in, up to
@@ -124,14 +132,15 @@ func owedWork(a *metrics.Assignment) (due, returned []int) {
 	return due, returned
 }
 
-func (s *Service) unitTodo(ctx context.Context, unitID int64, now time.Time, t *Todo) error {
+func (s *Service) unitTodo(ctx context.Context, unitID int64, now time.Time, snap *metrics.Snapshot, t *Todo) error {
 	rows, err := s.st.AssignmentRowsOfUnit(ctx, unitID)
 	if err != nil {
 		return err
 	}
-	snap, err := metrics.Load(ctx, s.st, metrics.Scope{UnitID: unitID}, now)
-	if err != nil {
-		return err
+	if snap == nil || snap.Scope != (metrics.Scope{UnitID: unitID}) || !snap.Now.Equal(now) {
+		if snap, err = metrics.Load(ctx, s.st, metrics.Scope{UnitID: unitID}, now); err != nil {
+			return err
+		}
 	}
 	t.Snapshot, t.Rows = snap, rows
 	byID := map[int64]*store.AssignmentRow{}

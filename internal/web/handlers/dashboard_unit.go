@@ -3,9 +3,11 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/reqctx"
 	"duban/internal/rules"
@@ -14,18 +16,27 @@ import (
 	"duban/views/pages/todo"
 )
 
-const wfTodoKey = "workflow.todo"
+const wfFactsKey = "workflow.facts"
 
-// KeepTodo hands the to-do list the navigation counted to the handler, so
-// a to-do page does not build it twice.
-func KeepTodo(c echo.Context, t *workflow.Todo) { c.Set(wfTodoKey, t) }
+// KeepFacts hands the unit's facts the navigation badge loaded at now to
+// the handler, so a to-do page does not load them twice.
+func KeepFacts(c echo.Context, snap *metrics.Snapshot, now time.Time) {
+	c.Set(wfFactsKey, keptFacts{snap, now})
+}
 
-// wfTodo is the request's to-do list.
+type keptFacts struct {
+	snap *metrics.Snapshot
+	now  time.Time
+}
+
+// wfTodo is the request's to-do list, built on the facts the badge loaded.
 func (h *Handlers) wfTodo(c echo.Context) (*workflow.Todo, error) {
-	if t, ok := c.Get(wfTodoKey).(*workflow.Todo); ok && t != nil {
-		return t, nil
+	now := h.Clock.Now()
+	var snap *metrics.Snapshot
+	if k, ok := c.Get(wfFactsKey).(keptFacts); ok {
+		snap, now = k.snap, k.now
 	}
-	return h.Flow.Todo(c.Request().Context(), actor(c), h.Clock.Now())
+	return h.Flow.TodoWith(c.Request().Context(), actor(c), now, snap)
 }
 
 // unitDashboard is a unit user's start page: its to-do list (to sign, to

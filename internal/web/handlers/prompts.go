@@ -83,9 +83,6 @@ func (h *Handlers) SendPrompt(c echo.Context) error {
 	}
 	page := assignments.ActionPage{Kind: assignments.ActionPrompt, Row: *row, Chase: chase.Status.Chase, Picked: picked,
 		Back: back, Text: message, Errors: workflow.FieldErrors(err)}
-	if key := page.Errors["period_id"]; key != "" {
-		page.FormError = key
-	}
 	return render.Page(c, http.StatusUnprocessableEntity, assignments.Action(page))
 }
 
