@@ -227,7 +227,6 @@ func (s *Store) reportRowsFrom(ctx context.Context) *gorm.DB {
 		Joins("JOIN periods ON periods.id = reports.period_id")
 }
 
-
 // InputsAwaitingLead lists the co-unit inputs submitted to a lead unit and
 // not yet reviewed by it.
 func (s *Store) InputsAwaitingLead(ctx context.Context, leadUnitID int64) ([]ReportRow, error) {
