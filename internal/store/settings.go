@@ -15,7 +15,8 @@ import (
 
 const lightRulesKey = "light_rules"
 
-// LightRules returns the traffic-light thresholds (defaults when unset).
+// LightRules returns the traffic-light thresholds and the measure rule
+// (defaults when unset).
 func (s *Store) LightRules(ctx context.Context) (rules.Settings, error) {
 	var row model.Setting
 	err := s.r(ctx).Where("key = ?", lightRulesKey).First(&row).Error
@@ -29,7 +30,7 @@ func (s *Store) LightRules(ctx context.Context) (rules.Settings, error) {
 	if err := json.Unmarshal([]byte(row.Value), &r); err != nil {
 		return rules.DefaultSettings, fmt.Errorf("light rules: %w", err)
 	}
-	return r, nil
+	return r.Normalized(), nil
 }
 
 // SetLightRules stores new thresholds, audited.

@@ -580,7 +580,7 @@ func TestLightRulesAdmin(t *testing.T) {
 		t.Fatal("form without CSRF token")
 	}
 	// Bad input: 422, what was typed, field errors; nothing saved.
-	res := admin.PostForm("/admin/lights", url.Values{"return_grace_days": {"abc"}, "due_soon_days": {"99"}, "behind_points": {""}})
+	res := admin.PostForm("/admin/lights", url.Values{"return_grace_days": {"abc"}, "due_soon_days": {"99"}, "behind_points": {""}, "measure_rule": {"best"}})
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("invalid rules = %d, want 422", res.StatusCode)
 	}
@@ -594,22 +594,31 @@ func TestLightRulesAdmin(t *testing.T) {
 			t.Errorf("%s has no error", id)
 		}
 	}
+	if doc.Find("#measure_rule-error").Length() != 1 {
+		t.Error("an unknown measure rule has no error")
+	}
 	if r, _ := p.App.Store.LightRules(t.Context()); r.DueSoonDays != 3 {
 		t.Fatalf("invalid form saved rules: %+v", r)
 	}
 	// Valid input is saved and changes the lights: with one day of warning
 	// 台山 on 学前教育 (2015Q1 due in two days) is no longer yellow.
 	before := cellText(page(t, admin, "/", http.StatusOK).Find(".light-table tr.light-row-yellow td").Eq(1))
-	res = admin.PostForm("/admin/lights", url.Values{"return_grace_days": {"5"}, "due_soon_days": {"1"}, "behind_points": {"10"}})
+	if !strings.Contains(cellText(page(t, admin, "/", http.StatusOK).Find(".rule-note")), "按牵头单位认定") {
+		t.Error("the overview does not say the lead rule is in force")
+	}
+	res = admin.PostForm("/admin/lights", url.Values{"return_grace_days": {"5"}, "due_soon_days": {"1"}, "behind_points": {"10"}, "measure_rule": {"worst"}})
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/lights" {
 		t.Fatalf("save = %d → %s", res.StatusCode, res.Header.Get("Location"))
 	}
-	if r, _ := p.App.Store.LightRules(t.Context()); r.DueSoonDays != 1 {
+	if r, _ := p.App.Store.LightRules(t.Context()); r.DueSoonDays != 1 || r.MeasureRule != "worst" {
 		t.Fatalf("rules not saved: %+v", r)
 	}
 	doc = page(t, admin, "/admin/lights", http.StatusOK)
 	if cellText(doc.Find(".flash-ok")) == "" {
 		t.Error("no confirmation after saving")
+	}
+	if !strings.Contains(cellText(page(t, admin, "/", http.StatusOK).Find(".rule-note")), "最差者") {
+		t.Error("the overview does not say the worst-unit rule is in force")
 	}
 	after := cellText(page(t, admin, "/", http.StatusOK).Find(".light-table tr.light-row-yellow td").Eq(1))
 	if before != "3" || after != "2" {

@@ -29,7 +29,7 @@ var lightRuleFields = []struct {
 }
 
 func lightRulesPage(values map[string]string, errs map[string]string) lightrules.Page {
-	p := lightrules.Page{Errors: errs}
+	p := lightrules.Page{Errors: errs, MeasureRule: values["measure_rule"]}
 	for _, f := range lightRuleFields {
 		p.Fields = append(p.Fields, lightrules.Field{Name: f.name, Label: f.label, Hint: f.hint, Value: values[f.name],
 			Min: f.min, Max: f.max, Default: f.get(rules.DefaultSettings), Error: errs[f.name]})
@@ -47,11 +47,13 @@ func (h *Handlers) LightRulesForm(c echo.Context) error {
 	for _, f := range lightRuleFields {
 		values[f.name] = strconv.Itoa(f.get(r))
 	}
+	values["measure_rule"] = r.MeasureRule
 	return render.Page(c, http.StatusOK, lightrules.Form(lightRulesPage(values, nil)))
 }
 
-// SaveLightRules validates and stores new thresholds (audited by the
-// store); a bad value re-renders the form with 422 and what was typed.
+// SaveLightRules validates and stores new thresholds and the measure rule
+// (audited by the store); a bad value re-renders the form with 422 and
+// what was typed.
 func (h *Handlers) SaveLightRules(c echo.Context) error {
 	var r rules.Settings
 	values, errs := map[string]string{}, map[string]string{}
@@ -69,6 +71,11 @@ func (h *Handlers) SaveLightRules(c echo.Context) error {
 		default:
 			f.set(&r, n)
 		}
+	}
+	r.MeasureRule = c.FormValue("measure_rule")
+	values["measure_rule"] = r.MeasureRule
+	if r.MeasureRule != rules.MeasureByLead && r.MeasureRule != rules.MeasureByWorst {
+		errs["measure_rule"] = "rules.admin.measure_rule.err"
 	}
 	if len(errs) > 0 {
 		return render.Page(c, http.StatusUnprocessableEntity, lightrules.Form(lightRulesPage(values, errs)))
