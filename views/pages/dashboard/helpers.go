@@ -172,13 +172,20 @@ func MostSent(cs []rules.Chase) int {
 	return n
 }
 
-// ChaseButton is the text of a 催办 button: 「催办 2014年第4季度」, or
-// 「第2次催办 2014年第4季度」 when the period was prompted before.
+// ChaseButton is the text of a 催办 button: 「催办」 or 「催办 3 期」, and
+// 「第2次催办」 when a chased period was prompted before; the periods are
+// beside it and in the button's title (ChaseLabel).
 func ChaseButton(ctx context.Context, cs []rules.Chase) string {
 	if n := MostSent(cs); n > 0 {
-		return i18n.T(ctx, "rules.prompt.nth_button", n+1, ChaseLabel(ctx, cs))
+		if len(cs) > 1 {
+			return i18n.T(ctx, "rules.prompt.nth_button_n", n+1, len(cs))
+		}
+		return i18n.T(ctx, "rules.prompt.nth_button", n+1)
 	}
-	return i18n.T(ctx, "rules.prompt.button", ChaseLabel(ctx, cs))
+	if len(cs) > 1 {
+		return i18n.T(ctx, "rules.prompt.button_n", len(cs))
+	}
+	return i18n.T(ctx, "rules.prompt.button")
 }
 
 // Escalated reports whether a chased period has had three prompts or
