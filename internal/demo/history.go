@@ -15,8 +15,11 @@ import (
 	"gorm.io/gorm"
 
 	"duban/internal/clock"
-	"duban/internal/lights"
+	"duban/internal/i18n"
+	"duban/internal/metrics"
 	"duban/internal/model"
+	"duban/internal/periods"
+	"duban/internal/rules"
 	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/workflow"
@@ -179,6 +182,7 @@ type track struct {
 	actor   store.Actor
 	lead    store.AssignmentRow
 	pace    float64 // 1: exactly on schedule
+	tpace   float64 // the same for the targets' numbers
 	percent int
 	signed  time.Time
 	closing bool // the measure will be closed
@@ -201,7 +205,7 @@ func (h *history) plan(ctx context.Context, st *store.Store, p model.Plan) error
 	for _, t := range ts {
 		targets[t.MeasureID] = append(targets[t.MeasureID], t)
 	}
-	cur := workflow.CurrentPeriod(ps, h.now)
+	cur := periods.Current(metrics.PeriodsOf(ps), h.now)
 	if cur < 0 {
 		return nil // the plan has not started
 	}
@@ -242,9 +246,12 @@ func (h *history) plan(ctx context.Context, st *store.Store, p model.Plan) error
 		tracks := make([]*track, len(as))
 		for i, r := range as {
 			tr := &track{row: r, actor: h.actor(r.UnitID, r.UnitName), lead: as[0], closing: closing[m],
-				pace: 0.75 + h.rnd.Float64()*0.45}
+				pace: 0.75 + h.rnd.Float64()*0.45, tpace: 1.2 + h.rnd.Float64()*0.25}
+			if h.chance(0.1) {
+				tr.tpace = 0.7 + h.rnd.Float64()*0.15 // a few numbers lag behind their path
+			}
 			tr.signed = h.at(p.StartOn, 3+h.rnd.IntN(25))
-			if !tr.closing && h.chance(0.04) {
+			if !tr.closing && h.chance(0.01) {
 				tr.signed = time.Time{} // never signed for: shows on 督办
 			} else {
 				id, a := r.ID, tr.actor
@@ -282,7 +289,7 @@ func (h *history) plan(ctx context.Context, st *store.Store, p model.Plan) error
 // period writes one period's reports of one measure: co-units first, then
 // the lead unit, reviewed by the lead unit and the supervision office.
 func (h *history) period(p model.Plan, per model.Period, current, final bool, tracks []*track, targets []model.Target) {
-	expected := lights.ExpectedPercent(p.StartOn, tracks[0].row.MeasureDueOn, per.EndsOn)
+	expected := rules.ExpectedPercent(p.StartOn, tracks[0].row.MeasureDueOn, per.EndsOn)
 	leadUser := h.users[tracks[0].row.UnitID]
 	var latestInput time.Time
 	for i, tr := range tracks {
@@ -290,8 +297,9 @@ func (h *history) period(p model.Plan, per model.Period, current, final bool, tr
 			continue
 		}
 		isLead := i == 0
-		// Whether and when this period's report goes in.
-		report := h.chance(0.88)
+		// Whether and when this period's report goes in: most units report
+		// every period; a few miss one (a 补报 item once they report again).
+		report := h.chance(0.95)
 		if tr.closing {
 			report = true
 		}
@@ -301,7 +309,7 @@ func (h *history) period(p model.Plan, per model.Period, current, final bool, tr
 			continue
 		case current:
 			// The current period is still open: some are in, some drafted.
-			if h.chance(0.45) {
+			if h.chance(0.7) {
 				sub = h.at(per.EndsOn, -2+h.rnd.IntN(4))
 			} else if h.chance(0.4) {
 				h.draft(tr, per, expected, targets, h.at(per.EndsOn, h.rnd.IntN(3)))
@@ -352,14 +360,14 @@ func (h *history) period(p model.Plan, per model.Period, current, final bool, tr
 		if current && h.chance(0.5) {
 			continue // not reviewed yet
 		}
-		if tr.closing || !h.chance(0.2) {
+		if tr.closing || !h.chance(0.15) {
 			h.review(tr, per, rv, at, store.DecisionApprove, "")
 			continue
 		}
 		reason := h.pick(returnReasons)
 		h.review(tr, per, rv, at, store.DecisionReturn, reason)
-		// Most revise within days; a few let it lie (red after 5 days).
-		if h.chance(0.8) {
+		// Almost all revise within days; a few let it lie (red after 5 days).
+		if h.chance(0.93) {
 			again := h.at(at, 2+h.rnd.IntN(4))
 			rev := in
 			rev.Progress += "(已按审核意见补充:" + strings.TrimSuffix(reason, "。") + "。)"
@@ -402,10 +410,10 @@ func (h *history) content(tr *track, per model.Period, expected float64, targets
 	return in
 }
 
-// targetValue moves from a baseline towards the target along the path,
-// slower for assignments that run behind.
-func (h *history) targetValue(t model.Target, tr *track, per model.Period, expected float64) float64 {
-	share := math.Min(1, expected/100*tr.pace)
+// targetValue moves from a baseline towards the target by the end of the
+// target's year, slower for the few assignments whose numbers lag.
+func (h *history) targetValue(t model.Target, tr *track, per model.Period, _ float64) float64 {
+	share := math.Min(1, rules.ExpectedPercent(tr.row.PlanStartOn, rules.YearEnd(t.Year), per.EndsOn)/100*tr.tpace)
 	var base float64
 	switch t.Op {
 	case "<=", "<":
@@ -413,7 +421,10 @@ func (h *history) targetValue(t model.Target, tr *track, per model.Period, expec
 	default:
 		base = t.Value * 0.88
 	}
-	v := base + (t.Value-base)*share + (h.rnd.Float64()-0.5)*math.Abs(t.Value)*0.01
+	v := base + (t.Value-base)*share + (h.rnd.Float64()-0.5)*math.Abs(t.Value)*0.005
+	if math.Abs(t.Value) < 10 {
+		return math.Round(v*100) / 100 // small numbers (1.2%, 1 册) need two decimals to move
+	}
 	return math.Round(v*10) / 10
 }
 
@@ -510,31 +521,41 @@ func (h *history) review(tr *track, per model.Period, rv store.Actor, at time.Ti
 	})
 }
 
-// prompts sends 催办 about some of the overdue reports of the last closed
-// period and some reports due in the coming days.
+// prompts sends 催办 about the reports of the last closed period still
+// missing a few days after their deadline, again three weeks later (第2次)
+// and, for some, once more (第3次); and reminders of the current period's
+// deadline. Each is sent only if the report is still missing then.
 func (h *history) prompts(ps []model.Period, cur int, rows []store.AssignmentRow, closing map[int64]bool) {
 	rv := store.ActorOf(h.reviewer, historyAddr)
-	sent := 0
-	for _, r := range rows {
-		if closing[r.MeasureID] || sent >= 12 {
-			continue
-		}
-		if cur >= 1 && h.chance(0.15) {
-			per := ps[cur-1]
-			at := h.at(per.DueOn, 2+h.rnd.IntN(5))
-			msg := h.pick(promptMessages)
+	zh := i18n.WithLocale(context.Background(), i18n.ZH)
+	if cur >= 1 {
+		per := ps[cur-1]
+		for i, r := range rows {
+			if closing[r.MeasureID] {
+				continue
+			}
 			asg, pid := r.ID, per.ID
-			h.add(at, "prompt", func(ctx context.Context, wf *workflow.Service, tx *gorm.DB) error {
-				// Only when the report is still missing at that moment.
-				if rep, err := wf.Store().ReportOfTx(ctx, tx, asg, pid); err == nil && rep.VersionNo > 0 {
-					return nil
-				}
-				_, err := wf.SendPrompt(ctx, rv, asg, pid, msg)
-				return err
-			})
-			sent++
+			rounds := []int{2 + h.rnd.IntN(5)}
+			if i%2 == 0 {
+				rounds = append(rounds, 24+h.rnd.IntN(5))
+			}
+			if i%6 == 0 {
+				rounds = append(rounds, 55+h.rnd.IntN(10))
+			}
+			for _, days := range rounds {
+				at := h.at(per.DueOn, days)
+				by := clock.Date(at).AddDate(0, 0, 7)
+				msg := i18n.T(zh, "rules.prompt.default", i18n.MonthDay(zh, by), i18n.PeriodLabel(zh, per.Label))
+				h.add(at, "prompt", func(ctx context.Context, wf *workflow.Service, tx *gorm.DB) error {
+					if rep, err := wf.Store().ReportOfTx(ctx, tx, asg, pid); err == nil && rep.VersionNo > 0 {
+						return nil
+					}
+					return h.prompt(ctx, wf, rv, asg, pid, msg)
+				})
+			}
 		}
 	}
+	sent := 0
 	// Reminders of the current period's deadline, sent yesterday.
 	if cur >= 0 {
 		per := ps[cur]
@@ -548,12 +569,21 @@ func (h *history) prompts(ps []model.Period, cur int, rows []store.AssignmentRow
 				if rep, err := wf.Store().ReportOfTx(ctx, tx, asg, pid); err == nil && rep.VersionNo > 0 {
 					return nil
 				}
-				_, err := wf.SendPrompt(ctx, rv, asg, pid, "本期报告即将到期,请按时报送。")
-				return err
+				return h.prompt(ctx, wf, rv, asg, pid, "本期报告即将到期，请按时报送。")
 			})
 			sent++
 		}
 	}
+}
+
+// prompt sends a 催办 for one period; a period the rules do not chase at
+// that moment is skipped, as the office would not send it.
+func (h *history) prompt(ctx context.Context, wf *workflow.Service, rv store.Actor, asg, periodID int64, msg string) error {
+	_, err := wf.SendPrompt(ctx, rv, asg, []int64{periodID}, msg)
+	if workflow.FieldErrors(err) != nil {
+		return nil
+	}
+	return err
 }
 
 var (
@@ -576,8 +606,5 @@ var (
 		"佐证材料不足,请补充相关文件或照片。", "完成百分比与工作进展描述不一致,请核实。",
 		"量化指标实际值缺少数据来源说明,请补充统计口径。", "存在问题一栏过于笼统,请具体说明。",
 		"未反映协办单位工作情况,请汇总后重新报送。",
-	}
-	promptMessages = []string{
-		"上期报告已逾期,请尽快报送。", "请抓紧报送进展情况及佐证材料。", "",
 	}
 )

@@ -12,9 +12,9 @@ import (
 
 	"duban/internal/clock"
 	"duban/internal/i18n"
-	"duban/internal/lights"
 	"duban/internal/metrics"
 	"duban/internal/model"
+	"duban/internal/rules"
 )
 
 // LedgerInfo describes the export for its summary sheet.
@@ -114,7 +114,7 @@ func Ledger(ctx context.Context, w io.Writer, info LedgerInfo, rows []metrics.Le
 	}
 	sw.row++ // blank line
 	head := []string{T("dash.col.domain"), T("dash.col.measures"), T("dash.col.rows")}
-	for _, l := range lights.All {
+	for _, l := range rules.All {
 		head = append(head, T("light."+l.String()))
 	}
 	if err := sw.header(head); err != nil {
@@ -124,11 +124,11 @@ func Ledger(ctx context.Context, w io.Writer, info LedgerInfo, rows []metrics.Le
 		var c metrics.Counts
 		ms := map[int64]bool{}
 		for _, r := range g.rows {
-			c.Add(r.Assignment.Result.Light)
+			c.Add(r.Assignment.Status.Light)
 			ms[r.Assignment.MeasureID] = true
 		}
 		vals := []any{sw.text(g.d.Label+" "+g.d.Title, st.text), len(ms), c.Total}
-		for _, l := range lights.All {
+		for _, l := range rules.All {
 			vals = append(vals, c.Of(l))
 		}
 		if err := sw.put(vals...); err != nil {
@@ -210,11 +210,7 @@ func ledgerRow(ctx context.Context, w *sheetWriter, r metrics.LedgerRow) []any {
 		}
 		targets = append(targets, fmt.Sprintf("%s %s %s%s:%s", t.Indicator, opSymbol(t.Op), num(t.Value), t.Unit, actual))
 	}
-	var reasons []string
-	for _, k := range a.Result.Reasons {
-		reasons = append(reasons, T(k))
-	}
-	light := a.Result.Light.String()
+	light := a.Status.Light.String()
 	return []any{
 		w.text(m.Domain.Label+" "+m.Domain.Title, st.text),
 		w.text(m.Label, st.text),
@@ -228,7 +224,7 @@ func ledgerRow(ctx context.Context, w *sheetWriter, r metrics.LedgerRow) []any {
 		percentCell(percent, st.number),
 		w.text(strings.Join(targets, "\n"), st.wrap),
 		w.text(T("light."+light), st.light[light]),
-		w.text(strings.Join(reasons, ";"), st.wrap),
+		w.text(i18n.Reasons(ctx, a.Status.Reasons), st.wrap),
 		w.text(clock.DayText(a.LastSubmittedAt()), st.text),
 		w.text(review, st.text),
 	}

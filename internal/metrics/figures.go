@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"duban/internal/clock"
-	"duban/internal/lights"
 	"duban/internal/model"
+	"duban/internal/rules"
 )
 
 // Counts is a light distribution.
@@ -16,16 +16,16 @@ type Counts struct {
 }
 
 // Add counts one light.
-func (c *Counts) Add(l lights.Light) {
+func (c *Counts) Add(l rules.Light) {
 	c.Total++
 	switch l {
-	case lights.Red:
+	case rules.Red:
 		c.Red++
-	case lights.Yellow:
+	case rules.Yellow:
 		c.Yellow++
-	case lights.Green:
+	case rules.Green:
 		c.Green++
-	case lights.Blue:
+	case rules.Blue:
 		c.Blue++
 	default:
 		c.Grey++
@@ -33,15 +33,15 @@ func (c *Counts) Add(l lights.Light) {
 }
 
 // Of returns the count of one light.
-func (c Counts) Of(l lights.Light) int {
+func (c Counts) Of(l rules.Light) int {
 	switch l {
-	case lights.Red:
+	case rules.Red:
 		return c.Red
-	case lights.Yellow:
+	case rules.Yellow:
 		return c.Yellow
-	case lights.Green:
+	case rules.Green:
 		return c.Green
-	case lights.Blue:
+	case rules.Blue:
 		return c.Blue
 	}
 	return c.Grey
@@ -60,7 +60,7 @@ func (s *Snapshot) MeasureLights() Counts {
 func (s *Snapshot) AssignmentLights() Counts {
 	var c Counts
 	for _, a := range s.Assignments {
-		c.Add(a.Result.Light)
+		c.Add(a.Status.Light)
 	}
 	return c
 }
@@ -118,10 +118,10 @@ func (s *Snapshot) PlanGroups() []Group {
 // Total is the whole scope as one row.
 func (s *Snapshot) Total() Group { return group(nil, nil, s.Measures) }
 
-// Attention is one line of the overdue and at-risk list.
+// Attention is one line of the overdue and at-risk list; the periods a
+// 催办 names are its Assignment.Status.Chase.
 type Attention struct {
 	Assignment *Assignment
-	Period     int // index of the period to chase (催办), -1 for none
 }
 
 // Attention returns the assignments whose light is red or yellow, red
@@ -130,14 +130,14 @@ type Attention struct {
 func (s *Snapshot) Attention(limit int) ([]Attention, int) {
 	var out []Attention
 	total := 0
-	for _, want := range []lights.Light{lights.Red, lights.Yellow} {
+	for _, want := range []rules.Light{rules.Red, rules.Yellow} {
 		for _, a := range s.Assignments {
-			if a.Result.Light != want {
+			if a.Status.Light != want {
 				continue
 			}
 			total++
 			if limit <= 0 || len(out) < limit {
-				out = append(out, Attention{Assignment: a, Period: a.ChasePeriod(s.Now, s.Rules)})
+				out = append(out, Attention{Assignment: a})
 			}
 		}
 	}
@@ -161,7 +161,7 @@ func pct(a, b int) float64 {
 }
 
 func (r *Rate) add(a *Assignment, i int) {
-	if !a.Expected(i) {
+	if !a.Owed(i) {
 		return
 	}
 	r.Expected++
@@ -303,13 +303,13 @@ func (s *Snapshot) Indicators() []Indicator {
 					ind.Period, ind.Actual, ind.HasValue = i, v, true
 					ind.At = lead.Reports[i].SubmittedAt()
 					tr := lead.Track(t)
-					ind.Path, ind.HasPath = lights.PathValue(tr, m.Plan.StartOn, s.Now)
+					ind.Path, ind.HasPath = rules.PathValue(tr, m.Plan.StartOn, s.Now)
 					switch {
-					case lights.Met(t.Op, t.Value, v):
+					case rules.Met(t.Op, t.Value, v):
 						ind.Status = IndicatorMet
-					case clock.Date(s.Now).After(lights.YearEnd(t.Year)):
+					case clock.Date(s.Now).After(rules.YearEnd(t.Year)):
 						ind.Status = IndicatorMissed
-					case lights.TargetOffPath(tr, m.Plan.StartOn, s.Now):
+					case rules.TargetOffPath(tr, m.Plan.StartOn, s.Now):
 						ind.Status = IndicatorBehind
 					default:
 						ind.Status = IndicatorOnPath
@@ -339,6 +339,7 @@ type Score struct {
 	Due         int // reports due so far
 	OnTime      int // of them handed in by the due date
 	Outstanding int // due and not handed in (incl. returned and not resubmitted)
+	CatchUp     int // of them 补报 items: missed, a later report handed in
 	Reviews     int // review decisions on the unit's reports
 	Returns     int // of them returns
 	Closed      int // assigned measures closed (办结)
@@ -371,16 +372,20 @@ func (s *Snapshot) Scorecard() []Score {
 		if a.Measure.Closed() {
 			sc.Closed++
 		}
-		for i, due := range a.Measure.Plan.dues {
-			if !today.After(due) || !a.Expected(i) {
+		for i, p := range a.Measure.Plan.rulePeriods {
+			st := a.Status.Periods[i]
+			if !today.After(p.Due) || !st.Owed() {
 				continue
 			}
 			sc.Due++
-			if a.OnTime(i) {
+			if st == rules.OnTime {
 				sc.OnTime++
 			}
-			if !a.Reports[i].Submitted() {
+			if !st.Handed() {
 				sc.Outstanding++
+			}
+			if st == rules.CatchUp {
+				sc.CatchUp++
 			}
 		}
 	}

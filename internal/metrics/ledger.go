@@ -1,8 +1,8 @@
 package metrics
 
 import (
-	"duban/internal/lights"
 	"duban/internal/model"
+	"duban/internal/rules"
 )
 
 // LedgerFilter narrows the 台账 beyond the Scope (which the database
@@ -28,14 +28,14 @@ type LedgerRow struct {
 // Ledger returns the 台账 rows in the plan's own order: measures by
 // position, lead unit first.
 func (s *Snapshot) Ledger(f LedgerFilter) []LedgerRow {
-	var want lights.Light
+	var want rules.Light
 	filterLight := false
 	if f.Light != "" {
-		want, filterLight = lights.Parse(f.Light)
+		want, filterLight = rules.Parse(f.Light)
 	}
 	var out []LedgerRow
 	for _, a := range s.Assignments {
-		if filterLight && a.Result.Light != want {
+		if filterLight && a.Status.Light != want {
 			continue
 		}
 		row := LedgerRow{Assignment: a, Period: -1}

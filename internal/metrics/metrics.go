@@ -1,21 +1,26 @@
-// Package metrics is THE facts loader of the dashboards: it loads a scope's
-// plans, domains, measures, targets, assignments, periods, reports and
-// target values in a fixed number of queries (never one per row), computes
-// each assignment's and measure's traffic light with internal/lights, and
-// derives the figures the screens show: per-domain counts and completion,
-// the light distribution, the overdue and at-risk list, submission rates
-// per unit and per period, the indicator table and the unit scorecard.
+// Package metrics is THE facts loader: it loads a scope's plans, domains,
+// measures, targets, assignments, periods, reports, target values and
+// prompts in a fixed number of queries (never one per row), turns them into
+// each assignment's compact rules.Facts, asks internal/rules what every
+// assignment owes and how it stands (rules.Status: light, reasons, owed
+// periods, the periods to chase, 补报 items), combines the measures' lights,
+// and derives the figures the screens show: per-domain counts and
+// completion, the light distribution, the overdue and at-risk list,
+// submission rates per unit and per period, the indicator table and the
+// unit scorecard. Every page, export, badge and the 催办 check read it; no
+// other code derives a light or a period to chase.
 //
 // Use it like this (the unit dashboard passes its unit):
 //
 //	snap, err := metrics.Load(ctx, st, metrics.Scope{PlanID: planID, UnitID: unitID}, h.Clock.Now())
 //	for _, a := range snap.Assignments {
-//		a.Result.Light             // lights.Red … lights.Grey
-//		a.Result.Reasons           // catalog keys light.reason.*
+//		a.Status.Light             // rules.Red … rules.Grey
+//		a.Status.Reasons           // structured reasons; i18n.Reason renders them
+//		a.Status.Chase             // the periods a 催办 names, earliest first
 //		if i := a.Latest(); i >= 0 { // the newest period with a report
 //			a.Reports[i].State()     // model.Report*
 //		}
-//		a.ChasePeriod(snap.Now, snap.Rules) // the period a 催办 should name
+//		a.Facts()                  // the compact facts the rules read
 //	}
 //	m := snap.Measure(measureID) // m.Light, m.Percent(), m.Assignments
 //
@@ -33,9 +38,9 @@ import (
 	"time"
 
 	"duban/internal/clock"
-	"duban/internal/lights"
 	"duban/internal/model"
 	"duban/internal/periods"
+	"duban/internal/rules"
 	"duban/internal/store"
 )
 
@@ -50,13 +55,18 @@ type Scope struct {
 	MeasureID int64
 	UnitID    int64
 	Text      string // measures whose title or source text contains it (literal, not a pattern)
+	// OwedOnly loads only what decides what is owed (periods, due dates,
+	// closure, reports): no domains, targets, actuals, prompts, review
+	// tallies or unit names. Status.Periods and Status.Current are right; the light and the
+	// reasons miss the targets and the prompt counts. For the 待办 badge.
+	OwedOnly bool
 }
 
 // Snapshot is everything the dashboards show about a scope at one instant.
 type Snapshot struct {
-	Now   time.Time
-	Rules lights.Rules
-	Scope Scope
+	Now      time.Time
+	Settings rules.Settings
+	Scope    Scope
 
 	Plans       []*Plan       // newest first
 	Measures    []*Measure    // plan order (within each plan)
@@ -77,11 +87,12 @@ type Plan struct {
 	Domains  []*Domain
 	Measures []*Measure
 	period   map[int64]int // period ID → index
-	// The periods' local dates, computed once: the figures compare them
-	// for every assignment × period.
-	starts, ends, dues []time.Time
-	dueEnds            []int64 // Unix seconds of the end of each due day
+	// The periods as the rules read them, computed once.
+	rulePeriods []rules.Period
 }
+
+// RulePeriods are the plan's periods as internal/rules reads them.
+func (p *Plan) RulePeriods() []rules.Period { return p.rulePeriods }
 
 // CurrentPeriod returns the period to work on now, or nil.
 func (p *Plan) CurrentPeriod() *model.Period {
@@ -113,8 +124,19 @@ type Measure struct {
 	Domain        *Domain
 	Targets       []*model.Target
 	Assignments   []*Assignment // lead first
-	Light         lights.Light
-	due, closed   time.Time // local dates of DueOn and ClosedAt (zero when open)
+	Light         rules.Light
+}
+
+// Flagged are the measure's co-units (not the lead) whose light is red or
+// yellow: under the lead rule they are named beside the measure's light.
+func (m *Measure) Flagged() []*Assignment {
+	var out []*Assignment
+	for _, a := range m.Assignments {
+		if a.Role != model.AssignLead && (a.Status.Light == rules.Red || a.Status.Light == rules.Yellow) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // Closed reports whether the measure is closed (办结).
@@ -206,14 +228,16 @@ func (r Report) Submitted() bool {
 	return st == model.ReportSubmitted || st == model.ReportApproved
 }
 
-// Assignment is a measure × unit with its reports and light.
+// Assignment is a measure × unit with its reports and what the rules say
+// about it.
 type Assignment struct {
 	model.Assignment
 	Unit        *model.Unit
 	Measure     *Measure
 	Reports     []Report // one per period of the plan, by period index
-	Result      lights.Result
-	OpenPrompts int // unresolved 催办 prompts
+	Status      rules.Status
+	OpenPrompts int   // unresolved 催办 prompts
+	prompts     []int // prompts sent per period index (nil when none)
 	values      []value
 }
 
@@ -273,53 +297,68 @@ func (a *Assignment) Actual(targetID int64) (period int, v float64, ok bool) {
 
 // Track is a target's actuals as reported by the assignment, oldest first,
 // dated at the end of their period.
-func (a *Assignment) Track(t *model.Target) lights.TargetTrack {
-	tr := lights.TargetTrack{Op: t.Op, Value: t.Value, Year: t.Year}
+func (a *Assignment) Track(t *model.Target) rules.Target {
+	tr := rules.Target{Indicator: t.Indicator, Op: t.Op, Value: t.Value, Unit: t.Unit, Year: t.Year}
 	ps := a.Measure.Plan.Periods
 	for _, x := range a.values {
 		if x.targetID == t.ID {
-			tr.Actuals = append(tr.Actuals, lights.Actual{At: ps[x.period].EndsOn, Value: x.v})
+			tr.Actuals = append(tr.Actuals, rules.Actual{At: ps[x.period].EndsOn, Value: x.v})
 		}
 	}
 	sort.Slice(tr.Actuals, func(i, j int) bool { return tr.Actuals[i].At.Before(tr.Actuals[j].At) })
 	return tr
 }
 
-// Expected reports whether a report for period i is expected from the
-// assignment: the period starts before the measure is due, and the measure
-// was not closed by the end of the period.
-func (a *Assignment) Expected(i int) bool {
+// Owed reports whether the assignment owes a report for period i.
+func (a *Assignment) Owed(i int) bool { return a.Status.Periods[i].Owed() }
+
+// OnTime reports whether period i's report was handed in by its deadline.
+func (a *Assignment) OnTime(i int) bool { return a.Status.Periods[i] == rules.OnTime }
+
+// Sent is the number of 催办 prompts sent for period i.
+func (a *Assignment) Sent(i int) int {
+	if i < len(a.prompts) {
+		return a.prompts[i]
+	}
+	return 0
+}
+
+// AssignedOn is when the unit was given the work, as the rules read it:
+// zero for an assignment made with its plan (it owes from the plan's
+// start), else the day it was added.
+func (a *Assignment) AssignedOn() time.Time {
+	made := clock.Date(a.CreatedAt)
+	if a.CreatedAt.IsZero() || !made.After(clock.Date(a.Measure.Plan.CreatedAt)) {
+		return time.Time{}
+	}
+	return made
+}
+
+// Facts are the compact facts the rules read for the assignment.
+func (a *Assignment) Facts() rules.Facts {
+	return a.facts(rules.Facts{})
+}
+
+// facts builds the assignment's rules.Facts, reusing buf's slices.
+func (a *Assignment) facts(buf rules.Facts) rules.Facts {
 	m := a.Measure
-	if m.Plan.starts[i].After(m.due) {
-		return false
+	f := rules.Facts{PlanStart: m.Plan.StartOn, AssignedOn: a.AssignedOn(), DueOn: m.DueOn,
+		Reports: buf.Reports[:0], Targets: buf.Targets[:0], Prompts: a.prompts}
+	if m.ClosedAt != nil {
+		f.ClosedOn = *m.ClosedAt
 	}
-	if !m.closed.IsZero() && !m.closed.After(m.Plan.ends[i]) {
-		return false
+	for _, r := range a.Reports {
+		f.Reports = append(f.Reports, rules.Report{State: r.State(), SubmittedAt: r.SubmittedAt(), ReturnedAt: r.ReturnedAt(),
+			Progress: r.Progress(), Percent: r.Percent()})
 	}
-	return true
-}
-
-// OnTime reports whether period i's report was handed in by its due date.
-func (a *Assignment) OnTime(i int) bool {
-	r := a.Reports[i]
-	// Handed in before the end of the due day (dues are local midnights).
-	return r.Submitted() && r.submitted != 0 && r.submitted < a.Measure.Plan.dueEnds[i]
-}
-
-// ChasePeriod is the period a 催办 prompt should name: the earliest
-// expected period that is due (or due soon) and not handed in, else the
-// current period; -1 for none.
-func (a *Assignment) ChasePeriod(now time.Time, r lights.Rules) int {
-	today := clock.Date(now)
-	for i, p := range a.Measure.Plan.Periods {
-		if !a.Expected(i) || a.Reports[i].Submitted() {
-			continue
-		}
-		if clock.DaysBetween(today, p.DueOn) <= r.DueSoonDays {
-			return i
+	if len(a.values) > 0 {
+		for _, t := range m.Targets {
+			if tr := a.Track(t); len(tr.Actuals) > 0 {
+				f.Targets = append(f.Targets, tr)
+			}
 		}
 	}
-	return a.Measure.Plan.Current
+	return f
 }
 
 // Plan returns a plan of the snapshot, or nil.
@@ -340,7 +379,7 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 	s := &Snapshot{Now: now, Scope: sc, Units: map[int64]*model.Unit{},
 		plans: map[int64]*Plan{}, measures: map[int64]*Measure{}, assignments: map[int64]*Assignment{}, reviews: map[int64]*reviewTally{}}
 	var err error
-	if s.Rules, err = st.LightRules(ctx); err != nil {
+	if s.Settings, err = st.LightRules(ctx); err != nil {
 		return nil, err
 	}
 	ps, err := st.FactPlans(ctx, fs)
@@ -363,22 +402,14 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 		}
 	}
 	for _, p := range s.Plans {
-		gen := make([]periods.Period, len(p.Periods))
-		for i, x := range p.Periods {
-			gen[i] = periods.Period{Seq: x.Seq, Label: x.Label, StartsOn: x.StartsOn, EndsOn: x.EndsOn, DueOn: x.DueOn}
-		}
-		p.Current = periods.Current(gen, now)
-		for _, x := range p.Periods {
-			p.starts = append(p.starts, clock.Date(x.StartsOn))
-			p.ends = append(p.ends, clock.Date(x.EndsOn))
-			due := clock.Date(x.DueOn)
-			p.dues = append(p.dues, due)
-			p.dueEnds = append(p.dueEnds, due.AddDate(0, 0, 1).Unix())
-		}
+		p.Current = periods.Current(PeriodsOf(p.Periods), now)
+		p.rulePeriods = RulePeriods(p.Periods)
 	}
-	ds, err := st.FactDomains(ctx, fs)
-	if err != nil {
-		return nil, err
+	var ds []model.Domain
+	if !sc.OwedOnly {
+		if ds, err = st.FactDomains(ctx, fs); err != nil {
+			return nil, err
+		}
 	}
 	domains := map[int64]*Domain{}
 	for i := range ds {
@@ -396,13 +427,15 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 	}
 	for i := range ms {
 		d := domains[ms[i].DomainID]
+		if d == nil && sc.OwedOnly && s.plans[ms[i].PlanID] != nil {
+			// Owed work needs no domain names: a nameless stand-in.
+			d = &Domain{Domain: model.Domain{ID: ms[i].DomainID, PlanID: ms[i].PlanID}, Plan: s.plans[ms[i].PlanID]}
+			domains[d.ID] = d
+		}
 		if d == nil {
 			continue
 		}
-		m := &Measure{Measure: ms[i], Plan: d.Plan, Domain: d, due: clock.Date(ms[i].DueOn)}
-		if ms[i].ClosedAt != nil {
-			m.closed = clock.Date(*ms[i].ClosedAt)
-		}
+		m := &Measure{Measure: ms[i], Plan: d.Plan, Domain: d}
 		d.Measures = append(d.Measures, m)
 		d.Plan.Measures = append(d.Plan.Measures, m)
 		s.measures[m.ID] = m
@@ -410,21 +443,23 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 	for _, p := range s.Plans {
 		s.Measures = append(s.Measures, p.Measures...)
 	}
-	ts, err := st.FactTargets(ctx, fs)
-	if err != nil {
-		return nil, err
-	}
-	for i := range ts {
-		if m := s.measures[ts[i].MeasureID]; m != nil {
-			m.Targets = append(m.Targets, &ts[i])
+	if !sc.OwedOnly {
+		ts, err := st.FactTargets(ctx, fs)
+		if err != nil {
+			return nil, err
 		}
-	}
-	units, err := st.AllUnits(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for i := range units {
-		s.Units[units[i].ID] = &units[i]
+		for i := range ts {
+			if m := s.measures[ts[i].MeasureID]; m != nil {
+				m.Targets = append(m.Targets, &ts[i])
+			}
+		}
+		units, err := st.AllUnits(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for i := range units {
+			s.Units[units[i].ID] = &units[i]
+		}
 	}
 	as, err := st.FactAssignments(ctx, fs)
 	if err != nil {
@@ -475,43 +510,53 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 			return nil
 		})
 	})
-	wg.Go(func() {
-		errs[1] = st.EachValueFact(ctx, fs, func(f *store.ValueFact) error {
-			a := s.assignments[f.AssignmentID]
-			if a == nil {
+	if !sc.OwedOnly {
+		wg.Go(func() {
+			errs[1] = st.EachValueFact(ctx, fs, func(f *store.ValueFact) error {
+				a := s.assignments[f.AssignmentID]
+				if a == nil {
+					return nil
+				}
+				if i := a.Measure.Plan.PeriodIndex(f.PeriodID); i >= 0 {
+					a.values = append(a.values, value{period: i, targetID: f.TargetID, v: f.Value})
+				}
 				return nil
-			}
-			if i := a.Measure.Plan.PeriodIndex(f.PeriodID); i >= 0 {
-				a.values = append(a.values, value{period: i, targetID: f.TargetID, v: f.Value})
-			}
-			return nil
+			})
 		})
-	})
-	wg.Go(func() {
-		rcs, err := st.FactReviewCounts(ctx, fs)
-		for _, rc := range rcs {
-			t := s.reviews[rc.UnitID]
-			if t == nil {
-				t = &reviewTally{}
-				s.reviews[rc.UnitID] = t
+		wg.Go(func() {
+			rcs, err := st.FactReviewCounts(ctx, fs)
+			for _, rc := range rcs {
+				t := s.reviews[rc.UnitID]
+				if t == nil {
+					t = &reviewTally{}
+					s.reviews[rc.UnitID] = t
+				}
+				if rc.Decision == "return" {
+					t.ret += rc.N
+				} else {
+					t.approve += rc.N
+				}
 			}
-			if rc.Decision == "return" {
-				t.ret += rc.N
-			} else {
-				t.approve += rc.N
+			errs[2] = err
+		})
+		wg.Go(func() {
+			pcs, err := st.FactPrompts(ctx, fs)
+			for _, pc := range pcs {
+				a := s.assignments[pc.AssignmentID]
+				if a == nil {
+					continue
+				}
+				a.OpenPrompts += pc.Open
+				if i := a.Measure.Plan.PeriodIndex(pc.PeriodID); i >= 0 {
+					if a.prompts == nil {
+						a.prompts = make([]int, len(a.Reports))
+					}
+					a.prompts[i] += pc.Sent
+				}
 			}
-		}
-		errs[2] = err
-	})
-	wg.Go(func() {
-		pcs, err := st.FactOpenPrompts(ctx, fs)
-		for _, pc := range pcs {
-			if a := s.assignments[pc.AssignmentID]; a != nil {
-				a.OpenPrompts = pc.N
-			}
-		}
-		errs[3] = err
-	})
+			errs[3] = err
+		})
+	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -520,46 +565,40 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 	return s, nil
 }
 
-// computeLights fills every assignment's and measure's light.
+// computeLights asks the rules about every assignment and combines the
+// measures' lights.
 func (s *Snapshot) computeLights() {
-	var f lights.Facts
+	var f rules.Facts
+	rule := s.Settings.MeasureRule
 	for _, m := range s.Measures {
-		ls := make([]lights.Light, 0, len(m.Assignments))
+		ls := make([]rules.Light, 0, len(m.Assignments))
+		lead, hasLead := rules.Grey, false
 		for _, a := range m.Assignments {
-			f = s.facts(a, f)
-			a.Result = lights.Assignment(f, s.Rules, s.Now)
-			ls = append(ls, a.Result.Light)
+			f = a.facts(f)
+			a.Status = rules.Assess(m.Plan.rulePeriods, f, s.Settings, s.Now)
+			ls = append(ls, a.Status.Light)
+			if a.Role == model.AssignLead {
+				lead, hasLead = a.Status.Light, true
+			}
 		}
-		m.Light = lights.Measure(m.Closed(), ls...)
+		m.Light = rules.Measure(m.Closed(), rule, lead, hasLead, ls...)
 	}
 }
 
-// facts builds an assignment's lights.Facts, reusing buf's slices.
-func (s *Snapshot) facts(a *Assignment, buf lights.Facts) lights.Facts {
-	m := a.Measure
-	f := lights.Facts{PlanStart: m.Plan.StartOn, MeasureDue: m.DueOn, MeasureClosed: m.Closed(),
-		Periods: buf.Periods[:0], Targets: buf.Targets[:0]}
-	for i := range m.Plan.Periods {
-		if m.Plan.starts[i].After(m.due) {
-			break
-		}
-		r := a.Reports[i]
-		pr := lights.PeriodReport{DueOn: m.Plan.dues[i], State: r.State()}
-		if r.returned != 0 {
-			t := r.ReturnedAt()
-			pr.ReturnedAt = &t
-		}
-		f.Periods = append(f.Periods, pr)
+// PeriodsOf turns stored periods into the period generator's.
+func PeriodsOf(ps []model.Period) []periods.Period {
+	out := make([]periods.Period, len(ps))
+	for i, x := range ps {
+		out[i] = periods.Period{Seq: x.Seq, Label: x.Label, StartsOn: x.StartsOn, EndsOn: x.EndsOn, DueOn: x.DueOn}
 	}
-	if i := a.LatestSubmitted(); i >= 0 {
-		f.HasProgress, f.ProgressState, f.Percent = true, a.Reports[i].Progress(), a.Reports[i].Percent()
+	return out
+}
+
+// RulePeriods turns stored periods into the rules' periods.
+func RulePeriods(ps []model.Period) []rules.Period {
+	out := make([]rules.Period, len(ps))
+	for i, x := range ps {
+		out[i] = rules.Period{ID: x.ID, Seq: x.Seq, Label: x.Label, Starts: clock.Date(x.StartsOn), Ends: clock.Date(x.EndsOn), Due: clock.Date(x.DueOn)}
 	}
-	if len(a.values) > 0 {
-		for _, t := range m.Targets {
-			if tr := a.Track(t); len(tr.Actuals) > 0 {
-				f.Targets = append(f.Targets, tr)
-			}
-		}
-	}
-	return f
+	return out
 }

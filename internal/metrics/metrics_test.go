@@ -4,11 +4,12 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
-	"duban/internal/lights"
 	"duban/internal/metrics"
 	"duban/internal/metrics/metricstest"
+	"duban/internal/rules"
 	"duban/internal/testutil"
 )
 
@@ -31,17 +32,17 @@ func checkLightsOfTheScenario(t *testing.T, p *testutil.Portal) {
 	e := metricstest.Expect
 
 	want := []struct {
-		light   lights.Light
+		light   rules.Light
 		reasons []string
 	}{
-		{lights.Yellow, []string{lights.ReasonTargetOffPath}},
-		{lights.Green, []string{lights.ReasonOnTrack}},
-		{lights.Yellow, []string{lights.ReasonDueSoon}},
-		{lights.Red, []string{lights.ReasonReturnedStale}},
-		{lights.Red, []string{lights.ReasonOverdueReport, lights.ReasonDueSoon, lights.ReasonBehindSchedule}},
-		{lights.Yellow, []string{lights.ReasonDueSoon, lights.ReasonBehindState, lights.ReasonBehindSchedule}},
-		{lights.Blue, []string{lights.ReasonClosed}},
-		{lights.Blue, []string{lights.ReasonClosed}},
+		{rules.Yellow, []string{rules.KindTargetOffPath}},
+		{rules.Green, []string{rules.KindOnTrack}},
+		{rules.Yellow, []string{rules.KindDueSoon}},
+		{rules.Red, []string{rules.KindReturnedStale}},
+		{rules.Red, []string{rules.KindOverdue, rules.KindDueSoon}},
+		{rules.Yellow, []string{rules.KindDueSoon, rules.KindBehindState}},
+		{rules.Blue, []string{rules.KindClosed}},
+		{rules.Blue, []string{rules.KindClosed}},
 	}
 	if len(snap.Assignments) != len(want) {
 		t.Fatalf("assignments = %d, want %d", len(snap.Assignments), len(want))
@@ -49,8 +50,12 @@ func checkLightsOfTheScenario(t *testing.T, p *testutil.Portal) {
 	for i, w := range want {
 		a := snap.Assignments[i]
 		t.Run(fmt.Sprintf("A%d %s", i+1, a.Unit.Name), func(t *testing.T) {
-			if a.Result.Light != w.light || !reflect.DeepEqual(a.Result.Reasons, w.reasons) {
-				t.Errorf("light %s %v, want %s %v", a.Result.Light, a.Result.Reasons, w.light, w.reasons)
+			var kinds []string
+			for _, r := range a.Status.Reasons {
+				kinds = append(kinds, r.Kind)
+			}
+			if a.Status.Light != w.light || !reflect.DeepEqual(kinds, w.reasons) {
+				t.Errorf("light %s %+v, want %s %v", a.Status.Light, a.Status.Reasons, w.light, w.reasons)
 			}
 		})
 	}
@@ -137,10 +142,18 @@ func checkAttentionAndChasePeriods(t *testing.T, p *testutil.Portal) {
 	if !reflect.DeepEqual(got, metricstest.Expect.AttentionOrder) {
 		t.Errorf("order %v", got)
 	}
-	labels := func(at metrics.Attention) string { return at.Assignment.Plan().Periods[at.Period].Label }
-	for i, want := range []string{"2014Q4", "2014Q4", "2015Q1", "2015Q1", "2015Q1"} {
+	// What a 催办 names: every owed period past due or due soon and not
+	// handed in, earliest first (A1 has handed everything in).
+	labels := func(at metrics.Attention) string {
+		var ls []string
+		for _, c := range at.Assignment.Status.Chase {
+			ls = append(ls, c.Period)
+		}
+		return strings.Join(ls, ",")
+	}
+	for i, want := range []string{"2014Q4", "2014Q4,2015Q1", "", "2015Q1", "2015Q1"} {
 		if labels(list[i]) != want {
-			t.Errorf("chase period of %s = %s, want %s", got[i], labels(list[i]), want)
+			t.Errorf("chase periods of %s = %q, want %q", got[i], labels(list[i]), want)
 		}
 	}
 	short, total := snap.Attention(2)
@@ -234,11 +247,11 @@ func checkScopes(t *testing.T, p *testutil.Portal) {
 	}
 	// A unit's scope keeps the unit's own lights.
 	snap := load(t, p, metrics.Scope{PlanID: f.Plan.ID, UnitID: f.Units[metricstest.Taishan]})
-	got := map[lights.Light]int{}
+	got := map[rules.Light]int{}
 	for _, a := range snap.Assignments {
-		got[a.Result.Light]++
+		got[a.Status.Light]++
 	}
-	if got[lights.Yellow] != 2 || got[lights.Blue] != 1 {
+	if got[rules.Yellow] != 2 || got[rules.Blue] != 1 {
 		t.Errorf("taishan lights %v", got)
 	}
 }

@@ -191,10 +191,11 @@ func (s *Store) FactTargets(ctx context.Context, sc FactScope) ([]model.Target, 
 // FactAssignments returns the scope's assignments, lead first within a
 // measure. Only ID, MeasureID, UnitID, Role and SignedAt are filled: a
 // province has hundreds of thousands of assignments and the dashboards need
-// no more.
+// no more. CreatedAt is filled too: it says from which period a unit owes.
 func (s *Store) FactAssignments(ctx context.Context, sc FactScope) ([]model.Assignment, error) {
 	mconds, args := sc.measureConds()
-	q := "SELECT a.id, a.measure_id, a.unit_id, CASE a.role WHEN 'lead' THEN 1 ELSE 0 END, " + s.epoch("a.signed_at") + " FROM assignments a"
+	q := "SELECT a.id, a.measure_id, a.unit_id, CASE a.role WHEN 'lead' THEN 1 ELSE 0 END, " + s.epoch("a.signed_at") + ", " +
+		s.epoch("a.created_at") + " FROM assignments a"
 	if len(mconds) > 0 {
 		q += " JOIN measures m ON m.id = a.measure_id"
 	}
@@ -214,10 +215,10 @@ func (s *Store) FactAssignments(ctx context.Context, sc FactScope) ([]model.Assi
 	defer rows.Close()
 	var out []model.Assignment
 	var lead int64
-	var signed sql.NullInt64
+	var signed, created sql.NullInt64
 	for rows.Next() {
 		var a model.Assignment
-		if err := rows.Scan(&a.ID, &a.MeasureID, &a.UnitID, &lead, &signed); err != nil {
+		if err := rows.Scan(&a.ID, &a.MeasureID, &a.UnitID, &lead, &signed, &created); err != nil {
 			return nil, fmt.Errorf("scan assignment: %w", err)
 		}
 		a.Role = model.AssignResponsible
@@ -228,6 +229,7 @@ func (s *Store) FactAssignments(ctx context.Context, sc FactScope) ([]model.Assi
 			t := unix(signed)
 			a.SignedAt = &t
 		}
+		a.CreatedAt = unix(created)
 		out = append(out, a)
 	}
 	return out, translate(rows.Err(), "load assignments")
@@ -341,22 +343,21 @@ func (s *Store) FactReviewCounts(ctx context.Context, sc FactScope) ([]ReviewCou
 	return out, translate(err, "count reviews")
 }
 
-// PromptCount is the number of open 催办 prompts of an assignment.
+// PromptCount counts the 催办 prompts of one assignment × period: all
+// that were sent, and those still open. PeriodID is 0 for prompts that
+// name no period.
 type PromptCount struct {
 	AssignmentID int64
-	N            int
+	PeriodID     int64
+	Sent         int
+	Open         int
 }
 
-// FactOpenPrompts counts the unresolved prompts of the scope's assignments.
-func (s *Store) FactOpenPrompts(ctx context.Context, sc FactScope) ([]PromptCount, error) {
+// FactPrompts counts the prompts of the scope's assignments per period.
+func (s *Store) FactPrompts(ctx context.Context, sc FactScope) ([]PromptCount, error) {
 	from, args := sc.assignmentSQL("prompts p JOIN assignments a ON a.id = p.assignment_id", "a.id")
-	cond := " p.resolved_at IS NULL"
-	if strings.Contains(from, " WHERE ") {
-		from += " AND" + cond
-	} else {
-		from += " WHERE" + cond
-	}
-	q := "SELECT p.assignment_id AS assignment_id, COUNT(*) AS n" + from + " GROUP BY p.assignment_id"
+	q := "SELECT p.assignment_id AS assignment_id, COALESCE(p.period_id, 0) AS period_id, COUNT(*) AS sent, " +
+		"SUM(CASE WHEN p.resolved_at IS NULL THEN 1 ELSE 0 END) AS open" + from + " GROUP BY p.assignment_id, p.period_id"
 	var out []PromptCount
 	err := s.r(ctx).Raw(q, args...).Scan(&out).Error
 	return out, translate(err, "count prompts")

@@ -9,31 +9,32 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
-	"duban/internal/lights"
 	"duban/internal/model"
+	"duban/internal/rules"
 )
 
 const lightRulesKey = "light_rules"
 
-// LightRules returns the traffic-light thresholds (defaults when unset).
-func (s *Store) LightRules(ctx context.Context) (lights.Rules, error) {
+// LightRules returns the traffic-light thresholds and the measure rule
+// (defaults when unset).
+func (s *Store) LightRules(ctx context.Context) (rules.Settings, error) {
 	var row model.Setting
 	err := s.r(ctx).Where("key = ?", lightRulesKey).First(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return lights.DefaultRules, nil
+		return rules.DefaultSettings, nil
 	}
 	if err != nil {
-		return lights.DefaultRules, translate(err, "light rules")
+		return rules.DefaultSettings, translate(err, "light rules")
 	}
-	r := lights.DefaultRules
+	r := rules.DefaultSettings
 	if err := json.Unmarshal([]byte(row.Value), &r); err != nil {
-		return lights.DefaultRules, fmt.Errorf("light rules: %w", err)
+		return rules.DefaultSettings, fmt.Errorf("light rules: %w", err)
 	}
-	return r, nil
+	return r.Normalized(), nil
 }
 
 // SetLightRules stores new thresholds, audited.
-func (s *Store) SetLightRules(ctx context.Context, a Actor, r lights.Rules) error {
+func (s *Store) SetLightRules(ctx context.Context, a Actor, r rules.Settings) error {
 	old, err := s.LightRules(ctx)
 	if err != nil {
 		return err

@@ -211,48 +211,63 @@ const reportRowSelect = "reports.*, assignments.role AS assignment_role, assignm
 	"measures.title AS measure_title, measures.plan_id AS plan_id, periods.label AS period_label, periods.seq AS period_seq, periods.due_on AS period_due_on"
 
 func (s *Store) reportRows(ctx context.Context, where func(*gorm.DB) *gorm.DB) ([]ReportRow, error) {
-	q := s.r(ctx).Table("reports").Select(reportRowSelect).
+	var rows []ReportRow
+	err := where(s.reportRowsFrom(ctx).Select(reportRowSelect)).Order("reports.submitted_at, reports.id").Scan(&rows).Error
+	return rows, translate(err, "list reports")
+}
+
+// reportRowsFrom joins what a report row shows (the lists and their
+// counts share it).
+func (s *Store) reportRowsFrom(ctx context.Context) *gorm.DB {
+	return s.r(ctx).Table("reports").
 		Joins("JOIN assignments ON assignments.id = reports.assignment_id").
 		Joins("JOIN units ON units.id = assignments.unit_id").
 		Joins("JOIN measures ON measures.id = assignments.measure_id").
 		Joins("JOIN domains ON domains.id = measures.domain_id").
 		Joins("JOIN periods ON periods.id = reports.period_id")
-	var rows []ReportRow
-	err := where(q).Order("reports.submitted_at, reports.id").Scan(&rows).Error
-	return rows, translate(err, "list reports")
 }
 
 // InputsAwaitingLead lists the co-unit inputs submitted to a lead unit and
 // not yet reviewed by it.
 func (s *Store) InputsAwaitingLead(ctx context.Context, leadUnitID int64) ([]ReportRow, error) {
-	return s.reportRows(ctx, func(q *gorm.DB) *gorm.DB {
+	return s.reportRows(ctx, s.inputsAwaitingLead(ctx, leadUnitID))
+}
+
+func (s *Store) inputsAwaitingLead(ctx context.Context, leadUnitID int64) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
 		return q.Where("reports.state = ? AND assignments.role = ?", model.ReportSubmitted, model.AssignResponsible).
 			Where("assignments.measure_id IN (?)", s.r(ctx).Model(&model.Assignment{}).Select("measure_id").
 				Where("unit_id = ? AND role = ?", leadUnitID, model.AssignLead))
-	})
+	}
 }
 
 // OfficialReportsAwaitingReview lists the lead units' submitted reports the
 // supervision office has not reviewed yet.
 func (s *Store) OfficialReportsAwaitingReview(ctx context.Context) ([]ReportRow, error) {
-	return s.reportRows(ctx, func(q *gorm.DB) *gorm.DB {
-		return q.Where("reports.state = ? AND assignments.role = ?", model.ReportSubmitted, model.AssignLead)
-	})
+	return s.reportRows(ctx, awaitingReview)
+}
+
+func awaitingReview(q *gorm.DB) *gorm.DB {
+	return q.Where("reports.state = ? AND assignments.role = ?", model.ReportSubmitted, model.AssignLead)
 }
 
 // ClosableReports lists, for each open measure whose lead unit's latest
 // submitted report says 已完成, that report: the measures the supervision
 // office may close (办结).
 func (s *Store) ClosableReports(ctx context.Context) ([]ReportRow, error) {
+	return s.reportRows(ctx, s.closable(ctx))
+}
+
+func (s *Store) closable(ctx context.Context) func(*gorm.DB) *gorm.DB {
 	states := []string{model.ReportSubmitted, model.ReportApproved}
 	latest := s.r(ctx).Table("reports AS r2").Select("MAX(p2.seq)").
 		Joins("JOIN periods AS p2 ON p2.id = r2.period_id").
 		Where("r2.assignment_id = reports.assignment_id AND r2.state IN ?", states)
-	return s.reportRows(ctx, func(q *gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
 		return q.Where("reports.state IN ? AND assignments.role = ? AND measures.closed_at IS NULL AND reports.progress_state = ?",
 			states, model.AssignLead, model.ProgressDone).
 			Where("periods.seq = (?)", latest)
-	})
+	}
 }
 
 // ReportRowByID loads one report row.

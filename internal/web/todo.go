@@ -1,8 +1,6 @@
 package web
 
 import (
-	"net/http"
-
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/model"
@@ -11,22 +9,25 @@ import (
 	"duban/internal/web/handlers"
 )
 
-// todoCount fills the navigation's 待办 badge on pages: units and the
-// supervision office. Redirects and downloads do not need it.
+// todoCount fills the navigation's 待办 badge for units and the
+// supervision office on every request that may render a page — also a
+// form re-shown with 422 after a POST — with COUNT queries, never by
+// loading the list. Static files, health checks and downloads skip it.
 func (s *Server) todoCount(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if c.Request().Method != http.MethodGet || c.Path() == "/static/*" || c.Path() == "/healthz" || c.Path() == "/attachments/:id" {
+		if c.Path() == "/static/*" || c.Path() == "/healthz" || c.Path() == "/attachments/:id" {
 			return next(c)
 		}
 		ctx := c.Request().Context()
 		info := reqctx.Get(ctx)
 		if u := info.User; u != nil && (u.Role == model.RoleUnit || u.Role == model.RoleReviewer) {
-			t, err := s.h.Flow.Todo(ctx, store.ActorOf(u, c.RealIP()), s.h.Clock.Now())
+			now := s.h.Clock.Now()
+			n, facts, err := s.h.Flow.TodoCount(ctx, store.ActorOf(u, c.RealIP()), now)
 			if err != nil {
 				s.log.Warn("count to-do items", "err", err)
 			} else {
-				info.Todo = t.Count()
-				handlers.KeepTodo(c, t)
+				info.Todo = n
+				handlers.KeepFacts(c, facts, now)
 			}
 		}
 		return next(c)

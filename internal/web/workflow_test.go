@@ -848,10 +848,15 @@ func TestSupervisionPromptsAndClosure(t *testing.T) {
 	res := rv.Get("/supervision")
 	mustStatus(t, res, 200, "supervision")
 	rows := res.Doc(t).Find(".at-risk tbody tr")
-	if rows.Length() != 8 || !strings.Contains(rows.First().Text(), "报告已逾期未报送") || rows.Find("form.prompt-quick").Length() != 8 {
+	if rows.Length() != 8 || !strings.Contains(rows.First().Text(), "2014年第3季度报告逾期 180 天未报送") || rows.Find("form.prompt-form").Length() != 8 {
 		t.Fatalf("at-risk rows = %d: %s", rows.Length(), rows.First().Text())
 	}
-	if res := e.p.Login("lingdao").Get("/supervision"); res.StatusCode != 200 || strings.Contains(res.Body, "prompt-quick") {
+	// The button names what it chases: every owed period not handed in.
+	btn := res.Doc(t).Find(".at-risk form.prompt-form button").First()
+	if title, _ := btn.Attr("title"); btn.Text() != "催办 3 期" || title != "2014年第3季度、2014年第4季度、2015年第1季度" {
+		t.Fatalf("prompt button = %q (%s)", btn.Text(), title)
+	}
+	if res := e.p.Login("lingdao").Get("/supervision"); res.StatusCode != 200 || strings.Contains(res.Body, `action="/prompts"`) {
 		t.Fatal("the viewer cannot read 督办 or can send prompts")
 	}
 	if res := rv.Get("/supervision?light=purple"); res.StatusCode != http.StatusBadRequest {
@@ -871,8 +876,35 @@ func TestSupervisionPromptsAndClosure(t *testing.T) {
 	if e.count(&model.AuditEvent{}, "action = ?", "prompt.send") != 1 {
 		t.Fatal("the prompt was not audited")
 	}
+	// Without periods the prompt names every period the rules chase, with
+	// the default message; the second on 2015Q1 is its 第2次.
 	if res := rv.PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.coCanlian.ID)}, "back": {"//evil.example/"}}); res.Header.Get("Location") != "/" {
 		t.Fatalf("open redirect: %q", res.Header.Get("Location"))
+	}
+	var sent []model.Prompt
+	e.p.App.DB.W.Where("assignment_id = ?", e.coCanlian.ID).Order("id").Find(&sent)
+	if len(sent) != 4 || sent[1].PeriodID == nil || *sent[1].PeriodID != e.periods[0].ID || sent[1].Message != "请于4月8日前报送2014年第3季度、2014年第4季度、2015年第1季度工作进展。" {
+		t.Fatalf("prompts = %+v", sent)
+	}
+	// A period handed in, or not owed yet, cannot be prompted: 422 with the
+	// reason, nothing stored, and the 待办 badge still there.
+	mustStatus(t, postMultipart(t, cs["canlian"], formURL(e.coCanlian, e.periods[0]), reportFields("0", "submit", "三季度进展", 10, "on_track")),
+		http.StatusSeeOther, "submit 2014Q3")
+	for _, per := range []model.Period{e.periods[0], e.periods[3]} {
+		res := rv.PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.coCanlian.ID)}, "period_id": {fmt.Sprint(per.ID)}})
+		mustStatus(t, res, http.StatusUnprocessableEntity, "prompt for "+per.Label)
+		if !strings.Contains(res.Body, "该报告期无需催办") {
+			t.Fatalf("the refused prompt for %s gives no reason", per.Label)
+		}
+		if got, want := wfText(t, res, ".main-nav a[href='/todo'] .nav-count"), wfText(t, rv.Get("/todo"), ".main-nav a[href='/todo'] .nav-count"); got == "" || got != want {
+			t.Fatalf("待办 badge on the 422 page = %q, on /todo %q", got, want)
+		}
+	}
+	if e.count(&model.Prompt{}, "assignment_id = ?", e.coCanlian.ID) != 4 {
+		t.Fatal("a refused prompt was stored")
+	}
+	if !strings.Contains(wfText(t, canlian.Get("/todo"), "#todo-prompts"), "第2次催办") {
+		t.Fatal("the second prompt on 2015Q1 is not shown as 第2次")
 	}
 	if res := rv.PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.coCanlian.ID)}, "period_id": {"999999"}}); res.StatusCode != 404 {
 		t.Fatalf("unknown period = %d", res.StatusCode)
@@ -889,12 +921,12 @@ func TestSupervisionPromptsAndClosure(t *testing.T) {
 	if !strings.Contains(wfText(t, res, "#todo-prompts"), "请于4月5日前报送一季度进展") {
 		t.Fatal("the prompt is not on the unit's dashboard")
 	}
-	if wfText(t, res, ".main-nav a[href='/inbox'] .nav-count") != "2" {
+	if wfText(t, res, ".main-nav a[href='/inbox'] .nav-count") != "4" {
 		t.Fatalf("inbox count = %q", wfText(t, res, ".main-nav a[href='/inbox'] .nav-count"))
 	}
 	res = canlian.Get("/inbox")
 	items := res.Doc(t).Find(".inbox-item.unread")
-	if items.Length() != 2 || !strings.Contains(items.First().Text(), "催办通知") {
+	if items.Length() != 4 || !strings.Contains(items.First().Text(), "催办通知") {
 		t.Fatalf("inbox = %d unread: %s", items.Length(), items.First().Text())
 	}
 	var first model.Notification
@@ -915,10 +947,12 @@ func TestSupervisionPromptsAndClosure(t *testing.T) {
 	// Reporting answers the prompt.
 	mustStatus(t, postMultipart(t, canlian, formURL(e.coCanlian, e.q1), reportFields("0", "submit", "已报送", 30, "on_track")),
 		http.StatusSeeOther, "submit")
-	if canlian.Get("/").Doc(t).Find("#todo-prompts").Length() != 0 {
-		t.Fatal("an answered prompt stays on the dashboard")
+	// Only the prompt for 2014Q4, still not handed in, stays open.
+	if items := canlian.Get("/").Doc(t).Find("#todo-prompts li.prompt-item"); items.Length() != 1 ||
+		!strings.Contains(items.Text(), "2014年第4季度") {
+		t.Fatalf("open prompts on the dashboard: %d %s", items.Length(), items.Text())
 	}
-	if e.count(&model.Prompt{}, "assignment_id = ? AND resolved_at IS NOT NULL", e.coCanlian.ID) != 2 {
+	if e.count(&model.Prompt{}, "assignment_id = ? AND resolved_at IS NOT NULL", e.coCanlian.ID) != 3 {
 		t.Fatal("the prompts were not resolved")
 	}
 
@@ -954,7 +988,7 @@ func TestSupervisionPromptsAndClosure(t *testing.T) {
 		t.Fatal("a closed measure's reports are still due")
 	}
 	res = rv.PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.coCanlian.ID)}, "back": {"/supervision"}})
-	if res.StatusCode != http.StatusSeeOther || e.count(&model.Prompt{}, "assignment_id = ?", e.coCanlian.ID) != 2 {
+	if res.StatusCode != http.StatusSeeOther || e.count(&model.Prompt{}, "assignment_id = ?", e.coCanlian.ID) != 4 {
 		t.Fatal("a prompt on a closed measure was sent")
 	}
 

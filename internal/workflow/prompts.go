@@ -7,17 +7,80 @@ import (
 
 	"gorm.io/gorm"
 
+	"duban/internal/metrics"
 	"duban/internal/model"
+	"duban/internal/rules"
 	"duban/internal/store"
 )
 
-// SendPrompt sends a 催办 prompt about an assignment (and optionally one of
-// its reporting periods) to the assignment's unit: a prompts row, a
-// notification to each of the unit's users and an audit entry.
-func (s *Service) SendPrompt(ctx context.Context, a store.Actor, assignmentID, periodID int64, message string) (*model.Prompt, error) {
+// ChaseOf is what the rules say a 催办 about an assignment may name now:
+// the assignment as the one facts loader sees it, and the settings in
+// force. Its Status.Chase lists the periods, earliest first.
+func (s *Service) ChaseOf(ctx context.Context, assignmentID int64) (*metrics.Assignment, rules.Settings, error) {
+	asg, err := s.st.AssignmentByID(ctx, assignmentID)
+	if err != nil {
+		return nil, rules.Settings{}, err
+	}
+	snap, err := metrics.Load(ctx, s.st, metrics.Scope{MeasureID: asg.MeasureID}, s.now())
+	if err != nil {
+		return nil, rules.Settings{}, err
+	}
+	a := snap.Assignment(assignmentID)
+	if a == nil {
+		return nil, rules.Settings{}, fmt.Errorf("assignment %d: %w", assignmentID, model.ErrNotFound)
+	}
+	return a, snap.Settings, nil
+}
+
+// SendPrompt sends a 催办 prompt about an assignment to its unit, one per
+// period named (none named: every period the rules chase now). A period
+// that is not owed or already handed in is refused with a field error, so
+// every prompt can be answered by a report. Each prompt is a prompts row,
+// a notification to each of the unit's users and an audit entry.
+func (s *Service) SendPrompt(ctx context.Context, a store.Actor, assignmentID int64, periodIDs []int64, message string) ([]model.Prompt, error) {
 	message = strings.TrimSpace(message)
-	var out *model.Prompt
-	err := s.run(ctx, func(tx *gorm.DB) error {
+	if tooLong(message, MaxPromptRunes) {
+		return nil, invalid(map[string]string{"message": "prompt.err.too_long"})
+	}
+	if a.UserID == 0 {
+		return nil, fmt.Errorf("a prompt needs a sender account: %w", model.ErrForbidden)
+	}
+	chase, _, err := s.ChaseOf(ctx, assignmentID)
+	if err != nil {
+		return nil, err
+	}
+	var leadUnit int64
+	if l := chase.Measure.Lead(); l != nil {
+		leadUnit = l.UnitID
+	}
+	if _, err := Next(ObjPrompt, StateNone, ActSend, KindOf(a, ObjPrompt, chase.UnitID, leadUnit)); err != nil {
+		return nil, err
+	}
+	if chase.Measure.Closed() {
+		return nil, ErrMeasureClosed
+	}
+	plan := chase.Plan()
+	var idx []int
+	if len(periodIDs) == 0 {
+		for _, c := range chase.Status.Chase {
+			idx = append(idx, c.Index)
+		}
+		if len(idx) == 0 {
+			return nil, invalid(map[string]string{"period_id": "rules.prompt.err.nothing_owed"})
+		}
+	}
+	for _, id := range periodIDs {
+		i := plan.PeriodIndex(id)
+		if i < 0 {
+			return nil, fmt.Errorf("period %d of another plan: %w", id, model.ErrNotFound)
+		}
+		if !chase.Status.Chases(i) {
+			return nil, invalid(map[string]string{"period_id": "rules.prompt.err.not_owed"})
+		}
+		idx = append(idx, i)
+	}
+	var out []model.Prompt
+	err = s.run(ctx, func(tx *gorm.DB) error {
 		asg, err := s.st.AssignmentTx(ctx, tx, assignmentID)
 		if err != nil {
 			return err
@@ -25,6 +88,9 @@ func (s *Service) SendPrompt(ctx context.Context, a store.Actor, assignmentID, p
 		m, err := s.st.MeasureTx(ctx, tx, asg.MeasureID)
 		if err != nil {
 			return err
+		}
+		if m.ClosedAt != nil {
+			return ErrMeasureClosed
 		}
 		leadUnit, err := s.leadUnitTx(ctx, tx, m.ID)
 		if err != nil {
@@ -34,41 +100,28 @@ func (s *Service) SendPrompt(ctx context.Context, a store.Actor, assignmentID, p
 		if err != nil {
 			return err
 		}
-		if tooLong(message, MaxPromptRunes) {
-			return invalid(map[string]string{"message": "prompt.err.too_long"})
-		}
-		if m.ClosedAt != nil {
-			return ErrMeasureClosed
-		}
-		label := ""
-		p := &model.Prompt{UnitID: asg.UnitID, AssignmentID: &asg.ID, SenderID: a.UserID, Message: message}
-		if periodID != 0 {
-			per, err := s.st.PeriodTx(ctx, tx, periodID)
-			if err != nil {
-				return err
-			}
-			if per.PlanID != m.PlanID {
-				return fmt.Errorf("period %d of another plan: %w", periodID, model.ErrNotFound)
-			}
-			p.PeriodID, label = &per.ID, per.Label
-		}
-		if a.UserID == 0 {
-			return fmt.Errorf("a prompt needs a sender account: %w", model.ErrForbidden)
-		}
-		if err := s.st.AddPromptTx(ctx, tx, p); err != nil {
-			return err
-		}
 		users, err := s.st.UnitUserIDsTx(ctx, tx, asg.UnitID)
 		if err != nil {
 			return err
 		}
-		if err := s.notifyTx(ctx, tx, users, NotePrompt, "assignment", asg.ID, m, asg.UnitID, label, message); err != nil {
-			return err
+		for _, i := range idx {
+			per := plan.Periods[i]
+			p := &model.Prompt{UnitID: asg.UnitID, AssignmentID: &asg.ID, PeriodID: &per.ID, SenderID: a.UserID, Message: message}
+			if err := s.st.AddPromptTx(ctx, tx, p); err != nil {
+				return err
+			}
+			if err := s.notifyTx(ctx, tx, users, NotePrompt, "assignment", asg.ID, m, asg.UnitID, per.Label, message); err != nil {
+				return err
+			}
+			if err := s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "prompt." + ActSend, ObjectType: "prompt", ObjectID: p.ID,
+				Old: map[string]any{"state": StateNone},
+				New: map[string]any{"state": to, "assignment_id": asg.ID, "unit_id": asg.UnitID, "period": per.Label,
+					"nth": chase.Sent(i) + 1, "message": message}}); err != nil {
+				return err
+			}
+			out = append(out, *p)
 		}
-		out = p
-		return s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "prompt." + ActSend, ObjectType: "prompt", ObjectID: p.ID,
-			Old: map[string]any{"state": StateNone},
-			New: map[string]any{"state": to, "assignment_id": asg.ID, "unit_id": asg.UnitID, "period": label, "message": message}})
+		return nil
 	})
 	return out, err
 }

@@ -425,15 +425,15 @@ func TestPromptsAndClosure(t *testing.T) {
 	ctx := context.Background()
 	rv := e.actors["duchashi"]
 	for _, who := range []string{"canlian", "jiaoyuju", "lingdao", "admin"} {
-		if _, err := e.wf.SendPrompt(ctx, e.actors[who], e.input.ID, e.period.ID, ""); err == nil {
+		if _, err := e.wf.SendPrompt(ctx, e.actors[who], e.input.ID, []int64{e.period.ID}, ""); err == nil {
 			t.Fatalf("%s sent a prompt", who)
 		}
 	}
-	p, err := e.wf.SendPrompt(ctx, rv, e.input.ID, e.period.ID, "请尽快报送一季度进展")
+	ps, err := e.wf.SendPrompt(ctx, rv, e.input.ID, []int64{e.period.ID}, "请尽快报送一季度进展")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.UnitID != e.f.Units["市残联"] {
+	if p := ps[0]; p.UnitID != e.f.Units["市残联"] {
 		t.Fatalf("prompt to unit %d", p.UnitID)
 	}
 	open, _ := e.st.OpenPromptsOfUnit(ctx, e.f.Units["市残联"])

@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"duban/internal/clock"
+	"duban/internal/metrics"
 	"duban/internal/model"
+	"duban/internal/rules"
 	"duban/internal/store"
 )
 
@@ -14,12 +16,16 @@ import (
 type Todo struct {
 	// A unit's work.
 	ToSign   []store.AssignmentRow
-	Due      []DueItem // reports not yet submitted, up to the current period
+	Due      []DueItem // owed reports not handed in, up to the current period
 	Returned []DueItem // reports returned for revision
 	Prompts  []PromptItem
 	Inputs   []store.ReportRow // co-unit inputs waiting for this lead unit
+	// The unit's facts, as the rules read them (nil for the office).
+	Snapshot *metrics.Snapshot
+	Rows     []store.AssignmentRow
 	// The supervision office's work.
-	Reviews  []store.ReportRow // lead units' reports waiting for review
+	Reviews  []store.ReportRow // 待审核: lead units' reports waiting for review, oldest first
+	Open     []store.PromptRow // 待处理: prompts not answered yet, oldest first
 	Closable []store.ReportRow // measures whose lead reported 已完成
 }
 
@@ -27,9 +33,10 @@ type Todo struct {
 type DueItem struct {
 	Row      store.AssignmentRow
 	Period   model.Period
-	Report   *model.Report // nil when not started
-	DaysLeft int           // negative: overdue
-	Reason   string        // for a returned report: the latest return reason
+	State    string            // the report's state, "none" when not started
+	Standing rules.PeriodState // as the rules see the period
+	DaysLeft int               // negative: overdue
+	Reason   string            // for a returned report: the latest return reason
 }
 
 // PromptItem is an open 催办 prompt.
@@ -38,23 +45,34 @@ type PromptItem struct {
 	Row    *store.AssignmentRow // nil for a prompt about no assignment
 	Period *model.Period
 	Sender string
+	Nth    int // 第N次催办 on its period (1 for the first)
 }
 
 // Count is the number shown in the navigation.
 func (t *Todo) Count() int {
-	return len(t.ToSign) + len(t.Due) + len(t.Returned) + len(t.Prompts) + len(t.Inputs) + len(t.Reviews) + len(t.Closable)
+	return len(t.ToSign) + len(t.Due) + len(t.Returned) + len(t.Prompts) + len(t.Inputs) +
+		len(t.Reviews) + len(t.Open) + len(t.Closable)
 }
 
 // Todo builds the to-do list of a unit user or a reviewer at now; other
 // roles have none.
 func (s *Service) Todo(ctx context.Context, a store.Actor, now time.Time) (*Todo, error) {
+	return s.TodoWith(ctx, a, now, nil)
+}
+
+// TodoWith is Todo reusing a unit's facts already loaded at now (the
+// badge's), so a page loads them once; facts may be nil.
+func (s *Service) TodoWith(ctx context.Context, a store.Actor, now time.Time, facts *metrics.Snapshot) (*Todo, error) {
 	t := &Todo{}
 	switch {
 	case a.Role == model.RoleUnit && a.UnitID != 0:
-		return t, s.unitTodo(ctx, a.UnitID, now, t)
+		return t, s.unitTodo(ctx, a.UnitID, now, facts, t)
 	case a.Role == model.RoleReviewer:
 		var err error
 		if t.Reviews, err = s.st.OfficialReportsAwaitingReview(ctx); err != nil {
+			return nil, err
+		}
+		if t.Open, err = s.st.OpenPrompts(ctx); err != nil {
 			return nil, err
 		}
 		if t.Closable, err = s.st.ClosableReports(ctx); err != nil {
@@ -64,86 +82,112 @@ func (s *Service) Todo(ctx context.Context, a store.Actor, now time.Time) (*Todo
 	return t, nil
 }
 
-func (s *Service) unitTodo(ctx context.Context, unitID int64, now time.Time, t *Todo) error {
+// TodoCount is the size of the user's to-do list without building it:
+// COUNT queries for what exists as rows, and for a unit the rules over its
+// facts for the reports it owes (returned too, so the page can reuse them;
+// nil for the office). Once the read model keeps each assignment's status
+// (issue 11), the owed reports become a COUNT as well.
+func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time) (int, *metrics.Snapshot, error) {
+	switch {
+	case a.Role == model.RoleUnit && a.UnitID != 0:
+		c, err := s.st.CountUnitTodo(ctx, a.UnitID)
+		if err != nil {
+			return 0, nil, err
+		}
+		snap, err := metrics.Load(ctx, s.st, metrics.Scope{UnitID: a.UnitID, OwedOnly: true}, now)
+		if err != nil {
+			return 0, nil, err
+		}
+		n := c.ToSign + c.Prompts + c.Inputs
+		for _, as := range snap.Assignments {
+			due, ret := owedWork(as)
+			n += len(due) + len(ret)
+		}
+		return n, snap, nil
+	case a.Role == model.RoleReviewer:
+		c, err := s.st.CountReviewerTodo(ctx)
+		return c.Reviews + c.Prompts + c.Closable, nil, err
+	}
+	return 0, nil, nil
+}
+
+// owedWork is an assignment's reports to write (owed, not handed in, up to
+// the current period) and to revise (returned), as period indexes.
+func owedWork(a *metrics.Assignment) (due, returned []int) {
+	if a.Measure.Closed() {
+		return nil, nil
+	}
+	for i, st := range a.Status.Periods {
+		switch st {
+		case rules.Returned, rules.ReturnedStale:
+			returned = append(returned, i)
+		case rules.Overdue, rules.CatchUp, rules.DueSoon:
+			due = append(due, i)
+		case rules.Open:
+			if i <= a.Status.Current {
+				due = append(due, i)
+			}
+		}
+	}
+	return due, returned
+}
+
+func (s *Service) unitTodo(ctx context.Context, unitID int64, now time.Time, snap *metrics.Snapshot, t *Todo) error {
 	rows, err := s.st.AssignmentRowsOfUnit(ctx, unitID)
 	if err != nil {
 		return err
 	}
-	var planIDs, asgIDs []int64
-	seen := map[int64]bool{}
+	if snap == nil || snap.Scope != (metrics.Scope{UnitID: unitID}) || !snap.Now.Equal(now) {
+		if snap, err = metrics.Load(ctx, s.st, metrics.Scope{UnitID: unitID}, now); err != nil {
+			return err
+		}
+	}
+	t.Snapshot, t.Rows = snap, rows
 	byID := map[int64]*store.AssignmentRow{}
-	for i, r := range rows {
-		if !seen[r.PlanID] {
-			seen[r.PlanID] = true
-			planIDs = append(planIDs, r.PlanID)
-		}
-		asgIDs = append(asgIDs, r.ID)
-		byID[r.ID] = &rows[i]
-	}
-	pers, err := s.st.PeriodsOfPlans(ctx, planIDs)
-	if err != nil {
-		return err
-	}
-	reps, err := s.st.ReportsOfAssignments(ctx, asgIDs)
-	if err != nil {
-		return err
-	}
-	rep := map[[2]int64]*model.Report{}
 	var returnedIDs []int64
-	for i, r := range reps {
-		rep[[2]int64{r.AssignmentID, r.PeriodID}] = &reps[i]
-		if r.State == model.ReportReturned {
-			returnedIDs = append(returnedIDs, r.ID)
+	for i, r := range rows {
+		byID[r.ID] = &rows[i]
+		if r.SignedAt == nil {
+			t.ToSign = append(t.ToSign, r)
+		}
+		a := snap.Assignment(r.ID)
+		if a == nil {
+			continue
+		}
+		ps := a.Plan().Periods
+		due, ret := owedWork(a)
+		item := func(i int) DueItem {
+			st := a.Reports[i].State()
+			if st == "" {
+				st = "none"
+			}
+			return DueItem{Row: r, Period: ps[i], State: st, Standing: a.Status.Periods[i], DaysLeft: clock.DaysBetween(now, ps[i].DueOn)}
+		}
+		for _, i := range due {
+			t.Due = append(t.Due, item(i))
+		}
+		for _, i := range ret {
+			t.Returned = append(t.Returned, item(i))
+			returnedIDs = append(returnedIDs, a.Reports[i].ID)
 		}
 	}
-	reasons := map[int64]string{}
+	sort.SliceStable(t.Due, func(i, j int) bool { return t.Due[i].DaysLeft < t.Due[j].DaysLeft })
 	if len(returnedIDs) > 0 {
 		rvs, err := s.st.ReviewsOf(ctx, returnedIDs)
 		if err != nil {
 			return err
 		}
+		reasons := map[int64]string{}
 		for _, rv := range rvs {
 			if rv.Decision == store.DecisionReturn {
 				reasons[rv.ReportID] = rv.Reason
 			}
 		}
-	}
-	periodByID := map[int64]*model.Period{}
-	for _, ps := range pers {
-		for i := range ps {
-			periodByID[ps[i].ID] = &ps[i]
+		for i := range t.Returned {
+			a := snap.Assignment(t.Returned[i].Row.ID)
+			t.Returned[i].Reason = reasons[a.Reports[a.Plan().PeriodIndex(t.Returned[i].Period.ID)].ID]
 		}
 	}
-	for _, r := range rows {
-		if r.SignedAt == nil {
-			t.ToSign = append(t.ToSign, r)
-		}
-		if r.Closed() {
-			continue
-		}
-		ps := pers[r.PlanID]
-		cur := CurrentPeriod(ps, now)
-		for i := 0; i <= cur && i < len(ps); i++ {
-			p := ps[i]
-			x := rep[[2]int64{r.ID, p.ID}]
-			item := DueItem{Row: r, Period: p, Report: x, DaysLeft: clock.DaysBetween(now, p.DueOn)}
-			switch {
-			case x == nil || x.State == model.ReportDraft:
-				t.Due = append(t.Due, item)
-			case x.State == model.ReportReturned:
-				item.Reason = reasons[x.ID]
-				t.Returned = append(t.Returned, item)
-			}
-		}
-		// A report returned for a later period (reported early) is work too.
-		for _, p := range ps[max(cur+1, 0):] {
-			if x := rep[[2]int64{r.ID, p.ID}]; x != nil && x.State == model.ReportReturned {
-				t.Returned = append(t.Returned, DueItem{Row: r, Period: p, Report: x,
-					DaysLeft: clock.DaysBetween(now, p.DueOn), Reason: reasons[x.ID]})
-			}
-		}
-	}
-	sort.SliceStable(t.Due, func(i, j int) bool { return t.Due[i].DaysLeft < t.Due[j].DaysLeft })
 
 	prompts, err := s.st.OpenPromptsOfUnit(ctx, unitID)
 	if err != nil {
@@ -157,13 +201,21 @@ func (s *Service) unitTodo(ctx context.Context, unitID int64, now time.Time, t *
 	if err != nil {
 		return err
 	}
+	// Prompts come newest first: the newest open prompt on a period is the
+	// Sent-th, each older open one a step before.
+	newer := map[[2]int64]int{}
 	for _, p := range prompts {
-		it := PromptItem{Prompt: p, Sender: names[p.SenderID]}
+		it := PromptItem{Prompt: p, Sender: names[p.SenderID], Nth: 1}
 		if p.AssignmentID != nil {
 			it.Row = byID[*p.AssignmentID]
-		}
-		if p.PeriodID != nil {
-			it.Period = periodByID[*p.PeriodID]
+			if a := snap.Assignment(*p.AssignmentID); a != nil && p.PeriodID != nil {
+				if i := a.Plan().PeriodIndex(*p.PeriodID); i >= 0 {
+					it.Period = &a.Plan().Periods[i]
+					k := [2]int64{*p.AssignmentID, *p.PeriodID}
+					it.Nth = max(1, a.Sent(i)-newer[k])
+					newer[k]++
+				}
+			}
 		}
 		t.Prompts = append(t.Prompts, it)
 	}

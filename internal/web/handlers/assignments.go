@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,11 +10,14 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/clock"
+	"duban/internal/metrics"
 	"duban/internal/model"
+	"duban/internal/rules"
 	"duban/internal/store"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/assignments"
+	"duban/views/pages/dashboard"
 	"duban/views/pages/reports"
 )
 
@@ -55,17 +57,31 @@ func (h *Handlers) Assignment(c echo.Context) error {
 	if page.Targets, err = h.Store.TargetsOf(ctx, row.MeasureID); err != nil {
 		return err
 	}
-	// The lights of every unit on the measure, and the measure's own.
-	res, facts, err := h.Flow.Lights(ctx, others, now)
+	// What the rules say about every unit on the measure, and the measure.
+	snap, err := metrics.Load(ctx, h.Store, metrics.Scope{PlanID: row.PlanID, MeasureID: row.MeasureID}, now)
 	if err != nil {
 		return err
 	}
-	page.Light = res[row.ID]
-	page.MeasureLight = workflow.MeasureLights(others, res)[row.MeasureID]
-	page.OtherLights = res
-	page.Periods, page.Current = wfPeriodLines(a, row, leadUnit, facts, now)
+	me := snap.Assignment(row.ID)
+	if me == nil {
+		return fmt.Errorf("assignment %d: %w", id, model.ErrNotFound)
+	}
+	page.Light = me.Status
+	page.MeasureLight = me.Measure.Light
+	page.OtherLights = map[int64]rules.Status{}
+	for _, o := range me.Measure.Assignments {
+		page.OtherLights[o.ID] = o.Status
+	}
+	for _, f := range me.Measure.Flagged() {
+		page.Flagged = append(page.Flagged, f.Unit.Name)
+	}
+	reps, err := h.Store.ReportsOfAssignments(ctx, []int64{row.ID})
+	if err != nil {
+		return err
+	}
+	page.Periods, page.Current = wfPeriodLines(a, row, leadUnit, me, reps, now)
+	page.PromptMessage = dashboard.PromptMessage(ctx, me.Status.Chase, now, snap.Settings.ReturnGraceDays)
 
-	reps := facts.Reports[row.ID]
 	var repIDs []int64
 	label := map[int64]string{}
 	periodOf := map[int64]string{}
@@ -147,12 +163,17 @@ func (h *Handlers) Assignment(c echo.Context) error {
 		page.Files = append(page.Files, assignments.FileLine{ID: f.ID, Name: f.Name, Size: f.Size, Period: label[f.ReportID],
 			UploadedAt: f.CreatedAt, Removed: f.RemovedAt != nil})
 	}
-	for _, p := range prompts {
+	// Prompts come newest first; number them per period oldest first.
+	nth := map[int64]int{}
+	for i := len(prompts) - 1; i >= 0; i-- {
+		p := prompts[i]
 		pl := assignments.PromptLine{At: p.CreatedAt, Sender: names[p.SenderID], Message: p.Message, ResolvedAt: p.ResolvedAt}
 		if p.PeriodID != nil {
 			pl.Period = periodOf[*p.PeriodID]
+			nth[*p.PeriodID]++
+			pl.Nth = nth[*p.PeriodID]
 		}
-		page.Prompts = append(page.Prompts, pl)
+		page.Prompts = append([]assignments.PromptLine{pl}, page.Prompts...)
 	}
 	for _, e := range closure {
 		cl := assignments.ClosureLine{At: e.At, Action: workflow.ActClose}
@@ -177,9 +198,8 @@ func (h *Handlers) Assignment(c echo.Context) error {
 		page.CanPrompt = !row.Closed()
 		if row.Role == model.AssignLead {
 			page.CanReopen = row.Closed()
-			if !row.Closed() {
-				latest := facts.LatestSubmitted(row.ID)
-				page.CanClose = latest != nil && latest.ProgressState == model.ProgressDone
+			if i := me.LatestSubmitted(); !row.Closed() && i >= 0 {
+				page.CanClose = me.Reports[i].Progress() == model.ProgressDone
 			}
 		}
 	}
@@ -194,15 +214,19 @@ func wfSignState(row *store.AssignmentRow) string {
 }
 
 // wfPeriodLines lists the periods of an assignment's plan with its
-// reports as the viewer may see them, and the current period's ID.
-func wfPeriodLines(a store.Actor, row *store.AssignmentRow, leadUnit int64, facts *workflow.Facts, now time.Time) ([]assignments.PeriodLine, int64) {
-	ps := facts.Periods[row.PlanID]
-	cur := workflow.CurrentPeriod(ps, now)
+// reports as the viewer may see them, and the current period's ID (the
+// rules' current period among those the assignment owes).
+func wfPeriodLines(a store.Actor, row *store.AssignmentRow, leadUnit int64, me *metrics.Assignment, reps []model.Report, now time.Time) ([]assignments.PeriodLine, int64) {
+	ps := me.Plan().Periods
+	byPeriod := map[int64]*model.Report{}
+	for i := range reps {
+		byPeriod[reps[i].PeriodID] = &reps[i]
+	}
 	owner := workflow.IsOwner(a, row.UnitID)
 	var out []assignments.PeriodLine
 	var curID int64
 	for i, p := range ps {
-		l := assignments.PeriodLine{Period: p, Report: facts.ReportOf(row.ID, p.ID), Current: i == cur,
+		l := assignments.PeriodLine{Period: p, Report: byPeriod[p.ID], Current: i == me.Status.Current,
 			Started: !clock.Date(now).Before(clock.Date(p.StartsOn)), DaysLeft: clock.DaysBetween(now, p.DueOn), State: "none"}
 		if l.Current {
 			curID = p.ID
@@ -256,14 +280,4 @@ func (h *Handlers) SignAll(c echo.Context) error {
 		return render.Redirect(c, back, "info", "sign.nothing")
 	}
 	return render.Redirect(c, back, "ok", "sign.all_done")
-}
-
-// wfPromptPeriods is the period list of a prompt form for an assignment.
-func (h *Handlers) wfPromptPeriods(ctx context.Context, a store.Actor, row *store.AssignmentRow, leadUnit int64) ([]assignments.PeriodLine, int64, error) {
-	_, facts, err := h.Flow.Lights(ctx, []store.AssignmentRow{*row}, h.Clock.Now())
-	if err != nil {
-		return nil, 0, err
-	}
-	lines, cur := wfPeriodLines(a, row, leadUnit, facts, h.Clock.Now())
-	return lines, cur, nil
 }

@@ -11,6 +11,7 @@ import (
 	"duban/internal/reqctx"
 	"duban/internal/web/render"
 	"duban/views/pages/dashboard"
+	"duban/views/pages/todo"
 )
 
 // How much of the long lists the overview shows; the 台账 and the
@@ -41,6 +42,14 @@ func (h *Handlers) overviewDashboard(c echo.Context) error {
 				Action: ev.Action, ObjectType: ev.ObjectType, ObjectID: ev.ObjectID})
 		}
 	}
+	if user(c).Role == model.RoleReviewer {
+		// The supervision office lands on its queue, then the overview.
+		t, err := h.wfTodo(c)
+		if err != nil {
+			return err
+		}
+		return render.Page(c, http.StatusOK, todo.ReviewerHome(t, page))
+	}
 	return render.Page(c, http.StatusOK, dashboard.Overview(page))
 }
 
@@ -58,14 +67,15 @@ func (h *Handlers) overviewPage(c echo.Context) (dashboard.OverviewPage, error) 
 		return dashboard.OverviewPage{}, err
 	}
 	p := dashboard.OverviewPage{
-		Picker:    picker("/", plans, planID, true),
-		PlanCount: len(plans),
-		Total:     snap.Total(),
-		Lights:    snap.MeasureLights(),
-		AsgLights: snap.AssignmentLights(),
-		CanPrompt: u.Role == model.RoleReviewer,
-		IsAdmin:   u.Role == model.RoleAdmin,
-		PlanQuery: planQuery(planID),
+		Picker:      picker("/", plans, planID, true),
+		PlanCount:   len(plans),
+		Total:       snap.Total(),
+		Lights:      snap.MeasureLights(),
+		AsgLights:   snap.AssignmentLights(),
+		MeasureRule: snap.Settings.MeasureRule,
+		CanPrompt:   u.Role == model.RoleReviewer,
+		IsAdmin:     u.Role == model.RoleAdmin,
+		PlanQuery:   planQuery(planID),
 	}
 	if planID != 0 {
 		p.Plan = snap.Plan(planID)

@@ -1,58 +1,69 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/reqctx"
+	"duban/internal/rules"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/todo"
 )
 
-const wfTodoKey = "workflow.todo"
+const wfFactsKey = "workflow.facts"
 
-// KeepTodo hands the to-do list the navigation counted to the handler, so
-// a to-do page does not build it twice.
-func KeepTodo(c echo.Context, t *workflow.Todo) { c.Set(wfTodoKey, t) }
+// KeepFacts hands the unit's facts the navigation badge loaded at now to
+// the handler, so a to-do page does not load them twice.
+func KeepFacts(c echo.Context, snap *metrics.Snapshot, now time.Time) {
+	c.Set(wfFactsKey, keptFacts{snap, now})
+}
 
-// wfTodo is the request's to-do list.
+type keptFacts struct {
+	snap *metrics.Snapshot
+	now  time.Time
+}
+
+// wfTodo is the request's to-do list, built on the facts the badge loaded.
 func (h *Handlers) wfTodo(c echo.Context) (*workflow.Todo, error) {
-	if t, ok := c.Get(wfTodoKey).(*workflow.Todo); ok && t != nil {
-		return t, nil
+	now := h.Clock.Now()
+	var snap *metrics.Snapshot
+	if k, ok := c.Get(wfFactsKey).(keptFacts); ok {
+		snap, now = k.snap, k.now
 	}
-	return h.Flow.Todo(c.Request().Context(), actor(c), h.Clock.Now())
+	return h.Flow.TodoWith(c.Request().Context(), actor(c), now, snap)
 }
 
 // unitDashboard is a unit user's start page: its to-do list (to sign, to
 // report, returned, prompts, co-unit inputs to review) and its measures
-// with their lights.
+// with their lights, all from the to-do list's one load of the unit's facts.
 func (h *Handlers) unitDashboard(c echo.Context) error {
 	ctx := c.Request().Context()
-	now := h.Clock.Now()
-	a := actor(c)
 	t, err := h.wfTodo(c)
 	if err != nil {
 		return err
 	}
-	rows, err := h.Store.AssignmentRowsOfUnit(ctx, a.UnitID)
-	if err != nil {
-		return err
+	if t.Snapshot == nil { // a unit user always gets one; be safe
+		return fmt.Errorf("to-do list of unit %d has no facts", actor(c).UnitID)
 	}
-	res, facts, err := h.Flow.Lights(ctx, rows, now)
-	if err != nil {
-		return err
-	}
-	p := todo.UnitDashboard{UnitName: reqctx.Get(ctx).UnitName, Todo: t, Rows: rows, Lights: res,
+	p := todo.UnitDashboard{UnitName: reqctx.Get(ctx).UnitName, Todo: t, Rows: t.Rows, Lights: map[int64]rules.Status{},
 		Current: map[int64]todo.CurrentState{}}
-	for _, r := range rows {
-		ps := facts.Periods[r.PlanID]
-		if i := workflow.CurrentPeriod(ps, now); i >= 0 {
-			cs := todo.CurrentState{PeriodID: ps[i].ID, PeriodLabel: ps[i].Label, State: "none"}
-			if rep := facts.ReportOf(r.ID, ps[i].ID); rep != nil {
-				cs.State = rep.State
+	for _, r := range t.Rows {
+		a := t.Snapshot.Assignment(r.ID)
+		if a == nil {
+			continue
+		}
+		p.Lights[r.ID] = a.Status
+		if i := a.Status.Current; i >= 0 {
+			per := a.Plan().Periods[i]
+			cs := todo.CurrentState{PeriodID: per.ID, PeriodLabel: per.Label, State: a.Reports[i].State()}
+			if cs.State == "" {
+				cs.State = "none"
 			}
 			p.Current[r.ID] = cs
 		}

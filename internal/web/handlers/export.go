@@ -10,9 +10,9 @@ import (
 	"duban/internal/clock"
 	"duban/internal/export"
 	"duban/internal/i18n"
-	"duban/internal/lights"
 	"duban/internal/metrics"
 	"duban/internal/model"
+	"duban/internal/rules"
 )
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,7 +82,7 @@ func (h *Handlers) ledgerFilterWords(c echo.Context, lr *ledgerRequest, plan *me
 			add("dash.col.unit", un.Name)
 		}
 	}
-	if l, ok := lights.Parse(lr.filter.Light); ok && lr.filter.Light != "" {
+	if l, ok := rules.Parse(lr.filter.Light); ok && lr.filter.Light != "" {
 		add("dash.col.light", T("light."+l.String()))
 	}
 	if lr.filter.PeriodID != 0 {

@@ -11,9 +11,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/i18n"
-	"duban/internal/lights"
 	"duban/internal/metrics"
 	"duban/internal/model"
+	"duban/internal/rules"
 	"duban/internal/web/render"
 	"duban/views/pages/ledger"
 )
@@ -65,7 +65,7 @@ func (h *Handlers) parseLedger(c echo.Context) (*ledgerRequest, error) {
 		lr.form.Unit = strconv.FormatInt(un, 10)
 	}
 	if l := c.QueryParam("light"); l != "" {
-		if _, ok := lights.Parse(l); ok {
+		if _, ok := rules.Parse(l); ok {
 			lr.filter.Light, lr.form.Light = l, l
 		}
 	}

@@ -8,35 +8,67 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"duban/internal/lights"
+	"duban/internal/metrics"
 	"duban/internal/model"
+	"duban/internal/rules"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/assignments"
+	"duban/views/pages/dashboard"
 	"duban/views/pages/reports"
 	"duban/views/pages/todo"
 )
 
-// SendPrompt sends a 催办 prompt (form: assignment_id, optional period_id,
-// optional message, optional back) and returns to back with a flash.
+// SendPrompt sends a 催办 prompt (form: assignment_id, period_id — any
+// number, none meaning every period the rules chase —, optional message,
+// optional back) and returns to back with a flash. A period that is not
+// owed or already handed in is refused with 422 and the form again.
 func (h *Handlers) SendPrompt(c echo.Context) error {
 	ctx := c.Request().Context()
 	asgID, err := strconv.ParseInt(c.FormValue("assignment_id"), 10, 64)
 	if err != nil || asgID <= 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, "assignment_id is required")
 	}
-	var periodID int64
-	if s := c.FormValue("period_id"); s != "" {
-		if periodID, err = strconv.ParseInt(s, 10, 64); err != nil || periodID <= 0 {
+	form, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "unreadable form")
+	}
+	var periodIDs []int64
+	picked := map[int64]bool{}
+	for _, s := range form["period_id"] {
+		if s == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
 			return echo.NewHTTPError(http.StatusBadRequest, "period_id is not a number")
 		}
+		periodIDs = append(periodIDs, id)
+		picked[id] = true
 	}
-	message := c.FormValue("message")
 	back := render.SafeNext(c.FormValue("back"))
 	if c.FormValue("back") == "" {
 		back = "/supervision"
 	}
-	_, err = h.Flow.SendPrompt(ctx, actor(c), asgID, periodID, message)
+	chase, settings, err := h.Flow.ChaseOf(ctx, asgID)
+	if err != nil {
+		return err
+	}
+	message := c.FormValue("message")
+	if message == "" {
+		// The one-click buttons send the default text for what they chase.
+		named := chase.Status.Chase
+		if len(picked) > 0 {
+			named = nil
+			for _, ch := range chase.Status.Chase {
+				if picked[ch.PeriodID] {
+					named = append(named, ch)
+				}
+			}
+		}
+		message = dashboard.PromptMessage(ctx, named, h.Clock.Now(), settings.ReturnGraceDays)
+	}
+	_, err = h.Flow.SendPrompt(ctx, actor(c), asgID, periodIDs, message)
 	switch {
 	case err == nil:
 		return render.Redirect(c, back, "ok", "prompt.sent")
@@ -45,24 +77,19 @@ func (h *Handlers) SendPrompt(c echo.Context) error {
 	case workflow.FieldErrors(err) == nil:
 		return err
 	}
-	row, leadUnit, lerr := h.wfAssignment(ctx, asgID)
+	row, _, lerr := h.wfAssignment(ctx, asgID)
 	if lerr != nil {
 		return lerr
 	}
-	periods, cur, lerr := h.wfPromptPeriods(ctx, actor(c), row, leadUnit)
-	if lerr != nil {
-		return lerr
-	}
-	if periodID != 0 {
-		cur = periodID
-	}
-	return render.Page(c, http.StatusUnprocessableEntity, assignments.Action(assignments.ActionPage{
-		Kind: assignments.ActionPrompt, Row: *row, Periods: periods, Current: cur, Back: back, Text: message,
-		Errors: workflow.FieldErrors(err)}))
+	page := assignments.ActionPage{Kind: assignments.ActionPrompt, Row: *row, Chase: chase.Status.Chase, Picked: picked,
+		Back: back, Text: message, Errors: workflow.FieldErrors(err)}
+	return render.Page(c, http.StatusUnprocessableEntity, assignments.Action(page))
 }
 
 // Supervision is 督办: the red and yellow assignments of a plan with their
-// reasons and a one-click 催办, the review queue and 办结.
+// reasons, the periods a 催办 chases and the button, the review queue and
+// 办结. Everything it says about an assignment comes from the rules via
+// the one facts loader.
 func (h *Handlers) Supervision(c echo.Context) error {
 	ctx := c.Request().Context()
 	now := h.Clock.Now()
@@ -97,7 +124,7 @@ func (h *Handlers) Supervision(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, facts, err := h.Flow.Lights(ctx, rows, now)
+	snap, err := metrics.Load(ctx, h.Store, metrics.Scope{PlanID: p.PlanID}, now)
 	if err != nil {
 		return err
 	}
@@ -105,50 +132,35 @@ func (h *Handlers) Supervision(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	last, open := map[int64]int{}, map[int64]int{}
+	last := map[int64]int{}
 	for i, pr := range prompts {
-		if pr.AssignmentID == nil {
-			continue
-		}
-		last[*pr.AssignmentID] = i
-		if pr.ResolvedAt == nil {
-			open[*pr.AssignmentID]++
+		if pr.AssignmentID != nil {
+			last[*pr.AssignmentID] = i
 		}
 	}
-	ps := facts.Periods[p.PlanID]
-	cur := workflow.CurrentPeriod(ps, now)
-	for i := range rows {
-		r := rows[i]
-		l := res[r.ID]
+	var reds, yellows []todo.SupervisionRow
+	for _, r := range rows {
+		a := snap.Assignment(r.ID)
+		if a == nil {
+			continue
+		}
+		l := a.Status
 		p.Counts[l.Light.String()]++
 		if r.Closed() && r.Role == model.AssignLead {
 			p.Closed = append(p.Closed, r)
 		}
-		if l.Light != lights.Red && l.Light != lights.Yellow || (p.Filter != "" && l.Light.String() != p.Filter) {
+		if l.Light != rules.Red && l.Light != rules.Yellow || (p.Filter != "" && l.Light.String() != p.Filter) {
 			continue
 		}
-		sr := todo.SupervisionRow{Row: r, Light: l, OpenPrompts: open[r.ID], State: "none"}
-		if cur >= 0 {
-			sr.Period = &ps[cur]
-			if rep := facts.ReportOf(r.ID, ps[cur].ID); rep != nil {
-				sr.State = rep.State
-				if rep.VersionNo == 0 {
-					sr.State = "none" // a draft is not reported yet
-				}
-			}
-		}
+		sr := todo.SupervisionRow{Row: r, Light: l, OpenPrompts: a.OpenPrompts}
 		if i, ok := last[r.ID]; ok {
 			sr.LastPrompt = &prompts[i]
 		}
-		p.Rows = append(p.Rows, sr)
-	}
-	// Red first, then yellow, in plan order.
-	var reds, yellows []todo.SupervisionRow
-	for _, r := range p.Rows {
-		if r.Light.Light == lights.Red {
-			reds = append(reds, r)
+		// Red first, then yellow, in plan order.
+		if l.Light == rules.Red {
+			reds = append(reds, sr)
 		} else {
-			yellows = append(yellows, r)
+			yellows = append(yellows, sr)
 		}
 	}
 	p.Rows = append(reds, yellows...)

@@ -8,13 +8,14 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"duban/internal/clock"
 	"duban/internal/i18n"
-	"duban/internal/lights"
 	"duban/internal/metrics"
 	"duban/internal/model"
+	"duban/internal/rules"
 	"duban/views/components"
 )
 
@@ -34,10 +35,10 @@ type PlanPicker struct {
 }
 
 // LightName is the CSS and catalog name of a light.
-func LightName(l lights.Light) string { return l.String() }
+func LightName(l rules.Light) string { return l.String() }
 
 // LightLabel is a light's text.
-func LightLabel(ctx context.Context, l lights.Light) string { return i18n.T(ctx, "light."+l.String()) }
+func LightLabel(ctx context.Context, l rules.Light) string { return i18n.T(ctx, "light."+l.String()) }
 
 // Pct formats a percentage without decimals ("67%"), halves rounded up.
 func Pct(f float64) string { return strconv.FormatFloat(math.Round(f), 'f', 0, 64) + "%" }
@@ -121,8 +122,8 @@ func OpSymbol(op string) string {
 // LightSegments turns a distribution into stacked-bar segments in display
 // order (red, yellow, green, blue, grey).
 func LightSegments(ctx context.Context, c metrics.Counts) []components.Segment {
-	out := make([]components.Segment, 0, len(lights.All))
-	for _, l := range lights.All {
+	out := make([]components.Segment, 0, len(rules.All))
+	for _, l := range rules.All {
 		out = append(out, components.Segment{Label: LightLabel(ctx, l), Value: c.Of(l), Class: l.String()})
 	}
 	return out
@@ -150,17 +151,46 @@ func GroupTitle(g metrics.Group) string {
 	return ""
 }
 
-// ReasonText joins the reasons of a light.
-func ReasonText(ctx context.Context, keys []string) string {
-	s := ""
-	for i, k := range keys {
-		if i > 0 {
-			s += i18n.T(ctx, "dash.list_sep")
-		}
-		s += i18n.T(ctx, k)
+// ReasonText renders the reasons of a light in the reader's language.
+func ReasonText(ctx context.Context, rs []rules.Reason) string { return i18n.Reasons(ctx, rs) }
+
+// ChaseLabel names the periods a 催办 chases: 「2014年第4季度、2015年第1季度」.
+func ChaseLabel(ctx context.Context, cs []rules.Chase) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = i18n.PeriodLabel(ctx, c.Period)
 	}
-	return s
+	return strings.Join(parts, i18n.T(ctx, "rules.period_sep"))
 }
+
+// MostSent is the most prompts already sent for one of the chased periods.
+func MostSent(cs []rules.Chase) int {
+	n := 0
+	for _, c := range cs {
+		n = max(n, c.Sent)
+	}
+	return n
+}
+
+// ChaseButton is the text of a 催办 button: 「催办」 or 「催办 3 期」, and
+// 「第2次催办」 when a chased period was prompted before; the periods are
+// beside it and in the button's title (ChaseLabel).
+func ChaseButton(ctx context.Context, cs []rules.Chase) string {
+	if n := MostSent(cs); n > 0 {
+		if len(cs) > 1 {
+			return i18n.T(ctx, "rules.prompt.nth_button_n", n+1, len(cs))
+		}
+		return i18n.T(ctx, "rules.prompt.nth_button", n+1)
+	}
+	if len(cs) > 1 {
+		return i18n.T(ctx, "rules.prompt.button_n", len(cs))
+	}
+	return i18n.T(ctx, "rules.prompt.button")
+}
+
+// Escalated reports whether a chased period has had three prompts or
+// more (第3次催办): the overview flags it.
+func Escalated(cs []rules.Chase) bool { return MostSent(cs) >= 3 }
 
 // Itoa is strconv.Itoa for templates.
 func Itoa(n int) string { return strconv.Itoa(n) }
@@ -203,4 +233,28 @@ func ActivityURL(it ActivityItem) string {
 		return "/plans/" + I64(it.ObjectID)
 	}
 	return ""
+}
+
+// RuleNote says which rule gives the measures their light, with the
+// unit-level distribution beside it.
+func RuleNote(ctx context.Context, rule string, units metrics.Counts) string {
+	key := "rules.overview.by_lead"
+	if rule == rules.MeasureByWorst {
+		key = "rules.overview.by_worst"
+	}
+	return i18n.T(ctx, key, units.Total, units.Red, units.Yellow, units.Green, units.Blue, units.Grey)
+}
+
+// PromptMessage is the default text of a 催办:
+// 「请于4月8日前报送2014年第4季度工作进展」. The date is the earliest chased
+// period's deadline, or, when that has passed, today plus the grace days.
+func PromptMessage(ctx context.Context, cs []rules.Chase, now time.Time, graceDays int) string {
+	if len(cs) == 0 {
+		return ""
+	}
+	by := cs[0].Due
+	if today := clock.Date(now); by.Before(today) {
+		by = today.AddDate(0, 0, graceDays)
+	}
+	return i18n.T(ctx, "rules.prompt.default", i18n.MonthDay(ctx, by), ChaseLabel(ctx, cs))
 }

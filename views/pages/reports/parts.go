@@ -11,8 +11,8 @@ import (
 
 	"duban/internal/clock"
 	"duban/internal/i18n"
-	"duban/internal/lights"
 	"duban/internal/model"
+	"duban/internal/rules"
 	"duban/internal/workflow"
 	"duban/views/pages/dashboard"
 )
@@ -77,10 +77,10 @@ func StateOf(r *model.Report) string {
 }
 
 // LightName is a light's colour name.
-func LightName(l lights.Light) string { return l.String() }
+func LightName(l rules.Light) string { return l.String() }
 
 // Reasons joins a light's reasons in the reader's language.
-func Reasons(ctx context.Context, r lights.Result) string {
+func Reasons(ctx context.Context, r rules.Status) string {
 	return dashboard.ReasonText(ctx, r.Reasons)
 }
 

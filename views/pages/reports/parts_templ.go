@@ -11,7 +11,7 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"duban/internal/i18n"
-	"duban/internal/lights"
+	"duban/internal/rules"
 	"duban/internal/workflow"
 	"strconv"
 	"time"
@@ -105,7 +105,7 @@ func StateBadge(state string) templ.Component {
 
 // Light shows a traffic light with its reasons as a tooltip and in text
 // for screen readers.
-func Light(r lights.Result) templ.Component {
+func Light(r rules.Status) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

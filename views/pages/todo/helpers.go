@@ -1,6 +1,12 @@
 package todo
 
 import (
+	"context"
+	"time"
+
+	"duban/internal/clock"
+	"duban/internal/i18n"
+	"duban/internal/reqctx"
 	"duban/internal/workflow"
 	"duban/views/pages/reports"
 )
@@ -12,4 +18,25 @@ func promptLink(it workflow.PromptItem) string {
 		return reports.FormURL(it.Row.ID, it.Period.ID)
 	}
 	return reports.AssignmentURL(it.Row.ID)
+}
+
+func derefID(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// waited says how long ago something was sent or submitted, in days, by
+// the portal's clock.
+func waited(ctx context.Context, t time.Time) string {
+	return i18n.T(ctx, "rules.queue.days", clock.DaysBetween(t, reqctx.Get(ctx).Now))
+}
+
+// waitedPtr is waited for a time that may be unset.
+func waitedPtr(ctx context.Context, t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return waited(ctx, *t)
 }
