@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"duban/internal/auth"
+	"duban/internal/store"
 	"duban/internal/web/handlers"
 	"duban/static"
 )
@@ -24,14 +25,22 @@ type Server struct {
 	E   *echo.Echo
 	h   *handlers.Handlers
 	log *slog.Logger
+	// refusals audits refused requests of anonymous clients and
+	// object-level refusals, aggregated per client and window.
+	refusals *store.Refusals
 }
+
+// refusalWindow is how long repeated refusals of one client are counted
+// into one audit entry.
+const refusalWindow = 10 * time.Minute
 
 // New builds the echo instance with every route and middleware.
 func New(h *handlers.Handlers) *Server {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	s := &Server{E: e, h: h, log: h.Log}
+	s := &Server{E: e, h: h, log: h.Log, refusals: store.NewRefusals(h.Store, refusalWindow)}
+	h.Refusals = s.refusals
 
 	// The client address: behind configured proxies only, X-Forwarded-For
 	// is believed; otherwise the TCP peer.
@@ -51,6 +60,7 @@ func New(h *handlers.Handlers) *Server {
 	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimit(bodyLimit(h.Config.MaxUploadMB)))
 	e.Use(s.validInput)
+	e.Use(s.methodAllowed)
 	e.Use(s.locale)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		// The header first: a request carrying it (scripts, tests) is
@@ -96,6 +106,24 @@ func (s *Server) staticHandler() echo.HandlerFunc {
 	}
 }
 
+// FlushRefusals writes the summaries of ended refusal windows.
+func (s *Server) FlushRefusals(ctx context.Context) error { return s.refusals.Flush(ctx) }
+
+func (s *Server) flushRefusalsEvery(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.FlushRefusals(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("audit refusal summaries", "err", err)
+			}
+		}
+	}
+}
+
 // Run serves until ctx is cancelled (SIGINT/SIGTERM), then lets in-flight
 // requests finish before returning.
 func (s *Server) Run(ctx context.Context, addr string) error {
@@ -117,6 +145,7 @@ func (s *Server) Run(ctx context.Context, addr string) error {
 	purgeCtx, stopPurge := context.WithCancel(ctx)
 	defer stopPurge()
 	go s.h.Sessions.PurgeEvery(purgeCtx, time.Hour, s.log)
+	go s.flushRefusalsEvery(purgeCtx, time.Minute)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
