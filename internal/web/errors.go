@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -16,6 +17,10 @@ import (
 )
 
 var errCSRF = errors.New("csrf token missing or invalid")
+
+// statusClientClosed marks, in the request log, a request whose client
+// disconnected before the answer.
+const statusClientClosed = 499
 
 // auditRefusal records who was refused what. A logged-in user's refusal by
 // the route policy is written as it is; anonymous refusals (a POST without
@@ -51,6 +56,12 @@ func (s *Server) auditRefusal(c echo.Context, status int, err error) {
 // layout, 5xx logged with slog and shown without internals.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		// The client went away: nobody to answer and nothing failed here.
+		// 499 (nginx's "client closed request") tells the request log.
+		c.Response().Status = statusClientClosed
 		return
 	}
 	status := http.StatusInternalServerError

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -95,6 +97,11 @@ func (s *Server) staticHandler() echo.HandlerFunc {
 	sub, _ := fs.Sub(static.FS, ".")
 	fileServer := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
 	return func(c echo.Context) error {
+		// Files only: a folder would be listed.
+		name := strings.TrimPrefix(path.Clean("/"+c.Param("*")), "/")
+		if fi, err := fs.Stat(sub, name); err != nil || fi.IsDir() {
+			return echo.ErrNotFound
+		}
 		h := c.Response().Header()
 		if c.QueryParam("v") != "" {
 			h.Set("Cache-Control", "public, max-age=31536000, immutable")
