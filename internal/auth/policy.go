@@ -142,6 +142,9 @@ var Routes = map[string]Rule{
 
 // RuleFor returns the rule of a route and whether it has one.
 func RuleFor(method, path string) (Rule, bool) {
+	if method == "HEAD" {
+		method = "GET" // HEAD is GET without the body
+	}
 	r, ok := Routes[method+" "+path]
 	return r, ok
 }

@@ -2,6 +2,7 @@
 package config
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -48,6 +49,24 @@ func FlagSet(name string) (*flag.FlagSet, *Config, func() error) {
 	c := &Config{}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	var proxies string
+	// A malformed DUBAN_* value is an error at start, never a silent default
+	// (DUBAN_SECURE=yse must not give insecure cookies).
+	var envErrs []error
+	envBool := func(k string, def bool) bool {
+		v, err := envBool(k, def)
+		envErrs = append(envErrs, err)
+		return v
+	}
+	envInt := func(k string, def int64) int64 {
+		v, err := envInt(k, def)
+		envErrs = append(envErrs, err)
+		return v
+	}
+	envDuration := func(k string, def time.Duration) time.Duration {
+		v, err := envDuration(k, def)
+		envErrs = append(envErrs, err)
+		return v
+	}
 	fs.StringVar(&c.Addr, "addr", env("DUBAN_ADDR", "127.0.0.1:8080"), "listen address (DUBAN_ADDR)")
 	fs.StringVar(&c.DB, "db", env("DUBAN_DB", ""), "SQLite file or postgres:// URL (DUBAN_DB; default DATA_DIR/duban.db)")
 	fs.StringVar(&c.DataDir, "data-dir", env("DUBAN_DATA_DIR", "./data"), "data directory for attachments, keys and the default database (DUBAN_DATA_DIR)")
@@ -61,6 +80,15 @@ func FlagSet(name string) (*flag.FlagSet, *Config, func() error) {
 	fs.StringVar(&c.SessionKeys, "session-keys", env("DUBAN_SESSION_KEYS", ""), "comma-separated hex session keys, newest first (DUBAN_SESSION_KEYS)")
 	fs.StringVar(&c.LogFormat, "log-format", env("DUBAN_LOG_FORMAT", "text"), "log format: text or json (DUBAN_LOG_FORMAT)")
 	finish := func() error {
+		if err := errors.Join(envErrs...); err != nil {
+			return err
+		}
+		if c.SessionIdle <= 0 || c.SessionAbsolute <= 0 {
+			return fmt.Errorf("--session-idle and --session-max must be positive")
+		}
+		if c.LogFormat != "text" && c.LogFormat != "json" {
+			return fmt.Errorf("--log-format must be text or json, not %q", c.LogFormat)
+		}
 		if c.DB == "" {
 			c.DB = filepath.Join(c.DataDir, "duban.db")
 		}
@@ -117,30 +145,41 @@ func env(k, def string) string {
 	return def
 }
 
-func envBool(k string, def bool) bool {
-	if v, ok := os.LookupEnv(k); ok {
-		b, err := strconv.ParseBool(v)
-		if err == nil {
-			return b
-		}
+// envBool reads a boolean: 1/0, true/false, yes/no, on/off (any case).
+func envBool(k string, def bool) (bool, error) {
+	v, ok := os.LookupEnv(k)
+	if !ok {
+		return def, nil
 	}
-	return def
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "t", "true", "yes", "y", "on":
+		return true, nil
+	case "0", "f", "false", "no", "n", "off":
+		return false, nil
+	}
+	return def, fmt.Errorf("%s=%q: want true or false (1/0, yes/no, on/off)", k, v)
 }
 
-func envInt(k string, def int64) int64 {
-	if v, ok := os.LookupEnv(k); ok {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return n
-		}
+func envInt(k string, def int64) (int64, error) {
+	v, ok := os.LookupEnv(k)
+	if !ok {
+		return def, nil
 	}
-	return def
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		return def, fmt.Errorf("%s=%q: want a whole number", k, v)
+	}
+	return n, nil
 }
 
-func envDuration(k string, def time.Duration) time.Duration {
-	if v, ok := os.LookupEnv(k); ok {
-		if d, err := time.ParseDuration(v); err == nil {
-			return d
-		}
+func envDuration(k string, def time.Duration) (time.Duration, error) {
+	v, ok := os.LookupEnv(k)
+	if !ok {
+		return def, nil
 	}
-	return def
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil {
+		return def, fmt.Errorf("%s=%q: want a duration such as 30m or 12h", k, v)
+	}
+	return d, nil
 }

@@ -63,11 +63,32 @@ func gormConfig() *gorm.Config {
 	}
 }
 
+// privateFiles makes the database readable by its owner only: the file is
+// created 0600 before SQLite opens it (SQLite gives the -wal and -shm files
+// the database file's mode), and files left 0644 by an older version are
+// narrowed.
+func privateFiles(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("database file permissions: %w", err)
+		}
+	}
+	return nil
+}
+
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
+	}
+	if err := privateFiles(path); err != nil {
+		return nil, err
 	}
 	common := "_foreign_keys=on&_busy_timeout=10000&_journal_mode=WAL&_synchronous=FULL"
 	w, err := gorm.Open(sqlite.Open("file:"+path+"?"+common+"&_txlock=immediate"), gormConfig())

@@ -132,7 +132,9 @@ func SanitizeName(name string) string {
 	}
 	name = strings.Map(func(r rune) rune {
 		switch {
-		case unicode.IsControl(r), r == utf8.RuneError:
+		case unicode.IsControl(r), r == utf8.RuneError, unicode.Is(unicode.Cf, r):
+			// Control and format characters: a right-to-left override
+			// makes "rep\u202egnp.pdf" show as "repfdp.png".
 			return -1
 		case strings.ContainsRune(`<>:"|?*`, r):
 			return '_'

@@ -208,6 +208,8 @@ func TestSanitizeName(t *testing.T) {
 		"2015年第一季度佐证材料.docx":               "2015年第一季度佐证材料.docx",
 		".htaccess":                        "htaccess",
 		"a\x00b\nc.png":                    "abc.png",
+		"rep\u202egnp.pdf":                 "repgnp.pdf",
+		"\u200fa\u2066b\u200d.pdf":         "ab.pdf",
 		`re<po>rt:"1"|?*.pdf`:              "re_po_rt__1____.pdf",
 		"...":                              "file",
 		".pdf":                             "pdf",

@@ -8,7 +8,9 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -21,7 +23,10 @@ import (
 	"duban/internal/web/render"
 )
 
-type echoContext = echo.Context
+type (
+	echoContext = echo.Context
+	echoHandler = echo.HandlerFunc
+)
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
@@ -180,7 +185,7 @@ func (s *Server) guard(next echo.HandlerFunc) echo.HandlerFunc {
 		rule, ok := auth.RuleFor(c.Request().Method, path)
 		if !ok {
 			if !routeExists(c.Echo(), path) {
-				return next(c) // echo's 404/405 handler answers
+				return next(c) // echo's 404 handler answers
 			}
 			s.log.Error("route without a policy rule refused", "method", c.Request().Method, "route", path)
 			return echo.ErrForbidden
@@ -204,6 +209,35 @@ func (s *Server) guard(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return model.ErrForbidden
 	}
+}
+
+// methodAllowed answers a method a page does not take (OPTIONS, TRACE,
+// PUT, GET /logout) with 405 and the methods it does, before the CSRF
+// check or the guard could take it for a refusal worth auditing.
+func (s *Server) methodAllowed(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		path := c.Path()
+		if !routeExists(c.Echo(), path) {
+			return next(c) // echo's 404 handler answers
+		}
+		if allow := methodsOf(c.Echo(), path); !slices.Contains(allow, c.Request().Method) {
+			c.Response().Header().Set(echo.HeaderAllow, strings.Join(allow, ", "))
+			return echo.ErrMethodNotAllowed
+		}
+		return next(c)
+	}
+}
+
+// methodsOf lists the methods the route path answers.
+func methodsOf(e *echo.Echo, path string) []string {
+	var out []string
+	for _, r := range e.Routes() {
+		if r.Path == path && r.Name != "" && !isNotFoundName(r.Name) && r.Method != echo.RouteNotFound && !slices.Contains(out, r.Method) {
+			out = append(out, r.Method)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func routeExists(e *echo.Echo, path string) bool {

@@ -9,12 +9,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"duban/internal/auth"
+	"duban/internal/store"
 	"duban/internal/web/handlers"
 	"duban/static"
 )
@@ -24,14 +27,22 @@ type Server struct {
 	E   *echo.Echo
 	h   *handlers.Handlers
 	log *slog.Logger
+	// refusals audits refused requests of anonymous clients and
+	// object-level refusals, aggregated per client and window.
+	refusals *store.Refusals
 }
+
+// refusalWindow is how long repeated refusals of one client are counted
+// into one audit entry.
+const refusalWindow = 10 * time.Minute
 
 // New builds the echo instance with every route and middleware.
 func New(h *handlers.Handlers) *Server {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	s := &Server{E: e, h: h, log: h.Log}
+	s := &Server{E: e, h: h, log: h.Log, refusals: store.NewRefusals(h.Store, refusalWindow)}
+	h.Refusals = s.refusals
 
 	// The client address: behind configured proxies only, X-Forwarded-For
 	// is believed; otherwise the TCP peer.
@@ -51,6 +62,7 @@ func New(h *handlers.Handlers) *Server {
 	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimit(bodyLimit(h.Config.MaxUploadMB)))
 	e.Use(s.validInput)
+	e.Use(s.methodAllowed)
 	e.Use(s.locale)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		// The header first: a request carrying it (scripts, tests) is
@@ -85,6 +97,11 @@ func (s *Server) staticHandler() echo.HandlerFunc {
 	sub, _ := fs.Sub(static.FS, ".")
 	fileServer := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
 	return func(c echo.Context) error {
+		// Files only: a folder would be listed.
+		name := strings.TrimPrefix(path.Clean("/"+c.Param("*")), "/")
+		if fi, err := fs.Stat(sub, name); err != nil || fi.IsDir() {
+			return echo.ErrNotFound
+		}
 		h := c.Response().Header()
 		if c.QueryParam("v") != "" {
 			h.Set("Cache-Control", "public, max-age=31536000, immutable")
@@ -93,6 +110,24 @@ func (s *Server) staticHandler() echo.HandlerFunc {
 		}
 		fileServer.ServeHTTP(c.Response(), c.Request())
 		return nil
+	}
+}
+
+// FlushRefusals writes the summaries of ended refusal windows.
+func (s *Server) FlushRefusals(ctx context.Context) error { return s.refusals.Flush(ctx) }
+
+func (s *Server) flushRefusalsEvery(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.FlushRefusals(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("audit refusal summaries", "err", err)
+			}
+		}
 	}
 }
 
@@ -117,6 +152,7 @@ func (s *Server) Run(ctx context.Context, addr string) error {
 	purgeCtx, stopPurge := context.WithCancel(ctx)
 	defer stopPurge()
 	go s.h.Sessions.PurgeEvery(purgeCtx, time.Hour, s.log)
+	go s.flushRefusalsEvery(purgeCtx, time.Minute)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -104,8 +104,10 @@ func (s *Service) CloseMeasure(ctx context.Context, a store.Actor, measureID int
 		if err != nil {
 			return err
 		}
-		if err := s.st.CloseMeasureTx(ctx, tx, m.ID, m.Version, at, a.UserID, note); err != nil {
+		if err := s.st.CloseMeasureTx(ctx, tx, m.ID, m.Version, at, a.UserID, note); errors.Is(err, model.ErrConflict) {
 			return ErrStale
+		} else if err != nil {
+			return err
 		}
 		users, err := s.st.UnitUserIDsTx(ctx, tx, leadUnit)
 		if err != nil {
@@ -134,8 +136,10 @@ func (s *Service) ReopenMeasure(ctx context.Context, a store.Actor, measureID in
 		if tooLong(reason, MaxReasonRunes) {
 			return invalid(map[string]string{"reason": "review.err.too_long"})
 		}
-		if err := s.st.ReopenMeasureTx(ctx, tx, m.ID, m.Version); err != nil {
+		if err := s.st.ReopenMeasureTx(ctx, tx, m.ID, m.Version); errors.Is(err, model.ErrConflict) {
 			return ErrStale
+		} else if err != nil {
+			return err
 		}
 		if leadUnit != 0 {
 			lead, err := s.st.LeadOfMeasureTx(ctx, tx, m.ID)

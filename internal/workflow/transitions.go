@@ -108,7 +108,7 @@ func Next(object, from, action, actor string) (string, error) {
 	}
 	switch {
 	case actor == Stranger:
-		return "", fmt.Errorf("%s %s: %w", action, object, model.ErrNotFound)
+		return "", fmt.Errorf("%s %s: %w", action, object, model.Refused(object, 0))
 	case canElsewhere:
 		return "", fmt.Errorf("%s %s in state %s: %w", action, object, from, ErrState)
 	}

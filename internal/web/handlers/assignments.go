@@ -36,7 +36,7 @@ func (h *Handlers) Assignment(c echo.Context) error {
 	}
 	a := actor(c)
 	if !workflow.CanSeeAssignment(a, row.UnitID, leadUnit) {
-		return fmt.Errorf("assignment %d: %w", id, model.ErrNotFound)
+		return model.Refused("assignment", id)
 	}
 	now := h.Clock.Now()
 	m, err := h.Store.MeasureByID(ctx, row.MeasureID)

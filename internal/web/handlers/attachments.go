@@ -235,7 +235,7 @@ func (h *Handlers) Download(c echo.Context) error {
 		}
 	}
 	if !workflow.CanDownload(a, row.UnitID, leadUnit, rep, att, snaps) {
-		return fmt.Errorf("attachment %d: %w", id, model.ErrNotFound)
+		return model.Refused("attachment", id)
 	}
 	f, err := h.Files.Open(ctx, att.StorageKey)
 	if errors.Is(err, os.ErrNotExist) {

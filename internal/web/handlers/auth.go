@@ -53,7 +53,7 @@ func (h *Handlers) Login(c echo.Context) error {
 	}
 	if v.RetryAfter > 0 {
 		a := store.Actor{Username: username, ClientAddr: addr}
-		if err := h.Store.Audit(ctx, nil, a, store.AuditEntry{Action: "login.throttled", ObjectType: "user"}); err != nil {
+		if err := h.Refusals.Record(ctx, a, store.AuditEntry{Action: "login.throttled", ObjectType: "user"}); err != nil {
 			return err
 		}
 		secs := int(v.RetryAfter / time.Second)

@@ -125,7 +125,7 @@ func (h *Handlers) MeasureHistoryXLSX(c echo.Context) error {
 			return err
 		}
 		if !ok {
-			return model.ErrNotFound
+			return model.Refused("measure", m.ID)
 		}
 	}
 	hist := export.History{Measure: *m, Periods: map[int64]model.Period{}}

@@ -23,6 +23,8 @@ type Handlers struct {
 	Sessions *auth.SessionStore
 	Hasher   *auth.Hasher
 	Logins   *auth.Logins
+	// Refusals audits refusals without letting one client flood the log.
+	Refusals *store.Refusals
 	Clock    clock.Clock
 	Config   *config.Config
 	Log      *slog.Logger

@@ -43,7 +43,7 @@ func (h *Handlers) PrintMeasure(c echo.Context) error {
 	}
 	sm := snap.Measure(id)
 	if sm == nil {
-		return model.ErrNotFound // a unit user's view of a measure not assigned to them
+		return model.Refused("measure", id) // a unit user's view of a measure not assigned to them
 	}
 	p := printpages.MeasurePage{Measure: sm, SourceText: m.SourceText, Indicators: snap.Indicators(),
 		Rows: snap.Ledger(metrics.LedgerFilter{})}

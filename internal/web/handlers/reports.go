@@ -51,7 +51,7 @@ func (h *Handlers) wfAssignmentPeriod(c echo.Context) (*store.AssignmentRow, int
 		return nil, 0, nil, err
 	}
 	if !workflow.CanSeeAssignment(actor(c), row.UnitID, leadUnit) {
-		return nil, 0, nil, fmt.Errorf("assignment %d: %w", id, model.ErrNotFound)
+		return nil, 0, nil, model.Refused("assignment", id)
 	}
 	p, err := h.Store.PeriodByID(ctx, pid)
 	if err != nil {
@@ -88,7 +88,7 @@ func (h *Handlers) ReportForm(c echo.Context) error {
 		if rep != nil && workflow.CanSeeReport(a, row.UnitID, leadUnit, rep) {
 			return c.Redirect(http.StatusSeeOther, reports.ReportURL(rep.ID))
 		}
-		return fmt.Errorf("report form of assignment %d: %w", row.ID, model.ErrNotFound)
+		return model.Refused("assignment", row.ID)
 	}
 	page, err := h.wfFormPage(ctx, row, p, rep)
 	if err != nil {
@@ -268,7 +268,7 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 		if workflow.CanSeeAssignment(a, row.UnitID, leadUnit) {
 			return model.ErrForbidden
 		}
-		return model.ErrNotFound
+		return model.Refused("assignment", row.ID)
 	}
 	vals, ups, rerr := h.wfReadForm(c)
 	if rerr != nil && !errors.Is(rerr, errUploadTooLarge) {
@@ -469,7 +469,7 @@ func (h *Handlers) wfReportPage(c echo.Context, reportID int64, version int) (*r
 	}
 	a := actor(c)
 	if !workflow.CanSeeReport(a, row.UnitID, leadUnit, rep) {
-		return nil, fmt.Errorf("report %d: %w", reportID, model.ErrNotFound)
+		return nil, model.Refused("report", reportID)
 	}
 	p, err := h.Store.PeriodByID(ctx, rep.PeriodID)
 	if err != nil {
