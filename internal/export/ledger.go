@@ -38,17 +38,7 @@ var ledgerColumns = []struct {
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-func opSymbol(op string) string {
-	switch op {
-	case ">=":
-		return "≥"
-	case "<=":
-		return "≤"
-	case "~":
-		return "≈"
-	}
-	return op
-}
+func opSymbol(op string) string { return i18n.OpSymbol(op) }
 
 // Ledger writes the 台账 workbook of rows (one per measure × unit, already
 // filtered to what the user may see) to w: a summary sheet, then one sheet

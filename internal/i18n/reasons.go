@@ -40,7 +40,7 @@ func Reason(ctx context.Context, r rules.Reason) string {
 	case rules.KindBehindSchedule:
 		return T(ctx, key, per, r.Percent, r.Behind)
 	case rules.KindTargetOffPath:
-		return T(ctx, key, r.Indicator, num(r.Actual)+r.Unit, opSymbol(r.Op)+num(r.Value)+r.Unit)
+		return T(ctx, key, r.Indicator, num(r.Actual)+r.Unit, OpSymbol(r.Op)+num(r.Value)+r.Unit)
 	}
 	return T(ctx, key)
 }
@@ -68,7 +68,8 @@ func MonthDay(ctx context.Context, t time.Time) string {
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-func opSymbol(op string) string {
+// OpSymbol shows a target operator as people write it: ≥, ≤, ≈.
+func OpSymbol(op string) string {
 	switch op {
 	case ">=":
 		return "≥"

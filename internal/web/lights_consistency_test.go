@@ -103,7 +103,9 @@ func (ag *agreement) compare(page string, id int64, got shown) {
 	if got.reasons != "-" && norm(got.reasons) != norm(w.reasons) {
 		ag.t.Errorf("%s: assignment %d reasons\n  page:  %s\n  rules: %s", page, id, got.reasons, w.reasons)
 	}
-	if got.chase != "-" && norm(got.chase) != norm(w.chase) {
+	// Chase periods are compared without white space: a page may break the
+	// list between periods.
+	if got.chase != "-" && strings.Join(strings.Fields(got.chase), "") != strings.Join(strings.Fields(w.chase), "") {
 		ag.t.Errorf("%s: assignment %d chases %q, the rules say %q", page, id, got.chase, w.chase)
 	}
 }

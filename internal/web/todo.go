@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/http"
+
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/model"
@@ -22,7 +24,10 @@ func (s *Server) todoCount(next echo.HandlerFunc) echo.HandlerFunc {
 		info := reqctx.Get(ctx)
 		if u := info.User; u != nil && (u.Role == model.RoleUnit || u.Role == model.RoleReviewer) {
 			now := s.h.Clock.Now()
-			n, facts, err := s.h.Flow.TodoCount(ctx, store.ActorOf(u, c.RealIP()), now)
+			// A unit's dashboard and to-do page show all of its facts: load
+			// them once, here, and hand them over.
+			full := c.Request().Method == http.MethodGet && (c.Path() == "/" || c.Path() == "/todo")
+			n, facts, err := s.h.Flow.TodoCount(ctx, store.ActorOf(u, c.RealIP()), now, full)
 			if err != nil {
 				s.log.Warn("count to-do items", "err", err)
 			} else {

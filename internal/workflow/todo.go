@@ -84,17 +84,19 @@ func (s *Service) TodoWith(ctx context.Context, a store.Actor, now time.Time, fa
 
 // TodoCount is the size of the user's to-do list without building it:
 // COUNT queries for what exists as rows, and for a unit the rules over its
-// facts for the reports it owes (returned too, so the page can reuse them;
-// nil for the office). Once the read model keeps each assignment's status
-// (issue 11), the owed reports become a COUNT as well.
-func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time) (int, *metrics.Snapshot, error) {
+// facts for the reports it owes — only what decides what is owed, unless
+// full asks for all of the unit's facts, which a page that shows them can
+// then reuse (they are returned; nil for the office). Once the read model
+// keeps each assignment's status (issue 11), the owed reports become a
+// COUNT as well.
+func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time, full bool) (int, *metrics.Snapshot, error) {
 	switch {
 	case a.Role == model.RoleUnit && a.UnitID != 0:
 		c, err := s.st.CountUnitTodo(ctx, a.UnitID)
 		if err != nil {
 			return 0, nil, err
 		}
-		snap, err := metrics.Load(ctx, s.st, metrics.Scope{UnitID: a.UnitID, OwedOnly: true}, now)
+		snap, err := metrics.Load(ctx, s.st, metrics.Scope{UnitID: a.UnitID, OwedOnly: !full}, now)
 		if err != nil {
 			return 0, nil, err
 		}

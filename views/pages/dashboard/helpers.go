@@ -107,17 +107,7 @@ func TargetText(t *model.Target) string {
 }
 
 // OpSymbol shows a target operator.
-func OpSymbol(op string) string {
-	switch op {
-	case ">=":
-		return "≥"
-	case "<=":
-		return "≤"
-	case "~":
-		return "≈"
-	}
-	return op
-}
+func OpSymbol(op string) string { return i18n.OpSymbol(op) }
 
 // LightSegments turns a distribution into stacked-bar segments in display
 // order (red, yellow, green, blue, grey).

@@ -51,17 +51,7 @@ func Size(n int64) string {
 }
 
 // Op is a target operator as a symbol.
-func Op(op string) string {
-	switch op {
-	case ">=":
-		return "≥"
-	case "<=":
-		return "≤"
-	case "~":
-		return "≈"
-	}
-	return op
-}
+func Op(op string) string { return i18n.OpSymbol(op) }
 
 // TargetGoal is "≥ 93 %".
 func TargetGoal(op string, v float64, unit string) string {
