@@ -657,6 +657,11 @@ func (d *document) build(p *Plan) {
 			if own := md.own; own >= 0 && len(d.brackets[own].lead)+len(d.brackets[own].resp) > 0 {
 				m.LeadUnits = append([]string{}, d.brackets[own].lead...)
 				m.ResponsibleUnits = append([]string{}, d.brackets[own].resp...)
+				if len(m.LeadUnits) == 0 {
+					// 责任单位 alone under a part that names its 牵头单位.
+					m.LeadUnits = append(m.LeadUnits, dom.LeadUnits...)
+					m.ResponsibleUnits = removeAll(m.ResponsibleUnits, m.LeadUnits)
+				}
 			} else {
 				m.LeadUnits = append([]string{}, dom.LeadUnits...)
 				m.ResponsibleUnits = append([]string{}, dom.ResponsibleUnits...)
