@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"duban/internal/planparse"
+	"duban/internal/planparse/docxtest"
 )
 
 const seedPath = "../../internal/demo/jiangmen-2014-2015-plan.txt"
@@ -100,7 +103,55 @@ func TestPlanImportCLI(t *testing.T) {
 	}
 	bin := filepath.Join(dir, "x.png")
 	os.WriteFile(bin, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), 0o600)
-	if _, err := runCmd(t, "plan", "parse", bin); err == nil || !strings.Contains(err.Error(), "binary") {
-		t.Fatalf("binary file: %v", err)
+	if _, err := runCmd(t, "plan", "parse", bin); err == nil || !strings.Contains(err.Error(), "image") {
+		t.Fatalf("image file: %v", err)
+	}
+	doc := filepath.Join(dir, "plan.doc")
+	os.WriteFile(doc, append([]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), make([]byte, 512)...), 0o600)
+	if _, err := runCmd(t, "plan", "parse", doc); err == nil || !strings.Contains(err.Error(), "save it as .docx") {
+		t.Fatalf(".doc file: %v", err)
+	}
+}
+
+// TestPlanParseDocx: the CLI reads a .docx (told by its content, whatever
+// its name) into the same JSON shape, with deadlines and inherited units.
+func TestPlanParseDocx(t *testing.T) {
+	b := docxtest.Build(docxtest.Doc{
+		Lists: []docxtest.List{{Levels: [][2]string{{"chineseCounting", "%1、"}, {"decimal", "%2."}}}},
+		Blocks: []any{
+			docxtest.Para{Text: "某区重点任务分工方案(2023年)"},
+			docxtest.Para{Text: "提升政务服务", NumID: 1},
+			docxtest.Para{Text: "牵头单位:区政务服务中心"},
+			docxtest.Para{Text: "推进一网通办,2023年6月底前完成。", NumID: 1, Level: 1},
+			docxtest.Para{Text: "深化一件事一次办改革。", NumID: 1, Level: 1},
+			docxtest.Para{Text: "责任单位:区发改局,各街道"},
+		},
+	})
+	file := filepath.Join(t.TempDir(), "plan.bin")
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCmd(t, "plan", "parse", file, "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p planparse.Plan
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if len(p.Domains) != 1 || len(p.Domains[0].Measures) != 2 {
+		t.Fatalf("plan = %s", out)
+	}
+	m1, m2 := p.Domains[0].Measures[0], p.Domains[0].Measures[1]
+	if m1.Label != "1." || m1.Due != "2023-06-30" || m1.DueText != "2023年6月底前" || !m1.UnitsInherited || m1.LeadUnits[0] != "区政务服务中心" {
+		t.Errorf("measure 1 = %+v", m1)
+	}
+	if m2.UnitsInherited || len(m2.ResponsibleUnits) != 2 || len(m2.LeadUnits) != 1 || m2.LeadUnits[0] != "区政务服务中心" {
+		t.Errorf("measure 2 = %+v", m2)
+	}
+	for _, key := range []string{`"due": "2023-06-30"`, `"due_text": "2023年6月底前"`, `"units_inherited": true`} {
+		if !strings.Contains(out, key) {
+			t.Errorf("JSON lacks %s", key)
+		}
 	}
 }

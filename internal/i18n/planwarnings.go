@@ -27,6 +27,7 @@ var planWarnings = []struct {
 	{regexp.MustCompile(`^domain numbering skips from (\S*) to (\S+)$`), "planwarn.domain_number_skipped"},
 	{regexp.MustCompile(`^domain numbering repeats (\S+)$`), "planwarn.domain_number_repeated"},
 	{regexp.MustCompile(`^domain numbering puts (\S+) after (\S*): out of order$`), "planwarn.domain_number_order"},
+	{regexp.MustCompile(`^a line starting with (\S+) was kept in the text of measure (\S+) in domain (.+)$`), "planwarn.stray_label"},
 	{regexp.MustCompile(`^(.+) looks like a closing section \(保障措施\); it was not taken as a domain$`), "planwarn.closing_skipped"},
 	{regexp.MustCompile(`^row (\d+) of (?:sheet |table )?(.+) has no task text; it was left out$`), "planwarn.row_unreadable"},
 	{regexp.MustCompile(`^the measures were read from the document's task table; the body text was not searched for measures$`), "planwarn.task_table"},

@@ -11,7 +11,8 @@ import (
 // Deadline phrases (完成时限). A date needs a word that makes it a limit —
 // 前, 以前, 底, 完成, 内 — so that 到2015年 (a target year) is not one.
 var (
-	reDueDated   = regexp.MustCompile(`(?:(\d{4})\s*年\s*)?(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?|(上半年|下半年|年中|年底|年末|第?[一二三四1-4]季度))?\s*(底|末)?\s*(前|以前|之前|完成|内|止|为止)?`)
+	reDueYear    = regexp.MustCompile(`(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?|(上半年|下半年|年中|年底|年末|第?[一二三四1-4]季度))?\s*(底|末)?\s*(前|以前|之前|完成|内|止|为止)?`)
+	reDueMonth   = regexp.MustCompile(`(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?\s*(底|末)?\s*(前|以前|之前|完成|内|止|为止)?`)
 	reDueNumeric = regexp.MustCompile(`(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?`)
 	ongoingWords = []string{"长期坚持", "持续推进", "长期推进", "常态化推进", "长期", "持续", "常态化", "每季度", "每月", "每半年", "每年", "逐年", "按季度", "按月", "按年度", "定期"}
 	// In running text only unambiguous ongoing phrases count: 每年举办 is a
@@ -50,32 +51,13 @@ func parseDue(s string, defYear int, limit bool) []dueMatch {
 			return out
 		}
 	}
-	for _, m := range reDueDated.FindAllStringSubmatchIndex(s, -1) {
-		if m[1] == m[0] {
-			continue
-		}
-		g := func(i int) string {
-			if m[2*i] < 0 {
-				return ""
-			}
-			return s[m[2*i]:m[2*i+1]]
-		}
-		yearS, monS, dayS, partS, endS, limS := g(1), g(2), g(3), g(4), g(5), g(6)
-		if yearS == "" && monS == "" {
-			continue
-		}
-		if limit && endS == "" && limS == "" {
-			continue
-		}
+	add := func(yearS, monS, dayS, partS, text string) {
 		year := defYear
 		if yearS != "" {
 			year, _ = strconv.Atoi(yearS)
 		}
 		if !plausibleYear(year) {
-			continue
-		}
-		if yearS != "" && m[2] > 0 && strings.ContainsRune("0123456789", rune(s[m[2]-1])) {
-			continue
+			return
 		}
 		month, day := 12, 0
 		switch {
@@ -88,13 +70,52 @@ func parseDue(s string, defYear int, limit bool) []dueMatch {
 			month = partMonth(partS)
 		}
 		if month < 1 || month > 12 {
-			continue
+			return
 		}
 		last := time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC)
 		if day < 1 || day > last.Day() {
 			day = last.Day()
 		}
-		out = append(out, dueMatch{date: time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), text: strings.TrimSpace(s[m[0]:m[1]])})
+		out = append(out, dueMatch{date: time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), text: strings.TrimSpace(text)})
+	}
+	sub := func(m []int, i int) string {
+		if m[2*i] < 0 {
+			return ""
+		}
+		return s[m[2*i]:m[2*i+1]]
+	}
+	var years [][]int
+	if strings.Contains(s, "年") {
+		years = reDueYear.FindAllStringSubmatchIndex(s, -1)
+	}
+	for _, m := range years {
+		if m[0] > 0 && isDigit(rune(s[m[0]-1])) {
+			continue // 12015年: not a year
+		}
+		if limit && sub(m, 5) == "" && sub(m, 6) == "" {
+			continue
+		}
+		add(sub(m, 1), sub(m, 2), sub(m, 3), sub(m, 4), s[m[0]:m[1]])
+	}
+	if !strings.Contains(s, "月") {
+		return out
+	}
+	// Year-less limits (6月底前) take defYear; a month inside a dated
+	// phrase was read above.
+	for _, m := range reDueMonth.FindAllStringSubmatchIndex(s, -1) {
+		inYear := false
+		for _, y := range years {
+			if m[0] >= y[0] && m[0] < y[1] {
+				inYear = true
+			}
+		}
+		if inYear || (m[0] > 0 && isDigit(rune(s[m[0]-1]))) {
+			continue
+		}
+		if limit && sub(m, 3) == "" && sub(m, 4) == "" {
+			continue
+		}
+		add("", sub(m, 1), sub(m, 2), "", s[m[0]:m[1]])
 	}
 	return out
 }

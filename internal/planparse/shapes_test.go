@@ -163,6 +163,17 @@ func TestParseGenreShapes(t *testing.T) {
 	}
 }
 
+func TestStrayNumberIsWarned(t *testing.T) {
+	p, err := Parse("某市工作方案\n一、重点任务\n1.甲。(市甲局负责)\n2.乙。(市乙局负责)\n12.丙。\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"a line starting with 12. was kept in the text of measure 2. in domain 一、 重点任务"}
+	if !slices.Equal(p.Warnings, want) {
+		t.Errorf("warnings = %q, want %q", p.Warnings, want)
+	}
+}
+
 func TestNumberingSlips(t *testing.T) {
 	text := "某市工作方案\n一、重点任务\n1.甲。(市甲局负责)\n2.乙。(市乙局负责)\n2.丙。(市丙局负责)\n4.丁。(市丁局负责)\n3.戊。(市戊局负责)\n"
 	p, err := Parse(text)

@@ -40,6 +40,7 @@ type document struct {
 	ends       []int   // ends[i]: where the block of labels[i] ends
 	parents    []int   // parents[i]: the nearest higher-level label, or -1
 	kids       [][]int // kids[i]: labels whose parent is labels[i]
+	stray      []label // labels at a line start whose number fits nowhere
 }
 
 func newDocument(rs []rune) *document {
@@ -252,7 +253,11 @@ func (d *document) acceptLabels(cands []label) []label {
 			// A label of its own line with another number is a numbering
 			// slip of the document (skipped, repeated, out of order), not
 			// text: keep it and say so.
-			if !d.lineStart(c.start) || c.n > max(cur[k], last[k])+maxSkip {
+			if !d.lineStart(c.start) {
+				continue
+			}
+			if c.n > max(cur[k], last[k])+maxSkip {
+				d.stray = append(d.stray, c)
 				continue
 			}
 			c.prev, c.expected = cur[k], cur[k]+1
@@ -657,6 +662,11 @@ func (d *document) build(p *Plan) {
 			if own := md.own; own >= 0 && len(d.brackets[own].lead)+len(d.brackets[own].resp) > 0 {
 				m.LeadUnits = append([]string{}, d.brackets[own].lead...)
 				m.ResponsibleUnits = append([]string{}, d.brackets[own].resp...)
+				if len(m.LeadUnits) == 0 {
+					// 责任单位 alone under a part that names its 牵头单位.
+					m.LeadUnits = append(m.LeadUnits, dom.LeadUnits...)
+					m.ResponsibleUnits = removeAll(m.ResponsibleUnits, m.LeadUnits)
+				}
 			} else {
 				m.LeadUnits = append([]string{}, dom.LeadUnits...)
 				m.ResponsibleUnits = append([]string{}, dom.ResponsibleUnits...)
@@ -674,6 +684,12 @@ func (d *document) build(p *Plan) {
 				m.UnitsInherited = true
 			}
 			setDeadline(&m, due, d.rs, d.masked, p.Horizon)
+			for _, st := range d.stray {
+				if st.start >= md.start && st.start < md.end {
+					p.Warnings = append(p.Warnings, fmt.Sprintf("a line starting with %s was kept in the text of measure %s in %s",
+						string(d.rs[st.start:st.end]), m.Label, place))
+				}
+			}
 			if w := numberWarning(md.label, prevLabel, m.Label, place); w != "" {
 				p.Warnings = append(p.Warnings, w)
 			}
