@@ -121,10 +121,24 @@ func LoginRoles(ctx context.Context, base, password string) (map[string]*Client,
 	return out, nil
 }
 
+// prepare checks the target, logs in the roles and lists their pages.
+func prepare(ctx context.Context, base, password string) (map[string]*Client, []page, error) {
+	if err := CheckLoopback(base); err != nil {
+		return nil, nil, err
+	}
+	clients, err := LoginRoles(ctx, base, password)
+	if err != nil {
+		return nil, nil, err
+	}
+	ps, err := pages(ctx, clients["reviewer"])
+	return clients, ps, err
+}
+
 // RunPages measures hello and then each page for o.Duration at
 // o.Concurrency, and the unit's write flows.
 func RunPages(ctx context.Context, o Options) ([]Row, error) {
-	if err := CheckLoopback(o.URL); err != nil {
+	clients, ps, err := prepare(ctx, o.URL, o.Password)
+	if err != nil {
 		return nil, err
 	}
 	stop, err := Hello(o.HelloAddr)
@@ -132,14 +146,6 @@ func RunPages(ctx context.Context, o Options) ([]Row, error) {
 		return nil, fmt.Errorf("hello handler: %w", err)
 	}
 	defer stop()
-	clients, err := LoginRoles(ctx, o.URL, o.Password)
-	if err != nil {
-		return nil, err
-	}
-	ps, err := pages(ctx, clients["reviewer"])
-	if err != nil {
-		return nil, err
-	}
 	helloClient := NewClient("http://" + o.HelloAddr)
 	hello := measure(ctx, o, "hello (echo, same run)", func(ctx context.Context, _ int) error {
 		return get(ctx, helloClient.HTTP, helloClient.Base+"/")
@@ -261,26 +267,27 @@ func measure(ctx context.Context, o Options, name string, fn func(ctx context.Co
 	return row
 }
 
+// run calls fn from workers goroutines, starting calls for d; calls under
+// way at the end finish and count (a page slower than d still gets a
+// figure), within a minute's grace.
 func run(ctx context.Context, workers int, d time.Duration, fn func(context.Context, int) error) ([]time.Duration, int, time.Duration) {
-	ctx, cancel := context.WithTimeout(ctx, d)
+	ctx, cancel := context.WithTimeout(ctx, d+time.Minute)
 	defer cancel()
 	var mu sync.Mutex
 	var all []time.Duration
 	errs := 0
 	start := time.Now()
+	end := start.Add(d)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			var mine []time.Duration
 			bad := 0
-			for ctx.Err() == nil {
+			for ctx.Err() == nil && time.Now().Before(end) {
 				t0 := time.Now()
 				err := fn(ctx, w)
 				if errors.Is(err, errExhausted) {
 					break
-				}
-				if ctx.Err() != nil {
-					break // cut off by the end of the run: not counted
 				}
 				if err != nil {
 					bad++
@@ -368,14 +375,7 @@ type RSSPoint struct {
 // drafts with a file one time in ten, for o.Duration; every o.Every it
 // prints the request count, the 5xx and the server's RSS.
 func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
-	if err := CheckLoopback(o.URL); err != nil {
-		return nil, err
-	}
-	clients, err := LoginRoles(ctx, o.URL, o.Password)
-	if err != nil {
-		return nil, err
-	}
-	ps, err := pages(ctx, clients["reviewer"])
+	clients, ps, err := prepare(ctx, o.URL, o.Password)
 	if err != nil {
 		return nil, err
 	}
