@@ -191,11 +191,11 @@ func (s *Store) OpenAuditChain(ctx context.Context, dataDir string) error {
 	case !errors.Is(err, os.ErrNotExist):
 		return fmt.Errorf("read audit key: %w", err)
 	}
-	var keyed int64
-	if err := s.r(ctx).Model(&model.AuditEvent{}).Where("mac <> ''").Limit(1).Count(&keyed).Error; err != nil {
+	var keyed []int64
+	if err := s.r(ctx).Model(&model.AuditEvent{}).Where("mac <> ''").Limit(1).Pluck("id", &keyed).Error; err != nil {
 		return fmt.Errorf("audit key: %w", err)
 	}
-	if keyed > 0 {
+	if len(keyed) > 0 {
 		return fmt.Errorf("%s is missing but the audit log has keyed entries: restore it from the backup taken with the database", keyPath)
 	}
 	c.key = make([]byte, 32)
@@ -359,8 +359,8 @@ func (s *Store) RunAuditSealer(ctx context.Context, every time.Duration, log *sl
 			continue
 		}
 		if i%lookEvery == 0 {
-			var n int64
-			if err := s.r(pass).Model(&model.AuditEvent{}).Where("hash = ''").Limit(1).Count(&n).Error; err != nil || n == 0 {
+			var ids []int64
+			if err := s.r(pass).Model(&model.AuditEvent{}).Where("hash = ''").Limit(1).Pluck("id", &ids).Error; err != nil || len(ids) == 0 {
 				continue
 			}
 		}
