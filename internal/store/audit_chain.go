@@ -342,6 +342,11 @@ func (s *Store) sealBatch(ctx context.Context, after int64, tip *model.AuditEven
 // half-way: a PostgreSQL transaction cut off by a cancelled context can
 // linger and keep the sealing lock from the other instances.
 func (s *Store) RunAuditSealer(ctx context.Context, every time.Duration, log *slog.Logger) {
+	if bg, err := s.db.Background(); err == nil {
+		s = &Store{db: bg, clock: s.clock, chain: s.chain}
+	} else {
+		log.Warn("audit sealer on the request handles", "err", err)
+	}
 	pass := context.WithoutCancel(ctx)
 	t := time.NewTicker(every)
 	defer t.Stop()
