@@ -46,6 +46,9 @@ usage:
   duban synth [--units 2000 --plans 400 --measures 60 --units-per-measure 6 --periods 8]
                                         generate a synthetic province-sized dataset into --db
   duban synth bench [--n 10] [--plan ID] time the dashboards against --db
+  duban bench --start | --url http://127.0.0.1:PORT --data-dir DIR  [-c 32 -d 5s]
+                                        req/s, p50, p99 of the main pages and writes against a hello handler
+  duban bench ... --soak 10m --users 200  simulated users; 5xx, p50/p99 per page, the server's RSS over time
   duban crashtest [--trials 100]        SIGKILL this binary under concurrent writers and check every acknowledged write
   duban version
 
@@ -78,6 +81,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdRestore(ctx, rest, stdout, stderr)
 	case "crashtest":
 		return cmdCrashtest(ctx, rest, stdout, stderr)
+	case "bench":
+		return cmdBench(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "duban", version)
 		return nil

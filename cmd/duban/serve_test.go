@@ -71,7 +71,7 @@ func startServe(t *testing.T, args ...string) *child {
 			t.Logf("server log:\n%s", stderr.String())
 		}
 	})
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(120 * time.Second) // the demo history on a busy machine
 	for time.Now().Before(deadline) {
 		res, err := http.Get("http://" + addr + "/healthz")
 		if err == nil {

@@ -44,11 +44,7 @@ func writers(t *testing.T, p *testutil.Portal, stop <-chan struct{}, acked *atom
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				c := bench.NewClient(p.Server.URL)
-				if err := c.Login(ctx, user, p.App.DemoPassword); err != nil {
-					t.Error(err)
-					return
-				}
+				c := c.Clone() // a tab of the user's session
 				for i := w; i < len(forms); i += 2 {
 					select {
 					case <-stop:

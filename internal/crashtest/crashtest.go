@@ -128,6 +128,7 @@ type trial struct {
 	password    string
 	killedAfter time.Duration
 
+	clients             map[string]*bench.Client // one session per user
 	mu                  sync.Mutex
 	acks                []ack
 	submitted           map[string]string // form → user
@@ -174,12 +175,16 @@ func (t *trial) run(ctx context.Context, res *Result) error {
 	}
 	t.submitted = map[string]string{}
 	// Sign for everything and split each unit's forms among its writers.
+	// One login per user (logins are throttled per address); the writers
+	// are tabs of that session, and sessions outlive the restart.
 	forms := map[string][]string{}
+	t.clients = map[string]*bench.Client{}
 	for _, u := range users {
 		c := bench.NewClient(t.base)
 		if err := c.Login(ctx, u, t.password); err != nil {
 			return err
 		}
+		t.clients[u] = c
 		if err := c.SignAll(ctx); err != nil {
 			return err
 		}
@@ -196,7 +201,7 @@ func (t *trial) run(ctx context.Context, res *Result) error {
 	var wg sync.WaitGroup
 	for w := range t.o.Writers {
 		u := users[w%len(users)]
-		wg.Go(func() { t.write(ctx, w, u, forms[u], w/len(users), writersOf[u]) })
+		wg.Go(func() { t.write(ctx, w, t.clients[u].Clone(), forms[u], w/len(users), writersOf[u]) })
 	}
 	t.killedAfter = t.o.MinKill + rand.N(t.o.MaxKill-t.o.MinKill)
 	time.Sleep(t.killedAfter)
@@ -232,12 +237,8 @@ func (t *trial) run(ctx context.Context, res *Result) error {
 }
 
 // write saves (with a file) and submits reports until the portal dies.
-func (t *trial) write(ctx context.Context, w int, user string, forms []string, slot, slots int) {
-	c := bench.NewClient(t.base)
-	c.HTTP.Timeout = 10 * time.Second
-	if err := c.Login(ctx, user, t.password); err != nil {
-		return
-	}
+func (t *trial) write(ctx context.Context, w int, c *bench.Client, forms []string, slot, slots int) {
+	user := users[w%len(users)]
 	var mine []string
 	for i := slot; i < len(forms); i += slots {
 		mine = append(mine, forms[i])
@@ -275,14 +276,7 @@ func (t *trial) check(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	defer conn.Close()
-	clients := map[string]*bench.Client{}
-	for _, u := range users {
-		c := bench.NewClient(t.base)
-		if err := c.Login(ctx, u, t.password); err != nil {
-			return nil, err
-		}
-		clients[u] = c
-	}
+	clients := t.clients
 	var lost []string
 	for _, a := range t.acks {
 		var id int64

@@ -289,3 +289,33 @@ func (d *DB) Close() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Background is a second pair of GORM handles over the same connection
+// pools, with callbacks of their own: what the portal does by itself (the
+// audit sealer) stays out of the instrumentation registered on W and R,
+// which then sees request work only.
+func (d *DB) Background() (*DB, error) {
+	wsql, err := d.W.DB()
+	if err != nil {
+		return nil, err
+	}
+	rsql, err := d.R.DB()
+	if err != nil {
+		return nil, err
+	}
+	dialector := func(c gorm.ConnPool) gorm.Dialector {
+		if d.Dialect == Postgres {
+			return postgres.New(postgres.Config{Conn: c})
+		}
+		return sqlite.New(sqlite.Config{Conn: c})
+	}
+	w, err := gorm.Open(dialector(wsql), gormConfig())
+	if err != nil {
+		return nil, err
+	}
+	r, err := gorm.Open(dialector(rsql), gormConfig())
+	if err != nil {
+		return nil, err
+	}
+	return &DB{W: w, R: r, Dialect: d.Dialect}, nil
+}

@@ -191,11 +191,11 @@ func (s *Store) OpenAuditChain(ctx context.Context, dataDir string) error {
 	case !errors.Is(err, os.ErrNotExist):
 		return fmt.Errorf("read audit key: %w", err)
 	}
-	var keyed int64
-	if err := s.r(ctx).Model(&model.AuditEvent{}).Where("mac <> ''").Limit(1).Count(&keyed).Error; err != nil {
+	var keyed []int64
+	if err := s.r(ctx).Model(&model.AuditEvent{}).Where("mac <> ''").Limit(1).Pluck("id", &keyed).Error; err != nil {
 		return fmt.Errorf("audit key: %w", err)
 	}
-	if keyed > 0 {
+	if len(keyed) > 0 {
 		return fmt.Errorf("%s is missing but the audit log has keyed entries: restore it from the backup taken with the database", keyPath)
 	}
 	c.key = make([]byte, 32)
@@ -342,6 +342,11 @@ func (s *Store) sealBatch(ctx context.Context, after int64, tip *model.AuditEven
 // half-way: a PostgreSQL transaction cut off by a cancelled context can
 // linger and keep the sealing lock from the other instances.
 func (s *Store) RunAuditSealer(ctx context.Context, every time.Duration, log *slog.Logger) {
+	if bg, err := s.db.Background(); err == nil {
+		s = &Store{db: bg, clock: s.clock, chain: s.chain}
+	} else {
+		log.Warn("audit sealer on the request handles", "err", err)
+	}
 	pass := context.WithoutCancel(ctx)
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -359,8 +364,8 @@ func (s *Store) RunAuditSealer(ctx context.Context, every time.Duration, log *sl
 			continue
 		}
 		if i%lookEvery == 0 {
-			var n int64
-			if err := s.r(pass).Model(&model.AuditEvent{}).Where("hash = ''").Limit(1).Count(&n).Error; err != nil || n == 0 {
+			var ids []int64
+			if err := s.r(pass).Model(&model.AuditEvent{}).Where("hash = ''").Limit(1).Pluck("id", &ids).Error; err != nil || len(ids) == 0 {
 				continue
 			}
 		}

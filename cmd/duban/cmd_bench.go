@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"duban/internal/bench"
+)
+
+// cmdBench measures the portal's main pages and the unit's writes against
+// a hello handler in the same run, or with --soak runs simulated users for
+// a while and follows the server's memory.
+func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		target, password, dataDir, hello string
+		start                            bool
+		port, pid, conc, users, fileKB   int
+		dur, warm, soak, think, every    time.Duration
+	)
+	fs.StringVar(&target, "url", "", "portal to measure, http://127.0.0.1:PORT (127.0.0.1 only)")
+	fs.BoolVar(&start, "start", false, "start this binary on a fresh demo (in --data-dir, or a temporary folder) and measure it")
+	fs.IntVar(&port, "port", 8091, "with --start, the port to serve on")
+	fs.StringVar(&dataDir, "data-dir", "", "data dir of the portal (the demo password is read from demo-password.txt there)")
+	fs.StringVar(&password, "password", "", "the demo accounts' password")
+	fs.StringVar(&hello, "hello", "127.0.0.1:8090", "address of the built-in hello handler")
+	fs.IntVar(&conc, "c", 32, "concurrent clients")
+	fs.DurationVar(&dur, "d", 5*time.Second, "measured duration per page")
+	fs.DurationVar(&warm, "warmup", time.Second, "warm-up per page (not measured)")
+	fs.IntVar(&fileKB, "file-kb", 50, "evidence file size of the writes")
+	fs.DurationVar(&soak, "soak", 0, "run a soak of this length instead (e.g. 10m)")
+	fs.IntVar(&users, "users", 200, "soak: simulated users")
+	fs.DurationVar(&think, "think", 250*time.Millisecond, "soak: mean pause between a user's requests")
+	fs.DurationVar(&every, "every", 30*time.Second, "soak: report interval")
+	fs.IntVar(&pid, "pid", 0, "soak: the server's process ID, for its RSS (set by --start)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if soak > time.Hour || dur > 5*time.Minute || conc > 512 || users > 5000 {
+		return errors.New("bench is bounded: --soak ≤ 1h, -d ≤ 5m, -c ≤ 512, --users ≤ 5000")
+	}
+	if start {
+		if dataDir == "" {
+			d, err := os.MkdirTemp("", "duban-bench-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(d)
+			dataDir = d
+		}
+		child, err := startPortal(ctx, dataDir, port, stderr)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			child.Process.Signal(syscall.SIGTERM)
+			child.Wait()
+		}()
+		target, pid = fmt.Sprintf("http://127.0.0.1:%d", port), child.Process.Pid
+	}
+	if target == "" {
+		return errors.New("usage: duban bench --url http://127.0.0.1:PORT --data-dir DIR | --start  [-c 32 -d 5s] [--soak 10m --users 200]")
+	}
+	if err := bench.CheckLoopback(target); err != nil {
+		return err
+	}
+	if password == "" && dataDir != "" {
+		b, err := os.ReadFile(filepath.Join(dataDir, "demo-password.txt"))
+		if err != nil {
+			return fmt.Errorf("demo password: %w (or pass --password)", err)
+		}
+		password = strings.TrimSpace(string(b))
+	}
+	if soak > 0 {
+		fmt.Fprintf(stdout, "soak of %s: %d users (10%% reviewers, 10%% leaders, 80%% unit staff saving a draft one request in ten), mean pause %s, against %s\n",
+			soak, users, think, target)
+		res, err := bench.RunSoak(ctx, bench.SoakOptions{URL: target, Password: password, Users: users, Duration: soak,
+			Think: think, Every: every, PID: pid, FileKB: fileKB, Out: stdout})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "\n%d 5xx answers\n", res.Server)
+		bench.PrintRows(stdout, res.Rows)
+		return nil
+	}
+	fmt.Fprintf(stdout, "%d clients, %s per page after %s warm-up, against %s; hello on %s\n", conc, dur, warm, target, hello)
+	rows, err := bench.RunPages(ctx, bench.Options{URL: target, Password: password, Concurrency: conc, Duration: dur,
+		Warmup: warm, HelloAddr: hello, FileKB: fileKB, Out: stdout})
+	if err != nil {
+		return err
+	}
+	bench.PrintRows(stdout, rows)
+	return nil
+}
+
+// startPortal runs this binary on dataDir with the demo and waits until it
+// answers.
+func startPortal(ctx context.Context, dataDir string, port int, stderr io.Writer) (*exec.Cmd, error) {
+	bin, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, bin, "serve", "--demo", "--data-dir", dataDir, "--addr", fmt.Sprintf("127.0.0.1:%d", port))
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(3 * time.Minute) // the demo history takes a while on a busy machine
+	for time.Now().Before(deadline) {
+		if res, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", port)); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return cmd, nil
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	return nil, errors.New("the portal did not start within 3 minutes")
+}

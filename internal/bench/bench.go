@@ -1,0 +1,543 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Options of a page benchmark.
+type Options struct {
+	URL         string // http://127.0.0.1:PORT
+	Password    string // the demo accounts' password
+	Concurrency int
+	Duration    time.Duration // per page
+	Warmup      time.Duration // per page, not measured
+	HelloAddr   string        // 127.0.0.1:PORT for the hello handler
+	FileKB      int
+	Out         io.Writer
+}
+
+// Row is one measured page.
+type Row struct {
+	Name     string
+	Requests int
+	Errors   int // not the expected status
+	RPS      float64
+	P50, P99 time.Duration
+	Ratio    float64 // RPS / hello's RPS
+}
+
+// CheckLoopback refuses any target but this machine: the tool is a load
+// generator.
+func CheckLoopback(rawURL string) error {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return err
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); (ip != nil && ip.IsLoopback()) || host == "localhost" {
+		return nil
+	}
+	return fmt.Errorf("bench targets 127.0.0.1 only, not %q", host)
+}
+
+// Hello serves "hello" from an echo router on addr, the ceiling the pages
+// are compared with: the same server stack without the portal's work.
+func Hello(addr string) (stop func(), err error) {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.GET("/", func(c echo.Context) error { return c.String(http.StatusOK, "hello") })
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(l)
+	return func() { srv.Close() }, nil
+}
+
+type page struct {
+	name, role, path string
+}
+
+// roles are the demo accounts the benchmark logs in as.
+var roles = map[string]string{"reviewer": "duchashi", "unit": "canlian", "leader": "lingdao"}
+
+var measureRe = regexp.MustCompile(`href="/measures/(\d+)"`)
+
+// Pages are the main pages by role; the measure is the first one the
+// ledger links to.
+func pages(ctx context.Context, reviewer *Client) ([]page, error) {
+	p, err := reviewer.Get(ctx, "/ledger")
+	if err != nil {
+		return nil, err
+	}
+	m := measureRe.FindSubmatch(p.Body)
+	if m == nil {
+		return nil, errors.New("the ledger links to no measure: is the plan imported?")
+	}
+	return []page{
+		{"reviewer /", "reviewer", "/"},
+		{"reviewer /todo", "reviewer", "/todo"},
+		{"reviewer /supervision", "reviewer", "/supervision"},
+		{"reviewer /ledger", "reviewer", "/ledger"},
+		{"reviewer /indicators", "reviewer", "/indicators"},
+		{"reviewer /scorecard", "reviewer", "/scorecard"},
+		{"reviewer /measures/" + string(m[1]), "reviewer", "/measures/" + string(m[1])},
+		{"reviewer /ledger.xlsx", "reviewer", "/ledger.xlsx"},
+		{"leader /", "leader", "/"},
+		{"unit / (dashboard)", "unit", "/"},
+		{"unit /todo", "unit", "/todo"},
+		{"unit /measures/" + string(m[1]), "unit", "/measures/" + string(m[1])},
+	}, nil
+}
+
+// LoginRoles logs in one client per role.
+func LoginRoles(ctx context.Context, base, password string) (map[string]*Client, error) {
+	out := map[string]*Client{}
+	for role, user := range roles {
+		c := NewClient(base)
+		if err := c.Login(ctx, user, password); err != nil {
+			return nil, err
+		}
+		out[role] = c
+	}
+	return out, nil
+}
+
+// prepare checks the target, logs in the roles and lists their pages.
+func prepare(ctx context.Context, base, password string) (map[string]*Client, []page, error) {
+	if err := CheckLoopback(base); err != nil {
+		return nil, nil, err
+	}
+	clients, err := LoginRoles(ctx, base, password)
+	if err != nil {
+		return nil, nil, err
+	}
+	ps, err := pages(ctx, clients["reviewer"])
+	return clients, ps, err
+}
+
+// RunPages measures hello and then each page for o.Duration at
+// o.Concurrency, and the unit's write flows.
+func RunPages(ctx context.Context, o Options) ([]Row, error) {
+	clients, ps, err := prepare(ctx, o.URL, o.Password)
+	if err != nil {
+		return nil, err
+	}
+	stop, err := Hello(o.HelloAddr)
+	if err != nil {
+		return nil, fmt.Errorf("hello handler: %w", err)
+	}
+	defer stop()
+	helloClient := NewClient("http://" + o.HelloAddr)
+	hello := measure(ctx, o, "hello (echo, same run)", func(ctx context.Context, _ int) error {
+		return get(ctx, helloClient.HTTP, helloClient.Base+"/")
+	})
+	rows := []Row{hello}
+	for _, p := range ps {
+		c := clients[p.role]
+		row := measure(ctx, o, p.name, func(ctx context.Context, _ int) error { return get(ctx, c.HTTP, c.Base+p.path) })
+		rows = append(rows, row)
+	}
+	writes, err := writeRows(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	rows = append(rows, writes...)
+	for i := range rows {
+		if hello.RPS > 0 {
+			rows[i].Ratio = rows[i].RPS / hello.RPS
+		}
+	}
+	return rows, nil
+}
+
+// writeRows measures the unit's writes: saving a draft with a file (open
+// the form, save), which can repeat, and the full flow (open, save with a
+// file, open, submit), which uses up the report forms: it runs until the
+// duration ends or no form is left.
+func writeRows(ctx context.Context, o Options) ([]Row, error) {
+	var queue []string
+	var users []*Client
+	for _, u := range []string{"canlian", "taishan", "jiaoyuju"} {
+		c := NewClient(o.URL)
+		if err := c.Login(ctx, u, o.Password); err != nil {
+			return nil, err
+		}
+		if err := c.SignAll(ctx); err != nil {
+			return nil, err
+		}
+		forms, err := c.ReportForms(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range forms {
+			queue = append(queue, strconv.Itoa(len(users))+" "+f)
+		}
+		users = append(users, c)
+	}
+	if len(queue) == 0 {
+		return nil, errors.New("no report form to write to")
+	}
+	kb := max(1, o.FileKB)
+	// Drafts: each worker keeps saving one form of its own.
+	drafts := measure(ctx, o, fmt.Sprintf("unit: open form + save draft with %d KB file", kb), func(ctx context.Context, w int) error {
+		item := queue[w%len(queue)]
+		c := users[item[0]-'0'].Clone()
+		form := item[2:]
+		_, err := c.SaveAndSubmit(ctx, form, "bench draft", NewEvidence(fmt.Sprintf("bench-%d.pdf", w), kb*1024), false)
+		return err
+	})
+	// Full flows, each on a fresh form.
+	var mu sync.Mutex
+	next := 0
+	full := measure(ctx, Options{Concurrency: o.Concurrency, Duration: o.Duration}, fmt.Sprintf("unit: form + save with %d KB file + submit", kb), func(ctx context.Context, w int) error {
+		mu.Lock()
+		if next >= len(queue) {
+			mu.Unlock()
+			return errExhausted
+		}
+		item := queue[next]
+		next++
+		mu.Unlock()
+		c := users[item[0]-'0'].Clone()
+		_, err := c.SaveAndSubmit(ctx, item[2:], "bench submit", NewEvidence(fmt.Sprintf("bench-submit-%d.pdf", w), kb*1024), true)
+		return err
+	})
+	return []Row{drafts, full}, nil
+}
+
+var errExhausted = errors.New("no work left")
+
+// Clone is another browser tab of the same session: same cookies, its own
+// form token.
+func (c *Client) Clone() *Client {
+	return &Client{Base: c.Base, HTTP: c.HTTP, csrf: c.csrf}
+}
+
+func get(ctx context.Context, hc *http.Client, u string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	res, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if err != nil {
+		return err
+	}
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", res.StatusCode)
+	}
+	return nil
+}
+
+// measure runs fn from o.Concurrency workers, first for the warm-up, then
+// for the duration, and sums up the measured calls.
+func measure(ctx context.Context, o Options, name string, fn func(ctx context.Context, worker int) error) Row {
+	if o.Warmup > 0 {
+		run(ctx, o.Concurrency, o.Warmup, fn)
+	}
+	lat, errs, elapsed := run(ctx, o.Concurrency, o.Duration, fn)
+	row := Row{Name: name, Requests: len(lat), Errors: errs}
+	if elapsed > 0 {
+		row.RPS = float64(len(lat)) / elapsed.Seconds()
+	}
+	row.P50, row.P99 = percentile(lat, 0.50), percentile(lat, 0.99)
+	return row
+}
+
+// run calls fn from workers goroutines, starting calls for d; calls under
+// way at the end finish and count (a page slower than d still gets a
+// figure), within a minute's grace.
+func run(ctx context.Context, workers int, d time.Duration, fn func(context.Context, int) error) ([]time.Duration, int, time.Duration) {
+	ctx, cancel := context.WithTimeout(ctx, d+time.Minute)
+	defer cancel()
+	var mu sync.Mutex
+	var all []time.Duration
+	errs := 0
+	start := time.Now()
+	end := start.Add(d)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			var mine []time.Duration
+			bad := 0
+			for ctx.Err() == nil && time.Now().Before(end) {
+				t0 := time.Now()
+				err := fn(ctx, w)
+				if errors.Is(err, errExhausted) {
+					break
+				}
+				if err != nil {
+					bad++
+					continue
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			all = append(all, mine...)
+			errs += bad
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return all, errs, time.Since(start)
+}
+
+func percentile(lat []time.Duration, q float64) time.Duration {
+	if len(lat) == 0 {
+		return 0
+	}
+	s := slices.Clone(lat)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(q*float64(len(s))))]
+}
+
+// PrintRows writes the table (the ratio column when there was a hello
+// run).
+func PrintRows(w io.Writer, rows []Row) {
+	withRatio := len(rows) > 0 && rows[0].Ratio > 0
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	ratioHead := ""
+	if withRatio {
+		ratioHead = "ratio to hello\t"
+	}
+	fmt.Fprintf(tw, "page\treq/s\tp50 ms\tp99 ms\t%srequests\terrors\t\n", ratioHead)
+	for _, r := range rows {
+		ratio := ""
+		if withRatio {
+			ratio = fmt.Sprintf("%.4f\t", r.Ratio)
+		}
+		fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%.1f\t%s%d\t%d\t\n", r.Name, r.RPS, ms(r.P50), ms(r.P99), ratio, r.Requests, r.Errors)
+	}
+	tw.Flush()
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// RSS reads a process's resident set size in kB from /proc.
+func RSS(pid int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmRSS:") {
+			f := strings.Fields(l)
+			if len(f) >= 2 {
+				return strconv.ParseInt(f[1], 10, 64)
+			}
+		}
+	}
+	return 0, errors.New("no VmRSS")
+}
+
+// SoakOptions of a soak run.
+type SoakOptions struct {
+	URL      string
+	Password string
+	Users    int           // simulated users
+	Duration time.Duration // the whole run
+	Think    time.Duration // mean pause between a user's requests
+	Every    time.Duration // report interval
+	PID      int           // the server's process, for RSS (0: not measured)
+	FileKB   int
+	Out      io.Writer
+}
+
+// SoakResult sums up a soak.
+type SoakResult struct {
+	Rows   []Row // per page, over the whole run
+	Server int   // 5xx answers
+	RSS    []RSSPoint
+}
+
+// RSSPoint is the server's memory at a moment of the run.
+type RSSPoint struct {
+	At       time.Duration
+	KB       int64
+	Requests int
+}
+
+// RunSoak has o.Users users (a tenth reviewers, a tenth leaders, the rest
+// unit staff) read their pages with pauses, the unit staff also saving
+// drafts with a file one time in ten, for o.Duration; every o.Every it
+// prints the request count, the 5xx and the server's RSS.
+func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
+	clients, ps, err := prepare(ctx, o.URL, o.Password)
+	if err != nil {
+		return nil, err
+	}
+	// xlsx exports are rare in a real day; a soak of them measures the
+	// export, not the portal.
+	ps = slices.DeleteFunc(ps, func(p page) bool { return strings.HasSuffix(p.path, ".xlsx") })
+	byRole := map[string][]page{}
+	for _, p := range ps {
+		byRole[p.role] = append(byRole[p.role], p)
+	}
+	// Unit staff write as the three demo units, each on its unit's forms.
+	type unitForms struct {
+		c     *Client
+		forms []string
+	}
+	var units []unitForms
+	writable := 0
+	for _, u := range []string{"canlian", "taishan", "jiaoyuju"} {
+		c := NewClient(o.URL)
+		if err := c.Login(ctx, u, o.Password); err != nil {
+			return nil, err
+		}
+		if err := c.SignAll(ctx); err != nil {
+			return nil, err
+		}
+		f, err := c.ReportForms(ctx)
+		if err != nil {
+			return nil, err
+		}
+		units = append(units, unitForms{c, f})
+		writable += len(f)
+	}
+	if writable == 0 {
+		fmt.Fprintln(o.Out, "warning: the units have no report form left to save a draft on: the soak only reads")
+	}
+
+	type sample struct {
+		name   string
+		d      time.Duration
+		status int
+	}
+	samples := make(chan sample, 4096)
+	ctx, cancel := context.WithTimeout(ctx, o.Duration)
+	defer cancel()
+	var wg sync.WaitGroup
+	for u := range o.Users {
+		role := "unit"
+		switch u % 10 {
+		case 0:
+			role = "reviewer"
+		case 1:
+			role = "leader"
+		}
+		unit := units[u%len(units)]
+		wg.Go(func() {
+			c := clients[role].Clone()
+			if role == "unit" {
+				c = unit.c.Clone()
+			}
+			forms := unit.forms
+			rnd := rand.New(rand.NewPCG(uint64(u), 7))
+			for ctx.Err() == nil {
+				pause := time.Duration(rnd.Int64N(int64(2*o.Think) + 1))
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(pause):
+				}
+				t0 := time.Now()
+				name, status := "", 0
+				if role == "unit" && len(forms) > 0 && rnd.IntN(10) == 0 {
+					name = "unit: save draft with file"
+					form := forms[rnd.IntN(len(forms))]
+					f, err := c.SaveAndSubmit(ctx, form, "soak", NewEvidence("soak.pdf", max(1, o.FileKB)*1024), false)
+					status = statusOf(f.Saved, err)
+				} else {
+					p := byRole[role][rnd.IntN(len(byRole[role]))]
+					name = p.name
+					pg, err := c.Get(ctx, p.path)
+					if err == nil {
+						status = pg.Status
+					}
+				}
+				if ctx.Err() != nil {
+					return
+				}
+				samples <- sample{name, time.Since(t0), status}
+			}
+		})
+	}
+	go func() { wg.Wait(); close(samples) }()
+
+	res := &SoakResult{}
+	lat := map[string][]time.Duration{}
+	bad := map[string]int{}
+	var order []string
+	start := time.Now()
+	tick := time.NewTicker(o.Every)
+	defer tick.Stop()
+	total := 0
+	report := func() {
+		p := RSSPoint{At: time.Since(start).Round(time.Second), Requests: total}
+		if o.PID > 0 {
+			p.KB, _ = RSS(o.PID)
+		}
+		res.RSS = append(res.RSS, p)
+		fmt.Fprintf(o.Out, "%8s  %8d requests  %4d 5xx  server RSS %6.1f MB\n", p.At, total, res.Server, float64(p.KB)/1024)
+	}
+	report()
+	for {
+		select {
+		case s, ok := <-samples:
+			if !ok {
+				report()
+				for _, n := range order {
+					r := Row{Name: n, Requests: len(lat[n]), Errors: bad[n], P50: percentile(lat[n], 0.5), P99: percentile(lat[n], 0.99)}
+					r.RPS = float64(r.Requests) / o.Duration.Seconds()
+					res.Rows = append(res.Rows, r)
+				}
+				return res, nil
+			}
+			if _, ok := lat[s.name]; !ok {
+				order = append(order, s.name)
+			}
+			total++
+			if s.status >= 500 {
+				res.Server++
+			}
+			if s.status != http.StatusOK && s.status != http.StatusSeeOther && s.status != http.StatusConflict {
+				bad[s.name]++
+				continue
+			}
+			lat[s.name] = append(lat[s.name], s.d)
+		case <-tick.C:
+			report()
+		}
+	}
+}
+
+// statusOf maps a save's outcome to a status: 303 saved, 409 another
+// user saved the same draft first (a correct answer under contention),
+// 500 for a server error, 0 otherwise.
+func statusOf(ok bool, err error) int {
+	switch {
+	case ok:
+		return http.StatusSeeOther
+	case err == nil:
+		return 0
+	case strings.Contains(err.Error(), "status 409"):
+		return http.StatusConflict
+	case strings.Contains(err.Error(), "status 5"):
+		return http.StatusInternalServerError
+	}
+	return 0
+}
