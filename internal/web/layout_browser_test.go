@@ -19,7 +19,7 @@ var layoutRoles = []struct {
 	{"unit", "jiaoyuju", []string{"/", "/todo", "@todo-assignment", "@report", "/ledger", "/inbox", "/plans"}},
 	{"district", "taishan", []string{"/", "/todo", "@todo-assignment", "@report", "/ledger", "/inbox"}},
 	{"reviewer", "duchashi", []string{"/", "/todo", "/supervision", "/ledger", "/indicators", "/scorecard"}},
-	{"leader", "lingdao", []string{"/", "/supervision", "/ledger", "/indicators", "/scorecard"}},
+	{"leader", "lingdao", []string{"/", "/ledger", "/indicators", "/scorecard"}}, // 督办 as the reviewer's
 }
 
 // TestPagesInChromium checks the pages people use in a real browser: one
