@@ -13,6 +13,7 @@ import (
 	"duban/internal/i18n"
 	"duban/internal/lights"
 	"duban/internal/model"
+	"duban/internal/reqctx"
 	"duban/internal/workflow"
 	"duban/views/pages/dashboard"
 )
@@ -154,4 +155,12 @@ func coReported(rows []CoInput) int {
 		}
 	}
 	return n
+}
+
+// leadReviews reports whether the viewer reviews co-unit inputs: a unit
+// user (on these pages, the lead unit's); the office and leaders only read
+// them.
+func leadReviews(ctx context.Context) bool {
+	u := reqctx.User(ctx)
+	return u != nil && u.Role == model.RoleUnit
 }
