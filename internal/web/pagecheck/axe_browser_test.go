@@ -1,4 +1,4 @@
-package web_test
+package pagecheck_test
 
 import (
 	"context"
