@@ -12,9 +12,12 @@ package export
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"duban/internal/clock"
 )
 
 // sheetWriter wraps a StreamWriter with the workbook's styles.
@@ -27,6 +30,7 @@ type sheetWriter struct {
 // styles are the cell styles of a workbook.
 type styles struct {
 	header, text, wrap, textFmt, number, title int
+	date, dateTime, total                      int
 	light                                      map[string]int
 }
 
@@ -50,6 +54,10 @@ func newStyles(f *excelize.File) (*styles, error) {
 	s.wrap = mk(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
 	s.textFmt = mk(&excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
 	s.number = mk(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}})
+	dateFmt, dateTimeFmt := "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
+	s.date = mk(&excelize.Style{CustomNumFmt: &dateFmt, Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "left"}})
+	s.dateTime = mk(&excelize.Style{CustomNumFmt: &dateTimeFmt, Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "left"}})
+	s.total = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Border: []excelize.Border{{Type: "top", Color: "666666", Style: 1}}})
 	for name, colour := range map[string]string{"red": "F4C7C3", "yellow": "FCE8B2", "green": "B7E1CD", "blue": "C6DAFC", "grey": "E0E0E0"} {
 		s.light[name] = mk(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colour}},
 			Alignment: &excelize.Alignment{Vertical: "top"}})
@@ -77,6 +85,56 @@ func (w *sheetWriter) text(s string, style int) excelize.Cell {
 	return excelize.Cell{StyleID: style, Value: s}
 }
 
+// date is a typed date cell (yyyy-mm-dd) of t's local day, or an empty
+// cell for the zero time.
+func (w *sheetWriter) date(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	l := t.In(clock.Zone)
+	return excelize.Cell{StyleID: w.st.date, Value: time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC)}
+}
+
+// dateTime is a typed local date-and-time cell to the minute, or an
+// empty cell for nil or the zero time.
+func (w *sheetWriter) dateTime(t *time.Time) any {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	l := t.In(clock.Zone)
+	return excelize.Cell{StyleID: w.st.dateTime,
+		Value: time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), 0, 0, time.UTC)}
+}
+
+// filterTable makes rows from the header row (1-based) to the last row
+// written, cols columns wide, an Excel table: every header gets an
+// autofilter button. name must be unique in the workbook; header cells
+// must be unique strings (uniqueHeaders).
+func (w *sheetWriter) filterTable(name string, headerRow, cols int) error {
+	if w.row <= headerRow {
+		return nil // a table needs a row under its header
+	}
+	from, _ := excelize.CoordinatesToCellName(1, headerRow)
+	to, _ := excelize.CoordinatesToCellName(cols, w.row)
+	off := false
+	return w.sw.AddTable(&excelize.Table{Range: from + ":" + to, Name: name, ShowRowStripes: &off})
+}
+
+// uniqueHeaders numbers repeated column names (two targets may share an
+// indicator's wording), as a table's headers must differ.
+func uniqueHeaders(cols []string) []string {
+	seen := map[string]int{}
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		seen[c]++
+		out[i] = c
+		if n := seen[c]; n > 1 {
+			out[i] = fmt.Sprintf("%s (%d)", c, n)
+		}
+	}
+	return out
+}
+
 func (w *sheetWriter) put(values ...any) error {
 	w.row++
 	cell, _ := excelize.CoordinatesToCellName(1, w.row)
@@ -84,6 +142,7 @@ func (w *sheetWriter) put(values ...any) error {
 }
 
 func (w *sheetWriter) header(cols []string) error {
+	cols = uniqueHeaders(cols)
 	vals := make([]any, len(cols))
 	for i, c := range cols {
 		vals[i] = w.text(c, w.st.header)

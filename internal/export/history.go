@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
-	"duban/internal/clock"
 	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/store"
@@ -26,13 +24,6 @@ type History struct {
 	Reports []store.HistoryRow
 	Values  []model.TargetValue
 	Reviews []model.Review
-}
-
-func timeText(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return t.In(clock.Zone).Format("2006-01-02 15:04")
 }
 
 // MeasureHistory writes a measure's report history to w: one sheet of
@@ -95,6 +86,7 @@ func MeasureHistory(ctx context.Context, w io.Writer, h History) error {
 	if err := sw.header(head); err != nil {
 		return err
 	}
+	headRow := sw.row
 	for _, r := range h.Reports {
 		row := []any{
 			sw.text(periodLabel(r.PeriodID), st.text),
@@ -114,11 +106,13 @@ func MeasureHistory(ctx context.Context, w io.Writer, h History) error {
 				row = append(row, nil)
 			}
 		}
-		row = append(row, sw.text(timeText(r.SubmittedAt), st.text), sw.text(timeText(r.ReturnedAt), st.text),
-			sw.text(timeText(r.ApprovedAt), st.text), r.VersionNo)
+		row = append(row, sw.dateTime(r.SubmittedAt), sw.dateTime(r.ReturnedAt), sw.dateTime(r.ApprovedAt), r.VersionNo)
 		if err := sw.put(row...); err != nil {
 			return err
 		}
+	}
+	if err := sw.filterTable("Reports", headRow, len(head)); err != nil {
+		return err
 	}
 	if err := s.Flush(); err != nil {
 		return err
@@ -149,9 +143,12 @@ func MeasureHistory(ctx context.Context, w io.Writer, h History) error {
 		r := byID[rv.ReportID]
 		at := rv.CreatedAt
 		if err := rw.put(rw.text(periodLabel(r.PeriodID), st.text), rw.text(unitName(r.UnitID), st.text), rv.VersionNo,
-			rw.text(T("dash.export.decision."+rv.Decision), st.text), rw.text(rv.Reason, st.wrap), rw.text(timeText(&at), st.text)); err != nil {
+			rw.text(T("dash.export.decision."+rv.Decision), st.text), rw.text(rv.Reason, st.wrap), rw.dateTime(&at)); err != nil {
 			return err
 		}
+	}
+	if err := rw.filterTable("Reviews", 1, 6); err != nil {
+		return err
 	}
 	if err := rs.Flush(); err != nil {
 		return err

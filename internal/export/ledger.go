@@ -10,7 +10,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"duban/internal/clock"
 	"duban/internal/i18n"
 	"duban/internal/metrics"
 	"duban/internal/model"
@@ -91,14 +90,15 @@ func Ledger(ctx context.Context, w io.Writer, info LedgerInfo, rows []metrics.Le
 			return err
 		}
 	}
-	meta := [][2]string{
-		{T("dash.export.generated"), info.At.In(clock.Zone).Format("2006-01-02 15:04")},
-		{T("dash.export.by"), info.By},
-		{T("dash.export.filters"), strings.Join(info.Filters, ";")},
-		{T("dash.export.rows"), strconv.Itoa(len(rows))},
+	at := info.At
+	meta := [][2]any{
+		{T("dash.export.generated"), sw.dateTime(&at)},
+		{T("dash.export.by"), sw.text(info.By, st.text)},
+		{T("dash.export.filters"), sw.text(strings.Join(info.Filters, T("dash.list_sep")), st.text)},
+		{T("dash.export.rows"), len(rows)},
 	}
 	for _, m := range meta {
-		if err := sw.put(sw.text(m[0], st.header), sw.text(m[1], st.text)); err != nil {
+		if err := sw.put(sw.text(m[0].(string), st.header), m[1]); err != nil {
 			return err
 		}
 	}
@@ -110,13 +110,18 @@ func Ledger(ctx context.Context, w io.Writer, info LedgerInfo, rows []metrics.Le
 	if err := sw.header(head); err != nil {
 		return err
 	}
+	headRow := sw.row
+	var total metrics.Counts
+	totalMeasures := 0
 	for _, g := range groups {
 		var c metrics.Counts
 		ms := map[int64]bool{}
 		for _, r := range g.rows {
 			c.Add(r.Assignment.Status.Light)
+			total.Add(r.Assignment.Status.Light)
 			ms[r.Assignment.MeasureID] = true
 		}
+		totalMeasures += len(ms)
 		vals := []any{sw.text(g.d.Label+" "+g.d.Title, st.text), len(ms), c.Total}
 		for _, l := range rules.All {
 			vals = append(vals, c.Of(l))
@@ -124,6 +129,19 @@ func Ledger(ctx context.Context, w io.Writer, info LedgerInfo, rows []metrics.Le
 		if err := sw.put(vals...); err != nil {
 			return err
 		}
+	}
+	if err := sw.filterTable("Summary", headRow, len(head)); err != nil {
+		return err
+	}
+	// The totals row, under the table so that sorting or filtering the
+	// domains leaves it where it is.
+	totals := []any{sw.text(T("dash.total"), st.total), excelize.Cell{StyleID: st.total, Value: totalMeasures},
+		excelize.Cell{StyleID: st.total, Value: total.Total}}
+	for _, l := range rules.All {
+		totals = append(totals, excelize.Cell{StyleID: st.total, Value: total.Of(l)})
+	}
+	if err := sw.put(totals...); err != nil {
+		return err
 	}
 	if err := sum.Flush(); err != nil {
 		return err
@@ -160,6 +178,9 @@ func Ledger(ctx context.Context, w io.Writer, info LedgerInfo, rows []metrics.Le
 			if err := dw.put(ledgerRow(ctx, dw, r)...); err != nil {
 				return err
 			}
+		}
+		if err := dw.filterTable(fmt.Sprintf("Ledger%d", len(used)), 1, len(ledgerColumns)); err != nil {
+			return err
 		}
 		if err := s.Flush(); err != nil {
 			return err
@@ -207,7 +228,7 @@ func ledgerRow(ctx context.Context, w *sheetWriter, r metrics.LedgerRow) []any {
 		w.text(m.Title, st.wrap),
 		w.text(a.Unit.Name, st.text),
 		w.text(T("assignment.role."+a.Role), st.text),
-		w.text(clock.DayText(m.DueOn), st.text),
+		w.date(m.DueOn),
 		w.text(period, st.text),
 		w.text(state, st.text),
 		w.text(progress, st.text),
@@ -215,7 +236,7 @@ func ledgerRow(ctx context.Context, w *sheetWriter, r metrics.LedgerRow) []any {
 		w.text(strings.Join(targets, "\n"), st.wrap),
 		w.text(T("light."+light), st.light[light]),
 		w.text(i18n.Reasons(ctx, a.Status.Reasons), st.wrap),
-		w.text(clock.DayText(a.LastSubmittedAt()), st.text),
+		w.date(a.LastSubmittedAt()),
 		w.text(review, st.text),
 	}
 }

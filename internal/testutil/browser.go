@@ -61,6 +61,9 @@ func NewBrowser(t testing.TB) context.Context {
 		chromedp.Flag("disable-extensions", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("lang", "zh-CN"),
+		// What the browser asks for in Accept-Language, which the portal
+		// follows until a language is chosen.
+		chromedp.Flag("accept-lang", "zh-CN,zh"),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)

@@ -40,6 +40,7 @@ func startChromium(t *testing.T) context.Context {
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1366, 900),
+		chromedp.Flag("accept-lang", "zh-CN,zh"), // the portal follows Accept-Language
 	)
 	browser, cancelBrowser := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {

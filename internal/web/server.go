@@ -60,7 +60,9 @@ func New(h *handlers.Handlers) *Server {
 	e.Use(middleware.Recover())
 	e.Use(s.requestLog)
 	e.Use(s.securityHeaders)
-	e.Use(middleware.BodyLimit(bodyLimit(h.Config.MaxUploadMB)))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit: bodyLimit(h.Config.MaxUploadMB), Skipper: readsOwnBody}))
+	e.Use(s.limitOwnBody)
 	e.Use(s.validInput)
 	e.Use(s.methodAllowed)
 	e.Use(s.locale)
@@ -91,6 +93,26 @@ func New(h *handlers.Handlers) *Server {
 // handler enforces the per-file limit itself.
 func bodyLimit(maxUploadMB int64) string {
 	return itoa(maxUploadMB+2) + "M"
+}
+
+// readsOwnBody is the report form's POST: it reads its body under the same
+// limit itself (limitOwnBody) instead of echo's BodyLimit, which refuses a
+// body announced as too large before reading a byte. Its fields come
+// before its files, so a body over the limit is answered with the form
+// again, the typed text kept and the evidence marked, not a bare 413.
+func readsOwnBody(c echo.Context) bool {
+	return c.Request().Method == http.MethodPost && c.Path() == "/assignments/:id/periods/:period"
+}
+
+func (s *Server) limitOwnBody(next echo.HandlerFunc) echo.HandlerFunc {
+	limit := (s.h.Config.MaxUploadMB + 2) * 1000 * 1000 // as bodyLimit's "M"
+	return func(c echo.Context) error {
+		if readsOwnBody(c) {
+			r := c.Request()
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
+		}
+		return next(c)
+	}
 }
 
 func (s *Server) staticHandler() echo.HandlerFunc {

@@ -422,12 +422,14 @@ func TestUploadEdgeCases(t *testing.T) {
 		}
 	}
 
-	t.Run("30MB body is refused before it is read", func(t *testing.T) {
+	t.Run("30MB body comes back as the form", func(t *testing.T) {
+		// Read up to the body limit only: the fields come first, so the
+		// form is shown again with the text kept and the files marked.
 		big := upload{"大文件.pdf", append([]byte("%PDF-1.4\n"), make([]byte, 30<<20)...)}
 		res := postMultipart(t, c, form, reportFields("0", "save", "大文件", 10, "on_track"), big)
 		mustStatus(t, res, http.StatusRequestEntityTooLarge, "30 MB")
-		if !strings.Contains(res.Body, "上传内容过大") {
-			t.Fatal("the 413 page gives no reason")
+		if !strings.Contains(res.Body, "文件超过大小上限") || !strings.Contains(wfText(t, res, "textarea#progress"), "大文件") {
+			t.Fatalf("the 413 form lacks the reason or the typed text: %s", wfText(t, res, "main"))
 		}
 		nothingStored("30 MB")
 	})

@@ -22,5 +22,9 @@ func userLabel(ctx context.Context) string {
 	if info.UnitName != "" {
 		return name + " · " + info.UnitName
 	}
-	return name + " · " + i18n.T(ctx, "role."+u.Role)
+	// The demo administrator is called 系统管理员, like the role: say it once.
+	if role := i18n.T(ctx, "role."+u.Role); role != name {
+		return name + " · " + role
+	}
+	return name
 }

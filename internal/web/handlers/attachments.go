@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -111,9 +112,19 @@ func (h *Handlers) wfReadForm(c echo.Context) (url.Values, []wfUpload, error) {
 			if err != nil {
 				return fail(wfBodyErr(err))
 			}
+			if len(b) > wfMaxFieldBytes {
+				// A client that ignores maxlength: keep the start, so
+				// the form comes back with it and the field marked too
+				// long (every text limit is far below this), and skip
+				// the rest of the field.
+				if _, err := io.Copy(io.Discard, part); err != nil {
+					return fail(wfBodyErr(err))
+				}
+				b = validPrefix(b, wfMaxFieldBytes)
+			}
 			textBytes += len(b)
-			if len(b) > wfMaxFieldBytes || textBytes > wfMaxFormBytes {
-				return fail(echo.NewHTTPError(http.StatusBadRequest, "form field too large"))
+			if textBytes > wfMaxFormBytes {
+				return fail(echo.NewHTTPError(http.StatusBadRequest, "form fields too large"))
 			}
 			vals.Add(name, string(b))
 			continue
@@ -183,6 +194,10 @@ func (h *Handlers) wfStore(ctx context.Context, filename string, r io.Reader, li
 func wfBodyErr(err error) error {
 	var he *echo.HTTPError
 	if errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge {
+		return errUploadTooLarge
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
 		return errUploadTooLarge
 	}
 	if errors.Is(err, context.Canceled) {
@@ -305,4 +320,20 @@ func wfFileProblems(ups []wfUpload) []reports.FileProblem {
 		}
 	}
 	return out
+}
+
+// validPrefix cuts b to at most n bytes without splitting a UTF-8 character.
+func validPrefix(b []byte, n int) []byte {
+	if len(b) <= n {
+		return b
+	}
+	b = b[:n]
+	// Only the last character can be cut short: drop its bytes.
+	for i := 0; i < utf8.UTFMax-1 && len(b) > 0; i++ {
+		if r, _ := utf8.DecodeLastRune(b); r != utf8.RuneError {
+			break
+		}
+		b = b[:len(b)-1]
+	}
+	return b
 }

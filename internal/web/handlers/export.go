@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -51,56 +52,76 @@ func (h *Handlers) LedgerXLSX(c echo.Context) error {
 	}
 	rows := snap.Ledger(lr.filter)
 	u := user(c)
-	info := export.LedgerInfo{Plan: plan, At: now, By: u.DisplayName, Filters: h.ledgerFilterWords(c, lr, plan)}
+	filters := h.ledgerFilters(c, lr, plan)
+	info := export.LedgerInfo{Plan: plan, At: now, By: u.DisplayName}
+	for _, f := range filters {
+		info.Filters = append(info.Filters, i18n.T(ctx, "ux.export.filter", i18n.T(ctx, f.label), f.value))
+	}
+	if len(filters) == 0 {
+		info.Filters = []string{i18n.T(ctx, "dash.export.no_filter")}
+	}
 	if info.By == "" {
 		info.By = u.Username
 	}
+	// A filtered export is named after its filter, so that it does not
+	// overwrite, or pass for, the whole 台账 in the downloads folder.
 	day := now.In(clock.Zone).Format("2006-01-02")
-	name := i18n.T(ctx, "dash.export.ledger_file", plan.Title, day) + ".xlsx"
-	return sendXLSX(c, "duban-ledger-"+day+".xlsx", name, func(b *bytes.Buffer) error {
+	title, fallback, values := []rune(plan.Title), "duban-ledger-"+day, []string{}
+	for _, f := range filters {
+		values = append(values, f.value)
+		fallback += "-" + f.ascii
+	}
+	if len(filters) > 0 && len(title) > 24 {
+		title = append(title[:23], '…') // leave the file name room for the filter
+	}
+	name := i18n.T(ctx, "dash.export.ledger_file", string(title), day)
+	if len(values) > 0 {
+		name = i18n.T(ctx, "ux.export.filtered_file", name, strings.Join(values, i18n.T(ctx, "ux.export.filter_sep")))
+	}
+	return sendXLSX(c, fallback+".xlsx", name+".xlsx", func(b *bytes.Buffer) error {
 		return export.Ledger(ctx, b, info, rows)
 	})
 }
 
-// ledgerFilterWords describes the active filters for the summary sheet.
-func (h *Handlers) ledgerFilterWords(c echo.Context, lr *ledgerRequest, plan *metrics.Plan) []string {
+// ledgerFilter is one active 台账 filter: its column (a catalog key), its
+// value in words, and an ASCII form for the fallback file name.
+type ledgerFilter struct{ label, value, ascii string }
+
+// ledgerFilters lists the active filters, for the summary sheet and the
+// file name.
+func (h *Handlers) ledgerFilters(c echo.Context, lr *ledgerRequest, plan *metrics.Plan) []ledgerFilter {
 	ctx := c.Request().Context()
-	T := func(key string, args ...any) string { return i18n.T(ctx, key, args...) }
-	var out []string
-	add := func(labelKey, value string) { out = append(out, T(labelKey)+":"+value) }
+	var out []ledgerFilter
+	add := func(label, value, ascii string) { out = append(out, ledgerFilter{label, value, ascii}) }
 	if lr.scope.DomainID != 0 {
 		for _, d := range plan.Domains {
 			if d.ID == lr.scope.DomainID {
-				add("dash.col.domain", d.Label+" "+d.Title)
+				add("dash.col.domain", d.Label+" "+d.Title, "domain"+strconv.FormatInt(d.ID, 10))
 			}
 		}
 	}
 	if lr.unitName != "" {
-		add("dash.col.unit", lr.unitName)
+		add("dash.col.unit", lr.unitName, "unit"+strconv.FormatInt(lr.scope.UnitID, 10))
 	} else if lr.scope.UnitID != 0 {
 		if un, err := h.Store.UnitByID(ctx, lr.scope.UnitID); err == nil {
-			add("dash.col.unit", un.Name)
+			add("dash.col.unit", un.Name, "unit"+strconv.FormatInt(un.ID, 10))
 		}
 	}
 	if l, ok := rules.Parse(lr.filter.Light); ok && lr.filter.Light != "" {
-		add("dash.col.light", T("light."+l.String()))
+		add("dash.col.light", i18n.T(ctx, "light."+l.String()), l.String())
 	}
 	if lr.filter.PeriodID != 0 {
 		for _, p := range lr.periods {
 			if p.ID == lr.filter.PeriodID {
-				add("dash.col.period", i18n.PeriodLabel(ctx, p.Label))
+				add("dash.col.period", i18n.PeriodLabel(ctx, p.Label), p.Label)
 			}
 		}
 	}
 	if s := lr.filter.State; s != "" {
-		key := "report.state." + s
-		add("dash.col.state", T(key))
+		add("dash.col.state", i18n.T(ctx, "report.state."+s), s)
 	}
 	if lr.scope.Text != "" {
-		add("dash.ledger.q", lr.scope.Text)
-	}
-	if len(out) == 0 {
-		out = append(out, T("dash.export.no_filter"))
+		add("dash.ledger.q", lr.scope.Text, "search")
 	}
 	return out
 }

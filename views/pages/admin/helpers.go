@@ -28,6 +28,7 @@ var Sections = []Section{
 	{Href: "/admin/plans/import", TitleKey: "plans.admin.section", TextKey: "plans.admin.section_text"},
 	{Href: "/admin/groups", TitleKey: "admin.groups", TextKey: "admin.groups.about"},
 	{Href: "/admin/users", TitleKey: "admin.users", TextKey: "admin.users.about"},
+	{Href: "/admin/lights", TitleKey: "dash.lightrules.title", TextKey: "dash.lightrules.intro"},
 	{Href: "/admin/audit", TitleKey: "admin.audit", TextKey: "admin.audit.about"},
 }
 

@@ -12,6 +12,7 @@ import (
 	"duban/internal/clock"
 	"duban/internal/i18n"
 	"duban/internal/model"
+	"duban/internal/reqctx"
 	"duban/internal/rules"
 	"duban/internal/workflow"
 	"duban/views/pages/dashboard"
@@ -144,4 +145,12 @@ func coReported(rows []CoInput) int {
 		}
 	}
 	return n
+}
+
+// leadReviews reports whether the viewer reviews co-unit inputs: a unit
+// user (on these pages, the lead unit's); the office and leaders only read
+// them.
+func leadReviews(ctx context.Context) bool {
+	u := reqctx.User(ctx)
+	return u != nil && u.Role == model.RoleUnit
 }
