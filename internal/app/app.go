@@ -89,6 +89,31 @@ func NewStore(ctx context.Context, d *db.DB, cfg *config.Config, clk clock.Clock
 	return st, nil
 }
 
+// OpenStore is what a command needs to read or write the portal: the
+// migrated database, the configured clock and the keyed store. The returned
+// close seals what the command appended to the audit log, then closes the
+// database.
+func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.Store, func(), error) {
+	d, err := Open(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	clk, err := Clock(cfg)
+	if err == nil {
+		var st *store.Store
+		if st, err = NewStore(ctx, d, cfg, clk); err == nil {
+			return st, func() {
+				if _, err := st.SealAudit(context.WithoutCancel(ctx)); err != nil {
+					log.Warn("sealing the audit log", "err", err)
+				}
+				d.Close()
+			}, nil
+		}
+	}
+	d.Close()
+	return nil, nil, err
+}
+
 // New builds the whole portal.
 func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 	log := opt.Log
