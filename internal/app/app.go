@@ -193,40 +193,20 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 // then daily: upload temporaries and files no row references, older than
 // a day (younger ones may belong to a save still under way).
 func sweepFiles(ctx context.Context, files *storage.Local, st *store.Store, log *slog.Logger) {
-	t := time.NewTicker(24 * time.Hour)
-	defer t.Stop()
-	for {
+	clock.Every(ctx, 24*time.Hour, true, "evidence sweep", log, func(ctx context.Context) error {
 		sw, err := files.Sweep(ctx, 24*time.Hour, time.Now(), st.ReferencedKeys)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			log.Error("evidence sweep", "err", err)
-		case sw.Temps+sw.Orphans > 0 || len(sw.Problems) > 0:
+		if err == nil && sw.Temps+sw.Orphans+len(sw.Problems) > 0 {
 			log.Info("evidence sweep", "temporaries", sw.Temps, "unreferenced", sw.Orphans, "bytes", sw.Bytes, "kept", sw.Kept, "problems", len(sw.Problems))
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+		return err
+	})
 }
 
 // refreshStatistics keeps the planner statistics fresh while the portal
 // runs: plan imports and a day's reports change the tables enough to
 // mislead the planner.
 func refreshStatistics(ctx context.Context, d *db.DB, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := d.Optimize(ctx); err != nil && ctx.Err() == nil {
-				log.Error("refresh planner statistics", "err", err)
-			}
-		}
-	}
+	clock.Every(ctx, every, false, "refresh planner statistics", log, d.Optimize)
 }
 
 // Close stops the background work (sealing the audit entries still

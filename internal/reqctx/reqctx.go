@@ -55,4 +55,3 @@ func CSRF(ctx context.Context) string { return Get(ctx).CSRF }
 
 // Nonce returns the CSP nonce for inline scripts and styles.
 func Nonce(ctx context.Context) string { return Get(ctx).Nonce }
-
