@@ -99,8 +99,6 @@ func WriteDocx(ctx context.Context, w io.Writer, p *Page) error {
 			}
 		}
 	}
-	none := func() { para(i18n.T(ctx, "bul.none")) }
-
 	for _, s := range Sections {
 		if err := heading(s); err != nil {
 			return err
@@ -108,71 +106,66 @@ func WriteDocx(ctx context.Context, w io.Writer, p *Page) error {
 		switch s {
 		case SecOverview:
 			para(Overview(ctx, f))
-		case SecRanking:
-			if len(f.Units) == 0 {
-				none()
-				continue
-			}
-			var rows [][]string
-			for _, u := range f.Units {
-				rows = append(rows, []string{strconv.Itoa(u.Rank), u.Unit, strconv.Itoa(u.Expected), strconv.Itoa(u.Submitted),
-					strconv.Itoa(u.OnTime), Pct(ctx, u.OnTimePercent())})
-			}
-			table(RankingHead(ctx), rows)
-		case SecRed:
-			if len(f.Red) == 0 {
-				none()
-				continue
-			}
-			var rows [][]string
-			for _, r := range f.Red {
-				rows = append(rows, []string{r.Measure, UnitRole(ctx, r.Unit, r.Lead), i18n.Reasons(ctx, r.Reasons)})
-			}
-			table([]string{i18n.T(ctx, "bul.col.measure"), i18n.T(ctx, "bul.col.unit"), i18n.T(ctx, "bul.col.reasons")}, rows)
-		case SecClosed:
-			if len(f.Closed) == 0 {
-				none()
-				continue
-			}
-			var rows [][]string
-			for _, c := range f.Closed {
-				rows = append(rows, []string{c.Measure, c.Unit, Date(ctx, c.ClosedOn)})
-			}
-			table([]string{i18n.T(ctx, "bul.col.measure"), i18n.T(ctx, "bul.col.lead"), i18n.T(ctx, "bul.col.closed_on")}, rows)
-		case SecExtensions:
-			if len(f.Extensions) == 0 {
-				none()
-				continue
-			}
-			var rows [][]string
-			for _, e := range f.Extensions {
-				rows = append(rows, []string{e.Measure, e.Unit, Date(ctx, e.Original), Date(ctx, e.Granted)})
-			}
-			table([]string{i18n.T(ctx, "bul.col.measure"), i18n.T(ctx, "bul.col.unit"), i18n.T(ctx, "bul.col.original_due"),
-				i18n.T(ctx, "bul.col.granted_due")}, rows)
-		case SecInstructions:
-			if len(f.Instructions) == 0 {
-				none()
-				continue
-			}
-			var rows [][]string
-			for _, in := range f.Instructions {
-				rows = append(rows, []string{in.Measure, in.Unit, in.Author + i18n.T(ctx, "bul.list_sep") + in.Text, Date(ctx, in.ReplyBy)})
-			}
-			table([]string{i18n.T(ctx, "bul.col.measure"), i18n.T(ctx, "bul.col.unit"), i18n.T(ctx, "bul.col.instruction"),
-				i18n.T(ctx, "bul.col.reply_by")}, rows)
 		case SecPraise:
 			para(orNone(ctx, b.Praise))
 		case SecCriticism:
 			para(orNone(ctx, b.Criticism))
 		case SecRequirements:
 			para(orNone(ctx, b.Requirements))
+		default:
+			if head, rows := Table(ctx, f, s); len(rows) > 0 {
+				table(head, rows)
+			} else {
+				para(i18n.T(ctx, "bul.none"))
+			}
 		}
 	}
 	if err := doc.Write(w); err != nil {
 		return fmt.Errorf("write docx: %w", err)
 	}
 	return nil
+}
+
+// Table is a tabular section as a header row and rows of text (no rows:
+// the section has nothing to show).
+func Table(ctx context.Context, f *Figures, s Section) ([]string, [][]string) {
+	col := func(keys ...string) []string {
+		out := make([]string, len(keys))
+		for i, k := range keys {
+			out[i] = i18n.T(ctx, "bul.col."+k)
+		}
+		return out
+	}
+	var rows [][]string
+	switch s {
+	case SecRanking:
+		for _, u := range f.Units {
+			rows = append(rows, []string{strconv.Itoa(u.Rank), u.Unit, strconv.Itoa(u.Expected), strconv.Itoa(u.Submitted),
+				strconv.Itoa(u.OnTime), Pct(ctx, u.OnTimePercent())})
+		}
+		return RankingHead(ctx), rows
+	case SecRed:
+		for _, r := range f.Red {
+			rows = append(rows, []string{r.Measure, UnitRole(ctx, r.Unit, r.Lead), i18n.Reasons(ctx, r.Reasons)})
+		}
+		return col("measure", "unit", "reasons"), rows
+	case SecClosed:
+		for _, c := range f.Closed {
+			rows = append(rows, []string{c.Measure, c.Unit, Date(ctx, c.ClosedOn)})
+		}
+		return col("measure", "lead", "closed_on"), rows
+	case SecExtensions:
+		for _, e := range f.Extensions {
+			rows = append(rows, []string{e.Measure, e.Unit, Date(ctx, e.Original), Date(ctx, e.Granted)})
+		}
+		return col("measure", "unit", "original_due", "granted_due"), rows
+	case SecInstructions:
+		for _, in := range f.Instructions {
+			rows = append(rows, []string{in.Measure, in.Unit, in.Author + i18n.T(ctx, "bul.list_sep") + in.Text, Date(ctx, in.ReplyBy)})
+		}
+		return col("measure", "unit", "instruction", "reply_by"), rows
+	}
+	return nil, nil
 }
 
 // RankingHead is the ranking table's header row.

@@ -193,10 +193,7 @@ func (s *Service) compute(ctx context.Context, planID, periodID int64, now time.
 		if x, y := a.SubmittedPercent(), b.SubmittedPercent(); x != y {
 			return x > y
 		}
-		if a.Expected != b.Expected {
-			return a.Expected > b.Expected
-		}
-		return unitLess(a.unit, b.unit)
+		return a.Expected > b.Expected // then in plan order (stable)
 	})
 	for i, t := range order {
 		rank := i + 1
@@ -257,18 +254,4 @@ func measureName(m *metrics.Measure) string {
 		label = m.Domain.Label + m.Label
 	}
 	return workflow.MeasureName(label, m.Title)
-}
-
-// unitLess is the units' list order (as the store lists them).
-func unitLess(a, b *model.Unit) bool {
-	if a.SortOrder != b.SortOrder {
-		return a.SortOrder < b.SortOrder
-	}
-	if a.Kind != b.Kind {
-		return a.Kind < b.Kind
-	}
-	if a.Name != b.Name {
-		return a.Name < b.Name
-	}
-	return a.ID < b.ID
 }
