@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"duban/internal/auth"
+	"duban/internal/bulletin"
 	"duban/internal/clock"
 	"duban/internal/config"
 	"duban/internal/db"
@@ -145,14 +146,17 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 	}
 	files := storage.NewLocal(cfg.AttachmentsDir())
 	h := &handlers.Handlers{
-		Store:  st,
-		Flow:   workflow.New(st, files),
-		Files:  files,
-		Hasher: hasher,
-		Logins: auth.NewLogins(st, clk),
-		Clock:  clk,
-		Config: cfg,
-		Log:    log,
+		Store: st,
+		Flow:  workflow.New(st, files),
+		// The extensions and instructions sections are filled when those
+		// features land (bulletin.NoExtras until then).
+		Bulletins: bulletin.New(st, nil),
+		Files:     files,
+		Hasher:    hasher,
+		Logins:    auth.NewLogins(st, clk),
+		Clock:     clk,
+		Config:    cfg,
+		Log:       log,
 		Sessions: auth.NewSessionStore(st, clk, auth.SessionConfig{
 			Secure: cfg.Secure, Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute, Keys: keys,
 		}),
@@ -170,6 +174,10 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 			if err := demo.SeedHistory(ctx, st, files, clk.Now()); err != nil {
 				d.Close()
 				return nil, fmt.Errorf("demo history: %w", err)
+			}
+			if err := demo.SeedBulletin(ctx, st, clk.Now()); err != nil {
+				d.Close()
+				return nil, fmt.Errorf("demo bulletin: %w", err)
 			}
 			if err := d.Analyze(ctx); err != nil {
 				d.Close()
