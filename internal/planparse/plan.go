@@ -63,7 +63,7 @@ type Target struct {
 // offsets refer to Normalize(text)) and returns ErrNoStructure when no domain
 // with at least one numbered measure is found.
 func Parse(text string) (*Plan, error) {
-	rs := []rune(Normalize(text))
+	rs := normalizeRunes(text)
 	d := newDocument(rs)
 	h := parseHeader(rs)
 	p := &Plan{

@@ -492,7 +492,7 @@ func scanCNValues(rs []rune, start, end int, masked []bool) []valueCand {
 		if listFrom >= 0 && strings.ContainsRune(clauseBreaks, rs[i]) {
 			listFrom = -1
 		}
-		if masked[i] || !strings.ContainsRune("一两二三四五六七八九十", rs[i]) || (i > start && strings.ContainsRune(cnNumeralRunes, rs[i-1])) {
+		if masked[i] || !isCNCount(rs[i]) || (i > start && strings.ContainsRune(cnNumeralRunes, rs[i-1])) {
 			continue
 		}
 		verb := listFrom >= 0 && strings.ContainsRune("、和及与", rs[i-1])
@@ -526,6 +526,16 @@ func scanCNValues(rs []rune, start, end int, masked []bool) []valueCand {
 		i = c.se - 1
 	}
 	return out
+}
+
+// isCNCount reports whether r can start a count in Chinese numerals. It is
+// a switch, not strings.ContainsRune, because it runs on every rune.
+func isCNCount(r rune) bool {
+	switch r {
+	case '一', '两', '二', '三', '四', '五', '六', '七', '八', '九', '十':
+		return true
+	}
+	return false
 }
 
 const cnNumeralRunes = "零〇一两二三四五六七八九十百千万亿"
