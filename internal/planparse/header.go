@@ -27,8 +27,8 @@ var (
 )
 
 type header struct {
-	title, issuer, date string
-	horizon             int
+	title, issuer, date  string
+	horizon, horizonFrom int
 }
 
 func parseHeader(rs []rune) header {
@@ -77,6 +77,9 @@ func parseHeader(rs []rune) header {
 
 	if m := reYearRange.FindStringSubmatch(h.title); m != nil {
 		h.horizon, _ = strconv.Atoi(m[2])
+		if from, _ := strconv.Atoi(m[1]); plausibleYear(from) && from < h.horizon {
+			h.horizonFrom = from
+		}
 	} else if m := reYear.FindStringSubmatch(h.title); m != nil {
 		h.horizon, _ = strconv.Atoi(m[1])
 	}
