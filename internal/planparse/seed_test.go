@@ -233,7 +233,7 @@ func TestSeed(t *testing.T) {
 			t.Fatal(err)
 		}
 		s := buf.String()
-		for _, want := range []string{`"title":"江门市`, `"horizon_year":2015`, `"warnings":["document appears truncated`,
+		for _, want := range []string{`"title":"江门市`, `"horizon_year":2015`, `"horizon_from":2014`, `"warnings":["document appears truncated`,
 			`"label":"(十)","title":"生态环保"`, `"lead_units":[],"responsible_units":[]`, `"op":">="`, `"unit":"/10万"`} {
 			if !strings.Contains(s, want) {
 				t.Errorf("JSON lacks %s", want)
