@@ -21,6 +21,7 @@ type Store struct {
 	db    *db.DB
 	clock clock.Clock
 	chain *auditChain
+	tx    *gorm.DB // set by InTx: every query runs in this transaction
 }
 
 // New makes a Store. Its audit log is keyed with a key that lives only in
@@ -37,8 +38,27 @@ func (s *Store) DB() *db.DB { return s.db }
 // Clock is the store's clock.
 func (s *Store) Clock() clock.Clock { return s.clock }
 
-func (s *Store) r(ctx context.Context) *gorm.DB { return s.db.R.WithContext(ctx) }
-func (s *Store) w(ctx context.Context) *gorm.DB { return s.db.W.WithContext(ctx) }
+// InTx is the same store with every query, reads included, inside tx (the
+// read model recomputes facts from what the transaction wrote).
+func (s *Store) InTx(tx *gorm.DB) *Store {
+	c := *s
+	c.tx = tx
+	return &c
+}
+
+func (s *Store) r(ctx context.Context) *gorm.DB {
+	if s.tx != nil {
+		return s.tx.WithContext(ctx)
+	}
+	return s.db.R.WithContext(ctx)
+}
+
+func (s *Store) w(ctx context.Context) *gorm.DB {
+	if s.tx != nil {
+		return s.tx.WithContext(ctx)
+	}
+	return s.db.W.WithContext(ctx)
+}
 
 // Ping checks that the database answers (for /healthz).
 func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
@@ -46,6 +66,9 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 // Tx runs fn in one write transaction (BEGIN IMMEDIATE on SQLite). Reads
 // inside fn must use the tx handle so they see the transaction's writes.
 func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.tx != nil {
+		return fn(s.tx.WithContext(ctx))
+	}
 	return s.w(ctx).Transaction(fn)
 }
 

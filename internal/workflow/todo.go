@@ -8,6 +8,7 @@ import (
 	"duban/internal/clock"
 	"duban/internal/metrics"
 	"duban/internal/model"
+	"duban/internal/readmodel"
 	"duban/internal/rules"
 	"duban/internal/store"
 )
@@ -113,25 +114,10 @@ func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time, f
 	return 0, nil, nil
 }
 
-// owedWork is an assignment's reports to write (owed, not handed in, up to
-// the current period) and to revise (returned), as period indexes.
+// owedWork is an assignment's reports to write and to revise, as period
+// indexes (the read model's rule, which its counts use too).
 func owedWork(a *metrics.Assignment) (due, returned []int) {
-	if a.Measure.Closed() {
-		return nil, nil
-	}
-	for i, st := range a.Status.Periods {
-		switch st {
-		case rules.Returned, rules.ReturnedStale:
-			returned = append(returned, i)
-		case rules.Overdue, rules.CatchUp, rules.DueSoon:
-			due = append(due, i)
-		case rules.Open:
-			if i <= a.Status.Current {
-				due = append(due, i)
-			}
-		}
-	}
-	return due, returned
+	return readmodel.OwedWork(a.Measure.Closed(), &a.Status)
 }
 
 func (s *Service) unitTodo(ctx context.Context, unitID int64, now time.Time, snap *metrics.Snapshot, t *Todo) error {

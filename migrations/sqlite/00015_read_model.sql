@@ -1,0 +1,199 @@
+-- +goose Up
+-- The read model (issue #11): one row per assignment with the compact facts
+-- the rules read (JSON), what the rules answered (light, counts) and the
+-- instant at which the clock alone can change that answer. Instants are
+-- Unix seconds. The workflow refreshes the rows of the assignments it
+-- touches in its own transaction; every other writer is covered by the
+-- triggers below, which list the assignments whose facts changed in
+-- readmodel_dirty, drained by the next write transaction or read.
+CREATE TABLE assignment_states (
+    assignment_id     INTEGER PRIMARY KEY,
+    plan_id           INTEGER NOT NULL,
+    domain_id         INTEGER NOT NULL,
+    measure_id        INTEGER NOT NULL,
+    unit_id           INTEGER NOT NULL,
+    role              TEXT    NOT NULL,
+    facts             TEXT    NOT NULL,
+    light             INTEGER NOT NULL,
+    due_count         INTEGER NOT NULL DEFAULT 0,
+    returned_count    INTEGER NOT NULL DEFAULT 0,
+    late_count        INTEGER NOT NULL DEFAULT 0,
+    open_prompts      INTEGER NOT NULL DEFAULT 0,
+    latest_percent    INTEGER NOT NULL DEFAULT 0,
+    last_submitted_at INTEGER,
+    next_change_at    INTEGER
+);
+CREATE INDEX idx_assignment_states_plan ON assignment_states(plan_id, measure_id);
+CREATE INDEX idx_assignment_states_measure ON assignment_states(measure_id);
+CREATE INDEX idx_assignment_states_unit ON assignment_states(unit_id, plan_id);
+CREATE INDEX idx_assignment_states_next ON assignment_states(next_change_at);
+
+CREATE TABLE readmodel_dirty (
+    assignment_id INTEGER PRIMARY KEY
+);
+
+-- Bumped by every transaction that changes assignment_states, so cached
+-- snapshots (in any instance) know they are stale.
+CREATE TABLE readmodel_generation (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    generation INTEGER NOT NULL
+);
+INSERT INTO readmodel_generation (id, generation) VALUES (1, 0);
+
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_reports_ins AFTER INSERT ON reports BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) VALUES (NEW.assignment_id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_reports_upd AFTER UPDATE OF assignment_id, period_id, state, progress_state, percent, submitted_at, returned_at ON reports BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) VALUES (OLD.assignment_id), (NEW.assignment_id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_reports_del AFTER DELETE ON reports BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) VALUES (OLD.assignment_id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_values_ins AFTER INSERT ON target_values BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT assignment_id FROM reports WHERE id = NEW.report_id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_values_upd AFTER UPDATE ON target_values BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT assignment_id FROM reports WHERE id IN (OLD.report_id, NEW.report_id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_values_del AFTER DELETE ON target_values BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT assignment_id FROM reports WHERE id = OLD.report_id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_reviews_ins AFTER INSERT ON reviews BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT assignment_id FROM reports WHERE id = NEW.report_id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_reviews_del AFTER DELETE ON reviews BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT assignment_id FROM reports WHERE id = OLD.report_id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_prompts_ins AFTER INSERT ON prompts WHEN NEW.assignment_id IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) VALUES (NEW.assignment_id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_prompts_upd AFTER UPDATE ON prompts BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id)
+        SELECT x FROM (SELECT OLD.assignment_id AS x UNION SELECT NEW.assignment_id) WHERE x IS NOT NULL;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_prompts_del AFTER DELETE ON prompts WHEN OLD.assignment_id IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) VALUES (OLD.assignment_id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_assignments_ins AFTER INSERT ON assignments BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) VALUES (NEW.id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_assignments_upd AFTER UPDATE OF id, measure_id, unit_id, role, signed_at, created_at ON assignments BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) VALUES (OLD.id), (NEW.id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_assignments_del AFTER DELETE ON assignments BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) VALUES (OLD.id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_measures_upd AFTER UPDATE OF plan_id, domain_id, due_on, closed_at ON measures BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT id FROM assignments WHERE measure_id = NEW.id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_targets_ins AFTER INSERT ON targets BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT id FROM assignments WHERE measure_id = NEW.measure_id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_targets_upd AFTER UPDATE ON targets BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT id FROM assignments WHERE measure_id IN (OLD.measure_id, NEW.measure_id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_targets_del AFTER DELETE ON targets BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT id FROM assignments WHERE measure_id = OLD.measure_id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_periods_ins AFTER INSERT ON periods BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id)
+        SELECT a.id FROM assignments a JOIN measures m ON m.id = a.measure_id WHERE m.plan_id = NEW.plan_id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_periods_upd AFTER UPDATE ON periods BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id)
+        SELECT a.id FROM assignments a JOIN measures m ON m.id = a.measure_id WHERE m.plan_id IN (OLD.plan_id, NEW.plan_id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_periods_del AFTER DELETE ON periods BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id)
+        SELECT a.id FROM assignments a JOIN measures m ON m.id = a.measure_id WHERE m.plan_id = OLD.plan_id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_plans_upd AFTER UPDATE OF start_on, created_at ON plans BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id)
+        SELECT a.id FROM assignments a JOIN measures m ON m.id = a.measure_id WHERE m.plan_id = NEW.id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_settings_ins AFTER INSERT ON settings WHEN NEW.key = 'light_rules' BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT id FROM assignments;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_settings_upd AFTER UPDATE ON settings WHEN NEW.key = 'light_rules' BEGIN
+    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT id FROM assignments;
+END;
+-- +goose StatementEnd
+
+-- Existing databases: every assignment is built on the first drain.
+INSERT INTO readmodel_dirty (assignment_id) SELECT id FROM assignments;
+
+-- +goose Down
+DROP TRIGGER readmodel_settings_upd;
+DROP TRIGGER readmodel_settings_ins;
+DROP TRIGGER readmodel_plans_upd;
+DROP TRIGGER readmodel_periods_del;
+DROP TRIGGER readmodel_periods_upd;
+DROP TRIGGER readmodel_periods_ins;
+DROP TRIGGER readmodel_targets_del;
+DROP TRIGGER readmodel_targets_upd;
+DROP TRIGGER readmodel_targets_ins;
+DROP TRIGGER readmodel_measures_upd;
+DROP TRIGGER readmodel_assignments_del;
+DROP TRIGGER readmodel_assignments_upd;
+DROP TRIGGER readmodel_assignments_ins;
+DROP TRIGGER readmodel_prompts_del;
+DROP TRIGGER readmodel_prompts_upd;
+DROP TRIGGER readmodel_prompts_ins;
+DROP TRIGGER readmodel_reviews_del;
+DROP TRIGGER readmodel_reviews_ins;
+DROP TRIGGER readmodel_values_del;
+DROP TRIGGER readmodel_values_upd;
+DROP TRIGGER readmodel_values_ins;
+DROP TRIGGER readmodel_reports_del;
+DROP TRIGGER readmodel_reports_upd;
+DROP TRIGGER readmodel_reports_ins;
+DROP TABLE readmodel_generation;
+DROP TABLE readmodel_dirty;
+DROP TABLE assignment_states;
