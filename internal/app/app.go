@@ -16,6 +16,7 @@ import (
 	"duban/internal/config"
 	"duban/internal/db"
 	"duban/internal/demo"
+	"duban/internal/readmodel"
 	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/web"
@@ -155,12 +156,20 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 			h.DemoAccounts = append(h.DemoAccounts, handlers.DemoAccount{Username: acc.Username, Role: acc.Role, Unit: acc.Unit})
 		}
 	}
+	// The read model catches up before the first request: assignments other
+	// writers listed (an import, synth, a migration) and lights the clock
+	// changed while the portal was down.
+	if err := readmodel.RefreshDue(ctx, st, clk.Now()); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("read model: %w", err)
+	}
 	a.Server = web.New(h)
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopBackground = stop
 	a.background.Go(func() { st.RunAuditSealer(bg, 200*time.Millisecond, log) })
 	a.background.Go(func() { sweepFiles(bg, files, st, log) })
 	a.background.Go(func() { refreshStatistics(bg, d, time.Hour, log) })
+	a.background.Go(func() { refreshReadModel(bg, st, clk, time.Minute, log) })
 	return a, nil
 }
 
@@ -199,6 +208,24 @@ func refreshStatistics(ctx context.Context, d *db.DB, every time.Duration, log *
 		case <-t.C:
 			if err := d.Optimize(ctx); err != nil && ctx.Err() == nil {
 				log.Error("refresh planner statistics", "err", err)
+			}
+		}
+	}
+}
+
+// refreshReadModel refreshes the lights whose next change has come (and
+// assignments other writers listed), so badges and rollups turn at
+// midnight without waiting for a reader.
+func refreshReadModel(ctx context.Context, st *store.Store, clk clock.Clock, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := readmodel.RefreshDue(ctx, st, clk.Now()); err != nil && ctx.Err() == nil {
+				log.Error("refresh read model", "err", err)
 			}
 		}
 	}

@@ -283,14 +283,48 @@ func (s *Snapshot) Assignment(id int64) *Assignment { return s.assignments[id] }
 type reviewTally struct{ approve, ret int }
 
 // Load reads the facts of a scope and computes every light at now. It
-// runs a fixed number of queries whatever the scope's size.
+// runs a fixed number of queries whatever the scope's size, and one when
+// an equal snapshot is cached. The snapshot may be shared: never change it.
 func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snapshot, error) {
+	rm, err := readmodel.Sync(ctx, st, now)
+	if err != nil {
+		return nil, err
+	}
+	// A snapshot is reused while the read model's generation stands (any
+	// write that changes what it shows bumps it, in any instance), until
+	// the next light can change by the clock or the day ends (reasons
+	// count days). Free-text scopes are not kept, nor what a transaction
+	// sees before it commits.
+	type cached struct {
+		gen        int64
+		from, till time.Time
+		snap       *Snapshot
+	}
+	keep := sc.Text == "" && !st.InTxn()
+	if keep {
+		if v, ok := st.Memo().Get(sc); ok {
+			c := v.(*cached)
+			if c.gen == rm.Generation && !now.Before(c.from) && now.Before(c.till) {
+				return c.snap, nil
+			}
+		}
+	}
+	s, err := load(ctx, st, sc, now)
+	if err != nil || !keep {
+		return s, err
+	}
+	till := clock.Date(now).AddDate(0, 0, 1)
+	if rm.NextChange != 0 && time.Unix(rm.NextChange, 0).Before(till) {
+		till = time.Unix(rm.NextChange, 0)
+	}
+	st.Memo().Put(sc, &cached{gen: rm.Generation, from: now, till: till, snap: s})
+	return s, nil
+}
+
+func load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snapshot, error) {
 	fs := store.FactScope{PlanID: sc.PlanID, DomainID: sc.DomainID, MeasureID: sc.MeasureID, UnitID: sc.UnitID, Text: sc.Text}
 	s := &Snapshot{Now: now, Scope: sc, Units: map[int64]*model.Unit{},
 		plans: map[int64]*Plan{}, measures: map[int64]*Measure{}, assignments: map[int64]*Assignment{}, reviews: map[int64]*reviewTally{}}
-	if _, err := readmodel.Sync(ctx, st, now); err != nil {
-		return nil, err
-	}
 	var err error
 	if s.Settings, err = st.LightRules(ctx); err != nil {
 		return nil, err

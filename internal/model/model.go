@@ -363,6 +363,8 @@ type AssignmentState struct {
 	LateCount       int // periods past their deadline not handed in, or handed in late
 	OpenPrompts     int
 	LatestPercent   int
+	AwaitingReview  int // reports submitted and not yet reviewed
+	Closable        int // 1: the lead's latest handed-in report says 已完成 and the measure is open
 	LastSubmittedAt *int64
 	NextChangeAt    *int64
 }

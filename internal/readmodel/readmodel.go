@@ -223,7 +223,7 @@ func assess(row *model.AssignmentState, f *Facts, p *plan, targets []*model.Targ
 	due, ret := OwedWork(f.Closed != 0, &status)
 	row.Facts = f.Encode()
 	row.Light, row.DueCount, row.ReturnedCount = int(status.Light), len(due), len(ret)
-	row.OpenPrompts, row.LateCount, row.LatestPercent = f.Open, 0, 0
+	row.OpenPrompts, row.LateCount, row.LatestPercent, row.AwaitingReview, row.Closable = f.Open, 0, 0, 0, 0
 	for _, ps := range status.Periods {
 		if ps == rules.Overdue || ps == rules.CatchUp || ps == rules.Late {
 			row.LateCount++
@@ -236,7 +236,15 @@ func assess(row *model.AssignmentState, f *Facts, p *plan, targets []*model.Targ
 	for i := len(f.Reports) - 1; i >= 0; i-- {
 		if f.Reports[i].Submitted() {
 			row.LatestPercent = f.Reports[i].Percent()
+			if row.Role == model.AssignLead && f.Closed == 0 && f.Reports[i].Progress() == model.ProgressDone {
+				row.Closable = 1
+			}
 			break
+		}
+	}
+	for _, r := range f.Reports {
+		if r.State() == model.ReportSubmitted {
+			row.AwaitingReview++
 		}
 	}
 	row.LastSubmittedAt, row.NextChangeAt = nil, nil
@@ -425,4 +433,73 @@ func Rebuild(ctx context.Context, st *store.Store, now time.Time) (int, error) {
 		return s.BumpGeneration(ctx)
 	})
 	return n, err
+}
+
+// Check recomputes every assignment from the raw tables at now and
+// compares it with the stored rows (after bringing them up to now); it
+// returns one line per difference and the number of assignments.
+func Check(ctx context.Context, st *store.Store, now time.Time) ([]string, int, error) {
+	if _, err := Sync(ctx, st, now); err != nil {
+		return nil, 0, err
+	}
+	stored := map[int64]model.AssignmentState{}
+	err := st.EachState(ctx, store.FactScope{}, func(x *model.AssignmentState) error {
+		stored[x.AssignmentID] = *x
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	ids, err := st.AllAssignmentIDs(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var diffs []string
+	seen := map[int64]bool{}
+	for len(ids) > 0 {
+		n := min(batch, len(ids))
+		rows, err := Compute(ctx, st, ids[:n], now)
+		if err != nil {
+			return nil, 0, err
+		}
+		ids = ids[n:]
+		for _, want := range rows {
+			seen[want.AssignmentID] = true
+			got, ok := stored[want.AssignmentID]
+			switch {
+			case !ok:
+				diffs = append(diffs, fmt.Sprintf("assignment %d: no stored row", want.AssignmentID))
+			case !sameState(got, want):
+				diffs = append(diffs, fmt.Sprintf("assignment %d: stored %s, recomputed %s", want.AssignmentID, describe(got), describe(want)))
+			}
+		}
+	}
+	for id := range stored {
+		if !seen[id] {
+			diffs = append(diffs, fmt.Sprintf("assignment %d: stored row without an assignment", id))
+		}
+	}
+	slices.Sort(diffs)
+	return diffs, len(seen), nil
+}
+
+func sameState(a, b model.AssignmentState) bool {
+	eq := func(x, y *int64) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	if !eq(a.LastSubmittedAt, b.LastSubmittedAt) || !eq(a.NextChangeAt, b.NextChangeAt) {
+		return false
+	}
+	a.LastSubmittedAt, a.NextChangeAt, b.LastSubmittedAt, b.NextChangeAt = nil, nil, nil, nil
+	return a == b
+}
+
+func describe(x model.AssignmentState) string {
+	deref := func(p *int64) int64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	}
+	return fmt.Sprintf("{light %d due %d returned %d late %d prompts %d percent %d review %d closable %d last %d next %d facts %s}",
+		x.Light, x.DueCount, x.ReturnedCount, x.LateCount, x.OpenPrompts, x.LatestPercent, x.AwaitingReview, x.Closable,
+		deref(x.LastSubmittedAt), deref(x.NextChangeAt), x.Facts)
 }

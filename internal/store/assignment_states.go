@@ -103,7 +103,8 @@ func (s *Store) StateStatus(ctx context.Context) (ReadModelStatus, error) {
 func (s *Store) EachState(ctx context.Context, sc FactScope, fn func(*model.AssignmentState) error) error {
 	mconds, args := sc.measureConds()
 	q := "SELECT st.assignment_id, st.plan_id, st.domain_id, st.measure_id, st.unit_id, st.role, st.facts, st.light, " +
-		"st.due_count, st.returned_count, st.late_count, st.open_prompts, st.latest_percent, st.last_submitted_at, st.next_change_at " +
+		"st.due_count, st.returned_count, st.late_count, st.open_prompts, st.latest_percent, st.awaiting_review, st.closable, " +
+		"st.last_submitted_at, st.next_change_at " +
 		"FROM assignment_states st"
 	if len(mconds) > 0 {
 		q += " JOIN measures m ON m.id = st.measure_id"
@@ -127,17 +128,18 @@ func (s *Store) EachState(ctx context.Context, sc FactScope, fn func(*model.Assi
 	}
 	defer rows.Close()
 	var (
-		x                              model.AssignmentState
-		light, due, ret, late, op, pct int64
-		last, next                     sql.NullInt64
+		x                                         model.AssignmentState
+		light, due, ret, late, op, pct, aw, close int64
+		last, next                                sql.NullInt64
 	)
 	for rows.Next() {
 		if err := rows.Scan(&x.AssignmentID, &x.PlanID, &x.DomainID, &x.MeasureID, &x.UnitID, &x.Role, &x.Facts, &light,
-			&due, &ret, &late, &op, &pct, &last, &next); err != nil {
+			&due, &ret, &late, &op, &pct, &aw, &close, &last, &next); err != nil {
 			return fmt.Errorf("scan assignment state: %w", err)
 		}
 		x.Light, x.DueCount, x.ReturnedCount, x.LateCount, x.OpenPrompts, x.LatestPercent =
 			int(light), int(due), int(ret), int(late), int(op), int(pct)
+		x.AwaitingReview, x.Closable = int(aw), int(close)
 		x.LastSubmittedAt, x.NextChangeAt = nil, nil
 		if last.Valid {
 			v := last.Int64
@@ -160,4 +162,13 @@ func (s *Store) UnitOwedCount(ctx context.Context, unitID int64) (int, error) {
 	var n sql.NullInt64
 	err := s.r(ctx).Raw("SELECT SUM(due_count + returned_count) FROM assignment_states WHERE unit_id = ?", unitID).Row().Scan(&n)
 	return int(n.Int64), translate(err, "count owed reports")
+}
+
+// OfficeCounts counts the supervision office's queue from the read model:
+// lead reports waiting for review and measures it may close (indexed).
+func (s *Store) OfficeCounts(ctx context.Context) (reviews, closable int, err error) {
+	var r, c sql.NullInt64
+	err = s.r(ctx).Raw("SELECT (SELECT SUM(awaiting_review) FROM assignment_states WHERE role = ? AND awaiting_review > 0), "+
+		"(SELECT COUNT(*) FROM assignment_states WHERE closable = 1)", model.AssignLead).Row().Scan(&r, &c)
+	return int(r.Int64), int(c.Int64), translate(err, "count the office's queue")
 }

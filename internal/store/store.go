@@ -22,15 +22,20 @@ type Store struct {
 	clock clock.Clock
 	chain *auditChain
 	tx    *gorm.DB // set by InTx: every query runs in this transaction
+	memo  *Memo
 }
 
 // New makes a Store. Its audit log is keyed with a key that lives only in
 // this process until OpenAuditChain loads the data dir's key.
-func New(d *db.DB, c clock.Clock) *Store { return &Store{db: d, clock: c, chain: newEphemeralChain()} }
+func New(d *db.DB, c clock.Clock) *Store {
+	return &Store{db: d, clock: c, chain: newEphemeralChain(), memo: &Memo{}}
+}
 
 // WithClock is the same store on another clock (the demo history writes
 // each event at its moment), sharing the audit key.
-func (s *Store) WithClock(c clock.Clock) *Store { return &Store{db: s.db, clock: c, chain: s.chain} }
+func (s *Store) WithClock(c clock.Clock) *Store {
+	return &Store{db: s.db, clock: c, chain: s.chain, memo: s.memo}
+}
 
 // DB exposes the handles to services that run their own transactions.
 func (s *Store) DB() *db.DB { return s.db }
@@ -45,6 +50,9 @@ func (s *Store) InTx(tx *gorm.DB) *Store {
 	c.tx = tx
 	return &c
 }
+
+// InTxn reports whether the store is bound to a transaction (InTx).
+func (s *Store) InTxn() bool { return s.tx != nil }
 
 func (s *Store) r(ctx context.Context) *gorm.DB {
 	if s.tx != nil {

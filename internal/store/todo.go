@@ -46,6 +46,13 @@ func (s *Store) CountReviewerTodo(ctx context.Context) (TodoCounts, error) {
 		translate(err, "count the office's to-do items")
 }
 
+// CountOpenPrompts counts the unanswered prompts (the office's 待处理).
+func (s *Store) CountOpenPrompts(ctx context.Context) (int, error) {
+	var n int64
+	err := s.r(ctx).Model(&model.Prompt{}).Where("resolved_at IS NULL").Count(&n).Error
+	return int(n), translate(err, "count open prompts")
+}
+
 // PromptRow is a prompt with the names a list shows beside it.
 type PromptRow struct {
 	model.Prompt

@@ -20,6 +20,8 @@ CREATE TABLE assignment_states (
     late_count        INTEGER NOT NULL DEFAULT 0,
     open_prompts      INTEGER NOT NULL DEFAULT 0,
     latest_percent    INTEGER NOT NULL DEFAULT 0,
+    awaiting_review   INTEGER NOT NULL DEFAULT 0,
+    closable          INTEGER NOT NULL DEFAULT 0,
     last_submitted_at BIGINT,
     next_change_at    BIGINT
 );
@@ -27,6 +29,10 @@ CREATE INDEX idx_assignment_states_plan ON assignment_states(plan_id, measure_id
 CREATE INDEX idx_assignment_states_measure ON assignment_states(measure_id);
 CREATE INDEX idx_assignment_states_unit ON assignment_states(unit_id, plan_id);
 CREATE INDEX idx_assignment_states_next ON assignment_states(next_change_at);
+-- The office's badge: reports waiting for review, measures it may close.
+CREATE INDEX idx_assignment_states_review ON assignment_states(role, awaiting_review);
+CREATE INDEX idx_assignment_states_closable ON assignment_states(closable);
+CREATE INDEX idx_prompts_open ON prompts(resolved_at);
 
 CREATE TABLE readmodel_dirty (
     assignment_id BIGINT PRIMARY KEY
@@ -161,10 +167,39 @@ CREATE TRIGGER readmodel_plans AFTER UPDATE OF start_on, created_at ON plans
 CREATE TRIGGER readmodel_settings AFTER INSERT OR UPDATE ON settings
     FOR EACH ROW EXECUTE FUNCTION readmodel_mark_settings();
 
+-- What a snapshot shows besides the facts (names, titles, periods, targets)
+-- changes the generation too, so cached snapshots never show old names.
+-- +goose StatementBegin
+CREATE FUNCTION readmodel_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER readmodel_gen_units AFTER INSERT OR UPDATE OR DELETE ON units
+    FOR EACH STATEMENT EXECUTE FUNCTION readmodel_bump();
+CREATE TRIGGER readmodel_gen_plans AFTER INSERT OR UPDATE OR DELETE ON plans
+    FOR EACH STATEMENT EXECUTE FUNCTION readmodel_bump();
+CREATE TRIGGER readmodel_gen_domains AFTER INSERT OR UPDATE OR DELETE ON domains
+    FOR EACH STATEMENT EXECUTE FUNCTION readmodel_bump();
+CREATE TRIGGER readmodel_gen_measures AFTER INSERT OR UPDATE OR DELETE ON measures
+    FOR EACH STATEMENT EXECUTE FUNCTION readmodel_bump();
+CREATE TRIGGER readmodel_gen_targets AFTER INSERT OR UPDATE OR DELETE ON targets
+    FOR EACH STATEMENT EXECUTE FUNCTION readmodel_bump();
+CREATE TRIGGER readmodel_gen_periods AFTER INSERT OR UPDATE OR DELETE ON periods
+    FOR EACH STATEMENT EXECUTE FUNCTION readmodel_bump();
+
 -- Existing databases: every assignment is built on the first drain.
 INSERT INTO readmodel_dirty (assignment_id) SELECT id FROM assignments;
 
 -- +goose Down
+DROP TRIGGER readmodel_gen_units ON units;
+DROP TRIGGER readmodel_gen_plans ON plans;
+DROP TRIGGER readmodel_gen_domains ON domains;
+DROP TRIGGER readmodel_gen_measures ON measures;
+DROP TRIGGER readmodel_gen_targets ON targets;
+DROP TRIGGER readmodel_gen_periods ON periods;
+DROP FUNCTION readmodel_bump();
 DROP TRIGGER readmodel_settings ON settings;
 DROP TRIGGER readmodel_plans ON plans;
 DROP TRIGGER readmodel_periods ON periods;
@@ -187,3 +222,4 @@ DROP FUNCTION readmodel_mark_reports();
 DROP TABLE readmodel_generation;
 DROP TABLE readmodel_dirty;
 DROP TABLE assignment_states;
+DROP INDEX idx_prompts_open;

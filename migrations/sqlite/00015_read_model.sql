@@ -20,6 +20,8 @@ CREATE TABLE assignment_states (
     late_count        INTEGER NOT NULL DEFAULT 0,
     open_prompts      INTEGER NOT NULL DEFAULT 0,
     latest_percent    INTEGER NOT NULL DEFAULT 0,
+    awaiting_review   INTEGER NOT NULL DEFAULT 0,
+    closable          INTEGER NOT NULL DEFAULT 0,
     last_submitted_at INTEGER,
     next_change_at    INTEGER
 );
@@ -27,6 +29,10 @@ CREATE INDEX idx_assignment_states_plan ON assignment_states(plan_id, measure_id
 CREATE INDEX idx_assignment_states_measure ON assignment_states(measure_id);
 CREATE INDEX idx_assignment_states_unit ON assignment_states(unit_id, plan_id);
 CREATE INDEX idx_assignment_states_next ON assignment_states(next_change_at);
+-- The office's badge: reports waiting for review, measures it may close.
+CREATE INDEX idx_assignment_states_review ON assignment_states(role, awaiting_review);
+CREATE INDEX idx_assignment_states_closable ON assignment_states(closable);
+CREATE INDEX idx_prompts_open ON prompts(resolved_at);
 
 CREATE TABLE readmodel_dirty (
     assignment_id INTEGER PRIMARY KEY
@@ -166,10 +172,121 @@ CREATE TRIGGER readmodel_settings_upd AFTER UPDATE ON settings WHEN NEW.key = 'l
 END;
 -- +goose StatementEnd
 
+-- What a snapshot shows besides the facts (names, titles, periods, targets)
+-- changes the generation too, so cached snapshots never show old names.
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_units_ins AFTER INSERT ON units BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_units_upd AFTER UPDATE ON units BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_units_del AFTER DELETE ON units BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_plans_ins AFTER INSERT ON plans BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_plans_upd AFTER UPDATE ON plans BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_plans_del AFTER DELETE ON plans BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_domains_ins AFTER INSERT ON domains BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_domains_upd AFTER UPDATE ON domains BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_domains_del AFTER DELETE ON domains BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_measures_ins AFTER INSERT ON measures BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_measures_upd AFTER UPDATE ON measures BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_measures_del AFTER DELETE ON measures BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_targets_ins AFTER INSERT ON targets BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_targets_upd AFTER UPDATE ON targets BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_targets_del AFTER DELETE ON targets BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_periods_ins AFTER INSERT ON periods BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_periods_upd AFTER UPDATE ON periods BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER readmodel_gen_periods_del AFTER DELETE ON periods BEGIN
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+END;
+-- +goose StatementEnd
+
 -- Existing databases: every assignment is built on the first drain.
 INSERT INTO readmodel_dirty (assignment_id) SELECT id FROM assignments;
 
 -- +goose Down
+DROP TRIGGER readmodel_gen_units_ins;
+DROP TRIGGER readmodel_gen_units_upd;
+DROP TRIGGER readmodel_gen_units_del;
+DROP TRIGGER readmodel_gen_plans_ins;
+DROP TRIGGER readmodel_gen_plans_upd;
+DROP TRIGGER readmodel_gen_plans_del;
+DROP TRIGGER readmodel_gen_domains_ins;
+DROP TRIGGER readmodel_gen_domains_upd;
+DROP TRIGGER readmodel_gen_domains_del;
+DROP TRIGGER readmodel_gen_measures_ins;
+DROP TRIGGER readmodel_gen_measures_upd;
+DROP TRIGGER readmodel_gen_measures_del;
+DROP TRIGGER readmodel_gen_targets_ins;
+DROP TRIGGER readmodel_gen_targets_upd;
+DROP TRIGGER readmodel_gen_targets_del;
+DROP TRIGGER readmodel_gen_periods_ins;
+DROP TRIGGER readmodel_gen_periods_upd;
+DROP TRIGGER readmodel_gen_periods_del;
 DROP TRIGGER readmodel_settings_upd;
 DROP TRIGGER readmodel_settings_ins;
 DROP TRIGGER readmodel_plans_upd;
@@ -197,3 +314,4 @@ DROP TRIGGER readmodel_reports_ins;
 DROP TABLE readmodel_generation;
 DROP TABLE readmodel_dirty;
 DROP TABLE assignment_states;
+DROP INDEX idx_prompts_open;
