@@ -69,7 +69,8 @@ func (s *Store) AllAssignmentIDs(ctx context.Context) ([]int64, error) {
 }
 
 // BumpGeneration marks the read model changed; run it last in the
-// transaction, so the row lock is held only until commit.
+// transaction, so the row lock is held only until commit. (Row 2 is the
+// triggers' on names and titles.)
 func (s *Store) BumpGeneration(ctx context.Context) error {
 	err := s.w(ctx).Exec("UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1").Error
 	return translate(err, "bump read model generation")
@@ -87,10 +88,9 @@ func (s *Store) StateStatus(ctx context.Context) (ReadModelStatus, error) {
 	var st ReadModelStatus
 	var dirty int64
 	var next sql.NullInt64
-	row := s.r(ctx).Raw("SELECT g.generation, " +
+	row := s.r(ctx).Raw("SELECT (SELECT SUM(generation) FROM readmodel_generation), " +
 		"CASE WHEN EXISTS (SELECT 1 FROM readmodel_dirty) THEN 1 ELSE 0 END, " +
-		"(SELECT MIN(next_change_at) FROM assignment_states) " +
-		"FROM readmodel_generation g WHERE g.id = 1").Row()
+		"(SELECT MIN(next_change_at) FROM assignment_states)").Row()
 	if err := row.Scan(&st.Generation, &dirty, &next); err != nil {
 		return st, translate(err, "read model status")
 	}

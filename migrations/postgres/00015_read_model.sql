@@ -38,13 +38,17 @@ CREATE TABLE readmodel_dirty (
     assignment_id BIGINT PRIMARY KEY
 );
 
--- Bumped by every transaction that changes assignment_states, so cached
--- snapshots (in any instance) know they are stale.
+-- The read model's generation is the sum of two counters, so cached
+-- snapshots (in any instance) know they are stale: row 1 is bumped last in
+-- every transaction that changes assignment_states, row 2 by the triggers
+-- on names, titles, targets and periods. Two rows, so a writer that holds
+-- one early (closing a measure) never waits in a cycle with a writer that
+-- takes the other at its end.
 CREATE TABLE readmodel_generation (
-    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    id         INTEGER PRIMARY KEY CHECK (id IN (1, 2)),
     generation BIGINT NOT NULL
 );
-INSERT INTO readmodel_generation (id, generation) VALUES (1, 0);
+INSERT INTO readmodel_generation (id, generation) VALUES (1, 0), (2, 0);
 
 -- +goose StatementBegin
 CREATE FUNCTION readmodel_mark_reports() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -172,7 +176,7 @@ CREATE TRIGGER readmodel_settings AFTER INSERT OR UPDATE ON settings
 -- +goose StatementBegin
 CREATE FUNCTION readmodel_bump() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd

@@ -38,13 +38,17 @@ CREATE TABLE readmodel_dirty (
     assignment_id INTEGER PRIMARY KEY
 );
 
--- Bumped by every transaction that changes assignment_states, so cached
--- snapshots (in any instance) know they are stale.
+-- The read model's generation is the sum of two counters, so cached
+-- snapshots (in any instance) know they are stale: row 1 is bumped last in
+-- every transaction that changes assignment_states, row 2 by the triggers
+-- on names, titles, targets and periods. Two rows, so a writer that holds
+-- one early (closing a measure) never waits in a cycle with a writer that
+-- takes the other at its end.
 CREATE TABLE readmodel_generation (
-    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    id         INTEGER PRIMARY KEY CHECK (id IN (1, 2)),
     generation INTEGER NOT NULL
 );
-INSERT INTO readmodel_generation (id, generation) VALUES (1, 0);
+INSERT INTO readmodel_generation (id, generation) VALUES (1, 0), (2, 0);
 
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_reports_ins AFTER INSERT ON reports BEGIN
@@ -176,92 +180,92 @@ END;
 -- changes the generation too, so cached snapshots never show old names.
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_units_ins AFTER INSERT ON units BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_units_upd AFTER UPDATE ON units BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_units_del AFTER DELETE ON units BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_plans_ins AFTER INSERT ON plans BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_plans_upd AFTER UPDATE ON plans BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_plans_del AFTER DELETE ON plans BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_domains_ins AFTER INSERT ON domains BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_domains_upd AFTER UPDATE ON domains BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_domains_del AFTER DELETE ON domains BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_measures_ins AFTER INSERT ON measures BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_measures_upd AFTER UPDATE ON measures BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_measures_del AFTER DELETE ON measures BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_targets_ins AFTER INSERT ON targets BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_targets_upd AFTER UPDATE ON targets BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_targets_del AFTER DELETE ON targets BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_periods_ins AFTER INSERT ON periods BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_periods_upd AFTER UPDATE ON periods BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_gen_periods_del AFTER DELETE ON periods BEGIN
-    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 1;
+    UPDATE readmodel_generation SET generation = generation + 1 WHERE id = 2;
 END;
 -- +goose StatementEnd
 
