@@ -247,6 +247,12 @@ func (s *Store) OfficialReportsAwaitingReview(ctx context.Context) ([]ReportRow,
 	return s.reportRows(ctx, awaitingReview)
 }
 
+// OfficialReportsAwaitingReviewOfPlan is OfficialReportsAwaitingReview
+// of one plan (督办 shows one plan at a time).
+func (s *Store) OfficialReportsAwaitingReviewOfPlan(ctx context.Context, planID int64) ([]ReportRow, error) {
+	return s.reportRows(ctx, func(q *gorm.DB) *gorm.DB { return awaitingReview(q).Where("measures.plan_id = ?", planID) })
+}
+
 func awaitingReview(q *gorm.DB) *gorm.DB {
 	return q.Where("reports.state = ? AND assignments.role = ?", model.ReportSubmitted, model.AssignLead)
 }
@@ -256,6 +262,12 @@ func awaitingReview(q *gorm.DB) *gorm.DB {
 // office may close (办结).
 func (s *Store) ClosableReports(ctx context.Context) ([]ReportRow, error) {
 	return s.reportRows(ctx, s.closable(ctx))
+}
+
+// ClosableReportsOfPlan is ClosableReports of one plan.
+func (s *Store) ClosableReportsOfPlan(ctx context.Context, planID int64) ([]ReportRow, error) {
+	closable := s.closable(ctx)
+	return s.reportRows(ctx, func(q *gorm.DB) *gorm.DB { return closable(q).Where("measures.plan_id = ?", planID) })
 }
 
 func (s *Store) closable(ctx context.Context) func(*gorm.DB) *gorm.DB {

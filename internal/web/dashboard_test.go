@@ -216,7 +216,7 @@ func periodID(t *testing.T, p *testutil.Portal, f *testutil.Fixture, label strin
 // ledgerRows returns "measure-title/unit" of each 台账 row.
 func ledgerRows(doc *goquery.Document) []string {
 	var out []string
-	doc.Find(".ledger-table tbody tr").Each(func(_ int, r *goquery.Selection) {
+	doc.Find(".ledger-table tr.ledger-row").Each(func(_ int, r *goquery.Selection) {
 		out = append(out, cellText(r.Find(".measure-cell"))+"/"+cellText(r.Find(".unit-cell a")))
 	})
 	return out
@@ -306,15 +306,15 @@ func TestLedgerPaging(t *testing.T) {
 	synthPlan(t, p, 12, 6)
 	c := p.Login("duchashi")
 	doc := page(t, c, "/ledger", http.StatusOK)
-	if n := doc.Find(".ledger-table tbody tr").Length(); n != 50 {
+	if n := doc.Find(".ledger-table tr.ledger-row").Length(); n != 50 {
 		t.Fatalf("page 1 rows = %d, want 50", n)
 	}
 	next, ok := doc.Find(`a[rel=next]`).Attr("href")
-	if !ok || cellText(doc.Find(".pager .muted")) != "第 1 / 2 页" {
+	if !ok || cellText(doc.Find(".pager .pager-of")) != "第 1 / 2 页" {
 		t.Fatalf("pager: next %q, %q", next, cellText(doc.Find(".pager")))
 	}
 	doc = page(t, c, next, http.StatusOK)
-	if n := doc.Find(".ledger-table tbody tr").Length(); n != 22 {
+	if n := doc.Find(".ledger-table tr.ledger-row").Length(); n != 22 {
 		t.Fatalf("page 2 rows = %d, want 22", n)
 	}
 	if doc.Find(`a[rel=next]`).Length() != 0 || doc.Find(`a[rel=prev]`).Length() != 1 {
@@ -661,14 +661,14 @@ func TestPrintViews(t *testing.T) {
 	}
 	m3 := fmt.Sprintf("/print/measures/%d", f.Measures[2].ID)
 	doc = page(t, rev, m3, http.StatusOK)
-	if !strings.Contains(cellText(doc.Find(".source-text")), "城镇新增就业残疾人600名") || doc.Find(".ledger-table tbody tr").Length() != 2 {
-		t.Errorf("measure print: source %q, rows %d", cellText(doc.Find(".source-text")), doc.Find(".ledger-table tbody tr").Length())
+	if !strings.Contains(cellText(doc.Find(".source-text")), "城镇新增就业残疾人600名") || doc.Find(".ledger-table tr.ledger-row").Length() != 2 {
+		t.Errorf("measure print: source %q, rows %d", cellText(doc.Find(".source-text")), doc.Find(".ledger-table tr.ledger-row").Length())
 	}
 	if got := cellText(doc.Find(".history-grid tbody tr").First()); got != "市残联 已审核通过 30% 已审核通过 60% 已审核通过 100%" {
 		t.Errorf("history grid = %q", got)
 	}
 	doc = page(t, p.Login("taishan"), m3, http.StatusOK)
-	if doc.Find(".ledger-table tbody tr").Length() != 1 || cellText(doc.Find(".ledger-table .unit-cell a")) != metricstest.Taishan {
+	if doc.Find(".ledger-table tr.ledger-row").Length() != 1 || cellText(doc.Find(".ledger-table .unit-cell a")) != metricstest.Taishan {
 		t.Error("taishan's measure print shows other units")
 	}
 	page(t, p.Login("jiaoyuju"), m3, http.StatusNotFound)

@@ -21,3 +21,6 @@ func actual(a *metrics.Assignment, targetID int64) string {
 	}
 	return "—"
 }
+
+// rowDomain groups 台账 rows by their measure's domain.
+func rowDomain(r metrics.LedgerRow) int64 { return r.Assignment.Measure.DomainID }
