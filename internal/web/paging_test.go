@@ -129,3 +129,28 @@ func TestLedgerGroupsByDomain(t *testing.T) {
 		t.Fatalf("the pages show %d rows, want 72", total)
 	}
 }
+
+func TestOverviewShowsTheTopTenWithALinkToTheRest(t *testing.T) {
+	p, _, _ := dashPortal(t)
+	synthPlan(t, p, 30, 6)
+	for _, who := range []string{"lingdao", "duchashi"} {
+		c := p.Login(who)
+		doc := page(t, c, "/", http.StatusOK)
+		total, err := strconv.Atoi(cellText(doc.Find("#attention h2 .badge")))
+		if err != nil || total <= 10 {
+			t.Fatalf("%s: attention total %q", who, cellText(doc.Find("#attention h2 .badge")))
+		}
+		if n := doc.Find("#attention tr[data-assignment]").Length(); n != 10 {
+			t.Errorf("%s: the overview lists %d, want the top 10", who, n)
+		}
+		a := doc.Find("#attention .attention-all a")
+		if cellText(a) != "查看全部 "+strconv.Itoa(total)+" 项" {
+			t.Errorf("%s: link text %q", who, cellText(a))
+		}
+		// The link opens 督办 of the same plan, which lists all of them.
+		sup := page(t, c, a.AttrOr("href", ""), http.StatusOK)
+		if got := cellText(sup.Find(".at-risk h2 .badge")); got != strconv.Itoa(total) {
+			t.Errorf("%s: 督办 counts %s, the overview %d", who, got, total)
+		}
+	}
+}

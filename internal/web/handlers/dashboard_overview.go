@@ -14,10 +14,10 @@ import (
 	"duban/views/pages/todo"
 )
 
-// How much of the long lists the overview shows; the 台账 and the
+// How much of the long lists the overview shows; 督办 and the
 // scorecard have the rest.
 const (
-	overviewAttentionMax = 50
+	overviewAttentionMax = 10
 	overviewUnitRatesMax = 30
 	overviewPeriodsMax   = 8
 	overviewActivityMax  = 15

@@ -16,6 +16,16 @@ func (p OverviewPage) ledgerQuery(light string) string {
 	return q
 }
 
+// supervisionURL links the top of the overdue and at-risk list to the
+// whole list, paged on 督办 (which shows one plan: the newest when the
+// overview shows every plan).
+func (p OverviewPage) supervisionURL() string {
+	if p.Plan != nil {
+		return "/supervision?plan=" + I64(p.Plan.ID)
+	}
+	return "/supervision"
+}
+
 // completionChart draws each row's completion.
 func (p OverviewPage) completionChart(ctx context.Context) components.BarChart {
 	c := components.BarChart{ID: "chart-completion", Title: i18n.T(ctx, "dash.chart.completion"), Max: 100}
