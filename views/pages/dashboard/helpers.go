@@ -119,9 +119,12 @@ func LightSegments(ctx context.Context, c metrics.Counts) []components.Segment {
 	return out
 }
 
-// RateClass colours a submission rate: red below 60%, yellow below 90%.
-func RateClass(f float64) string {
+// RateClass colours a submission rate: red below 60%, yellow below 90%;
+// grey while its period is not yet due (a low rate then is no failure).
+func RateClass(f float64, notDue bool) string {
 	switch {
+	case notDue:
+		return "grey"
 	case f < 60:
 		return "red"
 	case f < 90:

@@ -3,7 +3,9 @@ package dashboard
 import (
 	"context"
 
+	"duban/internal/clock"
 	"duban/internal/i18n"
+	"duban/internal/metrics"
 	"duban/views/components"
 )
 
@@ -24,6 +26,12 @@ func (p OverviewPage) supervisionURL() string {
 		return "/supervision?plan=" + I64(p.Plan.ID)
 	}
 	return "/supervision"
+}
+
+// notDue reports whether a period's reports are not yet due on the
+// portal's date (its due date still counts as on time).
+func (p OverviewPage) notDue(r metrics.PeriodRate) bool {
+	return !p.Today.IsZero() && !p.Today.After(clock.Date(r.DueOn))
 }
 
 // completionChart draws each row's completion.
@@ -47,8 +55,12 @@ func (p OverviewPage) completionChart(ctx context.Context) components.BarChart {
 func (p OverviewPage) periodChart(ctx context.Context) components.BarChart {
 	c := components.BarChart{ID: "chart-periods", Title: i18n.T(ctx, "dash.rates.by_period"), Max: 100}
 	for _, r := range p.PeriodRates {
-		c.Bars = append(c.Bars, components.Bar{Label: i18n.PeriodLabel(ctx, r.Label), Short: r.Label, Value: r.Percent(),
-			Text: Pct(r.Percent()), Class: RateClass(r.Percent())})
+		b := components.Bar{Label: i18n.PeriodLabel(ctx, r.Label), Value: r.Percent(),
+			Text: Pct(r.Percent()), Class: RateClass(r.Percent(), p.notDue(r))}
+		if p.notDue(r) {
+			b.Note = i18n.T(ctx, "ux2.rate.not_due")
+		}
+		c.Bars = append(c.Bars, b)
 	}
 	return c
 }
