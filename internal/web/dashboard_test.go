@@ -228,9 +228,9 @@ func TestLedgerFiltersAndScope(t *testing.T) {
 	rev := p.Login("duchashi")
 	all := ledgerRows(page(t, rev, "/ledger", http.StatusOK))
 	want := []string{
-		"1. 学前教育/市教育局", "1. 学前教育/市残联", "1. 学前教育/台山市人民政府",
-		"2. 义务教育/市教育局", "2. 义务教育/市残联", "2. 义务教育/台山市人民政府",
-		"1. 残疾人就业/市残联", "1. 残疾人就业/台山市人民政府",
+		"(一)1 学前教育/市教育局", "(一)1 学前教育/市残联", "(一)1 学前教育/台山市人民政府",
+		"(一)2 义务教育/市教育局", "(一)2 义务教育/市残联", "(一)2 义务教育/台山市人民政府",
+		"(二)1 残疾人就业/市残联", "(二)1 残疾人就业/台山市人民政府",
 	}
 	if !reflect.DeepEqual(all, want) {
 		t.Fatalf("ledger rows = %v", all)
@@ -380,14 +380,14 @@ func TestLedgerExport(t *testing.T) {
 	}
 	// Row of 市教育局 on 义务教育: returned in 2014Q4, latest 2015Q1 submitted 60%, red.
 	r := d1[4]
-	want := map[int]string{1: "2.", 2: "义务教育", 4: "牵头单位", 5: "2015-12-31", 6: "2015年第1季度", 7: "已报送", 8: "正常推进",
+	want := map[int]string{1: "(一)2", 2: "义务教育", 4: "牵头单位", 5: "2015-12-31", 6: "2015年第1季度", 7: "已报送", 8: "正常推进",
 		9: "60", 11: "红灯", 12: "2014年第4季度报告退回后 83 天未重新报送", 13: "2015-04-02", 14: "待审核"}
 	for col, w := range want {
 		if r[col] != w {
 			t.Errorf("row 义务教育/市教育局 col %d = %q, want %q", col, r[col], w)
 		}
 	}
-	if !strings.Contains(r[10], "小学适龄儿童入学率 = 100%:100%") || !strings.Contains(r[10], "初中生年辍学率 ≤ 1.2%:1.3%") {
+	if !strings.Contains(r[10], "小学适龄儿童入学率 = 100%：100%") || !strings.Contains(r[10], "初中生年辍学率 ≤ 1.2%：1.3%") {
 		t.Errorf("targets cell = %q", r[10])
 	}
 	// Formula injection: the text stays text.
@@ -462,7 +462,7 @@ func TestMeasureHistoryExport(t *testing.T) {
 			if len(reps)-2 != tt.reports || len(revs)-1 != tt.reviews {
 				t.Errorf("reports %d reviews %d, want %d %d", len(reps)-2, len(revs)-1, tt.reports, tt.reviews)
 			}
-			if reps[1][9] != "小学适龄儿童入学率(= 100%)" {
+			if reps[1][9] != "小学适龄儿童入学率（= 100%）" {
 				t.Errorf("target header = %v", reps[1])
 			}
 		})

@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"duban/internal/clock"
+	"duban/internal/format"
 	"duban/internal/i18n"
 	"duban/internal/metrics"
 	"duban/internal/metrics/metricstest"
@@ -188,7 +189,7 @@ func (ag *agreement) checkAll(p *testutil.Portal, sampleAssignments int) {
 	byKey := map[string]int64{}
 	for _, a := range ag.snap.Assignments {
 		m := a.Measure
-		byKey[m.Domain.Label+" "+m.Domain.Title+"|"+m.Label+"|"+a.Unit.Name] = a.ID
+		byKey[m.Domain.Label+" "+m.Domain.Title+"|"+format.Citation(m.Domain.Label, m.Label)+"|"+a.Unit.Name] = a.ID
 	}
 	res := viewer.Get("/ledger.xlsx" + planQ)
 	f, err := excelize.OpenReader(bytes.NewReader([]byte(res.Body)))

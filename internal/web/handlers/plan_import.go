@@ -15,6 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/format"
 	"duban/internal/model"
 	"duban/internal/periods"
 	"duban/internal/planimport"
@@ -218,7 +219,7 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 		rows := func(cs []planimport.MeasureChange) []planadmin.DiffRow {
 			var out []planadmin.DiffRow
 			for _, x := range cs {
-				r := planadmin.DiffRow{Label: planLabel(x.Domain, x.Label), Title: x.Title, MeasureID: x.MeasureID}
+				r := planadmin.DiffRow{Label: format.Citation(x.Domain, x.Label), Title: x.Title, MeasureID: x.MeasureID}
 				for _, f := range x.Fields {
 					r.FieldKeys = append(r.FieldKeys, "plans.import.field."+f)
 				}

@@ -8,13 +8,13 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/format"
 	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/rules"
 	"duban/internal/store"
 	"duban/internal/web/render"
 	"duban/views/components"
-	"duban/views/pages/reports"
 	"duban/views/pages/todo"
 )
 
@@ -31,7 +31,7 @@ func (h *Handlers) Supervision(c echo.Context) error {
 		return err
 	}
 	p := todo.SupervisionPage{Plans: plans, Counts: map[string]int{}, CanAct: user(c).Role == model.RoleReviewer,
-		Today: reports.Date(now), Self: c.Request().URL.RequestURI()}
+		Today: format.Date(now), Self: c.Request().URL.RequestURI()}
 	if len(plans) == 0 {
 		return render.Page(c, http.StatusOK, todo.Supervision(p))
 	}

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"duban/internal/format"
 
 	"duban/internal/clock"
 	"duban/internal/i18n"
@@ -46,7 +47,7 @@ func (p OverviewPage) completionChart(ctx context.Context) components.BarChart {
 		} else if g.Counts.Total > 0 && g.Counts.Blue == g.Counts.Total {
 			cls = "blue"
 		}
-		c.Bars = append(c.Bars, components.Bar{Label: GroupTitle(g), Value: g.Completion, Text: Pct(g.Completion), Class: cls})
+		c.Bars = append(c.Bars, components.Bar{Label: GroupTitle(g), Value: g.Completion, Text: format.Pct(g.Completion), Class: cls})
 	}
 	return c
 }
@@ -56,7 +57,7 @@ func (p OverviewPage) periodChart(ctx context.Context) components.BarChart {
 	c := components.BarChart{ID: "chart-periods", Title: i18n.T(ctx, "dash.rates.by_period"), Max: 100}
 	for _, r := range p.PeriodRates {
 		b := components.Bar{Label: i18n.PeriodLabel(ctx, r.Label), Value: r.Percent(),
-			Text: Pct(r.Percent()), Class: RateClass(r.Percent(), p.notDue(r))}
+			Text: format.Pct(r.Percent()), Class: RateClass(r.Percent(), p.notDue(r))}
 		if p.notDue(r) {
 			b.Note = i18n.T(ctx, "ux2.rate.not_due")
 		}
