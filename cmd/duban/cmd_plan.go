@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"duban/internal/app"
+	"duban/internal/format"
 	"duban/internal/periods"
 	"duban/internal/planimport"
 	"duban/internal/planparse"
@@ -202,16 +203,16 @@ func printDiff(w io.Writer, d *planimport.Diff) {
 		fmt.Fprintf(w, "+ domain %s\n", x)
 	}
 	for _, m := range d.Added {
-		fmt.Fprintf(w, "+ %s%s %s\n", m.Domain, m.Label, m.Title)
+		fmt.Fprintf(w, "+ %s\n", format.MeasureName(m.Domain, m.Label, m.Title))
 	}
 	for _, m := range d.Changed {
-		fmt.Fprintf(w, "~ %s%s %s (%s)\n", m.Domain, m.Label, m.Title, strings.Join(m.Fields, ", "))
+		fmt.Fprintf(w, "~ %s (%s)\n", format.MeasureName(m.Domain, m.Label, m.Title), strings.Join(m.Fields, ", "))
 	}
 	for _, m := range d.Removed {
 		note := ""
 		if m.Kept {
 			note = " (kept: it has reports)"
 		}
-		fmt.Fprintf(w, "- %s%s %s%s\n", m.Domain, m.Label, m.Title, note)
+		fmt.Fprintf(w, "- %s%s\n", format.MeasureName(m.Domain, m.Label, m.Title), note)
 	}
 }

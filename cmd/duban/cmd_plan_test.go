@@ -88,7 +88,7 @@ func TestPlanImportCLI(t *testing.T) {
 	revised := filepath.Join(dir, "revised.txt")
 	os.WriteFile(revised, []byte(strings.Replace(string(b), "学前三年毛入园率达到93%", "学前三年毛入园率达到95%", 1)), 0o600)
 	out, err = runCmd(t, "plan", "import", revised, "--data-dir", dir)
-	if err != nil || !strings.Contains(out, "~ (一)2.") || !strings.Contains(out, "--apply") {
+	if err != nil || !strings.Contains(out, "~ (一)2 基本建立") || !strings.Contains(out, "--apply") {
 		t.Fatalf("revised import: %v\n%s", err, out)
 	}
 	out, err = runCmd(t, "plan", "import", revised, "--apply", "--data-dir", dir)

@@ -6,10 +6,10 @@ import (
 	"time"
 
 	"duban/internal/clock"
+	"duban/internal/format"
 	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/rules"
-	"duban/internal/workflow"
 )
 
 // Figures are what the system drafts a bulletin from, all read from the
@@ -249,9 +249,9 @@ func (s *Service) compute(ctx context.Context, planID, periodID int64, now time.
 }
 
 func measureName(m *metrics.Measure) string {
-	label := m.Label
+	domain := ""
 	if m.Domain != nil {
-		label = m.Domain.Label + m.Label
+		domain = m.Domain.Label
 	}
-	return workflow.MeasureName(label, m.Title)
+	return format.MeasureName(domain, m.Label, m.Title)
 }

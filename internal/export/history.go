@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"duban/internal/format"
 	"fmt"
 	"io"
 
@@ -73,14 +74,14 @@ func MeasureHistory(ctx context.Context, w io.Writer, h History) error {
 		return err
 	}
 	sw := &sheetWriter{sw: s, st: st}
-	title := h.Domain.Label + h.Measure.Label + " " + h.Measure.Title
+	title := format.MeasureName(h.Domain.Label, h.Measure.Label, h.Measure.Title)
 	if err := sw.put(sw.text(title, st.title), sw.text(h.Plan.Title, st.text)); err != nil {
 		return err
 	}
 	head := []string{T("dash.col.period"), T("dash.col.unit"), T("dash.col.role"), T("dash.col.state"), T("dash.col.progress"),
 		T("dash.col.percent"), T("dash.export.progress_text"), T("dash.export.problems"), T("dash.export.next_steps")}
 	for _, t := range h.Targets {
-		head = append(head, fmt.Sprintf("%s(%s %s%s)", t.Indicator, opSymbol(t.Op), num(t.Value), t.Unit))
+		head = append(head, T("ux2.export.target_head", t.Indicator, format.Goal(t.Op, t.Value, t.Unit)))
 	}
 	head = append(head, T("dash.export.submitted_at"), T("dash.export.returned_at"), T("dash.export.approved_at"), T("dash.export.version"))
 	if err := sw.header(head); err != nil {

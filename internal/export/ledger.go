@@ -2,9 +2,9 @@ package export
 
 import (
 	"context"
+	"duban/internal/format"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -34,10 +34,6 @@ var ledgerColumns = []struct {
 	{"dash.col.progress", 10}, {"dash.col.percent", 9}, {"dash.col.targets", 42}, {"dash.col.light", 12},
 	{"dash.col.reasons", 36}, {"dash.col.last_report", 13}, {"dash.col.review", 11},
 }
-
-func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
-
-func opSymbol(op string) string { return i18n.OpSymbol(op) }
 
 // Ledger writes the 台账 workbook of rows (one per measure × unit, already
 // filtered to what the user may see) to w: a summary sheet, then one sheet
@@ -217,14 +213,14 @@ func ledgerRow(ctx context.Context, w *sheetWriter, r metrics.LedgerRow) []any {
 	for _, t := range m.Targets {
 		actual := "—"
 		if _, v, ok := a.Actual(t.ID); ok {
-			actual = num(v) + t.Unit
+			actual = format.Num(v) + t.Unit
 		}
-		targets = append(targets, fmt.Sprintf("%s %s %s%s:%s", t.Indicator, opSymbol(t.Op), num(t.Value), t.Unit, actual))
+		targets = append(targets, T("ux2.target_actual", format.Target(t.Indicator, t.Op, t.Value, t.Unit), actual))
 	}
 	light := a.Status.Light.String()
 	return []any{
 		w.text(m.Domain.Label+" "+m.Domain.Title, st.text),
-		w.text(m.Label, st.text),
+		w.text(format.Citation(m.Domain.Label, m.Label), st.text),
 		w.text(m.Title, st.wrap),
 		w.text(a.Unit.Name, st.text),
 		w.text(T("assignment.role."+a.Role), st.text),

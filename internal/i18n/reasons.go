@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"context"
+	"duban/internal/format"
 	"strconv"
 	"strings"
 	"time"
@@ -40,7 +41,7 @@ func Reason(ctx context.Context, r rules.Reason) string {
 	case rules.KindBehindSchedule:
 		return T(ctx, key, per, r.Percent, r.Behind)
 	case rules.KindTargetOffPath:
-		return T(ctx, key, r.Indicator, num(r.Actual)+r.Unit, OpSymbol(r.Op)+num(r.Value)+r.Unit)
+		return T(ctx, key, r.Indicator, format.Num(r.Actual)+r.Unit, format.Op(r.Op)+format.Num(r.Value)+r.Unit)
 	}
 	return T(ctx, key)
 }
@@ -64,19 +65,4 @@ func MonthDay(ctx context.Context, t time.Time) string {
 		return t.Format("2 Jan")
 	}
 	return strconv.Itoa(int(t.Month())) + "月" + strconv.Itoa(t.Day()) + "日"
-}
-
-func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
-
-// OpSymbol shows a target operator as people write it: ≥, ≤, ≈.
-func OpSymbol(op string) string {
-	switch op {
-	case ">=":
-		return "≥"
-	case "<=":
-		return "≤"
-	case "~":
-		return "≈"
-	}
-	return op
 }

@@ -46,11 +46,20 @@ func (s *Store) PromptsOfAssignment(ctx context.Context, assignmentID int64) ([]
 	return ps, translate(err, "list prompts")
 }
 
-// PromptsOfPlan lists the prompts about a plan's assignments, oldest first.
-func (s *Store) PromptsOfPlan(ctx context.Context, planID int64) ([]model.Prompt, error) {
-	var ps []model.Prompt
-	err := s.r(ctx).Joins("JOIN assignments ON assignments.id = prompts.assignment_id").
-		Joins("JOIN measures ON measures.id = assignments.measure_id").
-		Where("measures.plan_id = ?", planID).Order("prompts.id").Find(&ps).Error
-	return ps, translate(err, "list prompts of plan")
+// LastPromptsOf returns the newest prompt about each of the assignments
+// that has one, keyed by assignment (督办 shows it beside each row of a page).
+func (s *Store) LastPromptsOf(ctx context.Context, assignmentIDs []int64) (map[int64]model.Prompt, error) {
+	out := map[int64]model.Prompt{}
+	err := eachChunk(assignmentIDs, func(part []int64) error {
+		var ps []model.Prompt
+		newest := s.r(ctx).Model(&model.Prompt{}).Select("MAX(id)").Where("assignment_id IN ?", part).Group("assignment_id")
+		if err := s.r(ctx).Where("id IN (?)", newest).Find(&ps).Error; err != nil {
+			return translate(err, "list last prompts")
+		}
+		for _, p := range ps {
+			out[*p.AssignmentID] = p
+		}
+		return nil
+	})
+	return out, err
 }

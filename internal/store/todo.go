@@ -40,7 +40,8 @@ type PromptRow struct {
 	model.Prompt
 	UnitName     string
 	MeasureID    int64
-	MeasureLabel string
+	DomainLabel  string
+	MeasureLabel string // the measure's own number: format.Citation(DomainLabel, MeasureLabel) cites it
 	MeasureTitle string
 	PeriodLabel  string
 	PeriodDueOn  *time.Time
@@ -54,7 +55,7 @@ func (s *Store) OpenPrompts(ctx context.Context) ([]PromptRow, error) {
 }
 
 func (s *Store) promptRows(ctx context.Context, where func(*gorm.DB) *gorm.DB) ([]PromptRow, error) {
-	q := s.r(ctx).Table("prompts").Select("prompts.*, units.name AS unit_name, measures.id AS measure_id, " + measurePlanLabel +
+	q := s.r(ctx).Table("prompts").Select("prompts.*, units.name AS unit_name, measures.id AS measure_id, " + measureLabels +
 		", measures.title AS measure_title, periods.label AS period_label, periods.due_on AS period_due_on, " +
 		"COALESCE(NULLIF(users.display_name, ''), users.username) AS sender_name").
 		Joins("JOIN units ON units.id = prompts.unit_id").

@@ -14,7 +14,7 @@ import (
 type AssignmentRow struct {
 	model.Assignment
 	UnitName        string
-	MeasureLabel    string
+	MeasureLabel    string // the measure's own number: format.Citation(DomainLabel, MeasureLabel) cites it
 	MeasureTitle    string
 	MeasurePosition int
 	MeasureDueOn    time.Time
@@ -30,12 +30,13 @@ type AssignmentRow struct {
 // Closed reports whether the row's measure is closed (办结).
 func (r *AssignmentRow) Closed() bool { return r.MeasureClosedAt != nil }
 
-// measurePlanLabel is how people cite a measure: its domain's label and its
-// own number, e.g. (一)2 — "2." alone is ambiguous across domains.
-const measurePlanLabel = "domains.label || rtrim(measures.label, '.') AS measure_label"
+// measureLabels are the labels a measure is cited by, its domain's and its
+// own: rows carry both and format.Citation writes (一)2 ("2." alone is
+// ambiguous across domains).
+const measureLabels = "domains.label AS domain_label, measures.label AS measure_label"
 
 const assignmentRowSelect = "assignments.*, units.name AS unit_name, " +
-	measurePlanLabel + ", measures.title AS measure_title, measures.position AS measure_position, " +
+	"measures.label AS measure_label, measures.title AS measure_title, measures.position AS measure_position, " +
 	"measures.due_on AS measure_due_on, measures.closed_at AS measure_closed_at, " +
 	"domains.id AS domain_id, domains.label AS domain_label, domains.title AS domain_title, " +
 	"plans.id AS plan_id, plans.title AS plan_title, plans.start_on AS plan_start_on"
@@ -198,7 +199,8 @@ type ReportRow struct {
 	UnitID         int64
 	UnitName       string
 	MeasureID      int64
-	MeasureLabel   string
+	DomainLabel    string
+	MeasureLabel   string // the measure's own number: format.Citation(DomainLabel, MeasureLabel) cites it
 	MeasureTitle   string
 	PlanID         int64
 	PeriodLabel    string
@@ -207,7 +209,7 @@ type ReportRow struct {
 }
 
 const reportRowSelect = "reports.*, assignments.role AS assignment_role, assignments.unit_id AS unit_id, " +
-	"units.name AS unit_name, measures.id AS measure_id, " + measurePlanLabel + ", " +
+	"units.name AS unit_name, measures.id AS measure_id, " + measureLabels + ", " +
 	"measures.title AS measure_title, measures.plan_id AS plan_id, periods.label AS period_label, periods.seq AS period_seq, periods.due_on AS period_due_on"
 
 func (s *Store) reportRows(ctx context.Context, where func(*gorm.DB) *gorm.DB) ([]ReportRow, error) {
@@ -247,6 +249,12 @@ func (s *Store) OfficialReportsAwaitingReview(ctx context.Context) ([]ReportRow,
 	return s.reportRows(ctx, awaitingReview)
 }
 
+// OfficialReportsAwaitingReviewOfPlan is OfficialReportsAwaitingReview
+// of one plan (督办 shows one plan at a time).
+func (s *Store) OfficialReportsAwaitingReviewOfPlan(ctx context.Context, planID int64) ([]ReportRow, error) {
+	return s.reportRows(ctx, func(q *gorm.DB) *gorm.DB { return awaitingReview(q).Where("measures.plan_id = ?", planID) })
+}
+
 func awaitingReview(q *gorm.DB) *gorm.DB {
 	return q.Where("reports.state = ? AND assignments.role = ?", model.ReportSubmitted, model.AssignLead)
 }
@@ -256,6 +264,12 @@ func awaitingReview(q *gorm.DB) *gorm.DB {
 // office may close (办结).
 func (s *Store) ClosableReports(ctx context.Context) ([]ReportRow, error) {
 	return s.reportRows(ctx, s.closable(ctx))
+}
+
+// ClosableReportsOfPlan is ClosableReports of one plan.
+func (s *Store) ClosableReportsOfPlan(ctx context.Context, planID int64) ([]ReportRow, error) {
+	closable := s.closable(ctx)
+	return s.reportRows(ctx, func(q *gorm.DB) *gorm.DB { return closable(q).Where("measures.plan_id = ?", planID) })
 }
 
 func (s *Store) closable(ctx context.Context) func(*gorm.DB) *gorm.DB {
@@ -294,6 +308,13 @@ func (s *Store) UnitTx(ctx context.Context, tx *gorm.DB, id int64) (*model.Unit,
 	var u model.Unit
 	err := tx.WithContext(ctx).First(&u, id).Error
 	return &u, translate(err, fmt.Sprintf("unit %d", id))
+}
+
+// DomainTx loads a domain inside tx.
+func (s *Store) DomainTx(ctx context.Context, tx *gorm.DB, id int64) (*model.Domain, error) {
+	var d model.Domain
+	err := tx.WithContext(ctx).First(&d, id).Error
+	return &d, translate(err, fmt.Sprintf("domain %d", id))
 }
 
 // LatestSubmittedReportTx loads an assignment's report of the latest period

@@ -23,6 +23,7 @@ import (
 
 	"duban/internal/clock"
 	"duban/internal/db"
+	"duban/internal/format"
 	"duban/internal/model"
 	"duban/internal/store"
 	"duban/internal/workflow"
@@ -324,9 +325,17 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 	prompts := ins("prompts", []string{"unit_id", "assignment_id", "period_id", "sender_id", "message", "created_at", "resolved_at"})
 	notes := ins("notifications", []string{"user_id", "kind", "object_type", "object_id", "message", "created_at", "read_at"})
 	values.parent, atts.parent, revs.parent, vers.parent = reports, reports, reports, reports
+	planDomains, err := g.st.DomainsOf(ctx, planID)
+	if err != nil {
+		return n, err
+	}
+	domainLabel := map[int64]string{}
+	for _, d := range planDomains {
+		domainLabel[d.ID] = d.Label
+	}
 	measureName := map[int64]string{}
 	for _, m := range measures {
-		measureName[m.ID] = workflow.MeasureName(m.Label, m.Title)
+		measureName[m.ID] = format.MeasureName(domainLabel[m.DomainID], m.Label, m.Title)
 	}
 	// note queues an inbox notification for a unit's user, as the workflow
 	// does on a review or a prompt; most are read within days.

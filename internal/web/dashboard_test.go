@@ -155,13 +155,14 @@ func TestOverviewFiguresRoleByRole(t *testing.T) {
 			doc.Find(".unit-rate-table tbody tr").Each(func(_ int, r *goquery.Selection) {
 				rates = append(rates, cellText(r.Find("th"))+" "+cellText(r.Find(".rate")))
 			})
-			wantRates := []string{"台山市人民政府 33% (1/3)", "市残联 67% (2/3)", "市教育局 100% (2/2)"}
+			// 2015年第1季度 is not due yet (the clock is before its deadline).
+			wantRates := []string{"台山市人民政府 33% (1/3) 未到期", "市残联 67% (2/3) 未到期", "市教育局 100% (2/2) 未到期"}
 			if !reflect.DeepEqual(rates, wantRates) {
 				t.Errorf("unit rates = %v", rates)
 			}
 			var periods []string
 			doc.Find(".period-rate-table tbody tr").Each(func(_ int, r *goquery.Selection) { periods = append(periods, cellText(r)) })
-			wantPeriods := []string{"2014年第3季度 8/8 8 100%", "2014年第4季度 6/8 5 75%", "2015年第1季度 5/8 5 63%"}
+			wantPeriods := []string{"2014年第3季度 8/8 8 100%", "2014年第4季度 6/8 5 75%", "2015年第1季度 5/8 5 63% 未到期"}
 			if !reflect.DeepEqual(periods, wantPeriods) {
 				t.Errorf("period rates = %v", periods)
 			}
@@ -216,7 +217,7 @@ func periodID(t *testing.T, p *testutil.Portal, f *testutil.Fixture, label strin
 // ledgerRows returns "measure-title/unit" of each 台账 row.
 func ledgerRows(doc *goquery.Document) []string {
 	var out []string
-	doc.Find(".ledger-table tbody tr").Each(func(_ int, r *goquery.Selection) {
+	doc.Find(".ledger-table tr.ledger-row").Each(func(_ int, r *goquery.Selection) {
 		out = append(out, cellText(r.Find(".measure-cell"))+"/"+cellText(r.Find(".unit-cell a")))
 	})
 	return out
@@ -227,9 +228,9 @@ func TestLedgerFiltersAndScope(t *testing.T) {
 	rev := p.Login("duchashi")
 	all := ledgerRows(page(t, rev, "/ledger", http.StatusOK))
 	want := []string{
-		"1. 学前教育/市教育局", "1. 学前教育/市残联", "1. 学前教育/台山市人民政府",
-		"2. 义务教育/市教育局", "2. 义务教育/市残联", "2. 义务教育/台山市人民政府",
-		"1. 残疾人就业/市残联", "1. 残疾人就业/台山市人民政府",
+		"(一)1 学前教育/市教育局", "(一)1 学前教育/市残联", "(一)1 学前教育/台山市人民政府",
+		"(一)2 义务教育/市教育局", "(一)2 义务教育/市残联", "(一)2 义务教育/台山市人民政府",
+		"(二)1 残疾人就业/市残联", "(二)1 残疾人就业/台山市人民政府",
 	}
 	if !reflect.DeepEqual(all, want) {
 		t.Fatalf("ledger rows = %v", all)
@@ -306,15 +307,15 @@ func TestLedgerPaging(t *testing.T) {
 	synthPlan(t, p, 12, 6)
 	c := p.Login("duchashi")
 	doc := page(t, c, "/ledger", http.StatusOK)
-	if n := doc.Find(".ledger-table tbody tr").Length(); n != 50 {
+	if n := doc.Find(".ledger-table tr.ledger-row").Length(); n != 50 {
 		t.Fatalf("page 1 rows = %d, want 50", n)
 	}
 	next, ok := doc.Find(`a[rel=next]`).Attr("href")
-	if !ok || cellText(doc.Find(".pager .muted")) != "第 1 / 2 页" {
+	if !ok || cellText(doc.Find(".pager .pager-of")) != "第 1 / 2 页" {
 		t.Fatalf("pager: next %q, %q", next, cellText(doc.Find(".pager")))
 	}
 	doc = page(t, c, next, http.StatusOK)
-	if n := doc.Find(".ledger-table tbody tr").Length(); n != 22 {
+	if n := doc.Find(".ledger-table tr.ledger-row").Length(); n != 22 {
 		t.Fatalf("page 2 rows = %d, want 22", n)
 	}
 	if doc.Find(`a[rel=next]`).Length() != 0 || doc.Find(`a[rel=prev]`).Length() != 1 {
@@ -379,14 +380,14 @@ func TestLedgerExport(t *testing.T) {
 	}
 	// Row of 市教育局 on 义务教育: returned in 2014Q4, latest 2015Q1 submitted 60%, red.
 	r := d1[4]
-	want := map[int]string{1: "2.", 2: "义务教育", 4: "牵头单位", 5: "2015-12-31", 6: "2015年第1季度", 7: "已报送", 8: "正常推进",
+	want := map[int]string{1: "(一)2", 2: "义务教育", 4: "牵头单位", 5: "2015-12-31", 6: "2015年第1季度", 7: "已报送", 8: "正常推进",
 		9: "60", 11: "红灯", 12: "2014年第4季度报告退回后 83 天未重新报送", 13: "2015-04-02", 14: "待审核"}
 	for col, w := range want {
 		if r[col] != w {
 			t.Errorf("row 义务教育/市教育局 col %d = %q, want %q", col, r[col], w)
 		}
 	}
-	if !strings.Contains(r[10], "小学适龄儿童入学率 = 100%:100%") || !strings.Contains(r[10], "初中生年辍学率 ≤ 1.2%:1.3%") {
+	if !strings.Contains(r[10], "小学适龄儿童入学率 = 100%：100%") || !strings.Contains(r[10], "初中生年辍学率 ≤ 1.2%：1.3%") {
 		t.Errorf("targets cell = %q", r[10])
 	}
 	// Formula injection: the text stays text.
@@ -461,7 +462,7 @@ func TestMeasureHistoryExport(t *testing.T) {
 			if len(reps)-2 != tt.reports || len(revs)-1 != tt.reviews {
 				t.Errorf("reports %d reviews %d, want %d %d", len(reps)-2, len(revs)-1, tt.reports, tt.reviews)
 			}
-			if reps[1][9] != "小学适龄儿童入学率(= 100%)" {
+			if reps[1][9] != "小学适龄儿童入学率（= 100%）" {
 				t.Errorf("target header = %v", reps[1])
 			}
 		})
@@ -661,14 +662,14 @@ func TestPrintViews(t *testing.T) {
 	}
 	m3 := fmt.Sprintf("/print/measures/%d", f.Measures[2].ID)
 	doc = page(t, rev, m3, http.StatusOK)
-	if !strings.Contains(cellText(doc.Find(".source-text")), "城镇新增就业残疾人600名") || doc.Find(".ledger-table tbody tr").Length() != 2 {
-		t.Errorf("measure print: source %q, rows %d", cellText(doc.Find(".source-text")), doc.Find(".ledger-table tbody tr").Length())
+	if !strings.Contains(cellText(doc.Find(".source-text")), "城镇新增就业残疾人600名") || doc.Find(".ledger-table tr.ledger-row").Length() != 2 {
+		t.Errorf("measure print: source %q, rows %d", cellText(doc.Find(".source-text")), doc.Find(".ledger-table tr.ledger-row").Length())
 	}
 	if got := cellText(doc.Find(".history-grid tbody tr").First()); got != "市残联 已审核通过 30% 已审核通过 60% 已审核通过 100%" {
 		t.Errorf("history grid = %q", got)
 	}
 	doc = page(t, p.Login("taishan"), m3, http.StatusOK)
-	if doc.Find(".ledger-table tbody tr").Length() != 1 || cellText(doc.Find(".ledger-table .unit-cell a")) != metricstest.Taishan {
+	if doc.Find(".ledger-table tr.ledger-row").Length() != 1 || cellText(doc.Find(".ledger-table .unit-cell a")) != metricstest.Taishan {
 		t.Error("taishan's measure print shows other units")
 	}
 	page(t, p.Login("jiaoyuju"), m3, http.StatusNotFound)

@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"duban/internal/clock"
+	"duban/internal/format"
 	"duban/internal/i18n"
 	"duban/internal/metrics"
 	"duban/internal/metrics/metricstest"
@@ -136,24 +137,29 @@ func (ag *agreement) checkAll(p *testutil.Portal, sampleAssignments int) {
 	planQ := "?plan=" + strconv.FormatInt(ag.snap.Plans[0].ID, 10)
 	rv, viewer := p.Login("duchashi"), p.Login("lingdao")
 
-	// /supervision lists every red and yellow assignment.
-	doc := rv.Get("/supervision" + planQ).Doc(t)
+	// /supervision lists every red and yellow assignment, on every page.
 	risky := 0
 	for _, a := range ag.snap.Assignments {
 		if a.Status.Light == rules.Red || a.Status.Light == rules.Yellow {
 			risky++
 		}
 	}
-	rows := doc.Find(".at-risk tr[data-assignment]")
-	if rows.Length() != risky {
-		t.Errorf("/supervision lists %d assignments, the rules have %d red or yellow", rows.Length(), risky)
+	listed := 0
+	for path := "/supervision" + planQ; path != ""; {
+		doc := rv.Get(path).Doc(t)
+		rows := doc.Find(".at-risk tr[data-assignment]")
+		listed += rows.Length()
+		rows.Each(func(_ int, s *goquery.Selection) {
+			ag.compare("/supervision", dataID(t, s), shown{light: lightOf(s, "risk-"), reasons: shownText(s.Find(".reasons")), chase: shownText(s.Find(".chase-cell"))})
+			if s.Find("form[action='/prompts']").Length() == 0 && ag.want[dataID(t, s)].chase != "" {
+				t.Errorf("/supervision: assignment %d has periods to chase but no 催办 button", dataID(t, s))
+			}
+		})
+		path, _ = doc.Find("a[rel=next]").Attr("href")
 	}
-	rows.Each(func(_ int, s *goquery.Selection) {
-		ag.compare("/supervision", dataID(t, s), shown{light: lightOf(s, "risk-"), reasons: shownText(s.Find(".reasons")), chase: shownText(s.Find(".chase-cell"))})
-		if s.Find("form[action='/prompts']").Length() == 0 && ag.want[dataID(t, s)].chase != "" {
-			t.Errorf("/supervision: assignment %d has periods to chase but no 催办 button", dataID(t, s))
-		}
-	})
+	if listed != risky {
+		t.Errorf("/supervision lists %d assignments, the rules have %d red or yellow", listed, risky)
+	}
 
 	// The overview (the viewer's start page, the reviewer's below its queue).
 	for who, c := range map[string]*testutil.Client{"viewer": viewer, "reviewer": rv} {
@@ -183,7 +189,7 @@ func (ag *agreement) checkAll(p *testutil.Portal, sampleAssignments int) {
 	byKey := map[string]int64{}
 	for _, a := range ag.snap.Assignments {
 		m := a.Measure
-		byKey[m.Domain.Label+" "+m.Domain.Title+"|"+m.Label+"|"+a.Unit.Name] = a.ID
+		byKey[m.Domain.Label+" "+m.Domain.Title+"|"+format.Citation(m.Domain.Label, m.Label)+"|"+a.Unit.Name] = a.ID
 	}
 	res := viewer.Get("/ledger.xlsx" + planQ)
 	f, err := excelize.OpenReader(bytes.NewReader([]byte(res.Body)))

@@ -849,7 +849,7 @@ func TestSupervisionPromptsAndClosure(t *testing.T) {
 	// 督办 lists the overdue work with its reasons and a 催办 button.
 	res := rv.Get("/supervision")
 	mustStatus(t, res, 200, "supervision")
-	rows := res.Doc(t).Find(".at-risk tbody tr")
+	rows := res.Doc(t).Find(".at-risk tr[data-assignment]")
 	if rows.Length() != 8 || !strings.Contains(rows.First().Text(), "2014年第3季度报告逾期 180 天未报送") || rows.Find("form.prompt-form").Length() != 8 {
 		t.Fatalf("at-risk rows = %d: %s", rows.Length(), rows.First().Text())
 	}

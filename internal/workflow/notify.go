@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"duban/internal/format"
 	"duban/internal/model"
 )
 
@@ -23,7 +24,7 @@ const (
 // Note is what a notification says (notifications.message as JSON); the
 // inbox renders it in the reader's language.
 type Note struct {
-	Measure string `json:"measure,omitempty"` // label and title
+	Measure string `json:"measure,omitempty"` // citation and title
 	Unit    string `json:"unit,omitempty"`
 	Period  string `json:"period,omitempty"` // stored label, e.g. 2015Q1
 	Text    string `json:"text,omitempty"`   // a reason, a prompt's message, a closing note
@@ -39,17 +40,16 @@ func ParseNote(s string) Note {
 	return Note{Text: s}
 }
 
-// MeasureName is how notifications and lists name a measure.
-func MeasureName(label, title string) string {
-	return strings.TrimSpace(label + " " + title)
-}
-
 func (s *Service) notifyTx(ctx context.Context, tx *gorm.DB, users []int64, kind, objType string, objID int64,
 	m *model.Measure, unitID int64, period, text string) error {
 	if len(users) == 0 {
 		return nil
 	}
-	n := Note{Measure: MeasureName(m.Label, m.Title), Period: period, Text: text}
+	d, err := s.st.DomainTx(ctx, tx, m.DomainID)
+	if err != nil {
+		return err
+	}
+	n := Note{Measure: format.MeasureName(d.Label, m.Label, m.Title), Period: period, Text: text}
 	if unitID != 0 {
 		u, err := s.st.UnitTx(ctx, tx, unitID)
 		if err != nil {

@@ -19,6 +19,16 @@ type Bar struct {
 	Text  string  // the value as shown, e.g. "55%"
 	Class string  // colour class suffix: red, yellow, green, blue, grey, accent
 	Href  string  // optional link for the bar's label
+	Note  string  // said after the value in the bar's title and the description, e.g. 未到期
+}
+
+// title is what a bar's <title> says: the full label, value and note.
+func (b Bar) title() string {
+	t := b.Label + ": " + b.Text
+	if b.Note != "" {
+		t += " (" + b.Note + ")"
+	}
+	return t
 }
 
 // BarChart is a set of bars against a common maximum.
@@ -36,7 +46,7 @@ func (c BarChart) desc() string {
 	}
 	parts := make([]string, 0, len(c.Bars))
 	for _, b := range c.Bars {
-		parts = append(parts, b.Label+" "+b.Text)
+		parts = append(parts, strings.TrimSpace(b.Label+" "+b.Text+" "+b.Note))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -91,7 +101,7 @@ func (c BarChart) hheight() float64 { return float64(max(1, len(c.Bars))) * hbar
 const (
 	colHeight = 200.0
 	colTop    = 22.0
-	colBottom = 30.0
+	colBottom = 44.0 // room for a label on two lines
 	colChartW = 440.0
 )
 
@@ -108,7 +118,7 @@ func axisLabel(b Bar) string {
 
 type column struct {
 	Bar
-	Label                    string
+	Lines                    []string // the axis label, on one or two lines
 	X, Y, H, TextX, BaseY, W float64
 }
 
@@ -124,10 +134,64 @@ func (c BarChart) columns() []column {
 			h = 0
 		}
 		x := float64(i)*slot + (slot-w)/2 + 10
-		out = append(out, column{Bar: b, Label: shorten(axisLabel(b), 8), X: x, W: w, H: h,
+		out = append(out, column{Bar: b, Lines: axisLines(axisLabel(b), slot-6), X: x, W: w, H: h,
 			Y: colTop + plot - h, TextX: x + w/2, BaseY: colTop + plot})
 	}
 	return out
+}
+
+// axisLines fits a column's label into width (viewBox units, the label's
+// 12px font): whole when it fits, else broken after 年 or at a space into
+// two lines (2015年 / 第1季度, 2015 / Q1), each cut with … if still too
+// wide. The bar's <title> keeps the full label.
+func axisLines(s string, width float64) []string {
+	if textWidth(s) <= width {
+		return []string{s}
+	}
+	cut := strings.IndexRune(s, '年')
+	if cut >= 0 {
+		cut += len("年")
+	} else if cut = strings.LastIndexByte(s, ' '); cut < 0 {
+		return []string{fit(s, width)}
+	}
+	return []string{fit(strings.TrimSpace(s[:cut]), width), fit(strings.TrimSpace(s[cut:]), width)}
+}
+
+// textWidth estimates the width of 12px text: a full-width character
+// (CJK) takes the font size, other characters a little over half of it.
+func textWidth(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		if r >= 0x2E80 {
+			w += 12
+		} else {
+			w += 7
+		}
+	}
+	return w
+}
+
+// fit cuts s with … until it fits width.
+func fit(s string, width float64) string {
+	if textWidth(s) <= width {
+		return s
+	}
+	r := []rune(s)
+	for n := len(r) - 1; n > 0; n-- {
+		if cut := string(r[:n]) + "…"; textWidth(cut) <= width {
+			return cut
+		}
+	}
+	return "…"
+}
+
+// lineDY is the offset of a column label's line: the first sits on the
+// text's baseline, the second one line below it.
+func lineDY(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	return "14"
 }
 
 func (c BarChart) cwidth() float64 { return max(colChartW, float64(len(c.Bars))*c.slot()+20) }

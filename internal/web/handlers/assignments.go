@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/clock"
+	"duban/internal/format"
 	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/rules"
@@ -43,7 +44,7 @@ func (h *Handlers) Assignment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := assignments.Page{Row: *row, Measure: *m, Self: reports.AssignmentURL(row.ID), Today: reports.Date(now),
+	page := assignments.Page{Row: *row, Measure: *m, Self: reports.AssignmentURL(row.ID), Today: format.Date(now),
 		IsOwner: workflow.IsOwner(a, row.UnitID)}
 	others, err := h.Store.AssignmentRowsOfMeasure(ctx, row.MeasureID)
 	if err != nil {

@@ -8,11 +8,11 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/clock"
+	"duban/internal/format"
 	"duban/internal/model"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/assignments"
-	"duban/views/pages/reports"
 )
 
 // CloseMeasure records 办结 (form: note, closed_on, back). A refused form
@@ -84,7 +84,7 @@ func (h *Handlers) wfClosureRefused(c echo.Context, measureID int64, kind, text,
 		return model.ErrNotFound
 	}
 	if date == "" && kind == assignments.ActionClose {
-		date = reports.Date(h.Clock.Now())
+		date = format.Date(h.Clock.Now())
 	}
 	return render.Page(c, status, assignments.Action(assignments.ActionPage{Kind: kind, Row: rows[0],
 		Back: wfBack(c), Text: text, Date: date, Errors: errs, FormError: formErr}))

@@ -3,9 +3,11 @@ package handlers
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/clock"
 	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/reqctx"
@@ -14,10 +16,10 @@ import (
 	"duban/views/pages/todo"
 )
 
-// How much of the long lists the overview shows; the 台账 and the
+// How much of the long lists the overview shows; 督办 and the
 // scorecard have the rest.
 const (
-	overviewAttentionMax = 50
+	overviewAttentionMax = 10
 	overviewUnitRatesMax = 30
 	overviewPeriodsMax   = 8
 	overviewActivityMax  = 15
@@ -76,6 +78,7 @@ func (h *Handlers) overviewPage(c echo.Context) (dashboard.OverviewPage, error) 
 		CanPrompt:   u.Role == model.RoleReviewer,
 		IsAdmin:     u.Role == model.RoleAdmin,
 		PlanQuery:   planQuery(planID),
+		Today:       clock.Date(h.Clock.Now()),
 	}
 	if planID != 0 {
 		p.Plan = snap.Plan(planID)
@@ -91,6 +94,7 @@ func (h *Handlers) overviewPage(c echo.Context) (dashboard.OverviewPage, error) 
 		p.CurrentRate.Submitted += r.Submitted
 		p.CurrentRate.OnTime += r.OnTime
 	}
+	p.CurrentNotDue = currentNotDue(snap, p.Today)
 	p.UnitRatesTotal = len(rates)
 	if len(rates) > overviewUnitRatesMax {
 		rates = rates[:overviewUnitRatesMax]
@@ -100,6 +104,22 @@ func (h *Handlers) overviewPage(c echo.Context) (dashboard.OverviewPage, error) 
 	inds := snap.Indicators()
 	p.Indicators, p.IndicatorTotal = metrics.IndicatorCounts(inds), len(inds)
 	return p, nil
+}
+
+// currentNotDue reports whether the current period of every plan in the
+// snapshot that has one is not yet due on today: the units' current rates
+// are then not judged.
+func currentNotDue(snap *metrics.Snapshot, today time.Time) bool {
+	any := false
+	for _, pl := range snap.Plans {
+		if per := pl.CurrentPeriod(); per != nil {
+			if today.After(clock.Date(per.DueOn)) {
+				return false
+			}
+			any = true
+		}
+	}
+	return any
 }
 
 // choosePlan reads the plan query parameter: a plan ID, "all" (when

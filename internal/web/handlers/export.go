@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"duban/internal/format"
 	"net/http"
 	"strconv"
 	"strings"
@@ -184,7 +185,7 @@ func (h *Handlers) MeasureHistoryXLSX(c echo.Context) error {
 	if hist.Units, err = h.Store.UnitsByID(ctx, ids); err != nil {
 		return err
 	}
-	name := i18n.T(ctx, "dash.export.history_file", hist.Domain.Label+m.Label+m.Title) + ".xlsx"
+	name := i18n.T(ctx, "dash.export.history_file", format.MeasureName(hist.Domain.Label, m.Label, m.Title)) + ".xlsx"
 	return sendXLSX(c, "duban-measure-"+strconv.FormatInt(m.ID, 10)+".xlsx", name, func(b *bytes.Buffer) error {
 		return export.MeasureHistory(ctx, b, hist)
 	})

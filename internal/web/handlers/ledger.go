@@ -15,11 +15,9 @@ import (
 	"duban/internal/model"
 	"duban/internal/rules"
 	"duban/internal/web/render"
+	"duban/views/components"
 	"duban/views/pages/ledger"
 )
-
-// ledgerPageSize is the number of 台账 rows per page.
-const ledgerPageSize = 50
 
 // ledgerRequest is a parsed 台账 URL: the plan, the scope the database
 // applies (domain, unit, text) and the filters applied to the computed rows
@@ -103,7 +101,8 @@ func (lr *ledgerRequest) query() url.Values {
 }
 
 // Ledger is the 督办台账: one row per measure × unit, filtered and
-// searched by the URL (a GET form, so a view can be bookmarked), paginated.
+// searched by the URL (a GET form, so a view can be bookmarked), 50 rows a
+// page grouped by domain in plan order.
 // Unit users see only their own unit's rows.
 func (h *Handlers) Ledger(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -141,23 +140,10 @@ func (h *Handlers) Ledger(c echo.Context) error {
 	for _, per := range lr.periods {
 		p.Periods = append(p.Periods, ledger.Option{Value: strconv.FormatInt(per.ID, 10), Label: i18n.PeriodLabel(ctx, per.Label)})
 	}
-	// Paging.
-	p.Pages = max(1, (len(rows)+ledgerPageSize-1)/ledgerPageSize)
-	p.PageNo = 1
-	if n, err := strconv.Atoi(c.QueryParam("page")); err == nil && n > 1 {
-		p.PageNo = min(n, p.Pages)
-	}
-	from := (p.PageNo - 1) * ledgerPageSize
-	p.Rows = rows[from:min(len(rows), from+ledgerPageSize)]
+	no, pages, from, to := components.PageOf(c.QueryParam("page"), len(rows))
+	p.Rows, p.From = rows[from:to], from
 	q := lr.query()
 	p.ExportURL = "/ledger.xlsx?" + q.Encode()
-	if p.PageNo > 1 {
-		q.Set("page", strconv.Itoa(p.PageNo-1))
-		p.PrevURL = "/ledger?" + q.Encode()
-	}
-	if p.PageNo < p.Pages {
-		q.Set("page", strconv.Itoa(p.PageNo+1))
-		p.NextURL = "/ledger?" + q.Encode()
-	}
+	p.Pager = components.NewPager("/ledger", q, no, pages)
 	return render.Page(c, http.StatusOK, ledger.Ledger(p))
 }

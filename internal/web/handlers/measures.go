@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/clock"
+	"duban/internal/format"
 	"duban/internal/model"
 	"duban/internal/web/render"
 	measurepages "duban/views/pages/measures"
@@ -53,7 +54,7 @@ func (h *Handlers) Measure(c echo.Context) error {
 	}
 	page := measurepages.ShowPage{
 		ID: m.ID, PlanID: p.ID, PlanTitle: p.Title, DomainID: d.ID, DomainLabel: d.Label, DomainTitle: d.Title,
-		PlanLabel: planLabel(d.Label, m.Label), Title: m.Title, DueOn: clock.DayText(m.DueOn),
+		PlanLabel: format.Citation(d.Label, m.Label), Title: m.Title, DueOn: clock.DayText(m.DueOn),
 		Closed: m.ClosedAt != nil, ClosedNote: m.ClosedNote, IsAdmin: user(c).Role == model.RoleAdmin,
 	}
 	if m.ClosedAt != nil {
@@ -128,10 +129,10 @@ func (h *Handlers) Measure(c echo.Context) error {
 			continue
 		}
 		if i > 0 {
-			page.Prev = &measurepages.Link{ID: all[i-1].ID, Label: planLabel(dl[all[i-1].DomainID], all[i-1].Label), Title: all[i-1].Title}
+			page.Prev = &measurepages.Link{ID: all[i-1].ID, Label: format.Citation(dl[all[i-1].DomainID], all[i-1].Label), Title: all[i-1].Title}
 		}
 		if i+1 < len(all) {
-			page.Next = &measurepages.Link{ID: all[i+1].ID, Label: planLabel(dl[all[i+1].DomainID], all[i+1].Label), Title: all[i+1].Title}
+			page.Next = &measurepages.Link{ID: all[i+1].ID, Label: format.Citation(dl[all[i+1].DomainID], all[i+1].Label), Title: all[i+1].Title}
 		}
 	}
 	return render.Page(c, http.StatusOK, measurepages.Show(page))

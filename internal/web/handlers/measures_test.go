@@ -37,13 +37,3 @@ func TestHighlightTargets(t *testing.T) {
 		})
 	}
 }
-
-func TestPlanLabel(t *testing.T) {
-	for _, tt := range []struct{ d, m, want string }{
-		{"(一)", "2.", "(一)2"}, {"(十)", "12、", "(十)12"}, {"(二)", "(三)", "(二)(三)"}, {"(一)", "1．", "(一)1"},
-	} {
-		if got := planLabel(tt.d, tt.m); got != tt.want {
-			t.Errorf("planLabel(%q, %q) = %q, want %q", tt.d, tt.m, got, tt.want)
-		}
-	}
-}

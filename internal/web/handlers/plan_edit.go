@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/clock"
+	"duban/internal/format"
 	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/periods"
@@ -105,7 +106,7 @@ func (h *Handlers) measureEditPage(ctx context.Context, m *model.Measure, f plan
 	if err != nil {
 		return page, err
 	}
-	page.PlanTitle, page.PlanLabel = p.Title, planLabel(d.Label, m.Label)
+	page.PlanTitle, page.PlanLabel = p.Title, format.Citation(d.Label, m.Label)
 	usage, err := h.Store.UsageOfMeasure(ctx, m.ID)
 	if err != nil {
 		return page, err

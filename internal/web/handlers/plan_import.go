@@ -15,6 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/format"
 	"duban/internal/model"
 	"duban/internal/periods"
 	"duban/internal/planimport"
@@ -233,7 +234,7 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 		rows := func(cs []planimport.MeasureChange) []planadmin.DiffRow {
 			var out []planadmin.DiffRow
 			for _, x := range cs {
-				r := planadmin.DiffRow{Label: planLabel(x.Domain, x.Label), Title: x.Title, MeasureID: x.MeasureID}
+				r := planadmin.DiffRow{Label: format.Citation(x.Domain, x.Label), Title: x.Title, MeasureID: x.MeasureID}
 				if x.DueFrom != nil && x.DueTo != nil {
 					r.DueFrom = &planadmin.DueView{On: x.DueFrom.On, Note: x.DueFrom.Note, Ongoing: x.DueFrom.Ongoing}
 					r.DueTo = &planadmin.DueView{On: x.DueTo.On, Note: x.DueTo.Note, Ongoing: x.DueTo.Ongoing}

@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/clock"
+	"duban/internal/format"
 	"duban/internal/model"
 	"duban/internal/reqctx"
 	"duban/internal/store"
@@ -20,12 +20,6 @@ import (
 // Plan pages (立项/分解): the list of plans and one plan in its own order,
 // domains (一)…(十) with their measures. Every role reads every plan; a unit
 // user's own assignments are highlighted and can be filtered to.
-
-// planLabel is a measure's label within the plan: the domain's label and
-// the measure's own number, e.g. (一)2.
-func planLabel(domainLabel, measureLabel string) string {
-	return domainLabel + strings.TrimRight(measureLabel, ".．、 ")
-}
 
 func reportingKey(cycle string) string { return "plans.reporting." + cycle }
 
@@ -247,7 +241,7 @@ func (h *Handlers) planPage(c echo.Context, planID int64, mineOnly bool) (planpa
 		if page.MineOnly && mine[m.ID] == "" {
 			continue
 		}
-		row := planpages.MeasureRow{ID: m.ID, PlanLabel: planLabel(page.Domains[i].Label, m.Label), Title: m.Title,
+		row := planpages.MeasureRow{ID: m.ID, PlanLabel: format.Citation(page.Domains[i].Label, m.Label), Title: m.Title,
 			Targets: targetCount[m.ID], DueOn: clock.DayText(m.DueOn), Closed: m.ClosedAt != nil, MineRole: mine[m.ID]}
 		if m.ClosedAt != nil {
 			row.ClosedOn = clock.DayText(*m.ClosedAt)

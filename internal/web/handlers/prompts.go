@@ -2,21 +2,15 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
-	"duban/internal/metrics"
-	"duban/internal/model"
-	"duban/internal/rules"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/assignments"
 	"duban/views/pages/dashboard"
-	"duban/views/pages/reports"
-	"duban/views/pages/todo"
 )
 
 // SendPrompt sends a 催办 prompt (form: assignment_id, period_id — any
@@ -84,103 +78,4 @@ func (h *Handlers) SendPrompt(c echo.Context) error {
 	page := assignments.ActionPage{Kind: assignments.ActionPrompt, Row: *row, Chase: chase.Status.Chase, Picked: picked,
 		Back: back, Text: message, Errors: workflow.FieldErrors(err)}
 	return render.Page(c, http.StatusUnprocessableEntity, assignments.Action(page))
-}
-
-// Supervision is 督办: the red and yellow assignments of a plan with their
-// reasons, the periods a 催办 chases and the button, the review queue and
-// 办结. Everything it says about an assignment comes from the rules via
-// the one facts loader.
-func (h *Handlers) Supervision(c echo.Context) error {
-	ctx := c.Request().Context()
-	now := h.Clock.Now()
-	plans, err := h.Store.ListPlans(ctx)
-	if err != nil {
-		return err
-	}
-	p := todo.SupervisionPage{Plans: plans, Counts: map[string]int{}, CanAct: user(c).Role == model.RoleReviewer,
-		Today: reports.Date(now), Self: c.Request().URL.RequestURI()}
-	if len(plans) == 0 {
-		return render.Page(c, http.StatusOK, todo.Supervision(p))
-	}
-	p.PlanID = plans[0].ID
-	if s := c.QueryParam("plan"); s != "" {
-		id, err := strconv.ParseInt(s, 10, 64)
-		found := false
-		for _, pl := range plans {
-			found = found || pl.ID == id
-		}
-		if err != nil || !found {
-			return fmt.Errorf("plan %q: %w", s, model.ErrNotFound)
-		}
-		p.PlanID = id
-	}
-	switch f := c.QueryParam("light"); f {
-	case "", "red", "yellow":
-		p.Filter = f
-	default:
-		return echo.NewHTTPError(http.StatusBadRequest, "unknown light filter")
-	}
-	rows, err := h.Store.AssignmentRowsOfPlan(ctx, p.PlanID)
-	if err != nil {
-		return err
-	}
-	snap, err := metrics.Load(ctx, h.Store, metrics.Scope{PlanID: p.PlanID}, now)
-	if err != nil {
-		return err
-	}
-	prompts, err := h.Store.PromptsOfPlan(ctx, p.PlanID)
-	if err != nil {
-		return err
-	}
-	last := map[int64]int{}
-	for i, pr := range prompts {
-		if pr.AssignmentID != nil {
-			last[*pr.AssignmentID] = i
-		}
-	}
-	var reds, yellows []todo.SupervisionRow
-	for _, r := range rows {
-		a := snap.Assignment(r.ID)
-		if a == nil {
-			continue
-		}
-		l := a.Status
-		p.Counts[l.Light.String()]++
-		if r.Closed() && r.Role == model.AssignLead {
-			p.Closed = append(p.Closed, r)
-		}
-		if l.Light != rules.Red && l.Light != rules.Yellow || (p.Filter != "" && l.Light.String() != p.Filter) {
-			continue
-		}
-		sr := todo.SupervisionRow{Row: r, Light: l, OpenPrompts: a.OpenPrompts}
-		if i, ok := last[r.ID]; ok {
-			sr.LastPrompt = &prompts[i]
-		}
-		// Red first, then yellow, in plan order.
-		if l.Light == rules.Red {
-			reds = append(reds, sr)
-		} else {
-			yellows = append(yellows, sr)
-		}
-	}
-	p.Rows = append(reds, yellows...)
-	all, err := h.Store.OfficialReportsAwaitingReview(ctx)
-	if err != nil {
-		return err
-	}
-	for _, r := range all {
-		if r.PlanID == p.PlanID {
-			p.Reviews = append(p.Reviews, r)
-		}
-	}
-	closable, err := h.Store.ClosableReports(ctx)
-	if err != nil {
-		return err
-	}
-	for _, r := range closable {
-		if r.PlanID == p.PlanID {
-			p.Closable = append(p.Closable, r)
-		}
-	}
-	return render.Page(c, http.StatusOK, todo.Supervision(p))
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/clock"
+	"duban/internal/format"
 	"duban/internal/model"
 	"duban/internal/storage"
 	"duban/internal/store"
@@ -163,7 +164,7 @@ func wfInputOf(rep *model.Report, vals []model.TargetValue) reports.FormInput {
 	in.ProgressState, in.Percent = rep.ProgressState, strconv.Itoa(rep.Percent)
 	in.Progress, in.Problems, in.NextSteps = rep.Progress, rep.Problems, rep.NextSteps
 	for _, v := range vals {
-		in.Targets[v.TargetID] = reports.Num(v.Value)
+		in.Targets[v.TargetID] = format.NumPtr(v.Value)
 	}
 	return in
 }

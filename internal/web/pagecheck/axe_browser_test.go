@@ -19,8 +19,8 @@ import (
 var axeExtras = map[string][]string{
 	model.RoleAdmin: {"/admin/units", "/admin/groups", "/admin/users", "/admin/users/new", "/admin/audit",
 		"/admin/lights", "/admin/plans/import", "@measure", "@plan-edit"},
-	model.RoleReviewer: {"@measure", "@assignment", "@review", "@bulletin", "@bulletin-print", "@bulletin-draft"},
-	model.RoleViewer:   {"@measure", "@assignment"},
+	model.RoleReviewer: {"@measure", "@assignment", "@review", "@bulletin", "@bulletin-print", "@bulletin-draft", "@supervision-next", "@ledger-next"},
+	model.RoleViewer:   {"@measure", "@assignment", "@supervision-next", "@ledger-next"},
 	model.RoleUnit:     {"@measure", "@assignment", "@todo-assignment", "@report", "@bulletin"},
 }
 
@@ -101,6 +101,9 @@ var pageLinks = map[string][2]string{
 	"@plan-edit":       {"@plan", `a[href^="/admin/plans/"][href$="/edit"]`},
 	"@bulletin":        {"/bulletins", `table.bulletin-list a[href^="/bulletins/"]`},
 	"@bulletin-print":  {"@bulletin", `a[href^="/bulletins/"][href$="/print"]`},
+	// The second page of the long lists (paged at 50 rows).
+	"@supervision-next": {"/supervision", `nav.pager a[rel=next]`},
+	"@ledger-next":      {"/ledger", `nav.pager a[rel=next]`},
 }
 
 // axePage resolves a "@…" placeholder to the first matching link on the

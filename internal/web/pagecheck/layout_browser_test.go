@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"duban/internal/testutil"
 )
 
@@ -18,8 +20,8 @@ var layoutRoles = []struct {
 }{
 	{"unit", "jiaoyuju", []string{"/", "/todo", "@report", "/ledger", "/bulletins", "@bulletin"}},
 	{"district", "taishan", []string{"/", "@todo-assignment", "@report"}},
-	{"reviewer", "duchashi", []string{"/", "/supervision", "/ledger"}},
-	{"leader", "lingdao", []string{"/", "/indicators", "/scorecard"}},
+	{"reviewer", "duchashi", []string{"/", "/supervision", "@supervision-next", "/ledger", "@ledger-next"}},
+	{"leader", "lingdao", []string{"/", "/indicators", "/scorecard", "/supervision", "/ledger"}},
 }
 
 // TestPagesInChromium checks the pages people use in a real browser: one
@@ -58,10 +60,15 @@ func pagesFitPhoneAndDesktop(t *testing.T, p *testutil.Portal, browser context.C
 					if err != nil {
 						t.Fatalf("%s at %d px: %v", path, width, err)
 					}
+					overlaps, err := chartTextOverlaps(tab)
+					if err != nil {
+						t.Fatalf("%s at %d px: %v", path, width, err)
+					}
+					problems = append(problems, overlaps...)
 					for _, pr := range problems {
 						t.Errorf("%s at %d px: %s", path, width, pr)
 					}
-					if path == "/" || len(problems) > 0 {
+					if path == "/" || path == "/supervision" || path == "/ledger" || len(problems) > 0 {
 						name := fmt.Sprintf("%s-%s-%d.png", role.who, pageFileName(path), width)
 						if err := testutil.Screenshot(tab, filepath.Join(shots, name)); err != nil {
 							t.Error(err)
@@ -94,4 +101,28 @@ func pageFileName(path string) string {
 		return "home"
 	}
 	return s
+}
+
+// chartTextOverlaps lists the texts of the server-drawn SVG charts that
+// overlap another text of the same chart as laid out now (labels of
+// narrow columns, values above bars).
+func chartTextOverlaps(tab context.Context) ([]string, error) {
+	ctx, cancel := context.WithTimeout(tab, testutil.BrowserTimeout)
+	defer cancel()
+	return chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+		const out = [];
+		for (const svg of document.querySelectorAll("svg.chart")) {
+			const boxes = [...svg.querySelectorAll("text")].filter(t => t.textContent.trim() !== "")
+				.map(t => ({t: t.textContent.trim(), r: t.getBoundingClientRect()}));
+			for (let i = 0; i < boxes.length; i++) {
+				for (let j = i + 1; j < boxes.length; j++) {
+					const a = boxes[i].r, b = boxes[j].r;
+					if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) {
+						out.push("chart " + (svg.id || svg.getAttribute("aria-labelledby")) + ": " + JSON.stringify(boxes[i].t) + " overlaps " + JSON.stringify(boxes[j].t));
+					}
+				}
+			}
+		}
+		return out;
+	})()`))
 }

@@ -5,8 +5,6 @@ package dashboard
 
 import (
 	"context"
-	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -40,20 +38,8 @@ func LightName(l rules.Light) string { return l.String() }
 // LightLabel is a light's text.
 func LightLabel(ctx context.Context, l rules.Light) string { return i18n.T(ctx, "light."+l.String()) }
 
-// Pct formats a percentage without decimals ("67%"), halves rounded up.
-func Pct(f float64) string { return strconv.FormatFloat(math.Round(f), 'f', 0, 64) + "%" }
-
 // Ratio formats "2/3".
 func Ratio(a, b int) string { return strconv.Itoa(a) + "/" + strconv.Itoa(b) }
-
-// Num formats a reported or target value without needless decimals.
-func Num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
-
-// Date formats a date in the portal's zone ("" for zero).
-func Date(t time.Time) string { return clock.DayText(t) }
-
-// DateTime formats an instant in the portal's zone.
-func DateTime(t time.Time) string { return clock.MinuteText(t) }
 
 // PeriodLabel renders a plan's period by index ("" for -1).
 func PeriodLabel(ctx context.Context, p *metrics.Plan, i int) string {
@@ -93,14 +79,6 @@ func ProgressLabel(ctx context.Context, p string) string {
 	return i18n.T(ctx, "progress."+p)
 }
 
-// TargetText is "学前三年毛入园率 ≥ 93%".
-func TargetText(t *model.Target) string {
-	return fmt.Sprintf("%s %s %s%s", t.Indicator, OpSymbol(t.Op), Num(t.Value), t.Unit)
-}
-
-// OpSymbol shows a target operator.
-func OpSymbol(op string) string { return i18n.OpSymbol(op) }
-
 // LightSegments turns a distribution into stacked-bar segments in display
 // order (red, yellow, green, blue, grey).
 func LightSegments(ctx context.Context, c metrics.Counts) []components.Segment {
@@ -111,9 +89,12 @@ func LightSegments(ctx context.Context, c metrics.Counts) []components.Segment {
 	return out
 }
 
-// RateClass colours a submission rate: red below 60%, yellow below 90%.
-func RateClass(f float64) string {
+// RateClass colours a submission rate: red below 60%, yellow below 90%;
+// grey while its period is not yet due (a low rate then is no failure).
+func RateClass(f float64, notDue bool) string {
 	switch {
+	case notDue:
+		return "grey"
 	case f < 60:
 		return "red"
 	case f < 90:

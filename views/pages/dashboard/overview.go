@@ -2,8 +2,11 @@ package dashboard
 
 import (
 	"context"
+	"duban/internal/format"
 
+	"duban/internal/clock"
 	"duban/internal/i18n"
+	"duban/internal/metrics"
 	"duban/views/components"
 )
 
@@ -14,6 +17,22 @@ func (p OverviewPage) ledgerQuery(light string) string {
 		q += "&plan=" + I64(p.Plan.ID)
 	}
 	return q
+}
+
+// supervisionURL links the top of the overdue and at-risk list to the
+// whole list, paged on 督办 (which shows one plan: the newest when the
+// overview shows every plan).
+func (p OverviewPage) supervisionURL() string {
+	if p.Plan != nil {
+		return "/supervision?plan=" + I64(p.Plan.ID)
+	}
+	return "/supervision"
+}
+
+// notDue reports whether a period's reports are not yet due on the
+// portal's date (its due date still counts as on time).
+func (p OverviewPage) notDue(r metrics.PeriodRate) bool {
+	return !p.Today.IsZero() && !p.Today.After(clock.Date(r.DueOn))
 }
 
 // completionChart draws each row's completion.
@@ -28,7 +47,7 @@ func (p OverviewPage) completionChart(ctx context.Context) components.BarChart {
 		} else if g.Counts.Total > 0 && g.Counts.Blue == g.Counts.Total {
 			cls = "blue"
 		}
-		c.Bars = append(c.Bars, components.Bar{Label: GroupTitle(g), Value: g.Completion, Text: Pct(g.Completion), Class: cls})
+		c.Bars = append(c.Bars, components.Bar{Label: GroupTitle(g), Value: g.Completion, Text: format.Pct(g.Completion), Class: cls})
 	}
 	return c
 }
@@ -37,8 +56,12 @@ func (p OverviewPage) completionChart(ctx context.Context) components.BarChart {
 func (p OverviewPage) periodChart(ctx context.Context) components.BarChart {
 	c := components.BarChart{ID: "chart-periods", Title: i18n.T(ctx, "dash.rates.by_period"), Max: 100}
 	for _, r := range p.PeriodRates {
-		c.Bars = append(c.Bars, components.Bar{Label: i18n.PeriodLabel(ctx, r.Label), Short: r.Label, Value: r.Percent(),
-			Text: Pct(r.Percent()), Class: RateClass(r.Percent())})
+		b := components.Bar{Label: i18n.PeriodLabel(ctx, r.Label), Value: r.Percent(),
+			Text: format.Pct(r.Percent()), Class: RateClass(r.Percent(), p.notDue(r))}
+		if p.notDue(r) {
+			b.Note = i18n.T(ctx, "ux2.rate.not_due")
+		}
+		c.Bars = append(c.Bars, b)
 	}
 	return c
 }

@@ -3,8 +3,8 @@
 package ledger
 
 import (
+	"duban/internal/format"
 	"duban/internal/metrics"
-	"duban/views/pages/dashboard"
 )
 
 func stateKey(s string) string {
@@ -17,7 +17,10 @@ func stateKey(s string) string {
 // actual is the newest actual an assignment reported for a target, or "—".
 func actual(a *metrics.Assignment, targetID int64) string {
 	if _, v, ok := a.Actual(targetID); ok {
-		return dashboard.Num(v)
+		return format.Num(v)
 	}
 	return "—"
 }
+
+// rowDomain groups 台账 rows by their measure's domain.
+func rowDomain(r metrics.LedgerRow) int64 { return r.Assignment.Measure.DomainID }

@@ -7,38 +7,14 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
-	"duban/internal/clock"
+	"duban/internal/format"
 	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/reqctx"
 	"duban/internal/rules"
-	"duban/internal/workflow"
 	"duban/views/pages/dashboard"
 )
-
-// Date is a local calendar date.
-func Date(t time.Time) string { return clock.DayText(t) }
-
-// DateTime is a local time to the minute.
-func DateTime(t time.Time) string { return clock.MinuteText(t) }
-
-// DateTimePtr is DateTime of an optional time ("" when nil).
-func DateTimePtr(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return DateTime(*t)
-}
-
-// Num shows a number without trailing zeros ("" for nil).
-func Num(v *float64) string {
-	if v == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*v, 'f', -1, 64)
-}
 
 // Size is a human file size.
 func Size(n int64) string {
@@ -49,14 +25,6 @@ func Size(n int64) string {
 		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
-}
-
-// Op is a target operator as a symbol.
-func Op(op string) string { return i18n.OpSymbol(op) }
-
-// TargetGoal is "≥ 93 %".
-func TargetGoal(op string, v float64, unit string) string {
-	return strings.TrimSpace(Op(op) + " " + strconv.FormatFloat(v, 'f', -1, 64) + " " + unit)
 }
 
 // StateOf is a report's state, "none" for no report.
@@ -95,9 +63,6 @@ func FileURL(id int64) string { return fmt.Sprintf("/attachments/%d", id) }
 // ID formats an ID for a form value.
 func ID(id int64) string { return strconv.FormatInt(id, 10) }
 
-// MeasureName is a measure's label and title.
-func MeasureName(label, title string) string { return workflow.MeasureName(label, title) }
-
 // DaysText says how long until a due date, or how long overdue.
 func DaysText(ctx context.Context, days int) string {
 	switch {
@@ -123,7 +88,7 @@ func valueOrDash(v *float64) string {
 	if v == nil {
 		return "—"
 	}
-	return Num(v)
+	return format.NumPtr(v)
 }
 
 func targetField(id int64) string { return "target_" + strconv.FormatInt(id, 10) }

@@ -40,3 +40,15 @@ func waitedPtr(ctx context.Context, t *time.Time) string {
 	}
 	return waited(ctx, *t)
 }
+
+// rowDomain groups 督办 rows by their measure's domain.
+func rowDomain(r SupervisionRow) int64 { return r.Row.DomainID }
+
+// supervisionCols is the column count of the 督办 table (for the domain
+// heading rows).
+func supervisionCols(p SupervisionPage) string {
+	if p.CanAct {
+		return "7"
+	}
+	return "6"
+}
