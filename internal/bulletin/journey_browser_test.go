@@ -1,4 +1,4 @@
-package web_test
+package bulletin_test
 
 import (
 	"context"

@@ -1,0 +1,50 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+
+	"duban/internal/demo"
+	"duban/internal/model"
+	"duban/internal/storage"
+	"duban/internal/testutil"
+)
+
+// TestSeedBulletin: after the history, the demo has one published
+// 督查通报 on 2014年第4季度, numbered first of 2015 and dated a few days
+// after that period's reports were due, with its figures frozen and its
+// announcement read like the rest of the old news; seeding again adds
+// nothing.
+func TestSeedBulletin(t *testing.T) {
+	p := testutil.Start(t, testutil.DemoWithoutPlan())
+	st := p.App.Store
+	testutil.SeedFixture(t, st)
+	ctx := context.Background()
+	now := p.Clock.Now()
+	if err := demo.SeedHistory(ctx, st, storage.NewLocal(p.Config.AttachmentsDir()), now); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := demo.SeedBulletin(ctx, st, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var bs []model.Bulletin
+	p.App.DB.R.Find(&bs)
+	if len(bs) != 1 {
+		t.Fatalf("%d bulletins, want 1", len(bs))
+	}
+	b := bs[0]
+	if b.State != model.BulletinPublished || b.PeriodLabel != "2014Q4" || b.Year != 2015 || b.Seq != 1 || b.Figures == "" {
+		t.Fatalf("demo bulletin: %s %s %d/%d figures=%d bytes", b.State, b.PeriodLabel, b.Year, b.Seq, len(b.Figures))
+	}
+	if b.PublishedAt == nil || b.PublishedAt.Format("2006-01-02") != "2015-01-09" {
+		t.Fatalf("published at %v", b.PublishedAt)
+	}
+	var unread, all int64
+	p.App.DB.R.Model(&model.Notification{}).Where("kind = ?", "bulletin_published").Count(&all)
+	p.App.DB.R.Model(&model.Notification{}).Where("kind = ? AND read_at IS NULL", "bulletin_published").Count(&unread)
+	if all == 0 || unread != 0 {
+		t.Fatalf("announcements: %d, %d unread (old news is read)", all, unread)
+	}
+}
