@@ -326,18 +326,6 @@ func (d *document) afterHeading(accepted []label, c label) bool {
 // the same or a higher level, or at limit.
 func (d *document) blockEnd(i, limit int) int { return min(d.ends[i], limit) }
 
-// children returns the indexes of the labels of kind ck whose nearest
-// higher-level label is labels[i].
-func (d *document) children(i int, ck labelKind) []int {
-	var out []int
-	for _, j := range d.kids[i] {
-		if d.labels[j].kind == ck {
-			out = append(out, j)
-		}
-	}
-	return out
-}
-
 // preambleTitles name sections that come before the domains and list
 // principles or aims, not tasks.
 var preambleTitles = []string{"指导思想", "总体要求", "基本原则", "工作原则", "总体目标", "工作目标",
