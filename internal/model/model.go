@@ -341,5 +341,6 @@ func All() []any {
 		&LoginAttempt{}, &Setting{}, &Plan{}, &Domain{}, &Measure{}, &Target{},
 		&Assignment{}, &Period{}, &Report{}, &ReportVersion{}, &TargetValue{},
 		&Attachment{}, &Review{}, &Prompt{}, &Notification{}, &AuditEvent{},
+		&Bulletin{},
 	}
 }

@@ -18,7 +18,7 @@ var layoutRoles = []struct {
 	who, username string
 	pages         []string
 }{
-	{"unit", "jiaoyuju", []string{"/", "/todo", "@report", "/ledger"}},
+	{"unit", "jiaoyuju", []string{"/", "/todo", "@report", "/ledger", "/bulletins", "@bulletin"}},
 	{"district", "taishan", []string{"/", "@todo-assignment", "@report"}},
 	{"reviewer", "duchashi", []string{"/", "/supervision", "@supervision-next", "/ledger", "@ledger-next"}},
 	{"leader", "lingdao", []string{"/", "/indicators", "/scorecard", "/supervision", "/ledger"}},
