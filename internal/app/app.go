@@ -17,6 +17,7 @@ import (
 	"duban/internal/config"
 	"duban/internal/db"
 	"duban/internal/demo"
+	"duban/internal/readmodel"
 	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/web"
@@ -188,12 +189,20 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 			h.DemoAccounts = append(h.DemoAccounts, handlers.DemoAccount{Username: acc.Username, Role: acc.Role, Unit: acc.Unit})
 		}
 	}
+	// The read model catches up before the first request: assignments other
+	// writers listed (an import, synth, a migration) and lights the clock
+	// changed while the portal was down.
+	if err := readmodel.RefreshDue(ctx, st, clk.Now()); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("read model: %w", err)
+	}
 	a.Server = web.New(h)
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopBackground = stop
 	a.background.Go(func() { st.RunAuditSealer(bg, 200*time.Millisecond, log) })
 	a.background.Go(func() { sweepFiles(bg, files, st, log) })
 	a.background.Go(func() { refreshStatistics(bg, d, time.Hour, log) })
+	a.background.Go(func() { refreshReadModel(bg, st, clk, time.Minute, log) })
 	return a, nil
 }
 
@@ -215,6 +224,24 @@ func sweepFiles(ctx context.Context, files *storage.Local, st *store.Store, log 
 // mislead the planner.
 func refreshStatistics(ctx context.Context, d *db.DB, every time.Duration, log *slog.Logger) {
 	clock.Every(ctx, every, false, "refresh planner statistics", log, d.Optimize)
+}
+
+// refreshReadModel refreshes the lights whose next change has come (and
+// assignments other writers listed), so badges and rollups turn at
+// midnight without waiting for a reader.
+func refreshReadModel(ctx context.Context, st *store.Store, clk clock.Clock, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := readmodel.RefreshDue(ctx, st, clk.Now()); err != nil && ctx.Err() == nil {
+				log.Error("refresh read model", "err", err)
+			}
+		}
+	}
 }
 
 // Close stops the background work (sealing the audit entries still

@@ -21,8 +21,6 @@ import (
 // domains (一)…(十) with their measures. Every role reads every plan; a unit
 // user's own assignments are highlighted and can be filtered to.
 
-// planLabel is a measure's label within the plan: the domain's label and
-// the measure's own number, e.g. (一)2.
 func reportingKey(cycle string) string { return "plans.reporting." + cycle }
 
 // Plans lists every plan.
