@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -65,7 +64,7 @@ func (h *Handlers) Measure(c echo.Context) error {
 	var phrases []targetPhrase
 	for _, t := range targets {
 		page.Targets = append(page.Targets, measurepages.TargetRow{Indicator: t.Indicator, OpKey: opKey(t.Op),
-			Value: formatValue(t.Value), Unit: t.Unit, Year: t.Year, Text: t.Text})
+			Value: format.Num(t.Value), Unit: t.Unit, Year: t.Year, Text: t.Text})
 		phrases = append(phrases, targetPhrase{t.Text, t.Indicator})
 	}
 	page.Source = highlightTargets(m.SourceText, phrases)
@@ -156,9 +155,6 @@ func opKey(op string) string {
 }
 
 func validOp(op string) bool { return opKey(op) != "plans.op.unknown" }
-
-// formatValue prints a target value without trailing zeros (93, 1.2).
-func formatValue(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // targetPhrase is how a target is found in its measure's text: the phrase
 // as written, else (for a target an admin has reworded) its indicator.

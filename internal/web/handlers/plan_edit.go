@@ -87,7 +87,7 @@ func (h *Handlers) storedMeasureForm(ctx context.Context, m *model.Measure) (pla
 	}
 	for _, t := range ts {
 		f.Targets = append(f.Targets, planadmin.TargetRow{ID: t.ID, Text: t.Text, Indicator: t.Indicator, Op: t.Op,
-			Value: formatValue(t.Value), Unit: t.Unit, Year: strconv.Itoa(t.Year)})
+			Value: format.Num(t.Value), Unit: t.Unit, Year: strconv.Itoa(t.Year)})
 	}
 	for range blankTargetsShow {
 		f.Targets = append(f.Targets, planadmin.TargetRow{Op: ">="})
@@ -277,7 +277,7 @@ func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []mo
 		if t.ID == 0 {
 			// A target added by hand has no phrase in the plan; its text
 			// says it in words so the measure page reads naturally.
-			t.Text = row.Indicator + i18n.Default().Text(i18n.ZH, opKey(row.Op)) + formatValue(v) + row.Unit
+			t.Text = row.Indicator + i18n.Default().Text(i18n.ZH, opKey(row.Op)) + format.Num(v) + row.Unit
 		}
 		e.Targets = append(e.Targets, t)
 	}

@@ -220,7 +220,7 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 			page.Rows++
 			for _, t := range m.Targets {
 				pm.Targets = append(pm.Targets, planadmin.PreviewTarget{Indicator: t.Indicator, OpKey: opKey(t.Op),
-					Value: formatValue(t.Value), Unit: t.Unit, Year: t.Year})
+					Value: format.Num(t.Value), Unit: t.Unit, Year: t.Year})
 			}
 			pd.Measures = append(pd.Measures, pm)
 		}

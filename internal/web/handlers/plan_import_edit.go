@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/format"
 	"duban/internal/planparse"
 	"duban/views/pages/planadmin"
 )
@@ -45,7 +46,7 @@ func correctionFromPlan(p *planparse.Plan) *correction {
 				Responsible: strings.Join(m.ResponsibleUnits, "\n"), Due: m.Due, Ongoing: m.Ongoing}
 			for n, t := range m.Targets {
 				f.Targets = append(f.Targets, planadmin.TargetFields{Src: strconv.Itoa(n), Indicator: t.Indicator, Op: t.Op,
-					Value: formatValue(t.Value), Unit: t.Unit, Year: strconv.Itoa(t.Year)})
+					Value: format.Num(t.Value), Unit: t.Unit, Year: strconv.Itoa(t.Year)})
 			}
 			c.rows = append(c.rows, correctionRow{form: f, domain: i, built: m})
 		}
@@ -284,7 +285,7 @@ func checkTarget(f *planadmin.TargetFields, src *planparse.Measure, horizon int,
 	if st != nil && st.Indicator == t.Indicator && st.Op == t.Op && st.Value == t.Value && st.Unit == t.Unit && st.Year == t.Year {
 		t.Text = st.Text
 	} else {
-		t.Text = t.Indicator + formatValue(t.Value) + t.Unit
+		t.Text = t.Indicator + format.Num(t.Value) + t.Unit
 	}
 	return t, true
 }
