@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"duban/internal/model"
 	"duban/internal/rules"
@@ -41,9 +40,16 @@ func (s *Store) SetLightRules(ctx context.Context, a Actor, r rules.Settings) er
 	}
 	b, _ := json.Marshal(r)
 	return s.Tx(ctx, func(tx *gorm.DB) error {
+		// Update, else insert: not an UPSERT, whose conflict policy SQLite
+		// hands down to the read model's triggers on settings (their
+		// INSERT OR IGNORE into the dirty list would fail instead).
 		row := model.Setting{Key: lightRulesKey, Value: string(b), UpdatedAt: s.clock.Now().UTC()}
-		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
-			return translate(err, "save light rules")
+		res := tx.Model(&model.Setting{}).Where("key = ?", lightRulesKey).Updates(map[string]any{"value": row.Value, "updated_at": row.UpdatedAt})
+		if res.Error == nil && res.RowsAffected == 0 {
+			res = tx.Create(&row)
+		}
+		if res.Error != nil {
+			return translate(res.Error, "save light rules")
 		}
 		return s.Audit(ctx, tx, a, AuditEntry{Action: "settings.light_rules", ObjectType: "setting", Old: old, New: r})
 	})
