@@ -341,6 +341,7 @@ func All() []any {
 		&LoginAttempt{}, &Setting{}, &Plan{}, &Domain{}, &Measure{}, &Target{},
 		&Assignment{}, &Period{}, &Report{}, &ReportVersion{}, &TargetValue{},
 		&Attachment{}, &Review{}, &Prompt{}, &Notification{}, &AuditEvent{},
+		&Bulletin{},
 		&AssignmentState{}, &ReadModelDirty{}, &ReadModelGeneration{},
 	}
 }
