@@ -227,21 +227,12 @@ func refreshStatistics(ctx context.Context, d *db.DB, every time.Duration, log *
 }
 
 // refreshReadModel refreshes the lights whose next change has come (and
-// assignments other writers listed), so badges and rollups turn at
-// midnight without waiting for a reader.
+// assignments other writers listed), so badges turn at midnight without
+// waiting for a reader.
 func refreshReadModel(ctx context.Context, st *store.Store, clk clock.Clock, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := readmodel.RefreshDue(ctx, st, clk.Now()); err != nil && ctx.Err() == nil {
-				log.Error("refresh read model", "err", err)
-			}
-		}
-	}
+	clock.Every(ctx, every, false, "refresh read model", log, func(ctx context.Context) error {
+		return readmodel.RefreshDue(ctx, st, clk.Now())
+	})
 }
 
 // Close stops the background work (sealing the audit entries still

@@ -19,6 +19,7 @@ import (
 	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/periods"
+	"duban/internal/readmodel"
 	"duban/internal/rules"
 	"duban/internal/storage"
 	"duban/internal/store"
@@ -88,7 +89,11 @@ func SeedHistory(ctx context.Context, st *store.Store, files storage.Storage, no
 		}
 		fake.Set(now)
 		// Old news is read; the last week's stays in the inboxes.
-		return past.MarkNotificationsReadBeforeTx(ctx, tx, now.AddDate(0, 0, -7))
+		if err := past.MarkNotificationsReadBeforeTx(ctx, tx, now.AddDate(0, 0, -7)); err != nil {
+			return err
+		}
+		// The read model of everything the history touched, in its transaction.
+		return readmodel.Flush(ctx, past, tx, now)
 	})
 	if err != nil {
 		for _, k := range h.stored {

@@ -126,20 +126,21 @@ func (s *Service) Store() *store.Store { return s.st }
 
 func (s *Service) now() time.Time { return s.st.Clock().Now() }
 
-// run runs fn in the service's transaction (a new one unless InTx) and,
-// last before commit, refreshes the read model of the assignments fn's
-// writes touched (the triggers list them), so no page sees it stale.
+// run runs fn in a new transaction and, last before commit, refreshes the
+// read model of the assignments fn's writes touched (the triggers list
+// them), so no page sees it stale. Inside the caller's transaction (InTx:
+// the demo history writes hundreds of events in one) the caller's commit
+// is not ours: the list waits for its Flush or the next read.
 func (s *Service) run(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	withReadModel := func(tx *gorm.DB) error {
+	if s.tx != nil {
+		return fn(s.tx)
+	}
+	return s.st.Tx(ctx, func(tx *gorm.DB) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
 		return readmodel.Flush(ctx, s.st, tx, s.now())
-	}
-	if s.tx != nil {
-		return withReadModel(s.tx)
-	}
-	return s.st.Tx(ctx, withReadModel)
+	})
 }
 
 // leadUnitTx is the unit leading a measure, 0 when none does.

@@ -5,7 +5,8 @@
 -- Unix seconds. The workflow refreshes the rows of the assignments it
 -- touches in its own transaction; every other writer is covered by the
 -- triggers below, which list the assignments whose facts changed in
--- readmodel_dirty, drained by the next write transaction or read.
+-- readmodel_dirty, drained by the next write transaction or read. (No
+-- INSERT OR IGNORE: an upsert's conflict clause would override it.)
 CREATE TABLE assignment_states (
     assignment_id     INTEGER PRIMARY KEY,
     plan_id           INTEGER NOT NULL,
@@ -52,127 +53,140 @@ INSERT INTO readmodel_generation (id, generation) VALUES (1, 0), (2, 0);
 
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_reports_ins AFTER INSERT ON reports BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) VALUES (NEW.assignment_id);
+    INSERT INTO readmodel_dirty (assignment_id) SELECT NEW.assignment_id WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty WHERE assignment_id = NEW.assignment_id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_reports_upd AFTER UPDATE OF assignment_id, period_id, state, progress_state, percent, submitted_at, returned_at ON reports BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) VALUES (OLD.assignment_id), (NEW.assignment_id);
+    INSERT INTO readmodel_dirty (assignment_id) SELECT OLD.assignment_id WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty WHERE assignment_id = OLD.assignment_id);
+    INSERT INTO readmodel_dirty (assignment_id) SELECT NEW.assignment_id WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty WHERE assignment_id = NEW.assignment_id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_reports_del AFTER DELETE ON reports BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) VALUES (OLD.assignment_id);
+    INSERT INTO readmodel_dirty (assignment_id) SELECT OLD.assignment_id WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty WHERE assignment_id = OLD.assignment_id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_values_ins AFTER INSERT ON target_values BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT assignment_id FROM reports WHERE id = NEW.report_id;
+    INSERT INTO readmodel_dirty (assignment_id)
+        SELECT DISTINCT assignment_id FROM reports WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty d WHERE d.assignment_id = assignment_id) AND (id = NEW.report_id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_values_upd AFTER UPDATE ON target_values BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT assignment_id FROM reports WHERE id IN (OLD.report_id, NEW.report_id);
+    INSERT INTO readmodel_dirty (assignment_id)
+        SELECT DISTINCT assignment_id FROM reports WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty d WHERE d.assignment_id = assignment_id) AND (id IN (OLD.report_id, NEW.report_id));
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_values_del AFTER DELETE ON target_values BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT assignment_id FROM reports WHERE id = OLD.report_id;
+    INSERT INTO readmodel_dirty (assignment_id)
+        SELECT DISTINCT assignment_id FROM reports WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty d WHERE d.assignment_id = assignment_id) AND (id = OLD.report_id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_reviews_ins AFTER INSERT ON reviews BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT assignment_id FROM reports WHERE id = NEW.report_id;
+    INSERT INTO readmodel_dirty (assignment_id)
+        SELECT DISTINCT assignment_id FROM reports WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty d WHERE d.assignment_id = assignment_id) AND (id = NEW.report_id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_reviews_del AFTER DELETE ON reviews BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT assignment_id FROM reports WHERE id = OLD.report_id;
+    INSERT INTO readmodel_dirty (assignment_id)
+        SELECT DISTINCT assignment_id FROM reports WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty d WHERE d.assignment_id = assignment_id) AND (id = OLD.report_id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_prompts_ins AFTER INSERT ON prompts WHEN NEW.assignment_id IS NOT NULL BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) VALUES (NEW.assignment_id);
+    INSERT INTO readmodel_dirty (assignment_id) SELECT NEW.assignment_id WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty WHERE assignment_id = NEW.assignment_id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_prompts_upd AFTER UPDATE ON prompts BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id)
-        SELECT x FROM (SELECT OLD.assignment_id AS x UNION SELECT NEW.assignment_id) WHERE x IS NOT NULL;
+    INSERT INTO readmodel_dirty (assignment_id)
+        SELECT DISTINCT x FROM (SELECT OLD.assignment_id AS x UNION SELECT NEW.assignment_id) WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty d WHERE d.assignment_id = x) AND (x IS NOT NULL);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_prompts_del AFTER DELETE ON prompts WHEN OLD.assignment_id IS NOT NULL BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) VALUES (OLD.assignment_id);
+    INSERT INTO readmodel_dirty (assignment_id) SELECT OLD.assignment_id WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty WHERE assignment_id = OLD.assignment_id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_assignments_ins AFTER INSERT ON assignments BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) VALUES (NEW.id);
+    INSERT INTO readmodel_dirty (assignment_id) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty WHERE assignment_id = NEW.id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_assignments_upd AFTER UPDATE OF id, measure_id, unit_id, role, signed_at, created_at ON assignments BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) VALUES (OLD.id), (NEW.id);
+    INSERT INTO readmodel_dirty (assignment_id) SELECT OLD.id WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty WHERE assignment_id = OLD.id);
+    INSERT INTO readmodel_dirty (assignment_id) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty WHERE assignment_id = NEW.id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_assignments_del AFTER DELETE ON assignments BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) VALUES (OLD.id);
+    INSERT INTO readmodel_dirty (assignment_id) SELECT OLD.id WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty WHERE assignment_id = OLD.id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_measures_upd AFTER UPDATE OF plan_id, domain_id, due_on, closed_at ON measures BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT id FROM assignments WHERE measure_id = NEW.id;
+    INSERT INTO readmodel_dirty (assignment_id)
+        SELECT DISTINCT id FROM assignments WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty d WHERE d.assignment_id = id) AND (measure_id = NEW.id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_targets_ins AFTER INSERT ON targets BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT id FROM assignments WHERE measure_id = NEW.measure_id;
+    INSERT INTO readmodel_dirty (assignment_id)
+        SELECT DISTINCT id FROM assignments WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty d WHERE d.assignment_id = id) AND (measure_id = NEW.measure_id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_targets_upd AFTER UPDATE ON targets BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT id FROM assignments WHERE measure_id IN (OLD.measure_id, NEW.measure_id);
+    INSERT INTO readmodel_dirty (assignment_id)
+        SELECT DISTINCT id FROM assignments WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty d WHERE d.assignment_id = id) AND (measure_id IN (OLD.measure_id, NEW.measure_id));
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_targets_del AFTER DELETE ON targets BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT id FROM assignments WHERE measure_id = OLD.measure_id;
+    INSERT INTO readmodel_dirty (assignment_id)
+        SELECT DISTINCT id FROM assignments WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty d WHERE d.assignment_id = id) AND (measure_id = OLD.measure_id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_periods_ins AFTER INSERT ON periods BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id)
-        SELECT a.id FROM assignments a JOIN measures m ON m.id = a.measure_id WHERE m.plan_id = NEW.plan_id;
+    INSERT INTO readmodel_dirty (assignment_id)
+        SELECT DISTINCT a.id FROM assignments a JOIN measures m ON m.id = a.measure_id WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty d WHERE d.assignment_id = a.id) AND (m.plan_id = NEW.plan_id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_periods_upd AFTER UPDATE ON periods BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id)
-        SELECT a.id FROM assignments a JOIN measures m ON m.id = a.measure_id WHERE m.plan_id IN (OLD.plan_id, NEW.plan_id);
+    INSERT INTO readmodel_dirty (assignment_id)
+        SELECT DISTINCT a.id FROM assignments a JOIN measures m ON m.id = a.measure_id WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty d WHERE d.assignment_id = a.id) AND (m.plan_id IN (OLD.plan_id, NEW.plan_id));
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_periods_del AFTER DELETE ON periods BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id)
-        SELECT a.id FROM assignments a JOIN measures m ON m.id = a.measure_id WHERE m.plan_id = OLD.plan_id;
+    INSERT INTO readmodel_dirty (assignment_id)
+        SELECT DISTINCT a.id FROM assignments a JOIN measures m ON m.id = a.measure_id WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty d WHERE d.assignment_id = a.id) AND (m.plan_id = OLD.plan_id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_plans_upd AFTER UPDATE OF start_on, created_at ON plans BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id)
-        SELECT a.id FROM assignments a JOIN measures m ON m.id = a.measure_id WHERE m.plan_id = NEW.id;
+    INSERT INTO readmodel_dirty (assignment_id)
+        SELECT DISTINCT a.id FROM assignments a JOIN measures m ON m.id = a.measure_id WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty d WHERE d.assignment_id = a.id) AND (m.plan_id = NEW.id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_settings_ins AFTER INSERT ON settings WHEN NEW.key = 'light_rules' BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT id FROM assignments;
+    INSERT INTO readmodel_dirty (assignment_id)
+        SELECT DISTINCT id FROM assignments WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty d WHERE d.assignment_id = id);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER readmodel_settings_upd AFTER UPDATE ON settings WHEN NEW.key = 'light_rules' BEGIN
-    INSERT OR IGNORE INTO readmodel_dirty (assignment_id) SELECT id FROM assignments;
+    INSERT INTO readmodel_dirty (assignment_id)
+        SELECT DISTINCT id FROM assignments WHERE NOT EXISTS (SELECT 1 FROM readmodel_dirty d WHERE d.assignment_id = id);
 END;
 -- +goose StatementEnd
 
