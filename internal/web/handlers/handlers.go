@@ -10,6 +10,7 @@ import (
 	"duban/internal/auth"
 	"duban/internal/clock"
 	"duban/internal/config"
+	"duban/internal/export"
 	"duban/internal/model"
 	"duban/internal/reqctx"
 	"duban/internal/storage"
@@ -31,6 +32,8 @@ type Handlers struct {
 	// Flow runs the reporting and review workflow; Files keeps evidence.
 	Flow  *workflow.Service
 	Files storage.Storage
+	// Exports admits a few Excel exports at once (nil: no limit).
+	Exports *export.Gate
 	// DemoAccounts are listed on the login page in demo mode.
 	DemoAccounts []DemoAccount
 }
