@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -25,6 +26,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	var (
 		target, password, dataDir, hello string
+		only, dbURL, now                 string
 		start                            bool
 		port, pid, conc, users, fileKB   int
 		dur, warm, soak, think, every    time.Duration
@@ -34,7 +36,10 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&port, "port", 8091, "with --start, the port to serve on")
 	fs.StringVar(&dataDir, "data-dir", "", "data dir of the portal (the demo password is read from demo-password.txt there)")
 	fs.StringVar(&password, "password", "", "the demo accounts' password")
-	fs.StringVar(&hello, "hello", "127.0.0.1:8090", "address of the built-in hello handler")
+	fs.StringVar(&hello, "hello", "127.0.0.1:0", "address of the built-in hello handler (port 0: any free port)")
+	fs.StringVar(&only, "only", "", "measure only the rows whose name matches this regular expression (e.g. 'xlsx|submit')")
+	fs.StringVar(&dbURL, "db", "", "with --start, the database to serve (e.g. one made by duban synth; default: the data dir's SQLite file)")
+	fs.StringVar(&now, "now", "", "with --start, the portal's date (synth data is laid out around the demo date, the default)")
 	fs.IntVar(&conc, "c", 32, "concurrent clients")
 	fs.DurationVar(&dur, "d", 5*time.Second, "measured duration per page")
 	fs.DurationVar(&warm, "warmup", time.Second, "warm-up per page (not measured)")
@@ -43,9 +48,16 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&users, "users", 200, "soak: simulated users")
 	fs.DurationVar(&think, "think", 250*time.Millisecond, "soak: mean pause between a user's requests")
 	fs.DurationVar(&every, "every", 30*time.Second, "soak: report interval")
-	fs.IntVar(&pid, "pid", 0, "soak: the server's process ID, for its RSS (set by --start)")
+	fs.IntVar(&pid, "pid", 0, "the server's process ID, for its RSS (set by --start)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var onlyRe *regexp.Regexp
+	if only != "" {
+		var err error
+		if onlyRe, err = regexp.Compile(only); err != nil {
+			return fmt.Errorf("--only: %w", err)
+		}
 	}
 	if soak > time.Hour || dur > 5*time.Minute || conc > 512 || users > 5000 {
 		return errors.New("bench is bounded: --soak ≤ 1h, -d ≤ 5m, -c ≤ 512, --users ≤ 5000")
@@ -59,7 +71,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			defer os.RemoveAll(d)
 			dataDir = d
 		}
-		child, err := startPortal(ctx, dataDir, port, stderr)
+		child, err := startPortal(ctx, dataDir, dbURL, now, port, stderr)
 		if err != nil {
 			return err
 		}
@@ -96,7 +108,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "%d clients, %s per page after %s warm-up, against %s; hello on %s\n", conc, dur, warm, target, hello)
 	rows, err := bench.RunPages(ctx, bench.Options{URL: target, Password: password, Concurrency: conc, Duration: dur,
-		Warmup: warm, HelloAddr: hello, FileKB: fileKB, Out: stdout})
+		Warmup: warm, HelloAddr: hello, FileKB: fileKB, Out: stdout, PID: pid, Only: onlyRe})
 	if err != nil {
 		return err
 	}
@@ -104,14 +116,21 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// startPortal runs this binary on dataDir with the demo and waits until it
-// answers.
-func startPortal(ctx context.Context, dataDir string, port int, stderr io.Writer) (*exec.Cmd, error) {
+// startPortal runs this binary on dataDir (and dbURL, when given) with the
+// demo accounts and waits until it answers.
+func startPortal(ctx context.Context, dataDir, dbURL, now string, port int, stderr io.Writer) (*exec.Cmd, error) {
 	bin, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, bin, "serve", "--demo", "--data-dir", dataDir, "--addr", fmt.Sprintf("127.0.0.1:%d", port))
+	args := []string{"serve", "--demo", "--data-dir", dataDir, "--addr", fmt.Sprintf("127.0.0.1:%d", port)}
+	if dbURL != "" {
+		args = append(args, "--db", dbURL)
+	}
+	if now != "" {
+		args = append(args, "--now", now)
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err

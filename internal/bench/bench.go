@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -28,9 +29,11 @@ type Options struct {
 	Concurrency int
 	Duration    time.Duration // per page
 	Warmup      time.Duration // per page, not measured
-	HelloAddr   string        // 127.0.0.1:PORT for the hello handler
+	HelloAddr   string        // 127.0.0.1:PORT for the hello handler (port 0: any free port)
 	FileKB      int
 	Out         io.Writer
+	PID         int            // the server's process, for its peak RSS per row (0: not measured)
+	Only        *regexp.Regexp // measure only the rows whose name matches (nil: all); hello always runs
 }
 
 // Row is one measured page.
@@ -38,9 +41,11 @@ type Row struct {
 	Name     string
 	Requests int
 	Errors   int // not the expected status
+	Conflict int // 409: another client saved the same form first (a correct answer)
 	RPS      float64
 	P50, P99 time.Duration
 	Ratio    float64 // RPS / hello's RPS
+	PeakKB   int64   // the server's peak RSS while the row ran (0: not measured)
 }
 
 // CheckLoopback refuses any target but this machine: the tool is a load
@@ -57,19 +62,20 @@ func CheckLoopback(rawURL string) error {
 	return fmt.Errorf("bench targets 127.0.0.1 only, not %q", host)
 }
 
-// Hello serves "hello" from an echo router on addr, the ceiling the pages
-// are compared with: the same server stack without the portal's work.
-func Hello(addr string) (stop func(), err error) {
+// Hello serves "hello" from an echo router on addr (port 0: a free port),
+// the ceiling the pages are compared with: the same server stack without
+// the portal's work. It returns the address it listens on.
+func Hello(addr string) (stop func(), bound string, err error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.GET("/", func(c echo.Context) error { return c.String(http.StatusOK, "hello") })
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(l)
-	return func() { srv.Close() }, nil
+	return func() { srv.Close() }, l.Addr().String(), nil
 }
 
 type page struct {
@@ -141,17 +147,20 @@ func RunPages(ctx context.Context, o Options) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	stop, err := Hello(o.HelloAddr)
+	stop, helloAddr, err := Hello(o.HelloAddr)
 	if err != nil {
 		return nil, fmt.Errorf("hello handler: %w", err)
 	}
 	defer stop()
-	helloClient := NewClient("http://" + o.HelloAddr)
-	hello := measure(ctx, o, "hello (echo, same run)", func(ctx context.Context, _ int) error {
-		return get(ctx, helloClient.HTTP, helloClient.Base+"/")
-	})
+	helloClient := NewClient("http://" + helloAddr)
+	// hello runs in this process: its RSS is not the server's.
+	hello := measure(ctx, Options{Concurrency: o.Concurrency, Duration: o.Duration, Warmup: o.Warmup}, "hello (echo, same run)",
+		func(ctx context.Context, _ int) error { return get(ctx, helloClient.HTTP, helloClient.Base+"/") })
 	rows := []Row{hello}
 	for _, p := range ps {
+		if o.Only != nil && !o.Only.MatchString(p.name) {
+			continue
+		}
 		c := clients[p.role]
 		row := measure(ctx, o, p.name, func(ctx context.Context, _ int) error { return get(ctx, c.HTTP, c.Base+p.path) })
 		rows = append(rows, row)
@@ -174,6 +183,13 @@ func RunPages(ctx context.Context, o Options) ([]Row, error) {
 // file, open, submit), which uses up the report forms: it runs until the
 // duration ends or no form is left.
 func writeRows(ctx context.Context, o Options) ([]Row, error) {
+	kb := max(1, o.FileKB)
+	want := func(name string) bool { return o.Only == nil || o.Only.MatchString(name) }
+	draftName := fmt.Sprintf("unit: open form + save draft with %d KB file", kb)
+	fullName := fmt.Sprintf("unit: form + save with %d KB file + submit", kb)
+	if !want(draftName) && !want(fullName) {
+		return nil, nil
+	}
 	var queue []string
 	var users []*Client
 	for _, u := range []string{"canlian", "taishan", "jiaoyuju"} {
@@ -196,19 +212,26 @@ func writeRows(ctx context.Context, o Options) ([]Row, error) {
 	if len(queue) == 0 {
 		return nil, errors.New("no report form to write to")
 	}
-	kb := max(1, o.FileKB)
-	// Drafts: each worker keeps saving one form of its own.
-	drafts := measure(ctx, o, fmt.Sprintf("unit: open form + save draft with %d KB file", kb), func(ctx context.Context, w int) error {
-		item := queue[w%len(queue)]
-		c := users[item[0]-'0'].Clone()
-		form := item[2:]
-		_, err := c.SaveAndSubmit(ctx, form, "bench draft", NewEvidence(fmt.Sprintf("bench-%d.pdf", w), kb*1024), false)
-		return err
-	})
+	var rows []Row
+	// Drafts: each worker keeps saving one form of its own (two workers
+	// share a form only when there are fewer forms than workers: their
+	// conflicts are answered 409 and counted apart).
+	if want(draftName) {
+		rows = append(rows, measure(ctx, o, draftName, func(ctx context.Context, w int) error {
+			item := queue[w%len(queue)]
+			c := users[item[0]-'0'].Clone()
+			form := item[2:]
+			_, err := c.SaveAndSubmit(ctx, form, "bench draft", NewEvidence(fmt.Sprintf("bench-%d.pdf", w), kb*1024), false)
+			return err
+		}))
+	}
 	// Full flows, each on a fresh form.
 	var mu sync.Mutex
 	next := 0
-	full := measure(ctx, Options{Concurrency: o.Concurrency, Duration: o.Duration}, fmt.Sprintf("unit: form + save with %d KB file + submit", kb), func(ctx context.Context, w int) error {
+	if !want(fullName) {
+		return rows, nil
+	}
+	rows = append(rows, measure(ctx, Options{Concurrency: o.Concurrency, Duration: o.Duration, PID: o.PID}, fullName, func(ctx context.Context, w int) error {
 		mu.Lock()
 		if next >= len(queue) {
 			mu.Unlock()
@@ -220,8 +243,8 @@ func writeRows(ctx context.Context, o Options) ([]Row, error) {
 		c := users[item[0]-'0'].Clone()
 		_, err := c.SaveAndSubmit(ctx, item[2:], "bench submit", NewEvidence(fmt.Sprintf("bench-submit-%d.pdf", w), kb*1024), true)
 		return err
-	})
-	return []Row{drafts, full}, nil
+	}))
+	return rows, nil
 }
 
 var errExhausted = errors.New("no work left")
@@ -258,8 +281,9 @@ func measure(ctx context.Context, o Options, name string, fn func(ctx context.Co
 	if o.Warmup > 0 {
 		run(ctx, o.Concurrency, o.Warmup, fn)
 	}
-	lat, errs, elapsed := run(ctx, o.Concurrency, o.Duration, fn)
-	row := Row{Name: name, Requests: len(lat), Errors: errs}
+	stopRSS := peakRSS(o.PID)
+	lat, errs, conflicts, elapsed := run(ctx, o.Concurrency, o.Duration, fn)
+	row := Row{Name: name, Requests: len(lat), Errors: errs, Conflict: conflicts, PeakKB: stopRSS()}
 	if elapsed > 0 {
 		row.RPS = float64(len(lat)) / elapsed.Seconds()
 	}
@@ -270,19 +294,19 @@ func measure(ctx context.Context, o Options, name string, fn func(ctx context.Co
 // run calls fn from workers goroutines, starting calls for d; calls under
 // way at the end finish and count (a page slower than d still gets a
 // figure), within a minute's grace.
-func run(ctx context.Context, workers int, d time.Duration, fn func(context.Context, int) error) ([]time.Duration, int, time.Duration) {
+func run(ctx context.Context, workers int, d time.Duration, fn func(context.Context, int) error) ([]time.Duration, int, int, time.Duration) {
 	ctx, cancel := context.WithTimeout(ctx, d+time.Minute)
 	defer cancel()
 	var mu sync.Mutex
 	var all []time.Duration
-	errs := 0
+	errs, conflicts := 0, 0
 	start := time.Now()
 	end := start.Add(d)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			var mine []time.Duration
-			bad := 0
+			bad, lost := 0, 0
 			for ctx.Err() == nil && time.Now().Before(end) {
 				t0 := time.Now()
 				err := fn(ctx, w)
@@ -290,7 +314,11 @@ func run(ctx context.Context, workers int, d time.Duration, fn func(context.Cont
 					break
 				}
 				if err != nil {
-					bad++
+					if statusOf(false, err) == http.StatusConflict {
+						lost++
+					} else {
+						bad++
+					}
 					continue
 				}
 				mine = append(mine, time.Since(t0))
@@ -298,11 +326,47 @@ func run(ctx context.Context, workers int, d time.Duration, fn func(context.Cont
 			mu.Lock()
 			all = append(all, mine...)
 			errs += bad
+			conflicts += lost
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
-	return all, errs, time.Since(start)
+	return all, errs, conflicts, time.Since(start)
+}
+
+// peakRSS samples the RSS of process pid every 50 ms until the returned
+// function is called, which returns the highest figure in kB (0 for pid 0).
+func peakRSS(pid int) func() int64 {
+	if pid <= 0 {
+		return func() int64 { return 0 }
+	}
+	var peak atomic.Int64
+	sample := func() {
+		if kb, err := RSS(pid); err == nil && kb > peak.Load() {
+			peak.Store(kb)
+		}
+	}
+	sample()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				sample()
+			}
+		}
+	})
+	return func() int64 {
+		close(done)
+		wg.Wait()
+		sample()
+		return peak.Load()
+	}
 }
 
 func percentile(lat []time.Duration, q float64) time.Duration {
@@ -323,15 +387,31 @@ func PrintRows(w io.Writer, rows []Row) {
 	if withRatio {
 		ratioHead = "ratio to hello\t"
 	}
-	fmt.Fprintf(tw, "page\treq/s\tp50 ms\tp99 ms\t%srequests\terrors\t\n", ratioHead)
+	withRSS := slices.ContainsFunc(rows, func(r Row) bool { return r.PeakKB > 0 })
+	rssHead := ""
+	if withRSS {
+		rssHead = "peak RSS MB\t"
+	}
+	fmt.Fprintf(tw, "page\treq/s\tp50 ms\tp99 ms\t%srequests\terrors\t409\t%s\n", ratioHead, rssHead)
+	var peak int64
 	for _, r := range rows {
-		ratio := ""
+		ratio, rss := "", ""
 		if withRatio {
 			ratio = fmt.Sprintf("%.4f\t", r.Ratio)
 		}
-		fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%.1f\t%s%d\t%d\t\n", r.Name, r.RPS, ms(r.P50), ms(r.P99), ratio, r.Requests, r.Errors)
+		if withRSS {
+			rss = "—\t"
+			if r.PeakKB > 0 {
+				rss = fmt.Sprintf("%.1f\t", float64(r.PeakKB)/1024)
+			}
+		}
+		peak = max(peak, r.PeakKB)
+		fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%.1f\t%s%d\t%d\t%d\t%s\n", r.Name, r.RPS, ms(r.P50), ms(r.P99), ratio, r.Requests, r.Errors, r.Conflict, rss)
 	}
 	tw.Flush()
+	if withRSS {
+		fmt.Fprintf(w, "server peak RSS over the run: %.1f MB\n", float64(peak)/1024)
+	}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -458,7 +538,10 @@ func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
 				name, status := "", 0
 				if role == "unit" && len(forms) > 0 && rnd.IntN(10) == 0 {
 					name = "unit: save draft with file"
-					form := forms[rnd.IntN(len(forms))]
+					// Each person works on a form of their own while the
+					// unit has enough; people who share one see 409 when
+					// the other saved first.
+					form := forms[(u/len(units))%len(forms)]
 					f, err := c.SaveAndSubmit(ctx, form, "soak", NewEvidence("soak.pdf", max(1, o.FileKB)*1024), false)
 					status = statusOf(f.Saved, err)
 				} else {
@@ -480,7 +563,7 @@ func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
 
 	res := &SoakResult{}
 	lat := map[string][]time.Duration{}
-	bad := map[string]int{}
+	bad, lost := map[string]int{}, map[string]int{}
 	var order []string
 	start := time.Now()
 	tick := time.NewTicker(o.Every)
@@ -501,7 +584,7 @@ func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
 			if !ok {
 				report()
 				for _, n := range order {
-					r := Row{Name: n, Requests: len(lat[n]), Errors: bad[n], P50: percentile(lat[n], 0.5), P99: percentile(lat[n], 0.99)}
+					r := Row{Name: n, Requests: len(lat[n]), Errors: bad[n], Conflict: lost[n], P50: percentile(lat[n], 0.5), P99: percentile(lat[n], 0.99)}
 					r.RPS = float64(r.Requests) / o.Duration.Seconds()
 					res.Rows = append(res.Rows, r)
 				}
@@ -514,7 +597,11 @@ func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
 			if s.status >= 500 {
 				res.Server++
 			}
-			if s.status != http.StatusOK && s.status != http.StatusSeeOther && s.status != http.StatusConflict {
+			if s.status == http.StatusConflict {
+				lost[s.name]++
+				continue
+			}
+			if s.status != http.StatusOK && s.status != http.StatusSeeOther {
 				bad[s.name]++
 				continue
 			}

@@ -79,3 +79,35 @@ func TestSoakMixesReadsAndWrites(t *testing.T) {
 		t.Fatalf("the soak did not mix reads and writes: %v", names)
 	}
 }
+
+// TestRepeatedDraftsStayUnderTheFileLimit: a report holds at most 30
+// evidence files, so a client saving the same draft with a new file again
+// and again (the soak, the draft benchmark) takes the older files off
+// instead of being refused with 422 from the 31st save on.
+func TestRepeatedDraftsStayUnderTheFileLimit(t *testing.T) {
+	p := testutil.Start(t)
+	ctx := context.Background()
+	c := bench.NewClient(p.Server.URL)
+	if err := c.Login(ctx, "canlian", p.App.DemoPassword); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SignAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	forms, err := c.ReportForms(ctx)
+	if err != nil || len(forms) == 0 {
+		t.Fatalf("forms %v: %v", forms, err)
+	}
+	for i := range 40 {
+		if _, err := c.SaveAndSubmit(ctx, forms[0], "draft", bench.NewEvidence("e.pdf", 1000), false); err != nil {
+			t.Fatalf("save %d: %v", i+1, err)
+		}
+	}
+	pg, err := c.Get(ctx, forms[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(pg.Body), `name="remove_file"`); n == 0 || n > 30 {
+		t.Errorf("the draft holds %d files after 40 saves", n)
+	}
+}
