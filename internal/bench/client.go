@@ -154,8 +154,8 @@ var (
 // the old file rather than piling up copies.
 const keepFiles = 20
 
-// ErrNotEditable: the form has no lock version (submitted, or not the
-// user's to fill).
+// ErrNotEditable: the form has no lock version, or sends its owner to the
+// report (submitted, or not the user's to fill).
 var ErrNotEditable = errors.New("report form not editable")
 
 // OpenForm loads a report form and returns its lock version.
@@ -174,6 +174,9 @@ func (c *Client) openForm(ctx context.Context, path string) (form, error) {
 	p, err := c.Get(ctx, path)
 	if err != nil {
 		return form{}, err
+	}
+	if p.Status == http.StatusSeeOther && strings.HasPrefix(p.Location, "/reports/") {
+		return form{}, ErrNotEditable // submitted meanwhile: the form sends its owner to the report
 	}
 	if p.Status != http.StatusOK {
 		return form{}, fmt.Errorf("%s: status %d", path, p.Status)
