@@ -39,6 +39,11 @@ type Options struct {
 	Seed            uint64    // random seed (same seed, same data)
 	Tag             string    // distinguishes the names of several generated sets in one database
 	Log             io.Writer // progress lines; nil for none
+	// RebuildReadModel, when set, rebuilds the read model (per-assignment
+	// state and rollups) once the rows are written: Generate writes the
+	// history with bulk INSERTs, not through the workflow that maintains
+	// the read model on its own writes.
+	RebuildReadModel func(ctx context.Context, st *store.Store) error
 }
 
 // Result counts what was written.
@@ -127,6 +132,13 @@ func Generate(ctx context.Context, st *store.Store, o Options) (Result, error) {
 	if err := g.activity(ctx); err != nil {
 		return res, err
 	}
+	// The read model is rebuilt here, from the raw rows just written.
+	if o.RebuildReadModel != nil {
+		logf("  rebuilding the read model (%s)", time.Since(start).Round(time.Second))
+		if err := o.RebuildReadModel(ctx, st); err != nil {
+			return res, fmt.Errorf("synth: rebuild the read model: %w", err)
+		}
+	}
 	res.Took = time.Since(start)
 	return res, nil
 }
@@ -140,6 +152,7 @@ type gen struct {
 	leads      []int64 // departments, the usual lead units
 	reviewer   int64
 	userOf     map[int64]int64 // unit → its (disabled) user, who receives the unit's notifications
+	unitName   map[int64]string
 	nextReport int64
 	// Attachments get explicit IDs so the versions' snapshots can list them.
 	nextAttachment int64
@@ -187,8 +200,12 @@ func (g *gen) makeUnits(ctx context.Context) error {
 		return fmt.Errorf("synth unit users: %w", err)
 	}
 	g.userOf = make(map[int64]int64, len(users))
+	g.unitName = make(map[int64]string, len(rows))
 	for _, u := range users {
 		g.userOf[*u.UnitID] = u.ID
+	}
+	for _, u := range rows {
+		g.unitName[u.ID] = u.Name
 	}
 	if len(g.leads) == 0 {
 		g.leads = g.units
@@ -306,6 +323,23 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 	for _, m := range measures {
 		due[m.ID] = m.DueOn
 	}
+	// A co-unit's input goes to, and is reviewed by, the measure's lead
+	// unit; the lead's official report goes to the office.
+	leadOf := map[int64]int64{}
+	for _, a := range asgs {
+		if a.Role == model.AssignLead {
+			leadOf[a.MeasureID] = a.UnitID
+		}
+	}
+	reviewerOf := func(a model.Assignment) int64 {
+		if a.Role == model.AssignLead {
+			return g.reviewer
+		}
+		if u, ok := g.userOf[leadOf[a.MeasureID]]; ok {
+			return u
+		}
+		return g.reviewer
+	}
 
 	tx, err := d.BeginTx(ctx, nil)
 	if err != nil {
@@ -328,20 +362,24 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 	for _, m := range measures {
 		measureName[m.ID] = workflow.MeasureName(m.Label, m.Title)
 	}
-	// note queues an inbox notification for a unit's user, as the workflow
-	// does on a review or a prompt; most are read within days.
-	note := func(unitID int64, kind, objType string, objID int64, measureID int64, period, text string, at time.Time) error {
-		user, ok := g.userOf[unitID]
-		if !ok {
-			return nil
-		}
-		b, _ := json.Marshal(workflow.Note{Measure: measureName[measureID], Period: period, Text: text})
+	// noteTo queues an inbox notification for a user, as the workflow does
+	// on a submission, a review or a prompt; most are read within days.
+	noteTo := func(user int64, kind, objType string, objID int64, measureID int64, unit, period, text string, at time.Time) error {
+		b, _ := json.Marshal(workflow.Note{Measure: measureName[measureID], Unit: unit, Period: period, Text: text})
 		var read any
 		if r := at.AddDate(0, 0, 1+g.rng.IntN(5)); r.Before(o.Now) && g.rng.IntN(10) < 8 {
 			read = r.UTC()
 		}
 		n.Notifications++
 		return notes.add(user, kind, objType, objID, string(b), at.UTC(), read)
+	}
+	// note notifies a unit's user.
+	note := func(unitID int64, kind, objType string, objID int64, measureID int64, period, text string, at time.Time) error {
+		user, ok := g.userOf[unitID]
+		if !ok {
+			return nil
+		}
+		return noteTo(user, kind, objType, objID, measureID, "", period, text, at)
 	}
 	// prompt records a 催办 on an owed period (and its notification); a
 	// second one follows for a quarter of them.
@@ -455,9 +493,13 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 					return n, err
 				}
 				n.Versions++
+				// Each submission waits for its reviewer.
+				if err := noteTo(reviewerOf(a), workflow.NoteReviewWaiting, "report", id, a.MeasureID, g.unitName[a.UnitID], p.Label, "", at); err != nil {
+					return n, err
+				}
 			}
 			if revised {
-				if err := revs.add(id, 1, g.reviewer, "return", "佐证材料不完整,请补充。", sub.AddDate(0, 0, -3)); err != nil {
+				if err := revs.add(id, 1, reviewerOf(a), "return", "佐证材料不完整,请补充。", sub.AddDate(0, 0, -3)); err != nil {
 					return n, err
 				}
 				n.Reviews++
@@ -467,7 +509,7 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 			}
 			switch state {
 			case model.ReportApproved:
-				if err := revs.add(id, version, g.reviewer, "approve", "", approved); err != nil {
+				if err := revs.add(id, version, reviewerOf(a), "approve", "", approved); err != nil {
 					return n, err
 				}
 				n.Reviews++
@@ -475,7 +517,7 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 					return n, err
 				}
 			case model.ReportReturned:
-				if err := revs.add(id, 1, g.reviewer, "return", "佐证材料不完整,请补充。", returned); err != nil {
+				if err := revs.add(id, 1, reviewerOf(a), "return", "佐证材料不完整,请补充。", returned); err != nil {
 					return n, err
 				}
 				n.Reviews++
