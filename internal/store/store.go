@@ -21,15 +21,24 @@ type Store struct {
 	db    *db.DB
 	clock clock.Clock
 	chain *auditChain
+	group *groupCommit // SQLite: write transactions share commits
 }
 
 // New makes a Store. Its audit log is keyed with a key that lives only in
 // this process until OpenAuditChain loads the data dir's key.
-func New(d *db.DB, c clock.Clock) *Store { return &Store{db: d, clock: c, chain: newEphemeralChain()} }
+func New(d *db.DB, c clock.Clock) *Store {
+	s := &Store{db: d, clock: c, chain: newEphemeralChain()}
+	if d.Dialect == db.SQLite {
+		s.group = newGroupCommit(d.W)
+	}
+	return s
+}
 
 // WithClock is the same store on another clock (the demo history writes
 // each event at its moment), sharing the audit key.
-func (s *Store) WithClock(c clock.Clock) *Store { return &Store{db: s.db, clock: c, chain: s.chain} }
+func (s *Store) WithClock(c clock.Clock) *Store {
+	return &Store{db: s.db, clock: c, chain: s.chain, group: s.group}
+}
 
 // DB exposes the handles to services that run their own transactions.
 func (s *Store) DB() *db.DB { return s.db }
@@ -43,9 +52,14 @@ func (s *Store) w(ctx context.Context) *gorm.DB { return s.db.W.WithContext(ctx)
 // Ping checks that the database answers (for /healthz).
 func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 
-// Tx runs fn in one write transaction (BEGIN IMMEDIATE on SQLite). Reads
-// inside fn must use the tx handle so they see the transaction's writes.
+// Tx runs fn in one write transaction (BEGIN IMMEDIATE on SQLite, where
+// transactions that wait for the writer share a commit, each in its own
+// savepoint: see groupCommit). Reads inside fn must use the tx handle so
+// they see the transaction's writes.
 func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.group != nil {
+		return s.group.do(ctx, fn)
+	}
 	return s.w(ctx).Transaction(fn)
 }
 
