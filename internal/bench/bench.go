@@ -34,6 +34,7 @@ type Options struct {
 	Out         io.Writer
 	PID         int            // the server's process, for its peak RSS per row (0: not measured)
 	Only        *regexp.Regexp // measure only the rows whose name matches (nil: all); hello always runs
+	Accounts    Accounts       // zero: the demo's
 }
 
 // Row is one measured page.
@@ -82,8 +83,28 @@ type page struct {
 	name, role, path string
 }
 
-// roles are the demo accounts the benchmark logs in as.
-var roles = map[string]string{"reviewer": "duchashi", "unit": "canlian", "leader": "lingdao"}
+// Accounts are the logins of a run: one per role for the pages, and the
+// unit users who write (each on its unit's report forms).
+type Accounts struct {
+	Reviewer, Leader, Unit string
+	Writers                []string
+}
+
+// DemoAccounts are the demo's accounts.
+func DemoAccounts() Accounts {
+	return Accounts{Reviewer: "duchashi", Leader: "lingdao", Unit: "canlian", Writers: []string{"canlian", "taishan", "jiaoyuju"}}
+}
+
+// PasswordFile holds, in a data dir made by `duban synth --bench-accounts`,
+// the password of its bench accounts (a demo's is demo-password.txt).
+const PasswordFile = "bench-password.txt"
+
+func (a Accounts) orDemo() Accounts {
+	if a.Reviewer == "" {
+		return DemoAccounts()
+	}
+	return a
+}
 
 var measureRe = regexp.MustCompile(`href="/measures/(\d+)"`)
 
@@ -115,9 +136,10 @@ func pages(ctx context.Context, reviewer *Client) ([]page, error) {
 }
 
 // LoginRoles logs in one client per role.
-func LoginRoles(ctx context.Context, base, password string) (map[string]*Client, error) {
+func LoginRoles(ctx context.Context, base, password string, acc Accounts) (map[string]*Client, error) {
 	out := map[string]*Client{}
-	for role, user := range roles {
+	acc = acc.orDemo()
+	for role, user := range map[string]string{"reviewer": acc.Reviewer, "unit": acc.Unit, "leader": acc.Leader} {
 		c := NewClient(base)
 		if err := c.Login(ctx, user, password); err != nil {
 			return nil, err
@@ -128,11 +150,11 @@ func LoginRoles(ctx context.Context, base, password string) (map[string]*Client,
 }
 
 // prepare checks the target, logs in the roles and lists their pages.
-func prepare(ctx context.Context, base, password string) (map[string]*Client, []page, error) {
+func prepare(ctx context.Context, base, password string, acc Accounts) (map[string]*Client, []page, error) {
 	if err := CheckLoopback(base); err != nil {
 		return nil, nil, err
 	}
-	clients, err := LoginRoles(ctx, base, password)
+	clients, err := LoginRoles(ctx, base, password, acc)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -143,7 +165,7 @@ func prepare(ctx context.Context, base, password string) (map[string]*Client, []
 // RunPages measures hello and then each page for o.Duration at
 // o.Concurrency, and the unit's write flows.
 func RunPages(ctx context.Context, o Options) ([]Row, error) {
-	clients, ps, err := prepare(ctx, o.URL, o.Password)
+	clients, ps, err := prepare(ctx, o.URL, o.Password, o.Accounts)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +214,7 @@ func writeRows(ctx context.Context, o Options) ([]Row, error) {
 	}
 	var queue []string
 	var users []*Client
-	for _, u := range []string{"canlian", "taishan", "jiaoyuju"} {
+	for _, u := range o.Accounts.orDemo().Writers {
 		c := NewClient(o.URL)
 		if err := c.Login(ctx, u, o.Password); err != nil {
 			return nil, err
@@ -444,6 +466,7 @@ type SoakOptions struct {
 	PID      int           // the server's process, for RSS (0: not measured)
 	FileKB   int
 	Out      io.Writer
+	Accounts Accounts // zero: the demo's
 }
 
 // SoakResult sums up a soak.
@@ -465,7 +488,7 @@ type RSSPoint struct {
 // drafts with a file one time in ten, for o.Duration; every o.Every it
 // prints the request count, the 5xx and the server's RSS.
 func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
-	clients, ps, err := prepare(ctx, o.URL, o.Password)
+	clients, ps, err := prepare(ctx, o.URL, o.Password, o.Accounts)
 	if err != nil {
 		return nil, err
 	}
@@ -483,7 +506,7 @@ func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
 	}
 	var units []unitForms
 	writable := 0
-	for _, u := range []string{"canlian", "taishan", "jiaoyuju"} {
+	for _, u := range o.Accounts.orDemo().Writers {
 		c := NewClient(o.URL)
 		if err := c.Login(ctx, u, o.Password); err != nil {
 			return nil, err

@@ -4,11 +4,13 @@ import (
 	"context"
 	"net"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"duban/internal/bench"
+	"duban/internal/synth"
 	"duban/internal/testutil"
 )
 
@@ -109,5 +111,41 @@ func TestRepeatedDraftsStayUnderTheFileLimit(t *testing.T) {
 	}
 	if n := strings.Count(string(pg.Body), `name="remove_file"`); n == 0 || n > 30 {
 		t.Errorf("the draft holds %d files after 40 saves", n)
+	}
+}
+
+// TestRunPagesOnASynthDataset: on a dataset made by synth with bench
+// accounts, the tool logs in with them, reads the pages and writes on the
+// generated units' forms.
+func TestRunPagesOnASynthDataset(t *testing.T) {
+	p := testutil.Start(t, testutil.NoDemo())
+	ctx := context.Background()
+	const password = "bench-test-password-1"
+	hash, err := p.App.Hasher.Hash(ctx, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := synth.Generate(ctx, p.App.Store, synth.Options{Units: 40, Plans: 2, Measures: 30, UnitsPerMeasure: 4, Periods: 4,
+		Now: p.Clock.Now(), Seed: 5, BenchPasswordHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	var acc bench.Accounts
+	acc.Reviewer, acc.Leader, acc.Writers = synth.BenchAccounts("")
+	acc.Unit = acc.Writers[0]
+	rows, err := bench.RunPages(ctx, bench.Options{URL: p.Server.URL, Password: password, Concurrency: 2,
+		Duration: 100 * time.Millisecond, HelloAddr: "127.0.0.1:0", FileKB: 2, Accounts: acc,
+		Only: regexp.MustCompile(`^(reviewer /|leader /|unit /todo|unit: open form)`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, r := range rows {
+		names[r.Name] = true
+		if r.Errors > 0 || r.Requests == 0 {
+			t.Errorf("%s: %+v", r.Name, r)
+		}
+	}
+	if !names["leader /"] || !names["unit /todo"] || !names["unit: open form + save draft with 2 KB file"] || names["unit / (dashboard)"] {
+		t.Errorf("rows measured: %v", names)
 	}
 }

@@ -44,6 +44,22 @@ type Options struct {
 	// history with bulk INSERTs, not through the workflow that maintains
 	// the read model on its own writes.
 	RebuildReadModel func(ctx context.Context, st *store.Store) error
+	// BenchPasswordHash, when set, opens accounts for the load tool with
+	// this password hash: the generated reviewer, the users of the first
+	// three units and a leader (see BenchAccounts). Otherwise every
+	// generated account stays disabled.
+	BenchPasswordHash string
+}
+
+// BenchAccounts are the usernames the load tool logs in with on a
+// generated dataset (Options.BenchPasswordHash), by role; the unit writers
+// are the first three units' users.
+func BenchAccounts(tag string) (reviewer, leader string, units []string) {
+	t := strings.ToLower(tag)
+	for i := 1; i <= 3; i++ {
+		units = append(units, fmt.Sprintf("synth%s-u%05d", t, i))
+	}
+	return "synth-reviewer" + t, "synth-leader" + t, units
 }
 
 // Result counts what was written.
@@ -131,6 +147,11 @@ func Generate(ctx context.Context, st *store.Store, o Options) (Result, error) {
 	}
 	if err := g.activity(ctx); err != nil {
 		return res, err
+	}
+	if o.BenchPasswordHash != "" {
+		if err := g.benchAccounts(ctx); err != nil {
+			return res, err
+		}
 	}
 	// The read model is rebuilt here, from the raw rows just written.
 	if o.RebuildReadModel != nil {
@@ -599,6 +620,22 @@ func (g *gen) report(p model.Period, pi, periods int, skill float64, today time.
 		approved = sub.AddDate(0, 0, 4).UTC()
 	}
 	return state, progress, pct, submitted, returned, approved
+}
+
+// benchAccounts enables the load tool's accounts with the bench password.
+func (g *gen) benchAccounts(ctx context.Context) error {
+	reviewer, leader, units := BenchAccounts(g.o.Tag)
+	return g.st.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&model.User{}).Where("username IN ?", append([]string{reviewer}, units...)).
+			Updates(map[string]any{"disabled": false, "password_hash": g.o.BenchPasswordHash}).Error; err != nil {
+			return fmt.Errorf("synth: bench accounts: %w", err)
+		}
+		if _, err := g.st.UserByUsername(ctx, leader); err == nil {
+			return nil
+		}
+		u := &model.User{Username: leader, DisplayName: "合成数据领导", PasswordHash: g.o.BenchPasswordHash, Role: model.RoleViewer}
+		return g.st.CreateUser(ctx, tx, u)
+	})
 }
 
 // activity appends a few audit entries so "recent activity" has content.
