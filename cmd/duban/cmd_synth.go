@@ -17,6 +17,7 @@ import (
 	"duban/internal/bench"
 	"duban/internal/clock"
 	"duban/internal/demo"
+	"duban/internal/readmodel"
 	"duban/internal/store"
 	"duban/internal/synth"
 )
@@ -65,6 +66,10 @@ func cmdSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	o.Now = clk.Now()
 	o.Log = stdout
+	o.RebuildReadModel = func(ctx context.Context, st *store.Store) error {
+		_, err := readmodel.Rebuild(ctx, st, o.Now)
+		return err
+	}
 	var benchPassword string
 	if benchAccounts {
 		b := make([]byte, 12)

@@ -40,6 +40,7 @@ usage:
   duban plan parse FILE [--json]        show how a plan document is broken down
   duban plan import FILE [--reporting quarterly|monthly] [--apply]
   duban audit verify                    check the audit log's keyed chain and its signed head
+  duban readmodel rebuild [--check]     recompute the read model from the raw tables (--check: compare only)
   duban backup DEST                     write a consistent backup (database, evidence, keys) while the portal runs
   duban backup --verify DEST            check a backup without restoring it
   duban restore SRC [--force]           restore a backup into an empty data dir (and database)
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdPlan(ctx, rest, stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, rest, stdout, stderr)
+	case "readmodel":
+		return cmdReadModel(ctx, rest, stdout, stderr)
 	case "synth":
 		return cmdSynth(ctx, rest, stdout, stderr)
 	case "backup":

@@ -12,11 +12,13 @@ import (
 	"time"
 
 	"duban/internal/auth"
+	"duban/internal/bulletin"
 	"duban/internal/clock"
 	"duban/internal/config"
 	"duban/internal/db"
 	"duban/internal/demo"
 	"duban/internal/export"
+	"duban/internal/readmodel"
 	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/web"
@@ -90,6 +92,31 @@ func NewStore(ctx context.Context, d *db.DB, cfg *config.Config, clk clock.Clock
 	return st, nil
 }
 
+// OpenStore is what a command needs to read or write the portal: the
+// migrated database, the configured clock and the keyed store. The returned
+// close seals what the command appended to the audit log, then closes the
+// database.
+func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.Store, func(), error) {
+	d, err := Open(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	clk, err := Clock(cfg)
+	if err == nil {
+		var st *store.Store
+		if st, err = NewStore(ctx, d, cfg, clk); err == nil {
+			return st, func() {
+				if _, err := st.SealAudit(context.WithoutCancel(ctx)); err != nil {
+					log.Warn("sealing the audit log", "err", err)
+				}
+				d.Close()
+			}, nil
+		}
+	}
+	d.Close()
+	return nil, nil, err
+}
+
 // New builds the whole portal.
 func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 	log := opt.Log
@@ -121,10 +148,13 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 	}
 	files := storage.NewLocal(cfg.AttachmentsDir())
 	h := &handlers.Handlers{
-		Store:  st,
-		Flow:   workflow.New(st, files),
-		Files:  files,
-		Hasher: hasher,
+		Store: st,
+		Flow:  workflow.New(st, files),
+		// The extensions and instructions sections are filled when those
+		// features land (bulletin.NoExtras until then).
+		Bulletins: bulletin.New(st, nil),
+		Files:     files,
+		Hasher:    hasher,
 		// Exports are CPU work: one per core at a time.
 		Exports: export.NewGate(runtime.NumCPU()),
 		Logins:  auth.NewLogins(st, clk),
@@ -149,6 +179,10 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 				d.Close()
 				return nil, fmt.Errorf("demo history: %w", err)
 			}
+			if err := demo.SeedBulletin(ctx, st, clk.Now()); err != nil {
+				d.Close()
+				return nil, fmt.Errorf("demo bulletin: %w", err)
+			}
 			if err := d.Analyze(ctx); err != nil {
 				d.Close()
 				return nil, fmt.Errorf("demo statistics: %w", err)
@@ -158,12 +192,20 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 			h.DemoAccounts = append(h.DemoAccounts, handlers.DemoAccount{Username: acc.Username, Role: acc.Role, Unit: acc.Unit})
 		}
 	}
+	// The read model catches up before the first request: assignments other
+	// writers listed (an import, synth, a migration) and lights the clock
+	// changed while the portal was down.
+	if err := readmodel.RefreshDue(ctx, st, clk.Now()); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("read model: %w", err)
+	}
 	a.Server = web.New(h)
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopBackground = stop
 	a.background.Go(func() { st.RunAuditSealer(bg, 200*time.Millisecond, log) })
 	a.background.Go(func() { sweepFiles(bg, files, st, log) })
 	a.background.Go(func() { refreshStatistics(bg, d, time.Hour, log) })
+	a.background.Go(func() { refreshReadModel(bg, st, clk, time.Minute, log) })
 	return a, nil
 }
 
@@ -171,28 +213,26 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 // then daily: upload temporaries and files no row references, older than
 // a day (younger ones may belong to a save still under way).
 func sweepFiles(ctx context.Context, files *storage.Local, st *store.Store, log *slog.Logger) {
-	t := time.NewTicker(24 * time.Hour)
-	defer t.Stop()
-	for {
+	clock.Every(ctx, 24*time.Hour, true, "evidence sweep", log, func(ctx context.Context) error {
 		sw, err := files.Sweep(ctx, 24*time.Hour, time.Now(), st.ReferencedKeys)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			log.Error("evidence sweep", "err", err)
-		case sw.Temps+sw.Orphans > 0 || len(sw.Problems) > 0:
+		if err == nil && sw.Temps+sw.Orphans+len(sw.Problems) > 0 {
 			log.Info("evidence sweep", "temporaries", sw.Temps, "unreferenced", sw.Orphans, "bytes", sw.Bytes, "kept", sw.Kept, "problems", len(sw.Problems))
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+		return err
+	})
 }
 
 // refreshStatistics keeps the planner statistics fresh while the portal
 // runs: plan imports and a day's reports change the tables enough to
 // mislead the planner.
 func refreshStatistics(ctx context.Context, d *db.DB, every time.Duration, log *slog.Logger) {
+	clock.Every(ctx, every, false, "refresh planner statistics", log, d.Optimize)
+}
+
+// refreshReadModel refreshes the lights whose next change has come (and
+// assignments other writers listed), so badges and rollups turn at
+// midnight without waiting for a reader.
+func refreshReadModel(ctx context.Context, st *store.Store, clk clock.Clock, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -200,8 +240,8 @@ func refreshStatistics(ctx context.Context, d *db.DB, every time.Duration, log *
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := d.Optimize(ctx); err != nil && ctx.Err() == nil {
-				log.Error("refresh planner statistics", "err", err)
+			if err := readmodel.RefreshDue(ctx, st, clk.Now()); err != nil && ctx.Err() == nil {
+				log.Error("refresh read model", "err", err)
 			}
 		}
 	}

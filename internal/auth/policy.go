@@ -135,9 +135,20 @@ var Routes = map[string]Rule{
 	"POST /prompts":                         reviewer,
 	"POST /measures/:id/close":              reviewer,
 	"POST /measures/:id/reopen":             reviewer,
-	"GET /inbox":                            anyUser,
-	"POST /inbox/read-all":                  anyUser,
-	"POST /inbox/:id/read":                  anyUser,
+	// 督查通报 (issue #13): published bulletins for every role (a draft is
+	// the office's: not found for others, checked by internal/bulletin).
+	"GET /bulletins":              anyUser,
+	"GET /bulletins/:id":          anyUser,
+	"GET /bulletins/:id/print":    anyUser,
+	"GET /bulletins/:id/docx":     anyUser,
+	"POST /bulletins":             reviewer,
+	"GET /bulletins/:id/edit":     reviewer,
+	"POST /bulletins/:id":         reviewer,
+	"POST /bulletins/:id/publish": reviewer,
+	"POST /bulletins/:id/delete":  reviewer,
+	"GET /inbox":                  anyUser,
+	"POST /inbox/read-all":        anyUser,
+	"POST /inbox/:id/read":        anyUser,
 }
 
 // RuleFor returns the rule of a route and whether it has one.

@@ -54,13 +54,20 @@ func BenchmarkLoad(b *testing.B) {
 	for _, bc := range []struct {
 		name  string
 		scope metrics.Scope
+		cold  bool // a write between loads: no cached snapshot
 	}{
-		{"one plan", metrics.Scope{PlanID: plans[0].ID}},
-		{"all plans", metrics.Scope{}},
+		{"one plan", metrics.Scope{PlanID: plans[0].ID}, false},
+		{"one plan uncached", metrics.Scope{PlanID: plans[0].ID}, true},
+		{"all plans uncached", metrics.Scope{}, true},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
+				if bc.cold {
+					if err := st.BumpGeneration(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
 				snap, err := metrics.Load(ctx, st, bc.scope, now)
 				if err != nil {
 					b.Fatal(err)

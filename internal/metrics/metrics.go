@@ -1,7 +1,7 @@
 // Package metrics is THE facts loader: it loads a scope's plans, domains,
-// measures, targets, assignments, periods, reports, target values and
-// prompts in a fixed number of queries (never one per row), turns them into
-// each assignment's compact rules.Facts, asks internal/rules what every
+// measures, targets and periods, and each assignment's compact facts from
+// the read model (internal/readmodel: one row per assignment, kept by the
+// writes; never the reporting history), turns them into rules.Facts, asks internal/rules what every
 // assignment owes and how it stands (rules.Status: light, reasons, owed
 // periods, the periods to chase, 补报 items), combines the measures' lights,
 // and derives the figures the screens show: per-domain counts and
@@ -24,22 +24,20 @@
 //	}
 //	m := snap.Measure(measureID) // m.Light, m.Percent(), m.Assignments
 //
-// Load runs the same number of queries (a dozen) whatever the size of the
-// scope; the large tables are streamed, four of the queries side by side.
-// A Snapshot is read-only and belongs to one request.
+// Load runs the same number of queries (eight) whatever the size of the
+// scope, and none reads reports, target values, reviews or prompts.
+// A Snapshot is read-only.
 package metrics
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"sort"
-	"sync"
 	"time"
 
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/periods"
+	"duban/internal/readmodel"
 	"duban/internal/rules"
 	"duban/internal/store"
 )
@@ -89,6 +87,7 @@ type Plan struct {
 	period   map[int64]int // period ID → index
 	// The periods as the rules read them, computed once.
 	rulePeriods []rules.Period
+	ends        []time.Time // period ends by index
 }
 
 // RulePeriods are the plan's periods as internal/rules reads them.
@@ -167,66 +166,8 @@ func (m *Measure) Percent() int {
 }
 
 // Report is the state of one assignment × period (the zero Report when
-// the unit has not started one). It is packed into 32 bytes: a province's
-// overview holds a million of them.
-type Report struct {
-	ID        int64
-	submitted int64 // Unix seconds, 0 when never submitted
-	returned  int64 // Unix seconds, 0 when never returned
-	percent   int16
-	state     uint8 // index in stateNames
-	progress  uint8 // index in progressNames
-}
-
-var (
-	stateNames    = []string{"", model.ReportDraft, model.ReportSubmitted, model.ReportReturned, model.ReportApproved}
-	progressNames = []string{"", model.ProgressNotStarted, model.ProgressOnTrack, model.ProgressBehind, model.ProgressDone}
-)
-
-func index(names []string, s string) uint8 {
-	for i, n := range names {
-		if n == s {
-			return uint8(i)
-		}
-	}
-	return 0
-}
-
-func epoch(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.Unix()
-}
-
-func fromEpoch(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(n, 0).UTC()
-}
-
-// State is the report's state (model.Report*), "" when none was started.
-func (r Report) State() string { return stateNames[r.state] }
-
-// Progress is the reported progress state (model.Progress*).
-func (r Report) Progress() string { return progressNames[r.progress] }
-
-// Percent is the reported percent complete.
-func (r Report) Percent() int { return int(r.percent) }
-
-// SubmittedAt is when the current version was submitted (zero for never).
-func (r Report) SubmittedAt() time.Time { return fromEpoch(r.submitted) }
-
-// ReturnedAt is when the report was last returned (zero for never).
-func (r Report) ReturnedAt() time.Time { return fromEpoch(r.returned) }
-
-// Submitted reports whether the report counts as handed in (submitted or
-// approved; a returned report has to be handed in again).
-func (r Report) Submitted() bool {
-	st := stateNames[r.state]
-	return st == model.ReportSubmitted || st == model.ReportApproved
-}
+// the unit has not started one), as the read model keeps it.
+type Report = readmodel.Report
 
 // Assignment is a measure × unit with its reports and what the rules say
 // about it.
@@ -238,14 +179,8 @@ type Assignment struct {
 	Status      rules.Status
 	OpenPrompts int   // unresolved 催办 prompts
 	prompts     []int // prompts sent per period index (nil when none)
-	values      []value
-}
-
-// value is one actual reported for a target in a submitted report.
-type value struct {
-	period   int
-	targetID int64
-	v        float64
+	values      []readmodel.Value
+	assignedOn  time.Time
 }
 
 // Plan returns the assignment's plan.
@@ -255,7 +190,7 @@ func (a *Assignment) Plan() *Plan { return a.Measure.Plan }
 // or -1.
 func (a *Assignment) Latest() int {
 	for i := len(a.Reports) - 1; i >= 0; i-- {
-		if a.Reports[i].state != 0 {
+		if a.Reports[i].Started() {
 			return i
 		}
 	}
@@ -278,9 +213,9 @@ func (a *Assignment) LatestSubmitted() int {
 func (a *Assignment) LastSubmittedAt() time.Time {
 	var t int64
 	for _, r := range a.Reports {
-		t = max(t, r.submitted)
+		t = max(t, r.SubmittedSec)
 	}
-	return fromEpoch(t)
+	return readmodel.FromEpoch(t)
 }
 
 // Actual returns the newest actual the assignment reported for a target in
@@ -288,8 +223,8 @@ func (a *Assignment) LastSubmittedAt() time.Time {
 func (a *Assignment) Actual(targetID int64) (period int, v float64, ok bool) {
 	period = -1
 	for _, x := range a.values {
-		if x.targetID == targetID && x.period > period {
-			period, v, ok = x.period, x.v, true
+		if x.Target == targetID && x.Period > period {
+			period, v, ok = x.Period, x.V, true
 		}
 	}
 	return period, v, ok
@@ -298,15 +233,7 @@ func (a *Assignment) Actual(targetID int64) (period int, v float64, ok bool) {
 // Track is a target's actuals as reported by the assignment, oldest first,
 // dated at the end of their period.
 func (a *Assignment) Track(t *model.Target) rules.Target {
-	tr := rules.Target{Indicator: t.Indicator, Op: t.Op, Value: t.Value, Unit: t.Unit, Year: t.Year}
-	ps := a.Measure.Plan.Periods
-	for _, x := range a.values {
-		if x.targetID == t.ID {
-			tr.Actuals = append(tr.Actuals, rules.Actual{At: ps[x.period].EndsOn, Value: x.v})
-		}
-	}
-	sort.Slice(tr.Actuals, func(i, j int) bool { return tr.Actuals[i].At.Before(tr.Actuals[j].At) })
-	return tr
+	return readmodel.Track(a.values, t, a.Measure.Plan.ends)
 }
 
 // Owed reports whether the assignment owes a report for period i.
@@ -326,13 +253,7 @@ func (a *Assignment) Sent(i int) int {
 // AssignedOn is when the unit was given the work, as the rules read it:
 // zero for an assignment made with its plan (it owes from the plan's
 // start), else the day it was added.
-func (a *Assignment) AssignedOn() time.Time {
-	made := clock.Date(a.CreatedAt)
-	if a.CreatedAt.IsZero() || !made.After(clock.Date(a.Measure.Plan.CreatedAt)) {
-		return time.Time{}
-	}
-	return made
-}
+func (a *Assignment) AssignedOn() time.Time { return a.assignedOn }
 
 // Facts are the compact facts the rules read for the assignment.
 func (a *Assignment) Facts() rules.Facts {
@@ -342,23 +263,12 @@ func (a *Assignment) Facts() rules.Facts {
 // facts builds the assignment's rules.Facts, reusing buf's slices.
 func (a *Assignment) facts(buf rules.Facts) rules.Facts {
 	m := a.Measure
-	f := rules.Facts{PlanStart: m.Plan.StartOn, AssignedOn: a.AssignedOn(), DueOn: m.DueOn,
-		Reports: buf.Reports[:0], Targets: buf.Targets[:0], Prompts: a.prompts}
+	f := readmodel.Facts{Reports: a.Reports, Values: a.values, Prompts: a.prompts, PlanStart: readmodel.Epoch(m.Plan.StartOn),
+		Assigned: readmodel.Epoch(a.assignedOn), Due: readmodel.Epoch(m.DueOn)}
 	if m.ClosedAt != nil {
-		f.ClosedOn = *m.ClosedAt
+		f.Closed = readmodel.Epoch(*m.ClosedAt)
 	}
-	for _, r := range a.Reports {
-		f.Reports = append(f.Reports, rules.Report{State: r.State(), SubmittedAt: r.SubmittedAt(), ReturnedAt: r.ReturnedAt(),
-			Progress: r.Progress(), Percent: r.Percent()})
-	}
-	if len(a.values) > 0 {
-		for _, t := range m.Targets {
-			if tr := a.Track(t); len(tr.Actuals) > 0 {
-				f.Targets = append(f.Targets, tr)
-			}
-		}
-	}
-	return f
+	return f.Rules(m.Plan.ends, m.Targets, buf)
 }
 
 // Plan returns a plan of the snapshot, or nil.
@@ -373,8 +283,45 @@ func (s *Snapshot) Assignment(id int64) *Assignment { return s.assignments[id] }
 type reviewTally struct{ approve, ret int }
 
 // Load reads the facts of a scope and computes every light at now. It
-// runs a fixed number of queries whatever the scope's size.
+// runs a fixed number of queries whatever the scope's size, and one when
+// an equal snapshot is cached. The snapshot may be shared: never change it.
 func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snapshot, error) {
+	rm, err := readmodel.Sync(ctx, st, now)
+	if err != nil {
+		return nil, err
+	}
+	// A snapshot is reused while the read model's generation stands (any
+	// write that changes what it shows bumps it, in any instance), until
+	// the next light can change by the clock or the day ends (reasons
+	// count days). Free-text scopes are not kept, nor what a transaction
+	// sees before it commits.
+	type cached struct {
+		gen        int64
+		from, till time.Time
+		snap       *Snapshot
+	}
+	keep := sc.Text == "" && !st.InTxn()
+	if keep {
+		if v, ok := st.Memo().Get(sc); ok {
+			c := v.(*cached)
+			if c.gen == rm.Generation && !now.Before(c.from) && now.Before(c.till) {
+				return c.snap, nil
+			}
+		}
+	}
+	s, err := load(ctx, st, sc, now)
+	if err != nil || !keep {
+		return s, err
+	}
+	till := clock.Date(now).AddDate(0, 0, 1)
+	if rm.NextChange != 0 && time.Unix(rm.NextChange, 0).Before(till) {
+		till = time.Unix(rm.NextChange, 0)
+	}
+	st.Memo().Put(sc, &cached{gen: rm.Generation, from: now, till: till, snap: s})
+	return s, nil
+}
+
+func load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snapshot, error) {
 	fs := store.FactScope{PlanID: sc.PlanID, DomainID: sc.DomainID, MeasureID: sc.MeasureID, UnitID: sc.UnitID, Text: sc.Text}
 	s := &Snapshot{Now: now, Scope: sc, Units: map[int64]*model.Unit{},
 		plans: map[int64]*Plan{}, measures: map[int64]*Measure{}, assignments: map[int64]*Assignment{}, reviews: map[int64]*reviewTally{}}
@@ -404,6 +351,9 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 	for _, p := range s.Plans {
 		p.Current = periods.Current(PeriodsOf(p.Periods), now)
 		p.rulePeriods = RulePeriods(p.Periods)
+		for _, x := range p.Periods {
+			p.ends = append(p.ends, x.EndsOn)
+		}
 	}
 	var ds []model.Domain
 	if !sc.OwedOnly {
@@ -461,105 +411,51 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 			s.Units[units[i].ID] = &units[i]
 		}
 	}
-	as, err := st.FactAssignments(ctx, fs)
-	if err != nil {
-		return nil, err
-	}
-	// One backing array per snapshot for every assignment × period.
-	total := 0
-	for i := range as {
-		if m := s.measures[as[i].MeasureID]; m != nil {
-			total += len(m.Plan.Periods)
-		}
-	}
-	backing := make([]Report, total)
-	for i := range as {
-		m := s.measures[as[i].MeasureID]
+	// One row per assignment from the read model: its compact facts,
+	// decoded into the snapshot; the lights are assessed at now below.
+	var f readmodel.Facts
+	err = st.EachState(ctx, fs, func(x *model.AssignmentState) error {
+		m := s.measures[x.MeasureID]
 		if m == nil {
-			continue
+			return nil
 		}
-		n := len(m.Plan.Periods)
-		a := &Assignment{Assignment: as[i], Measure: m, Unit: s.Units[as[i].UnitID], Reports: backing[:n:n]}
-		backing = backing[n:]
+		f = readmodel.Facts{}
+		if err := readmodel.Decode(x.Facts, &f); err != nil {
+			return fmt.Errorf("assignment state %d: %w", x.AssignmentID, err)
+		}
+		a := &Assignment{Assignment: model.Assignment{ID: x.AssignmentID, MeasureID: x.MeasureID, UnitID: x.UnitID, Role: x.Role,
+			CreatedAt: readmodel.FromEpoch(f.Created)}, Measure: m, Unit: s.Units[x.UnitID],
+			Reports: f.Reports, OpenPrompts: f.Open, prompts: f.Prompts, values: f.Values, assignedOn: readmodel.FromEpoch(f.Assigned)}
+		if f.Signed != 0 {
+			t := readmodel.FromEpoch(f.Signed)
+			a.SignedAt = &t
+		}
+		if n := len(m.Plan.Periods); len(a.Reports) != n {
+			// Periods were added or removed since the row was written (the
+			// triggers list it; a drain is on its way): align by index.
+			a.Reports = append(a.Reports[:min(len(a.Reports), n):min(len(a.Reports), n)], make([]Report, max(0, n-len(a.Reports)))...)
+		}
 		if a.Unit == nil {
-			a.Unit = &model.Unit{ID: as[i].UnitID, Name: fmt.Sprintf("#%d", as[i].UnitID)}
+			a.Unit = &model.Unit{ID: x.UnitID, Name: fmt.Sprintf("#%d", x.UnitID)}
+		}
+		if f.Approvals+f.Returns > 0 {
+			t := s.reviews[x.UnitID]
+			if t == nil {
+				t = &reviewTally{}
+				s.reviews[x.UnitID] = t
+			}
+			t.approve += f.Approvals
+			t.ret += f.Returns
 		}
 		m.Assignments = append(m.Assignments, a)
 		s.assignments[a.ID] = a
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	for _, m := range s.Measures {
 		s.Assignments = append(s.Assignments, m.Assignments...)
-	}
-	// The four remaining queries fill disjoint parts of the snapshot (each
-	// assignment's Reports, its values, its OpenPrompts, the review tallies),
-	// so they run side by side on the reader pool.
-	var wg sync.WaitGroup
-	errs := make([]error, 4)
-	wg.Go(func() {
-		errs[0] = st.EachReportFact(ctx, fs, func(f *store.ReportFact) error {
-			a := s.assignments[f.AssignmentID]
-			if a == nil {
-				return nil
-			}
-			i := a.Measure.Plan.PeriodIndex(f.PeriodID)
-			if i < 0 {
-				return nil
-			}
-			a.Reports[i] = Report{ID: f.ID, state: index(stateNames, f.State), progress: index(progressNames, f.ProgressState),
-				percent: int16(f.Percent), submitted: epoch(f.SubmittedAt), returned: epoch(f.ReturnedAt)}
-			return nil
-		})
-	})
-	if !sc.OwedOnly {
-		wg.Go(func() {
-			errs[1] = st.EachValueFact(ctx, fs, func(f *store.ValueFact) error {
-				a := s.assignments[f.AssignmentID]
-				if a == nil {
-					return nil
-				}
-				if i := a.Measure.Plan.PeriodIndex(f.PeriodID); i >= 0 {
-					a.values = append(a.values, value{period: i, targetID: f.TargetID, v: f.Value})
-				}
-				return nil
-			})
-		})
-		wg.Go(func() {
-			rcs, err := st.FactReviewCounts(ctx, fs)
-			for _, rc := range rcs {
-				t := s.reviews[rc.UnitID]
-				if t == nil {
-					t = &reviewTally{}
-					s.reviews[rc.UnitID] = t
-				}
-				if rc.Decision == "return" {
-					t.ret += rc.N
-				} else {
-					t.approve += rc.N
-				}
-			}
-			errs[2] = err
-		})
-		wg.Go(func() {
-			pcs, err := st.FactPrompts(ctx, fs)
-			for _, pc := range pcs {
-				a := s.assignments[pc.AssignmentID]
-				if a == nil {
-					continue
-				}
-				a.OpenPrompts += pc.Open
-				if i := a.Measure.Plan.PeriodIndex(pc.PeriodID); i >= 0 {
-					if a.prompts == nil {
-						a.prompts = make([]int, len(a.Reports))
-					}
-					a.prompts[i] += pc.Sent
-				}
-			}
-			errs[3] = err
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
 	}
 	s.computeLights()
 	return s, nil

@@ -341,5 +341,47 @@ func All() []any {
 		&LoginAttempt{}, &Setting{}, &Plan{}, &Domain{}, &Measure{}, &Target{},
 		&Assignment{}, &Period{}, &Report{}, &ReportVersion{}, &TargetValue{},
 		&Attachment{}, &Review{}, &Prompt{}, &Notification{}, &AuditEvent{},
+		&Bulletin{},
+		&AssignmentState{}, &ReadModelDirty{}, &ReadModelGeneration{},
 	}
 }
+
+// AssignmentState is the read model's row of one assignment (issue #11):
+// its compact facts as JSON (internal/readmodel owns the format), the
+// light and counts the rules gave at the last refresh, and NextChangeAt,
+// the instant (Unix seconds) after which the clock alone may change them.
+type AssignmentState struct {
+	AssignmentID    int64 `gorm:"primaryKey;autoIncrement:false"`
+	PlanID          int64
+	DomainID        int64
+	MeasureID       int64
+	UnitID          int64
+	Role            string
+	Facts           string
+	Light           int
+	DueCount        int // reports to write now (待办)
+	ReturnedCount   int // returned reports to revise
+	LateCount       int // periods past their deadline not handed in, or handed in late
+	OpenPrompts     int
+	LatestPercent   int
+	AwaitingReview  int // reports submitted and not yet reviewed
+	Closable        int // 1: the lead's latest handed-in report says 已完成 and the measure is open
+	LastSubmittedAt *int64
+	NextChangeAt    *int64
+}
+
+// ReadModelDirty lists assignments whose facts changed outside the
+// workflow (filled by triggers, drained by the read model).
+type ReadModelDirty struct {
+	AssignmentID int64 `gorm:"primaryKey;autoIncrement:false"`
+}
+
+func (ReadModelDirty) TableName() string { return "readmodel_dirty" }
+
+// ReadModelGeneration counts the transactions that changed the read model.
+type ReadModelGeneration struct {
+	ID         int64 `gorm:"primaryKey"`
+	Generation int64
+}
+
+func (ReadModelGeneration) TableName() string { return "readmodel_generation" }

@@ -281,6 +281,12 @@ type Status struct {
 	Chase   []Chase       // earliest first
 	CatchUp []int         // period indexes of the 补报 items
 	Current int           // index of the period to work on now (periods.Current among the owed), -1 for none
+	// NextChange is the earliest instant after now at which the clock
+	// alone can change the light, a period's state (what is owed, what is
+	// chased) or the current period; zero when nothing can. It may be
+	// early (nothing changes then) but never late, so a read model that
+	// stores the light refreshes it from an index on this instant.
+	NextChange time.Time
 }
 
 // Chases reports whether a 催办 may name period index i.
@@ -348,6 +354,7 @@ func Assess(ps []Period, f Facts, s Settings, now time.Time) Status {
 		}
 	}
 	st.Current = current(ps, st.Periods, today)
+	st.NextChange = nextChange(ps, &f, s, st.Periods, lastHanded, now)
 	if f.Closed() {
 		st.Light = Blue
 		st.Reasons = []Reason{{Kind: KindClosed, Light: Blue, Date: clock.Date(f.ClosedOn)}}
@@ -427,6 +434,48 @@ func Assess(ps []Period, f Facts, s Settings, now time.Time) Status {
 		st.Light, st.Reasons = Green, append([]Reason{{Kind: KindOnTrack, Light: Green}}, info...)
 	}
 	return st
+}
+
+// nextChange is the earliest day boundary after now at which a rule of
+// Assess reads the date differently: a period starts, ends, comes within
+// the warning days, reaches or passes its deadline; a returned report's
+// grace days run out; the measure passes its due date; a target's year
+// ends; and, while the latest handed-in report's period is running, every
+// midnight (序时进度 grows daily).
+func nextChange(ps []Period, f *Facts, s Settings, states []PeriodState, lastHanded int, now time.Time) time.Time {
+	var next time.Time
+	consider := func(d time.Time) {
+		if d.After(now) && (next.IsZero() || d.Before(next)) {
+			next = d
+		}
+	}
+	for i, p := range ps {
+		if !states[i].Owed() {
+			continue
+		}
+		consider(p.Starts)
+		consider(p.Ends.AddDate(0, 0, 1))
+		consider(p.Due.AddDate(0, 0, -s.DueSoonDays))
+		consider(p.Due)
+		consider(p.Due.AddDate(0, 0, 1))
+		if r := f.report(i); r.State == model.ReportReturned && !r.ReturnedAt.IsZero() {
+			consider(clock.Date(r.ReturnedAt).AddDate(0, 0, s.ReturnGraceDays+1))
+		}
+	}
+	if !f.DueOn.IsZero() {
+		consider(clock.Date(f.DueOn).AddDate(0, 0, 1))
+	}
+	today := clock.Date(now)
+	if lastHanded >= 0 && !ps[lastHanded].Ends.Before(today) {
+		consider(today.AddDate(0, 0, 1))
+	}
+	for _, t := range f.Targets {
+		if len(t.Actuals) == 1 {
+			// TargetOffPath turns on once now is after the year's last midnight.
+			consider(YearEnd(t.Year).Add(time.Second))
+		}
+	}
+	return next
 }
 
 // anyDue reports whether an owed period's deadline has been reached.

@@ -374,3 +374,92 @@ func TestTargets(t *testing.T) {
 		t.Errorf("ExpectedPercent mid-year = %v", e)
 	}
 }
+
+func TestNextChange(t *testing.T) {
+	ps := jiangmen()
+	s := DefaultSettings
+	due := day("2015-12-31")
+	cases := []struct {
+		name string
+		f    Facts
+		now  string
+		want string
+	}{
+		{"before the deadline's warning days", Facts{PlanStart: ps[0].Starts, DueOn: due,
+			Reports: []Report{on("2014-10-03", 20), on("2015-01-04", 40)}}, "2015-03-20", "2015-04-01"},
+		{"within the warning days the deadline is next", Facts{PlanStart: ps[0].Starts, DueOn: due,
+			Reports: []Report{on("2014-10-03", 20), on("2015-01-04", 40)}}, "2015-04-03", "2015-04-05"},
+		{"on the deadline the day after", Facts{PlanStart: ps[0].Starts, DueOn: due,
+			Reports: []Report{on("2014-10-03", 20), on("2015-01-04", 40)}}, "2015-04-05", "2015-04-06"},
+		{"returned: the grace days end", Facts{PlanStart: ps[0].Starts, DueOn: due,
+			Reports: []Report{on("2014-10-03", 20), on("2015-01-04", 40),
+				{State: model.ReportReturned, SubmittedAt: day("2015-04-02"), ReturnedAt: day("2015-04-02").Add(15 * time.Hour)}}},
+			"2015-04-06", "2015-04-08"},
+		{"closed measure, nothing owed ahead", Facts{PlanStart: ps[0].Starts, DueOn: due, ClosedOn: day("2015-01-10"),
+			Reports: []Report{on("2014-10-03", 20), on("2015-01-04", 100)}}, "2015-04-03", "2016-01-01"},
+		{"a running period's report: 序时进度 moves daily", Facts{PlanStart: ps[0].Starts, DueOn: due,
+			Reports: []Report{on("2014-10-03", 20), on("2015-01-04", 40), {}, on("2015-05-04", 50)}}, "2015-05-10", "2015-05-11"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			now := day(c.now).Add(9 * time.Hour)
+			got := Assess(ps, c.f, s, now).NextChange
+			if !got.Equal(day(c.want)) {
+				t.Fatalf("next change %v, want %s", got, c.want)
+			}
+		})
+	}
+}
+
+// TestNextChangeIsNeverLate walks many assignments through two years: at
+// every few hours before NextChange, Assess must answer what it answered at the
+// start (light, period states, chase, current period).
+func TestNextChangeIsNeverLate(t *testing.T) {
+	ps := jiangmen()
+	s := DefaultSettings
+	states := []string{"", model.ReportDraft, model.ReportSubmitted, model.ReportReturned, model.ReportApproved}
+	progress := []string{model.ProgressOnTrack, model.ProgressBehind, model.ProgressDone}
+	rnd := func(seed, n int) int { return (seed*7919 + n*104729) % 9973 }
+	for seed := 1; seed < 60; seed++ {
+		f := Facts{PlanStart: ps[0].Starts, DueOn: ps[seed%len(ps)].Ends}
+		if seed%7 == 0 {
+			f.ClosedOn = ps[2].Due.AddDate(0, 0, seed%11)
+		}
+		if seed%5 == 0 {
+			f.AssignedOn = ps[1].Starts.AddDate(0, 0, seed%40)
+		}
+		for i := range ps {
+			r := rnd(seed, i)
+			st := states[r%len(states)]
+			rep := Report{State: st, Progress: progress[r%len(progress)], Percent: (r % 10) * 10}
+			if st != "" && st != model.ReportDraft {
+				rep.SubmittedAt = ps[i].Due.AddDate(0, 0, r%9-4).Add(10 * time.Hour)
+			}
+			if st == model.ReportReturned {
+				rep.ReturnedAt = rep.SubmittedAt.AddDate(0, 0, 1+r%3)
+			}
+			f.Reports = append(f.Reports, rep)
+		}
+		if seed%3 == 0 {
+			f.Targets = []Target{{Indicator: "x", Op: ">=", Value: 90, Year: 2015, Actuals: []Actual{{At: ps[1].Ends, Value: 40}}}}
+		}
+		for now := ps[0].Starts.Add(-48 * time.Hour); now.Before(day("2016-03-01")); {
+			a := Assess(ps, f, s, now)
+			end := a.NextChange
+			if end.IsZero() {
+				end = day("2016-03-01")
+			}
+			for at := now.Add(time.Hour); at.Before(end); at = at.Add(5 * time.Hour) {
+				b := Assess(ps, f, s, at)
+				if b.Light != a.Light || !slices.Equal(b.Periods, a.Periods) || b.Current != a.Current ||
+					!slices.Equal(chased(b.Chase), chased(a.Chase)) {
+					t.Fatalf("seed %d: assessed at %v, next change %v, but it changed at %v (%v→%v)", seed, now, a.NextChange, at, a.Light, b.Light)
+				}
+			}
+			if a.NextChange.IsZero() {
+				break
+			}
+			now = a.NextChange
+		}
+	}
+}

@@ -25,6 +25,11 @@ type FactScope struct {
 	MeasureID int64
 	UnitID    int64  // only this unit's assignments
 	Text      string // measures whose title or source text contains it
+	// The read model recomputes given assignments; their measures and
+	// plans are then named too.
+	AssignmentIDs []int64
+	MeasureIDs    []int64
+	PlanIDs       []int64
 }
 
 // EscapeLike escapes the LIKE wildcards in s (with \ as the escape
@@ -50,6 +55,10 @@ func (sc FactScope) measureConds() ([]string, []any) {
 	if sc.MeasureID != 0 {
 		conds = append(conds, "m.id = ?")
 		args = append(args, sc.MeasureID)
+	}
+	if len(sc.MeasureIDs) > 0 {
+		conds = append(conds, "m.id IN ?")
+		args = append(args, sc.MeasureIDs)
 	}
 	if sc.Text != "" {
 		p := "%" + EscapeLike(sc.Text) + "%"
@@ -79,6 +88,10 @@ func (sc FactScope) assignmentSQL(from, asgCol string) (string, []any) {
 	if sc.UnitID != 0 {
 		conds = append(conds, "a.unit_id = ?")
 		args = append(args, sc.UnitID)
+	}
+	if len(sc.AssignmentIDs) > 0 {
+		conds = append(conds, asgCol+" IN ?")
+		args = append(args, sc.AssignmentIDs)
 	}
 	if len(conds) > 0 {
 		b.WriteString(" WHERE " + strings.Join(conds, " AND "))
@@ -128,6 +141,9 @@ func (s *Store) FactPlans(ctx context.Context, sc FactScope) ([]model.Plan, erro
 	q := s.r(ctx).Omit("source_text").Order("id DESC")
 	if sc.PlanID != 0 {
 		q = q.Where("id = ?", sc.PlanID)
+	}
+	if len(sc.PlanIDs) > 0 {
+		q = q.Where("id IN ?", sc.PlanIDs)
 	}
 	var ps []model.Plan
 	err := q.Find(&ps).Error
@@ -204,6 +220,10 @@ func (s *Store) FactAssignments(ctx context.Context, sc FactScope) ([]model.Assi
 		conds = append(conds, "a.unit_id = ?")
 		args = append(args, sc.UnitID)
 	}
+	if len(sc.AssignmentIDs) > 0 {
+		conds = append(conds, "a.id IN ?")
+		args = append(args, sc.AssignmentIDs)
+	}
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
@@ -240,6 +260,9 @@ func (s *Store) FactPeriods(ctx context.Context, sc FactScope) ([]model.Period, 
 	q := s.r(ctx).Order("plan_id, seq")
 	if sc.PlanID != 0 {
 		q = q.Where("plan_id = ?", sc.PlanID)
+	}
+	if len(sc.PlanIDs) > 0 {
+		q = q.Where("plan_id IN ?", sc.PlanIDs)
 	}
 	var ps []model.Period
 	err := q.Find(&ps).Error
@@ -326,18 +349,19 @@ func (s *Store) EachValueFact(ctx context.Context, sc FactScope, fn func(*ValueF
 	return translate(rows.Err(), "load target values")
 }
 
-// ReviewCount counts the review decisions on one unit's reports.
+// ReviewCount counts the review decisions on one assignment's reports.
 type ReviewCount struct {
-	UnitID   int64
-	Decision string // approve or return
-	N        int
+	AssignmentID int64
+	Decision     string // approve or return
+	N            int
 }
 
-// FactReviewCounts counts review decisions per unit and decision over the
-// scope's reports (every decision, so a report returned twice counts twice).
+// FactReviewCounts counts review decisions per assignment and decision over
+// the scope's reports (every decision, so a report returned twice counts
+// twice).
 func (s *Store) FactReviewCounts(ctx context.Context, sc FactScope) ([]ReviewCount, error) {
-	from, args := sc.assignmentSQL("reviews rv JOIN reports r ON r.id = rv.report_id JOIN assignments a ON a.id = r.assignment_id", "a.id")
-	q := "SELECT a.unit_id AS unit_id, rv.decision AS decision, COUNT(*) AS n" + from + " GROUP BY a.unit_id, rv.decision"
+	from, args := sc.assignmentSQL("reviews rv JOIN reports r ON r.id = rv.report_id", "r.assignment_id")
+	q := "SELECT r.assignment_id AS assignment_id, rv.decision AS decision, COUNT(*) AS n" + from + " GROUP BY r.assignment_id, rv.decision"
 	var out []ReviewCount
 	err := s.r(ctx).Raw(q, args...).Scan(&out).Error
 	return out, translate(err, "count reviews")

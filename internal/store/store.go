@@ -21,13 +21,15 @@ type Store struct {
 	db    *db.DB
 	clock clock.Clock
 	chain *auditChain
+	tx    *gorm.DB // set by InTx: every query runs in this transaction
+	memo  *Memo
 	group *groupCommit // SQLite: write transactions share commits
 }
 
 // New makes a Store. Its audit log is keyed with a key that lives only in
 // this process until OpenAuditChain loads the data dir's key.
 func New(d *db.DB, c clock.Clock) *Store {
-	s := &Store{db: d, clock: c, chain: newEphemeralChain()}
+	s := &Store{db: d, clock: c, chain: newEphemeralChain(), memo: &Memo{}}
 	if d.Dialect == db.SQLite {
 		s.group = newGroupCommit(d.W)
 	}
@@ -37,7 +39,7 @@ func New(d *db.DB, c clock.Clock) *Store {
 // WithClock is the same store on another clock (the demo history writes
 // each event at its moment), sharing the audit key.
 func (s *Store) WithClock(c clock.Clock) *Store {
-	return &Store{db: s.db, clock: c, chain: s.chain, group: s.group}
+	return &Store{db: s.db, clock: c, chain: s.chain, memo: s.memo, group: s.group}
 }
 
 // DB exposes the handles to services that run their own transactions.
@@ -46,8 +48,30 @@ func (s *Store) DB() *db.DB { return s.db }
 // Clock is the store's clock.
 func (s *Store) Clock() clock.Clock { return s.clock }
 
-func (s *Store) r(ctx context.Context) *gorm.DB { return s.db.R.WithContext(ctx) }
-func (s *Store) w(ctx context.Context) *gorm.DB { return s.db.W.WithContext(ctx) }
+// InTx is the same store with every query, reads included, inside tx (the
+// read model recomputes facts from what the transaction wrote).
+func (s *Store) InTx(tx *gorm.DB) *Store {
+	c := *s
+	c.tx = tx
+	return &c
+}
+
+// InTxn reports whether the store is bound to a transaction (InTx).
+func (s *Store) InTxn() bool { return s.tx != nil }
+
+func (s *Store) r(ctx context.Context) *gorm.DB {
+	if s.tx != nil {
+		return s.tx.WithContext(ctx)
+	}
+	return s.db.R.WithContext(ctx)
+}
+
+func (s *Store) w(ctx context.Context) *gorm.DB {
+	if s.tx != nil {
+		return s.tx.WithContext(ctx)
+	}
+	return s.db.W.WithContext(ctx)
+}
 
 // Ping checks that the database answers (for /healthz).
 func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
@@ -57,6 +81,9 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 // savepoint: see groupCommit). Reads inside fn must use the tx handle so
 // they see the transaction's writes.
 func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.tx != nil {
+		return fn(s.tx.WithContext(ctx))
+	}
 	if s.group != nil {
 		return s.group.do(ctx, fn)
 	}

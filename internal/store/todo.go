@@ -9,41 +9,30 @@ import (
 	"duban/internal/model"
 )
 
-// TodoCounts are the sizes of the to-do lists that exist as rows, counted
-// with COUNT queries: the navigation badge runs on every page.
+// TodoCounts are the sizes of a unit's to-do lists that exist as rows,
+// counted with COUNT queries: the navigation badge runs on every page. The
+// reports it owes are counted by the read model (UnitOwedCount).
 type TodoCounts struct {
-	ToSign, Returned, Prompts, Inputs int // a unit's
-	Reviews, Closable                 int // the supervision office's (Prompts: every open prompt)
+	ToSign, Prompts, Inputs int
 }
 
 // CountUnitTodo counts, in one query, a unit's assignments to sign for,
-// its returned reports, its open prompts and the co-unit inputs waiting for
-// it as a lead.
+// its open prompts and the co-unit inputs waiting for it as a lead.
 func (s *Store) CountUnitTodo(ctx context.Context, unitID int64) (TodoCounts, error) {
 	toSign := s.r(ctx).Model(&model.Assignment{}).Select("COUNT(*)").Where("unit_id = ? AND signed_at IS NULL", unitID)
-	returned := s.r(ctx).Table("reports").Select("COUNT(*)").Joins("JOIN assignments ON assignments.id = reports.assignment_id").
-		Joins("JOIN measures ON measures.id = assignments.measure_id").
-		Where("assignments.unit_id = ? AND reports.state = ? AND measures.closed_at IS NULL", unitID, model.ReportReturned)
 	prompts := s.r(ctx).Model(&model.Prompt{}).Select("COUNT(*)").Where("unit_id = ? AND resolved_at IS NULL", unitID)
 	inputs := s.inputsAwaitingLead(ctx, unitID)(s.reportRowsFrom(ctx).Select("COUNT(*)"))
-	var c struct{ ToSign, Returned, Prompts, Inputs int64 }
-	err := s.r(ctx).Raw("SELECT (?) AS to_sign, (?) AS returned, (?) AS prompts, (?) AS inputs", toSign, returned, prompts, inputs).
-		Scan(&c).Error
-	return TodoCounts{ToSign: int(c.ToSign), Returned: int(c.Returned), Prompts: int(c.Prompts), Inputs: int(c.Inputs)},
+	var c struct{ ToSign, Prompts, Inputs int64 }
+	err := s.r(ctx).Raw("SELECT (?) AS to_sign, (?) AS prompts, (?) AS inputs", toSign, prompts, inputs).Scan(&c).Error
+	return TodoCounts{ToSign: int(c.ToSign), Prompts: int(c.Prompts), Inputs: int(c.Inputs)},
 		translate(err, "count a unit's to-do items")
 }
 
-// CountReviewerTodo counts, in one query, the supervision office's queue:
-// lead reports waiting for review, open prompts and measures that may be
-// closed.
-func (s *Store) CountReviewerTodo(ctx context.Context) (TodoCounts, error) {
-	reviews := awaitingReview(s.reportRowsFrom(ctx).Select("COUNT(*)"))
-	closable := s.closable(ctx)(s.reportRowsFrom(ctx).Select("COUNT(*)"))
-	prompts := s.r(ctx).Model(&model.Prompt{}).Select("COUNT(*)").Where("resolved_at IS NULL")
-	var c struct{ Reviews, Closable, Prompts int64 }
-	err := s.r(ctx).Raw("SELECT (?) AS reviews, (?) AS closable, (?) AS prompts", reviews, closable, prompts).Scan(&c).Error
-	return TodoCounts{Reviews: int(c.Reviews), Closable: int(c.Closable), Prompts: int(c.Prompts)},
-		translate(err, "count the office's to-do items")
+// CountOpenPrompts counts the unanswered prompts (the office's 待处理).
+func (s *Store) CountOpenPrompts(ctx context.Context) (int, error) {
+	var n int64
+	err := s.r(ctx).Model(&model.Prompt{}).Where("resolved_at IS NULL").Count(&n).Error
+	return int(n), translate(err, "count open prompts")
 }
 
 // PromptRow is a prompt with the names a list shows beside it.

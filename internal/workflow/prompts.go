@@ -17,11 +17,17 @@ import (
 // the assignment as the one facts loader sees it, and the settings in
 // force. Its Status.Chase lists the periods, earliest first.
 func (s *Service) ChaseOf(ctx context.Context, assignmentID int64) (*metrics.Assignment, rules.Settings, error) {
-	asg, err := s.st.AssignmentByID(ctx, assignmentID)
+	st := s.st
+	if s.tx != nil {
+		// Inside the caller's transaction (the demo history): read what it
+		// wrote, and never wait for the writer it holds.
+		st = st.InTx(s.tx)
+	}
+	asg, err := st.AssignmentByID(ctx, assignmentID)
 	if err != nil {
 		return nil, rules.Settings{}, err
 	}
-	snap, err := metrics.Load(ctx, s.st, metrics.Scope{MeasureID: asg.MeasureID}, s.now())
+	snap, err := metrics.Load(ctx, st, metrics.Scope{MeasureID: asg.MeasureID}, s.now())
 	if err != nil {
 		return nil, rules.Settings{}, err
 	}

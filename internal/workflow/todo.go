@@ -8,6 +8,7 @@ import (
 	"duban/internal/clock"
 	"duban/internal/metrics"
 	"duban/internal/model"
+	"duban/internal/readmodel"
 	"duban/internal/rules"
 	"duban/internal/store"
 )
@@ -83,12 +84,10 @@ func (s *Service) TodoWith(ctx context.Context, a store.Actor, now time.Time, fa
 }
 
 // TodoCount is the size of the user's to-do list without building it:
-// COUNT queries for what exists as rows, and for a unit the rules over its
-// facts for the reports it owes — only what decides what is owed, unless
-// full asks for all of the unit's facts, which a page that shows them can
-// then reuse (they are returned; nil for the office). Once the read model
-// keeps each assignment's status (issue 11), the owed reports become a
-// COUNT as well.
+// COUNT queries for what exists as rows, and for a unit the read model's
+// count of the reports it owes — unless full asks for all of the unit's
+// facts, which a page that shows them can then reuse (they are returned;
+// nil for the office).
 func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time, full bool) (int, *metrics.Snapshot, error) {
 	switch {
 	case a.Role == model.RoleUnit && a.UnitID != 0:
@@ -96,42 +95,42 @@ func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time, f
 		if err != nil {
 			return 0, nil, err
 		}
-		snap, err := metrics.Load(ctx, s.st, metrics.Scope{UnitID: a.UnitID, OwedOnly: !full}, now)
+		n := c.ToSign + c.Prompts + c.Inputs
+		if full {
+			snap, err := metrics.Load(ctx, s.st, metrics.Scope{UnitID: a.UnitID}, now)
+			if err != nil {
+				return 0, nil, err
+			}
+			for _, as := range snap.Assignments {
+				due, ret := owedWork(as)
+				n += len(due) + len(ret)
+			}
+			return n, snap, nil
+		}
+		// The reports owed are counted by the read model: one indexed SUM.
+		if _, err := readmodel.Sync(ctx, s.st, now); err != nil {
+			return 0, nil, err
+		}
+		owed, err := s.st.UnitOwedCount(ctx, a.UnitID)
+		return n + owed, nil, err
+	case a.Role == model.RoleReviewer:
+		if _, err := readmodel.Sync(ctx, s.st, now); err != nil {
+			return 0, nil, err
+		}
+		reviews, closable, err := s.st.OfficeCounts(ctx)
 		if err != nil {
 			return 0, nil, err
 		}
-		n := c.ToSign + c.Prompts + c.Inputs
-		for _, as := range snap.Assignments {
-			due, ret := owedWork(as)
-			n += len(due) + len(ret)
-		}
-		return n, snap, nil
-	case a.Role == model.RoleReviewer:
-		c, err := s.st.CountReviewerTodo(ctx)
-		return c.Reviews + c.Prompts + c.Closable, nil, err
+		prompts, err := s.st.CountOpenPrompts(ctx)
+		return reviews + closable + prompts, nil, err
 	}
 	return 0, nil, nil
 }
 
-// owedWork is an assignment's reports to write (owed, not handed in, up to
-// the current period) and to revise (returned), as period indexes.
+// owedWork is an assignment's reports to write and to revise, as period
+// indexes (the read model's rule, which its counts use too).
 func owedWork(a *metrics.Assignment) (due, returned []int) {
-	if a.Measure.Closed() {
-		return nil, nil
-	}
-	for i, st := range a.Status.Periods {
-		switch st {
-		case rules.Returned, rules.ReturnedStale:
-			returned = append(returned, i)
-		case rules.Overdue, rules.CatchUp, rules.DueSoon:
-			due = append(due, i)
-		case rules.Open:
-			if i <= a.Status.Current {
-				due = append(due, i)
-			}
-		}
-	}
-	return due, returned
+	return readmodel.OwedWork(a.Measure.Closed(), &a.Status)
 }
 
 func (s *Service) unitTodo(ctx context.Context, unitID int64, now time.Time, snap *metrics.Snapshot, t *Todo) error {

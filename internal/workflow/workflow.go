@@ -16,6 +16,7 @@ import (
 
 	"duban/internal/clock"
 	"duban/internal/model"
+	"duban/internal/readmodel"
 	"duban/internal/storage"
 	"duban/internal/store"
 )
@@ -125,11 +126,20 @@ func (s *Service) Store() *store.Store { return s.st }
 
 func (s *Service) now() time.Time { return s.st.Clock().Now() }
 
+// run runs fn in the service's transaction (a new one unless InTx) and,
+// last before commit, refreshes the read model of the assignments fn's
+// writes touched (the triggers list them), so no page sees it stale.
 func (s *Service) run(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if s.tx != nil {
-		return fn(s.tx)
+	withReadModel := func(tx *gorm.DB) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return readmodel.Flush(ctx, s.st, tx, s.now())
 	}
-	return s.st.Tx(ctx, fn)
+	if s.tx != nil {
+		return withReadModel(s.tx)
+	}
+	return s.st.Tx(ctx, withReadModel)
 }
 
 // leadUnitTx is the unit leading a measure, 0 when none does.

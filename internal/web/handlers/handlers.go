@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/auth"
+	"duban/internal/bulletin"
 	"duban/internal/clock"
 	"duban/internal/config"
 	"duban/internal/export"
@@ -34,6 +35,8 @@ type Handlers struct {
 	Files storage.Storage
 	// Exports admits a few Excel exports at once (nil: no limit).
 	Exports *export.Gate
+	// Bulletins drafts and publishes the 督查通报.
+	Bulletins *bulletin.Service
 	// DemoAccounts are listed on the login page in demo mode.
 	DemoAccounts []DemoAccount
 }

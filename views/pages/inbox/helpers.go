@@ -16,6 +16,8 @@ func link(n model.Notification) string {
 		return reports.ReportURL(n.ObjectID)
 	case "assignment":
 		return reports.AssignmentURL(n.ObjectID)
+	case "bulletin":
+		return "/bulletins/" + strconv.FormatInt(n.ObjectID, 10)
 	}
 	return ""
 }
