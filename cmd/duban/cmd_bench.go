@@ -112,7 +112,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		password = strings.TrimSpace(string(b))
 	}
 	if soak > 0 {
-		fmt.Fprintf(stdout, "soak of %s: %d users (10%% reviewers, 10%% leaders, 80%% unit staff saving a draft one request in ten), mean pause %s, against %s\n",
+		fmt.Fprintf(stdout, "soak of %s: %d users (10%% reviewers, 10%% leaders, 80%% unit staff saving a draft first, then one request in ten), mean pause %s, against %s\n",
 			soak, users, think, target)
 		res, err := bench.RunSoak(ctx, bench.SoakOptions{URL: target, Password: password, Users: users, Duration: soak,
 			Think: think, Every: every, PID: pid, FileKB: fileKB, Out: stdout, Accounts: acc})

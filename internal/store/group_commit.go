@@ -65,8 +65,9 @@ func (g *groupCommit) do(ctx context.Context, fn func(tx *gorm.DB) error) error 
 }
 
 // drain commits batches while transactions are waiting. Called with mine,
-// it stops once mine is committed and hands what is left to a goroutine,
-// so that the request that happened to lead answers without delay.
+// it stops once mine is committed and hands what is still waiting to a
+// goroutine, so that the request that happened to lead answers without
+// delay; a lone writer never starts one.
 func (g *groupCommit) drain(mine *groupTx) {
 	for {
 		g.mu.Lock()
@@ -76,18 +77,24 @@ func (g *groupCommit) drain(mine *groupTx) {
 			g.mu.Unlock()
 			return
 		}
+		if mine != nil && isDone(mine) {
+			g.mu.Unlock()
+			go g.drain(nil)
+			return
+		}
 		batch := g.pending[:n:n]
 		g.pending = append([]*groupTx(nil), g.pending[n:]...)
 		g.mu.Unlock()
 		g.commit(batch)
-		if mine != nil {
-			select {
-			case <-mine.done:
-				go g.drain(nil)
-				return
-			default:
-			}
-		}
+	}
+}
+
+func isDone(t *groupTx) bool {
+	select {
+	case <-t.done:
+		return true
+	default:
+		return false
 	}
 }
 
