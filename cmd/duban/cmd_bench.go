@@ -10,11 +10,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
 
 	"duban/internal/bench"
+	"duban/internal/synth"
 )
 
 // cmdBench measures the portal's main pages and the unit's writes against
@@ -25,6 +27,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	var (
 		target, password, dataDir, hello string
+		only, dbURL, now, accounts, tag  string
 		start                            bool
 		port, pid, conc, users, fileKB   int
 		dur, warm, soak, think, every    time.Duration
@@ -34,7 +37,12 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&port, "port", 8091, "with --start, the port to serve on")
 	fs.StringVar(&dataDir, "data-dir", "", "data dir of the portal (the demo password is read from demo-password.txt there)")
 	fs.StringVar(&password, "password", "", "the demo accounts' password")
-	fs.StringVar(&hello, "hello", "127.0.0.1:8090", "address of the built-in hello handler")
+	fs.StringVar(&hello, "hello", "127.0.0.1:0", "address of the built-in hello handler (port 0: any free port)")
+	fs.StringVar(&only, "only", "", "measure only the rows whose name matches this regular expression (e.g. 'xlsx|submit')")
+	fs.StringVar(&dbURL, "db", "", "with --start, the database to serve (e.g. one made by duban synth; default: the data dir's SQLite file)")
+	fs.StringVar(&accounts, "accounts", "demo", "whose logins: demo (the demo's accounts) or synth (made by duban synth --bench-accounts)")
+	fs.StringVar(&tag, "tag", "", "with --accounts synth, the --tag the dataset was generated with")
+	fs.StringVar(&now, "now", "", "with --start, the portal's date (synth data is laid out around the demo date, the default)")
 	fs.IntVar(&conc, "c", 32, "concurrent clients")
 	fs.DurationVar(&dur, "d", 5*time.Second, "measured duration per page")
 	fs.DurationVar(&warm, "warmup", time.Second, "warm-up per page (not measured)")
@@ -43,9 +51,26 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&users, "users", 200, "soak: simulated users")
 	fs.DurationVar(&think, "think", 250*time.Millisecond, "soak: mean pause between a user's requests")
 	fs.DurationVar(&every, "every", 30*time.Second, "soak: report interval")
-	fs.IntVar(&pid, "pid", 0, "soak: the server's process ID, for its RSS (set by --start)")
+	fs.IntVar(&pid, "pid", 0, "the server's process ID, for its RSS (set by --start)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var acc bench.Accounts
+	switch accounts {
+	case "demo":
+		acc = bench.DemoAccounts()
+	case "synth":
+		acc.Reviewer, acc.Leader, acc.Writers = synth.BenchAccounts(tag)
+		acc.Unit = acc.Writers[0]
+	default:
+		return fmt.Errorf("--accounts %q: demo or synth", accounts)
+	}
+	var onlyRe *regexp.Regexp
+	if only != "" {
+		var err error
+		if onlyRe, err = regexp.Compile(only); err != nil {
+			return fmt.Errorf("--only: %w", err)
+		}
 	}
 	if soak > time.Hour || dur > 5*time.Minute || conc > 512 || users > 5000 {
 		return errors.New("bench is bounded: --soak ≤ 1h, -d ≤ 5m, -c ≤ 512, --users ≤ 5000")
@@ -59,13 +84,13 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			defer os.RemoveAll(d)
 			dataDir = d
 		}
-		child, err := startPortal(ctx, dataDir, port, stderr)
+		child, exited, err := startPortal(ctx, dataDir, dbURL, now, accounts == "demo", port, stderr)
 		if err != nil {
 			return err
 		}
 		defer func() {
 			child.Process.Signal(syscall.SIGTERM)
-			child.Wait()
+			<-exited
 		}()
 		target, pid = fmt.Sprintf("http://127.0.0.1:%d", port), child.Process.Pid
 	}
@@ -76,17 +101,21 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if password == "" && dataDir != "" {
-		b, err := os.ReadFile(filepath.Join(dataDir, "demo-password.txt"))
+		file := "demo-password.txt"
+		if accounts == "synth" {
+			file = bench.PasswordFile
+		}
+		b, err := os.ReadFile(filepath.Join(dataDir, file))
 		if err != nil {
-			return fmt.Errorf("demo password: %w (or pass --password)", err)
+			return fmt.Errorf("password: %w (or pass --password)", err)
 		}
 		password = strings.TrimSpace(string(b))
 	}
 	if soak > 0 {
-		fmt.Fprintf(stdout, "soak of %s: %d users (10%% reviewers, 10%% leaders, 80%% unit staff saving a draft one request in ten), mean pause %s, against %s\n",
+		fmt.Fprintf(stdout, "soak of %s: %d users (10%% reviewers, 10%% leaders, 80%% unit staff saving a draft first, then one request in ten), mean pause %s, against %s\n",
 			soak, users, think, target)
 		res, err := bench.RunSoak(ctx, bench.SoakOptions{URL: target, Password: password, Users: users, Duration: soak,
-			Think: think, Every: every, PID: pid, FileKB: fileKB, Out: stdout})
+			Think: think, Every: every, PID: pid, FileKB: fileKB, Out: stdout, Accounts: acc})
 		if err != nil {
 			return err
 		}
@@ -96,7 +125,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "%d clients, %s per page after %s warm-up, against %s; hello on %s\n", conc, dur, warm, target, hello)
 	rows, err := bench.RunPages(ctx, bench.Options{URL: target, Password: password, Concurrency: conc, Duration: dur,
-		Warmup: warm, HelloAddr: hello, FileKB: fileKB, Out: stdout})
+		Warmup: warm, HelloAddr: hello, FileKB: fileKB, Out: stdout, PID: pid, Only: onlyRe, Accounts: acc})
 	if err != nil {
 		return err
 	}
@@ -104,29 +133,46 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// startPortal runs this binary on dataDir with the demo and waits until it
-// answers.
-func startPortal(ctx context.Context, dataDir string, port int, stderr io.Writer) (*exec.Cmd, error) {
+// startPortal runs this binary on dataDir (and dbURL, when given), with
+// the demo when demo is set, and waits until it answers.
+func startPortal(ctx context.Context, dataDir, dbURL, now string, demo bool, port int, stderr io.Writer) (*exec.Cmd, <-chan error, error) {
 	bin, err := os.Executable()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	cmd := exec.CommandContext(ctx, bin, "serve", "--demo", "--data-dir", dataDir, "--addr", fmt.Sprintf("127.0.0.1:%d", port))
+	args := []string{"serve", "--data-dir", dataDir, "--addr", fmt.Sprintf("127.0.0.1:%d", port)}
+	if demo {
+		args = append(args, "--demo")
+	}
+	if dbURL != "" {
+		args = append(args, "--db", dbURL)
+	}
+	if now != "" {
+		args = append(args, "--now", now)
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
 	deadline := time.Now().Add(3 * time.Minute) // the demo history takes a while on a busy machine
 	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			return nil, nil, fmt.Errorf("the portal stopped before answering: %v", err)
+		default:
+		}
 		if res, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", port)); err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
-				return cmd, nil
+				return cmd, exited, nil
 			}
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
 	cmd.Process.Kill()
-	cmd.Wait()
-	return nil, errors.New("the portal did not start within 3 minutes")
+	<-exited
+	return nil, nil, errors.New("the portal did not start within 3 minutes")
 }

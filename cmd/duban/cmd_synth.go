@@ -2,15 +2,23 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"duban/internal/app"
+	"duban/internal/auth"
+	"duban/internal/bench"
 	"duban/internal/clock"
 	"duban/internal/demo"
+	"duban/internal/readmodel"
+	"duban/internal/store"
 	"duban/internal/synth"
 )
 
@@ -21,7 +29,7 @@ func cmdSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdSynthBench(ctx, args[1:], stdout, stderr)
 	}
 	o := synth.Options{}
-	var appendData bool
+	var appendData, benchAccounts bool
 	cfg, _, err := parseFlags("synth", args, stderr, func(fs *flag.FlagSet) {
 		fs.IntVar(&o.Units, "units", 2000, "units to create")
 		fs.IntVar(&o.Plans, "plans", 400, "plans to create")
@@ -31,6 +39,7 @@ func cmdSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.Uint64Var(&o.Seed, "seed", 1, "random seed")
 		fs.StringVar(&o.Tag, "tag", "", "name tag, to add a second generated set to the same database")
 		fs.BoolVar(&appendData, "append", false, "add to a database that already has plans")
+		fs.BoolVar(&benchAccounts, "bench-accounts", false, "open a reviewer, a leader and three unit accounts for duban bench (password in DATA_DIR/bench-password.txt)")
 	})
 	if err != nil {
 		return err
@@ -57,6 +66,21 @@ func cmdSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	o.Now = clk.Now()
 	o.Log = stdout
+	o.RebuildReadModel = func(ctx context.Context, st *store.Store) error {
+		_, err := readmodel.Rebuild(ctx, st, o.Now)
+		return err
+	}
+	var benchPassword string
+	if benchAccounts {
+		b := make([]byte, 12)
+		if _, err := rand.Read(b); err != nil {
+			return err
+		}
+		benchPassword = "Bench-" + hex.EncodeToString(b)
+		if o.BenchPasswordHash, err = auth.NewHasher(2).Hash(ctx, benchPassword); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(stdout, "Generating %d plans × %d measures × %d units × %d periods over %d units into %s (seen at %s)…\n",
 		o.Plans, o.Measures, o.UnitsPerMeasure, o.Periods, o.Units, redact(cfg.DB), o.Now.Format("2006-01-02"))
 	res, err := synth.Generate(ctx, st, o)
@@ -67,6 +91,14 @@ func cmdSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	fmt.Fprintln(stdout, "Done:", res)
+	if benchAccounts {
+		if err := store.WriteFileAtomic(filepath.Join(cfg.DataDir, bench.PasswordFile), []byte(benchPassword+"\n"), 0o600); err != nil {
+			return err
+		}
+		reviewer, leader, units := synth.BenchAccounts(o.Tag)
+		fmt.Fprintf(stdout, "Bench accounts: %s, %s, %s (password in %s)\n", reviewer, leader, strings.Join(units, ", "),
+			filepath.Join(cfg.DataDir, bench.PasswordFile))
+	}
 	fmt.Fprintf(stdout, "Serve it with: duban serve --db %s --now %s\n", redact(cfg.DB), o.Now.Format("2006-01-02"))
 	return nil
 }

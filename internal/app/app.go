@@ -17,6 +17,7 @@ import (
 	"duban/internal/config"
 	"duban/internal/db"
 	"duban/internal/demo"
+	"duban/internal/export"
 	"duban/internal/readmodel"
 	"duban/internal/storage"
 	"duban/internal/store"
@@ -154,10 +155,12 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 		Bulletins: bulletin.New(st, nil),
 		Files:     files,
 		Hasher:    hasher,
-		Logins:    auth.NewLogins(st, clk),
-		Clock:     clk,
-		Config:    cfg,
-		Log:       log,
+		// Exports are CPU work: one per core at a time.
+		Exports: export.NewGate(runtime.NumCPU()),
+		Logins:  auth.NewLogins(st, clk),
+		Clock:   clk,
+		Config:  cfg,
+		Log:     log,
 		Sessions: auth.NewSessionStore(st, clk, auth.SessionConfig{
 			Secure: cfg.Secure, Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute, Keys: keys,
 		}),

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -28,9 +29,12 @@ type Options struct {
 	Concurrency int
 	Duration    time.Duration // per page
 	Warmup      time.Duration // per page, not measured
-	HelloAddr   string        // 127.0.0.1:PORT for the hello handler
+	HelloAddr   string        // 127.0.0.1:PORT for the hello handler (port 0: any free port)
 	FileKB      int
 	Out         io.Writer
+	PID         int            // the server's process, for its peak RSS per row (0: not measured)
+	Only        *regexp.Regexp // measure only the rows whose name matches (nil: all); hello always runs
+	Accounts    Accounts       // zero: the demo's
 }
 
 // Row is one measured page.
@@ -38,9 +42,11 @@ type Row struct {
 	Name     string
 	Requests int
 	Errors   int // not the expected status
+	Conflict int // 409: another client saved the same form first (a correct answer)
 	RPS      float64
 	P50, P99 time.Duration
 	Ratio    float64 // RPS / hello's RPS
+	PeakKB   int64   // the server's peak RSS while the row ran (0: not measured)
 }
 
 // CheckLoopback refuses any target but this machine: the tool is a load
@@ -57,27 +63,48 @@ func CheckLoopback(rawURL string) error {
 	return fmt.Errorf("bench targets 127.0.0.1 only, not %q", host)
 }
 
-// Hello serves "hello" from an echo router on addr, the ceiling the pages
-// are compared with: the same server stack without the portal's work.
-func Hello(addr string) (stop func(), err error) {
+// Hello serves "hello" from an echo router on addr (port 0: a free port),
+// the ceiling the pages are compared with: the same server stack without
+// the portal's work. It returns the address it listens on.
+func Hello(addr string) (stop func(), bound string, err error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.GET("/", func(c echo.Context) error { return c.String(http.StatusOK, "hello") })
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(l)
-	return func() { srv.Close() }, nil
+	return func() { srv.Close() }, l.Addr().String(), nil
 }
 
 type page struct {
 	name, role, path string
 }
 
-// roles are the demo accounts the benchmark logs in as.
-var roles = map[string]string{"reviewer": "duchashi", "unit": "canlian", "leader": "lingdao"}
+// Accounts are the logins of a run: one per role for the pages, and the
+// unit users who write (each on its unit's report forms).
+type Accounts struct {
+	Reviewer, Leader, Unit string
+	Writers                []string
+}
+
+// DemoAccounts are the demo's accounts.
+func DemoAccounts() Accounts {
+	return Accounts{Reviewer: "duchashi", Leader: "lingdao", Unit: "canlian", Writers: []string{"canlian", "taishan", "jiaoyuju"}}
+}
+
+// PasswordFile holds, in a data dir made by `duban synth --bench-accounts`,
+// the password of its bench accounts (a demo's is demo-password.txt).
+const PasswordFile = "bench-password.txt"
+
+func (a Accounts) orDemo() Accounts {
+	if a.Reviewer == "" {
+		return DemoAccounts()
+	}
+	return a
+}
 
 var measureRe = regexp.MustCompile(`href="/measures/(\d+)"`)
 
@@ -109,9 +136,10 @@ func pages(ctx context.Context, reviewer *Client) ([]page, error) {
 }
 
 // LoginRoles logs in one client per role.
-func LoginRoles(ctx context.Context, base, password string) (map[string]*Client, error) {
+func LoginRoles(ctx context.Context, base, password string, acc Accounts) (map[string]*Client, error) {
 	out := map[string]*Client{}
-	for role, user := range roles {
+	acc = acc.orDemo()
+	for role, user := range map[string]string{"reviewer": acc.Reviewer, "unit": acc.Unit, "leader": acc.Leader} {
 		c := NewClient(base)
 		if err := c.Login(ctx, user, password); err != nil {
 			return nil, err
@@ -122,11 +150,11 @@ func LoginRoles(ctx context.Context, base, password string) (map[string]*Client,
 }
 
 // prepare checks the target, logs in the roles and lists their pages.
-func prepare(ctx context.Context, base, password string) (map[string]*Client, []page, error) {
+func prepare(ctx context.Context, base, password string, acc Accounts) (map[string]*Client, []page, error) {
 	if err := CheckLoopback(base); err != nil {
 		return nil, nil, err
 	}
-	clients, err := LoginRoles(ctx, base, password)
+	clients, err := LoginRoles(ctx, base, password, acc)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -137,21 +165,24 @@ func prepare(ctx context.Context, base, password string) (map[string]*Client, []
 // RunPages measures hello and then each page for o.Duration at
 // o.Concurrency, and the unit's write flows.
 func RunPages(ctx context.Context, o Options) ([]Row, error) {
-	clients, ps, err := prepare(ctx, o.URL, o.Password)
+	clients, ps, err := prepare(ctx, o.URL, o.Password, o.Accounts)
 	if err != nil {
 		return nil, err
 	}
-	stop, err := Hello(o.HelloAddr)
+	stop, helloAddr, err := Hello(o.HelloAddr)
 	if err != nil {
 		return nil, fmt.Errorf("hello handler: %w", err)
 	}
 	defer stop()
-	helloClient := NewClient("http://" + o.HelloAddr)
-	hello := measure(ctx, o, "hello (echo, same run)", func(ctx context.Context, _ int) error {
-		return get(ctx, helloClient.HTTP, helloClient.Base+"/")
-	})
+	helloClient := NewClient("http://" + helloAddr)
+	// hello runs in this process: its RSS is not the server's.
+	hello := measure(ctx, Options{Concurrency: o.Concurrency, Duration: o.Duration, Warmup: o.Warmup}, "hello (echo, same run)",
+		func(ctx context.Context, _ int) error { return get(ctx, helloClient.HTTP, helloClient.Base+"/") })
 	rows := []Row{hello}
 	for _, p := range ps {
+		if o.Only != nil && !o.Only.MatchString(p.name) {
+			continue
+		}
 		c := clients[p.role]
 		row := measure(ctx, o, p.name, func(ctx context.Context, _ int) error { return get(ctx, c.HTTP, c.Base+p.path) })
 		rows = append(rows, row)
@@ -174,9 +205,16 @@ func RunPages(ctx context.Context, o Options) ([]Row, error) {
 // file, open, submit), which uses up the report forms: it runs until the
 // duration ends or no form is left.
 func writeRows(ctx context.Context, o Options) ([]Row, error) {
+	kb := max(1, o.FileKB)
+	want := func(name string) bool { return o.Only == nil || o.Only.MatchString(name) }
+	draftName := fmt.Sprintf("unit: open form + save draft with %d KB file", kb)
+	fullName := fmt.Sprintf("unit: form + save with %d KB file + submit", kb)
+	if !want(draftName) && !want(fullName) {
+		return nil, nil
+	}
 	var queue []string
 	var users []*Client
-	for _, u := range []string{"canlian", "taishan", "jiaoyuju"} {
+	for _, u := range o.Accounts.orDemo().Writers {
 		c := NewClient(o.URL)
 		if err := c.Login(ctx, u, o.Password); err != nil {
 			return nil, err
@@ -196,19 +234,26 @@ func writeRows(ctx context.Context, o Options) ([]Row, error) {
 	if len(queue) == 0 {
 		return nil, errors.New("no report form to write to")
 	}
-	kb := max(1, o.FileKB)
-	// Drafts: each worker keeps saving one form of its own.
-	drafts := measure(ctx, o, fmt.Sprintf("unit: open form + save draft with %d KB file", kb), func(ctx context.Context, w int) error {
-		item := queue[w%len(queue)]
-		c := users[item[0]-'0'].Clone()
-		form := item[2:]
-		_, err := c.SaveAndSubmit(ctx, form, "bench draft", NewEvidence(fmt.Sprintf("bench-%d.pdf", w), kb*1024), false)
-		return err
-	})
+	var rows []Row
+	// Drafts: each worker keeps saving one form of its own (two workers
+	// share a form only when there are fewer forms than workers: their
+	// conflicts are answered 409 and counted apart).
+	if want(draftName) {
+		rows = append(rows, measure(ctx, o, draftName, func(ctx context.Context, w int) error {
+			item := queue[w%len(queue)]
+			c := users[item[0]-'0'].Clone()
+			form := item[2:]
+			_, err := c.SaveAndSubmit(ctx, form, "bench draft", NewEvidence(fmt.Sprintf("bench-%d.pdf", w), kb*1024), false)
+			return err
+		}))
+	}
 	// Full flows, each on a fresh form.
 	var mu sync.Mutex
 	next := 0
-	full := measure(ctx, Options{Concurrency: o.Concurrency, Duration: o.Duration}, fmt.Sprintf("unit: form + save with %d KB file + submit", kb), func(ctx context.Context, w int) error {
+	if !want(fullName) {
+		return rows, nil
+	}
+	rows = append(rows, measure(ctx, Options{Concurrency: o.Concurrency, Duration: o.Duration, PID: o.PID}, fullName, func(ctx context.Context, w int) error {
 		mu.Lock()
 		if next >= len(queue) {
 			mu.Unlock()
@@ -220,8 +265,8 @@ func writeRows(ctx context.Context, o Options) ([]Row, error) {
 		c := users[item[0]-'0'].Clone()
 		_, err := c.SaveAndSubmit(ctx, item[2:], "bench submit", NewEvidence(fmt.Sprintf("bench-submit-%d.pdf", w), kb*1024), true)
 		return err
-	})
-	return []Row{drafts, full}, nil
+	}))
+	return rows, nil
 }
 
 var errExhausted = errors.New("no work left")
@@ -258,8 +303,9 @@ func measure(ctx context.Context, o Options, name string, fn func(ctx context.Co
 	if o.Warmup > 0 {
 		run(ctx, o.Concurrency, o.Warmup, fn)
 	}
-	lat, errs, elapsed := run(ctx, o.Concurrency, o.Duration, fn)
-	row := Row{Name: name, Requests: len(lat), Errors: errs}
+	stopRSS := peakRSS(o.PID)
+	lat, errs, conflicts, elapsed := run(ctx, o.Concurrency, o.Duration, fn)
+	row := Row{Name: name, Requests: len(lat), Errors: errs, Conflict: conflicts, PeakKB: stopRSS()}
 	if elapsed > 0 {
 		row.RPS = float64(len(lat)) / elapsed.Seconds()
 	}
@@ -270,19 +316,19 @@ func measure(ctx context.Context, o Options, name string, fn func(ctx context.Co
 // run calls fn from workers goroutines, starting calls for d; calls under
 // way at the end finish and count (a page slower than d still gets a
 // figure), within a minute's grace.
-func run(ctx context.Context, workers int, d time.Duration, fn func(context.Context, int) error) ([]time.Duration, int, time.Duration) {
+func run(ctx context.Context, workers int, d time.Duration, fn func(context.Context, int) error) ([]time.Duration, int, int, time.Duration) {
 	ctx, cancel := context.WithTimeout(ctx, d+time.Minute)
 	defer cancel()
 	var mu sync.Mutex
 	var all []time.Duration
-	errs := 0
+	errs, conflicts := 0, 0
 	start := time.Now()
 	end := start.Add(d)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			var mine []time.Duration
-			bad := 0
+			bad, lost := 0, 0
 			for ctx.Err() == nil && time.Now().Before(end) {
 				t0 := time.Now()
 				err := fn(ctx, w)
@@ -290,7 +336,11 @@ func run(ctx context.Context, workers int, d time.Duration, fn func(context.Cont
 					break
 				}
 				if err != nil {
-					bad++
+					if statusOf(false, err) == http.StatusConflict {
+						lost++
+					} else {
+						bad++
+					}
 					continue
 				}
 				mine = append(mine, time.Since(t0))
@@ -298,11 +348,47 @@ func run(ctx context.Context, workers int, d time.Duration, fn func(context.Cont
 			mu.Lock()
 			all = append(all, mine...)
 			errs += bad
+			conflicts += lost
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
-	return all, errs, time.Since(start)
+	return all, errs, conflicts, time.Since(start)
+}
+
+// peakRSS samples the RSS of process pid every 50 ms until the returned
+// function is called, which returns the highest figure in kB (0 for pid 0).
+func peakRSS(pid int) func() int64 {
+	if pid <= 0 {
+		return func() int64 { return 0 }
+	}
+	var peak atomic.Int64
+	sample := func() {
+		if kb, err := RSS(pid); err == nil && kb > peak.Load() {
+			peak.Store(kb)
+		}
+	}
+	sample()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				sample()
+			}
+		}
+	})
+	return func() int64 {
+		close(done)
+		wg.Wait()
+		sample()
+		return peak.Load()
+	}
 }
 
 func percentile(lat []time.Duration, q float64) time.Duration {
@@ -323,15 +409,31 @@ func PrintRows(w io.Writer, rows []Row) {
 	if withRatio {
 		ratioHead = "ratio to hello\t"
 	}
-	fmt.Fprintf(tw, "page\treq/s\tp50 ms\tp99 ms\t%srequests\terrors\t\n", ratioHead)
+	withRSS := slices.ContainsFunc(rows, func(r Row) bool { return r.PeakKB > 0 })
+	rssHead := ""
+	if withRSS {
+		rssHead = "peak RSS MB\t"
+	}
+	fmt.Fprintf(tw, "page\treq/s\tp50 ms\tp99 ms\t%srequests\terrors\t409\t%s\n", ratioHead, rssHead)
+	var peak int64
 	for _, r := range rows {
-		ratio := ""
+		ratio, rss := "", ""
 		if withRatio {
 			ratio = fmt.Sprintf("%.4f\t", r.Ratio)
 		}
-		fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%.1f\t%s%d\t%d\t\n", r.Name, r.RPS, ms(r.P50), ms(r.P99), ratio, r.Requests, r.Errors)
+		if withRSS {
+			rss = "—\t"
+			if r.PeakKB > 0 {
+				rss = fmt.Sprintf("%.1f\t", float64(r.PeakKB)/1024)
+			}
+		}
+		peak = max(peak, r.PeakKB)
+		fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%.1f\t%s%d\t%d\t%d\t%s\n", r.Name, r.RPS, ms(r.P50), ms(r.P99), ratio, r.Requests, r.Errors, r.Conflict, rss)
 	}
 	tw.Flush()
+	if withRSS {
+		fmt.Fprintf(w, "server peak RSS over the run: %.1f MB\n", float64(peak)/1024)
+	}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -364,6 +466,7 @@ type SoakOptions struct {
 	PID      int           // the server's process, for RSS (0: not measured)
 	FileKB   int
 	Out      io.Writer
+	Accounts Accounts // zero: the demo's
 }
 
 // SoakResult sums up a soak.
@@ -385,7 +488,7 @@ type RSSPoint struct {
 // drafts with a file one time in ten, for o.Duration; every o.Every it
 // prints the request count, the 5xx and the server's RSS.
 func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
-	clients, ps, err := prepare(ctx, o.URL, o.Password)
+	clients, ps, err := prepare(ctx, o.URL, o.Password, o.Accounts)
 	if err != nil {
 		return nil, err
 	}
@@ -403,7 +506,7 @@ func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
 	}
 	var units []unitForms
 	writable := 0
-	for _, u := range []string{"canlian", "taishan", "jiaoyuju"} {
+	for _, u := range o.Accounts.orDemo().Writers {
 		c := NewClient(o.URL)
 		if err := c.Login(ctx, u, o.Password); err != nil {
 			return nil, err
@@ -447,6 +550,10 @@ func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
 			}
 			forms := unit.forms
 			rnd := rand.New(rand.NewPCG(uint64(u), 7))
+			first := true
+			// A request under way when the soak ends finishes and counts
+			// (within the client's timeout), as in the page runs.
+			rctx := context.WithoutCancel(ctx)
 			for ctx.Err() == nil {
 				pause := time.Duration(rnd.Int64N(int64(2*o.Think) + 1))
 				select {
@@ -456,21 +563,24 @@ func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
 				}
 				t0 := time.Now()
 				name, status := "", 0
-				if role == "unit" && len(forms) > 0 && rnd.IntN(10) == 0 {
+				// Unit staff come to report: their first request saves a
+				// draft, then one in ten does.
+				if role == "unit" && len(forms) > 0 && (first || rnd.IntN(10) == 0) {
+					first = false
 					name = "unit: save draft with file"
-					form := forms[rnd.IntN(len(forms))]
-					f, err := c.SaveAndSubmit(ctx, form, "soak", NewEvidence("soak.pdf", max(1, o.FileKB)*1024), false)
+					// Each person works on a form of their own while the
+					// unit has enough; people who share one see 409 when
+					// the other saved first.
+					form := forms[(u/len(units))%len(forms)]
+					f, err := c.SaveAndSubmit(rctx, form, "soak", NewEvidence("soak.pdf", max(1, o.FileKB)*1024), false)
 					status = statusOf(f.Saved, err)
 				} else {
 					p := byRole[role][rnd.IntN(len(byRole[role]))]
 					name = p.name
-					pg, err := c.Get(ctx, p.path)
+					pg, err := c.Get(rctx, p.path)
 					if err == nil {
 						status = pg.Status
 					}
-				}
-				if ctx.Err() != nil {
-					return
 				}
 				samples <- sample{name, time.Since(t0), status}
 			}
@@ -480,7 +590,7 @@ func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
 
 	res := &SoakResult{}
 	lat := map[string][]time.Duration{}
-	bad := map[string]int{}
+	bad, lost := map[string]int{}, map[string]int{}
 	var order []string
 	start := time.Now()
 	tick := time.NewTicker(o.Every)
@@ -501,7 +611,7 @@ func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
 			if !ok {
 				report()
 				for _, n := range order {
-					r := Row{Name: n, Requests: len(lat[n]), Errors: bad[n], P50: percentile(lat[n], 0.5), P99: percentile(lat[n], 0.99)}
+					r := Row{Name: n, Requests: len(lat[n]), Errors: bad[n], Conflict: lost[n], P50: percentile(lat[n], 0.5), P99: percentile(lat[n], 0.99)}
 					r.RPS = float64(r.Requests) / o.Duration.Seconds()
 					res.Rows = append(res.Rows, r)
 				}
@@ -514,7 +624,11 @@ func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
 			if s.status >= 500 {
 				res.Server++
 			}
-			if s.status != http.StatusOK && s.status != http.StatusSeeOther && s.status != http.StatusConflict {
+			if s.status == http.StatusConflict {
+				lost[s.name]++
+				continue
+			}
+			if s.status != http.StatusOK && s.status != http.StatusSeeOther {
 				bad[s.name]++
 				continue
 			}

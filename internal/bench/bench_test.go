@@ -4,11 +4,13 @@ import (
 	"context"
 	"net"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"duban/internal/bench"
+	"duban/internal/synth"
 	"duban/internal/testutil"
 )
 
@@ -77,5 +79,73 @@ func TestSoakMixesReadsAndWrites(t *testing.T) {
 	}
 	if names["unit: save draft with file"] == 0 || names["unit /todo"] == 0 {
 		t.Fatalf("the soak did not mix reads and writes: %v", names)
+	}
+}
+
+// TestRepeatedDraftsStayUnderTheFileLimit: a report holds at most 30
+// evidence files, so a client saving the same draft with a new file again
+// and again (the soak, the draft benchmark) takes the older files off
+// instead of being refused with 422 from the 31st save on.
+func TestRepeatedDraftsStayUnderTheFileLimit(t *testing.T) {
+	p := testutil.Start(t)
+	ctx := context.Background()
+	c := bench.NewClient(p.Server.URL)
+	if err := c.Login(ctx, "canlian", p.App.DemoPassword); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SignAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	forms, err := c.ReportForms(ctx)
+	if err != nil || len(forms) == 0 {
+		t.Fatalf("forms %v: %v", forms, err)
+	}
+	for i := range 40 {
+		if _, err := c.SaveAndSubmit(ctx, forms[0], "draft", bench.NewEvidence("e.pdf", 1000), false); err != nil {
+			t.Fatalf("save %d: %v", i+1, err)
+		}
+	}
+	pg, err := c.Get(ctx, forms[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(pg.Body), `name="remove_file"`); n == 0 || n > 30 {
+		t.Errorf("the draft holds %d files after 40 saves", n)
+	}
+}
+
+// TestRunPagesOnASynthDataset: on a dataset made by synth with bench
+// accounts, the tool logs in with them, reads the pages and writes on the
+// generated units' forms.
+func TestRunPagesOnASynthDataset(t *testing.T) {
+	p := testutil.Start(t, testutil.NoDemo())
+	ctx := context.Background()
+	const password = "bench-test-password-1"
+	hash, err := p.App.Hasher.Hash(ctx, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := synth.Generate(ctx, p.App.Store, synth.Options{Units: 40, Plans: 2, Measures: 30, UnitsPerMeasure: 4, Periods: 4,
+		Now: p.Clock.Now(), Seed: 5, BenchPasswordHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	var acc bench.Accounts
+	acc.Reviewer, acc.Leader, acc.Writers = synth.BenchAccounts("")
+	acc.Unit = acc.Writers[0]
+	rows, err := bench.RunPages(ctx, bench.Options{URL: p.Server.URL, Password: password, Concurrency: 2,
+		Duration: 100 * time.Millisecond, HelloAddr: "127.0.0.1:0", FileKB: 2, Accounts: acc,
+		Only: regexp.MustCompile(`^(reviewer /|leader /|unit /todo|unit: open form)`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, r := range rows {
+		names[r.Name] = true
+		if r.Errors > 0 || r.Requests == 0 {
+			t.Errorf("%s: %+v", r.Name, r)
+		}
+	}
+	if !names["leader /"] || !names["unit /todo"] || !names["unit: open form + save draft with 2 KB file"] || names["unit / (dashboard)"] {
+		t.Errorf("rows measured: %v", names)
 	}
 }

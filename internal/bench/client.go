@@ -143,26 +143,53 @@ func (c *Client) ReportForms(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-var lockRe = regexp.MustCompile(`name="lock_version" value="(\d+)"`)
+var (
+	lockRe = regexp.MustCompile(`name="lock_version" value="(\d+)"`)
+	fileRe = regexp.MustCompile(`name="remove_file" value="(\d+)"`)
+)
 
-// ErrNotEditable: the form has no lock version (submitted, or not the
-// user's to fill).
+// keepFiles is how many evidence files a draft saved again and again keeps
+// before the client takes the older ones off: a report holds at most 30
+// (the portal answers 422 beyond), and a person replacing evidence removes
+// the old file rather than piling up copies.
+const keepFiles = 20
+
+// ErrNotEditable: the form has no lock version, or sends its owner to the
+// report (submitted, or not the user's to fill).
 var ErrNotEditable = errors.New("report form not editable")
 
 // OpenForm loads a report form and returns its lock version.
 func (c *Client) OpenForm(ctx context.Context, path string) (string, error) {
+	f, err := c.openForm(ctx, path)
+	return f.lock, err
+}
+
+// form is what a loaded report form holds for the next post.
+type form struct {
+	lock  string
+	files []string // IDs of the attached evidence files, oldest first
+}
+
+func (c *Client) openForm(ctx context.Context, path string) (form, error) {
 	p, err := c.Get(ctx, path)
 	if err != nil {
-		return "", err
+		return form{}, err
+	}
+	if p.Status == http.StatusSeeOther && strings.HasPrefix(p.Location, "/reports/") {
+		return form{}, ErrNotEditable // submitted meanwhile: the form sends its owner to the report
 	}
 	if p.Status != http.StatusOK {
-		return "", fmt.Errorf("%s: status %d", path, p.Status)
+		return form{}, fmt.Errorf("%s: status %d", path, p.Status)
 	}
 	m := lockRe.FindSubmatch(p.Body)
 	if m == nil {
-		return "", ErrNotEditable
+		return form{}, ErrNotEditable
 	}
-	return string(m[1]), nil
+	f := form{lock: string(m[1])}
+	for _, id := range fileRe.FindAllSubmatch(p.Body, -1) {
+		f.files = append(f.files, string(id[1]))
+	}
+	return f, nil
 }
 
 // Evidence is a file to attach.
@@ -187,11 +214,20 @@ func NewEvidence(name string, size int) Evidence {
 // with the progress text and the files. It returns the status (303 when
 // the portal accepted it).
 func (c *Client) SaveReport(ctx context.Context, path, lock, action, progress string, percent int, files ...Evidence) (*Page, error) {
+	return c.saveReport(ctx, path, lock, action, progress, percent, nil, files)
+}
+
+// saveReport posts the report form, taking the attachments remove (IDs)
+// off the report.
+func (c *Client) saveReport(ctx context.Context, path, lock, action, progress string, percent int, remove []string, files []Evidence) (*Page, error) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	fields := [][2]string{
 		{"_csrf", c.csrf}, {"lock_version", lock}, {"action", action}, {"progress_state", "on_track"},
 		{"percent", fmt.Sprint(percent)}, {"progress", progress}, {"problems", "无"}, {"next_steps", "继续推进"},
+	}
+	for _, id := range remove {
+		fields = append(fields, [2]string{"remove_file", id})
 	}
 	for _, f := range fields {
 		if err := w.WriteField(f[0], f[1]); err != nil {
@@ -227,14 +263,20 @@ type Flow struct {
 	File             Evidence
 }
 
-// SaveAndSubmit runs the unit flow on one report form.
+// SaveAndSubmit runs the unit flow on one report form. A draft that
+// already holds keepFiles evidence files has its older ones taken off in
+// the same save.
 func (c *Client) SaveAndSubmit(ctx context.Context, path, progress string, file Evidence, submit bool) (Flow, error) {
 	f := Flow{File: file}
-	lock, err := c.OpenForm(ctx, path)
+	fm, err := c.openForm(ctx, path)
 	if err != nil {
 		return f, err
 	}
-	p, err := c.SaveReport(ctx, path, lock, "save", progress, 50, file)
+	var remove []string
+	if len(fm.files) >= keepFiles {
+		remove = fm.files[:len(fm.files)-1]
+	}
+	p, err := c.saveReport(ctx, path, fm.lock, "save", progress, 50, remove, []Evidence{file})
 	if err != nil {
 		return f, err
 	}
@@ -245,7 +287,8 @@ func (c *Client) SaveAndSubmit(ctx context.Context, path, progress string, file 
 	if !submit {
 		return f, nil
 	}
-	if lock, err = c.OpenForm(ctx, path); err != nil {
+	lock, err := c.OpenForm(ctx, path)
+	if err != nil {
 		return f, err
 	}
 	p, err = c.SaveReport(ctx, path, lock, "submit", progress, 60)

@@ -154,6 +154,9 @@ func MeasureHistory(ctx context.Context, w io.Writer, h History) error {
 	if err := rs.Flush(); err != nil {
 		return err
 	}
-	f.SetActiveSheet(0)
+	// The first sheet is already the active, selected one (the new
+	// workbook's Sheet1, renamed). SetActiveSheet would parse every
+	// streamed sheet back into memory to clear its tab flags, which
+	// costs more than writing the workbook.
 	return f.Write(w)
 }

@@ -23,18 +23,23 @@ type Store struct {
 	chain *auditChain
 	tx    *gorm.DB // set by InTx: every query runs in this transaction
 	memo  *Memo
+	group *groupCommit // SQLite: write transactions share commits
 }
 
 // New makes a Store. Its audit log is keyed with a key that lives only in
 // this process until OpenAuditChain loads the data dir's key.
 func New(d *db.DB, c clock.Clock) *Store {
-	return &Store{db: d, clock: c, chain: newEphemeralChain(), memo: &Memo{}}
+	s := &Store{db: d, clock: c, chain: newEphemeralChain(), memo: &Memo{}}
+	if d.Dialect == db.SQLite {
+		s.group = newGroupCommit(d.W)
+	}
+	return s
 }
 
 // WithClock is the same store on another clock (the demo history writes
 // each event at its moment), sharing the audit key.
 func (s *Store) WithClock(c clock.Clock) *Store {
-	return &Store{db: s.db, clock: c, chain: s.chain, memo: s.memo}
+	return &Store{db: s.db, clock: c, chain: s.chain, memo: s.memo, group: s.group}
 }
 
 // DB exposes the handles to services that run their own transactions.
@@ -71,11 +76,16 @@ func (s *Store) w(ctx context.Context) *gorm.DB {
 // Ping checks that the database answers (for /healthz).
 func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 
-// Tx runs fn in one write transaction (BEGIN IMMEDIATE on SQLite). Reads
-// inside fn must use the tx handle so they see the transaction's writes.
+// Tx runs fn in one write transaction (BEGIN IMMEDIATE on SQLite, where
+// transactions that wait for the writer share a commit, each in its own
+// savepoint: see groupCommit). Reads inside fn must use the tx handle so
+// they see the transaction's writes.
 func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if s.tx != nil {
 		return fn(s.tx.WithContext(ctx))
+	}
+	if s.group != nil {
+		return s.group.do(ctx, fn)
 	}
 	return s.w(ctx).Transaction(fn)
 }

@@ -40,6 +40,27 @@ type Options struct {
 	Seed            uint64    // random seed (same seed, same data)
 	Tag             string    // distinguishes the names of several generated sets in one database
 	Log             io.Writer // progress lines; nil for none
+	// RebuildReadModel, when set, rebuilds the read model (per-assignment
+	// state and rollups) once the rows are written: Generate writes the
+	// history with bulk INSERTs, not through the workflow that maintains
+	// the read model on its own writes.
+	RebuildReadModel func(ctx context.Context, st *store.Store) error
+	// BenchPasswordHash, when set, opens accounts for the load tool with
+	// this password hash: the generated reviewer, the users of the first
+	// three units and a leader (see BenchAccounts). Otherwise every
+	// generated account stays disabled.
+	BenchPasswordHash string
+}
+
+// BenchAccounts are the usernames the load tool logs in with on a
+// generated dataset (Options.BenchPasswordHash), by role; the unit writers
+// are the first three units' users.
+func BenchAccounts(tag string) (reviewer, leader string, units []string) {
+	t := strings.ToLower(tag)
+	for i := 1; i <= 3; i++ {
+		units = append(units, fmt.Sprintf("synth%s-u%05d", t, i))
+	}
+	return "synth-reviewer" + t, "synth-leader" + t, units
 }
 
 // Result counts what was written.
@@ -128,6 +149,18 @@ func Generate(ctx context.Context, st *store.Store, o Options) (Result, error) {
 	if err := g.activity(ctx); err != nil {
 		return res, err
 	}
+	if o.BenchPasswordHash != "" {
+		if err := g.benchAccounts(ctx); err != nil {
+			return res, err
+		}
+	}
+	// The read model is rebuilt here, from the raw rows just written.
+	if o.RebuildReadModel != nil {
+		logf("  rebuilding the read model (%s)", time.Since(start).Round(time.Second))
+		if err := o.RebuildReadModel(ctx, st); err != nil {
+			return res, fmt.Errorf("synth: rebuild the read model: %w", err)
+		}
+	}
 	res.Took = time.Since(start)
 	return res, nil
 }
@@ -141,6 +174,7 @@ type gen struct {
 	leads      []int64 // departments, the usual lead units
 	reviewer   int64
 	userOf     map[int64]int64 // unit → its (disabled) user, who receives the unit's notifications
+	unitName   map[int64]string
 	nextReport int64
 	// Attachments get explicit IDs so the versions' snapshots can list them.
 	nextAttachment int64
@@ -188,8 +222,12 @@ func (g *gen) makeUnits(ctx context.Context) error {
 		return fmt.Errorf("synth unit users: %w", err)
 	}
 	g.userOf = make(map[int64]int64, len(users))
+	g.unitName = make(map[int64]string, len(rows))
 	for _, u := range users {
 		g.userOf[*u.UnitID] = u.ID
+	}
+	for _, u := range rows {
+		g.unitName[u.ID] = u.Name
 	}
 	if len(g.leads) == 0 {
 		g.leads = g.units
@@ -307,6 +345,23 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 	for _, m := range measures {
 		due[m.ID] = m.DueOn
 	}
+	// A co-unit's input goes to, and is reviewed by, the measure's lead
+	// unit; the lead's official report goes to the office.
+	leadOf := map[int64]int64{}
+	for _, a := range asgs {
+		if a.Role == model.AssignLead {
+			leadOf[a.MeasureID] = a.UnitID
+		}
+	}
+	reviewerOf := func(a model.Assignment) int64 {
+		if a.Role == model.AssignLead {
+			return g.reviewer
+		}
+		if u, ok := g.userOf[leadOf[a.MeasureID]]; ok {
+			return u
+		}
+		return g.reviewer
+	}
 
 	tx, err := d.BeginTx(ctx, nil)
 	if err != nil {
@@ -337,20 +392,24 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 	for _, m := range measures {
 		measureName[m.ID] = format.MeasureName(domainLabel[m.DomainID], m.Label, m.Title)
 	}
-	// note queues an inbox notification for a unit's user, as the workflow
-	// does on a review or a prompt; most are read within days.
-	note := func(unitID int64, kind, objType string, objID int64, measureID int64, period, text string, at time.Time) error {
-		user, ok := g.userOf[unitID]
-		if !ok {
-			return nil
-		}
-		b, _ := json.Marshal(workflow.Note{Measure: measureName[measureID], Period: period, Text: text})
+	// noteTo queues an inbox notification for a user, as the workflow does
+	// on a submission, a review or a prompt; most are read within days.
+	noteTo := func(user int64, kind, objType string, objID int64, measureID int64, unit, period, text string, at time.Time) error {
+		b, _ := json.Marshal(workflow.Note{Measure: measureName[measureID], Unit: unit, Period: period, Text: text})
 		var read any
 		if r := at.AddDate(0, 0, 1+g.rng.IntN(5)); r.Before(o.Now) && g.rng.IntN(10) < 8 {
 			read = r.UTC()
 		}
 		n.Notifications++
 		return notes.add(user, kind, objType, objID, string(b), at.UTC(), read)
+	}
+	// note notifies a unit's user.
+	note := func(unitID int64, kind, objType string, objID int64, measureID int64, period, text string, at time.Time) error {
+		user, ok := g.userOf[unitID]
+		if !ok {
+			return nil
+		}
+		return noteTo(user, kind, objType, objID, measureID, "", period, text, at)
 	}
 	// prompt records a 催办 on an owed period (and its notification); a
 	// second one follows for a quarter of them.
@@ -464,9 +523,13 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 					return n, err
 				}
 				n.Versions++
+				// Each submission waits for its reviewer.
+				if err := noteTo(reviewerOf(a), workflow.NoteReviewWaiting, "report", id, a.MeasureID, g.unitName[a.UnitID], p.Label, "", at); err != nil {
+					return n, err
+				}
 			}
 			if revised {
-				if err := revs.add(id, 1, g.reviewer, "return", "佐证材料不完整,请补充。", sub.AddDate(0, 0, -3)); err != nil {
+				if err := revs.add(id, 1, reviewerOf(a), "return", "佐证材料不完整,请补充。", sub.AddDate(0, 0, -3)); err != nil {
 					return n, err
 				}
 				n.Reviews++
@@ -476,7 +539,7 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 			}
 			switch state {
 			case model.ReportApproved:
-				if err := revs.add(id, version, g.reviewer, "approve", "", approved); err != nil {
+				if err := revs.add(id, version, reviewerOf(a), "approve", "", approved); err != nil {
 					return n, err
 				}
 				n.Reviews++
@@ -484,7 +547,7 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 					return n, err
 				}
 			case model.ReportReturned:
-				if err := revs.add(id, 1, g.reviewer, "return", "佐证材料不完整,请补充。", returned); err != nil {
+				if err := revs.add(id, 1, reviewerOf(a), "return", "佐证材料不完整,请补充。", returned); err != nil {
 					return n, err
 				}
 				n.Reviews++
@@ -566,6 +629,22 @@ func (g *gen) report(p model.Period, pi, periods int, skill float64, today time.
 		approved = sub.AddDate(0, 0, 4).UTC()
 	}
 	return state, progress, pct, submitted, returned, approved
+}
+
+// benchAccounts enables the load tool's accounts with the bench password.
+func (g *gen) benchAccounts(ctx context.Context) error {
+	reviewer, leader, units := BenchAccounts(g.o.Tag)
+	return g.st.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&model.User{}).Where("username IN ?", append([]string{reviewer}, units...)).
+			Updates(map[string]any{"disabled": false, "password_hash": g.o.BenchPasswordHash}).Error; err != nil {
+			return fmt.Errorf("synth: bench accounts: %w", err)
+		}
+		if _, err := g.st.UserByUsername(ctx, leader); err == nil {
+			return nil
+		}
+		u := &model.User{Username: leader, DisplayName: "合成数据领导", PasswordHash: g.o.BenchPasswordHash, Role: model.RoleViewer}
+		return g.st.CreateUser(ctx, tx, u)
+	})
 }
 
 // activity appends a few audit entries so "recent activity" has content.

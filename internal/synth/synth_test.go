@@ -100,3 +100,71 @@ func TestGenerateWritesWhatTheWorkflowWrites(t *testing.T) {
 		})
 	}
 }
+
+// TestProportionsFollowTheDemoHistory: the generated history has the
+// shape of the demo's, which the workflow itself wrote: the shares of
+// report states, versions, returns, prompts and evidence per report are
+// within a factor of 2.5 of the demo's, and every submission is waiting
+// in its reviewer's inbox as the workflow's notification would have it.
+func TestProportionsFollowTheDemoHistory(t *testing.T) {
+	type shape map[string]float64
+	measure := func(t *testing.T, p *testutil.Portal) shape {
+		g := p.App.Store.DB().R
+		count := func(q string) float64 {
+			t.Helper()
+			var n int64
+			if err := g.Raw(q).Scan(&n).Error; err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			return float64(n)
+		}
+		reports := count(`SELECT count(*) FROM reports`)
+		handedIn := count(`SELECT count(*) FROM reports WHERE state <> 'draft'`)
+		if reports == 0 || handedIn == 0 {
+			t.Fatal("no history")
+		}
+		return shape{
+			"approved share":           count(`SELECT count(*) FROM reports WHERE state = 'approved'`) / reports,
+			"waiting or returned":      count(`SELECT count(*) FROM reports WHERE state IN ('submitted', 'returned')`) / reports,
+			"draft share":              count(`SELECT count(*) FROM reports WHERE state = 'draft'`) / reports,
+			"versions per handed in":   count(`SELECT count(*) FROM report_versions`) / handedIn,
+			"returns per handed in":    count(`SELECT count(*) FROM reviews WHERE decision = 'return'`) / handedIn,
+			"prompts per report":       count(`SELECT count(*) FROM prompts`) / reports,
+			"files per handed in":      count(`SELECT count(*) FROM attachments`) / handedIn,
+			"target values per report": count(`SELECT count(*) FROM target_values`) / reports,
+		}
+	}
+	demo := measure(t, testutil.Start(t, testutil.WithDemoHistory()))
+	p := testutil.Start(t, testutil.NoDemo())
+	// The read model is rebuilt once, after every row is written.
+	var rebuilt []int64
+	res, err := synth.Generate(context.Background(), p.App.Store, synth.Options{Units: 60, Plans: 3, Measures: 40, UnitsPerMeasure: 5,
+		Periods: 6, Now: p.Clock.Now(), Seed: 3, RebuildReadModel: func(ctx context.Context, st *store.Store) error {
+			var n int64
+			err := st.DB().R.Model(&model.Report{}).Count(&n).Error
+			rebuilt = append(rebuilt, n)
+			return err
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rebuilt) != 1 || rebuilt[0] != int64(res.Reports) {
+		t.Errorf("read model rebuilt %d times, seeing %v reports of %d", len(rebuilt), rebuilt, res.Reports)
+	}
+	gen := measure(t, p)
+	for k, d := range demo {
+		if r := gen[k] / d; r < 0.4 || r > 2.5 {
+			t.Errorf("%s: generated %.3f, demo %.3f", k, gen[k], d)
+		} else {
+			t.Logf("%-26s generated %.3f, demo %.3f", k, gen[k], d)
+		}
+	}
+	var missing int64
+	if err := p.App.Store.DB().R.Raw(`SELECT count(*) FROM report_versions v WHERE NOT EXISTS (SELECT 1 FROM notifications n
+		WHERE n.kind = 'review_waiting' AND n.object_type = 'report' AND n.object_id = v.report_id)`).Scan(&missing).Error; err != nil {
+		t.Fatal(err)
+	}
+	if missing != 0 {
+		t.Errorf("%d submitted versions never reached a reviewer's inbox", missing)
+	}
+}

@@ -1,9 +1,10 @@
 package handlers
 
 import (
-	"bytes"
-	"duban/internal/format"
+	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 
 	"duban/internal/clock"
 	"duban/internal/export"
+	"duban/internal/format"
 	"duban/internal/i18n"
 	"duban/internal/metrics"
 	"duban/internal/model"
@@ -19,22 +21,48 @@ import (
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-// sendXLSX answers with a workbook written into a buffer first, so a
-// failed export is a clean error page rather than half a file.
-func sendXLSX(c echo.Context, fallback, name string, write func(*bytes.Buffer) error) error {
-	var buf bytes.Buffer
-	if err := write(&buf); err != nil {
+// sendXLSX answers with a workbook written to a temporary file first, so
+// that a failed export is a clean error page rather than half a file and a
+// large workbook is not held in memory. It calls release (the export's
+// turn at h.Exports, taken before its facts were loaded) once the file is
+// written, before sending it.
+func sendXLSX(c echo.Context, release func(), fallback, name string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp("", "duban-export-*.xlsx")
+	if err != nil {
+		release()
+		return fmt.Errorf("export: %w", err)
+	}
+	defer func() {
+		f.Close()
+		os.Remove(f.Name())
+	}()
+	err = write(f)
+	release()
+	if err != nil {
 		return err
 	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentDisposition, export.ContentDisposition(fallback, export.FileName(name)))
-	return c.Blob(http.StatusOK, xlsxType, buf.Bytes())
+	size, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	hd := c.Response().Header()
+	hd.Set(echo.HeaderContentDisposition, export.ContentDisposition(fallback, export.FileName(name)))
+	hd.Set(echo.HeaderContentLength, strconv.FormatInt(size, 10))
+	return c.Stream(http.StatusOK, xlsxType, f)
 }
 
 // LedgerXLSX exports the 台账 with the same filters as /ledger: the plan
 // in its own order, one row per measure × unit the user may see.
 func (h *Handlers) LedgerXLSX(c echo.Context) error {
 	ctx := c.Request().Context()
+	release, err := h.Exports.Enter(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	lr, err := h.parseLedger(c)
 	if err != nil {
 		return err
@@ -79,8 +107,8 @@ func (h *Handlers) LedgerXLSX(c echo.Context) error {
 	if len(values) > 0 {
 		name = i18n.T(ctx, "ux.export.filtered_file", name, strings.Join(values, i18n.T(ctx, "ux.export.filter_sep")))
 	}
-	return sendXLSX(c, fallback+".xlsx", name+".xlsx", func(b *bytes.Buffer) error {
-		return export.Ledger(ctx, b, info, rows)
+	return sendXLSX(c, release, fallback+".xlsx", name+".xlsx", func(w io.Writer) error {
+		return export.Ledger(ctx, w, info, rows)
 	})
 }
 
@@ -132,6 +160,11 @@ func (h *Handlers) ledgerFilters(c echo.Context, lr *ledgerRequest, plan *metric
 // assigned to does not exist for them.
 func (h *Handlers) MeasureHistoryXLSX(c echo.Context) error {
 	ctx := c.Request().Context()
+	release, err := h.Exports.Enter(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
@@ -186,7 +219,7 @@ func (h *Handlers) MeasureHistoryXLSX(c echo.Context) error {
 		return err
 	}
 	name := i18n.T(ctx, "dash.export.history_file", format.MeasureName(hist.Domain.Label, m.Label, m.Title)) + ".xlsx"
-	return sendXLSX(c, "duban-measure-"+strconv.FormatInt(m.ID, 10)+".xlsx", name, func(b *bytes.Buffer) error {
-		return export.MeasureHistory(ctx, b, hist)
+	return sendXLSX(c, release, "duban-measure-"+strconv.FormatInt(m.ID, 10)+".xlsx", name, func(w io.Writer) error {
+		return export.MeasureHistory(ctx, w, hist)
 	})
 }

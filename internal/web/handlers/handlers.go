@@ -11,6 +11,7 @@ import (
 	"duban/internal/bulletin"
 	"duban/internal/clock"
 	"duban/internal/config"
+	"duban/internal/export"
 	"duban/internal/model"
 	"duban/internal/reqctx"
 	"duban/internal/storage"
@@ -32,6 +33,8 @@ type Handlers struct {
 	// Flow runs the reporting and review workflow; Files keeps evidence.
 	Flow  *workflow.Service
 	Files storage.Storage
+	// Exports admits a few Excel exports at once (nil: no limit).
+	Exports *export.Gate
 	// Bulletins drafts and publishes the 督查通报.
 	Bulletins *bulletin.Service
 	// DemoAccounts are listed on the login page in demo mode.
