@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -153,7 +154,7 @@ func Screenshot(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("screenshot: %w", err)
 	}
-	return os.WriteFile(path, png, 0o644)
+	return writeScreenshot(path, png)
 }
 
 // ViewportScreenshot saves what the viewport shows (the first screen of the
@@ -165,7 +166,7 @@ func ViewportScreenshot(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("screenshot: %w", err)
 	}
-	return os.WriteFile(path, png, 0o644)
+	return writeScreenshot(path, png)
 }
 
 // SetViewport resizes the tab's viewport to width×height CSS pixels at
@@ -236,4 +237,13 @@ func LayoutProblems(ctx context.Context) ([]string, error) {
 	ctx, cancel := context.WithTimeout(ctx, BrowserTimeout)
 	defer cancel()
 	return chromedp.Run(ctx, chromedp.Evaluate[[]string](layoutScript))
+}
+
+// writeScreenshot saves a PNG, creating its folder (DUBAN_SCREENSHOTS may
+// name one that does not exist yet).
+func writeScreenshot(path string, png []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, png, 0o644)
 }
