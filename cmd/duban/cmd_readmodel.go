@@ -26,19 +26,12 @@ func cmdReadModel(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	d, err := app.Open(ctx, cfg, newLogger(cfg, stderr))
+	st, closeStore, err := app.OpenStore(ctx, cfg, newLogger(cfg, stderr))
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	clk, err := app.Clock(cfg)
-	if err != nil {
-		return err
-	}
-	st, err := app.NewStore(ctx, d, cfg, clk)
-	if err != nil {
-		return err
-	}
+	defer closeStore()
+	clk := st.Clock()
 	start := time.Now()
 	if check {
 		diffs, n, err := readmodel.Check(ctx, st, clk.Now())
@@ -58,7 +51,7 @@ func cmdReadModel(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	if err := d.Analyze(ctx); err != nil {
+	if err := st.DB().Analyze(ctx); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "read model rebuilt: %d assignments (%s)\n", n, time.Since(start).Round(time.Millisecond))
