@@ -247,3 +247,18 @@ func writeScreenshot(path string, png []byte) error {
 	}
 	return os.WriteFile(path, png, 0o644)
 }
+
+// ScreenshotDir is where a browser test keeps its screenshots:
+// DUBAN_SCREENSHOTS when set (CI keeps them as artefacts), else a
+// temporary directory of the test.
+func ScreenshotDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("DUBAN_SCREENSHOTS")
+	if dir == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}

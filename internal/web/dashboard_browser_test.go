@@ -54,19 +54,6 @@ func startChromium(t *testing.T) context.Context {
 	return browser
 }
 
-// screenshotDir is DUBAN_SCREENSHOTS when set, else a temporary directory.
-func screenshotDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("DUBAN_SCREENSHOTS")
-	if dir == "" {
-		return t.TempDir()
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 // browserLogin opens a fresh browser context (its own cookies), logs in
 // through the form and returns a context with a time limit for the steps.
 func browserLogin(t *testing.T, browser context.Context, p *testutil.Portal, username string) context.Context {
@@ -120,7 +107,7 @@ func screenshot(t *testing.T, ctx context.Context, dir, name string) {
 func TestDashboardInChromium(t *testing.T) {
 	browser := startChromium(t)
 	p, _, _ := dashPortal(t)
-	dir := screenshotDir(t)
+	dir := testutil.ScreenshotDir(t)
 
 	t.Run("reviewer overview", func(t *testing.T) {
 		ctx := browserLogin(t, browser, p, "duchashi")

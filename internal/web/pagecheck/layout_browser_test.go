@@ -40,7 +40,7 @@ func TestPagesInChromium(t *testing.T) {
 // button lies within the viewport on one line. The dashboards are saved as
 // screenshots in DUBAN_SCREENSHOTS (or the test's temporary directory).
 func pagesFitPhoneAndDesktop(t *testing.T, p *testutil.Portal, browser context.Context) {
-	shots := screenshotDir(t)
+	shots := testutil.ScreenshotDir(t)
 	for _, role := range layoutRoles {
 		t.Run(role.who, func(t *testing.T) {
 			tab := testutil.NewSession(t, browser)
