@@ -63,15 +63,17 @@ func gormConfig() *gorm.Config {
 	}
 }
 
-// sqliteGormConfig keeps prepared statements per connection: SQLite
-// compiles every statement it is handed, which cost a tenth of a page's
-// CPU under load, and mattn/go-sqlite3 keeps no cache of its own
-// (PostgreSQL's pgx does). The cache is bounded, as a few queries have
-// IN lists of varying length.
+// sqliteGormConfig keeps prepared statements per connection, for the
+// read-only connections: SQLite compiles every statement it is handed,
+// which cost a tenth of a page's CPU under load, and mattn/go-sqlite3
+// keeps no cache of its own (PostgreSQL's pgx does). The writer does not:
+// imports and bulk writes hand it many one-off statements, and keeping
+// them grew the demo's start from 110 to 590 MB. The cache is bounded, as
+// a few queries have IN lists of varying length.
 func sqliteGormConfig() *gorm.Config {
 	c := gormConfig()
 	c.PrepareStmt = true
-	c.PrepareStmtMaxSize = 512
+	c.PrepareStmtMaxSize = 256
 	c.PrepareStmtTTL = time.Hour
 	return c
 }
@@ -104,7 +106,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	common := "_foreign_keys=on&_busy_timeout=10000&_journal_mode=WAL&_synchronous=FULL"
-	w, err := gorm.Open(sqlite.Open("file:"+path+"?"+common+"&_txlock=immediate"), sqliteGormConfig())
+	w, err := gorm.Open(sqlite.Open("file:"+path+"?"+common+"&_txlock=immediate"), gormConfig())
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}

@@ -2,10 +2,12 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -47,8 +49,12 @@ type pageKey struct {
 	day        string
 }
 
+// cachedPage is a kept page cut at its holes: text[0] hole[0] text[1]
+// hole[1] … text[n], so filling it is one copy, not a search.
 type cachedPage struct {
-	body    []byte
+	text    [][]byte
+	holes   []bool // true: the CSRF token, false: the nonce
+	size    int
 	ctype   string
 	expires time.Time
 }
@@ -63,11 +69,45 @@ type pageCache struct {
 	lru       *lru.Cache[pageKey, *cachedPage]
 	csrfHole  string
 	nonceHole string
+
+	// rendering lists the pages being rendered: who asks for one
+	// meanwhile waits for it instead of rendering it too.
+	mu        sync.Mutex
+	rendering map[pageKey]chan struct{}
 }
 
 func newPageCache() *pageCache {
 	c, _ := lru.New[pageKey, *cachedPage](pageCacheEntries)
-	return &pageCache{lru: c, csrfHole: hole("csrf"), nonceHole: hole("nonce")}
+	return &pageCache{lru: c, csrfHole: hole("csrf"), nonceHole: hole("nonce"), rendering: map[pageKey]chan struct{}{}}
+}
+
+// get returns the kept page under k if it is still good.
+func (p *pageCache) get(k pageKey, now time.Time) (*cachedPage, bool) {
+	pg, ok := p.lru.Get(k)
+	return pg, ok && now.Before(pg.expires)
+}
+
+// claim makes the caller the one who renders k, or, when another request
+// already does, waits for it and returns false.
+func (p *pageCache) claim(ctx context.Context, k pageKey) (done func(), mine bool) {
+	p.mu.Lock()
+	if ch, ok := p.rendering[k]; ok {
+		p.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+		}
+		return nil, false
+	}
+	ch := make(chan struct{})
+	p.rendering[k] = ch
+	p.mu.Unlock()
+	return func() {
+		p.mu.Lock()
+		delete(p.rendering, k)
+		p.mu.Unlock()
+		close(ch)
+	}, true
 }
 
 // hole is a placeholder that cannot occur in a page: a random token,
@@ -78,10 +118,52 @@ func hole(name string) string {
 	return "dubanhole" + name + hex.EncodeToString(b[:])
 }
 
+// cut splits a page rendered with holes at them.
+func (p *pageCache) cut(body []byte) *cachedPage {
+	pg := &cachedPage{size: len(body)}
+	csrf, nonce := []byte(p.csrfHole), []byte(p.nonceHole)
+	next := func(b, hole []byte) int {
+		if i := bytes.Index(b, hole); i >= 0 {
+			return i
+		}
+		return len(b) + 1
+	}
+	ci, ni := next(body, csrf), next(body, nonce)
+	for ci <= len(body) || ni <= len(body) {
+		var n int
+		if ci < ni {
+			pg.text, pg.holes = append(pg.text, body[:ci]), append(pg.holes, true)
+			n = ci + len(csrf)
+		} else {
+			pg.text, pg.holes = append(pg.text, body[:ni]), append(pg.holes, false)
+			n = ni + len(nonce)
+		}
+		body = body[n:]
+		if ci -= n; ci < 0 {
+			ci = next(body, csrf)
+		}
+		if ni -= n; ni < 0 {
+			ni = next(body, nonce)
+		}
+	}
+	pg.text = append(pg.text, body)
+	return pg
+}
+
 // fill puts the request's token and nonce into a kept page.
-func (p *pageCache) fill(body []byte, csrf, nonce string) []byte {
-	out := bytes.ReplaceAll(body, []byte(p.csrfHole), []byte(csrf))
-	return bytes.ReplaceAll(out, []byte(p.nonceHole), []byte(nonce))
+func (pg *cachedPage) fill(csrf, nonce string) []byte {
+	out := make([]byte, 0, pg.size+len(pg.holes)*len(csrf))
+	for i, t := range pg.text {
+		out = append(out, t...)
+		if i < len(pg.holes) {
+			if pg.holes[i] {
+				out = append(out, csrf...)
+			} else {
+				out = append(out, nonce...)
+			}
+		}
+	}
+	return out
 }
 
 // recorder keeps what a handler writes so it can be stored before it is
@@ -119,9 +201,16 @@ func (s *Server) cachePages(next echo.HandlerFunc) echo.HandlerFunc {
 			generation: rm.Generation, auditMark: rm.AuditMark, unread: info.Unread,
 			day: clock.Date(now).Format(time.DateOnly)}
 		csrf, nonce := info.CSRF, info.Nonce
-		if pg, ok := s.pages.lru.Get(key); ok && now.Before(pg.expires) {
-			c.Response().Header().Set(echo.HeaderContentType, pg.ctype)
-			return c.HTMLBlob(http.StatusOK, s.pages.fill(pg.body, csrf, nonce))
+		if pg, ok := s.pages.get(key, now); ok {
+			return c.Blob(http.StatusOK, pg.ctype, pg.fill(csrf, nonce))
+		}
+		done, mine := s.pages.claim(ctx, key)
+		if !mine {
+			if pg, ok := s.pages.get(key, now); ok {
+				return c.Blob(http.StatusOK, pg.ctype, pg.fill(csrf, nonce))
+			}
+		} else {
+			defer done()
 		}
 		// Render with holes: the request's own info is a copy, so
 		// nothing else sees the placeholders.
@@ -143,15 +232,15 @@ func (s *Server) cachePages(next echo.HandlerFunc) echo.HandlerFunc {
 		if rec.status == 0 && rec.buf.Len() == 0 {
 			return err // nothing written: the error handler answers
 		}
-		body := rec.buf.Bytes()
-		ctype := res.Header().Get(echo.HeaderContentType)
-		if err == nil && rec.status == http.StatusOK && strings.HasPrefix(ctype, echo.MIMETextHTML) &&
+		pg := s.pages.cut(rec.buf.Bytes())
+		pg.ctype = res.Header().Get(echo.HeaderContentType)
+		if err == nil && rec.status == http.StatusOK && strings.HasPrefix(pg.ctype, echo.MIMETextHTML) &&
 			len(res.Header().Values("Set-Cookie")) == cookies {
-			kept := bytes.Clone(body)
-			s.pages.lru.Add(key, &cachedPage{body: kept, ctype: ctype, expires: now.Add(pageCacheTTL)})
+			pg.expires = now.Add(pageCacheTTL)
+			s.pages.lru.Add(key, pg)
 		}
 		orig.WriteHeader(rec.status)
-		if _, werr := orig.Write(s.pages.fill(body, csrf, nonce)); werr != nil && err == nil {
+		if _, werr := orig.Write(pg.fill(csrf, nonce)); werr != nil && err == nil {
 			err = werr
 		}
 		return err

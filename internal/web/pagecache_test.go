@@ -55,6 +55,28 @@ func TestPageCacheFillsTheRequestsTokens(t *testing.T) {
 			t.Fatalf("%s: a kept page differs from the next one", path)
 		}
 	}
+	// Clients asking at once for a page nobody has rendered yet: one
+	// renders it, the others wait and get it with their own tokens.
+	errs := make(chan error, 16)
+	for range 16 {
+		go func() {
+			res := rv.Get("/supervision")
+			switch {
+			case res.StatusCode != 200:
+				errs <- fmt.Errorf("status %d", res.StatusCode)
+			case strings.Contains(res.Body, "dubanhole") || !strings.Contains(res.Body, `value="`+rv.CSRF()+`"`):
+				errs <- fmt.Errorf("a waiting client got a page without its token")
+			default:
+				errs <- nil
+			}
+		}()
+	}
+	for range 16 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	// The unit's dashboard after the reviewer's: its own, not the office's.
 	res := unit.Get("/")
 	mustStatus(t, res, 200, "unit dashboard")
