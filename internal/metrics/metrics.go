@@ -239,6 +239,33 @@ type Assignment struct {
 	OpenPrompts int   // unresolved 催办 prompts
 	prompts     []int // prompts sent per period index (nil when none)
 	values      []value
+	// instructions are the 领导批示 with a reply date the unit answers (the
+	// lead assignment's).
+	instructions []rules.Instruction
+}
+
+// DueOn is the assignment's deadline: an approved extension's date, else
+// the measure's.
+func (a *Assignment) DueOn() time.Time {
+	if a.Assignment.DueOn != nil {
+		return *a.Assignment.DueOn
+	}
+	return a.Measure.DueOn
+}
+
+// Extended reports whether an approved extension moved the deadline.
+func (a *Assignment) Extended() bool { return a.Assignment.DueOn != nil }
+
+// InstructionsOverdue counts the instructions past their reply date
+// without an answer.
+func (a *Assignment) InstructionsOverdue(now time.Time) int {
+	n := 0
+	for _, in := range a.instructions {
+		if rules.InstructionOverdue(in, now) {
+			n++
+		}
+	}
+	return n
 }
 
 // value is one actual reported for a target in a submitted report.
@@ -342,8 +369,8 @@ func (a *Assignment) Facts() rules.Facts {
 // facts builds the assignment's rules.Facts, reusing buf's slices.
 func (a *Assignment) facts(buf rules.Facts) rules.Facts {
 	m := a.Measure
-	f := rules.Facts{PlanStart: m.Plan.StartOn, AssignedOn: a.AssignedOn(), DueOn: m.DueOn,
-		Reports: buf.Reports[:0], Targets: buf.Targets[:0], Prompts: a.prompts}
+	f := rules.Facts{PlanStart: m.Plan.StartOn, AssignedOn: a.AssignedOn(), DueOn: a.DueOn(),
+		Reports: buf.Reports[:0], Targets: buf.Targets[:0], Prompts: a.prompts, Instructions: a.instructions}
 	if m.ClosedAt != nil {
 		f.ClosedOn = *m.ClosedAt
 	}
@@ -494,7 +521,7 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 	// assignment's Reports, its values, its OpenPrompts, the review tallies),
 	// so they run side by side on the reader pool.
 	var wg sync.WaitGroup
-	errs := make([]error, 4)
+	errs := make([]error, 5)
 	wg.Go(func() {
 		errs[0] = st.EachReportFact(ctx, fs, func(f *store.ReportFact) error {
 			a := s.assignments[f.AssignmentID]
@@ -557,6 +584,17 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 			errs[3] = err
 		})
 	}
+	// Leaders' instructions decide lights too, so even OwedOnly loads
+	// them (a handful of rows).
+	wg.Go(func() {
+		ifs, err := st.FactInstructions(ctx, fs)
+		for _, f := range ifs {
+			if a := s.assignments[f.AssignmentID]; a != nil {
+				a.instructions = append(a.instructions, rules.Instruction{Due: f.DueOn, AnsweredAt: f.RepliedAt})
+			}
+		}
+		errs[4] = err
+	})
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

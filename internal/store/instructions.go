@@ -1,0 +1,126 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"duban/internal/model"
+)
+
+// AddInstructionTx records a leader's instruction and the co-units it
+// names besides the lead unit.
+func (s *Store) AddInstructionTx(ctx context.Context, tx *gorm.DB, in *model.Instruction, coUnits []int64) error {
+	in.CreatedAt = s.clock.Now().UTC()
+	if err := tx.WithContext(ctx).Create(in).Error; err != nil {
+		return translate(err, "store instruction")
+	}
+	for _, u := range coUnits {
+		if err := tx.WithContext(ctx).Create(&model.InstructionUnit{InstructionID: in.ID, UnitID: u}).Error; err != nil {
+			return translate(err, "name co-unit of instruction")
+		}
+	}
+	return nil
+}
+
+// InstructionTx loads an instruction inside tx.
+func (s *Store) InstructionTx(ctx context.Context, tx *gorm.DB, id int64) (*model.Instruction, error) {
+	var in model.Instruction
+	err := tx.WithContext(ctx).First(&in, id).Error
+	return &in, translate(err, fmt.Sprintf("instruction %d", id))
+}
+
+// ReplyInstructionTx records the lead unit's 落实情况, once;
+// model.ErrConflict when it was answered meanwhile.
+func (s *Store) ReplyInstructionTx(ctx context.Context, tx *gorm.DB, id, by int64, text string) error {
+	res := tx.WithContext(ctx).Model(&model.Instruction{}).Where("id = ? AND replied_at IS NULL", id).
+		Updates(map[string]any{"reply": text, "replied_at": s.clock.Now().UTC(), "replied_by": by})
+	if res.Error != nil {
+		return translate(res.Error, "reply to instruction")
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("reply to instruction %d: %w", id, model.ErrConflict)
+	}
+	return nil
+}
+
+// InstructionsOfMeasure lists a measure's instructions, oldest first, with
+// the co-units each names.
+func (s *Store) InstructionsOfMeasure(ctx context.Context, measureID int64) ([]model.Instruction, map[int64][]int64, error) {
+	var ins []model.Instruction
+	if err := s.r(ctx).Where("measure_id = ?", measureID).Order("created_at, id").Find(&ins).Error; err != nil {
+		return nil, nil, translate(err, "list instructions")
+	}
+	var ius []model.InstructionUnit
+	err := s.r(ctx).Where("instruction_id IN (SELECT id FROM instructions WHERE measure_id = ?)", measureID).
+		Order("instruction_id, unit_id").Find(&ius).Error
+	named := map[int64][]int64{}
+	for _, iu := range ius {
+		named[iu.InstructionID] = append(named[iu.InstructionID], iu.UnitID)
+	}
+	return ins, named, translate(err, "list instruction units")
+}
+
+// InstructionRow is an instruction as a to-do list shows it.
+type InstructionRow struct {
+	model.Instruction
+	MeasureLabel string
+	MeasureTitle string
+	Lead         bool // the unit leads the measure and answers
+}
+
+// OpenInstructionsOfUnit lists the unanswered instructions a unit is given:
+// on measures it leads, and those naming it as a co-unit; oldest first.
+func (s *Store) OpenInstructionsOfUnit(ctx context.Context, unitID int64) ([]InstructionRow, error) {
+	var rows []InstructionRow
+	err := s.r(ctx).Table("instructions").
+		Select("instructions.*, "+measurePlanLabel+", measures.title AS measure_title, "+
+			"CASE WHEN EXISTS (SELECT 1 FROM assignments a WHERE a.measure_id = instructions.measure_id AND a.unit_id = ? AND a.role = 'lead') THEN 1 ELSE 0 END AS lead", unitID).
+		Joins("JOIN measures ON measures.id = instructions.measure_id").
+		Joins("JOIN domains ON domains.id = measures.domain_id").
+		Where("instructions.replied_at IS NULL AND measures.closed_at IS NULL").
+		Where("EXISTS (SELECT 1 FROM assignments a WHERE a.measure_id = instructions.measure_id AND a.unit_id = ? AND a.role = 'lead') OR "+
+			"EXISTS (SELECT 1 FROM instruction_units iu WHERE iu.instruction_id = instructions.id AND iu.unit_id = ?)", unitID, unitID).
+		Order("instructions.created_at, instructions.id").Scan(&rows).Error
+	return rows, translate(err, "list open instructions")
+}
+
+// InstructionFact is what the rules read of an instruction with a reply
+// date: the lead assignment that has to answer it.
+type InstructionFact struct {
+	AssignmentID int64
+	DueOn        time.Time
+	RepliedAt    time.Time // zero while unanswered
+}
+
+// FactInstructions returns the instructions with a reply date of the
+// scope's measures, each against the measure's lead assignment.
+func (s *Store) FactInstructions(ctx context.Context, sc FactScope) ([]InstructionFact, error) {
+	from, args := sc.assignmentSQL("instructions i JOIN assignments a ON a.measure_id = i.measure_id AND a.role = 'lead'", "a.id")
+	q := "SELECT a.id, " + s.epoch("i.due_on") + ", " + s.epoch("i.replied_at") + from
+	if strings.Contains(from, " WHERE ") {
+		q += " AND i.due_on IS NOT NULL"
+	} else {
+		q += " WHERE i.due_on IS NOT NULL"
+	}
+	rows, err := s.r(ctx).Raw(q+" ORDER BY i.id", args...).Rows()
+	if err != nil {
+		return nil, translate(err, "load instructions")
+	}
+	defer rows.Close()
+	var out []InstructionFact
+	for rows.Next() {
+		var f InstructionFact
+		var due, replied sql.NullInt64
+		if err := rows.Scan(&f.AssignmentID, &due, &replied); err != nil {
+			return nil, fmt.Errorf("scan instruction: %w", err)
+		}
+		f.DueOn, f.RepliedAt = unix(due), unix(replied)
+		out = append(out, f)
+	}
+	return out, translate(rows.Err(), "load instructions")
+}
