@@ -139,7 +139,7 @@ func (s *Service) RequestExtension(ctx context.Context, a store.Actor, in Extens
 		if err != nil {
 			return err
 		}
-		if err := s.notifyTx(ctx, tx, reviewers, NoteExtensionRequested, "extension", e.ID, m, asg.UnitID, "",
+		if err := s.notifyTx(ctx, tx, reviewers, NoteExtensionRequested, "measure", m.ID, m, asg.UnitID, "",
 			clock.DayText(e.ProposedOn)+" "+in.Reason); err != nil {
 			return err
 		}
@@ -251,7 +251,7 @@ func (s *Service) DecideExtension(ctx context.Context, a store.Actor, extensionI
 		if granted != nil {
 			text = strings.TrimSpace(clock.DayText(*granted) + " " + reason)
 		}
-		if err := s.notifyTx(ctx, tx, users, note, "extension", e.ID, m, asg.UnitID, "", text); err != nil {
+		if err := s.notifyTx(ctx, tx, users, note, "measure", m.ID, m, asg.UnitID, "", text); err != nil {
 			return err
 		}
 		newVals := map[string]any{"state": to, "reason": reason, "assignments": ids}

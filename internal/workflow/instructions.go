@@ -108,7 +108,7 @@ func (s *Service) WriteInstruction(ctx context.Context, a store.Actor, in Instru
 		if row.DueOn != nil {
 			text = clock.DayText(*row.DueOn) + " " + text
 		}
-		if err := s.notifyTx(ctx, tx, users, NoteInstruction, "instruction", row.ID, m, lead.UnitID, "", text); err != nil {
+		if err := s.notifyTx(ctx, tx, users, NoteInstruction, "measure", m.ID, m, lead.UnitID, "", text); err != nil {
 			return err
 		}
 		newVals := map[string]any{"state": to, "measure_id": m.ID, "body": in.Body, "co_units": co}
@@ -175,7 +175,7 @@ func (s *Service) AnswerInstruction(ctx context.Context, a store.Actor, instruct
 			}
 			names = append(names, f.Name)
 		}
-		if err := s.notifyTx(ctx, tx, []int64{in.AuthorID}, NoteInstructionAnswer, "instruction", in.ID, m, lead.UnitID, "", text); err != nil {
+		if err := s.notifyTx(ctx, tx, []int64{in.AuthorID}, NoteInstructionAnswer, "measure", m.ID, m, lead.UnitID, "", text); err != nil {
 			return err
 		}
 		if err := s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "instruction." + ActAnswer, ObjectType: "instruction", ObjectID: in.ID,

@@ -368,3 +368,49 @@ func assignmentIDsOf(as []model.Assignment) []int64 {
 	}
 	return out
 }
+
+// CaseFile returns an extension's or a reply's evidence file if actor may
+// download it: the office, leaders and admins; the lead unit of the
+// measure; the unit that asked for the extension; for a reply, the units
+// working on the measure. Others get model.ErrNotFound.
+func (s *Service) CaseFile(ctx context.Context, a store.Actor, id int64) (*model.CaseFile, error) {
+	f, err := s.st.CaseFileByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.Role != model.RoleUnit {
+		return f, nil
+	}
+	var measureID, ownUnit int64
+	switch {
+	case f.ExtensionID != nil:
+		e, err := s.st.ExtensionByID(ctx, *f.ExtensionID)
+		if err != nil {
+			return nil, err
+		}
+		asg, err := s.st.AssignmentByID(ctx, e.AssignmentID)
+		if err != nil {
+			return nil, err
+		}
+		measureID, ownUnit = e.MeasureID, asg.UnitID
+	case f.InstructionID != nil:
+		in, err := s.st.InstructionTx(ctx, s.st.DB().R, *f.InstructionID)
+		if err != nil {
+			return nil, err
+		}
+		measureID = in.MeasureID
+	}
+	as, err := s.st.AssignmentsOf(ctx, measureID)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range as {
+		if a.UnitID == 0 || x.UnitID != a.UnitID {
+			continue
+		}
+		if x.Role == model.AssignLead || f.InstructionID != nil || x.UnitID == ownUnit {
+			return f, nil
+		}
+	}
+	return nil, model.Refused("case_file", id)
+}
