@@ -114,6 +114,13 @@ func (s *Store) PendingExtensions(ctx context.Context) ([]ExtensionRow, error) {
 	return rows, translate(err, "list pending extensions")
 }
 
+// CountPendingExtensions counts the requests waiting for the office.
+func (s *Store) CountPendingExtensions(ctx context.Context) (int, error) {
+	var n int64
+	err := s.r(ctx).Model(&model.Extension{}).Where("state = ?", model.ExtensionPending).Count(&n).Error
+	return int(n), translate(err, "count pending extensions")
+}
+
 // UnitCount is a number per unit.
 type UnitCount struct {
 	UnitID int64

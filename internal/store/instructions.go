@@ -77,16 +77,27 @@ type InstructionRow struct {
 // on measures it leads, and those naming it as a co-unit; oldest first.
 func (s *Store) OpenInstructionsOfUnit(ctx context.Context, unitID int64) ([]InstructionRow, error) {
 	var rows []InstructionRow
-	err := s.r(ctx).Table("instructions").
+	err := s.openInstructions(ctx, unitID).
 		Select("instructions.*, "+measurePlanLabel+", measures.title AS measure_title, "+
 			"CASE WHEN EXISTS (SELECT 1 FROM assignments a WHERE a.measure_id = instructions.measure_id AND a.unit_id = ? AND a.role = 'lead') THEN 1 ELSE 0 END AS lead", unitID).
-		Joins("JOIN measures ON measures.id = instructions.measure_id").
 		Joins("JOIN domains ON domains.id = measures.domain_id").
-		Where("instructions.replied_at IS NULL AND measures.closed_at IS NULL").
-		Where("EXISTS (SELECT 1 FROM assignments a WHERE a.measure_id = instructions.measure_id AND a.unit_id = ? AND a.role = 'lead') OR "+
-			"EXISTS (SELECT 1 FROM instruction_units iu WHERE iu.instruction_id = instructions.id AND iu.unit_id = ?)", unitID, unitID).
 		Order("instructions.created_at, instructions.id").Scan(&rows).Error
 	return rows, translate(err, "list open instructions")
+}
+
+// CountOpenInstructionsOfUnit counts what OpenInstructionsOfUnit lists.
+func (s *Store) CountOpenInstructionsOfUnit(ctx context.Context, unitID int64) (int, error) {
+	var n int64
+	err := s.openInstructions(ctx, unitID).Count(&n).Error
+	return int(n), translate(err, "count open instructions")
+}
+
+func (s *Store) openInstructions(ctx context.Context, unitID int64) *gorm.DB {
+	return s.r(ctx).Table("instructions").
+		Joins("JOIN measures ON measures.id = instructions.measure_id").
+		Where("instructions.replied_at IS NULL AND measures.closed_at IS NULL").
+		Where("EXISTS (SELECT 1 FROM assignments a WHERE a.measure_id = instructions.measure_id AND a.unit_id = ? AND a.role = 'lead') OR "+
+			"EXISTS (SELECT 1 FROM instruction_units iu WHERE iu.instruction_id = instructions.id AND iu.unit_id = ?)", unitID, unitID)
 }
 
 // InstructionFact is what the rules read of an instruction with a reply

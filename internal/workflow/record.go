@@ -274,8 +274,18 @@ func (s *Service) MeasureRecord(ctx context.Context, a store.Actor, measureID, u
 		e.Unit = units[e.UnitID].Name
 		tl = append(tl, e)
 	}
+	plan, err := s.st.PlanByID(ctx, m.PlanID)
+	if err != nil {
+		return nil, err
+	}
 	for _, x := range as {
-		add(Event{At: x.CreatedAt, Kind: EvAssigned, UnitID: x.UnitID, Text: x.Role})
+		// Work that came with the plan was given on the plan's start (as
+		// the rules read it), not when the plan was typed in.
+		at := x.CreatedAt
+		if !clock.Date(at).After(clock.Date(plan.CreatedAt)) {
+			at = clock.Date(plan.StartOn)
+		}
+		add(Event{At: at, Kind: EvAssigned, UnitID: x.UnitID, Text: x.Role})
 		if x.SignedAt != nil {
 			add(Event{At: *x.SignedAt, Kind: EvSigned, UnitID: x.UnitID, Actor: nameOf(x.SignedBy)})
 		}

@@ -20,6 +20,8 @@ type Todo struct {
 	Returned []DueItem // reports returned for revision
 	Prompts  []PromptItem
 	Inputs   []store.ReportRow // co-unit inputs waiting for this lead unit
+	// Instructions (领导批示) to answer as lead unit, or named in.
+	Instructions []store.InstructionRow
 	// The unit's facts, as the rules read them (nil for the office).
 	Snapshot *metrics.Snapshot
 	Rows     []store.AssignmentRow
@@ -27,6 +29,8 @@ type Todo struct {
 	Reviews  []store.ReportRow // 待审核: lead units' reports waiting for review, oldest first
 	Open     []store.PromptRow // 待处理: prompts not answered yet, oldest first
 	Closable []store.ReportRow // measures whose lead reported 已完成
+	// Extensions are the requests (延期申请) waiting for a decision.
+	Extensions []store.ExtensionRow
 }
 
 // DueItem is a report to write or revise.
@@ -51,7 +55,7 @@ type PromptItem struct {
 // Count is the number shown in the navigation.
 func (t *Todo) Count() int {
 	return len(t.ToSign) + len(t.Due) + len(t.Returned) + len(t.Prompts) + len(t.Inputs) +
-		len(t.Reviews) + len(t.Open) + len(t.Closable)
+		len(t.Reviews) + len(t.Open) + len(t.Closable) + len(t.Instructions) + len(t.Extensions)
 }
 
 // Todo builds the to-do list of a unit user or a reviewer at now; other
@@ -78,6 +82,9 @@ func (s *Service) TodoWith(ctx context.Context, a store.Actor, now time.Time, fa
 		if t.Closable, err = s.st.ClosableReports(ctx); err != nil {
 			return nil, err
 		}
+		if t.Extensions, err = s.st.PendingExtensions(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return t, nil
 }
@@ -100,7 +107,11 @@ func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time, f
 		if err != nil {
 			return 0, nil, err
 		}
-		n := c.ToSign + c.Prompts + c.Inputs
+		ins, err := s.st.CountOpenInstructionsOfUnit(ctx, a.UnitID)
+		if err != nil {
+			return 0, nil, err
+		}
+		n := c.ToSign + c.Prompts + c.Inputs + ins
 		for _, as := range snap.Assignments {
 			due, ret := owedWork(as)
 			n += len(due) + len(ret)
@@ -108,7 +119,11 @@ func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time, f
 		return n, snap, nil
 	case a.Role == model.RoleReviewer:
 		c, err := s.st.CountReviewerTodo(ctx)
-		return c.Reviews + c.Prompts + c.Closable, nil, err
+		if err != nil {
+			return 0, nil, err
+		}
+		exts, err := s.st.CountPendingExtensions(ctx)
+		return c.Reviews + c.Prompts + c.Closable + exts, nil, err
 	}
 	return 0, nil, nil
 }
@@ -220,6 +235,9 @@ func (s *Service) unitTodo(ctx context.Context, unitID int64, now time.Time, sna
 			}
 		}
 		t.Prompts = append(t.Prompts, it)
+	}
+	if t.Instructions, err = s.st.OpenInstructionsOfUnit(ctx, unitID); err != nil {
+		return err
 	}
 	t.Inputs, err = s.st.InputsAwaitingLead(ctx, unitID)
 	return err

@@ -5,6 +5,7 @@
 package record
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"time"
@@ -13,6 +14,8 @@ import (
 
 	"duban/internal/clock"
 	"duban/internal/model"
+	"duban/internal/reqctx"
+	"duban/internal/rules"
 	"duban/internal/workflow"
 )
 
@@ -87,4 +90,14 @@ func pendingOf(rec *workflow.Record, assignmentID int64) bool {
 		}
 	}
 	return false
+}
+
+// daysSince counts whole days from t to the portal's now.
+func daysSince(ctx context.Context, t time.Time) int {
+	return clock.DaysBetween(t, reqctx.Get(ctx).Now)
+}
+
+// overdue reports whether a reply date has passed (the rules' test).
+func overdue(now time.Time, due *time.Time) bool {
+	return rules.InstructionOverdue(rules.Instruction{Due: *due}, now)
 }
