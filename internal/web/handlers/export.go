@@ -184,6 +184,11 @@ func (h *Handlers) MeasureHistoryXLSX(c echo.Context) error {
 	if hist.Units, err = h.Store.UnitsByID(ctx, ids); err != nil {
 		return err
 	}
+	rec, err := h.Flow.MeasureRecord(ctx, actor(c), m.ID, 0)
+	if err != nil {
+		return err
+	}
+	hist.Timeline = rec.Timeline
 	name := i18n.T(ctx, "dash.export.history_file", hist.Domain.Label+m.Label+m.Title) + ".xlsx"
 	return sendXLSX(c, "duban-measure-"+strconv.FormatInt(m.ID, 10)+".xlsx", name, func(b *bytes.Buffer) error {
 		return export.MeasureHistory(ctx, b, hist)
