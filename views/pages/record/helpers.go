@@ -101,3 +101,26 @@ func daysSince(ctx context.Context, t time.Time) int {
 func overdue(now time.Time, due *time.Time) bool {
 	return rules.InstructionOverdue(rules.Instruction{Due: *due}, now)
 }
+
+func measureURL(id int64, anchor string) string { return fmt.Sprintf("/measures/%d%s", id, anchor) }
+
+func deadlinesOf(rec *workflow.Record, assignmentID int64) []workflow.Deadline {
+	var out []workflow.Deadline
+	for _, d := range rec.Deadlines {
+		if d.AssignmentID == assignmentID {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func extensionsOf(rec *workflow.Record, assignmentID int64) []workflow.ExtensionView {
+	var out []workflow.ExtensionView
+	for _, e := range rec.Extensions {
+		if e.AssignmentID == assignmentID {
+			e.CanDecide = false // decided on the measure page
+			out = append(out, e)
+		}
+	}
+	return out
+}
