@@ -19,19 +19,11 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	d, err := app.Open(ctx, cfg, newLogger(cfg, stderr))
+	st, closeStore, err := app.OpenStore(ctx, cfg, newLogger(cfg, stderr))
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	clk, err := app.Clock(cfg)
-	if err != nil {
-		return err
-	}
-	st, err := app.NewStore(ctx, d, cfg, clk)
-	if err != nil {
-		return err
-	}
+	defer closeStore()
 	c, err := st.CheckAudit(ctx)
 	if err != nil {
 		return err

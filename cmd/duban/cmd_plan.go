@@ -156,20 +156,11 @@ func cmdPlanImport(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return fmt.Errorf("%s: %w", pos[0], err)
 	}
-	d, err := app.Open(ctx, cfg, newLogger(cfg, stderr))
+	st, closeStore, err := app.OpenStore(ctx, cfg, newLogger(cfg, stderr))
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	clk, err := app.Clock(cfg)
-	if err != nil {
-		return err
-	}
-	st, err := app.NewStore(ctx, d, cfg, clk)
-	if err != nil {
-		return err
-	}
-	defer st.SealAudit(ctx)
+	defer closeStore()
 	svc := planimport.New(st)
 	res, err := svc.Import(ctx, cliActor, text, warnings, planimport.Options{Reporting: reporting, DueDays: dueDays}, nil, apply)
 	if errors.Is(err, planimport.ErrChangedNeedsApply) {

@@ -83,20 +83,11 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if username == "" {
 		return errors.New("a username is required")
 	}
-	d, err := app.Open(ctx, cfg, newLogger(cfg, stderr))
+	st, closeStore, err := app.OpenStore(ctx, cfg, newLogger(cfg, stderr))
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	clk, err := app.Clock(cfg)
-	if err != nil {
-		return err
-	}
-	st, err := app.NewStore(ctx, d, cfg, clk)
-	if err != nil {
-		return err
-	}
-	defer st.SealAudit(ctx)
+	defer closeStore()
 	hasher := auth.NewHasher(runtime.NumCPU())
 	switch sub {
 	case "add":

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"duban/internal/auth"
+	"duban/internal/bulletin"
 	"duban/internal/clock"
 	"duban/internal/config"
 	"duban/internal/db"
@@ -89,6 +90,31 @@ func NewStore(ctx context.Context, d *db.DB, cfg *config.Config, clk clock.Clock
 	return st, nil
 }
 
+// OpenStore is what a command needs to read or write the portal: the
+// migrated database, the configured clock and the keyed store. The returned
+// close seals what the command appended to the audit log, then closes the
+// database.
+func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.Store, func(), error) {
+	d, err := Open(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	clk, err := Clock(cfg)
+	if err == nil {
+		var st *store.Store
+		if st, err = NewStore(ctx, d, cfg, clk); err == nil {
+			return st, func() {
+				if _, err := st.SealAudit(context.WithoutCancel(ctx)); err != nil {
+					log.Warn("sealing the audit log", "err", err)
+				}
+				d.Close()
+			}, nil
+		}
+	}
+	d.Close()
+	return nil, nil, err
+}
+
 // New builds the whole portal.
 func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 	log := opt.Log
@@ -120,14 +146,17 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 	}
 	files := storage.NewLocal(cfg.AttachmentsDir())
 	h := &handlers.Handlers{
-		Store:  st,
-		Flow:   workflow.New(st, files),
-		Files:  files,
-		Hasher: hasher,
-		Logins: auth.NewLogins(st, clk),
-		Clock:  clk,
-		Config: cfg,
-		Log:    log,
+		Store: st,
+		Flow:  workflow.New(st, files),
+		// The extensions and instructions sections are filled when those
+		// features land (bulletin.NoExtras until then).
+		Bulletins: bulletin.New(st, nil),
+		Files:     files,
+		Hasher:    hasher,
+		Logins:    auth.NewLogins(st, clk),
+		Clock:     clk,
+		Config:    cfg,
+		Log:       log,
 		Sessions: auth.NewSessionStore(st, clk, auth.SessionConfig{
 			Secure: cfg.Secure, Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute, Keys: keys,
 		}),
@@ -145,6 +174,10 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 			if err := demo.SeedHistory(ctx, st, files, clk.Now()); err != nil {
 				d.Close()
 				return nil, fmt.Errorf("demo history: %w", err)
+			}
+			if err := demo.SeedBulletin(ctx, st, clk.Now()); err != nil {
+				d.Close()
+				return nil, fmt.Errorf("demo bulletin: %w", err)
 			}
 			if err := d.Analyze(ctx); err != nil {
 				d.Close()
@@ -168,40 +201,20 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 // then daily: upload temporaries and files no row references, older than
 // a day (younger ones may belong to a save still under way).
 func sweepFiles(ctx context.Context, files *storage.Local, st *store.Store, log *slog.Logger) {
-	t := time.NewTicker(24 * time.Hour)
-	defer t.Stop()
-	for {
+	clock.Every(ctx, 24*time.Hour, true, "evidence sweep", log, func(ctx context.Context) error {
 		sw, err := files.Sweep(ctx, 24*time.Hour, time.Now(), st.ReferencedKeys)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			log.Error("evidence sweep", "err", err)
-		case sw.Temps+sw.Orphans > 0 || len(sw.Problems) > 0:
+		if err == nil && sw.Temps+sw.Orphans+len(sw.Problems) > 0 {
 			log.Info("evidence sweep", "temporaries", sw.Temps, "unreferenced", sw.Orphans, "bytes", sw.Bytes, "kept", sw.Kept, "problems", len(sw.Problems))
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+		return err
+	})
 }
 
 // refreshStatistics keeps the planner statistics fresh while the portal
 // runs: plan imports and a day's reports change the tables enough to
 // mislead the planner.
 func refreshStatistics(ctx context.Context, d *db.DB, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := d.Optimize(ctx); err != nil && ctx.Err() == nil {
-				log.Error("refresh planner statistics", "err", err)
-			}
-		}
-	}
+	clock.Every(ctx, every, false, "refresh planner statistics", log, d.Optimize)
 }
 
 // Close stops the background work (sealing the audit entries still

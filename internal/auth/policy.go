@@ -137,9 +137,20 @@ var Routes = map[string]Rule{
 	"POST /prompts":                         reviewer,
 	"POST /measures/:id/close":              reviewer,
 	"POST /measures/:id/reopen":             reviewer,
-	"GET /inbox":                            anyUser,
-	"POST /inbox/read-all":                  anyUser,
-	"POST /inbox/:id/read":                  anyUser,
+	// 督查通报 (issue #13): published bulletins for every role (a draft is
+	// the office's: not found for others, checked by internal/bulletin).
+	"GET /bulletins":              anyUser,
+	"GET /bulletins/:id":          anyUser,
+	"GET /bulletins/:id/print":    anyUser,
+	"GET /bulletins/:id/docx":     anyUser,
+	"POST /bulletins":             reviewer,
+	"GET /bulletins/:id/edit":     reviewer,
+	"POST /bulletins/:id":         reviewer,
+	"POST /bulletins/:id/publish": reviewer,
+	"POST /bulletins/:id/delete":  reviewer,
+	"GET /inbox":                  anyUser,
+	"POST /inbox/read-all":        anyUser,
+	"POST /inbox/:id/read":        anyUser,
 	// 延期申请 and 领导批示 (issue #13): units ask and answer, the office
 	// decides, leaders and the office write instructions; which unit's
 	// objects is checked by internal/workflow.

@@ -294,22 +294,13 @@ func (s *SessionStore) Purge(ctx context.Context) (int64, error) {
 // PurgeEvery purges at once and then every interval until ctx ends,
 // logging what it removed and any error.
 func (s *SessionStore) PurgeEvery(ctx context.Context, interval time.Duration, log *slog.Logger) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
+	clock.Every(ctx, interval, true, "purge sessions", log, func(ctx context.Context) error {
 		n, err := s.Purge(ctx)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			log.Error("purge sessions", "err", err)
-		case n > 0:
+		if n > 0 {
 			log.Info("purged dead sessions", "count", n)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+		return err
+	})
 }
 
 // EndOthers ends every session of userID except the current one.

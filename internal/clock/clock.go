@@ -3,7 +3,9 @@
 package clock
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 )
@@ -101,4 +103,24 @@ func MinuteText(t time.Time) string {
 		return ""
 	}
 	return t.In(Zone).Format("2006-01-02 15:04")
+}
+
+// Every is the one loop behind the portal's periodic jobs: it calls fn
+// every interval (and once at the start when atOnce) until ctx ends. An
+// error of fn is logged under name unless ctx has ended meanwhile.
+func Every(ctx context.Context, interval time.Duration, atOnce bool, name string, log *slog.Logger, fn func(context.Context) error) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for run := atOnce; ; run = true {
+		if run {
+			if err := fn(ctx); err != nil && ctx.Err() == nil {
+				log.Error(name, "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

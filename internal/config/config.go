@@ -35,11 +35,6 @@ type Config struct {
 	SkipDemoHistory bool
 }
 
-// Postgres reports whether DB selects PostgreSQL.
-func (c *Config) Postgres() bool {
-	return strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://")
-}
-
 // AttachmentsDir is where evidence files live.
 func (c *Config) AttachmentsDir() string { return filepath.Join(c.DataDir, "attachments") }
 

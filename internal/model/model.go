@@ -345,5 +345,6 @@ func All() []any {
 		&Assignment{}, &Period{}, &Report{}, &ReportVersion{}, &TargetValue{},
 		&Attachment{}, &Review{}, &Prompt{}, &Notification{}, &AuditEvent{},
 		&Extension{}, &Instruction{}, &InstructionUnit{}, &CaseFile{}, &MeasureClosure{},
+		&Bulletin{},
 	}
 }

@@ -7,9 +7,11 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
+	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/planparse"
 	"duban/internal/store"
@@ -30,7 +32,10 @@ type MeasureChange struct {
 	Label     string
 	Title     string
 	MeasureID int64    // 0 for an added measure
-	Fields    []string // title, text, targets, units
+	Fields    []string // title, text, targets, units, due
+	// DueFrom and DueTo are the stored and the document's deadline when
+	// Fields has "due".
+	DueFrom, DueTo *Due `json:",omitempty"`
 	// Kept is set when a change cannot be applied without losing reported
 	// work (a removed measure that has reports stays, and says so).
 	Kept bool
@@ -46,6 +51,22 @@ type storedMeasure struct {
 	domain  model.Domain
 	targets []model.Target
 	units   map[int64]string // unit ID → role
+}
+
+// Due is a measure's deadline: its date, the phrase of the document it came
+// from (完成时限), and whether the work is ongoing.
+type Due struct {
+	On      string // YYYY-MM-DD
+	Note    string
+	Ongoing bool
+}
+
+func storedDue(m model.Measure) Due {
+	return Due{On: clock.DayText(m.DueOn), Note: m.DueNote, Ongoing: m.Ongoing}
+}
+
+func documentDue(m planparse.Measure, planEnd time.Time) Due {
+	return Due{On: measureDue(m, planEnd).Format(time.DateOnly), Note: m.DueText, Ongoing: m.Ongoing}
 }
 
 func key(domainLabel, measureLabel string) string { return domainLabel + " " + measureLabel }
@@ -105,6 +126,7 @@ func (s *Service) diff(ctx context.Context, existing *model.Plan, p *planparse.P
 		haveDomain[x.Label] = true
 	}
 	seen := map[string]bool{}
+	end := PlanEnd(p)
 	for _, dom := range p.Domains {
 		if !haveDomain[dom.Label] {
 			d.DomainsAdded = append(d.DomainsAdded, dom.Label+" "+dom.Title)
@@ -130,8 +152,14 @@ func (s *Service) diff(ctx context.Context, existing *model.Plan, p *planparse.P
 			if !sameUnits(sm.units, assignmentsOf(m, refs)) {
 				fields = append(fields, "units")
 			}
+			var from, to *Due
+			if was, is := storedDue(sm.m), documentDue(m, end); was != is {
+				fields = append(fields, "due")
+				from, to = &was, &is
+			}
 			if len(fields) > 0 {
-				d.Changed = append(d.Changed, MeasureChange{Domain: dom.Label, Label: m.Label, Title: m.Title, MeasureID: sm.m.ID, Fields: fields})
+				d.Changed = append(d.Changed, MeasureChange{Domain: dom.Label, Label: m.Label, Title: m.Title, MeasureID: sm.m.ID,
+					Fields: fields, DueFrom: from, DueTo: to})
 			}
 		}
 	}
@@ -220,6 +248,13 @@ func (s *Service) applyDiff(ctx context.Context, tx *gorm.DB, a store.Actor, pv 
 			}
 			if err := s.st.UpdateMeasureSourceTx(ctx, tx, sm.m.ID, pos, m.Title, m.Text, m.Start, m.End); err != nil {
 				return err
+			}
+			// A revised deadline replaces the stored one; reports already
+			// made stay, the rules judge the periods against the new date.
+			if storedDue(sm.m) != documentDue(m, end) {
+				if err := s.st.UpdateMeasureDueTx(ctx, tx, sm.m.ID, measureDue(m, end), m.DueText, m.Ongoing); err != nil {
+					return err
+				}
 			}
 			if err := s.syncTargets(ctx, tx, sm, m); err != nil {
 				return err

@@ -110,6 +110,14 @@ func (s *Service) PreviewText(ctx context.Context, text string, decodeWarnings [
 	if err != nil {
 		return nil, err
 	}
+	return s.PreviewPlan(ctx, text, parsed, decodeWarnings)
+}
+
+// PreviewPlan resolves a parsed plan of the document text against the
+// database: the parser's result, or that result as the admin corrected it
+// in the preview. The document's hash still tells a re-import of the same
+// document, so corrections made at the first import survive it.
+func (s *Service) PreviewPlan(ctx context.Context, text string, parsed *planparse.Plan, decodeWarnings []string) (*Preview, error) {
 	sum := sha256.Sum256([]byte(text))
 	p := &Preview{Parsed: parsed, Text: text, SHA256: hex.EncodeToString(sum[:])}
 	p.Warnings = append(append(p.Warnings, decodeWarnings...), parsed.Warnings...)
@@ -225,7 +233,17 @@ type Result struct {
 // Import stores the document: a new plan, nothing (the same document again),
 // or — only with apply — the changes of a revised document.
 func (s *Service) Import(ctx context.Context, a store.Actor, text string, decodeWarnings []string, opt Options, choices Choices, apply bool) (*Result, error) {
-	pv, err := s.PreviewText(ctx, text, decodeWarnings)
+	parsed, err := planparse.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	return s.ImportPlan(ctx, a, text, parsed, decodeWarnings, opt, choices, apply)
+}
+
+// ImportPlan is Import of a parsed plan of the document text, such as the
+// parser's result as the admin corrected it in the preview.
+func (s *Service) ImportPlan(ctx context.Context, a store.Actor, text string, parsed *planparse.Plan, decodeWarnings []string, opt Options, choices Choices, apply bool) (*Result, error) {
+	pv, err := s.PreviewPlan(ctx, text, parsed, decodeWarnings)
 	if err != nil {
 		return nil, err
 	}

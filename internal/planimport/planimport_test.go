@@ -3,9 +3,11 @@ package planimport_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
+	"duban/internal/clock"
 	"duban/internal/demo"
 	"duban/internal/model"
 	"duban/internal/planimport"
@@ -188,5 +190,71 @@ func TestNotAPlanIsRefused(t *testing.T) {
 	}
 	if n, _ := p.App.Store.CountPlans(context.Background()); n != 0 {
 		t.Fatal("something was stored")
+	}
+}
+
+// TestRevisedDeadlinesAreApplied re-imports the Jiangmen plan, which has a
+// year of reports, with one deadline added and one measure made ongoing:
+// the preview names both changes with the old and new deadline, applying
+// them updates the measures in place, and no report is lost.
+func TestRevisedDeadlinesAreApplied(t *testing.T) {
+	p := testutil.Start(t, testutil.WithDemoHistory())
+	st := p.App.Store
+	ctx := context.Background()
+	svc := planimport.New(st)
+	text, warnings, err := planimport.Decode(demo.JiangmenPlan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reportsBefore, _ := st.CountReports(ctx)
+	if reportsBefore == 0 {
+		t.Fatal("the demo history has no reports")
+	}
+	revised := strings.Replace(text, "学前三年毛入园率达到93%。", "学前三年毛入园率达到93%。2015年6月底前完成。", 1)
+	revised = strings.Replace(revised, "实现流动人口网上政策咨询等日常管理服务工作。", "实现流动人口网上政策咨询等日常管理服务工作,长期坚持。", 1)
+	if revised == text {
+		t.Fatal("the seed changed: the replacements match nothing")
+	}
+	pv, err := svc.PreviewText(ctx, revised, warnings)
+	if err != nil || pv.Diff == nil {
+		t.Fatalf("preview = %+v, %v", pv, err)
+	}
+	dues := map[string]planimport.MeasureChange{}
+	for _, c := range pv.Diff.Changed {
+		if slices.Contains(c.Fields, "due") {
+			dues[c.Domain+c.Label] = c
+		}
+	}
+	if len(dues) != 2 || len(pv.Diff.Added)+len(pv.Diff.Removed) != 0 {
+		t.Fatalf("diff = %+v, want two changed deadlines", pv.Diff)
+	}
+	if c := dues["(一)2."]; *c.DueFrom != (planimport.Due{On: "2015-12-31"}) || *c.DueTo != (planimport.Due{On: "2015-06-30", Note: "2015年6月底前"}) {
+		t.Errorf("(一)2. due %+v → %+v", c.DueFrom, c.DueTo)
+	}
+	if c := dues["(二)5."]; c.DueTo == nil || !c.DueTo.Ongoing || c.DueTo.Note != "长期坚持" {
+		t.Errorf("(二)5. due → %+v, want ongoing (长期坚持)", c.DueTo)
+	}
+	res, err := svc.Import(ctx, testutil.SystemActor, revised, warnings, planimport.Options{}, nil, true)
+	if err != nil || res.Applied == nil {
+		t.Fatalf("apply = %+v, %v", res, err)
+	}
+	ms, _ := st.MeasuresOf(ctx, res.Plan.ID)
+	byID := map[int64]model.Measure{}
+	for _, m := range ms {
+		byID[m.ID] = m
+	}
+	m := byID[dues["(一)2."].MeasureID]
+	if got := clock.DayText(m.DueOn); got != "2015-06-30" || m.DueNote != "2015年6月底前" || m.Ongoing {
+		t.Errorf("(一)2. stored due %s %q ongoing=%v", got, m.DueNote, m.Ongoing)
+	}
+	if m := byID[dues["(二)5."].MeasureID]; !m.Ongoing || m.DueNote != "长期坚持" {
+		t.Errorf("(二)5. stored ongoing=%v %q", m.Ongoing, m.DueNote)
+	}
+	if n, _ := st.CountReports(ctx); n != reportsBefore {
+		t.Errorf("reports %d → %d after re-import", reportsBefore, n)
+	}
+	// The same revised document again changes nothing.
+	if res, err := svc.Import(ctx, testutil.SystemActor, revised, warnings, planimport.Options{}, nil, true); err != nil || !res.Unchanged {
+		t.Errorf("second apply = %+v, %v", res, err)
 	}
 }

@@ -164,7 +164,28 @@ func setDeadline(m *Measure, given string, rs []rune, masked []bool, horizon int
 			return
 		}
 	}
+	// A dated limit needs one of 前底末内止完 (see parseDue) and an ongoing
+	// phrase one of 长持常每: most measures have neither, and skipping the
+	// regexps for them halves the cost of this step.
+	limitWord, ongoingWord := false, false
+	for i := m.Start; i < m.End && !(limitWord && ongoingWord); i++ {
+		if masked[i] {
+			continue
+		}
+		switch rs[i] {
+		case '前', '底', '末', '内', '止':
+			limitWord = true
+		case '完': // 完成, not 完善
+			limitWord = limitWord || (i+1 < m.End && rs[i+1] == '成')
+		case '长', '持', '常', '每':
+			ongoingWord = true
+		}
+	}
+	if !limitWord && !ongoingWord {
+		return
+	}
 	var b strings.Builder
+	b.Grow(3 * (m.End - m.Start))
 	for i := m.Start; i < m.End; i++ {
 		if masked[i] {
 			b.WriteRune(' ')
@@ -173,15 +194,17 @@ func setDeadline(m *Measure, given string, rs []rune, masked []bool, horizon int
 		}
 	}
 	text := b.String()
-	if ds := parseDue(text, defYear, true); len(ds) > 0 {
-		best := ds[0]
-		for _, x := range ds[1:] {
-			if x.date.After(best.date) {
-				best = x
+	if limitWord {
+		if ds := parseDue(text, defYear, true); len(ds) > 0 {
+			best := ds[0]
+			for _, x := range ds[1:] {
+				if x.date.After(best.date) {
+					best = x
+				}
 			}
+			m.Due, m.DueText = best.date.Format(time.DateOnly), best.text
+			return
 		}
-		m.Due, m.DueText = best.date.Format(time.DateOnly), best.text
-		return
 	}
 	for _, w := range ongoingTextWords {
 		if strings.Contains(text, w) {

@@ -27,15 +27,16 @@ var (
 )
 
 type header struct {
-	title, issuer, date string
-	horizon             int
+	title, issuer, date  string
+	horizon, horizonFrom int
 }
 
 func parseHeader(rs []rune) header {
 	var h header
-	text := string(rs)
-	first := strings.TrimSpace(strings.SplitN(text, "\n", 2)[0])
-	head := prefixRunes(text, 3000)
+	// Only the head of the document is read here (the signature has its
+	// own scan); converting the whole text to a string cost a tenth of Parse.
+	head := string(rs[:min(len(rs), 3000)])
+	first := strings.TrimSpace(strings.SplitN(head, "\n", 2)[0])
 
 	if issuer, title, ok := noticeLine(first); ok {
 		h.title = title
@@ -76,6 +77,9 @@ func parseHeader(rs []rune) header {
 
 	if m := reYearRange.FindStringSubmatch(h.title); m != nil {
 		h.horizon, _ = strconv.Atoi(m[2])
+		if from, _ := strconv.Atoi(m[1]); plausibleYear(from) && from < h.horizon {
+			h.horizonFrom = from
+		}
 	} else if m := reYear.FindStringSubmatch(h.title); m != nil {
 		h.horizon, _ = strconv.Atoi(m[1])
 	}
@@ -211,14 +215,3 @@ func ymd(y, m, d string) string {
 }
 
 func plausibleYear(y int) bool { return y >= 1949 && y <= 2100 }
-
-func prefixRunes(s string, n int) string {
-	i := 0
-	for pos := range s {
-		if i == n {
-			return s[:pos]
-		}
-		i++
-	}
-	return s
-}

@@ -17,6 +17,11 @@ package planparse
 //
 // Normalize is idempotent.
 func Normalize(s string) string {
+	return string(normalizeRunes(s))
+}
+
+// normalizeRunes is Normalize as runes, which is what the parser works on.
+func normalizeRunes(s string) []rune {
 	rs := make([]rune, 0, len(s)/2)
 	afterCR := false
 	for _, r := range s {
@@ -38,22 +43,24 @@ func Normalize(s string) string {
 		for end < len(rs) && rs[end] != '\n' {
 			end++
 		}
-		line := tidyLine(rs[start:end])
-		start = end + 1
-		if len(line) == 0 {
-			blank = started
-			continue
-		}
+		mark := len(out)
 		if started {
 			out = append(out, '\n')
 			if blank {
 				out = append(out, '\n')
 			}
 		}
-		out = append(out, line...)
+		lineStart := len(out)
+		out = appendTidyLine(out, rs[start:end])
+		start = end + 1
+		if len(out) == lineStart {
+			out = out[:mark]
+			blank = started
+			continue
+		}
 		started, blank = true, false
 	}
-	return string(out)
+	return out
 }
 
 // foldRune maps one rune; ok is false when the rune is dropped.
@@ -100,9 +107,10 @@ func foldRune(r rune) (rune, bool) {
 	return r, true
 }
 
-// tidyLine collapses runs of spaces and trims the line.
-func tidyLine(line []rune) []rune {
-	out := make([]rune, 0, len(line))
+// appendTidyLine appends the line to out with runs of spaces collapsed and
+// the ends trimmed.
+func appendTidyLine(out, line []rune) []rune {
+	first := len(out)
 	for i := 0; i < len(line); i++ {
 		if line[i] != ' ' {
 			out = append(out, line[i])
@@ -112,7 +120,7 @@ func tidyLine(line []rune) []rune {
 		for j < len(line) && line[j] == ' ' {
 			j++
 		}
-		if len(out) > 0 && j < len(line) {
+		if len(out) > first && j < len(line) {
 			out = append(out, ' ')
 		}
 		i = j - 1

@@ -3,11 +3,14 @@ package planparse
 // Plan is the parsed structure of a policy plan document (实施方案). Its JSON
 // form is the documented output of `duban plan parse FILE --json`.
 type Plan struct {
-	Title   string   `json:"title"`
-	Issuer  string   `json:"issuer"`
-	Date    string   `json:"date"`                   // YYYY-MM-DD or ""
-	Horizon int      `json:"horizon_year,omitempty"` // e.g. 2015 from (2014-2015年)
-	Domains []Domain `json:"domains"`
+	Title   string `json:"title"`
+	Issuer  string `json:"issuer"`
+	Date    string `json:"date"`                   // YYYY-MM-DD or ""
+	Horizon int    `json:"horizon_year,omitempty"` // e.g. 2015 from (2014-2015年)
+	// HorizonFrom is the first year of a plan that names its span, e.g.
+	// 2014 from (2014-2015年); 0 when the title names one year or none.
+	HorizonFrom int      `json:"horizon_from,omitempty"`
+	Domains     []Domain `json:"domains"`
 	// Warnings are English sentences about things the admin should check
 	// in the preview (a truncated document, a domain without units, …).
 	Warnings []string `json:"warnings"`
@@ -63,16 +66,17 @@ type Target struct {
 // offsets refer to Normalize(text)) and returns ErrNoStructure when no domain
 // with at least one numbered measure is found.
 func Parse(text string) (*Plan, error) {
-	rs := []rune(Normalize(text))
+	rs := normalizeRunes(text)
 	d := newDocument(rs)
 	h := parseHeader(rs)
 	p := &Plan{
-		Title:    h.title,
-		Issuer:   h.issuer,
-		Date:     h.date,
-		Horizon:  h.horizon,
-		Domains:  []Domain{},
-		Warnings: []string{},
+		Title:       h.title,
+		Issuer:      h.issuer,
+		Date:        h.date,
+		Horizon:     h.horizon,
+		HorizonFrom: h.horizonFrom,
+		Domains:     []Domain{},
+		Warnings:    []string{},
 	}
 	d.build(p)
 	for _, dom := range p.Domains {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // labelKind is a level of the standard Chinese official-document outline.
@@ -122,36 +123,39 @@ func (d *document) outline() {
 // signatureStart returns where a trailing signature (an organ name and a
 // date on the last lines) begins, or len(rs).
 func signatureStart(rs []rune) int {
-	lines := strings.Split(string(rs), "\n")
 	end := len(rs)
-	pos := make([]int, len(lines))
-	off := 0
-	for i, l := range lines {
-		pos[i] = off
-		off += len([]rune(l)) + 1
-	}
-	i := len(lines) - 1
-	for i >= 0 && strings.TrimSpace(lines[i]) == "" {
-		i--
-	}
-	if i < 1 || !reDateLine.MatchString(strings.TrimSpace(lines[i])) {
+	a, b, ok := lastLine(rs, end)
+	if !ok || a == 0 || !reDateLine.MatchString(strings.TrimSpace(string(rs[a:b]))) {
 		return end
 	}
-	end = pos[i]
-	j := i - 1
-	for j >= 0 && strings.TrimSpace(lines[j]) == "" {
-		j--
-	}
-	if j >= 0 {
-		l := strings.TrimSpace(lines[j])
-		if len([]rune(l)) <= 30 && hasAnySuffix(l, orgSuffixes) {
-			end = pos[j]
+	end = a
+	if a2, b2, ok := lastLine(rs, a-1); ok {
+		l := strings.TrimSpace(string(rs[a2:b2]))
+		if utf8.RuneCountInString(l) <= 30 && hasAnySuffix(l, orgSuffixes) {
+			end = a2
 		}
 	}
 	for end > 0 && (rs[end-1] == '\n' || rs[end-1] == ' ') {
 		end--
 	}
 	return end
+}
+
+// lastLine returns the bounds of the last line of rs[:e] that is not blank.
+func lastLine(rs []rune, e int) (int, int, bool) {
+	for e >= 0 {
+		a := e
+		for a > 0 && rs[a-1] != '\n' {
+			a--
+		}
+		for q := a; q < e; q++ {
+			if rs[q] != ' ' {
+				return a, e, true
+			}
+		}
+		e = a - 1
+	}
+	return 0, 0, false
 }
 
 // scanLabels finds every rune sequence shaped like a label. Whether it is one
@@ -321,18 +325,6 @@ func (d *document) afterHeading(accepted []label, c label) bool {
 // blockEnd returns where the block of labels[i] ends: at the next label of
 // the same or a higher level, or at limit.
 func (d *document) blockEnd(i, limit int) int { return min(d.ends[i], limit) }
-
-// children returns the indexes of the labels of kind ck whose nearest
-// higher-level label is labels[i].
-func (d *document) children(i int, ck labelKind) []int {
-	var out []int
-	for _, j := range d.kids[i] {
-		if d.labels[j].kind == ck {
-			out = append(out, j)
-		}
-	}
-	return out
-}
 
 // preambleTitles name sections that come before the domains and list
 // principles or aims, not tasks.

@@ -230,11 +230,17 @@ func extractTargets(rs []rune, start, end int, masked []bool, horizon int) []Tar
 				}
 				b++
 			}
-			if c.cn && b < end && isDigit(rs[b]) {
-				continue // 建设一所规划用地面积40公顷…: a description
-			}
 			afterEnd = b
-			after = trimAfter(string(rs[a:b]))
+			if c.cn && b < end && isDigit(rs[b]) {
+				// 建设一所规划用地面积40公顷,总建筑面积…的体育中心: the
+				// numbers describe the facility; the target is its head noun.
+				h, e, ok := headNoun(rs, a, end)
+				if !ok {
+					continue
+				}
+				a, afterEnd = h, e
+			}
+			after = trimAfter(string(rs[a:afterEnd]))
 		}
 
 		ba, bb, fenbie := trimIndicator(rs, seg, opStart)
@@ -271,6 +277,9 @@ func extractTargets(rs []rune, start, end int, masked []bool, horizon int) []Tar
 			base = prev.base
 			t.prefixOp = prev.prefixOp
 			t.fenbie = true
+		case base == "" && after != "" && prevInClause && c.cn && prev.base != "":
+			// 行政村建有一个篮球场、两张以上室外乒乓球台
+			base = prev.base
 		case prevInSent && after == "" && isAreaWord(base) && prev.base != "":
 			// 提高到城镇500元,农村不低于350元
 			qual = base
@@ -396,6 +405,36 @@ func scanValues(rs []rune, start, end int, masked []bool) []valueCand {
 	return out
 }
 
+// headNoun finds the noun a value in Chinese numerals counts when a
+// description with numbers comes between them: the phrase after the last 的
+// before the clause ends (;。!? or a line end), at most 2×maxAfter runes on.
+// It returns the phrase's start and end.
+func headNoun(rs []rune, a, end int) (int, int, bool) {
+	e := a
+	for e < end && e-a < 2*maxAfter && !strings.ContainsRune(";。!?\n〕", rs[e]) {
+		e++
+	}
+	if e-a >= 2*maxAfter {
+		return 0, 0, false
+	}
+	h := -1
+	for q := e - 1; q >= a; q-- {
+		if rs[q] == '的' {
+			h = q + 1
+			break
+		}
+	}
+	if h < 0 || h == e {
+		return 0, 0, false
+	}
+	for q := h; q < e; q++ {
+		if isDigit(rs[q]) || strings.ContainsRune(",、", rs[q]) {
+			return 0, 0, false
+		}
+	}
+	return h, e, true
+}
+
 // reFromValue is a starting value before 提高到/降低到: 由60%.
 var reFromValue = regexp.MustCompile(`由\d+(?:\.\d+)?[%‰]?$`)
 
@@ -442,17 +481,21 @@ func rangeLow(rs []rune, start, vs int, unit string) (float64, int, bool) {
 // cnVerbs are the words after which a value in Chinese numerals is a
 // target: 新建两所学校, 建成一个中心. Elsewhere (一是, 一批, 一次性) such
 // numerals are ordinary words.
-var cnVerbs = []string{"新建", "建成", "建设", "建立", "新增", "培育", "打造", "创建", "设立", "组建", "增加", "达到", "完成", "改造", "引进", "扶持", "认定", "开通", "开设", "举办", "不少于", "不低于", "超过", "至少"}
+var cnVerbs = []string{"新建", "建成", "建设", "建立", "建有", "配备", "新增", "培育", "打造", "创建", "设立", "组建", "增加", "达到", "完成", "改造", "引进", "扶持", "认定", "开通", "开设", "举办", "不少于", "不低于", "超过", "至少"}
 
 // scanCNValues finds values in Chinese numerals with a count or money unit
 // right after a verb of cnVerbs: 新建两所, 建成一个, 新增三十万元.
 func scanCNValues(rs []rune, start, end int, masked []bool) []valueCand {
 	var out []valueCand
+	listFrom := -1 // after an accepted value: a list (一个篮球场、两张球台) may go on
 	for i := start; i < end; i++ {
-		if masked[i] || !strings.ContainsRune("一两二三四五六七八九十", rs[i]) || (i > start && strings.ContainsRune(cnNumeralRunes, rs[i-1])) {
+		if listFrom >= 0 && strings.ContainsRune(clauseBreaks, rs[i]) {
+			listFrom = -1
+		}
+		if masked[i] || !isCNCount(rs[i]) || (i > start && strings.ContainsRune(cnNumeralRunes, rs[i-1])) {
 			continue
 		}
-		verb := false
+		verb := listFrom >= 0 && strings.ContainsRune("、和及与", rs[i-1])
 		for _, v := range cnVerbs {
 			if n := utf8.RuneCountInString(v); i-n >= start && hasRunesAt(rs, i-n, v) {
 				verb = true
@@ -471,10 +514,28 @@ func scanCNValues(rs []rune, start, end int, masked []bool) []valueCand {
 		if value <= 0 || unit == "" || (class != classCount && class != classMoney) || strings.Contains("次批期项位", unit) {
 			continue
 		}
-		out = append(out, valueCand{vs: i, ve: ve, ue: ue, se: ue, value: value, unit: unit, class: class, cn: true})
-		i = ue - 1
+		c := valueCand{vs: i, ve: ve, ue: ue, se: ue, value: value, unit: unit, class: class, cn: true}
+		for _, op := range suffixOps {
+			if hasRunesAt(rs, ue, op.s) && ue+utf8.RuneCountInString(op.s) <= end {
+				c.suffixOp, c.se = op.op, ue+utf8.RuneCountInString(op.s)
+				break
+			}
+		}
+		out = append(out, c)
+		listFrom = c.se
+		i = c.se - 1
 	}
 	return out
+}
+
+// isCNCount reports whether r can start a count in Chinese numerals. It is
+// a switch, not strings.ContainsRune, because it runs on every rune.
+func isCNCount(r rune) bool {
+	switch r {
+	case '一', '两', '二', '三', '四', '五', '六', '七', '八', '九', '十':
+		return true
+	}
+	return false
 }
 
 const cnNumeralRunes = "零〇一两二三四五六七八九十百千万亿"

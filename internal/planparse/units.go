@@ -119,7 +119,7 @@ func findUnitLines(rs []rune) []unitBracket {
 				depth = 0
 			}
 		}
-		if depth > 0 || (i > 0 && !strings.ContainsRune("\n。;", rs[i-1])) {
+		if depth > 0 || (i > 0 && rs[i-1] != '\n' && rs[i-1] != '。' && rs[i-1] != ';') {
 			continue
 		}
 		if !startsWithUnitLabel(rs, i) {

@@ -55,17 +55,3 @@ func CSRF(ctx context.Context) string { return Get(ctx).CSRF }
 
 // Nonce returns the CSP nonce for inline scripts and styles.
 func Nonce(ctx context.Context) string { return Get(ctx).Nonce }
-
-// HasRole reports whether the logged-in user has one of roles.
-func HasRole(ctx context.Context, roles ...string) bool {
-	u := User(ctx)
-	if u == nil {
-		return false
-	}
-	for _, r := range roles {
-		if u.Role == r {
-			return true
-		}
-	}
-	return false
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -102,6 +103,15 @@ func (s *Store) UpdateMeasureSourceTx(ctx context.Context, tx *gorm.DB, id int64
 		"updated_at": s.clock.Now().UTC(), "version": gorm.Expr("version + 1"),
 	}).Error
 	return translate(err, "update measure")
+}
+
+// UpdateMeasureDueTx sets a measure's deadline as a revised document gives
+// it: the due date, the phrase it came from and whether the work is ongoing.
+func (s *Store) UpdateMeasureDueTx(ctx context.Context, tx *gorm.DB, id int64, due time.Time, note string, ongoing bool) error {
+	err := tx.WithContext(ctx).Model(&model.Measure{}).Where("id = ?", id).Updates(map[string]any{
+		"due_on": due, "due_note": note, "ongoing": ongoing, "updated_at": s.clock.Now().UTC(),
+	}).Error
+	return translate(err, "update measure deadline")
 }
 
 // UpdateMeasurePositionTx moves a measure in the plan's order.

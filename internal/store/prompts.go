@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -31,13 +30,6 @@ func (s *Store) ResolvePromptsTx(ctx context.Context, tx *gorm.DB, assignmentID,
 	}
 	err := tx.WithContext(ctx).Model(&model.Prompt{}).Where("id IN ?", ids).Update("resolved_at", at.UTC()).Error
 	return ids, translate(err, "resolve prompts")
-}
-
-// PromptByID loads a prompt.
-func (s *Store) PromptByID(ctx context.Context, id int64) (*model.Prompt, error) {
-	var p model.Prompt
-	err := s.r(ctx).First(&p, id).Error
-	return &p, translate(err, fmt.Sprintf("prompt %d", id))
 }
 
 // OpenPromptsOfUnit lists a unit's unanswered prompts, newest first.

@@ -53,15 +53,6 @@ func (s *Store) ReportsOfAssignments(ctx context.Context, ids []int64) ([]model.
 	return out, err
 }
 
-// ReportsOfPlan loads every report of a plan's assignments.
-func (s *Store) ReportsOfPlan(ctx context.Context, planID int64) ([]model.Report, error) {
-	var rs []model.Report
-	err := s.r(ctx).Joins("JOIN assignments ON assignments.id = reports.assignment_id").
-		Joins("JOIN measures ON measures.id = assignments.measure_id").
-		Where("measures.plan_id = ?", planID).Order("reports.id").Find(&rs).Error
-	return rs, translate(err, "list reports of plan")
-}
-
 // ReportVersions lists a report's submitted versions, oldest first.
 func (s *Store) ReportVersions(ctx context.Context, reportID int64) ([]model.ReportVersion, error) {
 	var vs []model.ReportVersion
@@ -102,19 +93,6 @@ func (s *Store) TargetValuesOf(ctx context.Context, reportIDs []int64) ([]model.
 		return nil
 	})
 	return out, err
-}
-
-// SubmittedTargetValuesOfPlan loads the target values of a plan's submitted
-// and approved reports: the actuals the traffic lights look at.
-func (s *Store) SubmittedTargetValuesOfPlan(ctx context.Context, planID int64) ([]model.TargetValue, error) {
-	var vs []model.TargetValue
-	err := s.r(ctx).Joins("JOIN reports ON reports.id = target_values.report_id").
-		Joins("JOIN assignments ON assignments.id = reports.assignment_id").
-		Joins("JOIN measures ON measures.id = assignments.measure_id").
-		Where("measures.plan_id = ? AND reports.state IN ?", planID, []string{model.ReportSubmitted, model.ReportApproved}).
-		Where("target_values.value IS NOT NULL").
-		Order("target_values.id").Find(&vs).Error
-	return vs, translate(err, "list target values of plan")
 }
 
 // ReportTx loads a report inside tx.

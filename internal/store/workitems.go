@@ -270,18 +270,6 @@ func (s *Store) closable(ctx context.Context) func(*gorm.DB) *gorm.DB {
 	}
 }
 
-// ReportRowByID loads one report row.
-func (s *Store) ReportRowByID(ctx context.Context, id int64) (*ReportRow, error) {
-	rows, err := s.reportRows(ctx, func(q *gorm.DB) *gorm.DB { return q.Where("reports.id = ?", id) })
-	if err != nil {
-		return nil, err
-	}
-	if len(rows) == 0 {
-		return nil, fmt.Errorf("report %d: %w", id, model.ErrNotFound)
-	}
-	return &rows[0], nil
-}
-
 // UserNames maps user IDs to display names (username when unset).
 func (s *Store) UserNames(ctx context.Context, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}

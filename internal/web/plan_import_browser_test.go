@@ -60,9 +60,25 @@ func TestPlanImportDocxInTheBrowser(t *testing.T) {
 	if err != nil || !strings.Contains(warnings, "编号从 1. 跳到 4.") {
 		t.Fatalf("warnings = %q, %v", warnings, err)
 	}
+	// Correct the first measure's title in its panel and apply: a plain
+	// form post, no script.
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(".preview-measure details.measure-edit > summary")),
+		chromedp.WaitVisible(chromedp.CSS("#m0_title")),
+		chromedp.SetValue(chromedp.CSS("#m0_title"), "更正后的任务名称"),
+	); err != nil {
+		t.Fatal(err)
+	}
 	if dir := os.Getenv("DUBAN_SCREENSHOTS"); dir != "" {
 		if err := testutil.Screenshot(ctx, filepath.Join(dir, "plan-import-docx-preview.png")); err != nil {
 			t.Error(err)
 		}
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`button[name=action][value=update]`))); err != nil {
+		t.Fatal(err)
+	}
+	first, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".preview-measure > div")))
+	if err != nil || !strings.Contains(first, "更正后的任务名称") {
+		t.Fatalf("first measure after the correction = %q, %v", first, err)
 	}
 }

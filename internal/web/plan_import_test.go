@@ -75,9 +75,17 @@ func confirmForm(t *testing.T, doc *goquery.Document, pick map[string]string) ur
 	v := url.Values{}
 	form.Find("input").Each(func(_ int, s *goquery.Selection) {
 		name, _ := s.Attr("name")
+		if typ, _ := s.Attr("type"); typ == "checkbox" && s.AttrOr("checked", "-") == "-" {
+			return // an unchecked box is not posted
+		}
 		if name != "" && name != "_csrf" {
 			val, _ := s.Attr("value")
 			v.Add(name, val)
+		}
+	})
+	form.Find("textarea").Each(func(_ int, s *goquery.Selection) {
+		if name, _ := s.Attr("name"); name != "" {
+			v.Set(name, strings.TrimPrefix(s.Text(), "\n"))
 		}
 	})
 	form.Find("select").Each(func(_ int, s *goquery.Selection) {

@@ -95,6 +95,17 @@ func (s *Server) routes() {
 	e.POST("/prompts", h.SendPrompt)
 	e.POST("/measures/:id/close", h.CloseMeasure)
 	e.POST("/measures/:id/reopen", h.ReopenMeasure)
+	// 督查通报 (issue #13): everyone reads the published bulletins; the
+	// office drafts, edits and publishes them.
+	get("/bulletins", h.BulletinList)
+	e.POST("/bulletins", h.DraftBulletin)
+	get("/bulletins/:id", h.Bulletin)
+	get("/bulletins/:id/print", h.PrintBulletin)
+	get("/bulletins/:id/docx", h.BulletinDocx)
+	get("/bulletins/:id/edit", h.EditBulletinForm)
+	e.POST("/bulletins/:id", h.UpdateBulletin)
+	e.POST("/bulletins/:id/publish", h.PublishBulletin)
+	e.POST("/bulletins/:id/delete", h.DeleteBulletin)
 	get("/inbox", h.Inbox)
 	e.POST("/inbox/read-all", h.MarkAllRead)
 	e.POST("/inbox/:id/read", h.MarkRead)

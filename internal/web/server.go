@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"duban/internal/auth"
+	"duban/internal/clock"
 	"duban/internal/store"
 	"duban/internal/web/handlers"
 	"duban/static"
@@ -139,18 +140,7 @@ func (s *Server) staticHandler() echo.HandlerFunc {
 func (s *Server) FlushRefusals(ctx context.Context) error { return s.refusals.Flush(ctx) }
 
 func (s *Server) flushRefusalsEvery(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.FlushRefusals(ctx); err != nil && ctx.Err() == nil {
-				s.log.Error("audit refusal summaries", "err", err)
-			}
-		}
-	}
+	clock.Every(ctx, interval, false, "audit refusal summaries", s.log, s.FlushRefusals)
 }
 
 // Run serves until ctx is cancelled (SIGINT/SIGTERM), then lets in-flight

@@ -27,6 +27,7 @@ var Nav = []NavItem{
 	{Href: "/ledger", Key: "dash.nav.ledger", Roles: model.Roles},
 	{Href: "/indicators", Key: "dash.nav.indicators", Roles: []string{model.RoleAdmin, model.RoleReviewer, model.RoleViewer}},
 	{Href: "/scorecard", Key: "dash.nav.scorecard", Roles: []string{model.RoleAdmin, model.RoleReviewer, model.RoleViewer}},
+	{Href: "/bulletins", Key: "nav.bulletins", Roles: model.Roles}, // 督查通报 (issue #13)
 	{Href: "/inbox", Key: "nav.inbox", Roles: model.Roles, Count: func(i *reqctx.Info) int { return i.Unread }},
 	{Href: "/admin", Key: "nav.admin", Roles: []string{model.RoleAdmin}},
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/auth"
+	"duban/internal/bulletin"
 	"duban/internal/clock"
 	"duban/internal/config"
 	"duban/internal/model"
@@ -31,6 +32,8 @@ type Handlers struct {
 	// Flow runs the reporting and review workflow; Files keeps evidence.
 	Flow  *workflow.Service
 	Files storage.Storage
+	// Bulletins drafts and publishes the 督查通报.
+	Bulletins *bulletin.Service
 	// DemoAccounts are listed on the login page in demo mode.
 	DemoAccounts []DemoAccount
 }

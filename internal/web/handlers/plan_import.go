@@ -127,7 +127,7 @@ func (h *Handlers) PreviewPlanImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.previewPage(c.Request().Context(), pv, raw, notices, page.Form.Reporting, page.Form.DueDays, nil, nil)
+	out, err := h.previewPage(c.Request().Context(), pv, raw, notices, page.Form.Reporting, page.Form.DueDays, nil, nil, correctionFromPlan(pv.Parsed))
 	if err != nil {
 		return err
 	}
@@ -172,11 +172,11 @@ func mostlyUTF8(b []byte) bool {
 
 // previewPage builds the preview's view model.
 func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw []byte, notices []planadmin.Problem,
-	reporting, dueDays string, choices map[string]int64, errs planadmin.Errors) (planadmin.PreviewPage, error) {
+	reporting, dueDays string, choices map[string]int64, errs planadmin.Errors, corr *correction) (planadmin.PreviewPage, error) {
 	p := pv.Parsed
 	page := planadmin.PreviewPage{
 		Payload: base64.StdEncoding.EncodeToString(raw), SHA256: pv.SHA256, Reporting: reporting, DueDays: dueDays,
-		Title: p.Title, Issuer: p.Issuer, IssuedOn: p.Date, Horizon: p.Horizon,
+		Title: p.Title, Issuer: p.Issuer, IssuedOn: p.Date, Horizon: p.Horizon, HorizonFrom: p.HorizonFrom,
 		Counts:  [3]int{pv.Domains, pv.Measures, pv.Targets},
 		Notices: notices, Warnings: pv.Warnings, Unchanged: pv.Unchanged, Errors: errs,
 		Format: pv.Format, Text: planparse.Normalize(pv.Text), PlanEnd: planimport.PlanEnd(p).Format(time.DateOnly),
@@ -197,11 +197,26 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 		}
 		return out
 	}
-	for _, d := range p.Domains {
-		pd := planadmin.PreviewDomain{Label: d.Label, Title: d.Title, Goal: d.Goal}
-		for _, m := range d.Measures {
+	for _, o := range targetOps {
+		page.Ops = append(page.Ops, planadmin.OpOption{Op: o.Op, Key: o.Key})
+	}
+	// The tree follows the correction form: each row under the domain it
+	// goes to, showing the measure it makes. Rows are numbered afresh in
+	// that order, so removed rows leave no gaps.
+	for i, d := range p.Domains {
+		pd := planadmin.PreviewDomain{Index: i, Label: d.Label, Title: d.Title, Goal: d.Goal,
+			Form: planadmin.DomainFields{Label: d.Label, Title: d.Title}}
+		if i < len(corr.domains) {
+			pd.Form = corr.domains[i]
+		}
+		for _, r := range corr.rows {
+			if r.domain != i {
+				continue
+			}
+			m := r.built
 			pm := planadmin.PreviewMeasure{Label: m.Label, Title: m.Title, Lead: namesOf(m.LeadUnits), Responsible: namesOf(m.ResponsibleUnits),
-				Inherited: m.UnitsInherited, Due: m.Due, DueText: m.DueText, Ongoing: m.Ongoing}
+				Inherited: m.UnitsInherited, Due: m.Due, DueText: m.DueText, Ongoing: m.Ongoing, Key: page.Rows, Form: r.form}
+			page.Rows++
 			for _, t := range m.Targets {
 				pm.Targets = append(pm.Targets, planadmin.PreviewTarget{Indicator: t.Indicator, OpKey: opKey(t.Op),
 					Value: formatValue(t.Value), Unit: t.Unit, Year: t.Year})
@@ -219,6 +234,10 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 			var out []planadmin.DiffRow
 			for _, x := range cs {
 				r := planadmin.DiffRow{Label: planLabel(x.Domain, x.Label), Title: x.Title, MeasureID: x.MeasureID}
+				if x.DueFrom != nil && x.DueTo != nil {
+					r.DueFrom = &planadmin.DueView{On: x.DueFrom.On, Note: x.DueFrom.Note, Ongoing: x.DueFrom.Ongoing}
+					r.DueTo = &planadmin.DueView{On: x.DueTo.On, Note: x.DueTo.Note, Ongoing: x.DueTo.Ongoing}
+				}
 				for _, f := range x.Fields {
 					r.FieldKeys = append(r.FieldKeys, "plans.import.field."+f)
 				}
@@ -298,8 +317,21 @@ func (h *Handlers) ConfirmPlanImport(c echo.Context) error {
 			}
 		}
 	}
+	// The admin's corrections of the parsed plan (none on an old form).
+	text, parsed := pv.Text, pv.Parsed
+	corr := readCorrection(c, len(parsed.Domains))
+	if corr == nil {
+		corr = correctionFromPlan(parsed)
+	} else {
+		parsed = corr.apply(pv.Parsed, errs)
+		format := pv.Format
+		if pv, err = planimport.New(h.Store).PreviewPlan(ctx, text, parsed, decodeWarnings); err != nil {
+			return err
+		}
+		pv.Format = format
+	}
 	rerender := func(status int) error {
-		page, err := h.previewPage(ctx, pv, raw, notices, reporting, dueDays, choices, errs)
+		page, err := h.previewPage(ctx, pv, raw, notices, reporting, dueDays, choices, errs, corr)
 		if err != nil {
 			return err
 		}
@@ -307,6 +339,27 @@ func (h *Handlers) ConfirmPlanImport(c echo.Context) error {
 	}
 	if c.FormValue("sha256") != pv.SHA256 {
 		errs["_form"] = planadmin.Problem{Key: "plans.import.err.payload"}
+	}
+	// Buttons of the correction form show the page again instead of
+	// storing: apply the corrections, add a measure to a domain, add a
+	// target to a measure. Adding shows no errors yet (the new row is
+	// empty); they come with the next apply or the confirm.
+	action, arg, _ := strings.Cut(c.FormValue("action"), ":")
+	switch action {
+	case "update":
+		if len(errs) > 0 {
+			return rerender(http.StatusUnprocessableEntity)
+		}
+		return rerender(http.StatusOK)
+	case "add_measure", "add_target":
+		n, _ := strconv.Atoi(arg)
+		if action == "add_measure" && n >= 0 && n < len(parsed.Domains) {
+			corr.addMeasure(n)
+		} else if action == "add_target" {
+			corr.addTarget(n, parsed.Horizon)
+		}
+		clear(errs)
+		return rerender(http.StatusOK)
 	}
 	if len(errs) > 0 {
 		return rerender(http.StatusUnprocessableEntity)
@@ -321,14 +374,15 @@ func (h *Handlers) ConfirmPlanImport(c echo.Context) error {
 		errs["_form"] = planadmin.Problem{Key: "plans.import.err.imported_meanwhile"}
 		return rerender(http.StatusConflict)
 	}
-	res, err := planimport.New(h.Store).Import(ctx, actor(c), pv.Text, decodeWarnings, opt, choices, apply)
+	res, err := planimport.New(h.Store).ImportPlan(ctx, actor(c), text, parsed, decodeWarnings, opt, choices, apply)
 	switch {
 	case errors.Is(err, planimport.ErrChangedNeedsApply):
 		errs["_form"] = planadmin.Problem{Key: "plans.import.err.imported_meanwhile"}
-		pv, _, notices, err = h.previewPlan(ctx, raw)
-		if err != nil {
+		format := pv.Format
+		if pv, err = planimport.New(h.Store).PreviewPlan(ctx, text, parsed, decodeWarnings); err != nil {
 			return err
 		}
+		pv.Format = format
 		return rerender(http.StatusConflict)
 	case errors.Is(err, model.ErrNotFound):
 		// A unit chosen for a name was deleted meanwhile.

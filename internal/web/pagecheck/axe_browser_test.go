@@ -19,9 +19,9 @@ import (
 var axeExtras = map[string][]string{
 	model.RoleAdmin: {"/admin/units", "/admin/groups", "/admin/users", "/admin/users/new", "/admin/audit",
 		"/admin/lights", "/admin/plans/import", "@measure", "@plan-edit"},
-	model.RoleReviewer: {"@measure", "@assignment", "@review", "@extension-measure"},
+	model.RoleReviewer: {"@measure", "@assignment", "@review", "@bulletin", "@bulletin-print", "@bulletin-draft", "@extension-measure"},
 	model.RoleViewer:   {"@measure", "@assignment"},
-	model.RoleUnit:     {"@measure", "@assignment", "@todo-assignment", "@report", "@instruction-measure?"},
+	model.RoleUnit:     {"@measure", "@assignment", "@todo-assignment", "@report", "@bulletin", "@instruction-measure?"},
 }
 
 // accessibilityWithAxe runs axe-core (vendored, see
@@ -101,6 +101,8 @@ var pageLinks = map[string][2]string{
 	"@review":          {"/todo", `a[href^="/reports/"]`},
 	"@plan":            {"/plans", `a[href^="/plans/"]`},
 	"@plan-edit":       {"@plan", `a[href^="/admin/plans/"][href$="/edit"]`},
+	"@bulletin":        {"/bulletins", `table.bulletin-list a[href^="/bulletins/"]`},
+	"@bulletin-print":  {"@bulletin", `a[href^="/bulletins/"][href$="/print"]`},
 	// A measure with a pending extension request (the office's decision
 	// forms) and one with an instruction to answer (the reply form).
 	"@extension-measure":   {"/", `#todo-extensions a[href^="/measures/"]`},
@@ -115,6 +117,9 @@ func axePage(t *testing.T, tab context.Context, base, path string) string {
 	t.Helper()
 	optional := strings.HasSuffix(path, "?")
 	path = strings.TrimSuffix(path, "?")
+	if path == "@bulletin-draft" {
+		return draftBulletin(t, tab, base)
+	}
 	where, ok := pageLinks[path]
 	if !ok {
 		return path
@@ -131,4 +136,24 @@ func axePage(t *testing.T, tab context.Context, base, path string) string {
 		t.Fatalf("no %s link (%s) on %s: %v", path, where[1], where[0], err)
 	}
 	return href
+}
+
+// draftBulletin has the office draft a bulletin from the list's form and
+// returns the path of the editor it lands on.
+func draftBulletin(t *testing.T, tab context.Context, base string) string {
+	t.Helper()
+	if err := testutil.Visit(tab, base, "/bulletins"); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Do(tab,
+		chromedp.Click(chromedp.CSS(`form.bulletin-new button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form.bulletin-form`)))
+	if err != nil {
+		t.Fatalf("draft a bulletin: %v", err)
+	}
+	path, err := chromedp.Run(tab, chromedp.Evaluate[string](`location.pathname`))
+	if err != nil || !strings.HasSuffix(path, "/edit") {
+		t.Fatalf("draft a bulletin: %q %v", path, err)
+	}
+	return path
 }

@@ -16,7 +16,7 @@ var layoutRoles = []struct {
 	who, username string
 	pages         []string
 }{
-	{"unit", "jiaoyuju", []string{"/", "/todo", "@report", "/ledger"}},
+	{"unit", "jiaoyuju", []string{"/", "/todo", "@report", "/ledger", "/bulletins", "@bulletin"}},
 	{"district", "taishan", []string{"/", "@todo-assignment", "@report"}},
 	{"reviewer", "duchashi", []string{"/", "/supervision", "/ledger"}},
 	{"leader", "lingdao", []string{"/", "/indicators", "/scorecard"}},

@@ -48,13 +48,6 @@ func localTimePtr(t *time.Time) string {
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
 
-func idPtr(n *int64) string {
-	if n == nil {
-		return ""
-	}
-	return id(*n)
-}
-
 func path(parts ...string) templ.SafeURL {
 	s := ""
 	for _, p := range parts {

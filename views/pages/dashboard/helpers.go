@@ -63,14 +63,6 @@ func PeriodLabel(ctx context.Context, p *metrics.Plan, i int) string {
 	return i18n.PeriodLabel(ctx, p.Periods[i].Label)
 }
 
-// PeriodID returns a plan's period ID by index (0 for -1).
-func PeriodID(p *metrics.Plan, i int) int64 {
-	if p == nil || i < 0 || i >= len(p.Periods) {
-		return 0
-	}
-	return p.Periods[i].ID
-}
-
 // StateLabel is a report state's text ("" state = not started).
 func StateLabel(ctx context.Context, state string) string {
 	if state == "" {
@@ -177,10 +169,6 @@ func ChaseButton(ctx context.Context, cs []rules.Chase) string {
 	}
 	return i18n.T(ctx, "rules.prompt.button")
 }
-
-// Escalated reports whether a chased period has had three prompts or
-// more (第3次催办): the overview flags it.
-func Escalated(cs []rules.Chase) bool { return MostSent(cs) >= 3 }
 
 // Itoa is strconv.Itoa for templates.
 func Itoa(n int) string { return strconv.Itoa(n) }

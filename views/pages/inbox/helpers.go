@@ -26,6 +26,8 @@ func link(n model.Notification) string {
 			u += "#instructions"
 		}
 		return u
+	case "bulletin":
+		return "/bulletins/" + strconv.FormatInt(n.ObjectID, 10)
 	}
 	return ""
 }
