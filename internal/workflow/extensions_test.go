@@ -11,6 +11,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/rules"
 	"duban/internal/storage"
+	"duban/internal/testutil"
 	"duban/internal/workflow"
 )
 
@@ -39,8 +40,14 @@ func (e *env) status(asg model.Assignment) (*metrics.Assignment, rules.Status) {
 	return a, a.Status
 }
 
-func TestExtensionRequestAndDecision(t *testing.T) {
-	e := setup(t)
+func TestExtensionRequestAndDecision(t *testing.T) { extensionRequestAndDecision(t) }
+
+func TestExtensionRequestAndDecisionPostgres(t *testing.T) {
+	extensionRequestAndDecision(t, testutil.WithDB(testutil.PostgresURL(t)))
+}
+
+func extensionRequestAndDecision(t *testing.T, opts ...testutil.Option) {
+	e := setup(t, opts...)
 	ctx := context.Background()
 	m3 := e.f.Measures[2] // 残疾人就业, due 2015-06-30: 市残联 leads, 台山 responsible
 	as, _ := e.st.AssignmentsOf(ctx, m3.ID)
@@ -190,8 +197,12 @@ func hasKind(st rules.Status, kind string) bool {
 	return false
 }
 
-func TestInstructions(t *testing.T) {
-	e := setup(t)
+func TestInstructions(t *testing.T) { instructions(t) }
+
+func TestInstructionsPostgres(t *testing.T) { instructions(t, testutil.WithDB(testutil.PostgresURL(t))) }
+
+func instructions(t *testing.T, opts ...testutil.Option) {
+	e := setup(t, opts...)
 	ctx := context.Background()
 	m := e.f.Measures[0] // 市教育局 leads, 市残联 and 台山 responsible
 	in := workflow.InstructionInput{MeasureID: m.ID, Body: "请加快普惠性幼儿园建设，月底前报告进展。", DueOn: day("2015-04-10"),
