@@ -111,12 +111,6 @@ func (h *Handlers) DownloadCaseFile(c echo.Context) error {
 		return err
 	}
 	defer rd.Close()
-	hd := c.Response().Header()
-	hd.Set("Content-Type", f.ContentType)
-	hd.Set("Content-Disposition", ContentDisposition(f.Name, f.ID))
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	hd.Set("Cache-Control", "private, no-store")
-	http.ServeContent(c.Response(), c.Request(), "", f.CreatedAt, rd)
+	sendEvidence(c, rd, f.Name, f.ContentType, f.ID, f.CreatedAt)
 	return nil
 }
