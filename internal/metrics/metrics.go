@@ -57,7 +57,7 @@ type Scope struct {
 	Text      string // measures whose title or source text contains it (literal, not a pattern)
 	// OwedOnly loads only what decides what is owed (periods, due dates,
 	// closure, reports): no domains, targets, actuals, prompts, review
-	// tallies or unit names. Status.Periods and Status.Current are right; the light and the
+	// tallies, instructions or unit names. Status.Periods and Status.Current are right; the light and the
 	// reasons miss the targets and the prompt counts. For the 待办 badge.
 	OwedOnly bool
 }
@@ -584,17 +584,19 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 			errs[3] = err
 		})
 	}
-	// Leaders' instructions decide lights too, so even OwedOnly loads
-	// them (a handful of rows).
-	wg.Go(func() {
-		ifs, err := st.FactInstructions(ctx, fs)
-		for _, f := range ifs {
-			if a := s.assignments[f.AssignmentID]; a != nil {
-				a.instructions = append(a.instructions, rules.Instruction{Due: f.DueOn, AnsweredAt: f.RepliedAt})
+	// Leaders' instructions (领导批示) with a reply date: a red reason of
+	// the lead's light; what is owed does not depend on them.
+	if !sc.OwedOnly {
+		wg.Go(func() {
+			ifs, err := st.FactInstructions(ctx, fs)
+			for _, f := range ifs {
+				if a := s.assignments[f.AssignmentID]; a != nil {
+					a.instructions = append(a.instructions, rules.Instruction{Due: f.DueOn, AnsweredAt: f.RepliedAt})
+				}
 			}
-		}
-		errs[4] = err
-	})
+			errs[4] = err
+		})
+	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

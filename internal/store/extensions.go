@@ -185,3 +185,35 @@ func (s *Store) PromptsOfMeasure(ctx context.Context, measureID int64) ([]model.
 		Order("created_at, id").Find(&ps).Error
 	return ps, translate(err, "list prompts of measure")
 }
+
+// VersionOfMeasure is a submitted report version with its report's
+// assignment and period.
+type VersionOfMeasure struct {
+	model.ReportVersion
+	AssignmentID int64
+	PeriodID     int64
+}
+
+// ReviewOfMeasure is a review with its report's assignment and period.
+type ReviewOfMeasure struct {
+	model.Review
+	AssignmentID int64
+	PeriodID     int64
+}
+
+// VersionsAndReviewsOfMeasure lists the submitted versions and the reviews
+// of a measure's reports, oldest first, in two queries.
+func (s *Store) VersionsAndReviewsOfMeasure(ctx context.Context, measureID int64) ([]VersionOfMeasure, []ReviewOfMeasure, error) {
+	var vs []VersionOfMeasure
+	err := s.r(ctx).Table("report_versions x").Select("x.*, r.assignment_id AS assignment_id, r.period_id AS period_id").
+		Joins("JOIN reports r ON r.id = x.report_id").Joins("JOIN assignments a ON a.id = r.assignment_id").
+		Where("a.measure_id = ?", measureID).Order("x.submitted_at, x.id").Scan(&vs).Error
+	if err != nil {
+		return nil, nil, translate(err, "list versions of measure")
+	}
+	var rs []ReviewOfMeasure
+	err = s.r(ctx).Table("reviews x").Select("x.*, r.assignment_id AS assignment_id, r.period_id AS period_id").
+		Joins("JOIN reports r ON r.id = x.report_id").Joins("JOIN assignments a ON a.id = r.assignment_id").
+		Where("a.measure_id = ?", measureID).Order("x.id").Scan(&rs).Error
+	return vs, rs, translate(err, "list reviews of measure")
+}

@@ -13,7 +13,9 @@ import (
 // with COUNT queries: the navigation badge runs on every page.
 type TodoCounts struct {
 	ToSign, Returned, Prompts, Inputs int // a unit's
+	Instructions                      int // a unit's 领导批示 to answer or named in
 	Reviews, Closable                 int // the supervision office's (Prompts: every open prompt)
+	Extensions                        int // the office's 延期申请 to decide
 }
 
 // CountUnitTodo counts, in one query, a unit's assignments to sign for,
@@ -26,10 +28,12 @@ func (s *Store) CountUnitTodo(ctx context.Context, unitID int64) (TodoCounts, er
 		Where("assignments.unit_id = ? AND reports.state = ? AND measures.closed_at IS NULL", unitID, model.ReportReturned)
 	prompts := s.r(ctx).Model(&model.Prompt{}).Select("COUNT(*)").Where("unit_id = ? AND resolved_at IS NULL", unitID)
 	inputs := s.inputsAwaitingLead(ctx, unitID)(s.reportRowsFrom(ctx).Select("COUNT(*)"))
-	var c struct{ ToSign, Returned, Prompts, Inputs int64 }
-	err := s.r(ctx).Raw("SELECT (?) AS to_sign, (?) AS returned, (?) AS prompts, (?) AS inputs", toSign, returned, prompts, inputs).
-		Scan(&c).Error
-	return TodoCounts{ToSign: int(c.ToSign), Returned: int(c.Returned), Prompts: int(c.Prompts), Inputs: int(c.Inputs)},
+	instructions := s.openInstructions(ctx, unitID).Select("COUNT(*)")
+	var c struct{ ToSign, Returned, Prompts, Inputs, Instructions int64 }
+	err := s.r(ctx).Raw("SELECT (?) AS to_sign, (?) AS returned, (?) AS prompts, (?) AS inputs, (?) AS instructions",
+		toSign, returned, prompts, inputs, instructions).Scan(&c).Error
+	return TodoCounts{ToSign: int(c.ToSign), Returned: int(c.Returned), Prompts: int(c.Prompts), Inputs: int(c.Inputs),
+			Instructions: int(c.Instructions)},
 		translate(err, "count a unit's to-do items")
 }
 
@@ -40,9 +44,10 @@ func (s *Store) CountReviewerTodo(ctx context.Context) (TodoCounts, error) {
 	reviews := awaitingReview(s.reportRowsFrom(ctx).Select("COUNT(*)"))
 	closable := s.closable(ctx)(s.reportRowsFrom(ctx).Select("COUNT(*)"))
 	prompts := s.r(ctx).Model(&model.Prompt{}).Select("COUNT(*)").Where("resolved_at IS NULL")
-	var c struct{ Reviews, Closable, Prompts int64 }
-	err := s.r(ctx).Raw("SELECT (?) AS reviews, (?) AS closable, (?) AS prompts", reviews, closable, prompts).Scan(&c).Error
-	return TodoCounts{Reviews: int(c.Reviews), Closable: int(c.Closable), Prompts: int(c.Prompts)},
+	exts := s.r(ctx).Model(&model.Extension{}).Select("COUNT(*)").Where("state = ?", model.ExtensionPending)
+	var c struct{ Reviews, Closable, Prompts, Extensions int64 }
+	err := s.r(ctx).Raw("SELECT (?) AS reviews, (?) AS closable, (?) AS prompts, (?) AS extensions", reviews, closable, prompts, exts).Scan(&c).Error
+	return TodoCounts{Reviews: int(c.Reviews), Closable: int(c.Closable), Prompts: int(c.Prompts), Extensions: int(c.Extensions)},
 		translate(err, "count the office's to-do items")
 }
 

@@ -199,7 +199,9 @@ func hasKind(st rules.Status, kind string) bool {
 
 func TestInstructions(t *testing.T) { instructions(t) }
 
-func TestInstructionsPostgres(t *testing.T) { instructions(t, testutil.WithDB(testutil.PostgresURL(t))) }
+func TestInstructionsPostgres(t *testing.T) {
+	instructions(t, testutil.WithDB(testutil.PostgresURL(t)))
+}
 
 func instructions(t *testing.T, opts ...testutil.Option) {
 	e := setup(t, opts...)

@@ -105,6 +105,12 @@ func (s *Service) MeasureRecord(ctx context.Context, a store.Actor, measureID, u
 	if err != nil {
 		return nil, err
 	}
+	return s.MeasureRecordOf(ctx, a, m, unitFilter)
+}
+
+// MeasureRecordOf is MeasureRecord of a measure already loaded.
+func (s *Service) MeasureRecordOf(ctx context.Context, a store.Actor, m *model.Measure, unitFilter int64) (*Record, error) {
+	measureID := m.ID
 	as, err := s.st.AssignmentsOf(ctx, measureID)
 	if err != nil {
 		return nil, err
@@ -173,22 +179,7 @@ func (s *Service) MeasureRecord(ctx context.Context, a store.Actor, measureID, u
 	if err != nil {
 		return nil, err
 	}
-	reps, err := s.st.ReportsOfAssignments(ctx, assignmentIDsOf(as))
-	if err != nil {
-		return nil, err
-	}
-	var repIDs []int64
-	repAsg := map[int64]int64{}
-	repPeriod := map[int64]int64{}
-	for _, r := range reps {
-		repIDs = append(repIDs, r.ID)
-		repAsg[r.ID], repPeriod[r.ID] = r.AssignmentID, r.PeriodID
-	}
-	vs, err := s.st.ReportVersionsOf(ctx, repIDs)
-	if err != nil {
-		return nil, err
-	}
-	revs, err := s.st.ReviewsOf(ctx, repIDs)
+	vs, revs, err := s.st.VersionsAndReviewsOfMeasure(ctx, measureID)
 	if err != nil {
 		return nil, err
 	}
@@ -274,16 +265,16 @@ func (s *Service) MeasureRecord(ctx context.Context, a store.Actor, measureID, u
 		e.Unit = units[e.UnitID].Name
 		tl = append(tl, e)
 	}
-	plan, err := s.st.PlanByID(ctx, m.PlanID)
-	if err != nil {
-		return nil, err
+	var planStart time.Time
+	if ps := pers[m.PlanID]; len(ps) > 0 {
+		planStart = ps[0].StartsOn
 	}
 	for _, x := range as {
-		// Work that came with the plan was given on the plan's start (as
-		// the rules read it), not when the plan was typed in.
+		// Work that came with the plan (made with its measure) was given
+		// on the plan's start, not when the plan was typed in.
 		at := x.CreatedAt
-		if !clock.Date(at).After(clock.Date(plan.CreatedAt)) {
-			at = clock.Date(plan.StartOn)
+		if !clock.Date(at).After(clock.Date(m.CreatedAt)) && !planStart.IsZero() {
+			at = clock.Date(planStart)
 		}
 		add(Event{At: at, Kind: EvAssigned, UnitID: x.UnitID, Text: x.Role})
 		if x.SignedAt != nil {
@@ -291,16 +282,16 @@ func (s *Service) MeasureRecord(ctx context.Context, a store.Actor, measureID, u
 		}
 	}
 	for _, v := range vs {
-		add(Event{At: v.SubmittedAt, Kind: EvSubmitted, UnitID: unitOf[repAsg[v.ReportID]], Actor: nameOf(v.SubmittedBy),
-			Period: periodLabel[repPeriod[v.ReportID]], Version: v.VersionNo, ReportID: v.ReportID})
+		add(Event{At: v.SubmittedAt, Kind: EvSubmitted, UnitID: unitOf[v.AssignmentID], Actor: nameOf(v.SubmittedBy),
+			Period: periodLabel[v.PeriodID], Version: v.VersionNo, ReportID: v.ReportID})
 	}
 	for _, r := range revs {
 		k := EvApproved
 		if r.Decision == ActReturn {
 			k = EvReturned
 		}
-		add(Event{At: r.CreatedAt, Kind: k, UnitID: unitOf[repAsg[r.ReportID]], Actor: names[r.ReviewerID],
-			Period: periodLabel[repPeriod[r.ReportID]], Version: r.VersionNo, ReportID: r.ReportID, Text: r.Reason})
+		add(Event{At: r.CreatedAt, Kind: k, UnitID: unitOf[r.AssignmentID], Actor: names[r.ReviewerID],
+			Period: periodLabel[r.PeriodID], Version: r.VersionNo, ReportID: r.ReportID, Text: r.Reason})
 	}
 	for _, p := range prompts {
 		e := Event{At: p.CreatedAt, Kind: EvPrompt, UnitID: p.UnitID, Actor: names[p.SenderID], Text: p.Message}
@@ -369,14 +360,6 @@ func (s *Service) MeasureRecord(ctx context.Context, a store.Actor, measureID, u
 	sort.SliceStable(tl, func(i, j int) bool { return tl[i].At.Before(tl[j].At) })
 	rec.Timeline = tl
 	return rec, nil
-}
-
-func assignmentIDsOf(as []model.Assignment) []int64 {
-	out := make([]int64, len(as))
-	for i, x := range as {
-		out[i] = x.ID
-	}
-	return out
 }
 
 // CaseFile returns an extension's or a reply's evidence file if actor may

@@ -107,11 +107,7 @@ func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time, f
 		if err != nil {
 			return 0, nil, err
 		}
-		ins, err := s.st.CountOpenInstructionsOfUnit(ctx, a.UnitID)
-		if err != nil {
-			return 0, nil, err
-		}
-		n := c.ToSign + c.Prompts + c.Inputs + ins
+		n := c.ToSign + c.Prompts + c.Inputs + c.Instructions
 		for _, as := range snap.Assignments {
 			due, ret := owedWork(as)
 			n += len(due) + len(ret)
@@ -119,11 +115,7 @@ func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time, f
 		return n, snap, nil
 	case a.Role == model.RoleReviewer:
 		c, err := s.st.CountReviewerTodo(ctx)
-		if err != nil {
-			return 0, nil, err
-		}
-		exts, err := s.st.CountPendingExtensions(ctx)
-		return c.Reviews + c.Prompts + c.Closable + exts, nil, err
+		return c.Reviews + c.Prompts + c.Closable + c.Extensions, nil, err
 	}
 	return 0, nil, nil
 }

@@ -184,7 +184,7 @@ func (h *Handlers) MeasureHistoryXLSX(c echo.Context) error {
 	if hist.Units, err = h.Store.UnitsByID(ctx, ids); err != nil {
 		return err
 	}
-	rec, err := h.Flow.MeasureRecord(ctx, actor(c), m.ID, 0)
+	rec, err := h.Flow.MeasureRecordOf(ctx, actor(c), m, 0)
 	if err != nil {
 		return err
 	}
