@@ -32,6 +32,8 @@ var (
 	readers    = Rule{Roles: []string{model.RoleAdmin, model.RoleReviewer, model.RoleViewer}}
 	workers    = Rule{Roles: []string{model.RoleReviewer, model.RoleUnit}}
 	planReader = Rule{Roles: model.Roles}
+	// instructors write 领导批示: leaders and the supervision office.
+	instructors = Rule{Roles: []string{model.RoleReviewer, model.RoleViewer}}
 )
 
 // WhileMustChangePassword are the routes open to a user whose password an
@@ -149,6 +151,14 @@ var Routes = map[string]Rule{
 	"GET /inbox":                  anyUser,
 	"POST /inbox/read-all":        anyUser,
 	"POST /inbox/:id/read":        anyUser,
+	// 延期申请 and 领导批示 (issue #13): units ask and answer, the office
+	// decides, leaders and the office write instructions; which unit's
+	// objects is checked by internal/workflow.
+	"POST /assignments/:id/extensions": unitOnly,
+	"POST /extensions/:id/decide":      reviewer,
+	"POST /measures/:id/instructions":  instructors,
+	"POST /instructions/:id/answer":    unitOnly,
+	"GET /case-files/:id":              planReader,
 }
 
 // RuleFor returns the rule of a route and whether it has one.
@@ -160,4 +170,4 @@ func RuleFor(method, path string) (Rule, bool) {
 	return r, ok
 }
 
-var _ = []Rule{adminOnly, reviewer, unitOnly, readers, workers, planReader}
+var _ = []Rule{adminOnly, reviewer, unitOnly, readers, workers, planReader, instructors}
