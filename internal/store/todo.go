@@ -71,3 +71,18 @@ func (s *Store) promptRows(ctx context.Context, where func(*gorm.DB) *gorm.DB) (
 	err := where(q).Order("prompts.created_at, prompts.id").Scan(&rows).Error
 	return rows, translate(err, "list prompts")
 }
+
+// OfficialReportsAwaitingReviewPage is one page of
+// OfficialReportsAwaitingReview, oldest first, with the queue's length: a
+// province's office has thousands waiting, and its start page shows them
+// a page at a time.
+func (s *Store) OfficialReportsAwaitingReviewPage(ctx context.Context, offset, limit int) ([]ReportRow, int, error) {
+	var total int64
+	if err := awaitingReview(s.reportRowsFrom(ctx)).Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count reports awaiting review")
+	}
+	var rows []ReportRow
+	err := awaitingReview(s.reportRowsFrom(ctx).Select(reportRowSelect)).
+		Order("reports.submitted_at, reports.id").Offset(offset).Limit(limit).Scan(&rows).Error
+	return rows, int(total), translate(err, "list reports awaiting review")
+}

@@ -27,7 +27,10 @@ type Todo struct {
 	Snapshot *metrics.Snapshot
 	Rows     []store.AssignmentRow
 	// The supervision office's work.
-	Reviews  []store.ReportRow // 待审核: lead units' reports waiting for review, oldest first
+	Reviews  []store.ReportRow // 待审核: lead units' reports waiting for review, oldest first: page ReviewPage
+	// ReviewsTotal is the length of the whole 待审核 queue, shown
+	// ReviewPageSize at a time (page ReviewPage of ReviewPages).
+	ReviewsTotal, ReviewPage, ReviewPages int
 	Open     []store.PromptRow // 待处理: prompts not answered yet, oldest first
 	Closable []store.ReportRow // measures whose lead reported 已完成
 	// Extensions are the requests (延期申请) waiting for a decision.
@@ -53,10 +56,13 @@ type PromptItem struct {
 	Nth    int // 第N次催办 on its period (1 for the first)
 }
 
+// ReviewPageSize is how many reports of the 待审核 queue a page shows.
+const ReviewPageSize = 50
+
 // Count is the number shown in the navigation.
 func (t *Todo) Count() int {
 	return len(t.ToSign) + len(t.Due) + len(t.Returned) + len(t.Prompts) + len(t.Inputs) +
-		len(t.Reviews) + len(t.Open) + len(t.Closable) + len(t.Instructions) + len(t.Extensions)
+		max(len(t.Reviews), t.ReviewsTotal) + len(t.Open) + len(t.Closable) + len(t.Instructions) + len(t.Extensions)
 }
 
 // Todo builds the to-do list of a unit user or a reviewer at now; other
@@ -68,14 +74,29 @@ func (s *Service) Todo(ctx context.Context, a store.Actor, now time.Time) (*Todo
 // TodoWith is Todo reusing a unit's facts already loaded at now (the
 // badge's), so a page loads them once; facts may be nil.
 func (s *Service) TodoWith(ctx context.Context, a store.Actor, now time.Time, facts *metrics.Snapshot) (*Todo, error) {
+	return s.TodoPage(ctx, a, now, facts, 1)
+}
+
+// TodoPage is TodoWith showing page reviewPage of the office's 待审核
+// queue (clamped to the pages it fills).
+func (s *Service) TodoPage(ctx context.Context, a store.Actor, now time.Time, facts *metrics.Snapshot, reviewPage int) (*Todo, error) {
 	t := &Todo{}
 	switch {
 	case a.Role == model.RoleUnit && a.UnitID != 0:
 		return t, s.unitTodo(ctx, a.UnitID, now, facts, t)
 	case a.Role == model.RoleReviewer:
 		var err error
-		if t.Reviews, err = s.st.OfficialReportsAwaitingReview(ctx); err != nil {
-			return nil, err
+		t.ReviewPage = max(1, reviewPage)
+		for {
+			t.Reviews, t.ReviewsTotal, err = s.st.OfficialReportsAwaitingReviewPage(ctx, (t.ReviewPage-1)*ReviewPageSize, ReviewPageSize)
+			if err != nil {
+				return nil, err
+			}
+			t.ReviewPages = max(1, (t.ReviewsTotal+ReviewPageSize-1)/ReviewPageSize)
+			if t.ReviewPage <= t.ReviewPages {
+				break
+			}
+			t.ReviewPage = t.ReviewPages // past the end: the last page
 		}
 		if t.Open, err = s.st.OpenPrompts(ctx); err != nil {
 			return nil, err

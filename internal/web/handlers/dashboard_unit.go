@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -13,6 +14,7 @@ import (
 	"duban/internal/rules"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
+	"duban/views/components"
 	"duban/views/pages/todo"
 )
 
@@ -36,7 +38,13 @@ func (h *Handlers) wfTodo(c echo.Context) (*workflow.Todo, error) {
 	if k, ok := c.Get(wfFactsKey).(keptFacts); ok {
 		snap, now = k.snap, k.now
 	}
-	return h.Flow.TodoWith(c.Request().Context(), actor(c), now, snap)
+	page, _ := strconv.Atoi(c.QueryParam("page")) // the office's 待审核 queue
+	return h.Flow.TodoPage(c.Request().Context(), actor(c), now, snap, page)
+}
+
+// reviewPager pages the office's 待审核 queue on the page at c.
+func reviewPager(c echo.Context, t *workflow.Todo) components.Pager {
+	return components.NewPager(c.Path(), c.QueryParams(), t.ReviewPage, t.ReviewPages)
 }
 
 // unitDashboard is a unit user's start page: its to-do list (to sign, to
@@ -77,5 +85,5 @@ func (h *Handlers) Todo(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render.Page(c, http.StatusOK, todo.Todo(todo.TodoPage{Todo: t, Unit: user(c).Role == model.RoleUnit}))
+	return render.Page(c, http.StatusOK, todo.Todo(todo.TodoPage{Todo: t, Unit: user(c).Role == model.RoleUnit, ReviewPager: reviewPager(c, t)}))
 }
