@@ -28,11 +28,11 @@ type Todo struct {
 	Rows     []store.AssignmentRow
 	// The supervision office's work.
 	Reviews  []store.ReportRow // 待审核: lead units' reports waiting for review, oldest first: page ReviewPage
+	Open     []store.PromptRow // 待处理: prompts not answered yet, oldest first
+	Closable []store.ReportRow // measures whose lead reported 已完成
 	// ReviewsTotal is the length of the whole 待审核 queue, shown
 	// ReviewPageSize at a time (page ReviewPage of ReviewPages).
 	ReviewsTotal, ReviewPage, ReviewPages int
-	Open     []store.PromptRow // 待处理: prompts not answered yet, oldest first
-	Closable []store.ReportRow // measures whose lead reported 已完成
 	// Extensions are the requests (延期申请) waiting for a decision.
 	Extensions []store.ExtensionRow
 }
