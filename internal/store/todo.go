@@ -86,3 +86,16 @@ func (s *Store) OfficialReportsAwaitingReviewPage(ctx context.Context, offset, l
 		Order("reports.submitted_at, reports.id").Offset(offset).Limit(limit).Scan(&rows).Error
 	return rows, int(total), translate(err, "list reports awaiting review")
 }
+
+// OpenPromptsPage is one page of OpenPrompts, oldest first, with how many
+// are open in all.
+func (s *Store) OpenPromptsPage(ctx context.Context, offset, limit int) ([]PromptRow, int, error) {
+	var total int64
+	if err := s.r(ctx).Model(&model.Prompt{}).Where("resolved_at IS NULL AND assignment_id IS NOT NULL").Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count open prompts")
+	}
+	rows, err := s.promptRows(ctx, func(q *gorm.DB) *gorm.DB {
+		return q.Where("prompts.resolved_at IS NULL").Offset(offset).Limit(limit)
+	})
+	return rows, int(total), err
+}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"duban/internal/model"
 	"duban/internal/testutil"
 )
@@ -28,6 +30,36 @@ func TestReviewQueuePages(t *testing.T) {
 		must(t, db.Create(&r).Error)
 	}
 	rv := p.Login("duchashi")
+	sender := userNamed(t, p, "duchashi")
+	for i, m := range f.measures[:55] {
+		var a model.Assignment
+		must(t, db.Where("measure_id = ?", m).First(&a).Error)
+		at := base.Add(time.Duration(i) * time.Minute)
+		must(t, db.Create(&model.Prompt{UnitID: unit.ID, AssignmentID: &a.ID, PeriodID: &f.period, SenderID: sender.ID,
+			Message: "催办" + strconv.Itoa(i+1), CreatedAt: at}).Error)
+	}
+	for _, path := range []string{"/", "/todo"} {
+		// 待处理 pages on its own parameter, the other list staying put.
+		res := rv.Get(path + "?prompts_page=2&page=2")
+		mustStatus(t, res, 200, "reviewer "+path+" open prompts page 2")
+		open := res.Doc(t).Find("#todo-open-prompts")
+		if got := cellText(open.Find("h2 .badge")); got != "55" {
+			t.Errorf("%s: %q open prompts, want 55", path, got)
+		}
+		if n := open.Find("tbody tr").Length(); n != 5 {
+			t.Errorf("%s: %d open prompts on page 2, want 5", path, n)
+		}
+		if n := res.Doc(t).Find("#todo-reviews tbody tr").Length(); n != 10 {
+			t.Errorf("%s: the review queue left its page 2 (%d rows)", path, n)
+		}
+		open.Find("nav.pager a[href]").Each(func(_ int, a *goquery.Selection) {
+			if u, _ := url.Parse(a.AttrOr("href", "")); u.Query().Get("page") != "2" {
+				t.Errorf("%s: a 待处理 page link drops the review page: %s", path, u)
+			}
+		})
+	}
+	// The review queue alone, with the prompts resolved.
+	must(t, db.Model(&model.Prompt{}).Where("resolved_at IS NULL").Update("resolved_at", base).Error)
 	for _, path := range []string{"/", "/todo"} {
 		for _, tc := range []struct {
 			page        string

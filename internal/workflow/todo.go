@@ -31,8 +31,10 @@ type Todo struct {
 	Open     []store.PromptRow // 待处理: prompts not answered yet, oldest first
 	Closable []store.ReportRow // measures whose lead reported 已完成
 	// ReviewsTotal is the length of the whole 待审核 queue, shown
-	// ReviewPageSize at a time (page ReviewPage of ReviewPages).
+	// QueuePageSize at a time (page ReviewPage of ReviewPages); OpenTotal
+	// that of 待处理, page OpenPage of OpenPages.
 	ReviewsTotal, ReviewPage, ReviewPages int
+	OpenTotal, OpenPage, OpenPages        int
 	// Extensions are the requests (延期申请) waiting for a decision.
 	Extensions []store.ExtensionRow
 }
@@ -56,13 +58,17 @@ type PromptItem struct {
 	Nth    int // 第N次催办 on its period (1 for the first)
 }
 
-// ReviewPageSize is how many reports of the 待审核 queue a page shows.
-const ReviewPageSize = 50
+// QueuePageSize is how many rows of the office's queues (待审核,
+// 待处理) a page shows.
+const QueuePageSize = 50
+
+// QueuePages are the pages of the office's queues to show (1 = first).
+type QueuePages struct{ Reviews, Prompts int }
 
 // Count is the number shown in the navigation.
 func (t *Todo) Count() int {
 	return len(t.ToSign) + len(t.Due) + len(t.Returned) + len(t.Prompts) + len(t.Inputs) +
-		max(len(t.Reviews), t.ReviewsTotal) + len(t.Open) + len(t.Closable) + len(t.Instructions) + len(t.Extensions)
+		max(len(t.Reviews), t.ReviewsTotal) + max(len(t.Open), t.OpenTotal) + len(t.Closable) + len(t.Instructions) + len(t.Extensions)
 }
 
 // Todo builds the to-do list of a unit user or a reviewer at now; other
@@ -74,32 +80,38 @@ func (s *Service) Todo(ctx context.Context, a store.Actor, now time.Time) (*Todo
 // TodoWith is Todo reusing a unit's facts already loaded at now (the
 // badge's), so a page loads them once; facts may be nil.
 func (s *Service) TodoWith(ctx context.Context, a store.Actor, now time.Time, facts *metrics.Snapshot) (*Todo, error) {
-	return s.TodoPage(ctx, a, now, facts, 1)
+	return s.TodoPage(ctx, a, now, facts, QueuePages{})
 }
 
-// TodoPage is TodoWith showing page reviewPage of the office's 待审核
-// queue (clamped to the pages it fills).
-func (s *Service) TodoPage(ctx context.Context, a store.Actor, now time.Time, facts *metrics.Snapshot, reviewPage int) (*Todo, error) {
+// TodoPage is TodoWith showing the given pages of the office's queues
+// (clamped to the pages they fill).
+func (s *Service) TodoPage(ctx context.Context, a store.Actor, now time.Time, facts *metrics.Snapshot, pages QueuePages) (*Todo, error) {
 	t := &Todo{}
 	switch {
 	case a.Role == model.RoleUnit && a.UnitID != 0:
 		return t, s.unitTodo(ctx, a.UnitID, now, facts, t)
 	case a.Role == model.RoleReviewer:
 		var err error
-		t.ReviewPage = max(1, reviewPage)
+		t.ReviewPage, t.OpenPage = max(1, pages.Reviews), max(1, pages.Prompts)
 		for {
-			t.Reviews, t.ReviewsTotal, err = s.st.OfficialReportsAwaitingReviewPage(ctx, (t.ReviewPage-1)*ReviewPageSize, ReviewPageSize)
+			t.Reviews, t.ReviewsTotal, err = s.st.OfficialReportsAwaitingReviewPage(ctx, (t.ReviewPage-1)*QueuePageSize, QueuePageSize)
 			if err != nil {
 				return nil, err
 			}
-			t.ReviewPages = max(1, (t.ReviewsTotal+ReviewPageSize-1)/ReviewPageSize)
-			if t.ReviewPage <= t.ReviewPages {
+			if t.ReviewPages = pageCount(t.ReviewsTotal); t.ReviewPage <= t.ReviewPages {
 				break
 			}
 			t.ReviewPage = t.ReviewPages // past the end: the last page
 		}
-		if t.Open, err = s.st.OpenPrompts(ctx); err != nil {
-			return nil, err
+		for {
+			t.Open, t.OpenTotal, err = s.st.OpenPromptsPage(ctx, (t.OpenPage-1)*QueuePageSize, QueuePageSize)
+			if err != nil {
+				return nil, err
+			}
+			if t.OpenPages = pageCount(t.OpenTotal); t.OpenPage <= t.OpenPages {
+				break
+			}
+			t.OpenPage = t.OpenPages
 		}
 		if t.Closable, err = s.st.ClosableReports(ctx); err != nil {
 			return nil, err
@@ -110,6 +122,8 @@ func (s *Service) TodoPage(ctx context.Context, a store.Actor, now time.Time, fa
 	}
 	return t, nil
 }
+
+func pageCount(total int) int { return max(1, (total+QueuePageSize-1)/QueuePageSize) }
 
 // TodoCount is the size of the user's to-do list without building it:
 // COUNT queries for what exists as rows, and for a unit the read model's

@@ -38,13 +38,21 @@ func (h *Handlers) wfTodo(c echo.Context) (*workflow.Todo, error) {
 	if k, ok := c.Get(wfFactsKey).(keptFacts); ok {
 		snap, now = k.snap, k.now
 	}
-	page, _ := strconv.Atoi(c.QueryParam("page")) // the office's 待审核 queue
-	return h.Flow.TodoPage(c.Request().Context(), actor(c), now, snap, page)
+	// The pages of the office's queues.
+	reviews, _ := strconv.Atoi(c.QueryParam("page"))
+	prompts, _ := strconv.Atoi(c.QueryParam(openPromptsPage))
+	return h.Flow.TodoPage(c.Request().Context(), actor(c), now, snap, workflow.QueuePages{Reviews: reviews, Prompts: prompts})
 }
 
-// reviewPager pages the office's 待审核 queue on the page at c.
-func reviewPager(c echo.Context, t *workflow.Todo) components.Pager {
-	return components.NewPager(c.Path(), c.QueryParams(), t.ReviewPage, t.ReviewPages)
+// openPromptsPage is the query parameter of the 待处理 list's page.
+const openPromptsPage = "prompts_page"
+
+// queuePagers page the office's queues on the page at c.
+func queuePagers(c echo.Context, t *workflow.Todo) todo.QueuePagers {
+	return todo.QueuePagers{
+		Reviews: components.NewPager(c.Path(), c.QueryParams(), t.ReviewPage, t.ReviewPages),
+		Open:    components.NewPagerParam(c.Path(), c.QueryParams(), openPromptsPage, t.OpenPage, t.OpenPages),
+	}
 }
 
 // unitDashboard is a unit user's start page: its to-do list (to sign, to
@@ -85,5 +93,5 @@ func (h *Handlers) Todo(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render.Page(c, http.StatusOK, todo.Todo(todo.TodoPage{Todo: t, Unit: user(c).Role == model.RoleUnit, ReviewPager: reviewPager(c, t)}))
+	return render.Page(c, http.StatusOK, todo.Todo(todo.TodoPage{Todo: t, Unit: user(c).Role == model.RoleUnit, Pagers: queuePagers(c, t)}))
 }
