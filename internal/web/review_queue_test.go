@@ -91,3 +91,30 @@ func TestReviewQueuePages(t *testing.T) {
 		}
 	}
 }
+
+// TestInboxBadgeStopsAt99: the navigation counts unread notifications up
+// to 99 and then says 99+, whatever the inbox holds; the inbox itself
+// still says how many.
+func TestInboxBadgeStopsAt99(t *testing.T) {
+	p := testutil.Start(t, testutil.DemoWithoutPlan())
+	u := userNamed(t, p, "duchashi")
+	rv := p.Login("duchashi")
+	add := func(n int) {
+		for i := range n {
+			must(t, p.App.DB.W.Create(&model.Notification{UserID: u.ID, Kind: "prompt", ObjectType: "prompt", ObjectID: int64(i + 1),
+				Message: "msg", CreatedAt: time.Date(2015, 3, 1, 0, 0, 0, 0, time.UTC)}).Error)
+		}
+	}
+	badge := func() string { return wfText(t, rv.Get("/profile"), ".main-nav a[href='/inbox'] .nav-count") }
+	add(99)
+	if got := badge(); got != "99" {
+		t.Fatalf("99 unread: badge %q", got)
+	}
+	add(51)
+	if got := badge(); got != "99+" {
+		t.Fatalf("150 unread: badge %q", got)
+	}
+	if res := rv.Get("/inbox"); !strings.Contains(res.Body, "150") {
+		t.Fatal("the inbox does not say 150 unread")
+	}
+}
