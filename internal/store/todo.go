@@ -77,12 +77,18 @@ func (s *Store) promptRows(ctx context.Context, where func(*gorm.DB) *gorm.DB) (
 // province's office has thousands waiting, and its start page shows them
 // a page at a time.
 func (s *Store) OfficialReportsAwaitingReviewPage(ctx context.Context, offset, limit int) ([]ReportRow, int, error) {
+	// Only the assignments the read model says have reports waiting (the
+	// same rule, kept by the writes) are looked at, not every lead report.
+	waiting := func(q *gorm.DB) *gorm.DB {
+		return awaitingReview(q).Where("reports.assignment_id IN (?)", s.r(ctx).Table("assignment_states").
+			Select("assignment_id").Where("role = ? AND awaiting_review > 0", model.AssignLead))
+	}
 	var total int64
-	if err := awaitingReview(s.reportRowsFrom(ctx)).Count(&total).Error; err != nil {
+	if err := waiting(s.reportRowsFrom(ctx)).Count(&total).Error; err != nil {
 		return nil, 0, translate(err, "count reports awaiting review")
 	}
 	var rows []ReportRow
-	err := awaitingReview(s.reportRowsFrom(ctx).Select(reportRowSelect)).
+	err := waiting(s.reportRowsFrom(ctx).Select(reportRowSelect)).
 		Order("reports.submitted_at, reports.id").Offset(offset).Limit(limit).Scan(&rows).Error
 	return rows, int(total), translate(err, "list reports awaiting review")
 }
