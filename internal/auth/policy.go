@@ -79,6 +79,12 @@ var Routes = map[string]Rule{
 
 	"GET /profile":  anyUser,
 	"POST /profile": anyUser,
+	// Personal access tokens of the JSON API (issue #16): a user's own on
+	// /profile (another's token is not found), every token for admins.
+	"POST /profile/tokens":            anyUser,
+	"POST /profile/tokens/:id/revoke": anyUser,
+	"GET /admin/tokens":               adminOnly,
+	"POST /admin/tokens/:id/revoke":   adminOnly,
 
 	// Administration (系统管理): admins only.
 	"GET /admin":                                adminOnly,
