@@ -19,8 +19,8 @@ import (
 	"duban/internal/model"
 	"duban/internal/rules"
 	"duban/internal/store"
-	"duban/internal/workflow"
 	"duban/internal/web/handlers"
+	"duban/internal/workflow"
 )
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -75,7 +75,7 @@ type (
 			NextCursor string `json:"next_cursor,omitempty"`
 		}
 	}
-	planOut struct{ Body PlanDetail }
+	planOut     struct{ Body PlanDetail }
 	measureList struct {
 		Body struct {
 			Items      []Measure `json:"items"`

@@ -192,18 +192,18 @@ type PeriodReport struct {
 
 // Report is a report with its history.
 type Report struct {
-	ID            int64          `json:"id"`
-	AssignmentID  int64          `json:"assignment_id"`
-	PeriodID      int64          `json:"period_id"`
-	State         string         `json:"state" enum:"draft,submitted,returned,approved"`
-	LockVersion   int            `json:"lock_version" doc:"Send it back in If-Match to change the report."`
-	VersionNo     int            `json:"version_no" doc:"Submitted versions so far."`
-	SubmittedAt   string         `json:"submitted_at,omitempty" format:"date-time"`
-	Current       *Content       `json:"current,omitempty" doc:"The latest submitted version (for the owner, the draft when none was submitted)."`
-	Versions      []VersionLine  `json:"versions"`
-	Reviews       []Review       `json:"reviews"`
-	Attachments   []Attachment   `json:"attachments"`
-	AllowedWrites []string       `json:"allowed_actions" doc:"What the caller may do now: save, submit, approve, return."`
+	ID            int64         `json:"id"`
+	AssignmentID  int64         `json:"assignment_id"`
+	PeriodID      int64         `json:"period_id"`
+	State         string        `json:"state" enum:"draft,submitted,returned,approved"`
+	LockVersion   int           `json:"lock_version" doc:"Send it back in If-Match to change the report."`
+	VersionNo     int           `json:"version_no" doc:"Submitted versions so far."`
+	SubmittedAt   string        `json:"submitted_at,omitempty" format:"date-time"`
+	Current       *Content      `json:"current,omitempty" doc:"The latest submitted version (for the owner, the draft when none was submitted)."`
+	Versions      []VersionLine `json:"versions"`
+	Reviews       []Review      `json:"reviews"`
+	Attachments   []Attachment  `json:"attachments"`
+	AllowedWrites []string      `json:"allowed_actions" doc:"What the caller may do now: save, submit, approve, return."`
 }
 
 // Content is a report's text, progress, actuals and evidence.
