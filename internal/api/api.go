@@ -67,6 +67,8 @@ func Mount(e *echo.Echo, d Deps) *API {
 	cfg.Servers = []*huma.Server{{URL: Prefix}}
 	cfg.OpenAPIPath, cfg.DocsPath, cfg.SchemasPath = "", "", ""
 	cfg.CreateHooks = nil // no $schema links to a schemas route we do not serve
+	// Filters and sorts come from an allow-list: an unknown one is refused.
+	cfg.RejectUnknownQueryParameters = true
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "A personal access token (create one on /profile or with duban token create)."},
 	}

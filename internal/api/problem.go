@@ -55,6 +55,10 @@ func newProblem(status int, msg string, errs ...error) huma.StatusError {
 				p.Fields = map[string]string{}
 			}
 			name := det.Location
+			if strings.HasPrefix(name, "query.") && status == http.StatusUnprocessableEntity {
+				// A filter or sort off the allow-list is a bad request.
+				p.Status, p.Title = http.StatusBadRequest, http.StatusText(http.StatusBadRequest)
+			}
 			for _, pre := range []string{"body.", "query.", "path.", "header."} {
 				name = strings.TrimPrefix(name, pre)
 			}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,11 +60,11 @@ func badParam(ctx context.Context, name string) error {
 	return p
 }
 
-type idPath struct {
+type IDParam struct {
 	ID int64 `path:"id" minimum:"1"`
 }
 
-type planQuery struct {
+type PlanParam struct {
 	Plan int64 `query:"plan" required:"true" minimum:"1" doc:"Plan ID."`
 }
 
@@ -125,27 +126,34 @@ type (
 	}
 )
 
-func get(id, path, summary, tag string) huma.Operation {
-	return huma.Operation{OperationID: id, Method: http.MethodGet, Path: path, Summary: summary, Tags: []string{tag}}
+// get is a read operation: it also answers 304 to If-None-Match, and
+// like every operation a problem on error.
+func (a *API) get(id, path, summary, tag string) huma.Operation {
+	problem := a.huma.OpenAPI().Components.Schemas.Schema(reflect.TypeOf(Problem{}), true, "Problem")
+	return huma.Operation{OperationID: id, Method: http.MethodGet, Path: path, Summary: summary, Tags: []string{tag},
+		Responses: map[string]*huma.Response{
+			"304":     {Description: "Not modified: If-None-Match named the current ETag."},
+			"default": {Description: "Error", Content: map[string]*huma.MediaType{"application/problem+json": {Schema: problem}}},
+		}}
 }
 
 func (a *API) registerReads() {
-	huma.Register(a.huma, get("list-plans", "/plans", "List plans, newest first", "plans"), a.listPlans)
-	huma.Register(a.huma, get("get-plan", "/plans/{id}", "A plan with its periods and domains", "plans"), a.getPlan)
-	huma.Register(a.huma, get("list-measures", "/plans/{id}/measures", "A plan's measures with their targets, in plan order", "plans"), a.listMeasures)
-	huma.Register(a.huma, get("get-measure", "/measures/{id}", "A measure with its targets and the assignments the caller may see", "plans"), a.getMeasure)
-	huma.Register(a.huma, get("list-assignments", "/assignments", "A plan's assignments the caller may see, with their lights", "assignments"), a.listAssignments)
-	huma.Register(a.huma, get("get-assignment", "/assignments/{id}", "An assignment with its light, reasons and periods", "assignments"), a.getAssignment)
-	huma.Register(a.huma, get("list-prompts", "/assignments/{id}/prompts", "The 催办 prompts about an assignment, newest first", "assignments"), a.listPrompts)
-	huma.Register(a.huma, get("get-report", "/reports/{id}", "A report: current version, versions, reviews, evidence", "reports"), a.getReport)
-	huma.Register(a.huma, get("get-report-version", "/reports/{id}/versions/{no}", "One submitted version of a report", "reports"), a.getVersion)
-	dl := get("download-attachment", "/attachments/{id}", "Download an evidence file", "reports")
-	dl.Responses = map[string]*huma.Response{"200": {Description: "The file", Content: map[string]*huma.MediaType{
-		"application/octet-stream": {Schema: &huma.Schema{Type: "string", ContentEncoding: "binary"}}}}}
+	huma.Register(a.huma, a.get("list-plans", "/plans", "List plans, newest first", "plans"), a.listPlans)
+	huma.Register(a.huma, a.get("get-plan", "/plans/{id}", "A plan with its periods and domains", "plans"), a.getPlan)
+	huma.Register(a.huma, a.get("list-measures", "/plans/{id}/measures", "A plan's measures with their targets, in plan order", "plans"), a.listMeasures)
+	huma.Register(a.huma, a.get("get-measure", "/measures/{id}", "A measure with its targets and the assignments the caller may see", "plans"), a.getMeasure)
+	huma.Register(a.huma, a.get("list-assignments", "/assignments", "A plan's assignments the caller may see, with their lights", "assignments"), a.listAssignments)
+	huma.Register(a.huma, a.get("get-assignment", "/assignments/{id}", "An assignment with its light, reasons and periods", "assignments"), a.getAssignment)
+	huma.Register(a.huma, a.get("list-prompts", "/assignments/{id}/prompts", "The 催办 prompts about an assignment, newest first", "assignments"), a.listPrompts)
+	huma.Register(a.huma, a.get("get-report", "/reports/{id}", "A report: current version, versions, reviews, evidence", "reports"), a.getReport)
+	huma.Register(a.huma, a.get("get-report-version", "/reports/{id}/versions/{no}", "One submitted version of a report", "reports"), a.getVersion)
+	dl := a.get("download-attachment", "/attachments/{id}", "Download an evidence file", "reports")
+	dl.Responses["200"] = &huma.Response{Description: "The file, with its own content type.", Content: map[string]*huma.MediaType{
+		"*/*": {Schema: &huma.Schema{Type: "string", ContentEncoding: "binary"}}}}
 	huma.Register(a.huma, dl, a.download)
-	huma.Register(a.huma, get("get-ledger", "/ledger", "The 督办台账 with the filters of /ledger", "dashboards"), a.ledger)
-	huma.Register(a.huma, get("get-indicators", "/indicators", "Every quantified target of a plan with its latest actual", "dashboards"), a.indicators)
-	huma.Register(a.huma, get("get-scorecard", "/scorecard", "The unit scorecard", "dashboards"), a.scorecard)
+	huma.Register(a.huma, a.get("get-ledger", "/ledger", "The 督办台账 with the filters of /ledger", "dashboards"), a.ledger)
+	huma.Register(a.huma, a.get("get-indicators", "/indicators", "Every quantified target of a plan with its latest actual", "dashboards"), a.indicators)
+	huma.Register(a.huma, a.get("get-scorecard", "/scorecard", "The unit scorecard", "dashboards"), a.scorecard)
 }
 
 func (a *API) listPlans(ctx context.Context, in *struct{ Paging }) (*planList, error) {
@@ -165,7 +173,7 @@ func (a *API) listPlans(ctx context.Context, in *struct{ Paging }) (*planList, e
 	return out, nil
 }
 
-func (a *API) getPlan(ctx context.Context, in *idPath) (*planOut, error) {
+func (a *API) getPlan(ctx context.Context, in *IDParam) (*planOut, error) {
 	p, err := a.d.Store.PlanByID(ctx, in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
@@ -189,7 +197,7 @@ func (a *API) getPlan(ctx context.Context, in *idPath) (*planOut, error) {
 }
 
 func (a *API) listMeasures(ctx context.Context, in *struct {
-	idPath
+	IDParam
 	Domain int64 `query:"domain" minimum:"0" doc:"Only this domain's measures."`
 	Paging
 }) (*measureList, error) {
@@ -239,7 +247,7 @@ func (a *API) visibleRows(ctx context.Context, rows []store.AssignmentRow) ([]st
 	}), nil
 }
 
-func (a *API) getMeasure(ctx context.Context, in *idPath) (*measureOut, error) {
+func (a *API) getMeasure(ctx context.Context, in *IDParam) (*measureOut, error) {
 	m, err := a.d.Store.MeasureByID(ctx, in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
@@ -264,7 +272,7 @@ func (a *API) getMeasure(ctx context.Context, in *idPath) (*measureOut, error) {
 }
 
 func (a *API) listAssignments(ctx context.Context, in *struct {
-	planQuery
+	PlanParam
 	Measure int64  `query:"measure" minimum:"0" doc:"Only this measure's assignments."`
 	Unit    int64  `query:"unit" minimum:"0" doc:"Only this unit's assignments."`
 	Light   string `query:"light" enum:"red,yellow,green,blue,grey," doc:"Only assignments with this light."`
@@ -316,7 +324,7 @@ func (a *API) seeAssignment(ctx context.Context, id int64) (*store.AssignmentRow
 	return row, lead, nil
 }
 
-func (a *API) getAssignment(ctx context.Context, in *idPath) (*assignmentOut, error) {
+func (a *API) getAssignment(ctx context.Context, in *IDParam) (*assignmentOut, error) {
 	row, lead, err := a.seeAssignment(ctx, in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
@@ -350,7 +358,7 @@ func (a *API) getAssignment(ctx context.Context, in *idPath) (*assignmentOut, er
 	return out, nil
 }
 
-func (a *API) listPrompts(ctx context.Context, in *idPath) (*promptList, error) {
+func (a *API) listPrompts(ctx context.Context, in *IDParam) (*promptList, error) {
 	if _, _, err := a.seeAssignment(ctx, in.ID); err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
@@ -477,7 +485,7 @@ func (a *API) reportView(ctx context.Context, rep *model.Report, row *store.Assi
 // lockTag is a report's ETag: its lock version, which If-Match sends back.
 func lockTag(lock int) string { return `"` + strconv.Itoa(lock) + `"` }
 
-func (a *API) getReport(ctx context.Context, in *idPath) (*reportOut, error) {
+func (a *API) getReport(ctx context.Context, in *IDParam) (*reportOut, error) {
 	rep, row, lead, err := a.seeReport(ctx, in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
@@ -490,7 +498,7 @@ func (a *API) getReport(ctx context.Context, in *idPath) (*reportOut, error) {
 }
 
 func (a *API) getVersion(ctx context.Context, in *struct {
-	idPath
+	IDParam
 	No int `path:"no" minimum:"1"`
 }) (*versionOut, error) {
 	rep, _, _, err := a.seeReport(ctx, in.ID)
@@ -508,7 +516,7 @@ func (a *API) getVersion(ctx context.Context, in *struct {
 	return &versionOut{Body: Version{ReportID: rep.ID, No: v.VersionNo, SubmittedAt: stamp(v.SubmittedAt), Content: contentOf(&sn)}}, nil
 }
 
-func (a *API) download(ctx context.Context, in *idPath) (*huma.StreamResponse, error) {
+func (a *API) download(ctx context.Context, in *IDParam) (*huma.StreamResponse, error) {
 	att, err := a.d.Flow.Attachment(ctx, callerOf(ctx).Actor, in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
@@ -548,7 +556,7 @@ func lightRank(name string) int {
 }
 
 func (a *API) ledger(ctx context.Context, in *struct {
-	planQuery
+	PlanParam
 	Domain int64  `query:"domain" minimum:"0"`
 	Unit   int64  `query:"unit" minimum:"0" doc:"Ignored for unit users, who only see their unit."`
 	Light  string `query:"light" enum:"red,yellow,green,blue,grey,"`
@@ -610,7 +618,7 @@ func (a *API) ledger(ctx context.Context, in *struct {
 	return out, nil
 }
 
-func (a *API) indicators(ctx context.Context, in *planQuery) (*indicatorsOut, error) {
+func (a *API) indicators(ctx context.Context, in *PlanParam) (*indicatorsOut, error) {
 	if _, err := a.d.Store.PlanByID(ctx, in.Plan); err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}

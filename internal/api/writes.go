@@ -65,7 +65,7 @@ type ReopenBody struct {
 	Reason string `json:"reason"`
 }
 
-type ifMatch struct {
+type IfMatchHeader struct {
 	IfMatch string `header:"If-Match" doc:"The ETag (lock version) the change is based on."`
 }
 
@@ -102,13 +102,15 @@ func post(id, path, summary, tag string) huma.Operation {
 
 func (a *API) registerWrites() {
 	huma.Register(a.huma, post("sign-assignment", "/assignments/{id}/sign", "签收 an assignment", "workflow"), a.sign)
+	// The report writes read their body themselves (streaming the files
+	// into storage), so huma must not: the body is documented afterwards.
+	const reportPath = "/assignments/{id}/periods/{period}/report"
+	huma.Register(a.huma, huma.Operation{OperationID: "save-report", Method: http.MethodPut, Path: reportPath,
+		Summary: "Save the period's report as a draft", Tags: []string{"workflow"}}, a.saveDraft)
+	huma.Register(a.huma, post("submit-report", reportPath+"/submit", "Submit (报送) the period's report", "workflow"), a.submit)
 	body := a.reportRequestBody()
-	save := huma.Operation{OperationID: "save-report", Method: http.MethodPut, Path: "/assignments/{id}/periods/{period}/report",
-		Summary: "Save the period's report as a draft", Tags: []string{"workflow"}, RequestBody: body}
-	huma.Register(a.huma, save, a.saveDraft)
-	submit := post("submit-report", "/assignments/{id}/periods/{period}/report/submit", "Submit (报送) the period's report", "workflow")
-	submit.RequestBody = body
-	huma.Register(a.huma, submit, a.submit)
+	a.huma.OpenAPI().Paths[reportPath].Put.RequestBody = body
+	a.huma.OpenAPI().Paths[reportPath+"/submit"].Post.RequestBody = body
 	huma.Register(a.huma, post("review-report", "/reports/{id}/review", "Approve or return a submitted report", "workflow"), a.review)
 	huma.Register(a.huma, post("send-prompt", "/assignments/{id}/prompts", "Send a 催办 prompt", "workflow"), a.prompt)
 	huma.Register(a.huma, post("close-measure", "/measures/{id}/close", "办结 a measure", "workflow"), a.closeMeasure)
@@ -128,7 +130,7 @@ func (a *API) reportRequestBody() *huma.RequestBody {
 	}}
 }
 
-func (a *API) sign(ctx context.Context, in *idPath) (*assignmentWritten, error) {
+func (a *API) sign(ctx context.Context, in *IDParam) (*assignmentWritten, error) {
 	act := callerOf(ctx).Actor
 	if err := a.d.Flow.Sign(ctx, act, in.ID); err != nil {
 		return nil, a.fail(ctx, err, func() any { return a.currentAssignment(ctx, in.ID) })
@@ -145,23 +147,23 @@ func (a *API) currentAssignment(ctx context.Context, id int64) *Assignment {
 	return &as
 }
 
-type reportPath struct {
-	idPath
+type ReportParams struct {
+	IDParam
 	Period int64 `path:"period" minimum:"1"`
-	ifMatch
+	IfMatchHeader
 }
 
-func (a *API) saveDraft(ctx context.Context, in *reportPath) (*reportWritten, error) {
+func (a *API) saveDraft(ctx context.Context, in *ReportParams) (*reportWritten, error) {
 	return a.writeReport(ctx, in, false)
 }
 
-func (a *API) submit(ctx context.Context, in *reportPath) (*reportWritten, error) {
+func (a *API) submit(ctx context.Context, in *ReportParams) (*reportWritten, error) {
 	return a.writeReport(ctx, in, true)
 }
 
 // writeReport saves or submits through workflow.SaveReport, the pages'
 // one write: the same checks, audit, notifications and read-model flush.
-func (a *API) writeReport(ctx context.Context, in *reportPath, submit bool) (*reportWritten, error) {
+func (a *API) writeReport(ctx context.Context, in *ReportParams, submit bool) (*reportWritten, error) {
 	act := callerOf(ctx).Actor
 	row, _, err := a.seeAssignment(ctx, in.ID)
 	if err != nil {
@@ -331,7 +333,7 @@ func (a *API) bodyErr(ctx context.Context, err error) error {
 }
 
 func (a *API) review(ctx context.Context, in *struct {
-	idPath
+	IDParam
 	IfMatch string `header:"If-Match" required:"true" doc:"The report's ETag (lock version)."`
 	Body    ReviewBody
 }) (*reportWritten, error) {
@@ -346,7 +348,7 @@ func (a *API) review(ctx context.Context, in *struct {
 }
 
 func (a *API) prompt(ctx context.Context, in *struct {
-	idPath
+	IDParam
 	Body PromptBody
 }) (*promptsWritten, error) {
 	ps, err := a.d.Flow.SendPrompt(ctx, callerOf(ctx).Actor, in.ID, in.Body.PeriodIDs, in.Body.Message)
@@ -366,7 +368,7 @@ func (a *API) prompt(ctx context.Context, in *struct {
 }
 
 func (a *API) closeMeasure(ctx context.Context, in *struct {
-	idPath
+	IDParam
 	Body CloseBody
 }) (*measureWritten, error) {
 	var on time.Time
@@ -381,7 +383,7 @@ func (a *API) closeMeasure(ctx context.Context, in *struct {
 }
 
 func (a *API) reopenMeasure(ctx context.Context, in *struct {
-	idPath
+	IDParam
 	Body ReopenBody
 }) (*measureWritten, error) {
 	err := a.d.Flow.ReopenMeasure(ctx, callerOf(ctx).Actor, in.ID, in.Body.Reason)
