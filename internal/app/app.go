@@ -150,8 +150,6 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 	h := &handlers.Handlers{
 		Store: st,
 		Flow:  workflow.New(st, files),
-		// The extensions and instructions sections are filled when those
-		// features land (bulletin.NoExtras until then).
 		Bulletins: bulletin.New(st, nil),
 		Files:     files,
 		Hasher:    hasher,

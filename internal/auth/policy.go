@@ -32,6 +32,8 @@ var (
 	readers    = Rule{Roles: []string{model.RoleAdmin, model.RoleReviewer, model.RoleViewer}}
 	workers    = Rule{Roles: []string{model.RoleReviewer, model.RoleUnit}}
 	planReader = Rule{Roles: model.Roles}
+	// instructors write 领导批示: leaders and the supervision office.
+	instructors = Rule{Roles: []string{model.RoleReviewer, model.RoleViewer}}
 )
 
 // WhileMustChangePassword are the routes open to a user whose password an
@@ -152,6 +154,17 @@ var Routes = map[string]Rule{
 	"POST /bulletins/:id":         reviewer,
 	"POST /bulletins/:id/publish": reviewer,
 	"POST /bulletins/:id/delete":  reviewer,
+	"GET /inbox":                  anyUser,
+	"POST /inbox/read-all":        anyUser,
+	"POST /inbox/:id/read":        anyUser,
+	// 延期申请 and 领导批示 (issue #13): units ask and answer, the office
+	// decides, leaders and the office write instructions; which unit's
+	// objects is checked by internal/workflow.
+	"POST /assignments/:id/extensions": unitOnly,
+	"POST /extensions/:id/decide":      reviewer,
+	"POST /measures/:id/instructions":  instructors,
+	"POST /instructions/:id/answer":    unitOnly,
+	"GET /case-files/:id":              planReader,
 	// The JSON API (issue #16): the same rules as the pages it mirrors,
 	// checked against the token's user; object-level scoping is the
 	// services' as on the pages. Read-only tokens are refused every write.
@@ -176,9 +189,6 @@ var Routes = map[string]Rule{
 	"POST /api/v1/assignments/:id/prompts":                       reviewer,
 	"POST /api/v1/measures/:id/close":                            reviewer,
 	"POST /api/v1/measures/:id/reopen":                           reviewer,
-	"GET /inbox":                                                 anyUser,
-	"POST /inbox/read-all":                                       anyUser,
-	"POST /inbox/:id/read":                                       anyUser,
 }
 
 // RuleFor returns the rule of a route and whether it has one.
@@ -190,4 +200,4 @@ func RuleFor(method, path string) (Rule, bool) {
 	return r, ok
 }
 
-var _ = []Rule{adminOnly, reviewer, unitOnly, readers, workers, planReader}
+var _ = []Rule{adminOnly, reviewer, unitOnly, readers, workers, planReader, instructors}

@@ -257,7 +257,11 @@ func readSnapshot(ctx context.Context, q querier, dialect string) (*snapshot, er
 	if err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(version_id), 0) FROM goose_db_version").Scan(&s.schemaVersion); err != nil {
 		return nil, fmt.Errorf("schema version: %w", err)
 	}
-	rows, err := q.QueryContext(ctx, "SELECT storage_key, MAX(sha256), MAX(size) FROM attachments GROUP BY storage_key ORDER BY storage_key")
+	// Reports' evidence and that of extension requests and replies share
+	// the storage.
+	rows, err := q.QueryContext(ctx, "SELECT storage_key, MAX(sha256), MAX(size) FROM "+
+		"(SELECT storage_key, sha256, size FROM attachments UNION ALL SELECT storage_key, sha256, size FROM case_files) f "+
+		"GROUP BY storage_key ORDER BY storage_key")
 	if err != nil {
 		return nil, fmt.Errorf("read attachments: %w", err)
 	}

@@ -49,10 +49,10 @@ type Service struct {
 }
 
 // New makes a Service; extras loads the extensions and instructions
-// sections (NoExtras when nil).
+// sections (StoreExtras when nil).
 func New(st *store.Store, extras ExtrasFunc) *Service {
 	if extras == nil {
-		extras = NoExtras
+		extras = StoreExtras(st)
 	}
 	return &Service{st: st, extras: extras}
 }

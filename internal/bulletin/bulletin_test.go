@@ -11,12 +11,15 @@ import (
 
 	"duban/internal/bulletin"
 	"duban/internal/bulletin/bulletintest"
+	"duban/internal/clock"
 	"duban/internal/i18n"
 	"duban/internal/metrics/metricstest"
 	"duban/internal/model"
 	"duban/internal/rules"
+	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/testutil"
+	"duban/internal/workflow"
 )
 
 type env struct {
@@ -442,5 +445,67 @@ func TestDocx(t *testing.T) {
 				t.Fatalf("ranking table = %q, want %q", rank, wantRank)
 			}
 		})
+	}
+}
+
+// TestExtrasFromTheStore: the portal's loader lists the extensions the
+// office approved during the period (not one decided after it) and the
+// instructions past their reply date without an answer (not an answered
+// one, nor one still in time).
+func TestExtrasFromTheStore(t *testing.T) {
+	e := setup(t, nil)
+	flow := workflow.New(e.st, storage.NewLocal(e.p.Config.AttachmentsDir()))
+	seen := e.p.Clock.Now()
+	edu, office, leader := e.actors["jiaoyuju"], e.actors["duchashi"], e.actors["lingdao"]
+	rows, err := e.st.AssignmentRowsOfUnit(e.ctx, edu.UnitID)
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("assignments of 市教育局: %d %v", len(rows), err)
+	}
+	extend := func(row store.AssignmentRow, at string) {
+		t.Helper()
+		e.p.Clock.Set(metricstest.At(at))
+		x, err := flow.RequestExtension(e.ctx, edu, workflow.ExtensionInput{AssignmentID: row.ID,
+			ProposedOn: row.MeasureDueOn.AddDate(0, 3, 0), Reason: "需协调用地"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := flow.DecideExtension(e.ctx, office, x.ID, true, row.MeasureDueOn.AddDate(0, 2, 0), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	extend(rows[0], "2014-11-20") // in 2014Q4
+	extend(rows[1], "2015-01-05") // after it
+	instruct := func(measureID int64, at, due string) int64 {
+		t.Helper()
+		e.p.Clock.Set(metricstest.At(at))
+		in, err := flow.WriteInstruction(e.ctx, leader, workflow.InstructionInput{MeasureID: measureID, Body: "请加快进度 " + due,
+			DueOn: metricstest.At(due)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return in.ID
+	}
+	lead := rows[0]
+	for _, r := range rows {
+		if r.Role == model.AssignLead {
+			lead = r
+		}
+	}
+	instruct(lead.MeasureID, "2015-01-10", "2015-02-01")
+	answered := instruct(lead.MeasureID, "2015-01-12", "2015-02-01")
+	instruct(lead.MeasureID, "2015-03-20", "2015-05-01")
+	if err := flow.AnswerInstruction(e.ctx, edu, answered, "已落实", nil); err != nil {
+		t.Fatal(err)
+	}
+	e.p.Clock.Set(seen)
+
+	f := e.page("duchashi", e.draft("2014Q4")).Figures
+	if len(f.Extensions) != 1 || f.Extensions[0].MeasureID != rows[0].MeasureID || f.Extensions[0].Unit != metricstest.Edu ||
+		!f.Extensions[0].Granted.Equal(rows[0].MeasureDueOn.AddDate(0, 2, 0)) || !f.Extensions[0].Original.Equal(rows[0].MeasureDueOn) {
+		t.Fatalf("extensions = %+v", f.Extensions)
+	}
+	if len(f.Instructions) != 1 || f.Instructions[0].Text != "请加快进度 2015-02-01" || f.Instructions[0].Unit != metricstest.Edu ||
+		clock.DayText(f.Instructions[0].ReplyBy) != "2015-02-01" {
+		t.Fatalf("instructions = %+v", f.Instructions)
 	}
 }

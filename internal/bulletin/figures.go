@@ -10,6 +10,7 @@ import (
 	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/rules"
+	"duban/internal/store"
 )
 
 // Figures are what the system drafts a bulletin from, all read from the
@@ -129,10 +130,37 @@ type Extras struct {
 // instructions unanswered at now.
 type ExtrasFunc func(ctx context.Context, planID int64, period model.Period, now time.Time) (Extras, error)
 
-// NoExtras reports none: filled when extensions/instructions land (the
-// portal then passes their loader to New).
-func NoExtras(context.Context, int64, model.Period, time.Time) (Extras, error) {
-	return Extras{}, nil
+// StoreExtras loads the extras from the store: the extensions approved
+// during the period (its first to its last day) and the instructions past
+// their reply date without an answer at now (as the lights count them).
+func StoreExtras(st *store.Store) ExtrasFunc {
+	return func(ctx context.Context, planID int64, per model.Period, now time.Time) (Extras, error) {
+		var ex Extras
+		granted, err := st.ExtensionsGranted(ctx, planID, clock.Date(per.StartsOn), clock.Date(per.EndsOn).AddDate(0, 0, 1))
+		if err != nil {
+			return ex, err
+		}
+		for _, g := range granted {
+			ex.Extensions = append(ex.Extensions, Extension{MeasureID: g.MeasureID,
+				Measure: format.MeasureName(g.DomainLabel, g.MeasureLabel, g.MeasureTitle), Unit: g.UnitName,
+				Original: clock.Date(g.OriginalOn), Granted: clock.Date(g.DecidedOn), DecidedOn: clock.Date(g.DecidedAt)})
+		}
+		open, err := st.UnansweredInstructions(ctx, planID, now)
+		if err != nil {
+			return ex, err
+		}
+		for _, in := range open {
+			// Listed when the light counts it: a reply date has passed.
+			if in.DueOn == nil || !rules.InstructionOverdue(rules.Instruction{Due: *in.DueOn}, now) {
+				continue
+			}
+			x := Instruction{MeasureID: in.MeasureID, Measure: format.MeasureName(in.DomainLabel, in.MeasureLabel, in.MeasureTitle),
+				Unit: in.UnitName, Author: in.AuthorName, Text: in.Body, GivenOn: clock.Date(in.CreatedAt)}
+			x.ReplyBy = clock.Date(*in.DueOn)
+			ex.Instructions = append(ex.Instructions, x)
+		}
+		return ex, nil
+	}
 }
 
 // compute drafts the figures of a plan's period at now.

@@ -65,6 +65,11 @@ func SeedHistory(ctx context.Context, st *store.Store, files storage.Storage, no
 	} else if len(rvs) > 0 {
 		h.reviewer = &rvs[0]
 	}
+	if ls, err := st.UsersByRole(ctx, model.RoleViewer); err != nil {
+		return err
+	} else if len(ls) > 0 {
+		h.leader = &ls[0]
+	}
 	// Plans oldest first, so the timeline reads naturally.
 	slices.Reverse(plans)
 	for _, p := range plans {
@@ -109,6 +114,7 @@ type history struct {
 	now      time.Time
 	users    map[int64]*model.User // a unit's first account
 	reviewer *model.User
+	leader   *model.User // writes the demo's 领导批示
 	events   []event
 	stored   []string // storage keys written, removed again on failure
 }
@@ -288,6 +294,7 @@ func (h *history) plan(ctx context.Context, st *store.Store, p model.Plan) error
 	if h.reviewer != nil {
 		h.prompts(ps, cur, rows, closing)
 	}
+	h.supervision(measures, byMeasure, closing)
 	return nil
 }
 

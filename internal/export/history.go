@@ -11,6 +11,7 @@ import (
 	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/workflow"
 )
 
 // History is a measure's report history, already limited to what the user
@@ -25,6 +26,8 @@ type History struct {
 	Reports []store.HistoryRow
 	Values  []model.TargetValue
 	Reviews []model.Review
+	// Timeline is the measure's full record as the user may see it.
+	Timeline []workflow.Event
 }
 
 // MeasureHistory writes a measure's report history to w: one sheet of
@@ -152,6 +155,9 @@ func MeasureHistory(ctx context.Context, w io.Writer, h History) error {
 		return err
 	}
 	if err := rs.Flush(); err != nil {
+		return err
+	}
+	if err := timelineSheet(ctx, f, st, used, h.Timeline); err != nil {
 		return err
 	}
 	// The first sheet is already the active, selected one (the new

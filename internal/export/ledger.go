@@ -30,7 +30,7 @@ var ledgerColumns = []struct {
 	width float64
 }{
 	{"dash.col.domain", 16}, {"dash.col.label", 7}, {"dash.col.measure", 40}, {"dash.col.unit", 22},
-	{"dash.col.role", 10}, {"dash.col.due", 12}, {"dash.col.period", 14}, {"dash.col.state", 11},
+	{"dash.col.role", 10}, {"ledger.col.original_due", 12}, {"ledger.col.adjusted_due", 12}, {"dash.col.period", 14}, {"dash.col.state", 11},
 	{"dash.col.progress", 10}, {"dash.col.percent", 9}, {"dash.col.targets", 42}, {"dash.col.light", 12},
 	{"dash.col.reasons", 36}, {"dash.col.last_report", 13}, {"dash.col.review", 11},
 }
@@ -227,7 +227,8 @@ func ledgerRow(ctx context.Context, w *sheetWriter, r metrics.LedgerRow) []any {
 		w.text(m.Title, st.wrap),
 		w.text(a.Unit.Name, st.text),
 		w.text(T("assignment.role."+a.Role), st.text),
-		w.date(m.DueOn),
+		w.date(r.OriginalDue), // 原定时限
+		w.date(r.AdjustedDue), // 调整后时限 (empty: not extended)
 		w.text(period, st.text),
 		w.text(state, st.text),
 		w.text(progress, st.text),

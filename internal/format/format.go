@@ -56,6 +56,14 @@ func Target(indicator, op string, value float64, unit string) string {
 // the zero time).
 func Date(t time.Time) string { return clock.DayText(t) }
 
+// DatePtr is Date of an optional day ("" when nil).
+func DatePtr(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return Date(*t)
+}
+
 // DateTime writes an instant in the portal's zone to the minute.
 func DateTime(t time.Time) string { return clock.MinuteText(t) }
 

@@ -29,7 +29,7 @@ func Reason(ctx context.Context, r rules.Reason) string {
 			return T(ctx, key+"_today", per)
 		}
 		return T(ctx, key, per, MonthDay(ctx, r.Date), r.Days)
-	case rules.KindMeasureOverdue:
+	case rules.KindMeasureOverdue, rules.KindInstruction:
 		return T(ctx, key, MonthDay(ctx, r.Date), r.Days)
 	case rules.KindClosed:
 		if r.Date.IsZero() {

@@ -343,6 +343,10 @@ type Score struct {
 	Reviews     int // review decisions on the unit's reports
 	Returns     int // of them returns
 	Closed      int // assigned measures closed (办结)
+	Extended    int // assignments whose deadline an approved extension moved (延期)
+	// InstructionsOverdue counts leaders' instructions past their reply
+	// date without an answer (领导批示逾期未反馈).
+	InstructionsOverdue int
 }
 
 // OnTimeRate is OnTime/Due in percent.
@@ -372,6 +376,10 @@ func (s *Snapshot) Scorecard() []Score {
 		if a.Measure.Closed() {
 			sc.Closed++
 		}
+		if a.Extended() {
+			sc.Extended++
+		}
+		sc.InstructionsOverdue += a.InstructionsOverdue(s.Now)
 		for i, p := range a.Measure.Plan.rulePeriods {
 			st := a.Status.Periods[i]
 			if !today.After(p.Due) || !st.Owed() {

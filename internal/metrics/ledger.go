@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"time"
+
 	"duban/internal/model"
 	"duban/internal/rules"
 )
@@ -23,6 +25,9 @@ type LedgerRow struct {
 	Assignment *Assignment
 	Period     int    // index of the shown report's period; -1 when there is none
 	Report     Report // zero when none
+	// OriginalDue is the measure's deadline (原定时限); AdjustedDue the date
+	// an approved extension set (调整后时限), zero when none.
+	OriginalDue, AdjustedDue time.Time
 }
 
 // Ledger returns the 台账 rows in the plan's own order: measures by
@@ -38,7 +43,10 @@ func (s *Snapshot) Ledger(f LedgerFilter) []LedgerRow {
 		if filterLight && a.Status.Light != want {
 			continue
 		}
-		row := LedgerRow{Assignment: a, Period: -1}
+		row := LedgerRow{Assignment: a, Period: -1, OriginalDue: a.Measure.DueOn}
+		if a.Extended() {
+			row.AdjustedDue = a.DueOn()
+		}
 		if f.PeriodID != 0 {
 			row.Period = a.Measure.Plan.PeriodIndex(f.PeriodID)
 			if row.Period < 0 {

@@ -55,7 +55,7 @@ type Scope struct {
 	Text      string // measures whose title or source text contains it (literal, not a pattern)
 	// OwedOnly loads only what decides what is owed (periods, due dates,
 	// closure, reports): no domains, targets, actuals, prompts, review
-	// tallies or unit names. Status.Periods and Status.Current are right; the light and the
+	// tallies, instructions or unit names. Status.Periods and Status.Current are right; the light and the
 	// reasons miss the targets and the prompt counts. For the 待办 badge.
 	OwedOnly bool
 }
@@ -181,6 +181,34 @@ type Assignment struct {
 	prompts     []int // prompts sent per period index (nil when none)
 	values      []readmodel.Value
 	assignedOn  time.Time
+	// adjustedDue is the deadline an approved extension set (0: the
+	// measure's); instr the leaders' instructions the unit answers.
+	adjustedDue int64
+	instr       []readmodel.Instr
+}
+
+// DueOn is the assignment's deadline: an approved extension's date, else
+// the measure's.
+func (a *Assignment) DueOn() time.Time {
+	if a.adjustedDue != 0 {
+		return readmodel.FromEpoch(a.adjustedDue)
+	}
+	return a.Measure.DueOn
+}
+
+// Extended reports whether an approved extension moved the deadline.
+func (a *Assignment) Extended() bool { return a.adjustedDue != 0 }
+
+// InstructionsOverdue counts the instructions past their reply date
+// without an answer.
+func (a *Assignment) InstructionsOverdue(now time.Time) int {
+	n := 0
+	for _, in := range a.instr {
+		if rules.InstructionOverdue(rules.Instruction{Due: readmodel.FromEpoch(in.Due), AnsweredAt: readmodel.FromEpoch(in.Answered)}, now) {
+			n++
+		}
+	}
+	return n
 }
 
 // Plan returns the assignment's plan.
@@ -264,7 +292,7 @@ func (a *Assignment) Facts() rules.Facts {
 func (a *Assignment) facts(buf rules.Facts) rules.Facts {
 	m := a.Measure
 	f := readmodel.Facts{Reports: a.Reports, Values: a.values, Prompts: a.prompts, PlanStart: readmodel.Epoch(m.Plan.StartOn),
-		Assigned: readmodel.Epoch(a.assignedOn), Due: readmodel.Epoch(m.DueOn)}
+		Assigned: readmodel.Epoch(a.assignedOn), Due: readmodel.Epoch(m.DueOn), AdjDue: a.adjustedDue, Instr: a.instr}
 	if m.ClosedAt != nil {
 		f.Closed = readmodel.Epoch(*m.ClosedAt)
 	}
@@ -425,7 +453,12 @@ func load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 		}
 		a := &Assignment{Assignment: model.Assignment{ID: x.AssignmentID, MeasureID: x.MeasureID, UnitID: x.UnitID, Role: x.Role,
 			CreatedAt: readmodel.FromEpoch(f.Created)}, Measure: m, Unit: s.Units[x.UnitID],
-			Reports: f.Reports, OpenPrompts: f.Open, prompts: f.Prompts, values: f.Values, assignedOn: readmodel.FromEpoch(f.Assigned)}
+			Reports: f.Reports, OpenPrompts: f.Open, prompts: f.Prompts, values: f.Values, assignedOn: readmodel.FromEpoch(f.Assigned),
+			adjustedDue: f.AdjDue, instr: f.Instr}
+		if f.AdjDue != 0 {
+			t := readmodel.FromEpoch(f.AdjDue)
+			a.Assignment.DueOn = &t
+		}
 		if f.Signed != 0 {
 			t := readmodel.FromEpoch(f.Signed)
 			a.SignedAt = &t

@@ -213,6 +213,9 @@ type Assignment struct {
 	SignedAt  *time.Time
 	SignedBy  *int64
 	CreatedAt time.Time
+	// DueOn is a deadline moved by an approved extension (延期); nil while
+	// the measure's own due date applies.
+	DueOn *time.Time
 }
 
 type Period struct {
@@ -341,6 +344,7 @@ func All() []any {
 		&LoginAttempt{}, &Setting{}, &Plan{}, &Domain{}, &Measure{}, &Target{},
 		&Assignment{}, &Period{}, &Report{}, &ReportVersion{}, &TargetValue{},
 		&Attachment{}, &Review{}, &Prompt{}, &Notification{}, &AuditEvent{},
+		&Extension{}, &Instruction{}, &InstructionUnit{}, &CaseFile{}, &MeasureClosure{},
 		&Bulletin{},
 		&AssignmentState{}, &ReadModelDirty{}, &ReadModelGeneration{},
 		&APIToken{},

@@ -27,6 +27,28 @@ type Facts struct {
 	Signed    int64    `json:"sg,omitempty"` // 签收; 0 while unsigned
 	Due       int64    `json:"du"`
 	Closed    int64    `json:"cl,omitempty"`
+	// AdjDue is the deadline an approved extension (延期) set for the
+	// assignment, 0 while the measure's stands.
+	AdjDue int64 `json:"ad,omitempty"`
+	// Instr are the leaders' instructions (领导批示) with a reply date that
+	// the assignment (the measure's lead) answers.
+	Instr []Instr `json:"in,omitempty"`
+}
+
+// Instr is one instruction's reply date and when it was answered (0 while
+// not), in Unix seconds.
+type Instr struct {
+	Due      int64 `json:"d"`
+	Answered int64 `json:"a,omitempty"`
+}
+
+// DueOn is the assignment's deadline: the extension's date, else the
+// measure's.
+func (f *Facts) DueOn() time.Time {
+	if f.AdjDue != 0 {
+		return FromEpoch(f.AdjDue)
+	}
+	return FromEpoch(f.Due)
 }
 
 // Report is the state of one assignment × period (the zero Report when the
@@ -148,8 +170,12 @@ func Track(vals []Value, t *model.Target, ends []time.Time) rules.Target {
 // Rules builds the rules.Facts of the assignment, reusing buf's slices;
 // ends are the plan's period ends by index, targets the measure's.
 func (f *Facts) Rules(ends []time.Time, targets []*model.Target, buf rules.Facts) rules.Facts {
-	out := rules.Facts{PlanStart: FromEpoch(f.PlanStart), AssignedOn: FromEpoch(f.Assigned), DueOn: FromEpoch(f.Due),
-		ClosedOn: FromEpoch(f.Closed), Reports: buf.Reports[:0], Targets: buf.Targets[:0], Prompts: f.Prompts}
+	out := rules.Facts{PlanStart: FromEpoch(f.PlanStart), AssignedOn: FromEpoch(f.Assigned), DueOn: f.DueOn(),
+		ClosedOn: FromEpoch(f.Closed), Reports: buf.Reports[:0], Targets: buf.Targets[:0], Prompts: f.Prompts,
+		Instructions: buf.Instructions[:0]}
+	for _, in := range f.Instr {
+		out.Instructions = append(out.Instructions, rules.Instruction{Due: FromEpoch(in.Due), AnsweredAt: FromEpoch(in.Answered)})
+	}
 	for _, r := range f.Reports {
 		out.Reports = append(out.Reports, rules.Report{State: r.State(), SubmittedAt: r.SubmittedAt(), ReturnedAt: r.ReturnedAt(),
 			Progress: r.Progress(), Percent: r.Percent()})

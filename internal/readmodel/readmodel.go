@@ -142,6 +142,9 @@ func Compute(ctx context.Context, st *store.Store, ids []int64, now time.Time) (
 		if a.SignedAt != nil {
 			f.Signed = Epoch(*a.SignedAt)
 		}
+		if a.DueOn != nil {
+			f.AdjDue = Epoch(*a.DueOn)
+		}
 		if m.ClosedAt != nil {
 			f.Closed = Epoch(*m.ClosedAt)
 		}
@@ -197,6 +200,15 @@ func Compute(ctx context.Context, st *store.Store, ids []int64, now time.Time) (
 				f.Prompts = make([]int, len(f.Reports))
 			}
 			f.Prompts[i] += pc.Sent
+		}
+	}
+	ins, err := st.FactInstructions(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range ins {
+		if f := facts[in.AssignmentID]; f != nil {
+			f.Instr = append(f.Instr, Instr{Due: Epoch(in.DueOn), Answered: Epoch(in.RepliedAt)})
 		}
 	}
 	out := make([]model.AssignmentState, 0, len(facts))

@@ -51,6 +51,7 @@ type workload struct {
 	rnd     *rand.Rand
 	units   []store.Actor
 	office  store.Actor
+	leader  store.Actor
 	periods []model.Period
 	counts  map[string]int
 }
@@ -67,7 +68,7 @@ func runWorkload(t *testing.T, p *testutil.Portal, steps int) {
 	ctx := context.Background()
 	st := p.App.Store
 	w := &workload{t: t, ctx: ctx, p: p, st: st, flow: workflow.New(st, storage.NewLocal(p.Config.AttachmentsDir())),
-		rnd: rand.New(rand.NewPCG(11, 7)), office: actor(t, st, "duchashi"), counts: map[string]int{}}
+		rnd: rand.New(rand.NewPCG(11, 7)), office: actor(t, st, "duchashi"), leader: actor(t, st, "lingdao"), counts: map[string]int{}}
 	for _, u := range []string{"jiaoyuju", "canlian", "taishan"} {
 		w.units = append(w.units, actor(t, st, u))
 	}
@@ -95,7 +96,8 @@ func runWorkload(t *testing.T, p *testutil.Portal, steps int) {
 	}
 	w.check("at the end")
 	t.Logf("workload: %v", w.counts)
-	if w.counts["submit"] == 0 || w.counts["review"] == 0 || w.counts["prompt"] == 0 {
+	if w.counts["submit"] == 0 || w.counts["review"] == 0 || w.counts["prompt"] == 0 ||
+		w.counts["extension decision"] == 0 || w.counts["instruction"] == 0 || w.counts["instruction answer"] == 0 {
 		t.Fatalf("the workload did too little to prove anything: %v", w.counts)
 	}
 
@@ -199,7 +201,7 @@ func (w *workload) step() {
 		return
 	}
 	row := rows[r.IntN(len(rows))]
-	switch k := r.IntN(20); {
+	switch k := r.IntN(24); {
 	case k < 2:
 		w.done("sign", w.flow.Sign(ctx, u, row.ID))
 	case k < 10:
@@ -282,6 +284,50 @@ func (w *workload) step() {
 			w.t.Fatalf("light rules: %v", err)
 		}
 		w.counts["light rules"]++
+	case k == 18 || k == 19:
+		// 延期申请: the unit asks for a later date; the office approves
+		// (sometimes another date) or rejects a pending request.
+		if k == 18 {
+			due := row.MeasureDueOn
+			if row.DueOn != nil {
+				due = *row.DueOn
+			}
+			in := workflow.ExtensionInput{AssignmentID: row.ID, WholeMeasure: row.Role == model.AssignLead && r.IntN(2) == 0,
+				ProposedOn: due.AddDate(0, 0, 10+r.IntN(60)), Reason: "需要更多时间"}
+			_, err := w.flow.RequestExtension(ctx, u, in)
+			w.done("extension request", err)
+			return
+		}
+		q, err := w.st.PendingExtensions(ctx)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if len(q) == 0 {
+			return
+		}
+		e := q[r.IntN(len(q))]
+		approve := r.IntN(3) > 0
+		reason := ""
+		if !approve {
+			reason = "理由不充分"
+		}
+		w.done("extension decision", w.flow.DecideExtension(ctx, w.office, e.ID, approve, e.ProposedOn.AddDate(0, 0, r.IntN(20)-10), reason))
+	case k == 20 || k == 21:
+		// 领导批示 with a reply date; the lead unit answers one.
+		if k == 20 {
+			in := workflow.InstructionInput{MeasureID: row.MeasureID, Body: "请加快进度", DueOn: now.AddDate(0, 0, r.IntN(20))}
+			_, err := w.flow.WriteInstruction(ctx, w.leader, in)
+			w.done("instruction", err)
+			return
+		}
+		q, err := w.st.OpenInstructionsOfUnit(ctx, u.UnitID)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if len(q) == 0 {
+			return
+		}
+		w.done("instruction answer", w.flow.AnswerInstruction(ctx, u, q[r.IntN(len(q))].ID, "已落实", nil))
 	default:
 		w.p.Clock.Advance(time.Duration(1+r.IntN(9)) * 24 * time.Hour)
 		w.counts["clock"]++

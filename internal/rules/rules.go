@@ -18,7 +18,10 @@
 //     warning days; a report was returned and the grace days are running; the
 //     latest report says 滞后 or is more points behind 序时进度 than allowed;
 //     a target's latest actual is behind its path. Green: none of these. Blue:
-//     closed. Grey: nothing has fallen due yet.
+//     closed. Grey: nothing has fallen due yet. A leader's instruction
+//     (领导批示) past its reply date without an answer is red too.
+//   - An approved extension (延期) moves the assignment's due date: the
+//     caller passes it as Facts.DueOn.
 //   - A missed report that a later report has covered is a 补报 item: it stays
 //     in the scorecard and the ledger's history and is still chased, but it
 //     no longer decides today's light.
@@ -182,6 +185,22 @@ type Facts struct {
 	Targets []Target `json:"targets,omitempty"`
 	// Prompts counts the 催办 prompts sent per period index (may be shorter).
 	Prompts []int `json:"prompts,omitempty"`
+	// Instructions are the leaders' instructions (领导批示) with a reply
+	// date that the assignment's unit has to answer.
+	Instructions []Instruction `json:"instructions,omitempty"`
+}
+
+// Instruction is a 领导批示 awaiting the unit's reply by Due; AnsweredAt is
+// zero while it is not answered.
+type Instruction struct {
+	Due        time.Time `json:"due"`
+	AnsweredAt time.Time `json:"answered_at,omitzero"`
+}
+
+// InstructionOverdue reports whether an instruction is past its reply date
+// at today without a reply.
+func InstructionOverdue(in Instruction, now time.Time) bool {
+	return !in.Due.IsZero() && in.AnsweredAt.IsZero() && clock.Date(now).After(clock.Date(in.Due))
 }
 
 func (f *Facts) report(i int) Report {
@@ -231,16 +250,17 @@ func (s PeriodState) Chased() bool {
 // Reason kinds. Each is also the suffix of its catalog key
 // (light.reason.<kind>), whose text takes the reason's values.
 const (
-	KindOverdue        = "overdue_report"  // Period, Days overdue
-	KindReturnedStale  = "returned_stale"  // Period, Days since returned
-	KindMeasureOverdue = "measure_overdue" // Date (due), Days overdue
-	KindDueSoon        = "due_soon"        // Period, Date (deadline), Days left
-	KindReturned       = "returned"        // Period, Days left to resubmit
-	KindBehindState    = "behind_state"    // Period (of the report)
-	KindBehindSchedule = "behind_schedule" // Period, Percent, Expected, Behind
-	KindTargetOffPath  = "target_off_path" // Indicator, Op, Value, Unit, Actual
-	KindCatchUp        = "catch_up"        // Period: 补报, does not decide the light
-	KindClosed         = "closed"          // Date (closed)
+	KindOverdue        = "overdue_report"      // Period, Days overdue
+	KindReturnedStale  = "returned_stale"      // Period, Days since returned
+	KindMeasureOverdue = "measure_overdue"     // Date (due), Days overdue
+	KindInstruction    = "instruction_overdue" // Date (reply due), Days overdue: 领导批示逾期未反馈
+	KindDueSoon        = "due_soon"            // Period, Date (deadline), Days left
+	KindReturned       = "returned"            // Period, Days left to resubmit
+	KindBehindState    = "behind_state"        // Period (of the report)
+	KindBehindSchedule = "behind_schedule"     // Period, Percent, Expected, Behind
+	KindTargetOffPath  = "target_off_path"     // Indicator, Op, Value, Unit, Actual
+	KindCatchUp        = "catch_up"            // Period: 补报, does not decide the light
+	KindClosed         = "closed"              // Date (closed)
 	KindNothingDue     = "nothing_due"
 	KindOnTrack        = "on_track"
 )
@@ -397,6 +417,12 @@ func Assess(ps []Period, f Facts, s Settings, now time.Time) Status {
 		red = append(red, Reason{Kind: KindMeasureOverdue, Light: Red, Date: clock.Date(f.DueOn),
 			Days: clock.DaysBetween(f.DueOn, today)})
 	}
+	for _, in := range f.Instructions {
+		if InstructionOverdue(in, now) {
+			red = append(red, Reason{Kind: KindInstruction, Light: Red, Date: clock.Date(in.Due),
+				Days: clock.DaysBetween(in.Due, today)})
+		}
+	}
 	hasProgress := lastHanded >= 0
 	if hasProgress {
 		p, r := ps[lastHanded], f.report(lastHanded)
@@ -464,6 +490,11 @@ func nextChange(ps []Period, f *Facts, s Settings, states []PeriodState, lastHan
 	}
 	if !f.DueOn.IsZero() {
 		consider(clock.Date(f.DueOn).AddDate(0, 0, 1))
+	}
+	for _, in := range f.Instructions {
+		if !in.Due.IsZero() && in.AnsweredAt.IsZero() {
+			consider(clock.Date(in.Due).AddDate(0, 0, 1)) // InstructionOverdue turns on
+		}
 	}
 	today := clock.Date(now)
 	if lastHanded >= 0 && !ps[lastHanded].Ends.Before(today) {

@@ -167,6 +167,41 @@ func TestAssess(t *testing.T) {
 					t.Errorf("measure overdue %+v", r)
 				}
 			}},
+		{name: "an extension moves the due date: past the plan's date, not overdue",
+			facts: func() Facts {
+				f := base()
+				f.DueOn = day("2015-06-30") // the measure said 2014-12-31; the office granted 2015-06-30
+				f.Reports = append(f.Reports, on("2015-04-01", 85))
+				return f
+			},
+			light: Green, reasons: []string{KindOnTrack},
+			check: func(t *testing.T, s Status) {
+				if !s.Periods[3].Owed() || s.Periods[4].Owed() {
+					t.Errorf("owed %v, want through 2015Q2", s.Periods)
+				}
+			}},
+		{name: "an instruction past its reply date without an answer is red",
+			facts: func() Facts {
+				f := base()
+				f.Reports = append(f.Reports, on("2015-04-01", 60))
+				f.Instructions = []Instruction{{Due: day("2015-03-20")}, {Due: day("2015-03-01"), AnsweredAt: day("2015-03-02")},
+					{Due: day("2015-04-10")}}
+				return f
+			},
+			light: Red, reasons: []string{KindInstruction},
+			check: func(t *testing.T, s Status) {
+				if r := s.Reasons[0]; r.Days != 14 || !r.Date.Equal(day("2015-03-20")) {
+					t.Errorf("instruction overdue %+v, want due 2015-03-20, 14 days", r)
+				}
+			}},
+		{name: "an instruction answered late or due today does not colour the light",
+			facts: func() Facts {
+				f := base()
+				f.Reports = append(f.Reports, on("2015-04-01", 60))
+				f.Instructions = []Instruction{{Due: day("2015-03-20"), AnsweredAt: day("2015-03-25")}, {Due: day("2015-04-03")}}
+				return f
+			},
+			light: Green, reasons: []string{KindOnTrack}},
 		{name: "measure due mid-quarter owes the quarter it ends in",
 			facts: func() Facts { f := base(); f.DueOn = day("2015-05-31"); f.Reports[1].Percent = 55; return f },
 			light: Yellow, reasons: []string{KindDueSoon}, chase: []string{"2015Q1"},
@@ -294,7 +329,7 @@ func TestFactsRoundTrip(t *testing.T) {
 	f := Facts{PlanStart: day("2014-06-17"), DueOn: day("2015-12-31"), AssignedOn: day("2014-11-02"),
 		Reports: []Report{{}, on("2015-01-20", 40), {State: model.ReportReturned, ReturnedAt: day("2015-03-30")}},
 		Targets: []Target{{Indicator: "x", Op: ">=", Value: 1, Year: 2015, Actuals: []Actual{{At: day("2014-12-31"), Value: 0.5}}}},
-		Prompts: []int{0, 1}}
+		Prompts: []int{0, 1}, Instructions: []Instruction{{Due: day("2015-03-01")}, {Due: day("2015-03-01"), AnsweredAt: day("2015-02-27")}}}
 	b, err := json.Marshal(f)
 	if err != nil {
 		t.Fatal(err)

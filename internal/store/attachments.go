@@ -62,19 +62,22 @@ func (s *Store) MarkAttachmentRemovedTx(ctx context.Context, tx *gorm.DB, id, by
 	return translate(err, "remove attachment")
 }
 
-// ReferencedKeys returns which of the storage keys an attachment row names
+// ReferencedKeys returns which of the storage keys an attachment or case file row names
 // (the storage sweep keeps those files).
 func (s *Store) ReferencedKeys(ctx context.Context, keys []string) (map[string]bool, error) {
 	out := map[string]bool{}
 	for len(keys) > 0 {
 		part := keys[:min(len(keys), 500)]
 		keys = keys[len(part):]
-		var found []string
-		if err := s.r(ctx).Model(&model.Attachment{}).Where("storage_key IN ?", part).Distinct().Pluck("storage_key", &found).Error; err != nil {
-			return nil, translate(err, "referenced attachment files")
-		}
-		for _, k := range found {
-			out[k] = true
+		// Reports' evidence, and that of extension requests and replies.
+		for _, m := range []any{&model.Attachment{}, &model.CaseFile{}} {
+			var found []string
+			if err := s.r(ctx).Model(m).Where("storage_key IN ?", part).Distinct().Pluck("storage_key", &found).Error; err != nil {
+				return nil, translate(err, "referenced attachment files")
+			}
+			for _, k := range found {
+				out[k] = true
+			}
 		}
 	}
 	return out, nil

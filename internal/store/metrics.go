@@ -207,11 +207,12 @@ func (s *Store) FactTargets(ctx context.Context, sc FactScope) ([]model.Target, 
 // FactAssignments returns the scope's assignments, lead first within a
 // measure. Only ID, MeasureID, UnitID, Role and SignedAt are filled: a
 // province has hundreds of thousands of assignments and the dashboards need
-// no more. CreatedAt is filled too: it says from which period a unit owes.
+// no more. CreatedAt is filled too: it says from which period a unit owes;
+// and DueOn, a deadline moved by an approved extension.
 func (s *Store) FactAssignments(ctx context.Context, sc FactScope) ([]model.Assignment, error) {
 	mconds, args := sc.measureConds()
 	q := "SELECT a.id, a.measure_id, a.unit_id, CASE a.role WHEN 'lead' THEN 1 ELSE 0 END, " + s.epoch("a.signed_at") + ", " +
-		s.epoch("a.created_at") + " FROM assignments a"
+		s.epoch("a.created_at") + ", " + s.epoch("a.due_on") + " FROM assignments a"
 	if len(mconds) > 0 {
 		q += " JOIN measures m ON m.id = a.measure_id"
 	}
@@ -235,10 +236,10 @@ func (s *Store) FactAssignments(ctx context.Context, sc FactScope) ([]model.Assi
 	defer rows.Close()
 	var out []model.Assignment
 	var lead int64
-	var signed, created sql.NullInt64
+	var signed, created, due sql.NullInt64
 	for rows.Next() {
 		var a model.Assignment
-		if err := rows.Scan(&a.ID, &a.MeasureID, &a.UnitID, &lead, &signed, &created); err != nil {
+		if err := rows.Scan(&a.ID, &a.MeasureID, &a.UnitID, &lead, &signed, &created, &due); err != nil {
 			return nil, fmt.Errorf("scan assignment: %w", err)
 		}
 		a.Role = model.AssignResponsible
@@ -250,6 +251,10 @@ func (s *Store) FactAssignments(ctx context.Context, sc FactScope) ([]model.Assi
 			a.SignedAt = &t
 		}
 		a.CreatedAt = unix(created)
+		if due.Valid {
+			t := unix(due)
+			a.DueOn = &t
+		}
 		out = append(out, a)
 	}
 	return out, translate(rows.Err(), "load assignments")

@@ -14,6 +14,7 @@ import (
 // reports it owes are counted by the read model (UnitOwedCount).
 type TodoCounts struct {
 	ToSign, Prompts, Inputs int
+	Instructions            int // 领导批示 to answer as lead or named in
 }
 
 // CountUnitTodo counts, in one query, a unit's assignments to sign for,
@@ -22,9 +23,11 @@ func (s *Store) CountUnitTodo(ctx context.Context, unitID int64) (TodoCounts, er
 	toSign := s.r(ctx).Model(&model.Assignment{}).Select("COUNT(*)").Where("unit_id = ? AND signed_at IS NULL", unitID)
 	prompts := s.r(ctx).Model(&model.Prompt{}).Select("COUNT(*)").Where("unit_id = ? AND resolved_at IS NULL", unitID)
 	inputs := s.inputsAwaitingLead(ctx, unitID)(s.reportRowsFrom(ctx).Select("COUNT(*)"))
-	var c struct{ ToSign, Prompts, Inputs int64 }
-	err := s.r(ctx).Raw("SELECT (?) AS to_sign, (?) AS prompts, (?) AS inputs", toSign, prompts, inputs).Scan(&c).Error
-	return TodoCounts{ToSign: int(c.ToSign), Prompts: int(c.Prompts), Inputs: int(c.Inputs)},
+	instructions := s.openInstructions(ctx, unitID).Select("COUNT(*)")
+	var c struct{ ToSign, Prompts, Inputs, Instructions int64 }
+	err := s.r(ctx).Raw("SELECT (?) AS to_sign, (?) AS prompts, (?) AS inputs, (?) AS instructions",
+		toSign, prompts, inputs, instructions).Scan(&c).Error
+	return TodoCounts{ToSign: int(c.ToSign), Prompts: int(c.Prompts), Inputs: int(c.Inputs), Instructions: int(c.Instructions)},
 		translate(err, "count a unit's to-do items")
 }
 

@@ -95,7 +95,9 @@ func TestDashboardQueriesDoNotGrowWithData(t *testing.T) {
 		if large[path] != n {
 			t.Errorf("%s: %d queries with %d reports, %d with %d", path, n, rs.Reports, large[path], rl.Reports)
 		}
-		if n > 30 {
+		// 32: the facts loader's query of leaders' instructions (领导批示)
+		// joined the dozen it runs on every dashboard.
+		if n > 32 {
 			t.Errorf("%s: %d queries", path, n)
 		}
 		t.Logf("%-45s %d queries", path, n)

@@ -368,7 +368,7 @@ func TestLedgerExport(t *testing.T) {
 		t.Fatalf("sheets = %v", sheets)
 	}
 	d1 := rowsOf(t, x, "(一)公共教育")
-	if len(d1) != 7 || d1[0][0] != "领域" || d1[0][2] != "任务" || d1[0][11] != "灯" {
+	if len(d1) != 7 || d1[0][0] != "领域" || d1[0][2] != "任务" || d1[0][5] != "原定时限" || d1[0][6] != "调整后时限" || d1[0][12] != "灯" {
 		t.Fatalf("domain sheet: %d rows, header %v", len(d1), d1[0])
 	}
 	var units []string
@@ -380,15 +380,15 @@ func TestLedgerExport(t *testing.T) {
 	}
 	// Row of 市教育局 on 义务教育: returned in 2014Q4, latest 2015Q1 submitted 60%, red.
 	r := d1[4]
-	want := map[int]string{1: "(一)2", 2: "义务教育", 4: "牵头单位", 5: "2015-12-31", 6: "2015年第1季度", 7: "已报送", 8: "正常推进",
-		9: "60", 11: "红灯", 12: "2014年第4季度报告退回后 83 天未重新报送", 13: "2015-04-02", 14: "待审核"}
+	want := map[int]string{1: "(一)2", 2: "义务教育", 4: "牵头单位", 5: "2015-12-31", 6: "", 7: "2015年第1季度", 8: "已报送", 9: "正常推进",
+		10: "60", 12: "红灯", 13: "2014年第4季度报告退回后 83 天未重新报送", 14: "2015-04-02", 15: "待审核"}
 	for col, w := range want {
 		if r[col] != w {
 			t.Errorf("row 义务教育/市教育局 col %d = %q, want %q", col, r[col], w)
 		}
 	}
-	if !strings.Contains(r[10], "小学适龄儿童入学率 = 100%：100%") || !strings.Contains(r[10], "初中生年辍学率 ≤ 1.2%：1.3%") {
-		t.Errorf("targets cell = %q", r[10])
+	if !strings.Contains(r[11], "小学适龄儿童入学率 = 100%：100%") || !strings.Contains(r[11], "初中生年辍学率 ≤ 1.2%：1.3%") {
+		t.Errorf("targets cell = %q", r[11])
 	}
 	// Formula injection: the text stays text.
 	for _, c := range []struct{ sheet, cell, want string }{

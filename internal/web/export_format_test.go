@@ -40,25 +40,26 @@ func TestExportsAreSpreadsheetsNotText(t *testing.T) {
 			t.Errorf("sheet %s: %d tables (autofilters), want 1: %v", sheet, len(tables), err)
 		}
 	}
-	if tables, _ := x.GetTables("(一)公共教育"); len(tables) == 1 && tables[0].Range != "A1:O7" {
-		t.Errorf("the domain sheet's autofilter covers %s, want A1:O7", tables[0].Range)
+	if tables, _ := x.GetTables("(一)公共教育"); len(tables) == 1 && tables[0].Range != "A1:P7" {
+		t.Errorf("the domain sheet's autofilter covers %s, want A1:P7", tables[0].Range)
 	}
 
-	// Domain sheet: 完成时限 and 最近报送 are dates, 完成百分比 a number.
+	// Domain sheet: 原定时限 and 最近报送 are dates, 完成百分比 a number;
+	// 调整后时限 is empty where no extension was granted.
 	rows := rowsOf(t, x, "(一)公共教育")
 	for i, r := range rows[1:] {
 		row := i + 2
-		if n := number("(一)公共教育", fmt.Sprintf("F%d", row), "完成时限"); n < 40000 || n > 50000 {
-			t.Errorf("完成时限 of row %d = %v, not a date serial", row, n)
+		if n := number("(一)公共教育", fmt.Sprintf("F%d", row), "原定时限"); n < 40000 || n > 50000 {
+			t.Errorf("原定时限 of row %d = %v, not a date serial", row, n)
 		}
-		if r[5] != "2015-12-31" {
-			t.Errorf("完成时限 shows %q, want 2015-12-31", r[5])
+		if r[5] != "2015-12-31" || r[6] != "" {
+			t.Errorf("原定时限/调整后时限 show %q/%q, want 2015-12-31 and nothing", r[5], r[6])
 		}
-		if r[9] != "" {
-			number("(一)公共教育", fmt.Sprintf("J%d", row), "完成百分比")
+		if r[10] != "" {
+			number("(一)公共教育", fmt.Sprintf("K%d", row), "完成百分比")
 		}
-		if r[13] != "" {
-			number("(一)公共教育", fmt.Sprintf("N%d", row), "最近报送")
+		if r[14] != "" {
+			number("(一)公共教育", fmt.Sprintf("O%d", row), "最近报送")
 		}
 	}
 

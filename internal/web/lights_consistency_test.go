@@ -206,11 +206,11 @@ func (ag *agreement) checkAll(p *testutil.Portal, sampleAssignments int) {
 			t.Fatal(err)
 		}
 		for _, r := range xrows {
-			if len(r) < 13 {
+			if len(r) < 14 {
 				continue
 			}
 			if id, ok := byKey[r[0]+"|"+r[1]+"|"+r[3]]; ok {
-				ag.compare("ledger.xlsx", id, shown{light: lightName[r[11]], reasons: r[12], chase: "-"})
+				ag.compare("ledger.xlsx", id, shown{light: lightName[r[12]], reasons: r[13], chase: "-"})
 			}
 		}
 	}

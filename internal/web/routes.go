@@ -113,4 +113,11 @@ func (s *Server) routes() {
 	get("/inbox", h.Inbox)
 	e.POST("/inbox/read-all", h.MarkAllRead)
 	e.POST("/inbox/:id/read", h.MarkRead)
+	// 延期申请 and 领导批示 (issue #13): forms on the measure page; who may
+	// act on which object is checked by internal/workflow.
+	e.POST("/assignments/:id/extensions", h.RequestExtension)
+	e.POST("/extensions/:id/decide", h.DecideExtension)
+	e.POST("/measures/:id/instructions", h.WriteInstruction)
+	e.POST("/instructions/:id/answer", h.AnswerInstruction)
+	get("/case-files/:id", h.DownloadCaseFile)
 }

@@ -109,6 +109,10 @@ func (s *Service) CloseMeasure(ctx context.Context, a store.Actor, measureID int
 		} else if err != nil {
 			return err
 		}
+		if err := s.st.AddMeasureClosureTx(ctx, tx, &model.MeasureClosure{MeasureID: m.ID, Action: ActClose, At: at.UTC(),
+			ActorID: userPtr(a.UserID), Note: note}); err != nil {
+			return err
+		}
 		users, err := s.st.UnitUserIDsTx(ctx, tx, leadUnit)
 		if err != nil {
 			return err
@@ -139,6 +143,10 @@ func (s *Service) ReopenMeasure(ctx context.Context, a store.Actor, measureID in
 		if err := s.st.ReopenMeasureTx(ctx, tx, m.ID, m.Version); errors.Is(err, model.ErrConflict) {
 			return ErrStale
 		} else if err != nil {
+			return err
+		}
+		if err := s.st.AddMeasureClosureTx(ctx, tx, &model.MeasureClosure{MeasureID: m.ID, Action: ActReopen, At: s.now().UTC(),
+			ActorID: userPtr(a.UserID), Note: reason}); err != nil {
 			return err
 		}
 		if leadUnit != 0 {

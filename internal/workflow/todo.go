@@ -21,6 +21,8 @@ type Todo struct {
 	Returned []DueItem // reports returned for revision
 	Prompts  []PromptItem
 	Inputs   []store.ReportRow // co-unit inputs waiting for this lead unit
+	// Instructions (领导批示) to answer as lead unit, or named in.
+	Instructions []store.InstructionRow
 	// The unit's facts, as the rules read them (nil for the office).
 	Snapshot *metrics.Snapshot
 	Rows     []store.AssignmentRow
@@ -28,6 +30,8 @@ type Todo struct {
 	Reviews  []store.ReportRow // 待审核: lead units' reports waiting for review, oldest first
 	Open     []store.PromptRow // 待处理: prompts not answered yet, oldest first
 	Closable []store.ReportRow // measures whose lead reported 已完成
+	// Extensions are the requests (延期申请) waiting for a decision.
+	Extensions []store.ExtensionRow
 }
 
 // DueItem is a report to write or revise.
@@ -52,7 +56,7 @@ type PromptItem struct {
 // Count is the number shown in the navigation.
 func (t *Todo) Count() int {
 	return len(t.ToSign) + len(t.Due) + len(t.Returned) + len(t.Prompts) + len(t.Inputs) +
-		len(t.Reviews) + len(t.Open) + len(t.Closable)
+		len(t.Reviews) + len(t.Open) + len(t.Closable) + len(t.Instructions) + len(t.Extensions)
 }
 
 // Todo builds the to-do list of a unit user or a reviewer at now; other
@@ -79,6 +83,9 @@ func (s *Service) TodoWith(ctx context.Context, a store.Actor, now time.Time, fa
 		if t.Closable, err = s.st.ClosableReports(ctx); err != nil {
 			return nil, err
 		}
+		if t.Extensions, err = s.st.PendingExtensions(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return t, nil
 }
@@ -95,7 +102,7 @@ func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time, f
 		if err != nil {
 			return 0, nil, err
 		}
-		n := c.ToSign + c.Prompts + c.Inputs
+		n := c.ToSign + c.Prompts + c.Inputs + c.Instructions
 		if full {
 			snap, err := metrics.Load(ctx, s.st, metrics.Scope{UnitID: a.UnitID}, now)
 			if err != nil {
@@ -122,7 +129,11 @@ func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time, f
 			return 0, nil, err
 		}
 		prompts, err := s.st.CountOpenPrompts(ctx)
-		return reviews + closable + prompts, nil, err
+		if err != nil {
+			return 0, nil, err
+		}
+		exts, err := s.st.CountPendingExtensions(ctx)
+		return reviews + closable + prompts + exts, nil, err
 	}
 	return 0, nil, nil
 }
@@ -219,6 +230,9 @@ func (s *Service) unitTodo(ctx context.Context, unitID int64, now time.Time, sna
 			}
 		}
 		t.Prompts = append(t.Prompts, it)
+	}
+	if t.Instructions, err = s.st.OpenInstructionsOfUnit(ctx, unitID); err != nil {
+		return err
 	}
 	t.Inputs, err = s.st.InputsAwaitingLead(ctx, unitID)
 	return err

@@ -16,6 +16,11 @@ const (
 	ObjAssignment = "assignment"
 	ObjMeasure    = "measure"
 	ObjPrompt     = "prompt"
+	// ObjExtension is a request for a later deadline (延期申请) of one
+	// assignment; its state before the request is StateNone.
+	ObjExtension = "extension"
+	// ObjInstruction is a leader's instruction (领导批示) on a measure.
+	ObjInstruction = "instruction"
 )
 
 // States besides the report states of package model.
@@ -26,6 +31,10 @@ const (
 	StateOpen     = "open"
 	StateClosed   = "closed"
 	StateResolved = "resolved"
+	StatePending  = model.ExtensionPending
+	StateApproved = model.ExtensionApproved
+	StateRejected = model.ExtensionRejected
+	StateAnswered = "answered"
 )
 
 // Actions.
@@ -39,6 +48,10 @@ const (
 	ActReopen  = "reopen"  // 重新打开
 	ActSend    = "send"    // 催办
 	ActResolve = "resolve" // a prompt is answered by the report it asked for
+	ActRequest = "request" // 延期申请
+	ActReject  = "reject"  // 不同意延期
+	ActWrite   = "write"   // 批示
+	ActAnswer  = "answer"  // 反馈落实情况
 )
 
 // Actor kinds: how the acting user stands to the object.
@@ -46,6 +59,7 @@ const (
 	Owner    = "owner"     // a user of the assignment's unit
 	LeadUnit = "lead_unit" // a user of the measure's lead unit, acting on a co-unit's input
 	Reviewer = "reviewer"  // the supervision office (督查室)
+	Leader   = "leader"    // a viewer (领导) on an instruction: may write one
 	Observer = "observer"  // may read but not act: viewers, admins, a reviewer on a co-unit's input
 	Stranger = "stranger"  // may not even read: another unit
 )
@@ -89,6 +103,17 @@ var Transitions = []Transition{
 	// 办结
 	{ObjMeasure, StateOpen, ActClose, Reviewer, StateClosed},
 	{ObjMeasure, StateClosed, ActReopen, Reviewer, StateOpen},
+
+	// 延期申请: a unit asks for its assignment (the lead unit may ask for the
+	// whole measure); one open request at a time; the office decides.
+	{ObjExtension, StateNone, ActRequest, Owner, StatePending},
+	{ObjExtension, StatePending, ActApprove, Reviewer, StateApproved},
+	{ObjExtension, StatePending, ActReject, Reviewer, StateRejected},
+
+	// 领导批示: a leader or the office writes, the lead unit answers once.
+	{ObjInstruction, StateNone, ActWrite, Leader, StateOpen},
+	{ObjInstruction, StateNone, ActWrite, Reviewer, StateOpen},
+	{ObjInstruction, StateOpen, ActAnswer, Owner, StateAnswered},
 }
 
 // Next looks up a transition. A refusal says why: model.ErrNotFound for a
@@ -133,7 +158,12 @@ func KindOf(a store.Actor, object string, assignedUnit, leadUnit int64) string {
 			return Observer
 		}
 		return Reviewer
-	case model.RoleAdmin, model.RoleViewer:
+	case model.RoleViewer:
+		if object == ObjInstruction {
+			return Leader
+		}
+		return Observer
+	case model.RoleAdmin:
 		return Observer
 	case model.RoleUnit:
 		switch {

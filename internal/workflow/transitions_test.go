@@ -47,21 +47,37 @@ func expected(obj, from, action, actor string) (string, bool) {
 		return workflow.StateOpen, true
 	case obj == workflow.ObjPrompt && actor == workflow.Owner && from == workflow.StateOpen && action == workflow.ActResolve:
 		return workflow.StateResolved, true
+	// 延期申请: the unit asks while nothing is pending; the office decides.
+	case obj == workflow.ObjExtension && actor == workflow.Owner && from == workflow.StateNone && action == workflow.ActRequest:
+		return workflow.StatePending, true
+	case obj == workflow.ObjExtension && actor == workflow.Reviewer && from == workflow.StatePending && action == workflow.ActApprove:
+		return workflow.StateApproved, true
+	case obj == workflow.ObjExtension && actor == workflow.Reviewer && from == workflow.StatePending && action == workflow.ActReject:
+		return workflow.StateRejected, true
+	// 领导批示: leaders and the office write; the lead unit answers once.
+	case obj == workflow.ObjInstruction && (actor == workflow.Leader || actor == workflow.Reviewer) &&
+		from == workflow.StateNone && action == workflow.ActWrite:
+		return workflow.StateOpen, true
+	case obj == workflow.ObjInstruction && actor == workflow.Owner && from == workflow.StateOpen && action == workflow.ActAnswer:
+		return workflow.StateAnswered, true
 	}
 	return "", false
 }
 
 func TestTransitionTableIsTheSpec(t *testing.T) {
 	objects := map[string][]string{
-		workflow.ObjInput:      {workflow.StateNone, model.ReportDraft, model.ReportSubmitted, model.ReportReturned, model.ReportApproved},
-		workflow.ObjOfficial:   {workflow.StateNone, model.ReportDraft, model.ReportSubmitted, model.ReportReturned, model.ReportApproved},
-		workflow.ObjAssignment: {workflow.StateUnsigned, workflow.StateSigned},
-		workflow.ObjMeasure:    {workflow.StateOpen, workflow.StateClosed},
-		workflow.ObjPrompt:     {workflow.StateNone, workflow.StateOpen, workflow.StateResolved},
+		workflow.ObjInput:       {workflow.StateNone, model.ReportDraft, model.ReportSubmitted, model.ReportReturned, model.ReportApproved},
+		workflow.ObjOfficial:    {workflow.StateNone, model.ReportDraft, model.ReportSubmitted, model.ReportReturned, model.ReportApproved},
+		workflow.ObjAssignment:  {workflow.StateUnsigned, workflow.StateSigned},
+		workflow.ObjMeasure:     {workflow.StateOpen, workflow.StateClosed},
+		workflow.ObjPrompt:      {workflow.StateNone, workflow.StateOpen, workflow.StateResolved},
+		workflow.ObjExtension:   {workflow.StateNone, workflow.StatePending, workflow.StateApproved, workflow.StateRejected},
+		workflow.ObjInstruction: {workflow.StateNone, workflow.StateOpen, workflow.StateAnswered},
 	}
 	actions := []string{workflow.ActSave, workflow.ActSubmit, workflow.ActApprove, workflow.ActReturn, workflow.ActSign,
-		workflow.ActClose, workflow.ActReopen, workflow.ActSend, workflow.ActResolve}
-	actors := []string{workflow.Owner, workflow.LeadUnit, workflow.Reviewer, workflow.Observer, workflow.Stranger}
+		workflow.ActClose, workflow.ActReopen, workflow.ActSend, workflow.ActResolve,
+		workflow.ActRequest, workflow.ActReject, workflow.ActWrite, workflow.ActAnswer}
+	actors := []string{workflow.Owner, workflow.LeadUnit, workflow.Reviewer, workflow.Leader, workflow.Observer, workflow.Stranger}
 	allowed, refused := 0, 0
 	for obj, states := range objects {
 		for _, from := range states {

@@ -19,6 +19,7 @@ import (
 	"duban/internal/workflow"
 	"duban/views/pages/assignments"
 	"duban/views/pages/dashboard"
+	"duban/views/pages/record"
 	"duban/views/pages/reports"
 )
 
@@ -203,6 +204,9 @@ func (h *Handlers) Assignment(c echo.Context) error {
 				page.CanClose = me.Reports[i].Progress() == model.ProgressDone
 			}
 		}
+	}
+	if page.Record, err = h.recordPage(c, row.MeasureID, record.Form{}); err != nil {
+		return err
 	}
 	return render.Page(c, http.StatusOK, assignments.View(page))
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -203,14 +204,20 @@ func (h *Handlers) Download(c echo.Context) error {
 		return err
 	}
 	defer f.Close()
+	sendEvidence(c, f, att.Name, att.ContentType, att.ID, att.CreatedAt)
+	return nil
+}
+
+// sendEvidence serves a stored evidence file as a download, never
+// rendered inline, with its original name (Range requests work).
+func sendEvidence(c echo.Context, f io.ReadSeeker, name, contentType string, id int64, modified time.Time) {
 	hd := c.Response().Header()
-	hd.Set("Content-Type", att.ContentType)
-	hd.Set("Content-Disposition", ContentDisposition(att.Name, att.ID))
+	hd.Set("Content-Type", contentType)
+	hd.Set("Content-Disposition", ContentDisposition(name, id))
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	hd.Set("Cache-Control", "private, no-store")
-	http.ServeContent(c.Response(), c.Request(), "", att.CreatedAt, f)
-	return nil
+	http.ServeContent(c.Response(), c.Request(), "", modified, f)
 }
 
 // ContentDisposition makes an attachment header with an ASCII fallback

@@ -218,6 +218,11 @@ func (h *Handlers) MeasureHistoryXLSX(c echo.Context) error {
 	if hist.Units, err = h.Store.UnitsByID(ctx, ids); err != nil {
 		return err
 	}
+	rec, err := h.Flow.MeasureRecordOf(ctx, actor(c), m, 0)
+	if err != nil {
+		return err
+	}
+	hist.Timeline = rec.Timeline
 	name := i18n.T(ctx, "dash.export.history_file", format.MeasureName(hist.Domain.Label, m.Label, m.Title)) + ".xlsx"
 	return sendXLSX(c, release, "duban-measure-"+strconv.FormatInt(m.ID, 10)+".xlsx", name, func(w io.Writer) error {
 		return export.MeasureHistory(ctx, w, hist)

@@ -12,17 +12,24 @@ import (
 	"duban/internal/model"
 	"duban/internal/web/render"
 	measurepages "duban/views/pages/measures"
+	"duban/views/pages/record"
 )
 
 // Measure shows one measure: the plan's own label, the original text with
 // its targets marked, the targets, and the assigned units (lead first), each
 // linking to its assignment page. Every role may read it.
 func (h *Handlers) Measure(c echo.Context) error {
-	ctx := c.Request().Context()
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
+	return h.showMeasure(c, id, http.StatusOK, record.Form{})
+}
+
+// showMeasure renders the measure page with status; form is a refused
+// form of its record (extension, instruction) to show again.
+func (h *Handlers) showMeasure(c echo.Context, id int64, status int, form record.Form) error {
+	ctx := c.Request().Context()
 	m, err := h.Store.MeasureByID(ctx, id)
 	if err != nil {
 		return err
@@ -134,7 +141,10 @@ func (h *Handlers) Measure(c echo.Context) error {
 			page.Next = &measurepages.Link{ID: all[i+1].ID, Label: format.Citation(dl[all[i+1].DomainID], all[i+1].Label), Title: all[i+1].Title}
 		}
 	}
-	return render.Page(c, http.StatusOK, measurepages.Show(page))
+	if page.Record, err = h.recordPage(c, m.ID, form); err != nil {
+		return err
+	}
+	return render.Page(c, status, measurepages.Show(page))
 }
 
 // targetOps is the allow-list of target operators, in the order the edit

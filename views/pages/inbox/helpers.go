@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"strconv"
+	"strings"
 
 	"duban/internal/model"
 	"duban/views/pages/reports"
@@ -16,6 +17,15 @@ func link(n model.Notification) string {
 		return reports.ReportURL(n.ObjectID)
 	case "assignment":
 		return reports.AssignmentURL(n.ObjectID)
+	case "measure": // 延期申请 and 领导批示: their section of the measure page
+		u := "/measures/" + strconv.FormatInt(n.ObjectID, 10)
+		switch {
+		case strings.HasPrefix(n.Kind, "extension"):
+			u += "#extensions"
+		case strings.HasPrefix(n.Kind, "instruction"):
+			u += "#instructions"
+		}
+		return u
 	case "bulletin":
 		return "/bulletins/" + strconv.FormatInt(n.ObjectID, 10)
 	}

@@ -37,7 +37,7 @@ type Page struct {
 }
 
 // explained are the catalog keys of the rules in plain words, in order.
-var explained = []string{"rules.explain.owed", "rules.explain.now", "rules.explain.red", "rules.explain.yellow",
+var explained = []string{"rules.explain.owed", "rules.explain.now", "rules.explain.red", "rules.explain.instruction", "rules.explain.yellow",
 	"rules.explain.green", "rules.explain.blue", "rules.explain.grey", "rules.explain.catch_up",
 	"rules.explain.chase", "rules.explain.measure"}
 
