@@ -81,6 +81,12 @@ var Routes = map[string]Rule{
 
 	"GET /profile":  anyUser,
 	"POST /profile": anyUser,
+	// Personal access tokens of the JSON API (issue #16): a user's own on
+	// /profile (another's token is not found), every token for admins.
+	"POST /profile/tokens":            anyUser,
+	"POST /profile/tokens/:id/revoke": anyUser,
+	"GET /admin/tokens":               adminOnly,
+	"POST /admin/tokens/:id/revoke":   adminOnly,
 
 	// Administration (系统管理): admins only.
 	"GET /admin":                                adminOnly,
@@ -159,6 +165,30 @@ var Routes = map[string]Rule{
 	"POST /measures/:id/instructions":  instructors,
 	"POST /instructions/:id/answer":    unitOnly,
 	"GET /case-files/:id":              planReader,
+	// The JSON API (issue #16): the same rules as the pages it mirrors,
+	// checked against the token's user; object-level scoping is the
+	// services' as on the pages. Read-only tokens are refused every write.
+	"GET /api/v1/openapi.json":                                   public,
+	"GET /api/v1/plans":                                          planReader,
+	"GET /api/v1/plans/:id":                                      planReader,
+	"GET /api/v1/plans/:id/measures":                             planReader,
+	"GET /api/v1/measures/:id":                                   planReader,
+	"GET /api/v1/assignments":                                    planReader,
+	"GET /api/v1/assignments/:id":                                planReader,
+	"GET /api/v1/assignments/:id/prompts":                        planReader,
+	"GET /api/v1/reports/:id":                                    planReader,
+	"GET /api/v1/reports/:id/versions/:no":                       planReader,
+	"GET /api/v1/attachments/:id":                                planReader,
+	"GET /api/v1/ledger":                                         anyUser,
+	"GET /api/v1/indicators":                                     readers,
+	"GET /api/v1/scorecard":                                      readers,
+	"POST /api/v1/assignments/:id/sign":                          unitOnly,
+	"PUT /api/v1/assignments/:id/periods/:period/report":         unitOnly,
+	"POST /api/v1/assignments/:id/periods/:period/report/submit": unitOnly,
+	"POST /api/v1/reports/:id/review":                            workers,
+	"POST /api/v1/assignments/:id/prompts":                       reviewer,
+	"POST /api/v1/measures/:id/close":                            reviewer,
+	"POST /api/v1/measures/:id/reopen":                           reviewer,
 }
 
 // RuleFor returns the rule of a route and whether it has one.

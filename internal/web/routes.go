@@ -23,6 +23,10 @@ func (s *Server) routes() {
 
 	get("/profile", h.Profile)
 	e.POST("/profile", h.UpdateProfile)
+	e.POST("/profile/tokens", h.CreateToken)
+	e.POST("/profile/tokens/:id/revoke", h.RevokeToken)
+	get("/admin/tokens", h.AdminTokens)
+	e.POST("/admin/tokens/:id/revoke", h.AdminRevokeToken)
 
 	get("/", h.Home)
 

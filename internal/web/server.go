@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"duban/internal/api"
 	"duban/internal/auth"
 	"duban/internal/clock"
 	"duban/internal/store"
@@ -33,6 +34,8 @@ type Server struct {
 	refusals *store.Refusals
 	// pages keeps rendered read-only pages per user and data state.
 	pages *pageCache
+	// API is the JSON API under /api/v1 (token authentication only).
+	API *api.API
 }
 
 // refusalWindow is how long repeated refusals of one client are counted
@@ -84,6 +87,8 @@ func New(h *handlers.Handlers) *Server {
 		ErrorHandler: func(err error, c echo.Context) error {
 			return errCSRF
 		},
+		// The API takes no cookie, so it has no CSRF surface.
+		Skipper: func(c echo.Context) bool { return api.IsAPI(c.Path()) },
 	}))
 	e.Use(s.session)
 	e.Use(s.guard)
@@ -91,6 +96,8 @@ func New(h *handlers.Handlers) *Server {
 	e.Use(s.todoCount)
 
 	s.routes()
+	s.API = api.Mount(e, api.Deps{Store: h.Store, Flow: h.Flow, Files: h.Files, Tokens: h.Tokens, Clock: h.Clock,
+		MaxUploadMB: h.Config.MaxUploadMB, Log: h.Log, Refusals: s.refusals})
 	return s
 }
 

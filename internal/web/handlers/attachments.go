@@ -18,7 +18,6 @@ import (
 
 	"duban/internal/model"
 	"duban/internal/storage"
-	"duban/internal/workflow"
 	"duban/views/pages/reports"
 )
 
@@ -33,12 +32,7 @@ const (
 var errUploadTooLarge = echo.NewHTTPError(http.StatusRequestEntityTooLarge, "upload too large")
 
 // wfUpload is one evidence file of a form: stored and checked, or refused.
-type wfUpload struct {
-	Name string
-	Kind storage.Kind
-	Blob *storage.Blob
-	Err  string // catalog key when refused
-}
+type wfUpload = storage.Upload
 
 // wfReadForm reads a report form. A multipart body is read part by part:
 // text fields into memory (bounded), each file streamed straight into
@@ -154,39 +148,13 @@ func (h *Handlers) wfReadForm(c echo.Context) (url.Values, []wfUpload, error) {
 // wfStore streams one file into storage and checks it. A refused file
 // comes back with Err set and nothing stored.
 func (h *Handlers) wfStore(ctx context.Context, filename string, r io.Reader, limit int64) (wfUpload, error) {
-	up := wfUpload{Name: storage.SanitizeName(filename)}
-	if _, ok := storage.KindOf(up.Name); !ok {
-		// Not even stored: drain the part so the next one can be read.
-		if _, err := io.Copy(io.Discard, io.LimitReader(r, limit+1)); err != nil {
-			return up, wfBodyErr(err)
-		}
-		up.Err = "evidence.err.type"
-		return up, nil
-	}
-	blob, err := h.Files.Create(ctx, r, limit)
-	switch {
-	case errors.Is(err, storage.ErrTooLarge):
-		up.Err = "evidence.err.too_large"
+	up, err := storage.Receive(ctx, h.Files, filename, r, limit)
+	if errors.Is(err, storage.ErrTooLarge) {
 		return up, errUploadTooLarge
-	case errors.Is(err, storage.ErrEmpty):
-		up.Err = "evidence.err.empty"
-		return up, nil
-	case err != nil:
+	}
+	if err != nil {
 		return up, wfBodyErr(err)
 	}
-	f, err := h.Files.Open(ctx, blob.Key)
-	if err != nil {
-		_ = h.Files.Remove(ctx, blob.Key)
-		return up, err
-	}
-	kind, cerr := storage.Check(up.Name, blob.Head, f, f.Size())
-	f.Close()
-	if cerr != nil {
-		_ = h.Files.Remove(ctx, blob.Key)
-		up.Err = "evidence.err.content"
-		return up, nil
-	}
-	up.Kind, up.Blob = kind, blob
 	return up, nil
 }
 
@@ -223,35 +191,9 @@ func (h *Handlers) Download(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	att, err := h.Store.AttachmentByID(ctx, id)
+	att, err := h.Flow.Attachment(ctx, actor(c), id)
 	if err != nil {
 		return err
-	}
-	rep, err := h.Store.ReportByID(ctx, att.ReportID)
-	if err != nil {
-		return err
-	}
-	row, leadUnit, err := h.wfAssignment(ctx, rep.AssignmentID)
-	if err != nil {
-		return err
-	}
-	a := actor(c)
-	var snaps []workflow.Snapshot
-	if !workflow.IsOwner(a, row.UnitID) {
-		vs, err := h.Store.ReportVersions(ctx, rep.ID)
-		if err != nil {
-			return err
-		}
-		for _, v := range vs {
-			sn, err := workflow.ParseSnapshot(v.Snapshot)
-			if err != nil {
-				return err
-			}
-			snaps = append(snaps, sn)
-		}
-	}
-	if !workflow.CanDownload(a, row.UnitID, leadUnit, rep, att, snaps) {
-		return model.Refused("attachment", id)
 	}
 	f, err := h.Files.Open(ctx, att.StorageKey)
 	if errors.Is(err, os.ErrNotExist) {

@@ -24,15 +24,7 @@ import (
 
 // wfAssignment loads an assignment row and its measure's lead unit.
 func (h *Handlers) wfAssignment(ctx context.Context, id int64) (*store.AssignmentRow, int64, error) {
-	row, err := h.Store.AssignmentRowByID(ctx, id)
-	if err != nil {
-		return nil, 0, err
-	}
-	leads, err := h.Store.LeadAssignmentsOf(ctx, []int64{row.MeasureID})
-	if err != nil {
-		return nil, 0, err
-	}
-	return row, leads[row.MeasureID].UnitID, nil
+	return h.Flow.AssignmentRow(ctx, id)
 }
 
 // wfAssignmentPeriod loads the assignment and period of a report form URL,
@@ -331,7 +323,7 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 		}
 		switch {
 		case errors.Is(err, workflow.ErrStale):
-			latest, err := h.wfCurrentSnapshot(ctx, row.ID, row.MeasureID, p.ID)
+			latest, err := h.Flow.CurrentSnapshot(ctx, row.ID, row.MeasureID, p.ID)
 			if err != nil {
 				return err
 			}
@@ -346,29 +338,6 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 		return render.Redirect(c, reports.ReportURL(rep.ID), "ok", "report.flash.submitted")
 	}
 	return render.Redirect(c, reports.FormURL(row.ID, p.ID), "ok", "report.flash.saved")
-}
-
-// wfCurrentSnapshot is the report as stored now (after a conflict), with
-// nil when there is none.
-func (h *Handlers) wfCurrentSnapshot(ctx context.Context, asgID, measureID, periodID int64) (*workflow.Snapshot, error) {
-	rep, err := h.wfReportOf(ctx, asgID, periodID)
-	if err != nil || rep == nil {
-		return nil, err
-	}
-	ts, err := h.Store.TargetsOf(ctx, measureID)
-	if err != nil {
-		return nil, err
-	}
-	vals, err := h.Store.TargetValuesOf(ctx, []int64{rep.ID})
-	if err != nil {
-		return nil, err
-	}
-	files, err := h.Store.AttachmentsOf(ctx, []int64{rep.ID})
-	if err != nil {
-		return nil, err
-	}
-	sn := workflow.BuildSnapshot(rep, ts, vals, files)
-	return &sn, nil
 }
 
 // wfParseReport binds the report form. typed keeps the raw input for a
@@ -534,7 +503,7 @@ func (h *Handlers) wfReportPage(c echo.Context, reportID int64, version int) (*r
 			}
 		}
 	} else if kind == workflow.Owner {
-		cur, err := h.wfCurrentSnapshot(ctx, row.ID, row.MeasureID, p.ID)
+		cur, err := h.Flow.CurrentSnapshot(ctx, row.ID, row.MeasureID, p.ID)
 		if err != nil {
 			return nil, err
 		}
