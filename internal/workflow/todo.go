@@ -92,26 +92,11 @@ func (s *Service) TodoPage(ctx context.Context, a store.Actor, now time.Time, fa
 		return t, s.unitTodo(ctx, a.UnitID, now, facts, t)
 	case a.Role == model.RoleReviewer:
 		var err error
-		t.ReviewPage, t.OpenPage = max(1, pages.Reviews), max(1, pages.Prompts)
-		for {
-			t.Reviews, t.ReviewsTotal, err = s.st.OfficialReportsAwaitingReviewPage(ctx, (t.ReviewPage-1)*QueuePageSize, QueuePageSize)
-			if err != nil {
-				return nil, err
-			}
-			if t.ReviewPages = pageCount(t.ReviewsTotal); t.ReviewPage <= t.ReviewPages {
-				break
-			}
-			t.ReviewPage = t.ReviewPages // past the end: the last page
+		if t.Reviews, t.ReviewsTotal, t.ReviewPage, t.ReviewPages, err = queuePage(ctx, pages.Reviews, s.st.OfficialReportsAwaitingReviewPage); err != nil {
+			return nil, err
 		}
-		for {
-			t.Open, t.OpenTotal, err = s.st.OpenPromptsPage(ctx, (t.OpenPage-1)*QueuePageSize, QueuePageSize)
-			if err != nil {
-				return nil, err
-			}
-			if t.OpenPages = pageCount(t.OpenTotal); t.OpenPage <= t.OpenPages {
-				break
-			}
-			t.OpenPage = t.OpenPages
+		if t.Open, t.OpenTotal, t.OpenPage, t.OpenPages, err = queuePage(ctx, pages.Prompts, s.st.OpenPromptsPage); err != nil {
+			return nil, err
 		}
 		if t.Closable, err = s.st.ClosableReports(ctx); err != nil {
 			return nil, err
@@ -123,7 +108,20 @@ func (s *Service) TodoPage(ctx context.Context, a store.Actor, now time.Time, fa
 	return t, nil
 }
 
-func pageCount(total int) int { return max(1, (total+QueuePageSize-1)/QueuePageSize) }
+// queuePage loads page no of a queue (clamped to the pages it fills: past
+// the end, the last) with the queue's length and page count.
+func queuePage[T any](ctx context.Context, no int, load func(ctx context.Context, offset, limit int) ([]T, int, error)) (rows []T, total, page, pages int, err error) {
+	page = max(1, no)
+	for {
+		if rows, total, err = load(ctx, (page-1)*QueuePageSize, QueuePageSize); err != nil {
+			return nil, 0, 0, 0, err
+		}
+		if pages = max(1, (total+QueuePageSize-1)/QueuePageSize); page <= pages {
+			return rows, total, page, pages, nil
+		}
+		page = pages
+	}
+}
 
 // TodoCount is the size of the user's to-do list without building it:
 // COUNT queries for what exists as rows, and for a unit the read model's
