@@ -123,7 +123,10 @@ func parseFlags(name string, args []string, stderr io.Writer, extra func(*flag.F
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, _, err := parseFlags("serve", args, stderr, nil)
+	var pprofAddr string
+	cfg, _, err := parseFlags("serve", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&pprofAddr, "pprof", "", "serve runtime profiles on this loopback address (for measuring; off by default)")
+	})
 	if err != nil {
 		return err
 	}
@@ -131,6 +134,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	if pprofAddr != "" {
+		if err := servePprof(ctx, pprofAddr, log); err != nil {
+			return err
+		}
+	}
 	a, err := app.New(ctx, cfg, app.Options{Log: log})
 	if err != nil {
 		return err

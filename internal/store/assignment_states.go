@@ -81,20 +81,25 @@ type ReadModelStatus struct {
 	Generation int64
 	Dirty      bool  // assignments wait to be refreshed
 	NextChange int64 // earliest next_change_at, Unix seconds; 0 for none
+	// AuditMark is the newest audit entry's ID: audited writes that the
+	// generation does not follow (a draft's text, a user's name) move it,
+	// so a cached page can key on both.
+	AuditMark int64
 }
 
 // StateStatus answers ReadModelStatus in one indexed query.
 func (s *Store) StateStatus(ctx context.Context) (ReadModelStatus, error) {
 	var st ReadModelStatus
 	var dirty int64
-	var next sql.NullInt64
+	var next, mark sql.NullInt64
 	row := s.r(ctx).Raw("SELECT (SELECT SUM(generation) FROM readmodel_generation), " +
 		"CASE WHEN EXISTS (SELECT 1 FROM readmodel_dirty) THEN 1 ELSE 0 END, " +
-		"(SELECT MIN(next_change_at) FROM assignment_states)").Row()
-	if err := row.Scan(&st.Generation, &dirty, &next); err != nil {
+		"(SELECT MIN(next_change_at) FROM assignment_states), " +
+		"(SELECT MAX(id) FROM audit_events)").Row()
+	if err := row.Scan(&st.Generation, &dirty, &next, &mark); err != nil {
 		return st, translate(err, "read model status")
 	}
-	st.Dirty, st.NextChange = dirty == 1, next.Int64
+	st.Dirty, st.NextChange, st.AuditMark = dirty == 1, next.Int64, mark.Int64
 	return st, nil
 }
 

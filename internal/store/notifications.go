@@ -17,6 +17,16 @@ func (s *Store) CountUnreadNotifications(ctx context.Context, userID int64) (int
 	return n, translate(err, "count notifications")
 }
 
+// CountUnreadUpTo counts a user's unread inbox items up to limit: the
+// navigation's badge says "99+" beyond that, and an office that never
+// opens its inbox has tens of thousands, which every page would count.
+func (s *Store) CountUnreadUpTo(ctx context.Context, userID int64, limit int) (int, error) {
+	var n int64
+	err := s.r(ctx).Raw("SELECT COUNT(*) FROM (SELECT 1 FROM notifications WHERE user_id = ? AND read_at IS NULL LIMIT ?) AS unread",
+		userID, limit).Row().Scan(&n)
+	return int(n), translate(err, "count notifications")
+}
+
 // NotifyTx puts one notification into each user's inbox.
 func (s *Store) NotifyTx(ctx context.Context, tx *gorm.DB, userIDs []int64, n model.Notification) error {
 	if len(userIDs) == 0 {

@@ -71,3 +71,37 @@ func (s *Store) promptRows(ctx context.Context, where func(*gorm.DB) *gorm.DB) (
 	err := where(q).Order("prompts.created_at, prompts.id").Scan(&rows).Error
 	return rows, translate(err, "list prompts")
 }
+
+// OfficialReportsAwaitingReviewPage is one page of
+// OfficialReportsAwaitingReview, oldest first, with the queue's length: a
+// province's office has thousands waiting, and its start page shows them
+// a page at a time.
+func (s *Store) OfficialReportsAwaitingReviewPage(ctx context.Context, offset, limit int) ([]ReportRow, int, error) {
+	// Only the assignments the read model says have reports waiting (the
+	// same rule, kept by the writes) are looked at, not every lead report.
+	waiting := func(q *gorm.DB) *gorm.DB {
+		return awaitingReview(q).Where("reports.assignment_id IN (?)", s.r(ctx).Table("assignment_states").
+			Select("assignment_id").Where("role = ? AND awaiting_review > 0", model.AssignLead))
+	}
+	var total int64
+	if err := waiting(s.reportRowsFrom(ctx)).Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count reports awaiting review")
+	}
+	var rows []ReportRow
+	err := waiting(s.reportRowsFrom(ctx).Select(reportRowSelect)).
+		Order("reports.submitted_at, reports.id").Offset(offset).Limit(limit).Scan(&rows).Error
+	return rows, int(total), translate(err, "list reports awaiting review")
+}
+
+// OpenPromptsPage is one page of OpenPrompts, oldest first, with how many
+// are open in all.
+func (s *Store) OpenPromptsPage(ctx context.Context, offset, limit int) ([]PromptRow, int, error) {
+	var total int64
+	if err := s.r(ctx).Model(&model.Prompt{}).Where("resolved_at IS NULL AND assignment_id IS NOT NULL").Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "count open prompts")
+	}
+	rows, err := s.promptRows(ctx, func(q *gorm.DB) *gorm.DB {
+		return q.Where("prompts.resolved_at IS NULL").Offset(offset).Limit(limit)
+	})
+	return rows, int(total), err
+}

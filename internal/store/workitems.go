@@ -277,9 +277,14 @@ func (s *Store) closable(ctx context.Context) func(*gorm.DB) *gorm.DB {
 	latest := s.r(ctx).Table("reports AS r2").Select("MAX(p2.seq)").
 		Joins("JOIN periods AS p2 ON p2.id = r2.period_id").
 		Where("r2.assignment_id = reports.assignment_id AND r2.state IN ?", states)
+	// The read model marks the closable assignments (the same rule, kept
+	// by the writes): only their reports are looked at, instead of every
+	// lead report with a MAX(seq) over its assignment's history each.
+	marked := s.r(ctx).Table("assignment_states").Select("assignment_id").Where("closable = 1")
 	return func(q *gorm.DB) *gorm.DB {
-		return q.Where("reports.state IN ? AND assignments.role = ? AND measures.closed_at IS NULL AND reports.progress_state = ?",
-			states, model.AssignLead, model.ProgressDone).
+		return q.Where("reports.assignment_id IN (?)", marked).
+			Where("reports.state IN ? AND assignments.role = ? AND measures.closed_at IS NULL AND reports.progress_state = ?",
+				states, model.AssignLead, model.ProgressDone).
 			Where("periods.seq = (?)", latest)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"duban/internal/reqctx"
 	"duban/internal/web/handlers"
 	"duban/internal/web/render"
+	"duban/views/layout"
 )
 
 type (
@@ -157,8 +158,8 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 						info.UnitName = un.Name
 					}
 				}
-				if n, err := s.h.Store.CountUnreadNotifications(ctx, u.ID); err == nil {
-					info.Unread = int(n)
+				if n, err := s.h.Store.CountUnreadUpTo(ctx, u.ID, layout.NavCountMax+1); err == nil {
+					info.Unread = n
 				}
 			case err == nil || errors.Is(err, model.ErrNotFound):
 				// Disabled or deleted: the session is dead.

@@ -32,6 +32,8 @@ type Server struct {
 	// refusals audits refused requests of anonymous clients and
 	// object-level refusals, aggregated per client and window.
 	refusals *store.Refusals
+	// pages keeps rendered read-only pages per user and data state.
+	pages *pageCache
 	// API is the JSON API under /api/v1 (token authentication only).
 	API *api.API
 }
@@ -45,7 +47,8 @@ func New(h *handlers.Handlers) *Server {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	s := &Server{E: e, h: h, log: h.Log, refusals: store.NewRefusals(h.Store, refusalWindow)}
+	s := &Server{E: e, h: h, log: h.Log, refusals: store.NewRefusals(h.Store, refusalWindow),
+		pages: newPageCache()}
 	h.Refusals = s.refusals
 
 	// The client address: behind configured proxies only, X-Forwarded-For
@@ -89,6 +92,7 @@ func New(h *handlers.Handlers) *Server {
 	}))
 	e.Use(s.session)
 	e.Use(s.guard)
+	e.Use(s.cachePages)
 	e.Use(s.todoCount)
 
 	s.routes()

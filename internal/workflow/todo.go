@@ -27,9 +27,14 @@ type Todo struct {
 	Snapshot *metrics.Snapshot
 	Rows     []store.AssignmentRow
 	// The supervision office's work.
-	Reviews  []store.ReportRow // 待审核: lead units' reports waiting for review, oldest first
+	Reviews  []store.ReportRow // 待审核: lead units' reports waiting for review, oldest first: page ReviewPage
 	Open     []store.PromptRow // 待处理: prompts not answered yet, oldest first
 	Closable []store.ReportRow // measures whose lead reported 已完成
+	// ReviewsTotal is the length of the whole 待审核 queue, shown
+	// QueuePageSize at a time (page ReviewPage of ReviewPages); OpenTotal
+	// that of 待处理, page OpenPage of OpenPages.
+	ReviewsTotal, ReviewPage, ReviewPages int
+	OpenTotal, OpenPage, OpenPages        int
 	// Extensions are the requests (延期申请) waiting for a decision.
 	Extensions []store.ExtensionRow
 }
@@ -53,10 +58,17 @@ type PromptItem struct {
 	Nth    int // 第N次催办 on its period (1 for the first)
 }
 
+// QueuePageSize is how many rows of the office's queues (待审核,
+// 待处理) a page shows.
+const QueuePageSize = 50
+
+// QueuePages are the pages of the office's queues to show (1 = first).
+type QueuePages struct{ Reviews, Prompts int }
+
 // Count is the number shown in the navigation.
 func (t *Todo) Count() int {
 	return len(t.ToSign) + len(t.Due) + len(t.Returned) + len(t.Prompts) + len(t.Inputs) +
-		len(t.Reviews) + len(t.Open) + len(t.Closable) + len(t.Instructions) + len(t.Extensions)
+		max(len(t.Reviews), t.ReviewsTotal) + max(len(t.Open), t.OpenTotal) + len(t.Closable) + len(t.Instructions) + len(t.Extensions)
 }
 
 // Todo builds the to-do list of a unit user or a reviewer at now; other
@@ -68,16 +80,22 @@ func (s *Service) Todo(ctx context.Context, a store.Actor, now time.Time) (*Todo
 // TodoWith is Todo reusing a unit's facts already loaded at now (the
 // badge's), so a page loads them once; facts may be nil.
 func (s *Service) TodoWith(ctx context.Context, a store.Actor, now time.Time, facts *metrics.Snapshot) (*Todo, error) {
+	return s.TodoPage(ctx, a, now, facts, QueuePages{})
+}
+
+// TodoPage is TodoWith showing the given pages of the office's queues
+// (clamped to the pages they fill).
+func (s *Service) TodoPage(ctx context.Context, a store.Actor, now time.Time, facts *metrics.Snapshot, pages QueuePages) (*Todo, error) {
 	t := &Todo{}
 	switch {
 	case a.Role == model.RoleUnit && a.UnitID != 0:
 		return t, s.unitTodo(ctx, a.UnitID, now, facts, t)
 	case a.Role == model.RoleReviewer:
 		var err error
-		if t.Reviews, err = s.st.OfficialReportsAwaitingReview(ctx); err != nil {
+		if t.Reviews, t.ReviewsTotal, t.ReviewPage, t.ReviewPages, err = queuePage(ctx, pages.Reviews, s.st.OfficialReportsAwaitingReviewPage); err != nil {
 			return nil, err
 		}
-		if t.Open, err = s.st.OpenPrompts(ctx); err != nil {
+		if t.Open, t.OpenTotal, t.OpenPage, t.OpenPages, err = queuePage(ctx, pages.Prompts, s.st.OpenPromptsPage); err != nil {
 			return nil, err
 		}
 		if t.Closable, err = s.st.ClosableReports(ctx); err != nil {
@@ -88,6 +106,21 @@ func (s *Service) TodoWith(ctx context.Context, a store.Actor, now time.Time, fa
 		}
 	}
 	return t, nil
+}
+
+// queuePage loads page no of a queue (clamped to the pages it fills: past
+// the end, the last) with the queue's length and page count.
+func queuePage[T any](ctx context.Context, no int, load func(ctx context.Context, offset, limit int) ([]T, int, error)) (rows []T, total, page, pages int, err error) {
+	page = max(1, no)
+	for {
+		if rows, total, err = load(ctx, (page-1)*QueuePageSize, QueuePageSize); err != nil {
+			return nil, 0, 0, 0, err
+		}
+		if pages = max(1, (total+QueuePageSize-1)/QueuePageSize); page <= pages {
+			return rows, total, page, pages, nil
+		}
+		page = pages
+	}
 }
 
 // TodoCount is the size of the user's to-do list without building it:

@@ -41,15 +41,21 @@ func PageOf(requested string, total int) (no, pages, from, to int) {
 // path with the query q (its filters; any page parameter is replaced).
 // It names the first and last page and two either side of the current.
 func NewPager(path string, q url.Values, no, pages int) Pager {
+	return NewPagerParam(path, q, "page", no, pages)
+}
+
+// NewPagerParam is NewPager for a list whose page number is the query
+// parameter param (a page with two paged lists).
+func NewPagerParam(path string, q url.Values, param string, no, pages int) Pager {
 	p := Pager{PageNo: no, Pages: pages}
 	link := func(n int) string {
 		v := url.Values{}
 		for k, x := range q {
 			v[k] = x
 		}
-		v.Del("page")
+		v.Del(param)
 		if n > 1 {
-			v.Set("page", strconv.Itoa(n))
+			v.Set(param, strconv.Itoa(n))
 		}
 		if len(v) == 0 {
 			return path

@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"strconv"
 	"strings"
 
 	"duban/internal/model"
@@ -30,6 +31,17 @@ var Nav = []NavItem{
 	{Href: "/bulletins", Key: "nav.bulletins", Roles: model.Roles}, // 督查通报 (issue #13)
 	{Href: "/inbox", Key: "nav.inbox", Roles: model.Roles, Count: func(i *reqctx.Info) int { return i.Unread }},
 	{Href: "/admin", Key: "nav.admin", Roles: []string{model.RoleAdmin}},
+}
+
+// NavCountMax is the largest number a badge shows; beyond it says "99+".
+const NavCountMax = 99
+
+// navBadge writes a badge number.
+func navBadge(n int) string {
+	if n > NavCountMax {
+		return strconv.Itoa(NavCountMax) + "+"
+	}
+	return strconv.Itoa(n)
 }
 
 // navCount is an entry's badge number (0: none).

@@ -50,7 +50,7 @@ func (h *Handlers) overviewDashboard(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return render.Page(c, http.StatusOK, todo.ReviewerHome(t, page))
+		return render.Page(c, http.StatusOK, todo.ReviewerHome(t, queuePagers(c, t), page))
 	}
 	return render.Page(c, http.StatusOK, dashboard.Overview(page))
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -13,6 +14,7 @@ import (
 	"duban/internal/rules"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
+	"duban/views/components"
 	"duban/views/pages/todo"
 )
 
@@ -36,7 +38,21 @@ func (h *Handlers) wfTodo(c echo.Context) (*workflow.Todo, error) {
 	if k, ok := c.Get(wfFactsKey).(keptFacts); ok {
 		snap, now = k.snap, k.now
 	}
-	return h.Flow.TodoWith(c.Request().Context(), actor(c), now, snap)
+	// The pages of the office's queues.
+	reviews, _ := strconv.Atoi(c.QueryParam("page"))
+	prompts, _ := strconv.Atoi(c.QueryParam(openPromptsPage))
+	return h.Flow.TodoPage(c.Request().Context(), actor(c), now, snap, workflow.QueuePages{Reviews: reviews, Prompts: prompts})
+}
+
+// openPromptsPage is the query parameter of the 待处理 list's page.
+const openPromptsPage = "prompts_page"
+
+// queuePagers page the office's queues on the page at c.
+func queuePagers(c echo.Context, t *workflow.Todo) todo.QueuePagers {
+	return todo.QueuePagers{
+		Reviews: components.NewPager(c.Path(), c.QueryParams(), t.ReviewPage, t.ReviewPages),
+		Open:    components.NewPagerParam(c.Path(), c.QueryParams(), openPromptsPage, t.OpenPage, t.OpenPages),
+	}
 }
 
 // unitDashboard is a unit user's start page: its to-do list (to sign, to
@@ -77,5 +93,5 @@ func (h *Handlers) Todo(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render.Page(c, http.StatusOK, todo.Todo(todo.TodoPage{Todo: t, Unit: user(c).Role == model.RoleUnit}))
+	return render.Page(c, http.StatusOK, todo.Todo(todo.TodoPage{Todo: t, Unit: user(c).Role == model.RoleUnit, Pagers: queuePagers(c, t)}))
 }
