@@ -79,6 +79,7 @@ func Mount(e *echo.Echo, d Deps) *API {
 	a.huma = humaecho.NewWithGroup(e, g, cfg)
 	a.registerReads()
 	a.registerWrites()
+	a.registerExt()
 	g.GET("/openapi.json", a.openAPI)
 	return a
 }
