@@ -175,6 +175,10 @@ func (a *API) guard(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return writeProblem(c, problemFor(ctx, http.StatusForbidden, "error.403"))
 		}
+		if u.MustChangePassword {
+			// As on the pages: nothing until the user has chosen their own password.
+			return writeProblem(c, problemFor(ctx, http.StatusForbidden, "api.err.must_change_password"))
+		}
 		if tok.ReadOnly && r.Method != http.MethodGet && r.Method != http.MethodHead {
 			return writeProblem(c, problemFor(ctx, http.StatusForbidden, "api.err.read_only"))
 		}

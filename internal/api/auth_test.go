@@ -96,6 +96,17 @@ func TestTokenScopeAndLife(t *testing.T) {
 	}
 	want(t, e.call(rv, "GET", "/plans", nil), http.StatusUnauthorized)
 
+	// While an administrator's password stands, the token is refused.
+	mt := e.token("taishan", noScope)
+	tu, _ := e.p.App.Store.UserByUsername(ctx, "taishan")
+	if err := e.p.App.Store.ResetPassword(ctx, store.Actor{Username: "test"}, tu.ID, tu.PasswordHash); err != nil {
+		t.Fatal(err)
+	}
+	want(t, e.call(mt, "GET", "/plans", nil), http.StatusForbidden).json(t, &p)
+	if p.Code != "api.err.must_change_password" {
+		t.Fatalf("must change password: %+v", p)
+	}
+
 	// A disabled user's token stops working.
 	dt := e.token("canlian", noScope)
 	cu, _ := e.p.App.Store.UserByUsername(ctx, "canlian")
