@@ -140,8 +140,8 @@ func (a *API) guard(next echo.HandlerFunc) echo.HandlerFunc {
 		if hasRule && rule.Public {
 			return next(c)
 		}
-		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok {
+		scheme, secret, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") { // the scheme is case-insensitive (RFC 9110)
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="duban"`)
 			return writeProblem(c, problemFor(ctx, http.StatusUnauthorized, "api.err.unauthorized"))
 		}

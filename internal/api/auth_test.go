@@ -55,6 +55,11 @@ func TestTokenScopeAndLife(t *testing.T) {
 	ctx := t.Context()
 	ro := e.token("jiaoyuju", auth.NewToken{Name: "ro", ReadOnly: true})
 	want(t, e.call(ro, "GET", "/plans", nil), http.StatusOK)
+	req, _ := http.NewRequest("GET", e.p.Server.URL+"/api/v1/plans", nil)
+	req.Header.Set("Authorization", "bearer "+ro) // the scheme is case-insensitive
+	if res := e.p.Client().Do(req); res.StatusCode != http.StatusOK {
+		t.Fatalf("lower-case scheme: %d", res.StatusCode)
+	}
 	var p problemJSON
 	want(t, e.call(ro, "POST", "/assignments/1/sign", nil), http.StatusForbidden).json(t, &p)
 	if p.Code != "api.err.read_only" {
