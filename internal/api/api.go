@@ -79,6 +79,7 @@ func Mount(e *echo.Echo, d Deps) *API {
 	a.huma = humaecho.NewWithGroup(e, g, cfg)
 	a.registerReads()
 	a.registerWrites()
+	a.registerExt()
 	g.GET("/openapi.json", a.openAPI)
 	return a
 }
@@ -139,8 +140,8 @@ func (a *API) guard(next echo.HandlerFunc) echo.HandlerFunc {
 		if hasRule && rule.Public {
 			return next(c)
 		}
-		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok {
+		scheme, secret, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") { // the scheme is case-insensitive (RFC 9110)
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="duban"`)
 			return writeProblem(c, problemFor(ctx, http.StatusUnauthorized, "api.err.unauthorized"))
 		}
@@ -173,6 +174,10 @@ func (a *API) guard(next echo.HandlerFunc) echo.HandlerFunc {
 				a.d.Log.Error("audit refusal", "err", err)
 			}
 			return writeProblem(c, problemFor(ctx, http.StatusForbidden, "error.403"))
+		}
+		if u.MustChangePassword {
+			// As on the pages: nothing until the user has chosen their own password.
+			return writeProblem(c, problemFor(ctx, http.StatusForbidden, "api.err.must_change_password"))
 		}
 		if tok.ReadOnly && r.Method != http.MethodGet && r.Method != http.MethodHead {
 			return writeProblem(c, problemFor(ctx, http.StatusForbidden, "api.err.read_only"))

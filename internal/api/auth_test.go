@@ -55,6 +55,11 @@ func TestTokenScopeAndLife(t *testing.T) {
 	ctx := t.Context()
 	ro := e.token("jiaoyuju", auth.NewToken{Name: "ro", ReadOnly: true})
 	want(t, e.call(ro, "GET", "/plans", nil), http.StatusOK)
+	req, _ := http.NewRequest("GET", e.p.Server.URL+"/api/v1/plans", nil)
+	req.Header.Set("Authorization", "bearer "+ro) // the scheme is case-insensitive
+	if res := e.p.Client().Do(req); res.StatusCode != http.StatusOK {
+		t.Fatalf("lower-case scheme: %d", res.StatusCode)
+	}
 	var p problemJSON
 	want(t, e.call(ro, "POST", "/assignments/1/sign", nil), http.StatusForbidden).json(t, &p)
 	if p.Code != "api.err.read_only" {
@@ -95,6 +100,17 @@ func TestTokenScopeAndLife(t *testing.T) {
 		t.Fatal(err)
 	}
 	want(t, e.call(rv, "GET", "/plans", nil), http.StatusUnauthorized)
+
+	// While an administrator's password stands, the token is refused.
+	mt := e.token("taishan", noScope)
+	tu, _ := e.p.App.Store.UserByUsername(ctx, "taishan")
+	if err := e.p.App.Store.ResetPassword(ctx, store.Actor{Username: "test"}, tu.ID, tu.PasswordHash); err != nil {
+		t.Fatal(err)
+	}
+	want(t, e.call(mt, "GET", "/plans", nil), http.StatusForbidden).json(t, &p)
+	if p.Code != "api.err.must_change_password" {
+		t.Fatalf("must change password: %+v", p)
+	}
 
 	// A disabled user's token stops working.
 	dt := e.token("canlian", noScope)

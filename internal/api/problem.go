@@ -126,7 +126,11 @@ func (a *API) fail(ctx context.Context, err error, current func() any) error {
 	case errors.Is(err, model.ErrForbidden):
 		return problemFor(ctx, http.StatusForbidden, "error.403")
 	case errors.Is(err, model.ErrConflict):
-		p := problemFor(ctx, http.StatusConflict, workflow.MessageKey(err))
+		key := workflow.MessageKey(err)
+		if errors.Is(err, workflow.ErrStale) {
+			key = "api.err.stale" // the pages' message speaks of the form
+		}
+		p := problemFor(ctx, http.StatusConflict, key)
 		if current != nil {
 			p.Current = current()
 		}

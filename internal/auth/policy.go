@@ -189,6 +189,10 @@ var Routes = map[string]Rule{
 	"POST /api/v1/assignments/:id/prompts":                       reviewer,
 	"POST /api/v1/measures/:id/close":                            reviewer,
 	"POST /api/v1/measures/:id/reopen":                           reviewer,
+	"GET /api/v1/measures/:id/record":                            planReader,
+	"POST /api/v1/assignments/:id/extensions":                    unitOnly,
+	"POST /api/v1/extensions/:id/decide":                         reviewer,
+	"POST /api/v1/instructions/:id/answer":                       unitOnly,
 }
 
 // RuleFor returns the rule of a route and whether it has one.
