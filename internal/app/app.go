@@ -148,8 +148,8 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 	}
 	files := storage.NewLocal(cfg.AttachmentsDir())
 	h := &handlers.Handlers{
-		Store: st,
-		Flow:  workflow.New(st, files),
+		Store:     st,
+		Flow:      workflow.New(st, files),
 		Bulletins: bulletin.New(st, nil),
 		Files:     files,
 		Hasher:    hasher,

@@ -18,6 +18,7 @@ import (
 
 	"duban/internal/auth"
 	"duban/internal/clock"
+	"duban/internal/reqctx"
 	"duban/internal/store"
 	"duban/internal/web/handlers"
 	"duban/static"
@@ -31,6 +32,11 @@ type Server struct {
 	// refusals audits refused requests of anonymous clients and
 	// object-level refusals, aggregated per client and window.
 	refusals *store.Refusals
+	// The route table (routes.go), indexed: rows by "METHOD /pattern" for
+	// the guard, and each role's main navigation.
+	rows  []Route
+	table map[string]Route
+	nav   map[string][]reqctx.NavLink
 }
 
 // refusalWindow is how long repeated refusals of one client are counted

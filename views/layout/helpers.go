@@ -2,6 +2,7 @@ package layout
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"duban/internal/clock"
@@ -27,4 +28,12 @@ func userLabel(ctx context.Context) string {
 		return name + " · " + role
 	}
 	return name
+}
+
+// active reports whether the nav entry href covers the current path.
+func active(href, path string) bool {
+	if href == "/" {
+		return path == "/"
+	}
+	return path == href || strings.HasPrefix(path, href+"/")
 }
