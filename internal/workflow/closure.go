@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"duban/internal/validate"
 	"errors"
 	"strings"
 	"time"
@@ -66,11 +67,11 @@ func (s *Service) CloseMeasure(ctx context.Context, a store.Actor, measureID int
 		if err != nil {
 			return err
 		}
-		errs := map[string]string{}
+		errs := validate.Errors{}
 		if note == "" {
-			errs["note"] = "closure.err.note_required"
+			errs.Set("note", "closure.err.note_required")
 		} else if tooLong(note, MaxReasonRunes) {
-			errs["note"] = "review.err.too_long"
+			errs.Set("note", "review.err.too_long")
 		}
 		at := now
 		if !on.IsZero() && !clock.Date(on).Equal(today(now)) {
@@ -80,14 +81,14 @@ func (s *Service) CloseMeasure(ctx context.Context, a store.Actor, measureID int
 			}
 			switch d := clock.Date(on); {
 			case d.After(today(now)):
-				errs["closed_on"] = "closure.err.future"
+				errs.Set("closed_on", "closure.err.future")
 			case d.Before(today(plan.StartOn)):
-				errs["closed_on"] = "closure.err.before_plan"
+				errs.Set("closed_on", "closure.err.before_plan")
 			default:
 				at = d.Add(12 * time.Hour) // the chosen day, noon local
 			}
 		}
-		if err := invalid(errs); err != nil {
+		if err := errs.Err(); err != nil {
 			return err
 		}
 		lead, err := s.st.LeadOfMeasureTx(ctx, tx, m.ID)
@@ -135,10 +136,10 @@ func (s *Service) ReopenMeasure(ctx context.Context, a store.Actor, measureID in
 			return err
 		}
 		if reason == "" {
-			return invalid(map[string]string{"reason": "closure.err.reason_required"})
+			return validate.Refuse("reason", "closure.err.reason_required")
 		}
 		if tooLong(reason, MaxReasonRunes) {
-			return invalid(map[string]string{"reason": "review.err.too_long"})
+			return validate.Refuse("reason", "review.err.too_long")
 		}
 		if err := s.st.ReopenMeasureTx(ctx, tx, m.ID, m.Version); errors.Is(err, model.ErrConflict) {
 			return ErrStale

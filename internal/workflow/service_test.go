@@ -2,6 +2,7 @@ package workflow_test
 
 import (
 	"context"
+	"duban/internal/validate"
 	"errors"
 	"fmt"
 	"sync"
@@ -289,13 +290,13 @@ func TestReportPreconditions(t *testing.T) {
 	bad := input(e.input, e.period.ID, 0)
 	bad.Progress, bad.Percent, bad.ProgressState = "", 150, "finished"
 	_, err := e.wf.SaveReport(ctx, a, bad, true)
-	fe := workflow.FieldErrors(err)
-	if fe["progress"] == "" || fe["percent"] == "" || fe["progress_state"] == "" {
+	fe := validate.FieldsOf(err)
+	if !fe.Has("progress") || !fe.Has("percent") || !fe.Has("progress_state") {
 		t.Fatalf("field errors = %v (%v)", fe, err)
 	}
 	done := input(e.input, e.period.ID, 0)
 	done.ProgressState, done.Percent = model.ProgressDone, 90
-	if fe := workflow.FieldErrors(func() error { _, err := e.wf.SaveReport(ctx, a, done, true); return err }()); fe["percent"] != "report.form.err.done_percent" {
+	if fe := validate.FieldsOf(func() error { _, err := e.wf.SaveReport(ctx, a, done, true); return err }()); fe.Key("percent") != "report.form.err.done_percent" {
 		t.Fatalf("done at 90%% = %v", fe)
 	}
 	if e.stateOf(e.input) != workflow.StateNone {
@@ -472,11 +473,11 @@ func TestPromptsAndClosure(t *testing.T) {
 	if err := e.wf.CloseMeasure(ctx, e.actors["jiaoyuju"], e.f.Measures[2].ID, time.Time{}, "x"); errClass(err) != "404" {
 		t.Fatalf("a unit not on the measure closes = %v", err)
 	}
-	if err := e.wf.CloseMeasure(ctx, rv, m.ID, time.Time{}, ""); workflow.FieldErrors(err)["note"] == "" {
+	if err := e.wf.CloseMeasure(ctx, rv, m.ID, time.Time{}, ""); !validate.FieldsOf(err).Has("note") {
 		t.Fatalf("close without a note = %v", err)
 	}
 	future := e.p.Clock.Now().AddDate(0, 0, 3)
-	if err := e.wf.CloseMeasure(ctx, rv, m.ID, future, "x"); workflow.FieldErrors(err)["closed_on"] == "" {
+	if err := e.wf.CloseMeasure(ctx, rv, m.ID, future, "x"); !validate.FieldsOf(err).Has("closed_on") {
 		t.Fatalf("close in the future = %v", err)
 	}
 	if err := e.wf.CloseMeasure(ctx, rv, m.ID, e.p.Clock.Now().AddDate(0, 0, -2), "全部指标已完成"); err != nil {
@@ -493,7 +494,7 @@ func TestPromptsAndClosure(t *testing.T) {
 	if _, err := e.wf.SaveReport(ctx, e.actors["taishan"], input(e.other, e.period.ID, 0), false); !errors.Is(err, workflow.ErrMeasureClosed) {
 		t.Fatalf("save on a closed measure = %v", err)
 	}
-	if err := e.wf.ReopenMeasure(ctx, rv, m.ID, "  "); workflow.FieldErrors(err)["reason"] == "" {
+	if err := e.wf.ReopenMeasure(ctx, rv, m.ID, "  "); !validate.FieldsOf(err).Has("reason") {
 		t.Fatalf("reopen without a reason = %v", err)
 	}
 	if err := e.wf.ReopenMeasure(ctx, rv, m.ID, "复核发现入园率数据有误"); err != nil {

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"duban/internal/validate"
 	"errors"
 	"fmt"
 	"net/http"
@@ -162,7 +163,7 @@ func (h *Handlers) writeBulletin(c echo.Context, publish bool) error {
 // bulletinRefused shows the editor again with what was typed: 422 with
 // the field errors, 409 when someone else changed or published it.
 func (h *Handlers) bulletinRefused(c echo.Context, id int64, f bulletins.Form, err error) error {
-	ep := bulletins.EditPage{Form: f, Errors: bulletin.FieldErrors(err)}
+	ep := bulletins.EditPage{Form: f, Errors: validate.FieldsOf(err)}
 	status := http.StatusUnprocessableEntity
 	switch {
 	case len(ep.Errors) > 0:

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"duban/internal/validate"
 	"errors"
 	"net/http"
 	"time"
@@ -25,10 +26,10 @@ func (h *Handlers) CloseMeasure(c echo.Context) error {
 	}
 	note, date := c.FormValue("note"), c.FormValue("closed_on")
 	var on time.Time
-	errs := map[string]string{}
+	errs := validate.Errors{}
 	if date != "" {
 		if on, err = time.ParseInLocation(time.DateOnly, date, clock.Zone); err != nil {
-			errs["closed_on"] = "closure.err.date"
+			errs.Set("closed_on", "closure.err.date")
 		}
 	}
 	if len(errs) == 0 {
@@ -36,7 +37,7 @@ func (h *Handlers) CloseMeasure(c echo.Context) error {
 		if err == nil {
 			return render.Redirect(c, wfBack(c), "ok", "closure.closed")
 		}
-		errs = workflow.FieldErrors(err)
+		errs = validate.FieldsOf(err)
 	}
 	return h.wfClosureRefused(c, id, assignments.ActionClose, note, date, errs, err)
 }
@@ -53,7 +54,7 @@ func (h *Handlers) ReopenMeasure(c echo.Context) error {
 	if err == nil {
 		return render.Redirect(c, wfBack(c), "ok", "closure.reopened")
 	}
-	return h.wfClosureRefused(c, id, assignments.ActionReopen, reason, "", workflow.FieldErrors(err), err)
+	return h.wfClosureRefused(c, id, assignments.ActionReopen, reason, "", validate.FieldsOf(err), err)
 }
 
 // wfBack is the form's back path, or 督办.
@@ -64,7 +65,7 @@ func wfBack(c echo.Context) string {
 	return "/supervision"
 }
 
-func (h *Handlers) wfClosureRefused(c echo.Context, measureID int64, kind, text, date string, errs map[string]string, err error) error {
+func (h *Handlers) wfClosureRefused(c echo.Context, measureID int64, kind, text, date string, errs validate.Errors, err error) error {
 	ctx := c.Request().Context()
 	status, formErr := http.StatusUnprocessableEntity, ""
 	if len(errs) == 0 {

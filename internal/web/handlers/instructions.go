@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"duban/internal/validate"
 	"errors"
 	"net/http"
 	"os"
@@ -45,7 +46,7 @@ func (h *Handlers) WriteInstruction(c echo.Context) error {
 	}
 	due, ok := optionalDay(vals.Get("due_on"))
 	if !ok {
-		form.Errors = map[string]string{"due_on": "instr.err.due_past"}
+		form.Errors = validate.Errors{"due_on": {Key: "instr.err.due_past"}}
 		return h.showMeasure(c, id, http.StatusUnprocessableEntity, form)
 	}
 	in.DueOn = due
@@ -75,7 +76,7 @@ func (h *Handlers) AnswerInstruction(c echo.Context) error {
 	form := record.Form{Name: record.AnswerFormName(id), Values: formValues(vals, "reply")}
 	if len(wfFileProblems(ups)) > 0 {
 		h.wfDiscard(ctx, ups)
-		form.Errors = map[string]string{"files": "evidence.err.refused"}
+		form.Errors = validate.Errors{"files": {Key: "evidence.err.refused"}}
 		return h.showMeasure(c, in.MeasureID, http.StatusUnprocessableEntity, form)
 	}
 	var files []workflow.NewFile

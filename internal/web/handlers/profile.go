@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"duban/internal/validate"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -26,7 +27,7 @@ func (h *Handlers) UpdateProfile(c echo.Context) error {
 	if k := checkText(name, false, 100); k != "" {
 		return render.Page(c, http.StatusUnprocessableEntity, authpages.Profile(authpages.ProfilePage{
 			User: u, UnitName: reqctx.Get(c.Request().Context()).UnitName, DisplayName: name,
-			Errors: map[string]string{"display_name": k}}))
+			Errors: validate.Errors{"display_name": {Key: k}}}))
 	}
 	if err := h.Store.UpdateProfile(c.Request().Context(), actor(c), u.ID, name); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"duban/internal/validate"
 	"errors"
 	"net/http"
 	"strconv"
@@ -68,7 +69,7 @@ func (h *Handlers) SendPrompt(c echo.Context) error {
 		return render.Redirect(c, back, "ok", "prompt.sent")
 	case errors.Is(err, workflow.ErrMeasureClosed):
 		return render.Redirect(c, back, "error", "flow.err.measure_closed")
-	case workflow.FieldErrors(err) == nil:
+	case validate.FieldsOf(err) == nil:
 		return err
 	}
 	row, _, lerr := h.wfAssignment(ctx, asgID)
@@ -76,6 +77,6 @@ func (h *Handlers) SendPrompt(c echo.Context) error {
 		return lerr
 	}
 	page := assignments.ActionPage{Kind: assignments.ActionPrompt, Row: *row, Chase: chase.Status.Chase, Picked: picked,
-		Back: back, Text: message, Errors: workflow.FieldErrors(err)}
+		Back: back, Text: message, Errors: validate.FieldsOf(err)}
 	return render.Page(c, http.StatusUnprocessableEntity, assignments.Action(page))
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"duban/internal/validate"
 	"errors"
 	"fmt"
 	"net/http"
@@ -110,7 +111,7 @@ func (h *Handlers) wfFormPage(ctx context.Context, row *store.AssignmentRow, p *
 	now := h.Clock.Now()
 	page := &reports.FormPage{Row: *row, Period: *p, Report: rep, Action: reports.FormURL(row.ID, p.ID),
 		DaysLeft: clock.DaysBetween(now, p.DueOn), MaxUploadMB: h.Config.MaxUploadMB, Accept: storage.Accept(),
-		NeedsSign: row.SignedAt == nil, Errors: map[string]string{}}
+		NeedsSign: row.SignedAt == nil, Errors: validate.Errors{}}
 	var err error
 	if page.Targets, err = h.Store.TargetsOf(ctx, row.MeasureID); err != nil {
 		return nil, err
@@ -307,7 +308,7 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 	}
 	if rerr != nil { // a file over the limit
 		h.wfDiscard(ctx, ups)
-		errs["files"] = "evidence.err.too_large"
+		errs.Set("files", "evidence.err.too_large")
 		return rerender(http.StatusRequestEntityTooLarge, "", nil)
 	}
 	for k, v := range in.Validate(submit) {
@@ -316,7 +317,7 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 		}
 	}
 	if fp := wfFileProblems(ups); len(fp) > 0 {
-		errs["files"] = "evidence.err.refused"
+		errs.Set("files", "evidence.err.refused")
 	}
 	if len(errs) > 0 {
 		h.wfDiscard(ctx, ups)
@@ -325,7 +326,7 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 	rep, err := h.Flow.SaveReport(ctx, a, in, submit)
 	if err != nil {
 		// The service removed the new files.
-		if fe := workflow.FieldErrors(err); fe != nil {
+		if fe := validate.FieldsOf(err); fe != nil {
 			errs = fe
 			return rerender(http.StatusUnprocessableEntity, "", nil)
 		}
@@ -373,8 +374,8 @@ func (h *Handlers) wfCurrentSnapshot(ctx context.Context, asgID, measureID, peri
 
 // wfParseReport binds the report form. typed keeps the raw input for a
 // re-render; errs holds what could not be parsed.
-func wfParseReport(v url.Values, asgID, periodID int64) (workflow.ReportInput, reports.FormInput, map[string]string) {
-	errs := map[string]string{}
+func wfParseReport(v url.Values, asgID, periodID int64) (workflow.ReportInput, reports.FormInput, validate.Errors) {
+	errs := validate.Errors{}
 	typed := reports.FormInput{
 		ProgressState: v.Get("progress_state"), Percent: strings.TrimSpace(v.Get("percent")),
 		Progress: v.Get("progress"), Problems: v.Get("problems"), NextSteps: v.Get("next_steps"),
@@ -386,14 +387,14 @@ func wfParseReport(v url.Values, asgID, periodID int64) (workflow.ReportInput, r
 	if lv, err := strconv.Atoi(v.Get("lock_version")); err == nil && lv >= 0 {
 		in.LockVersion = lv
 	} else {
-		errs["_form"] = "report.form.err.reload"
+		errs.Set("_form", "report.form.err.reload")
 	}
 	if typed.Percent == "" {
 		in.Percent = 0
 	} else if n, err := strconv.Atoi(typed.Percent); err == nil {
 		in.Percent = n
 	} else {
-		errs["percent"] = "report.form.err.percent"
+		errs.Set("percent", "report.form.err.percent")
 	}
 	for k, vs := range v {
 		id, ok := strings.CutPrefix(k, "target_")
@@ -411,7 +412,7 @@ func wfParseReport(v url.Values, asgID, periodID int64) (workflow.ReportInput, r
 		}
 		x, err := strconv.ParseFloat(strings.ReplaceAll(raw, ",", ""), 64)
 		if err != nil {
-			errs[k] = "report.form.err.number"
+			errs.Set(k, "report.form.err.number")
 			continue
 		}
 		in.Targets[tid] = &x

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"duban/internal/validate"
 	"errors"
 	"net/http"
 	"strconv"
@@ -9,7 +10,6 @@ import (
 
 	"duban/internal/model"
 	"duban/internal/web/render"
-	"duban/internal/workflow"
 	"duban/views/pages/reports"
 )
 
@@ -34,8 +34,8 @@ func (h *Handlers) Review(c echo.Context) error {
 	}
 	status, form := 0, reports.ReviewForm{Reason: reason}
 	switch {
-	case workflow.FieldErrors(err) != nil:
-		status, form.Errors = http.StatusUnprocessableEntity, workflow.FieldErrors(err)
+	case validate.FieldsOf(err) != nil:
+		status, form.Errors = http.StatusUnprocessableEntity, validate.FieldsOf(err)
 	case errors.Is(err, model.ErrConflict):
 		status, form.FormError = http.StatusConflict, "review.err.conflict"
 	default:

@@ -1,6 +1,7 @@
 package bulletins
 
 import (
+	"duban/internal/validate"
 	"strconv"
 	"strings"
 
@@ -19,10 +20,10 @@ func choiceValue(c bulletin.Choice) string {
 
 // fieldAttrs are a field's ARIA attributes: invalid and described by its
 // error message when it has one, and by other (a hint's ID) when given.
-func fieldAttrs(errs map[string]string, field, other string) templ.Attributes {
+func fieldAttrs(errs validate.Errors, field, other string) templ.Attributes {
 	at := templ.Attributes{}
 	ids := other
-	if errs[field] != "" {
+	if errs.Has(field) {
 		at["aria-invalid"] = "true"
 		ids = strings.TrimSpace(ids + " " + field + "-error")
 	}
