@@ -93,7 +93,7 @@ func (h *Handlers) PreviewPlanImport(c echo.Context) error {
 			return refuse(http.StatusUnprocessableEntity)
 		}
 		if fh.Size > maxPlanUpload {
-			page.Errors.Set("file", "plans.import.err.too_large", strconv.Itoa(maxPlanUpload >> 20))
+			page.Errors.Set("file", "plans.import.err.too_large", strconv.Itoa(maxPlanUpload>>20))
 			return refuse(http.StatusRequestEntityTooLarge)
 		}
 		f, err := fh.Open()
@@ -115,7 +115,7 @@ func (h *Handlers) PreviewPlanImport(c echo.Context) error {
 		return err
 	}
 	if len(raw) > maxPlanUpload {
-		page.Errors.Set(field, "plans.import.err.too_large", strconv.Itoa(maxPlanUpload >> 20))
+		page.Errors.Set(field, "plans.import.err.too_large", strconv.Itoa(maxPlanUpload>>20))
 		return refuse(http.StatusRequestEntityTooLarge)
 	}
 	if len(page.Errors) > 0 {
