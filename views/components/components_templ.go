@@ -10,11 +10,11 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"duban/internal/validate"
 	"strconv"
 
 	"duban/internal/i18n"
 	"duban/internal/reqctx"
+	"duban/internal/validate"
 )
 
 // CSRFField is the hidden token every form carries.

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"duban/internal/validate"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"duban/internal/clock"
 	"duban/internal/i18n"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	adminpages "duban/views/pages/admin"
 )

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"duban/internal/validate"
 	"errors"
 	"net/http"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/model"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	adminpages "duban/views/pages/admin"
 )

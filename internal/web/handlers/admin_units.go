@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"duban/internal/validate"
 	"errors"
 	"net/http"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	adminpages "duban/views/pages/admin"
 )

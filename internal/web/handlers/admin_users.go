@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"duban/internal/validate"
 	"errors"
 	"net/http"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"duban/internal/auth"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	adminpages "duban/views/pages/admin"
 )

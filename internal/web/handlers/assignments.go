@@ -21,6 +21,7 @@ import (
 	"duban/views/pages/dashboard"
 	"duban/views/pages/record"
 	"duban/views/pages/reports"
+	"duban/views/paths"
 )
 
 // Assignment shows one assignment (unit × measure) to whoever may see it:
@@ -45,7 +46,7 @@ func (h *Handlers) Assignment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := assignments.Page{Row: *row, Measure: *m, Self: reports.AssignmentURL(row.ID), Today: format.Date(now),
+	page := assignments.Page{Row: *row, Measure: *m, Self: paths.Assignment(row.ID), Today: format.Date(now),
 		IsOwner: workflow.IsOwner(a, row.UnitID)}
 	others, err := h.Store.AssignmentRowsOfMeasure(ctx, row.MeasureID)
 	if err != nil {
@@ -238,13 +239,13 @@ func wfPeriodLines(a store.Actor, row *store.AssignmentRow, leadUnit int64, me *
 		}
 		switch {
 		case owner && l.Report != nil && (l.Report.State == model.ReportSubmitted || l.Report.State == model.ReportApproved):
-			l.State, l.Link = l.Report.State, reports.ReportURL(l.Report.ID)
+			l.State, l.Link = l.Report.State, paths.Report(l.Report.ID)
 		case owner && l.Started && !row.Closed():
-			l.State, l.Link = reports.StateOf(l.Report), reports.FormURL(row.ID, p.ID)
+			l.State, l.Link = reports.StateOf(l.Report), paths.ReportForm(row.ID, p.ID)
 		case owner && l.Report != nil:
-			l.State, l.Link = l.Report.State, reports.ReportURL(l.Report.ID)
+			l.State, l.Link = l.Report.State, paths.Report(l.Report.ID)
 		case l.Report != nil && workflow.CanSeeReport(a, row.UnitID, leadUnit, l.Report):
-			l.State, l.Link = l.Report.State, reports.ReportURL(l.Report.ID)
+			l.State, l.Link = l.Report.State, paths.Report(l.Report.ID)
 		}
 		out = append(out, l)
 	}
@@ -259,7 +260,7 @@ func (h *Handlers) Sign(c echo.Context) error {
 	}
 	back := render.SafeNext(c.FormValue("back"))
 	if c.FormValue("back") == "" {
-		back = reports.AssignmentURL(id)
+		back = paths.Assignment(id)
 	}
 	err = h.Flow.Sign(c.Request().Context(), actor(c), id)
 	switch {

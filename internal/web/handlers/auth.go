@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"duban/internal/validate"
 	"errors"
 	"net/http"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/reqctx"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	authpages "duban/views/pages/auth"
 )

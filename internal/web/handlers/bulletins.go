@@ -16,6 +16,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/web/render"
 	"duban/views/pages/bulletins"
+	"duban/views/paths"
 )
 
 // BulletinList lists the published bulletins; the office also sees its
@@ -51,7 +52,7 @@ func (h *Handlers) DraftBulletin(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render.Redirect(c, bulletins.URL(id)+"/edit", "ok", "bul.flash.drafted")
+	return render.Redirect(c, paths.Bulletin(id)+"/edit", "ok", "bul.flash.drafted")
 }
 
 func parseChoice(s string) (int64, int64, bool) {
@@ -115,7 +116,7 @@ func (h *Handlers) EditBulletinForm(c echo.Context) error {
 		return err
 	}
 	if !p.CanEdit {
-		return render.Redirect(c, bulletins.URL(p.Bulletin.ID), "error", "bul.err.published")
+		return render.Redirect(c, paths.Bulletin(p.Bulletin.ID), "error", "bul.err.published")
 	}
 	b := p.Bulletin
 	return render.Page(c, http.StatusOK, bulletins.Edit(bulletins.EditPage{Page: p, Form: bulletins.Form{Version: b.Version,
@@ -153,9 +154,9 @@ func (h *Handlers) writeBulletin(c echo.Context, publish bool) error {
 	}
 	switch {
 	case err == nil && publish:
-		return render.Redirect(c, bulletins.URL(id), "ok", "bul.flash.published")
+		return render.Redirect(c, paths.Bulletin(id), "ok", "bul.flash.published")
 	case err == nil:
-		return render.Redirect(c, bulletins.URL(id)+"/edit", "ok", "bul.flash.saved")
+		return render.Redirect(c, paths.Bulletin(id)+"/edit", "ok", "bul.flash.saved")
 	}
 	return h.bulletinRefused(c, id, f, err)
 }
@@ -194,9 +195,9 @@ func (h *Handlers) DeleteBulletin(c echo.Context) error {
 	case err == nil:
 		return render.Redirect(c, "/bulletins", "ok", "bul.flash.deleted")
 	case errors.Is(err, bulletin.ErrPublished):
-		return render.Redirect(c, bulletins.URL(id), "error", "bul.err.published")
+		return render.Redirect(c, paths.Bulletin(id), "error", "bul.err.published")
 	case errors.Is(err, model.ErrConflict):
-		return render.Redirect(c, bulletins.URL(id)+"/edit", "error", "bul.err.stale")
+		return render.Redirect(c, paths.Bulletin(id)+"/edit", "error", "bul.err.stale")
 	}
 	return err
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"duban/internal/validate"
 	"errors"
 	"net/http"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"duban/internal/clock"
 	"duban/internal/format"
 	"duban/internal/model"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/assignments"

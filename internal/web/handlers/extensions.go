@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"duban/internal/validate"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 
 	"duban/internal/clock"
 	"duban/internal/storage"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/record"

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"duban/internal/validate"
 	"errors"
 	"net/http"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/model"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/record"

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"duban/internal/validate"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/rules"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/views/pages/lightrules"
 )

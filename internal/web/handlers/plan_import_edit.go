@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"duban/internal/validate"
 	"math"
 	"slices"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 
 	"duban/internal/format"
 	"duban/internal/planparse"
+	"duban/internal/validate"
 	"duban/views/pages/planadmin"
 )
 

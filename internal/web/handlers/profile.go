@@ -1,12 +1,12 @@
 package handlers
 
 import (
-	"duban/internal/validate"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/reqctx"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	authpages "duban/views/pages/auth"
 )

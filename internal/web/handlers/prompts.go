@@ -1,13 +1,13 @@
 package handlers
 
 import (
-	"duban/internal/validate"
 	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/assignments"

@@ -21,6 +21,7 @@ import (
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/reports"
+	"duban/views/paths"
 )
 
 // wfAssignment loads an assignment row and its measure's lead unit.
@@ -88,7 +89,7 @@ func (h *Handlers) ReportForm(c echo.Context) error {
 	a := actor(c)
 	if !workflow.IsOwner(a, row.UnitID) || (rep != nil && (rep.State == model.ReportSubmitted || rep.State == model.ReportApproved)) {
 		if rep != nil && workflow.CanSeeReport(a, row.UnitID, leadUnit, rep) {
-			return c.Redirect(http.StatusSeeOther, reports.ReportURL(rep.ID))
+			return c.Redirect(http.StatusSeeOther, paths.Report(rep.ID))
 		}
 		return model.Refused("assignment", row.ID)
 	}
@@ -109,7 +110,7 @@ func (h *Handlers) ReportForm(c echo.Context) error {
 // wfFormPage assembles everything the form shows but the user's input.
 func (h *Handlers) wfFormPage(ctx context.Context, row *store.AssignmentRow, p *model.Period, rep *model.Report) (*reports.FormPage, error) {
 	now := h.Clock.Now()
-	page := &reports.FormPage{Row: *row, Period: *p, Report: rep, Action: reports.FormURL(row.ID, p.ID),
+	page := &reports.FormPage{Row: *row, Period: *p, Report: rep, Action: paths.ReportForm(row.ID, p.ID),
 		DaysLeft: clock.DaysBetween(now, p.DueOn), MaxUploadMB: h.Config.MaxUploadMB, Accept: storage.Accept(),
 		NeedsSign: row.SignedAt == nil, Errors: validate.Errors{}}
 	var err error
@@ -344,9 +345,9 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 		return err
 	}
 	if submit {
-		return render.Redirect(c, reports.ReportURL(rep.ID), "ok", "report.flash.submitted")
+		return render.Redirect(c, paths.Report(rep.ID), "ok", "report.flash.submitted")
 	}
-	return render.Redirect(c, reports.FormURL(row.ID, p.ID), "ok", "report.flash.saved")
+	return render.Redirect(c, paths.ReportForm(row.ID, p.ID), "ok", "report.flash.saved")
 }
 
 // wfCurrentSnapshot is the report as stored now (after a conflict), with

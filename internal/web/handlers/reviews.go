@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"duban/internal/validate"
 	"errors"
 	"net/http"
 	"strconv"
@@ -9,8 +8,10 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/model"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/views/pages/reports"
+	"duban/views/paths"
 )
 
 // Review approves or returns a submitted report (审核). A return without
@@ -30,7 +31,7 @@ func (h *Handlers) Review(c echo.Context) error {
 		if decision == "return" {
 			key = "review.flash.returned"
 		}
-		return render.Redirect(c, reports.ReportURL(id), "ok", key)
+		return render.Redirect(c, paths.Report(id), "ok", key)
 	}
 	status, form := 0, reports.ReviewForm{Reason: reason}
 	switch {

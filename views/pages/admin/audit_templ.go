@@ -10,11 +10,11 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"duban/internal/validate"
 	"net/url"
 
 	"duban/internal/i18n"
 	"duban/internal/model"
+	"duban/internal/validate"
 	"duban/views/layout"
 )
 

@@ -11,11 +11,11 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"context"
-	"duban/internal/validate"
 
 	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/views/components"
 	"duban/views/layout"
 )

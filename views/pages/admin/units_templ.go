@@ -11,12 +11,12 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"context"
-	"duban/internal/validate"
 	"strconv"
 
 	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/views/components"
 	"duban/views/layout"
 )

@@ -11,13 +11,13 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"context"
-	"duban/internal/validate"
 	"strconv"
 
 	"duban/internal/auth"
 	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/views/components"
 	"duban/views/layout"
 )

@@ -10,12 +10,12 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"duban/internal/validate"
 	"net/url"
 	"strconv"
 
 	policy "duban/internal/auth"
 	"duban/internal/i18n"
+	"duban/internal/validate"
 	"duban/views/components"
 	"duban/views/layout"
 )

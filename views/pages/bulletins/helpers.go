@@ -1,17 +1,14 @@
 package bulletins
 
 import (
-	"duban/internal/validate"
 	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
 
 	"duban/internal/bulletin"
+	"duban/internal/validate"
 )
-
-// URL is a bulletin's page.
-func URL(id int64) string { return "/bulletins/" + strconv.FormatInt(id, 10) }
 
 // choiceValue is the draft form's value for a plan's period: "plan:period".
 func choiceValue(c bulletin.Choice) string {

@@ -10,11 +10,11 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"duban/internal/validate"
 	"strconv"
 
 	"duban/internal/i18n"
 	"duban/internal/rules"
+	"duban/internal/validate"
 	"duban/views/components"
 	"duban/views/layout"
 )

@@ -12,11 +12,11 @@ import templruntime "github.com/a-h/templ/runtime"
 import (
 	"context"
 	"duban/internal/format"
-	"duban/internal/validate"
 	"strconv"
 	"strings"
 
 	"duban/internal/i18n"
+	"duban/internal/validate"
 	"duban/views/components"
 	"duban/views/layout"
 )

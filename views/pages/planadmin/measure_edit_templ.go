@@ -11,10 +11,10 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"context"
-	"duban/internal/validate"
 	"strconv"
 
 	"duban/internal/i18n"
+	"duban/internal/validate"
 	"duban/views/components"
 	"duban/views/layout"
 )

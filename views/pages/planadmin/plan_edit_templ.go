@@ -10,10 +10,10 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"duban/internal/validate"
 	"strconv"
 
 	"duban/internal/i18n"
+	"duban/internal/validate"
 	"duban/views/components"
 	"duban/views/layout"
 )
