@@ -46,15 +46,33 @@ func (s *Service) measureTransitionTx(ctx context.Context, tx *gorm.DB, a store.
 	if err != nil {
 		return nil, 0, "", "", err
 	}
-	from := StateOpen
-	if m.ClosedAt != nil {
-		from = StateClosed
-	}
+	from := measureState(m.ClosedAt != nil)
 	to, err := Next(ObjMeasure, from, action, kind)
 	if err != nil {
 		return nil, 0, "", "", err
 	}
 	return m, leadUnit, from, to, nil
+}
+
+func measureState(closed bool) string {
+	if closed {
+		return StateClosed
+	}
+	return StateOpen
+}
+
+// canClose is CloseMeasure's rule for the pages that offer its form: the
+// transition table lets kind close the measure, and the lead unit's latest
+// submitted report says 已完成 (leadProgress; "" when there is none).
+func canClose(kind string, closed bool, leadProgress string) bool {
+	_, err := Next(ObjMeasure, measureState(closed), ActClose, kind)
+	return err == nil && leadProgress == model.ProgressDone
+}
+
+// canReopen is ReopenMeasure's rule for the pages that offer its form.
+func canReopen(kind string, closed bool) bool {
+	_, err := Next(ObjMeasure, measureState(closed), ActReopen, kind)
+	return err == nil
 }
 
 // CloseMeasure records 办结 of a measure on the day on (today when zero)

@@ -507,4 +507,35 @@ func TestPromptsAndClosure(t *testing.T) {
 	if len(evs) != 2 {
 		t.Fatalf("closure audit entries = %d", len(evs))
 	}
+
+	// The lead assignment's page: the 办结 history from measure_closures,
+	// and the office is offered 办结 again (the lead still reports done).
+	now := e.p.Clock.Now()
+	pg, err := e.wf.AssignmentPage(ctx, rv, e.lead.ID, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pg.Closure) != 2 || pg.Closure[0].Action != workflow.ActClose || pg.Closure[0].Text != "全部指标已完成" ||
+		pg.Closure[1].Action != workflow.ActReopen || pg.Closure[1].Text != "复核发现入园率数据有误" || pg.Closure[0].Actor == "" {
+		t.Fatalf("closure history = %+v", pg.Closure)
+	}
+	if !pg.CanClose || pg.CanReopen || !pg.CanPrompt || pg.CanSign || pg.IsOwner {
+		t.Fatalf("office forms: close %v reopen %v prompt %v sign %v owner %v", pg.CanClose, pg.CanReopen, pg.CanPrompt, pg.CanSign, pg.IsOwner)
+	}
+	// The lead unit sees the same history on its own page but no office
+	// forms; a co-unit's page never offers 办结.
+	up, err := e.wf.AssignmentPage(ctx, e.actors["jiaoyuju"], e.lead.ID, now)
+	if err != nil || !up.IsOwner || up.CanClose || up.CanReopen || up.CanPrompt || len(up.Closure) != 2 {
+		t.Fatalf("lead unit's page = %+v, %v", up, err)
+	}
+	if co, err := e.wf.AssignmentPage(ctx, rv, e.other.ID, now); err != nil || co.CanClose || co.CanReopen {
+		t.Fatalf("co-unit's page offers 办结: %v", err)
+	}
+	// Closed, the office is offered reopening instead.
+	if err := e.wf.CloseMeasure(ctx, rv, m.ID, time.Time{}, "再次办结"); err != nil {
+		t.Fatal(err)
+	}
+	if pg, err := e.wf.AssignmentPage(ctx, rv, e.lead.ID, now); err != nil || pg.CanClose || !pg.CanReopen || pg.CanPrompt || len(pg.Closure) != 3 {
+		t.Fatalf("closed measure's page: close %v reopen %v prompt %v, %v", pg.CanClose, pg.CanReopen, pg.CanPrompt, err)
+	}
 }

@@ -231,7 +231,7 @@ func (h *Handlers) Download(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	row, leadUnit, err := h.wfAssignment(ctx, rep.AssignmentID)
+	row, leadUnit, err := h.Flow.AssignmentRow(ctx, rep.AssignmentID)
 	if err != nil {
 		return err
 	}

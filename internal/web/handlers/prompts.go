@@ -72,7 +72,7 @@ func (h *Handlers) SendPrompt(c echo.Context) error {
 	case validate.FieldsOf(err) == nil:
 		return err
 	}
-	row, _, lerr := h.wfAssignment(ctx, asgID)
+	row, _, lerr := h.Flow.AssignmentRow(ctx, asgID)
 	if lerr != nil {
 		return lerr
 	}

@@ -24,19 +24,6 @@ import (
 	"duban/views/paths"
 )
 
-// wfAssignment loads an assignment row and its measure's lead unit.
-func (h *Handlers) wfAssignment(ctx context.Context, id int64) (*store.AssignmentRow, int64, error) {
-	row, err := h.Store.AssignmentRowByID(ctx, id)
-	if err != nil {
-		return nil, 0, err
-	}
-	leads, err := h.Store.LeadAssignmentsOf(ctx, []int64{row.MeasureID})
-	if err != nil {
-		return nil, 0, err
-	}
-	return row, leads[row.MeasureID].UnitID, nil
-}
-
 // wfAssignmentPeriod loads the assignment and period of a report form URL,
 // checking the caller may see the assignment.
 func (h *Handlers) wfAssignmentPeriod(c echo.Context) (*store.AssignmentRow, int64, *model.Period, error) {
@@ -49,12 +36,9 @@ func (h *Handlers) wfAssignmentPeriod(c echo.Context) (*store.AssignmentRow, int
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	row, leadUnit, err := h.wfAssignment(ctx, id)
+	row, leadUnit, err := h.Flow.Assignment(ctx, actor(c), id)
 	if err != nil {
 		return nil, 0, nil, err
-	}
-	if !workflow.CanSeeAssignment(actor(c), row.UnitID, leadUnit) {
-		return nil, 0, nil, model.Refused("assignment", id)
 	}
 	p, err := h.Store.PeriodByID(ctx, pid)
 	if err != nil {
@@ -137,7 +121,7 @@ func (h *Handlers) wfFormPage(ctx context.Context, row *store.AssignmentRow, p *
 			}
 		}
 		if rep.State == model.ReportReturned {
-			lines, err := h.wfReviewLines(ctx, []int64{rep.ID}, nil)
+			lines, err := h.Flow.ReviewLines(ctx, []int64{rep.ID}, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -229,29 +213,6 @@ func (h *Handlers) wfLatestSnapshots(ctx context.Context, reportIDs []int64) (ma
 			return nil, err
 		}
 		out[v.ReportID] = sn
-	}
-	return out, nil
-}
-
-// wfReviewLines loads reviews with reviewer names; periodLabel maps report
-// IDs to their period labels (may be nil).
-func (h *Handlers) wfReviewLines(ctx context.Context, reportIDs []int64, periodLabel map[int64]string) ([]reports.ReviewLine, error) {
-	rvs, err := h.Store.ReviewsOf(ctx, reportIDs)
-	if err != nil {
-		return nil, err
-	}
-	var uids []int64
-	for _, r := range rvs {
-		uids = append(uids, r.ReviewerID)
-	}
-	names, err := h.Store.UserNames(ctx, uids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]reports.ReviewLine, 0, len(rvs))
-	for _, r := range rvs {
-		out = append(out, reports.ReviewLine{Period: periodLabel[r.ReportID], ReportID: r.ReportID, VersionNo: r.VersionNo,
-			Reviewer: names[r.ReviewerID], Decision: r.Decision, Reason: r.Reason, At: r.CreatedAt})
 	}
 	return out, nil
 }
@@ -466,7 +427,7 @@ func (h *Handlers) wfReportPage(c echo.Context, reportID int64, version int) (*r
 	if err != nil {
 		return nil, err
 	}
-	row, leadUnit, err := h.wfAssignment(ctx, rep.AssignmentID)
+	row, leadUnit, err := h.Flow.AssignmentRow(ctx, rep.AssignmentID)
 	if err != nil {
 		return nil, err
 	}
@@ -482,7 +443,7 @@ func (h *Handlers) wfReportPage(c echo.Context, reportID int64, version int) (*r
 	if err != nil {
 		return nil, err
 	}
-	reviews, err := h.wfReviewLines(ctx, []int64{rep.ID}, nil)
+	reviews, err := h.Flow.ReviewLines(ctx, []int64{rep.ID}, nil)
 	if err != nil {
 		return nil, err
 	}

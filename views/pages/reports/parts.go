@@ -27,14 +27,6 @@ func Size(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// StateOf is a report's state, "none" for no report.
-func StateOf(r *model.Report) string {
-	if r == nil {
-		return "none"
-	}
-	return r.State
-}
-
 // LightName is a light's colour name.
 func LightName(l rules.Light) string { return l.String() }
 
