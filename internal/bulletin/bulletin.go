@@ -10,7 +10,6 @@ package bulletin
 
 import (
 	"context"
-	"duban/internal/validate"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,6 +24,7 @@ import (
 	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/internal/workflow"
 )
 

@@ -3,7 +3,6 @@ package bulletin_test
 import (
 	"bytes"
 	"context"
-	"duban/internal/validate"
 	"errors"
 	"slices"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/testutil"
+	"duban/internal/validate"
 	"duban/internal/workflow"
 )
 

@@ -3,7 +3,6 @@ package demo
 import (
 	"bytes"
 	"context"
-	"duban/internal/validate"
 	"errors"
 	"fmt"
 	"math"
@@ -24,6 +23,7 @@ import (
 	"duban/internal/rules"
 	"duban/internal/storage"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/internal/workflow"
 )
 

@@ -9,7 +9,6 @@ package store
 
 import (
 	"context"
-	"duban/internal/validate"
 	"errors"
 	"fmt"
 	"regexp"
@@ -22,6 +21,7 @@ import (
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/periods"
+	"duban/internal/validate"
 )
 
 // Field names of the store's refusals of a plan edit: a refusal the

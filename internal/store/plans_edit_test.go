@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"duban/internal/validate"
 	"errors"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/store"
 	"duban/internal/testutil"
+	"duban/internal/validate"
 )
 
 func day(s string) time.Time {

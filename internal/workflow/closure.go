@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"duban/internal/validate"
 	"errors"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/validate"
 )
 
 // measureKindTx is how actor stands to a measure: the office reviews it,

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"duban/internal/validate"
 	"errors"
 	"fmt"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/validate"
 )
 
 // Notification kinds of extensions and instructions.

@@ -3,7 +3,6 @@ package workflow_test
 import (
 	"bytes"
 	"context"
-	"duban/internal/validate"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"duban/internal/rules"
 	"duban/internal/storage"
 	"duban/internal/testutil"
+	"duban/internal/validate"
 	"duban/internal/workflow"
 )
 

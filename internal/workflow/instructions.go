@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"duban/internal/validate"
 	"errors"
 	"fmt"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/validate"
 )
 
 // InstructionInput is a leader's instruction (领导批示) on a measure, or on

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"duban/internal/validate"
 	"fmt"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/rules"
 	"duban/internal/store"
+	"duban/internal/validate"
 )
 
 // ChaseOf is what the rules say a 催办 about an assignment may name now:

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"duban/internal/validate"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/storage"
 	"duban/internal/store"
+	"duban/internal/validate"
 )
 
 // ReportInput is what a unit enters in the report form.

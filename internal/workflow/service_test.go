@@ -2,7 +2,6 @@ package workflow_test
 
 import (
 	"context"
-	"duban/internal/validate"
 	"errors"
 	"fmt"
 	"sync"
@@ -16,6 +15,7 @@ import (
 	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/testutil"
+	"duban/internal/validate"
 	"duban/internal/workflow"
 )
 

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"duban/internal/validate"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 
 	"duban/internal/bulletin"
 	"duban/internal/model"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/views/pages/bulletins"
 	"duban/views/paths"

@@ -35,11 +35,11 @@ func (h *Handlers) CloseMeasure(c echo.Context) error {
 	if len(errs) == 0 {
 		err = h.Flow.CloseMeasure(ctx, actor(c), id, on, note)
 		if err == nil {
-			return render.Redirect(c, wfBack(c), "ok", "closure.closed")
+			return render.Redirect(c, safeBack(c), "ok", "closure.closed")
 		}
 		errs = validate.FieldsOf(err)
 	}
-	return h.wfClosureRefused(c, id, assignments.ActionClose, note, date, errs, err)
+	return h.closureRefused(c, id, assignments.ActionClose, note, date, errs, err)
 }
 
 // ReopenMeasure undoes 办结 (form: reason, back).
@@ -52,20 +52,20 @@ func (h *Handlers) ReopenMeasure(c echo.Context) error {
 	reason := c.FormValue("reason")
 	err = h.Flow.ReopenMeasure(ctx, actor(c), id, reason)
 	if err == nil {
-		return render.Redirect(c, wfBack(c), "ok", "closure.reopened")
+		return render.Redirect(c, safeBack(c), "ok", "closure.reopened")
 	}
-	return h.wfClosureRefused(c, id, assignments.ActionReopen, reason, "", validate.FieldsOf(err), err)
+	return h.closureRefused(c, id, assignments.ActionReopen, reason, "", validate.FieldsOf(err), err)
 }
 
-// wfBack is the form's back path, or 督办.
-func wfBack(c echo.Context) string {
+// safeBack is the form's back path, or 督办.
+func safeBack(c echo.Context) string {
 	if b := c.FormValue("back"); b != "" {
 		return render.SafeNext(b)
 	}
 	return "/supervision"
 }
 
-func (h *Handlers) wfClosureRefused(c echo.Context, measureID int64, kind, text, date string, errs validate.Errors, err error) error {
+func (h *Handlers) closureRefused(c echo.Context, measureID int64, kind, text, date string, errs validate.Errors, err error) error {
 	ctx := c.Request().Context()
 	status, formErr := http.StatusUnprocessableEntity, ""
 	if len(errs) == 0 {
@@ -88,5 +88,5 @@ func (h *Handlers) wfClosureRefused(c echo.Context, measureID int64, kind, text,
 		date = format.Date(h.Clock.Now())
 	}
 	return render.Page(c, status, assignments.Action(assignments.ActionPage{Kind: kind, Row: rows[0],
-		Back: wfBack(c), Text: text, Date: date, Errors: errs, FormError: formErr}))
+		Back: safeBack(c), Text: text, Date: date, Errors: errs, FormError: formErr}))
 }

@@ -91,20 +91,20 @@ func (h *Handlers) RequestExtension(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vals, ups, rerr := h.wfReadForm(c)
+	vals, ups, rerr := h.readReportForm(c)
 	if rerr != nil {
-		h.wfDiscard(ctx, ups)
+		h.discardUploads(ctx, ups)
 		return rerr
 	}
 	form := record.Form{Name: record.FormRequest, Values: formValues(vals, "proposed_on", "reason", "whole_measure")}
 	on, ok := optionalDay(vals.Get("proposed_on"))
 	if !ok {
-		h.wfDiscard(ctx, ups)
+		h.discardUploads(ctx, ups)
 		form.Errors = validate.Errors{"proposed_on": {Key: "ext.err.date_required"}}
 		return h.showMeasure(c, asg.MeasureID, http.StatusUnprocessableEntity, form)
 	}
-	if len(wfFileProblems(ups)) > 0 {
-		h.wfDiscard(ctx, ups)
+	if len(fileProblems(ups)) > 0 {
+		h.discardUploads(ctx, ups)
 		form.Errors = validate.Errors{"files": {Key: "evidence.err.refused"}}
 		return h.showMeasure(c, asg.MeasureID, http.StatusUnprocessableEntity, form)
 	}

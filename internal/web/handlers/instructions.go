@@ -68,14 +68,14 @@ func (h *Handlers) AnswerInstruction(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vals, ups, rerr := h.wfReadForm(c)
+	vals, ups, rerr := h.readReportForm(c)
 	if rerr != nil {
-		h.wfDiscard(ctx, ups)
+		h.discardUploads(ctx, ups)
 		return rerr
 	}
 	form := record.Form{Name: record.AnswerFormName(id), Values: formValues(vals, "reply")}
-	if len(wfFileProblems(ups)) > 0 {
-		h.wfDiscard(ctx, ups)
+	if len(fileProblems(ups)) > 0 {
+		h.discardUploads(ctx, ups)
 		form.Errors = validate.Errors{"files": {Key: "evidence.err.refused"}}
 		return h.showMeasure(c, in.MeasureID, http.StatusUnprocessableEntity, form)
 	}

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"duban/internal/validate"
 	"errors"
 	"math"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/periods"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/views/pages/planadmin"
 	planpages "duban/views/pages/plans"

@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"context"
-	"duban/internal/validate"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 	"duban/internal/periods"
 	"duban/internal/planimport"
 	"duban/internal/planparse"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/views/pages/planadmin"
 )

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"duban/internal/validate"
 	"errors"
 	"fmt"
 	"net/http"
@@ -18,15 +17,16 @@ import (
 	"duban/internal/model"
 	"duban/internal/storage"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/reports"
 	"duban/views/paths"
 )
 
-// wfAssignmentPeriod loads the assignment and period of a report form URL,
+// assignmentPeriod loads the assignment and period of a report form URL,
 // checking the caller may see the assignment.
-func (h *Handlers) wfAssignmentPeriod(c echo.Context) (*store.AssignmentRow, int64, *model.Period, error) {
+func (h *Handlers) assignmentPeriod(c echo.Context) (*store.AssignmentRow, int64, *model.Period, error) {
 	ctx := c.Request().Context()
 	id, err := paramID(c, "id")
 	if err != nil {
@@ -50,7 +50,7 @@ func (h *Handlers) wfAssignmentPeriod(c echo.Context) (*store.AssignmentRow, int
 	return row, leadUnit, p, nil
 }
 
-func (h *Handlers) wfReportOf(ctx context.Context, asgID, periodID int64) (*model.Report, error) {
+func (h *Handlers) reportOf(ctx context.Context, asgID, periodID int64) (*model.Report, error) {
 	r, err := h.Store.ReportOf(ctx, asgID, periodID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, nil
@@ -62,11 +62,11 @@ func (h *Handlers) wfReportOf(ctx context.Context, asgID, periodID int64) (*mode
 // sent to the report page, if there is one they may see.
 func (h *Handlers) ReportForm(c echo.Context) error {
 	ctx := c.Request().Context()
-	row, leadUnit, p, err := h.wfAssignmentPeriod(c)
+	row, leadUnit, p, err := h.assignmentPeriod(c)
 	if err != nil {
 		return err
 	}
-	rep, err := h.wfReportOf(ctx, row.ID, p.ID)
+	rep, err := h.reportOf(ctx, row.ID, p.ID)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (h *Handlers) ReportForm(c echo.Context) error {
 		}
 		return model.Refused("assignment", row.ID)
 	}
-	page, err := h.wfFormPage(ctx, row, p, rep)
+	page, err := h.reportFormPage(ctx, row, p, rep)
 	if err != nil {
 		return err
 	}
@@ -87,12 +87,12 @@ func (h *Handlers) ReportForm(c echo.Context) error {
 			return err
 		}
 	}
-	page.Input = wfInputOf(rep, vals)
+	page.Input = formInputOf(rep, vals)
 	return render.Page(c, http.StatusOK, reports.Form(*page))
 }
 
-// wfFormPage assembles everything the form shows but the user's input.
-func (h *Handlers) wfFormPage(ctx context.Context, row *store.AssignmentRow, p *model.Period, rep *model.Report) (*reports.FormPage, error) {
+// reportFormPage assembles everything the form shows but the user's input.
+func (h *Handlers) reportFormPage(ctx context.Context, row *store.AssignmentRow, p *model.Period, rep *model.Report) (*reports.FormPage, error) {
 	now := h.Clock.Now()
 	page := &reports.FormPage{Row: *row, Period: *p, Report: rep, Action: paths.ReportForm(row.ID, p.ID),
 		DaysLeft: clock.DaysBetween(now, p.DueOn), MaxUploadMB: h.Config.MaxUploadMB, Accept: storage.Accept(),
@@ -134,15 +134,15 @@ func (h *Handlers) wfFormPage(ctx context.Context, row *store.AssignmentRow, p *
 		}
 	}
 	if row.Role == model.AssignLead {
-		if page.CoInputs, err = h.wfCoInputs(ctx, row.MeasureID, p.ID); err != nil {
+		if page.CoInputs, err = h.coInputs(ctx, row.MeasureID, p.ID); err != nil {
 			return nil, err
 		}
 	}
 	return page, nil
 }
 
-// wfInputOf fills the form from the stored report (or defaults).
-func wfInputOf(rep *model.Report, vals []model.TargetValue) reports.FormInput {
+// formInputOf fills the form from the stored report (or defaults).
+func formInputOf(rep *model.Report, vals []model.TargetValue) reports.FormInput {
 	in := reports.FormInput{ProgressState: model.ProgressNotStarted, Percent: "0", Targets: map[int64]string{}, Remove: map[int64]bool{}}
 	if rep == nil {
 		return in
@@ -155,9 +155,9 @@ func wfInputOf(rep *model.Report, vals []model.TargetValue) reports.FormInput {
 	return in
 }
 
-// wfCoInputs lists the co-units of a measure with their reports for a
+// coInputs lists the co-units of a measure with their reports for a
 // period and the latest version each submitted.
-func (h *Handlers) wfCoInputs(ctx context.Context, measureID, periodID int64) ([]reports.CoInput, error) {
+func (h *Handlers) coInputs(ctx context.Context, measureID, periodID int64) ([]reports.CoInput, error) {
 	rows, err := h.Store.AssignmentRowsOfMeasure(ctx, measureID)
 	if err != nil {
 		return nil, err
@@ -180,7 +180,7 @@ func (h *Handlers) wfCoInputs(ctx context.Context, measureID, periodID int64) ([
 			repIDs = append(repIDs, r.ID)
 		}
 	}
-	latest, err := h.wfLatestSnapshots(ctx, repIDs)
+	latest, err := h.latestSnapshots(ctx, repIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -200,8 +200,8 @@ func (h *Handlers) wfCoInputs(ctx context.Context, measureID, periodID int64) ([
 	return out, nil
 }
 
-// wfLatestSnapshots returns the newest submitted version of each report.
-func (h *Handlers) wfLatestSnapshots(ctx context.Context, reportIDs []int64) (map[int64]workflow.Snapshot, error) {
+// latestSnapshots returns the newest submitted version of each report.
+func (h *Handlers) latestSnapshots(ctx context.Context, reportIDs []int64) (map[int64]workflow.Snapshot, error) {
 	vs, err := h.Store.ReportVersionsOf(ctx, reportIDs)
 	if err != nil {
 		return nil, err
@@ -223,7 +223,7 @@ func (h *Handlers) wfLatestSnapshots(ctx context.Context, reportIDs []int64) (ma
 // a file over the size limit answers 413 and keeps nothing.
 func (h *Handlers) SaveReport(c echo.Context) error {
 	ctx := c.Request().Context()
-	row, leadUnit, p, err := h.wfAssignmentPeriod(c)
+	row, leadUnit, p, err := h.assignmentPeriod(c)
 	if err != nil {
 		return err
 	}
@@ -234,14 +234,14 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 		}
 		return model.Refused("assignment", row.ID)
 	}
-	vals, ups, rerr := h.wfReadForm(c)
+	vals, ups, rerr := h.readReportForm(c)
 	if rerr != nil && !errors.Is(rerr, errUploadTooLarge) {
 		return rerr
 	}
 	if vals == nil {
 		vals = url.Values{}
 	}
-	in, typed, errs := wfParseReport(vals, row.ID, p.ID)
+	in, typed, errs := parseReport(vals, row.ID, p.ID)
 	submit := vals.Get("action") == "submit"
 	var files []workflow.NewFile
 	for _, u := range ups {
@@ -251,11 +251,11 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 	}
 	in.AddFiles = files
 	rerender := func(status int, formErr string, latest *workflow.Snapshot) error {
-		rep, err := h.wfReportOf(ctx, row.ID, p.ID)
+		rep, err := h.reportOf(ctx, row.ID, p.ID)
 		if err != nil {
 			return err
 		}
-		page, err := h.wfFormPage(ctx, row, p, rep)
+		page, err := h.reportFormPage(ctx, row, p, rep)
 		if err != nil {
 			return err
 		}
@@ -264,12 +264,12 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 			page.LockVersion = in.LockVersion
 		}
 		page.Input, page.Errors, page.FormError, page.Latest = typed, errs, formErr, latest
-		page.FileErrors = wfFileProblems(ups)
+		page.FileErrors = fileProblems(ups)
 		page.FilesLost = len(ups) > 0
 		return render.Page(c, status, reports.Form(*page))
 	}
 	if rerr != nil { // a file over the limit
-		h.wfDiscard(ctx, ups)
+		h.discardUploads(ctx, ups)
 		errs.Set("files", "evidence.err.too_large")
 		return rerender(http.StatusRequestEntityTooLarge, "", nil)
 	}
@@ -278,11 +278,11 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 			errs[k] = v
 		}
 	}
-	if fp := wfFileProblems(ups); len(fp) > 0 {
+	if fp := fileProblems(ups); len(fp) > 0 {
 		errs.Set("files", "evidence.err.refused")
 	}
 	if len(errs) > 0 {
-		h.wfDiscard(ctx, ups)
+		h.discardUploads(ctx, ups)
 		return rerender(http.StatusUnprocessableEntity, "", nil)
 	}
 	rep, err := h.Flow.SaveReport(ctx, a, in, submit)
@@ -294,7 +294,7 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 		}
 		switch {
 		case errors.Is(err, workflow.ErrStale):
-			latest, err := h.wfCurrentSnapshot(ctx, row.ID, row.MeasureID, p.ID)
+			latest, err := h.currentSnapshot(ctx, row.ID, row.MeasureID, p.ID)
 			if err != nil {
 				return err
 			}
@@ -311,10 +311,10 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 	return render.Redirect(c, paths.ReportForm(row.ID, p.ID), "ok", "report.flash.saved")
 }
 
-// wfCurrentSnapshot is the report as stored now (after a conflict), with
+// currentSnapshot is the report as stored now (after a conflict), with
 // nil when there is none.
-func (h *Handlers) wfCurrentSnapshot(ctx context.Context, asgID, measureID, periodID int64) (*workflow.Snapshot, error) {
-	rep, err := h.wfReportOf(ctx, asgID, periodID)
+func (h *Handlers) currentSnapshot(ctx context.Context, asgID, measureID, periodID int64) (*workflow.Snapshot, error) {
+	rep, err := h.reportOf(ctx, asgID, periodID)
 	if err != nil || rep == nil {
 		return nil, err
 	}
@@ -334,9 +334,9 @@ func (h *Handlers) wfCurrentSnapshot(ctx context.Context, asgID, measureID, peri
 	return &sn, nil
 }
 
-// wfParseReport binds the report form. typed keeps the raw input for a
+// parseReport binds the report form. typed keeps the raw input for a
 // re-render; errs holds what could not be parsed.
-func wfParseReport(v url.Values, asgID, periodID int64) (workflow.ReportInput, reports.FormInput, validate.Errors) {
+func parseReport(v url.Values, asgID, periodID int64) (workflow.ReportInput, reports.FormInput, validate.Errors) {
 	errs := validate.Errors{}
 	typed := reports.FormInput{
 		ProgressState: v.Get("progress_state"), Percent: strings.TrimSpace(v.Get("percent")),
@@ -396,7 +396,7 @@ func (h *Handlers) Report(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := h.wfReportPage(c, id, 0)
+	page, err := h.reportPage(c, id, 0)
 	if err != nil {
 		return err
 	}
@@ -413,15 +413,15 @@ func (h *Handlers) ReportVersion(c echo.Context) error {
 	if err != nil || no <= 0 {
 		return model.ErrNotFound
 	}
-	page, err := h.wfReportPage(c, id, no)
+	page, err := h.reportPage(c, id, no)
 	if err != nil {
 		return err
 	}
 	return render.Page(c, http.StatusOK, reports.View(*page))
 }
 
-// wfReportPage assembles a report page; version 0 means the latest.
-func (h *Handlers) wfReportPage(c echo.Context, reportID int64, version int) (*reports.ReportPage, error) {
+// reportPage assembles a report page; version 0 means the latest.
+func (h *Handlers) reportPage(c echo.Context, reportID int64, version int) (*reports.ReportPage, error) {
 	ctx := c.Request().Context()
 	rep, err := h.Store.ReportByID(ctx, reportID)
 	if err != nil {
@@ -497,7 +497,7 @@ func (h *Handlers) wfReportPage(c echo.Context, reportID int64, version int) (*r
 			}
 		}
 	} else if kind == workflow.Owner {
-		cur, err := h.wfCurrentSnapshot(ctx, row.ID, row.MeasureID, p.ID)
+		cur, err := h.currentSnapshot(ctx, row.ID, row.MeasureID, p.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -510,7 +510,7 @@ func (h *Handlers) wfReportPage(c echo.Context, reportID int64, version int) (*r
 		page.CanReview = errReview == nil
 	}
 	if row.Role == model.AssignLead && kind != workflow.Owner {
-		if page.CoInputs, err = h.wfCoInputs(ctx, row.MeasureID, p.ID); err != nil {
+		if page.CoInputs, err = h.coInputs(ctx, row.MeasureID, p.ID); err != nil {
 			return nil, err
 		}
 	}

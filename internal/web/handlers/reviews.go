@@ -42,7 +42,7 @@ func (h *Handlers) Review(c echo.Context) error {
 	default:
 		return err
 	}
-	page, perr := h.wfReportPage(c, id, 0)
+	page, perr := h.reportPage(c, id, 0)
 	if perr != nil {
 		return perr
 	}

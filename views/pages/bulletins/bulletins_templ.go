@@ -14,10 +14,10 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"duban/internal/format"
 	"strconv"
 
 	"duban/internal/bulletin"
+	"duban/internal/format"
 	"duban/internal/i18n"
 	"duban/internal/validate"
 	"duban/views/components"

@@ -11,10 +11,10 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"context"
-	"duban/internal/format"
 	"strconv"
 	"strings"
 
+	"duban/internal/format"
 	"duban/internal/i18n"
 	"duban/internal/validate"
 	"duban/views/components"

@@ -6,7 +6,6 @@ package record
 
 import (
 	"context"
-	"duban/internal/validate"
 	"fmt"
 	"strconv"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/reqctx"
 	"duban/internal/rules"
+	"duban/internal/validate"
 	"duban/internal/workflow"
 )
 
