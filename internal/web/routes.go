@@ -204,9 +204,6 @@ func (s *Server) routes() {
 	}
 }
 
-// Routes returns the route table, for the route×role matrix test.
-func (s *Server) Routes() []Route { return s.rows }
-
 // RouteFor returns the table row of a route (HEAD is GET without the
 // body) and whether there is one.
 func (s *Server) RouteFor(method, path string) (Route, bool) {
