@@ -37,6 +37,8 @@ usage:
   duban user add --username U --role admin|reviewer|unit|viewer [--unit NAME] --password-stdin
   duban user passwd U --password-stdin
   duban user disable U
+  duban token create --user NAME --name NAME [--read-only] [--expires 90d]
+                                        print a new API access token (shown once)
   duban plan parse FILE [--json]        show how a plan document is broken down
   duban plan import FILE [--reporting quarterly|monthly] [--apply]
   duban audit verify                    check the audit log's keyed chain and its signed head
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdMigrate(ctx, rest, stderr)
 	case "user":
 		return cmdUser(ctx, rest, stdin, stdout, stderr)
+	case "token":
+		return cmdToken(ctx, rest, stdout, stderr)
 	case "plan":
 		return cmdPlan(ctx, rest, stdout, stderr)
 	case "audit":

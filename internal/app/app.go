@@ -156,6 +156,7 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 		// Exports are CPU work: one per core at a time.
 		Exports: export.NewGate(runtime.NumCPU()),
 		Logins:  auth.NewLogins(st, clk),
+		Tokens:  auth.NewTokens(st, clk),
 		Clock:   clk,
 		Config:  cfg,
 		Log:     log,

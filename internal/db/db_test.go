@@ -136,5 +136,6 @@ func allModels() []any {
 		&model.Extension{}, &model.Instruction{}, &model.InstructionUnit{}, &model.CaseFile{}, &model.MeasureClosure{},
 		&model.Bulletin{},
 		&model.AssignmentState{}, &model.ReadModelDirty{}, &model.ReadModelGeneration{},
+		&model.APIToken{},
 	}
 }

@@ -376,3 +376,25 @@ type ReadModelGeneration struct {
 }
 
 func (ReadModelGeneration) TableName() string { return "readmodel_generation" }
+
+// APIToken is a personal access token for the JSON API. Only the SHA-256
+// of the secret is stored; Prefix (the secret's first characters) lets
+// its owner recognise it.
+type APIToken struct {
+	ID         int64 `gorm:"primaryKey"`
+	UserID     int64
+	Name       string
+	Prefix     string
+	SecretHash string
+	ReadOnly   bool
+	ExpiresAt  *time.Time
+	LastUsedAt *time.Time
+	CreatedAt  time.Time
+	RevokedAt  *time.Time
+	RevokedBy  *int64
+}
+
+// Active reports whether the token may be used at now.
+func (t *APIToken) Active(now time.Time) bool {
+	return t.RevokedAt == nil && (t.ExpiresAt == nil || now.Before(*t.ExpiresAt))
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/api"
 	"duban/internal/model"
 	"duban/internal/reqctx"
 	"duban/internal/store"
@@ -90,6 +91,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.Error("request failed", "err", err, "method", c.Request().Method, "path", c.Request().URL.Path)
 	}
 	s.auditRefusal(c, status, err)
+	if api.IsAPI(c.Request().URL.Path) {
+		if werr := api.WriteError(c, status, key); werr != nil {
+			s.log.Error("write api error", "err", werr)
+		}
+		return
+	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
 		return

@@ -11,7 +11,9 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/auth"
 	"duban/internal/model"
+	"duban/internal/store"
 	"duban/internal/testutil"
 	"duban/internal/web"
 )
@@ -86,6 +88,10 @@ func routeMatrix(t *testing.T, p *testutil.Portal) {
 		}
 		return clients[role]
 	}
+	tokens := map[string]string{}
+	for role, user := range accounts {
+		tokens[role] = roleToken(t, p, user)
+	}
 	denied := 0
 	for _, r := range routes {
 		row, _ := p.App.Server.RouteFor(r.Method, r.Path)
@@ -97,6 +103,12 @@ func routeMatrix(t *testing.T, p *testutil.Portal) {
 				name = "anonymous"
 			}
 			t.Run(r.Method+" "+r.Path+" as "+name, func(t *testing.T) {
+				if strings.HasPrefix(r.Path, "/api/") {
+					if !apiMatrixCall(t, p, r.Method, path, tokens[role], rule, role) {
+						denied++
+					}
+					return
+				}
 				c := client(role)
 				var res *testutil.Response
 				switch r.Method {
@@ -190,4 +202,49 @@ func TestNavigationFollowsRules(t *testing.T) {
 			}
 		})
 	}
+}
+
+// roleToken makes an API token for a demo user.
+func roleToken(t *testing.T, p *testutil.Portal, username string) string {
+	t.Helper()
+	u, err := p.App.Store.UserByUsername(t.Context(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _, err := auth.NewTokens(p.App.Store, p.Clock).Create(t.Context(), store.ActorOf(u, "test"), u.ID, auth.NewToken{Name: "matrix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+// apiMatrixCall asks an API route with a role's token (none for the
+// anonymous caller): without a token 401, without the role 403, else past
+// the guard. It reports whether the route let the caller in.
+func apiMatrixCall(t *testing.T, p *testutil.Portal, method, path, token string, rule auth.Rule, role string) bool {
+	t.Helper()
+	req, _ := http.NewRequest(method, path, strings.NewReader("{}"))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" && role != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res := p.Client().Do(req)
+	allowed := rule.Allows(role)
+	switch {
+	case res.StatusCode >= 500:
+		t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, res.Body)
+	case role == "" && !allowed:
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("no token %s %s = %d, want 401", method, path, res.StatusCode)
+		}
+		return true // not audited: no user
+	case !allowed:
+		if res.StatusCode != http.StatusForbidden {
+			t.Fatalf("%s %s %s = %d, want 403", role, method, path, res.StatusCode)
+		}
+		return false
+	case res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden:
+		t.Fatalf("%s %s %s = %d %s, want it allowed", role, method, path, res.StatusCode, res.Body)
+	}
+	return true
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/api"
 	"duban/internal/auth"
 	"duban/internal/model"
 	"duban/internal/reqctx"
@@ -55,6 +56,12 @@ func newRoute(method, path string, fn echo.HandlerFunc, rule auth.Rule, opts []r
 	return r
 }
 
+// apiOp is an operation of the JSON API under api.Prefix: api.Mount
+// registers its handler, the table gives its rule.
+func apiOp(method, path string, rule auth.Rule) Route {
+	return Route{Method: method, Path: api.Prefix + path, Rule: rule}
+}
+
 func duringPasswordChange(r *Route) { r.DuringPasswordChange = true }
 
 func nav(order int, key string, badge func(*reqctx.Info) int) routeOption {
@@ -81,6 +88,12 @@ func (s *Server) routeTable() []Route {
 
 		get("/profile", h.Profile, auth.AnyUser),
 		post("/profile", h.UpdateProfile, auth.AnyUser),
+		// Personal access tokens of the JSON API (issue #16): a user's own on
+		// /profile (another's token is not found), every token for admins.
+		post("/profile/tokens", h.CreateToken, auth.AnyUser),
+		post("/profile/tokens/:id/revoke", h.RevokeToken, auth.AnyUser),
+		get("/admin/tokens", h.AdminTokens, auth.AdminOnly),
+		post("/admin/tokens/:id/revoke", h.AdminRevokeToken, auth.AdminOnly),
 
 		get("/", h.Home, auth.AnyUser, nav(10, "nav.home", nil)),
 
@@ -174,6 +187,32 @@ func (s *Server) routeTable() []Route {
 		post("/measures/:id/instructions", h.WriteInstruction, auth.Instructors),
 		post("/instructions/:id/answer", h.AnswerInstruction, auth.UnitOnly),
 		get("/case-files/:id", h.DownloadCaseFile, auth.AnyUser),
+
+		// The JSON API (issue #16): api.Mount registers these operations
+		// (no handler here) and its guard checks these rules against the
+		// token's user; object-level scoping is the services' as on the
+		// pages. Read-only tokens are refused every write.
+		apiOp(http.MethodGet, "/openapi.json", auth.Public),
+		apiOp(http.MethodGet, "/plans", auth.AnyUser),
+		apiOp(http.MethodGet, "/plans/:id", auth.AnyUser),
+		apiOp(http.MethodGet, "/plans/:id/measures", auth.AnyUser),
+		apiOp(http.MethodGet, "/measures/:id", auth.AnyUser),
+		apiOp(http.MethodGet, "/assignments", auth.AnyUser),
+		apiOp(http.MethodGet, "/assignments/:id", auth.AnyUser),
+		apiOp(http.MethodGet, "/assignments/:id/prompts", auth.AnyUser),
+		apiOp(http.MethodGet, "/reports/:id", auth.AnyUser),
+		apiOp(http.MethodGet, "/reports/:id/versions/:no", auth.AnyUser),
+		apiOp(http.MethodGet, "/attachments/:id", auth.AnyUser),
+		apiOp(http.MethodGet, "/ledger", auth.AnyUser),
+		apiOp(http.MethodGet, "/indicators", auth.Readers),
+		apiOp(http.MethodGet, "/scorecard", auth.Readers),
+		apiOp(http.MethodPost, "/assignments/:id/sign", auth.UnitOnly),
+		apiOp(http.MethodPut, "/assignments/:id/periods/:period/report", auth.UnitOnly),
+		apiOp(http.MethodPost, "/assignments/:id/periods/:period/report/submit", auth.UnitOnly),
+		apiOp(http.MethodPost, "/reports/:id/review", auth.Workers),
+		apiOp(http.MethodPost, "/assignments/:id/prompts", auth.Reviewer),
+		apiOp(http.MethodPost, "/measures/:id/close", auth.Reviewer),
+		apiOp(http.MethodPost, "/measures/:id/reopen", auth.Reviewer),
 	}
 }
 
@@ -185,11 +224,14 @@ func (s *Server) routes() {
 	var navRoutes []Route
 	s.rows = s.routeTable()
 	for _, r := range s.rows {
+		s.table[r.Method+" "+r.Path] = r
+		if r.Handler == nil {
+			continue // an API operation: api.Mount registers it
+		}
 		s.E.Add(r.Method, r.Path, r.Handler)
 		if r.Method == http.MethodGet {
 			s.E.Add(http.MethodHead, r.Path, r.Handler) // net/http leaves out the body
 		}
-		s.table[r.Method+" "+r.Path] = r
 		if r.Nav != nil {
 			navRoutes = append(navRoutes, r)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"duban/internal/api"
 	"duban/internal/auth"
 	"duban/internal/clock"
 	"duban/internal/reqctx"
@@ -37,6 +38,8 @@ type Server struct {
 	rows  []Route
 	table map[string]Route
 	nav   map[string][]reqctx.NavLink
+	// API is the JSON API under /api/v1 (token authentication only).
+	API *api.API
 }
 
 // refusalWindow is how long repeated refusals of one client are counted
@@ -87,12 +90,20 @@ func New(h *handlers.Handlers) *Server {
 		ErrorHandler: func(err error, c echo.Context) error {
 			return errCSRF
 		},
+		// The API takes no cookie, so it has no CSRF surface.
+		Skipper: func(c echo.Context) bool { return api.IsAPI(c.Path()) },
 	}))
 	e.Use(s.session)
 	e.Use(s.guard)
 	e.Use(s.todoCount)
 
 	s.routes()
+	s.API = api.Mount(e, api.Deps{Store: h.Store, Flow: h.Flow, Files: h.Files, Tokens: h.Tokens, Clock: h.Clock,
+		MaxUploadMB: h.Config.MaxUploadMB, Log: h.Log, Refusals: s.refusals,
+		Rule: func(method, path string) (auth.Rule, bool) {
+			r, ok := s.RouteFor(method, path)
+			return r.Rule, ok
+		}})
 	return s
 }
 

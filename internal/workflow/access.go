@@ -1,6 +1,8 @@
 package workflow
 
 import (
+	"context"
+
 	"duban/internal/model"
 	"duban/internal/store"
 )
@@ -49,4 +51,54 @@ func CanDownload(a store.Actor, assignedUnit, leadUnit int64, r *model.Report, a
 // IsOwner reports whether a works for the assigned unit.
 func IsOwner(a store.Actor, assignedUnit int64) bool {
 	return a.Role == model.RoleUnit && a.UnitID != 0 && a.UnitID == assignedUnit
+}
+
+// AssignmentRow loads an assignment with its plan and unit and its
+// measure's lead unit (0 when none), for the object checks above.
+func (s *Service) AssignmentRow(ctx context.Context, id int64) (*store.AssignmentRow, int64, error) {
+	row, err := s.st.AssignmentRowByID(ctx, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	leads, err := s.st.LeadAssignmentsOf(ctx, []int64{row.MeasureID})
+	if err != nil {
+		return nil, 0, err
+	}
+	return row, leads[row.MeasureID].UnitID, nil
+}
+
+// Attachment loads an evidence file a may download: the owner any of its
+// files, others only files a submitted version lists; anything else is
+// not found.
+func (s *Service) Attachment(ctx context.Context, a store.Actor, id int64) (*model.Attachment, error) {
+	att, err := s.st.AttachmentByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := s.st.ReportByID(ctx, att.ReportID)
+	if err != nil {
+		return nil, err
+	}
+	row, leadUnit, err := s.AssignmentRow(ctx, rep.AssignmentID)
+	if err != nil {
+		return nil, err
+	}
+	var snaps []Snapshot
+	if !IsOwner(a, row.UnitID) {
+		vs, err := s.st.ReportVersions(ctx, rep.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			sn, err := ParseSnapshot(v.Snapshot)
+			if err != nil {
+				return nil, err
+			}
+			snaps = append(snaps, sn)
+		}
+	}
+	if !CanDownload(a, row.UnitID, leadUnit, rep, att, snaps) {
+		return nil, model.Refused("attachment", id)
+	}
+	return att, nil
 }

@@ -124,20 +124,6 @@ func (s *Service) Assignment(ctx context.Context, a store.Actor, id int64) (*sto
 	return row, leadUnit, nil
 }
 
-// AssignmentRow loads an assignment row and its measure's lead unit,
-// without access checks (the caller makes its own).
-func (s *Service) AssignmentRow(ctx context.Context, id int64) (*store.AssignmentRow, int64, error) {
-	row, err := s.st.AssignmentRowByID(ctx, id)
-	if err != nil {
-		return nil, 0, err
-	}
-	leads, err := s.st.LeadAssignmentsOf(ctx, []int64{row.MeasureID})
-	if err != nil {
-		return nil, 0, err
-	}
-	return row, leads[row.MeasureID].UnitID, nil
-}
-
 // AssignmentPage assembles the assignment page for actor at now.
 func (s *Service) AssignmentPage(ctx context.Context, a store.Actor, id int64, now time.Time) (*AssignmentPage, error) {
 	row, leadUnit, err := s.Assignment(ctx, a, id)

@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -204,4 +205,30 @@ func textDiff(a, b string) (prefix, oldPart, newPart, suffix string) {
 		s++
 	}
 	return string(ra[:p]), string(ra[p : len(ra)-s]), string(rb[p : len(rb)-s]), string(ra[len(ra)-s:])
+}
+
+// CurrentSnapshot is a report as stored now (a draft, or the state after
+// a conflict), nil when the assignment has no report for the period.
+func (s *Service) CurrentSnapshot(ctx context.Context, asgID, measureID, periodID int64) (*Snapshot, error) {
+	rep, err := s.st.ReportOf(ctx, asgID, periodID)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	ts, err := s.st.TargetsOf(ctx, measureID)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := s.st.TargetValuesOf(ctx, []int64{rep.ID})
+	if err != nil {
+		return nil, err
+	}
+	files, err := s.st.AttachmentsOf(ctx, []int64{rep.ID})
+	if err != nil {
+		return nil, err
+	}
+	sn := BuildSnapshot(rep, ts, vals, files)
+	return &sn, nil
 }

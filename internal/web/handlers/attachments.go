@@ -13,7 +13,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/model"
-	"duban/internal/workflow"
 )
 
 // Download sends an evidence file to whoever may see it, always as a
@@ -24,35 +23,9 @@ func (h *Handlers) Download(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	att, err := h.Store.AttachmentByID(ctx, id)
+	att, err := h.Flow.Attachment(ctx, actor(c), id)
 	if err != nil {
 		return err
-	}
-	rep, err := h.Store.ReportByID(ctx, att.ReportID)
-	if err != nil {
-		return err
-	}
-	row, leadUnit, err := h.Flow.AssignmentRow(ctx, rep.AssignmentID)
-	if err != nil {
-		return err
-	}
-	a := actor(c)
-	var snaps []workflow.Snapshot
-	if !workflow.IsOwner(a, row.UnitID) {
-		vs, err := h.Store.ReportVersions(ctx, rep.ID)
-		if err != nil {
-			return err
-		}
-		for _, v := range vs {
-			sn, err := workflow.ParseSnapshot(v.Snapshot)
-			if err != nil {
-				return err
-			}
-			snaps = append(snaps, sn)
-		}
-	}
-	if !workflow.CanDownload(a, row.UnitID, leadUnit, rep, att, snaps) {
-		return model.Refused("attachment", id)
 	}
 	f, err := h.Files.Open(ctx, att.StorageKey)
 	if errors.Is(err, os.ErrNotExist) {

@@ -25,6 +25,8 @@ type Handlers struct {
 	Sessions *auth.SessionStore
 	Hasher   *auth.Hasher
 	Logins   *auth.Logins
+	// Tokens are the personal access tokens of the JSON API.
+	Tokens *auth.Tokens
 	// Refusals audits refusals without letting one client flood the log.
 	Refusals *store.Refusals
 	Clock    clock.Clock

@@ -294,7 +294,7 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 		}
 		switch {
 		case errors.Is(err, workflow.ErrStale):
-			latest, err := h.currentSnapshot(ctx, row.ID, row.MeasureID, p.ID)
+			latest, err := h.Flow.CurrentSnapshot(ctx, row.ID, row.MeasureID, p.ID)
 			if err != nil {
 				return err
 			}
@@ -309,29 +309,6 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 		return render.Redirect(c, paths.Report(rep.ID), "ok", "report.flash.submitted")
 	}
 	return render.Redirect(c, paths.ReportForm(row.ID, p.ID), "ok", "report.flash.saved")
-}
-
-// currentSnapshot is the report as stored now (after a conflict), with
-// nil when there is none.
-func (h *Handlers) currentSnapshot(ctx context.Context, asgID, measureID, periodID int64) (*workflow.Snapshot, error) {
-	rep, err := h.reportOf(ctx, asgID, periodID)
-	if err != nil || rep == nil {
-		return nil, err
-	}
-	ts, err := h.Store.TargetsOf(ctx, measureID)
-	if err != nil {
-		return nil, err
-	}
-	vals, err := h.Store.TargetValuesOf(ctx, []int64{rep.ID})
-	if err != nil {
-		return nil, err
-	}
-	files, err := h.Store.AttachmentsOf(ctx, []int64{rep.ID})
-	if err != nil {
-		return nil, err
-	}
-	sn := workflow.BuildSnapshot(rep, ts, vals, files)
-	return &sn, nil
 }
 
 // parseReport binds the report form. typed keeps the raw input for a
@@ -497,7 +474,7 @@ func (h *Handlers) reportPage(c echo.Context, reportID int64, version int) (*rep
 			}
 		}
 	} else if kind == workflow.Owner {
-		cur, err := h.currentSnapshot(ctx, row.ID, row.MeasureID, p.ID)
+		cur, err := h.Flow.CurrentSnapshot(ctx, row.ID, row.MeasureID, p.ID)
 		if err != nil {
 			return nil, err
 		}

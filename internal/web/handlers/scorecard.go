@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"cmp"
 	"net/http"
 	"net/url"
 	"slices"
@@ -14,16 +13,6 @@ import (
 	"duban/internal/web/render"
 	"duban/views/pages/scorecard"
 )
-
-// scoreSorts is the allow-list of scorecard sort keys; the sort happens
-// in Go on the computed figures, never in SQL.
-var scoreSorts = map[string]func(a, b metrics.Score) int{
-	"unit":        func(a, b metrics.Score) int { return 0 }, // the scorecard's own unit order
-	"on_time":     func(a, b metrics.Score) int { return cmp.Compare(a.OnTimeRate(), b.OnTimeRate()) },
-	"return":      func(a, b metrics.Score) int { return cmp.Compare(a.ReturnRate(), b.ReturnRate()) },
-	"outstanding": func(a, b metrics.Score) int { return cmp.Compare(a.Outstanding, b.Outstanding) },
-	"closed":      func(a, b metrics.Score) int { return cmp.Compare(a.Closed, b.Closed) },
-}
 
 // scoreColumns are the sortable columns in display order with their
 // catalog keys.
@@ -40,7 +29,7 @@ var scoreColumns = []struct{ key, label, class string }{
 func parseSort(v string) (key string, desc bool) {
 	desc = strings.HasPrefix(v, "-")
 	key = strings.TrimPrefix(v, "-")
-	if _, ok := scoreSorts[key]; !ok {
+	if !slices.Contains(metrics.ScoreSortKeys(), key) {
 		return "unit", false
 	}
 	return key, desc
@@ -64,16 +53,7 @@ func (h *Handlers) Scorecard(c echo.Context) error {
 	}
 	scores := snap.Scorecard()
 	key, desc := parseSort(c.QueryParam("sort"))
-	less := scoreSorts[key]
-	slices.SortStableFunc(scores, func(a, b metrics.Score) int {
-		if desc {
-			return less(b, a)
-		}
-		return less(a, b)
-	})
-	if desc && key == "unit" {
-		slices.Reverse(scores)
-	}
+	metrics.SortScores(scores, key, desc)
 	p := scorecard.Page{Picker: picker("/scorecard", plans, planID, true), HasPlan: true, Scores: scores}
 	if planID != 0 {
 		p.Plan = snap.Plan(planID)

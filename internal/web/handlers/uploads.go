@@ -29,12 +29,7 @@ const (
 var errUploadTooLarge = echo.NewHTTPError(http.StatusRequestEntityTooLarge, "upload too large")
 
 // evidenceUpload is one evidence file of a form: stored and checked, or refused.
-type evidenceUpload struct {
-	Name string
-	Kind storage.Kind
-	Blob *storage.Blob
-	Err  string // catalog key when refused
-}
+type evidenceUpload = storage.Upload
 
 // readReportForm reads a report form. A multipart body is read part by part:
 // text fields into memory (bounded), each file streamed straight into
@@ -150,39 +145,13 @@ func (h *Handlers) readReportForm(c echo.Context) (url.Values, []evidenceUpload,
 // storeUpload streams one file into storage and checks it. A refused file
 // comes back with Err set and nothing stored.
 func (h *Handlers) storeUpload(ctx context.Context, filename string, r io.Reader, limit int64) (evidenceUpload, error) {
-	up := evidenceUpload{Name: storage.SanitizeName(filename)}
-	if _, ok := storage.KindOf(up.Name); !ok {
-		// Not even stored: drain the part so the next one can be read.
-		if _, err := io.Copy(io.Discard, io.LimitReader(r, limit+1)); err != nil {
-			return up, bodyErr(err)
-		}
-		up.Err = "evidence.err.type"
-		return up, nil
-	}
-	blob, err := h.Files.Create(ctx, r, limit)
-	switch {
-	case errors.Is(err, storage.ErrTooLarge):
-		up.Err = "evidence.err.too_large"
+	up, err := storage.Receive(ctx, h.Files, filename, r, limit)
+	if errors.Is(err, storage.ErrTooLarge) {
 		return up, errUploadTooLarge
-	case errors.Is(err, storage.ErrEmpty):
-		up.Err = "evidence.err.empty"
-		return up, nil
-	case err != nil:
+	}
+	if err != nil {
 		return up, bodyErr(err)
 	}
-	f, err := h.Files.Open(ctx, blob.Key)
-	if err != nil {
-		_ = h.Files.Remove(ctx, blob.Key)
-		return up, err
-	}
-	kind, cerr := storage.Check(up.Name, blob.Head, f, f.Size())
-	f.Close()
-	if cerr != nil {
-		_ = h.Files.Remove(ctx, blob.Key)
-		up.Err = "evidence.err.content"
-		return up, nil
-	}
-	up.Kind, up.Blob = kind, blob
 	return up, nil
 }
 

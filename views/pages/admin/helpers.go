@@ -30,6 +30,7 @@ var Sections = []Section{
 	{Href: "/admin/users", TitleKey: "admin.users", TextKey: "admin.users.about"},
 	{Href: "/admin/lights", TitleKey: "dash.lightrules.title", TextKey: "dash.lightrules.intro"},
 	{Href: "/admin/audit", TitleKey: "admin.audit", TextKey: "admin.audit.about"},
+	{Href: "/admin/tokens", TitleKey: "token.admin.title", TextKey: "token.admin.about"},
 }
 
 func localTime(t time.Time) string {

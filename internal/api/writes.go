@@ -1,0 +1,415 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"duban/internal/clock"
+	"duban/internal/i18n"
+	"duban/internal/model"
+	"duban/internal/storage"
+	"duban/internal/validate"
+	"duban/internal/workflow"
+)
+
+// maxReportJSON bounds the report's JSON (the text limits are far below).
+const maxReportJSON = 1 << 20
+
+// ReportBody is what a unit writes in a report: the JSON body, or the
+// "report" part of a multipart body whose "files" parts are the evidence.
+type ReportBody struct {
+	ProgressState string        `json:"progress_state" enum:"not_started,on_track,behind,done"`
+	Percent       int           `json:"percent" minimum:"0" maximum:"100"`
+	Progress      string        `json:"progress,omitempty" doc:"工作进展; required to submit."`
+	Problems      string        `json:"problems,omitempty"`
+	NextSteps     string        `json:"next_steps,omitempty"`
+	Targets       []ActualInput `json:"targets,omitempty" doc:"Actual values of the measure's targets."`
+	RemoveFiles   []int64       `json:"remove_files,omitempty" doc:"Attachment IDs to take off the report."`
+}
+
+// ActualInput is an actual value for a target.
+type ActualInput struct {
+	TargetID int64   `json:"target_id"`
+	Actual   float64 `json:"actual"`
+}
+
+// ReviewBody is a review decision.
+type ReviewBody struct {
+	Decision string `json:"decision" enum:"approve,return"`
+	Reason   string `json:"reason,omitempty" doc:"Required to return."`
+}
+
+// PromptBody is a 催办.
+type PromptBody struct {
+	PeriodIDs []int64 `json:"period_ids,omitempty" doc:"Periods to chase; none: every period the rules chase now."`
+	Message   string  `json:"message,omitempty"`
+}
+
+// CloseBody is 办结.
+type CloseBody struct {
+	ClosedOn string `json:"closed_on,omitempty" format:"date" doc:"The day the work was finished (default today)."`
+	Note     string `json:"note,omitempty"`
+}
+
+// ReopenBody is a reopening.
+type ReopenBody struct {
+	Reason string `json:"reason"`
+}
+
+type IfMatchHeader struct {
+	IfMatch string `header:"If-Match" doc:"The ETag (lock version) the change is based on."`
+}
+
+// lockOf reads If-Match; absent is version 0 (a report not yet started).
+func lockOf(ctx context.Context, h string) (int, error) {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(h, "W/"), `"`))
+	if err != nil || n < 0 {
+		return 0, problemFor(ctx, http.StatusBadRequest, "api.err.if_match")
+	}
+	return n, nil
+}
+
+type (
+	assignmentWritten struct{ Body Assignment }
+	reportWritten     struct {
+		ETag string `header:"ETag"`
+		Body Report
+	}
+	promptsWritten struct {
+		Body struct {
+			Items []Prompt `json:"items"`
+		}
+	}
+	measureWritten struct{ Body Measure }
+)
+
+func post(id, path, summary, tag string) huma.Operation {
+	return huma.Operation{OperationID: id, Method: http.MethodPost, Path: path, Summary: summary, Tags: []string{tag}}
+}
+
+func (a *API) registerWrites() {
+	huma.Register(a.huma, post("sign-assignment", "/assignments/{id}/sign", "签收 an assignment", "workflow"), a.sign)
+	// The report writes read their body themselves (streaming the files
+	// into storage), so huma must not: the body is documented afterwards.
+	const reportPath = "/assignments/{id}/periods/{period}/report"
+	huma.Register(a.huma, huma.Operation{OperationID: "save-report", Method: http.MethodPut, Path: reportPath,
+		Summary: "Save the period's report as a draft", Tags: []string{"workflow"}}, a.saveDraft)
+	huma.Register(a.huma, post("submit-report", reportPath+"/submit", "Submit (报送) the period's report", "workflow"), a.submit)
+	body := a.reportRequestBody()
+	a.huma.OpenAPI().Paths[reportPath].Put.RequestBody = body
+	a.huma.OpenAPI().Paths[reportPath+"/submit"].Post.RequestBody = body
+	huma.Register(a.huma, post("review-report", "/reports/{id}/review", "Approve or return a submitted report", "workflow"), a.review)
+	huma.Register(a.huma, post("send-prompt", "/assignments/{id}/prompts", "Send a 催办 prompt", "workflow"), a.prompt)
+	huma.Register(a.huma, post("close-measure", "/measures/{id}/close", "办结 a measure", "workflow"), a.closeMeasure)
+	huma.Register(a.huma, post("reopen-measure", "/measures/{id}/reopen", "Reopen a closed measure", "workflow"), a.reopenMeasure)
+}
+
+// reportRequestBody documents the two shapes the report writes take; the
+// handler reads the body itself, streaming the files into storage.
+func (a *API) reportRequestBody() *huma.RequestBody {
+	ref := a.huma.OpenAPI().Components.Schemas.Schema(reflect.TypeOf(ReportBody{}), true, "ReportBody")
+	return &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{
+		"application/json": {Schema: ref},
+		"multipart/form-data": {Schema: &huma.Schema{Type: "object", Required: []string{"report"}, Properties: map[string]*huma.Schema{
+			"report": ref,
+			"files":  {Type: "array", Items: &huma.Schema{Type: "string", ContentEncoding: "binary"}},
+		}}, Encoding: map[string]*huma.Encoding{"report": {ContentType: "application/json"}}},
+	}}
+}
+
+func (a *API) sign(ctx context.Context, in *IDParam) (*assignmentWritten, error) {
+	act := callerOf(ctx).Actor
+	if err := a.d.Flow.Sign(ctx, act, in.ID); err != nil {
+		return nil, a.fail(ctx, err, func() any { return a.currentAssignment(ctx, in.ID) })
+	}
+	return &assignmentWritten{Body: *a.currentAssignment(ctx, in.ID)}, nil
+}
+
+func (a *API) currentAssignment(ctx context.Context, id int64) *Assignment {
+	row, _, err := a.seeAssignment(ctx, id)
+	if err != nil {
+		return nil
+	}
+	as := assignmentOf(row)
+	return &as
+}
+
+type ReportParams struct {
+	IDParam
+	Period int64 `path:"period" minimum:"1"`
+	IfMatchHeader
+}
+
+func (a *API) saveDraft(ctx context.Context, in *ReportParams) (*reportWritten, error) {
+	return a.writeReport(ctx, in, false)
+}
+
+func (a *API) submit(ctx context.Context, in *ReportParams) (*reportWritten, error) {
+	return a.writeReport(ctx, in, true)
+}
+
+// writeReport saves or submits through workflow.SaveReport, the pages'
+// one write: the same checks, audit, notifications and read-model flush.
+func (a *API) writeReport(ctx context.Context, in *ReportParams, submit bool) (*reportWritten, error) {
+	act := callerOf(ctx).Actor
+	row, _, err := a.seeAssignment(ctx, in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, err, nil)
+	}
+	if !workflow.IsOwner(act, row.UnitID) {
+		return nil, a.fail(ctx, model.ErrForbidden, nil) // seen, not its unit's
+	}
+	lock, err := lockOf(ctx, in.IfMatch)
+	if err != nil {
+		return nil, err
+	}
+	body, ups, err := a.readReport(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rin := workflow.ReportInput{AssignmentID: row.ID, PeriodID: in.Period, LockVersion: lock, ProgressState: body.ProgressState,
+		Percent: body.Percent, Progress: strings.TrimSpace(body.Progress), Problems: strings.TrimSpace(body.Problems),
+		NextSteps: strings.TrimSpace(body.NextSteps), Targets: map[int64]*float64{}, RemoveFiles: body.RemoveFiles}
+	for _, t := range body.Targets {
+		v := t.Actual
+		rin.Targets[t.TargetID] = &v
+	}
+	for _, u := range ups {
+		rin.AddFiles = append(rin.AddFiles, workflow.NewFile{Name: u.Name, ContentType: u.Kind.ContentType, Blob: u.Blob})
+	}
+	rep, err := a.d.Flow.SaveReport(ctx, act, rin, submit) // removes the new files when it fails
+	if err != nil {
+		return nil, a.fail(ctx, err, func() any { return a.currentReport(ctx, row.ID, in.Period) })
+	}
+	return a.reportWritten(ctx, rep.ID)
+}
+
+func (a *API) reportWritten(ctx context.Context, id int64) (*reportWritten, error) {
+	rep, row, lead, err := a.seeReport(ctx, id)
+	if err != nil {
+		return nil, a.fail(ctx, err, nil)
+	}
+	v, err := a.reportView(ctx, rep, row, lead)
+	if err != nil {
+		return nil, a.fail(ctx, err, nil)
+	}
+	return &reportWritten{ETag: lockTag(rep.LockVersion), Body: *v}, nil
+}
+
+// currentReport is the report as it stands, for a 409; nil when there is
+// none or the caller may not see it.
+func (a *API) currentReport(ctx context.Context, asgID, periodID int64) any {
+	rep, err := a.d.Store.ReportOf(ctx, asgID, periodID)
+	if err != nil {
+		return nil
+	}
+	return a.reportByID(ctx, rep.ID)
+}
+
+func (a *API) reportByID(ctx context.Context, id int64) any {
+	rep, row, lead, err := a.seeReport(ctx, id)
+	if err != nil {
+		return nil
+	}
+	v, err := a.reportView(ctx, rep, row, lead)
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// readReport reads a JSON body, or a multipart body whose files are
+// streamed into storage and checked as on the pages (storage.Receive).
+// Refused or excess files leave nothing behind.
+func (a *API) readReport(ctx context.Context) (*ReportBody, []storage.Upload, error) {
+	r := echoOf(ctx).Request()
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var body ReportBody
+	decode := func(rd io.Reader) error {
+		dec := json.NewDecoder(io.LimitReader(rd, maxReportJSON))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&body); err != nil {
+			p := problemFor(ctx, http.StatusBadRequest, "api.err.invalid")
+			p.Detail += " " + err.Error()
+			return p
+		}
+		return nil
+	}
+	switch mt {
+	case "application/json":
+		if err := decode(r.Body); err != nil {
+			return nil, nil, err
+		}
+		return &body, nil, nil
+	case "multipart/form-data":
+	default:
+		return nil, nil, problemFor(ctx, http.StatusUnsupportedMediaType, "api.err.invalid")
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, nil, problemFor(ctx, http.StatusBadRequest, "api.err.invalid")
+	}
+	var ups []storage.Upload
+	discard := func() {
+		for _, u := range ups {
+			if u.Blob != nil {
+				_ = a.d.Files.Remove(ctx, u.Blob.Key)
+			}
+		}
+	}
+	gotReport := false
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			discard()
+			return nil, nil, a.bodyErr(ctx, err)
+		}
+		switch {
+		case part.FormName() == "report" && !gotReport:
+			gotReport = true
+			if err := decode(part); err != nil {
+				discard()
+				return nil, nil, err
+			}
+		case part.FormName() == "files" && part.FileName() != "":
+			up, err := storage.Receive(ctx, a.d.Files, part.FileName(), part, a.d.MaxUploadMB<<20)
+			if up.Blob != nil {
+				ups = append(ups, up)
+			}
+			if errors.Is(err, storage.ErrTooLarge) {
+				discard()
+				return nil, nil, problemFor(ctx, http.StatusRequestEntityTooLarge, "evidence.err.too_large")
+			}
+			if err != nil {
+				discard()
+				return nil, nil, a.bodyErr(ctx, err)
+			}
+			if up.Err != "" {
+				discard()
+				p := invalidFields(ctx, validate.Errors{"files": {Key: up.Err}})
+				p.Fields["files"] = i18n.T(ctx, "api.err.file_refused", up.Name+": "+p.Fields["files"])
+				return nil, nil, p
+			}
+		default:
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				discard()
+				return nil, nil, a.bodyErr(ctx, err)
+			}
+		}
+	}
+	if !gotReport {
+		discard()
+		return nil, nil, invalidFields(ctx, validate.Errors{"report": {Key: "form.required"}})
+	}
+	return &body, ups, nil
+}
+
+// bodyErr maps a failed body read: over the limit is 413.
+func (a *API) bodyErr(ctx context.Context, err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return problemFor(ctx, http.StatusRequestEntityTooLarge, "evidence.err.too_large")
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return problemFor(ctx, http.StatusBadRequest, "api.err.invalid")
+}
+
+func (a *API) review(ctx context.Context, in *struct {
+	IDParam
+	IfMatch string `header:"If-Match" required:"true" doc:"The report's ETag (lock version)."`
+	Body    ReviewBody
+}) (*reportWritten, error) {
+	lock, err := lockOf(ctx, in.IfMatch)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := a.d.Flow.Review(ctx, callerOf(ctx).Actor, in.ID, lock, in.Body.Decision, in.Body.Reason); err != nil {
+		return nil, a.fail(ctx, err, func() any { return a.reportByID(ctx, in.ID) })
+	}
+	return a.reportWritten(ctx, in.ID)
+}
+
+func (a *API) prompt(ctx context.Context, in *struct {
+	IDParam
+	Body PromptBody
+}) (*promptsWritten, error) {
+	ps, err := a.d.Flow.SendPrompt(ctx, callerOf(ctx).Actor, in.ID, in.Body.PeriodIDs, in.Body.Message)
+	if err != nil {
+		return nil, a.fail(ctx, err, func() any { return a.currentAssignment(ctx, in.ID) })
+	}
+	out := &promptsWritten{}
+	out.Body.Items = []Prompt{}
+	for _, p := range ps {
+		pr := Prompt{ID: p.ID, Message: p.Message, Sender: callerOf(ctx).User.DisplayName, SentAt: stamp(p.CreatedAt)}
+		if p.PeriodID != nil {
+			pr.PeriodID = *p.PeriodID
+		}
+		out.Body.Items = append(out.Body.Items, pr)
+	}
+	return out, nil
+}
+
+func (a *API) closeMeasure(ctx context.Context, in *struct {
+	IDParam
+	Body CloseBody
+}) (*measureWritten, error) {
+	var on time.Time
+	if in.Body.ClosedOn != "" {
+		var err error
+		if on, err = time.ParseInLocation(time.DateOnly, in.Body.ClosedOn, clock.Zone); err != nil {
+			return nil, invalidFields(ctx, validate.Errors{"closed_on": {Key: "closure.err.date"}})
+		}
+	}
+	err := a.d.Flow.CloseMeasure(ctx, callerOf(ctx).Actor, in.ID, on, in.Body.Note)
+	return a.measureWritten(ctx, in.ID, err)
+}
+
+func (a *API) reopenMeasure(ctx context.Context, in *struct {
+	IDParam
+	Body ReopenBody
+}) (*measureWritten, error) {
+	err := a.d.Flow.ReopenMeasure(ctx, callerOf(ctx).Actor, in.ID, in.Body.Reason)
+	return a.measureWritten(ctx, in.ID, err)
+}
+
+func (a *API) measureWritten(ctx context.Context, id int64, err error) (*measureWritten, error) {
+	current := func() any {
+		m, err := a.d.Store.MeasureByID(ctx, id)
+		if err != nil {
+			return nil
+		}
+		ms := measureOf(m, nil)
+		return &ms
+	}
+	if err != nil {
+		return nil, a.fail(ctx, err, current)
+	}
+	m, err := a.d.Store.MeasureByID(ctx, id)
+	if err != nil {
+		return nil, a.fail(ctx, err, nil)
+	}
+	ts, err := a.d.Store.TargetsOf(ctx, id)
+	if err != nil {
+		return nil, a.fail(ctx, err, nil)
+	}
+	return &measureWritten{Body: measureOf(m, ts)}, nil
+}
