@@ -86,12 +86,6 @@ func Mount(e *echo.Echo, d Deps) *API {
 	return a
 }
 
-// OpenAPI is the generated document.
-func (a *API) OpenAPI() *huma.OpenAPI { return a.huma.OpenAPI() }
-
-// SetRate changes the per-token rate limit (requests per second and burst).
-func (a *API) SetRate(perSecond float64, burst int) { a.limit = newLimiter(perSecond, burst) }
-
 func (a *API) openAPI(c echo.Context) error {
 	b, err := a.huma.OpenAPI().MarshalJSON()
 	if err != nil {
