@@ -11,7 +11,7 @@ import (
 
 	"duban/internal/app"
 	"duban/internal/auth"
-	"duban/internal/workflow"
+	"duban/internal/validate"
 )
 
 // parseDays reads an expiry such as "90d" or "90" (days); "" and "0" mean
@@ -64,7 +64,7 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("user %q is disabled", username)
 	}
 	secret, tok, err := auth.NewTokens(st, st.Clock()).Create(ctx, cliActor, u.ID, auth.NewToken{Name: name, ReadOnly: readOnly, Days: days})
-	if fe := workflow.FieldErrors(err); fe != nil {
+	if fe := validate.FieldsOf(err); fe != nil {
 		return fmt.Errorf("token: %v", fe)
 	}
 	if err != nil {

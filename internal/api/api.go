@@ -44,6 +44,9 @@ type Deps struct {
 	Log         *slog.Logger
 	// Refusals audits object-level refusals like the pages do.
 	Refusals *store.Refusals
+	// Rule looks up an operation's rule in the portal's route table
+	// (internal/web/routes.go), which lists every API operation.
+	Rule func(method, path string) (auth.Rule, bool)
 }
 
 // API is the mounted JSON API.
@@ -84,12 +87,6 @@ func Mount(e *echo.Echo, d Deps) *API {
 	return a
 }
 
-// OpenAPI is the generated document.
-func (a *API) OpenAPI() *huma.OpenAPI { return a.huma.OpenAPI() }
-
-// SetRate changes the per-token rate limit (requests per second and burst).
-func (a *API) SetRate(perSecond float64, burst int) { a.limit = newLimiter(perSecond, burst) }
-
 func (a *API) openAPI(c echo.Context) error {
 	b, err := a.huma.OpenAPI().MarshalJSON()
 	if err != nil {
@@ -126,7 +123,7 @@ func echoOf(ctx context.Context) echo.Context {
 func IsAPI(path string) bool { return path == Prefix || strings.HasPrefix(path, Prefix+"/") }
 
 // guard authenticates the bearer token, applies the per-token rate limit,
-// the route policy (auth.Routes, deny by default) and the read-only scope.
+// the route table's rule (deny by default) and the read-only scope.
 // The answer's language is the caller's Accept-Language.
 func (a *API) guard(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -136,7 +133,7 @@ func (a *API) guard(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Response().Header().Set("Cache-Control", "private, no-cache")
 		c.SetRequest(r.WithContext(ctx))
 		path := c.Path()
-		rule, hasRule := auth.RuleFor(r.Method, path)
+		rule, hasRule := a.d.Rule(r.Method, path)
 		if hasRule && rule.Public {
 			return next(c)
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"duban/internal/clock"
+	"duban/internal/validate"
 	"duban/internal/workflow"
 )
 
@@ -149,7 +150,7 @@ func (a *API) requestExtension(ctx context.Context, in *struct {
 		return nil, err
 	}
 	if on.IsZero() {
-		return nil, invalidFields(ctx, map[string]string{"proposed_on": "ext.err.date_required"})
+		return nil, invalidFields(ctx, validate.Errors{"proposed_on": {Key: "ext.err.date_required"}})
 	}
 	e, err := a.d.Flow.RequestExtension(ctx, callerOf(ctx).Actor, workflow.ExtensionInput{AssignmentID: in.ID, ProposedOn: on,
 		Reason: in.Body.Reason, WholeMeasure: in.Body.WholeMeasure})

@@ -13,6 +13,7 @@ import (
 	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/internal/workflow"
 )
 
@@ -76,11 +77,11 @@ func problemFor(ctx context.Context, status int, key string, args ...any) *Probl
 }
 
 // invalidFields is a 422 with field errors (field → catalog key).
-func invalidFields(ctx context.Context, fields map[string]string) *Problem {
+func invalidFields(ctx context.Context, fields validate.Errors) *Problem {
 	p := problemFor(ctx, http.StatusUnprocessableEntity, "api.err.invalid")
 	p.Fields = map[string]string{}
-	for f, k := range fields {
-		p.Fields[f] = i18n.T(ctx, k)
+	for f, m := range fields {
+		p.Fields[f] = i18n.T(ctx, m.Key, m.Args...)
 	}
 	return p
 }
@@ -119,8 +120,8 @@ func (a *API) fail(ctx context.Context, err error, current func() any) error {
 			}
 		}
 		return problemFor(ctx, http.StatusNotFound, "error.404")
-	case workflow.FieldErrors(err) != nil:
-		return invalidFields(ctx, workflow.FieldErrors(err))
+	case validate.FieldsOf(err) != nil:
+		return invalidFields(ctx, validate.FieldsOf(err))
 	case errors.Is(err, model.ErrNotFound):
 		return problemFor(ctx, http.StatusNotFound, "error.404")
 	case errors.Is(err, model.ErrForbidden):

@@ -18,6 +18,7 @@ import (
 	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/storage"
+	"duban/internal/validate"
 	"duban/internal/workflow"
 )
 
@@ -302,7 +303,7 @@ func (a *API) readReport(ctx context.Context) (*ReportBody, []storage.Upload, er
 			}
 			if up.Err != "" {
 				discard()
-				p := invalidFields(ctx, map[string]string{"files": up.Err})
+				p := invalidFields(ctx, validate.Errors{"files": {Key: up.Err}})
 				p.Fields["files"] = i18n.T(ctx, "api.err.file_refused", up.Name+": "+p.Fields["files"])
 				return nil, nil, p
 			}
@@ -315,7 +316,7 @@ func (a *API) readReport(ctx context.Context) (*ReportBody, []storage.Upload, er
 	}
 	if !gotReport {
 		discard()
-		return nil, nil, invalidFields(ctx, map[string]string{"report": "form.required"})
+		return nil, nil, invalidFields(ctx, validate.Errors{"report": {Key: "form.required"}})
 	}
 	return &body, ups, nil
 }
@@ -375,7 +376,7 @@ func (a *API) closeMeasure(ctx context.Context, in *struct {
 	if in.Body.ClosedOn != "" {
 		var err error
 		if on, err = time.ParseInLocation(time.DateOnly, in.Body.ClosedOn, clock.Zone); err != nil {
-			return nil, invalidFields(ctx, map[string]string{"closed_on": "closure.err.date"})
+			return nil, invalidFields(ctx, validate.Errors{"closed_on": {Key: "closure.err.date"}})
 		}
 	}
 	err := a.d.Flow.CloseMeasure(ctx, callerOf(ctx).Actor, in.ID, on, in.Body.Note)

@@ -18,7 +18,7 @@ import (
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/store"
-	"duban/internal/workflow"
+	"duban/internal/validate"
 )
 
 // TokenPrefix starts every API token, so a secret pasted in the wrong
@@ -61,19 +61,18 @@ type NewToken struct {
 	Days     int // 0: never expires
 }
 
-// Validate checks the request (field → catalog key), the workflow's
-// one validation shape.
-func (n NewToken) Validate() map[string]string {
-	errs := map[string]string{}
+// Validate checks the request (field → catalog key).
+func (n NewToken) Validate() validate.Errors {
+	errs := validate.Errors{}
 	name := strings.TrimSpace(n.Name)
 	switch {
 	case name == "":
-		errs["name"] = "token.err.name_required"
+		errs.Set("name", "token.err.name_required")
 	case utf8.RuneCountInString(name) > MaxTokenNameRunes:
-		errs["name"] = "token.err.name_too_long"
+		errs.Set("name", "token.err.name_too_long")
 	}
 	if n.Days < 0 || n.Days > MaxTokenDays {
-		errs["expires"] = "token.err.expires"
+		errs.Set("expires", "token.err.expires")
 	}
 	return errs
 }
@@ -87,8 +86,8 @@ func HashToken(secret string) string {
 // Create makes a token for userID and returns its secret, which is shown
 // once and never stored.
 func (t *Tokens) Create(ctx context.Context, a store.Actor, userID int64, n NewToken) (string, *model.APIToken, error) {
-	if errs := n.Validate(); len(errs) > 0 {
-		return "", nil, &workflow.ValidationError{Fields: errs}
+	if err := n.Validate().Err(); err != nil {
+		return "", nil, err
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {

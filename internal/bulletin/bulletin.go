@@ -24,6 +24,7 @@ import (
 	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/internal/workflow"
 )
 
@@ -196,22 +197,6 @@ func (s *Service) Draft(ctx context.Context, a store.Actor, planID, periodID int
 // Text is what the office edits.
 type Text = store.BulletinText
 
-// ValidationError lists invalid fields (field → catalog key).
-type ValidationError struct{ Fields map[string]string }
-
-func (e *ValidationError) Error() string { return fmt.Sprintf("invalid bulletin: %v", e.Fields) }
-
-func (e *ValidationError) Unwrap() error { return model.ErrInvalid }
-
-// FieldErrors returns the field errors of err, or nil.
-func FieldErrors(err error) map[string]string {
-	var ve *ValidationError
-	if errors.As(err, &ve) {
-		return ve.Fields
-	}
-	return nil
-}
-
 func clean(t Text) Text {
 	tidy := func(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
 	return Text{Title: tidy(t.Title), Praise: tidy(t.Praise), Criticism: tidy(t.Criticism), Requirements: tidy(t.Requirements)}
@@ -222,26 +207,26 @@ func controlChars(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' })
 }
 
-func validate(t Text) error {
-	errs := map[string]string{}
+func check(t Text) error {
+	errs := validate.Errors{}
 	switch {
 	case t.Title == "":
-		errs["title"] = "bul.err.title_required"
+		errs.Set("title", "bul.err.title_required")
 	case utf8.RuneCountInString(t.Title) > MaxTitleRunes:
-		errs["title"] = "bul.err.too_long"
+		errs.Set("title", "bul.err.too_long")
 	case strings.ContainsAny(t.Title, "\n\t") || controlChars(t.Title):
-		errs["title"] = "form.invalid_chars"
+		errs.Set("title", "form.invalid_chars")
 	}
 	for field, v := range map[string]string{"praise": t.Praise, "criticism": t.Criticism, "requirements": t.Requirements} {
 		switch {
 		case utf8.RuneCountInString(v) > MaxSectionRunes:
-			errs[field] = "bul.err.too_long"
+			errs.Set(field, "bul.err.too_long")
 		case controlChars(v):
-			errs[field] = "form.invalid_chars"
+			errs.Set(field, "form.invalid_chars")
 		}
 	}
 	if len(errs) > 0 {
-		return &ValidationError{Fields: errs}
+		return errs.Err()
 	}
 	return nil
 }
@@ -267,7 +252,7 @@ func (s *Service) draftTx(ctx context.Context, tx *gorm.DB, a store.Actor, id in
 // Update saves a draft's text; version is the one the editor read.
 func (s *Service) Update(ctx context.Context, a store.Actor, id int64, version int, t Text) error {
 	t = clean(t)
-	if err := validate(t); err != nil {
+	if err := check(t); err != nil {
 		return err
 	}
 	return s.st.Tx(ctx, func(tx *gorm.DB) error {
@@ -290,7 +275,7 @@ func (s *Service) Update(ctx context.Context, a store.Actor, id int64, version i
 // inbox and audits it, in one transaction.
 func (s *Service) Publish(ctx context.Context, a store.Actor, id int64, version int, t Text) error {
 	t = clean(t)
-	if err := validate(t); err != nil {
+	if err := check(t); err != nil {
 		return err
 	}
 	if !office(a) {

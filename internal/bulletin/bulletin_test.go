@@ -19,6 +19,7 @@ import (
 	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/testutil"
+	"duban/internal/validate"
 	"duban/internal/workflow"
 )
 
@@ -222,7 +223,7 @@ func TestEditConflictsAndValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := e.svc.Update(e.ctx, rv, id, b.Version+1, tt.text)
-			if fe := bulletin.FieldErrors(err); fe[tt.field] == "" {
+			if fe := validate.FieldsOf(err); !fe.Has(tt.field) {
 				t.Fatalf("err = %v, want a field error on %s", err, tt.field)
 			}
 		})

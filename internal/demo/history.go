@@ -23,6 +23,7 @@ import (
 	"duban/internal/rules"
 	"duban/internal/storage"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/internal/workflow"
 )
 
@@ -592,7 +593,7 @@ func (h *history) prompts(ps []model.Period, cur int, rows []store.AssignmentRow
 // that moment is skipped, as the office would not send it.
 func (h *history) prompt(ctx context.Context, wf *workflow.Service, rv store.Actor, asg, periodID int64, msg string) error {
 	_, err := wf.SendPrompt(ctx, rv, asg, []int64{periodID}, msg)
-	if workflow.FieldErrors(err) != nil {
+	if validate.FieldsOf(err) != nil {
 		return nil
 	}
 	return err

@@ -337,20 +337,6 @@ type AuditEvent struct {
 	Hash     string
 }
 
-// All lists every model, for the schema check.
-func All() []any {
-	return []any{
-		&Unit{}, &UnitAlias{}, &UnitGroup{}, &UnitGroupMember{}, &User{}, &Session{},
-		&LoginAttempt{}, &Setting{}, &Plan{}, &Domain{}, &Measure{}, &Target{},
-		&Assignment{}, &Period{}, &Report{}, &ReportVersion{}, &TargetValue{},
-		&Attachment{}, &Review{}, &Prompt{}, &Notification{}, &AuditEvent{},
-		&Extension{}, &Instruction{}, &InstructionUnit{}, &CaseFile{}, &MeasureClosure{},
-		&Bulletin{},
-		&AssignmentState{}, &ReadModelDirty{}, &ReadModelGeneration{},
-		&APIToken{},
-	}
-}
-
 // AssignmentState is the read model's row of one assignment (issue #11):
 // its compact facts as JSON (internal/readmodel owns the format), the
 // light and counts the rules gave at the last refresh, and NextChangeAt,

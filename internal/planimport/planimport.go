@@ -81,17 +81,6 @@ type Preview struct {
 	Diff      *Diff       // changes against Existing
 }
 
-// Unknown lists the names nothing is known about.
-func (p *Preview) Unknown() []string {
-	var out []string
-	for _, u := range p.Units {
-		if !u.Known() {
-			out = append(out, u.Name)
-		}
-	}
-	return out
-}
-
 // Decode reads an uploaded document — text, .docx, .xlsx or .csv, told by
 // its content — into the text to parse and store; errors are planparse's
 // (planparse.MessageKey gives their catalog keys). Formats that cannot be

@@ -30,6 +30,23 @@ type Info struct {
 	NeedSetup bool // no admin exists yet: the login page says how to make one
 	Unread    int  // unread notifications, for the navigation
 	Todo      int  // open to-do items (待办), for the navigation
+	// Nav is the user's main navigation, derived from the route table.
+	Nav []NavLink
+}
+
+// NavLink is one entry of the main navigation.
+type NavLink struct {
+	Href  string
+	Key   string // catalog key of the label
+	Badge func(*Info) int
+}
+
+// BadgeCount is the number shown beside the entry (0: none).
+func (l NavLink) BadgeCount(i *Info) int {
+	if l.Badge == nil {
+		return 0
+	}
+	return l.Badge(i)
 }
 
 type key struct{}

@@ -21,28 +21,16 @@ import (
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/periods"
+	"duban/internal/validate"
 )
 
-// FieldError is a refusal the store can only find with the database (a unit
-// that has reports cannot be unassigned, a target with reported values
-// cannot be removed, …). Field names the form field, ID the row it is about
-// (a unit or target ID, 0 for the whole form) and Key the catalog message.
-// It wraps model.ErrInvalid.
-type FieldError struct {
-	Field string
-	ID    int64
-	Key   string
-}
-
-func (e *FieldError) Error() string {
-	return fmt.Sprintf("invalid %s %d: %s", e.Field, e.ID, e.Key)
-}
-
-func (e *FieldError) Unwrap() error { return model.ErrInvalid }
-
-// Field names a FieldError can carry.
+// Field names of the store's refusals of a plan edit: a refusal the
+// store can only find with the database (a unit that has reports cannot be
+// unassigned, a target with reported values cannot be removed, …) is a
+// validate.Error with one message under one of these fields; its first
+// argument, when there is one, is the ID of the unit or target it is about.
 const (
-	FieldForm    = "_form"
+	FieldForm    = validate.Form
 	FieldUnits   = "units"
 	FieldTargets = "targets"
 	FieldDomain  = "domain"
@@ -152,7 +140,7 @@ func lockMeasure(tx *gorm.DB, id int64, version int, now time.Time, extra map[st
 // UpdateMeasure applies an admin's edit of a measure: title, due date, lead
 // and responsible units, and targets. Unassigning a unit that already has
 // reports or prompts, or removing a target that has reported values, is
-// refused with a FieldError: those records would be deleted with it.
+// refused with a validate.Error: those records would be deleted with it.
 func (s *Store) UpdateMeasure(ctx context.Context, a Actor, id int64, version int, e MeasureEdit) error {
 	now := s.clock.Now().UTC()
 	return s.Tx(ctx, func(tx *gorm.DB) error {
@@ -202,7 +190,7 @@ func (s *Store) setAssignments(tx *gorm.DB, measureID, lead int64, responsible [
 			return translate(err, "check units")
 		}
 		if int(n) != len(ids) {
-			return &FieldError{Field: FieldUnits, Key: "plans.err.unknown_unit"}
+			return validate.Refuse(FieldUnits, "plans.err.unknown_unit")
 		}
 	}
 	var have []model.Assignment
@@ -219,7 +207,7 @@ func (s *Store) setAssignments(tx *gorm.DB, measureID, lead int64, responsible [
 				return err
 			}
 			if used {
-				return &FieldError{Field: FieldUnits, ID: as.UnitID, Key: "plans.err.unit_has_reports"}
+				return validate.Refuse(FieldUnits, "plans.err.unit_has_reports", as.UnitID)
 			}
 			if err := tx.Delete(&model.Assignment{}, as.ID).Error; err != nil {
 				return translate(err, "delete assignment")
@@ -284,7 +272,7 @@ func setTargets(tx *gorm.DB, measureID int64, ts []TargetEdit) error {
 			continue
 		}
 		if _, ok := byID[t.ID]; !ok {
-			return &FieldError{Field: FieldTargets, ID: t.ID, Key: "plans.err.unknown_target"}
+			return validate.Refuse(FieldTargets, "plans.err.unknown_target", t.ID)
 		}
 		kept[t.ID] = true
 	}
@@ -297,7 +285,7 @@ func setTargets(tx *gorm.DB, measureID int64, ts []TargetEdit) error {
 			return translate(err, "count target values")
 		}
 		if n > 0 {
-			return &FieldError{Field: FieldTargets, ID: t.ID, Key: "plans.err.target_has_values"}
+			return validate.Refuse(FieldTargets, "plans.err.target_has_values", t.ID)
 		}
 		if err := tx.Delete(&model.Target{}, t.ID).Error; err != nil {
 			return translate(err, "delete target")
@@ -338,7 +326,7 @@ func (s *Store) AddMeasure(ctx context.Context, a Actor, planID, domainID int64,
 		var d model.Domain
 		if err := tx.Where("id = ? AND plan_id = ?", domainID, planID).First(&d).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return &FieldError{Field: FieldDomain, Key: "plans.err.unknown_domain"}
+				return validate.Refuse(FieldDomain, "plans.err.unknown_domain")
 			}
 			return translate(err, "domain")
 		}
@@ -401,7 +389,7 @@ func (s *Store) AddMeasure(ctx context.Context, a Actor, planID, domainID int64,
 }
 
 // DeleteMeasure deletes a measure with its targets and assignments. A
-// measure that has reports or prompts is refused (FieldError on the form):
+// measure that has reports or prompts is refused (a validate.Error on the form):
 // the supervision record must not vanish with it.
 func (s *Store) DeleteMeasure(ctx context.Context, a Actor, id int64, version int) error {
 	return s.Tx(ctx, func(tx *gorm.DB) error {
@@ -422,7 +410,7 @@ func (s *Store) DeleteMeasure(ctx context.Context, a Actor, id int64, version in
 				return err
 			}
 			if used {
-				return &FieldError{Field: FieldForm, Key: "plans.err.measure_has_reports"}
+				return validate.Refuse(FieldForm, "plans.err.measure_has_reports")
 			}
 		}
 		old, err := s.snapshotMeasure(tx, &m)
@@ -488,7 +476,7 @@ func snapshotPlan(p *model.Plan, ps []model.Period) planSnapshot {
 
 // UpdatePlan changes a plan's title and reporting settings. When the
 // reporting cycle or the dates change, the periods are cut anew, which is
-// only allowed while no report or prompt refers to them (a FieldError on the
+// only allowed while no report or prompt refers to them (a validate.Error on the
 // form otherwise). A change of the due days alone keeps the periods and
 // moves their due dates, which loses nothing.
 func (s *Store) UpdatePlan(ctx context.Context, a Actor, id int64, version int, ps PlanSettings) (PlanChange, error) {
@@ -540,7 +528,7 @@ func (s *Store) UpdatePlan(ctx context.Context, a Actor, id int64, version int, 
 				return err
 			}
 			if reports > 0 || prompts > 0 {
-				return &FieldError{Field: FieldForm, Key: "plans.err.periods_in_use"}
+				return validate.Refuse(FieldForm, "plans.err.periods_in_use")
 			}
 			if err := tx.Where("plan_id = ?", id).Delete(&model.Period{}).Error; err != nil {
 				return translate(err, "delete periods")

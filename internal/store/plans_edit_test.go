@@ -10,6 +10,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/store"
 	"duban/internal/testutil"
+	"duban/internal/validate"
 )
 
 func day(s string) time.Time {
@@ -78,18 +79,22 @@ func planEdits(t *testing.T, p *testutil.Portal) {
 	if err != nil || usage.ByAssignment[tsAssign] != 1 || usage.ByTarget[targets[0].ID] != 1 {
 		t.Fatalf("usage = %+v, %v", usage, err)
 	}
-	var fe *store.FieldError
+	// refusedRow says whether err refuses field for the row with that ID.
+	refusedRow := func(err error, field string, row int64) bool {
+		m, ok := validate.FieldsOf(err)[field]
+		return ok && len(m.Args) == 1 && m.Args[0] == row
+	}
 	drop := edit
 	drop.ResponsibleUnitIDs = []int64{edu}
-	if err := st.UpdateMeasure(ctx, a, m.ID, 2, drop); !errors.As(err, &fe) || fe.Field != store.FieldUnits || fe.ID != ts || !errors.Is(err, model.ErrInvalid) {
+	if err := st.UpdateMeasure(ctx, a, m.ID, 2, drop); !refusedRow(err, store.FieldUnits, ts) || !errors.Is(err, model.ErrInvalid) {
 		t.Fatalf("unassigning a reporting unit = %v", err)
 	}
 	drop = edit
 	drop.Targets = edit.Targets[1:]
-	if err := st.UpdateMeasure(ctx, a, m.ID, 2, drop); !errors.As(err, &fe) || fe.Field != store.FieldTargets || fe.ID != targets[0].ID {
+	if err := st.UpdateMeasure(ctx, a, m.ID, 2, drop); !refusedRow(err, store.FieldTargets, targets[0].ID) {
 		t.Fatalf("removing a reported target = %v", err)
 	}
-	if err := st.DeleteMeasure(ctx, a, m.ID, 2); !errors.As(err, &fe) || fe.Key != "plans.err.measure_has_reports" {
+	if err := st.DeleteMeasure(ctx, a, m.ID, 2); validate.FieldsOf(err).Key(store.FieldForm) != "plans.err.measure_has_reports" {
 		t.Fatalf("deleting a reported measure = %v", err)
 	}
 	if got, _ := st.MeasureByID(ctx, m.ID); got.Version != 2 || got.Title != "学前教育(改)" {
@@ -102,7 +107,7 @@ func planEdits(t *testing.T, p *testutil.Portal) {
 	if err != nil || added.Label != "3." || added.Position != 3 || !added.DueOn.Equal(day("2015-12-31")) {
 		t.Fatalf("added = %+v, %v", added, err)
 	}
-	if _, err := st.AddMeasure(ctx, a, f.Plan.ID, 9999, "x", time.Time{}); !errors.As(err, &fe) || fe.Field != store.FieldDomain {
+	if _, err := st.AddMeasure(ctx, a, f.Plan.ID, 9999, "x", time.Time{}); !validate.FieldsOf(err).Has(store.FieldDomain) {
 		t.Fatalf("foreign domain = %v", err)
 	}
 	ms, _ := st.MeasuresOf(ctx, f.Plan.ID)
@@ -117,7 +122,7 @@ func planEdits(t *testing.T, p *testutil.Portal) {
 	if err := p.App.DB.W.Create(&model.Prompt{UnitID: edu, AssignmentID: &addedAs[0].ID, SenderID: admin.ID, CreatedAt: now}).Error; err != nil {
 		t.Fatal(err)
 	}
-	if err := st.DeleteMeasure(ctx, a, added.ID, 2); !errors.As(err, &fe) {
+	if err := st.DeleteMeasure(ctx, a, added.ID, 2); validate.FieldsOf(err) == nil {
 		t.Fatalf("deleting a prompted measure = %v", err)
 	}
 	counts, err := st.MeasureCountsByPlan(ctx)
@@ -137,7 +142,7 @@ func planEdits(t *testing.T, p *testutil.Portal) {
 		t.Fatalf("periods after due days: %+v", ps2[2])
 	}
 	settings.Reporting = "monthly"
-	if _, err := st.UpdatePlan(ctx, a, f.Plan.ID, 2, settings); !errors.As(err, &fe) || fe.Key != "plans.err.periods_in_use" {
+	if _, err := st.UpdatePlan(ctx, a, f.Plan.ID, 2, settings); validate.FieldsOf(err).Key(store.FieldForm) != "plans.err.periods_in_use" {
 		t.Fatalf("regenerate with reports = %v", err)
 	}
 	if _, err := st.UpdatePlan(ctx, a, f.Plan.ID, 1, settings); !errors.Is(err, model.ErrConflict) {

@@ -14,68 +14,20 @@ import (
 	"duban/internal/testutil"
 )
 
-const chromiumPath = "/usr/bin/chromium"
-
-// startChromium launches Debian's headless Chromium for one test (a
-// minimal launcher of its own: the shared helper is written in parallel).
-// It skips when Chromium is absent, and fails instead under CI.
-func startChromium(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Chromium is required under CI: %v", err)
-		}
-		t.Skipf("Chromium not found at %s: skipping the browser test (apt-get install chromium)", chromiumPath)
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1366, 900),
-		chromedp.Flag("accept-lang", "zh-CN,zh"), // the portal follows Accept-Language
-	)
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		cancelBrowser()
-		cancelAlloc()
-	})
-	// The first action starts the browser; it must not run under a timeout.
-	if err := chromedp.Do(browser, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return browser
-}
-
-// browserLogin opens a fresh browser context (its own cookies), logs in
-// through the form and returns a context with a time limit for the steps.
+// browserLogin opens a fresh browser context (its own cookies) at the
+// dashboards' width, logs in through the form and returns a context with a
+// time limit for the steps.
 func browserLogin(t *testing.T, browser context.Context, p *testutil.Portal, username string) context.Context {
 	t.Helper()
-	tab, cancelTab := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancelTab)
-	if err := chromedp.Do(tab, chromedp.Navigate("about:blank")); err != nil {
+	tab := testutil.NewSession(t, browser)
+	if err := testutil.SetViewport(tab, 1366, 900); err != nil {
 		t.Fatal(err)
+	}
+	if err := testutil.Login(tab, p.Server.URL, username, p.App.DemoPassword); err != nil {
+		t.Fatalf("log in as %s: %v", username, err)
 	}
 	ctx, cancel := context.WithTimeout(tab, 60*time.Second)
 	t.Cleanup(cancel)
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(p.Server.URL+"/login"),
-		chromedp.WaitVisible(chromedp.ID("username")),
-		chromedp.SendKeys(chromedp.ID("username"), username),
-		chromedp.SendKeys(chromedp.ID("password"), p.App.DemoPassword),
-		chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.CSS("header.site-header nav.main-nav")),
-	)
-	if err != nil {
-		t.Fatalf("log in as %s: %v", username, err)
-	}
 	return ctx
 }
 
@@ -105,7 +57,7 @@ func screenshot(t *testing.T, ctx context.Context, dir, name string) {
 // (台山), checks the key figures as a browser renders them — with the CSP
 // in force — and saves a screenshot of each.
 func TestDashboardInChromium(t *testing.T) {
-	browser := startChromium(t)
+	browser := testutil.NewBrowser(t)
 	p, _, _ := dashPortal(t)
 	dir := testutil.ScreenshotDir(t)
 

@@ -12,6 +12,7 @@ import (
 
 	"duban/internal/clock"
 	"duban/internal/storage"
+	"duban/internal/testutil"
 )
 
 // TestExtensionAndInstructionJourney in Chromium, plain HTML forms: 台山
@@ -20,7 +21,7 @@ import (
 // writes an instruction → the lead unit answers with a file → the leader
 // sees the instruction and the answer on the measure's timeline.
 func TestExtensionAndInstructionJourney(t *testing.T) {
-	browser := chromium(t)
+	browser := testutil.NewBrowser(t)
 	e := newFlow(t)
 	// Past measure 3's date (2015-06-30): 台山's work on it is overdue.
 	e.p.Clock.Set(time.Date(2015, 7, 3, 9, 0, 0, 0, clock.Zone))
@@ -40,7 +41,7 @@ func TestExtensionAndInstructionJourney(t *testing.T) {
 
 	taishan := newPerson(t, browser, e.p, "taishan")
 	taishan.open(asgPath, ".assignment-meta .reasons")
-	if r := taishan.wfText(".assignment-meta .reasons"); !strings.Contains(r, "尚未办结") {
+	if r := taishan.text(".assignment-meta .reasons"); !strings.Contains(r, "尚未办结") {
 		t.Fatalf("before the extension the reasons are %q", r)
 	}
 	taishan.do(chromedp.Click(chromedp.CSS(`#deadline a[href$="#extensions"]`)), chromedp.WaitVisible(chromedp.ID("extension-form")))
@@ -51,7 +52,7 @@ func TestExtensionAndInstructionJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#extension-form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.flash-ok`)),
 	)
-	if s := taishan.wfText("#extensions .extension"); !strings.Contains(s, "待审批") || !strings.Contains(s, "延期说明.pdf") {
+	if s := taishan.text("#extensions .extension"); !strings.Contains(s, "待审批") || !strings.Contains(s, "延期说明.pdf") {
 		t.Fatalf("the request shows %q", s)
 	}
 
@@ -63,14 +64,14 @@ func TestExtensionAndInstructionJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`.approve-form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.flash-ok`)),
 	)
-	if s := office.wfText("table.deadlines"); !strings.Contains(s, "2015-09-30") || !strings.Contains(s, "2015-06-30") {
+	if s := office.text("table.deadlines"); !strings.Contains(s, "2015-09-30") || !strings.Contains(s, "2015-06-30") {
 		t.Fatalf("deadlines after approval: %q", s)
 	}
 	taishan.open(asgPath, ".assignment-meta .reasons")
-	if r := taishan.wfText(".assignment-meta .reasons"); strings.Contains(r, "尚未办结") {
+	if r := taishan.text(".assignment-meta .reasons"); strings.Contains(r, "尚未办结") {
 		t.Fatalf("after the extension the reasons still say %q", r)
 	}
-	if m := taishan.wfText(".assignment-meta"); !strings.Contains(m, "2015-09-30") {
+	if m := taishan.text(".assignment-meta"); !strings.Contains(m, "2015-09-30") {
 		t.Fatalf("the assignment's deadline shows %q", m)
 	}
 	// The 台账 export has both dates.
@@ -109,11 +110,11 @@ func TestExtensionAndInstructionJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.flash-ok`)),
 	)
 	jiaoyu.screenshot("answered")
-	if s := jiaoyu.wfText(".flash-ok"); !strings.Contains(s, "落实情况已反馈") {
+	if s := jiaoyu.text(".flash-ok"); !strings.Contains(s, "落实情况已反馈") {
 		t.Fatalf("after the answer: %q", s)
 	}
 	leader.open(m1+"?unit=#timeline", "#timeline ol.timeline") // a new URL, not just a fragment: reload
-	tl := leader.wfText("#timeline ol.timeline")
+	tl := leader.text("#timeline ol.timeline")
 	i, j := strings.Index(tl, "请加快普惠性幼儿园建设"), strings.Index(tl, "已新增普惠性幼儿园学位1200个")
 	if i < 0 || j < i || !strings.Contains(tl, "落实情况.pdf") {
 		t.Fatalf("the leader's timeline: %q", tl)

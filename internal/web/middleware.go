@@ -179,15 +179,20 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// guard enforces auth.Routes: deny by default; anonymous visitors of a
-// protected page are sent to the login page.
+// guard enforces the route table's rules: deny by default; anonymous
+// visitors of a protected page are sent to the login page. It also hands
+// the user's navigation to the layout.
 func (s *Server) guard(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		path := c.Path()
 		if api.IsAPI(c.Path()) {
-			return next(c) // the API's own guard applies auth.Routes to the token's user
+			return next(c) // the API's own guard applies the route table's rules to the token's user
 		}
-		rule, ok := auth.RuleFor(c.Request().Method, path)
+		if u := reqctx.User(c.Request().Context()); u != nil {
+			reqctx.Get(c.Request().Context()).Nav = s.nav[u.Role]
+		}
+		route, ok := s.RouteFor(c.Request().Method, path)
+		rule := route.Rule
 		if !ok {
 			if !routeExists(c.Echo(), path) {
 				return next(c) // echo's 404 handler answers
@@ -201,7 +206,7 @@ func (s *Server) guard(next echo.HandlerFunc) echo.HandlerFunc {
 			role = u.Role
 		}
 		if rule.Allows(role) {
-			if u != nil && u.MustChangePassword && !auth.WhileMustChangePassword[c.Request().Method+" "+path] {
+			if u != nil && u.MustChangePassword && !route.DuringPasswordChange {
 				return c.Redirect(http.StatusSeeOther, "/password")
 			}
 			return next(c)

@@ -8,12 +8,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/auth"
 	"duban/internal/model"
 	"duban/internal/store"
 	"duban/internal/testutil"
+	"duban/internal/web"
 )
 
 // routeParam matches a route's placeholders (:id, :aid, …).
@@ -34,7 +36,7 @@ func samplePath(method, pattern string) string {
 }
 
 // TestRouteMatrix asks every route of the real router as every role and
-// checks the answer against auth.Routes: anonymous visitors are sent to the
+// checks the answer against the route table's rules: anonymous visitors are sent to the
 // login page, logged-in users without the role get 403, everyone else gets
 // past the guard. A route without a rule fails the test. Object-level
 // refusals answer 404 (see auth.Scope), so a 403 here always means the
@@ -61,13 +63,13 @@ func routeMatrix(t *testing.T, p *testutil.Portal) {
 	seen := map[string]bool{}
 	for _, r := range routes {
 		seen[r.Method+" "+r.Path] = true
-		if _, ok := auth.RuleFor(r.Method, r.Path); !ok {
-			t.Errorf("route %s %s has no rule in auth.Routes (it is refused to everyone)", r.Method, r.Path)
+		if _, ok := p.App.Server.RouteFor(r.Method, r.Path); !ok {
+			t.Errorf("route %s %s is not in the route table (it is refused to everyone)", r.Method, r.Path)
 		}
 	}
-	for k := range auth.Routes {
-		if !seen[k] {
-			t.Errorf("auth.Routes has a rule for %q, which is not a route", k)
+	for _, r := range p.App.Server.Routes() {
+		if !seen[r.Method+" "+r.Path] {
+			t.Errorf("the route table's row %s %s is not a route", r.Method, r.Path)
 		}
 	}
 	if t.Failed() {
@@ -92,7 +94,8 @@ func routeMatrix(t *testing.T, p *testutil.Portal) {
 	}
 	denied := 0
 	for _, r := range routes {
-		rule, _ := auth.RuleFor(r.Method, r.Path)
+		row, _ := p.App.Server.RouteFor(r.Method, r.Path)
+		rule := row.Rule
 		path := samplePath(r.Method, r.Path)
 		for _, role := range append([]string{""}, model.Roles...) {
 			name := role
@@ -163,6 +166,41 @@ func TestRouteWithoutRuleIsRefused(t *testing.T) {
 	res := p.Login("admin").Get("/test/unruled")
 	if res.StatusCode != http.StatusForbidden || strings.Contains(res.Body, "secret") {
 		t.Fatalf("a route without a rule answered %d", res.StatusCode)
+	}
+}
+
+// TestNavigationFollowsRules renders each role's home page: its main
+// navigation lists, in order, exactly the route table's nav entries whose
+// rule lets that role in, so no one sees a link that answers 403.
+func TestNavigationFollowsRules(t *testing.T) {
+	p := testutil.Start(t)
+	var rows []web.Route
+	for _, r := range p.App.Server.Routes() {
+		if r.Nav != nil {
+			rows = append(rows, r)
+		}
+	}
+	slices.SortStableFunc(rows, func(a, b web.Route) int { return a.Nav.Order - b.Nav.Order })
+	accounts := map[string]string{model.RoleAdmin: "admin", model.RoleReviewer: "duchashi", model.RoleUnit: "jiaoyuju", model.RoleViewer: "lingdao"}
+	for _, role := range model.Roles {
+		t.Run(role, func(t *testing.T) {
+			var want []string
+			for _, r := range rows {
+				if r.Rule.Allows(role) {
+					if r.Method != http.MethodGet {
+						t.Fatalf("nav entry %s %s is not a page", r.Method, r.Path)
+					}
+					want = append(want, r.Path)
+				}
+			}
+			var got []string
+			p.Login(accounts[role]).Get("/").Doc(t).Find(".main-nav a").Each(func(_ int, a *goquery.Selection) {
+				got = append(got, a.AttrOr("href", ""))
+			})
+			if len(want) < 3 || !slices.Equal(got, want) {
+				t.Fatalf("%s's navigation = %v, want %v", role, got, want)
+			}
+		})
 	}
 }
 

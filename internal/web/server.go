@@ -19,6 +19,7 @@ import (
 	"duban/internal/api"
 	"duban/internal/auth"
 	"duban/internal/clock"
+	"duban/internal/reqctx"
 	"duban/internal/store"
 	"duban/internal/web/handlers"
 	"duban/static"
@@ -34,6 +35,11 @@ type Server struct {
 	refusals *store.Refusals
 	// pages keeps rendered read-only pages per user and data state.
 	pages *pageCache
+	// The route table (routes.go), indexed: rows by "METHOD /pattern" for
+	// the guard, and each role's main navigation.
+	rows  []Route
+	table map[string]Route
+	nav   map[string][]reqctx.NavLink
 	// API is the JSON API under /api/v1 (token authentication only).
 	API *api.API
 }
@@ -97,7 +103,11 @@ func New(h *handlers.Handlers) *Server {
 
 	s.routes()
 	s.API = api.Mount(e, api.Deps{Store: h.Store, Flow: h.Flow, Files: h.Files, Tokens: h.Tokens, Clock: h.Clock,
-		MaxUploadMB: h.Config.MaxUploadMB, Log: h.Log, Refusals: s.refusals})
+		MaxUploadMB: h.Config.MaxUploadMB, Log: h.Log, Refusals: s.refusals,
+		Rule: func(method, path string) (auth.Rule, bool) {
+			r, ok := s.RouteFor(method, path)
+			return r.Rule, ok
+		}})
 	return s
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,45 +16,6 @@ import (
 	"duban/internal/testutil"
 )
 
-// chromium starts a headless Chromium for the test, or skips (fails under
-// CI) when there is none. A minimal launcher until the shared helper in
-// internal/testutil lands.
-func chromium(t *testing.T) context.Context {
-	t.Helper()
-	path := os.Getenv("DUBAN_CHROMIUM")
-	if path == "" {
-		path = "/usr/bin/chromium"
-	}
-	if _, err := exec.LookPath(path); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Chromium not found at %s: browser tests are required in CI", path)
-		}
-		t.Skipf("Chromium not found at %s (set DUBAN_CHROMIUM): skipping the browser journey", path)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-		chromedp.Flag("accept-lang", "zh-CN,zh"), // the portal follows Accept-Language
-	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	browser, cancelBrowser := chromedp.NewContext(alloc)
-	t.Cleanup(func() {
-		cancelBrowser()
-		cancelAlloc()
-	})
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return browser
-}
-
 // person is one user in their own browser context (own cookies).
 type person struct {
 	t    *testing.T
@@ -66,22 +26,11 @@ type person struct {
 }
 
 func newPerson(t *testing.T, browser context.Context, p *testutil.Portal, username string) *person {
-	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
-	// The first action on a tab binds the tab's life to its context: open
-	// it without the per-action time limit.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("open a tab for %s: %v", username, err)
+	ctx := testutil.NewSession(t, browser)
+	if err := testutil.Login(ctx, p.Server.URL, username, p.App.DemoPassword); err != nil {
+		t.Fatalf("log in as %s: %v", username, err)
 	}
-	u := &person{t: t, name: username, ctx: ctx, base: p.Server.URL}
-	u.do(
-		chromedp.Navigate(u.base+"/login"),
-		chromedp.SendKeys(chromedp.ID("username"), username),
-		chromedp.SendKeys(chromedp.ID("password"), p.App.DemoPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`.user-box`)),
-	)
-	return u
+	return &person{t: t, name: username, ctx: ctx, base: p.Server.URL}
 }
 
 // do runs actions with a time limit; on failure it saves a screenshot
@@ -99,7 +48,7 @@ func (u *person) do(actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
-func (u *person) wfText(sel string) string {
+func (u *person) text(sel string) string {
 	u.t.Helper()
 	ctx, cancel := context.WithTimeout(u.ctx, 10*time.Second)
 	defer cancel()
@@ -140,7 +89,7 @@ func (u *person) screenshot(what string) {
 // sees the change and approves → the dashboards show it. Plain HTML forms
 // in a real browser, no JavaScript needed.
 func TestBrowserJourney(t *testing.T) {
-	browser := chromium(t)
+	browser := testutil.NewBrowser(t)
 	e := newFlow(t)
 	evidence := filepath.Join(t.TempDir(), "残联一季度佐证.pdf")
 	if err := os.WriteFile(evidence, storage.SamplePDF("canlian evidence"), 0o600); err != nil {
@@ -171,10 +120,10 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.flash-ok`)),
 	)
 	canlian.screenshot("submitted")
-	if got := canlian.wfText(`h1 .badge`); got != "已报送" {
+	if got := canlian.text(`h1 .badge`); got != "已报送" {
 		t.Fatalf("after submit the report is %q", got)
 	}
-	if !strings.Contains(canlian.wfText(`.report-content`), "建档126人") || !strings.Contains(canlian.wfText(`.file-list`), "残联一季度佐证.pdf") {
+	if !strings.Contains(canlian.text(`.report-content`), "建档126人") || !strings.Contains(canlian.text(`.file-list`), "残联一季度佐证.pdf") {
 		t.Fatal("the submitted report lacks its text or file")
 	}
 
@@ -196,7 +145,7 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.flash-ok`)),
 	)
 	jiaoyu.open(leadForm, ".co-inputs")
-	if co := jiaoyu.wfText(".co-inputs"); !strings.Contains(co, "已审核通过") || !strings.Contains(co, "尚未报送") {
+	if co := jiaoyu.text(".co-inputs"); !strings.Contains(co, "已审核通过") || !strings.Contains(co, "尚未报送") {
 		t.Fatalf("the lead's form shows co-inputs %q", co)
 	}
 	jiaoyu.do(
@@ -223,7 +172,7 @@ func TestBrowserJourney(t *testing.T) {
 
 	// The lead sees the reason, revises and resubmits with a table.
 	jiaoyu.open("/", "#todo-returned")
-	if !strings.Contains(jiaoyu.wfText("#todo-returned"), reason) {
+	if !strings.Contains(jiaoyu.text("#todo-returned"), reason) {
 		t.Fatal("the lead's dashboard lacks the return reason")
 	}
 	jiaoyu.do(
@@ -244,7 +193,7 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.diff-card`)),
 	)
 	rv.screenshot("diff")
-	diff := rv.wfText(".diff-card")
+	diff := rv.text(".diff-card")
 	for _, want := range []string{reason, "2400", "92.5", "统计报表.png"} {
 		if !strings.Contains(diff, want) {
 			t.Errorf("the reviewer's diff lacks %q: %s", want, diff)
@@ -254,17 +203,17 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`button[name=decision][value=approve]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.flash-ok`)),
 	)
-	if got := rv.wfText(`h1 .badge`); got != "已审核通过" {
+	if got := rv.text(`h1 .badge`); got != "已审核通过" {
 		t.Fatalf("after approval the report is %q", got)
 	}
 
 	// The dashboards show it.
 	rv.open("/todo", "h1")
-	if strings.Contains(rv.wfText("main"), "学前教育") {
+	if strings.Contains(rv.text("main"), "学前教育") {
 		t.Error("the reviewer's to-do still lists the approved report")
 	}
 	jiaoyu.open("/", ".my-measures")
-	if row := jiaoyu.wfText(".my-measures tbody tr:first-child"); !strings.Contains(row, "学前教育") || !strings.Contains(row, "已审核通过") {
+	if row := jiaoyu.text(".my-measures tbody tr:first-child"); !strings.Contains(row, "学前教育") || !strings.Contains(row, "已审核通过") {
 		t.Errorf("the lead's dashboard row = %q", row)
 	}
 	if r := e.report(e.lead, e.q1); r.State != model.ReportApproved || r.VersionNo != 2 {

@@ -7,7 +7,7 @@ import (
 	"duban/internal/store"
 )
 
-// Object-level access. The route policy (auth.Routes) decides who may call
+// Object-level access. The route table's rules (internal/web/routes.go) decide who may call
 // a route; these decide which objects a caller may see. A unit user asking
 // for another unit's object gets model.ErrNotFound, so IDs reveal nothing.
 

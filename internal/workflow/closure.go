@@ -11,6 +11,7 @@ import (
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/validate"
 )
 
 // measureKindTx is how actor stands to a measure: the office reviews it,
@@ -45,15 +46,33 @@ func (s *Service) measureTransitionTx(ctx context.Context, tx *gorm.DB, a store.
 	if err != nil {
 		return nil, 0, "", "", err
 	}
-	from := StateOpen
-	if m.ClosedAt != nil {
-		from = StateClosed
-	}
+	from := measureState(m.ClosedAt != nil)
 	to, err := Next(ObjMeasure, from, action, kind)
 	if err != nil {
 		return nil, 0, "", "", err
 	}
 	return m, leadUnit, from, to, nil
+}
+
+func measureState(closed bool) string {
+	if closed {
+		return StateClosed
+	}
+	return StateOpen
+}
+
+// canClose is CloseMeasure's rule for the pages that offer its form: the
+// transition table lets kind close the measure, and the lead unit's latest
+// submitted report says 已完成 (leadProgress; "" when there is none).
+func canClose(kind string, closed bool, leadProgress string) bool {
+	_, err := Next(ObjMeasure, measureState(closed), ActClose, kind)
+	return err == nil && leadProgress == model.ProgressDone
+}
+
+// canReopen is ReopenMeasure's rule for the pages that offer its form.
+func canReopen(kind string, closed bool) bool {
+	_, err := Next(ObjMeasure, measureState(closed), ActReopen, kind)
+	return err == nil
 }
 
 // CloseMeasure records 办结 of a measure on the day on (today when zero)
@@ -66,11 +85,11 @@ func (s *Service) CloseMeasure(ctx context.Context, a store.Actor, measureID int
 		if err != nil {
 			return err
 		}
-		errs := map[string]string{}
+		errs := validate.Errors{}
 		if note == "" {
-			errs["note"] = "closure.err.note_required"
+			errs.Set("note", "closure.err.note_required")
 		} else if tooLong(note, MaxReasonRunes) {
-			errs["note"] = "review.err.too_long"
+			errs.Set("note", "review.err.too_long")
 		}
 		at := now
 		if !on.IsZero() && !clock.Date(on).Equal(today(now)) {
@@ -80,14 +99,14 @@ func (s *Service) CloseMeasure(ctx context.Context, a store.Actor, measureID int
 			}
 			switch d := clock.Date(on); {
 			case d.After(today(now)):
-				errs["closed_on"] = "closure.err.future"
+				errs.Set("closed_on", "closure.err.future")
 			case d.Before(today(plan.StartOn)):
-				errs["closed_on"] = "closure.err.before_plan"
+				errs.Set("closed_on", "closure.err.before_plan")
 			default:
 				at = d.Add(12 * time.Hour) // the chosen day, noon local
 			}
 		}
-		if err := invalid(errs); err != nil {
+		if err := errs.Err(); err != nil {
 			return err
 		}
 		lead, err := s.st.LeadOfMeasureTx(ctx, tx, m.ID)
@@ -135,10 +154,10 @@ func (s *Service) ReopenMeasure(ctx context.Context, a store.Actor, measureID in
 			return err
 		}
 		if reason == "" {
-			return invalid(map[string]string{"reason": "closure.err.reason_required"})
+			return validate.Refuse("reason", "closure.err.reason_required")
 		}
 		if tooLong(reason, MaxReasonRunes) {
-			return invalid(map[string]string{"reason": "review.err.too_long"})
+			return validate.Refuse("reason", "review.err.too_long")
 		}
 		if err := s.st.ReopenMeasureTx(ctx, tx, m.ID, m.Version); errors.Is(err, model.ErrConflict) {
 			return ErrStale

@@ -13,6 +13,7 @@ import (
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/validate"
 )
 
 // Notification kinds of extensions and instructions.
@@ -88,26 +89,26 @@ func (s *Service) RequestExtension(ctx context.Context, a store.Actor, in Extens
 			return ErrMeasureClosed
 		}
 		due := DueOf(asg, m)
-		errs := map[string]string{}
+		errs := validate.Errors{}
 		switch {
 		case in.Reason == "":
-			errs["reason"] = "ext.err.reason_required"
+			errs.Set("reason", "ext.err.reason_required")
 		case tooLong(in.Reason, MaxReasonRunes):
-			errs["reason"] = "review.err.too_long"
+			errs.Set("reason", "review.err.too_long")
 		}
 		switch {
 		case in.ProposedOn.IsZero():
-			errs["proposed_on"] = "ext.err.date_required"
+			errs.Set("proposed_on", "ext.err.date_required")
 		case !clock.Date(in.ProposedOn).After(due):
-			errs["proposed_on"] = "ext.err.not_later"
+			errs.Set("proposed_on", "ext.err.not_later")
 		}
 		if in.WholeMeasure && asg.Role != model.AssignLead {
-			errs["whole_measure"] = "ext.err.whole_lead_only"
+			errs.Set("whole_measure", "ext.err.whole_lead_only")
 		}
 		if len(in.Files) > MaxFiles {
-			errs["files"] = "report.form.err.too_many_files"
+			errs.Set("files", "report.form.err.too_many_files")
 		}
-		if err := invalid(errs); err != nil {
+		if err := errs.Err(); err != nil {
 			return err
 		}
 		e := &model.Extension{AssignmentID: asg.ID, MeasureID: m.ID, WholeMeasure: in.WholeMeasure, RequestedBy: a.UserID,
@@ -183,11 +184,11 @@ func (s *Service) DecideExtension(ctx context.Context, a store.Actor, extensionI
 		if err != nil {
 			return err
 		}
-		errs := map[string]string{}
+		errs := validate.Errors{}
 		if tooLong(reason, MaxReasonRunes) {
-			errs["reason"] = "review.err.too_long"
+			errs.Set("reason", "review.err.too_long")
 		} else if !approve && reason == "" {
-			errs["reason"] = "ext.err.reject_reason"
+			errs.Set("reason", "ext.err.reject_reason")
 		}
 		var granted *time.Time
 		if approve {
@@ -196,11 +197,11 @@ func (s *Service) DecideExtension(ctx context.Context, a store.Actor, extensionI
 				d = clock.Date(on)
 			}
 			if !d.After(clock.Date(e.OriginalOn)) {
-				errs["decided_on"] = "ext.err.not_later"
+				errs.Set("decided_on", "ext.err.not_later")
 			}
 			granted = &d
 		}
-		if err := invalid(errs); err != nil {
+		if err := errs.Err(); err != nil {
 			return err
 		}
 		if err := s.st.DecideExtensionTx(ctx, tx, e.ID, to, a.UserID, granted, reason); errors.Is(err, model.ErrConflict) {

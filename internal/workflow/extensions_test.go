@@ -12,6 +12,7 @@ import (
 	"duban/internal/rules"
 	"duban/internal/storage"
 	"duban/internal/testutil"
+	"duban/internal/validate"
 	"duban/internal/workflow"
 )
 
@@ -69,13 +70,13 @@ func extensionRequestAndDecision(t *testing.T, opts ...testutil.Option) {
 	}
 	bad := req
 	bad.Reason, bad.ProposedOn = " ", day("2015-06-01")
-	fe := func(err error) map[string]string { return workflow.FieldErrors(err) }
-	if err := fe(func() error { _, err := e.wf.RequestExtension(ctx, e.actors["taishan"], bad); return err }()); err["reason"] == "" || err["proposed_on"] == "" {
+	fe := func(err error) validate.Errors { return validate.FieldsOf(err) }
+	if err := fe(func() error { _, err := e.wf.RequestExtension(ctx, e.actors["taishan"], bad); return err }()); !err.Has("reason") || !err.Has("proposed_on") {
 		t.Fatalf("empty reason and an earlier date = %v", err)
 	}
 	bad = req
 	bad.WholeMeasure = true
-	if err := fe(func() error { _, err := e.wf.RequestExtension(ctx, e.actors["taishan"], bad); return err }()); err["whole_measure"] == "" {
+	if err := fe(func() error { _, err := e.wf.RequestExtension(ctx, e.actors["taishan"], bad); return err }()); !err.Has("whole_measure") {
 		t.Fatalf("a co-unit asks for the whole measure = %v", err)
 	}
 	// A file comes along as evidence.
@@ -107,7 +108,7 @@ func extensionRequestAndDecision(t *testing.T, opts ...testutil.Option) {
 			t.Fatalf("%s approved", who)
 		}
 	}
-	if err := e.wf.DecideExtension(ctx, e.actors["duchashi"], x.ID, false, time.Time{}, ""); fe(err)["reason"] == "" {
+	if err := e.wf.DecideExtension(ctx, e.actors["duchashi"], x.ID, false, time.Time{}, ""); !fe(err).Has("reason") {
 		t.Fatalf("reject without a reason = %v", err)
 	}
 	if err := e.wf.DecideExtension(ctx, e.actors["duchashi"], x.ID, false, time.Time{}, "理由不充分"); err != nil {
@@ -133,7 +134,7 @@ func extensionRequestAndDecision(t *testing.T, opts ...testutil.Option) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.wf.DecideExtension(ctx, e.actors["duchashi"], y.ID, true, day("2015-05-01"), ""); fe(err)["decided_on"] == "" {
+	if err := e.wf.DecideExtension(ctx, e.actors["duchashi"], y.ID, true, day("2015-05-01"), ""); !fe(err).Has("decided_on") {
 		t.Fatalf("granting a date before the deadline = %v", err)
 	}
 	if err := e.wf.DecideExtension(ctx, e.actors["duchashi"], y.ID, true, day("2015-09-30"), "同意延至9月底"); err != nil {
@@ -216,8 +217,8 @@ func instructions(t *testing.T, opts ...testutil.Option) {
 	}
 	bad := in
 	bad.Body, bad.DueOn, bad.CoUnits = "", day("2015-03-01"), []int64{e.f.Units["市教育局"]}
-	fe := workflow.FieldErrors(func() error { _, err := e.wf.WriteInstruction(ctx, e.actors["lingdao"], bad); return err }())
-	if fe["body"] == "" || fe["due_on"] == "" || fe["co_units"] == "" {
+	fe := validate.FieldsOf(func() error { _, err := e.wf.WriteInstruction(ctx, e.actors["lingdao"], bad); return err }())
+	if !fe.Has("body") || !fe.Has("due_on") || !fe.Has("co_units") {
 		t.Fatalf("bad instruction = %v", fe)
 	}
 	x, err := e.wf.WriteInstruction(ctx, e.actors["lingdao"], in)
@@ -253,7 +254,7 @@ func instructions(t *testing.T, opts ...testutil.Option) {
 			t.Errorf("%s answers = %v, want %s", who, err, want)
 		}
 	}
-	if err := e.wf.AnswerInstruction(ctx, e.actors["jiaoyuju"], x.ID, " ", nil); workflow.FieldErrors(err)["reply"] == "" {
+	if err := e.wf.AnswerInstruction(ctx, e.actors["jiaoyuju"], x.ID, " ", nil); !validate.FieldsOf(err).Has("reply") {
 		t.Fatalf("empty reply = %v", err)
 	}
 	if err := e.wf.AnswerInstruction(ctx, e.actors["jiaoyuju"], x.ID, "已新增普惠性幼儿园12所。", nil); err != nil {

@@ -13,6 +13,7 @@ import (
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/validate"
 )
 
 // InstructionInput is a leader's instruction (领导批示) on a measure, or on
@@ -49,15 +50,15 @@ func (s *Service) WriteInstruction(ctx context.Context, a store.Actor, in Instru
 		if m.ClosedAt != nil {
 			return ErrMeasureClosed
 		}
-		errs := map[string]string{}
+		errs := validate.Errors{}
 		switch {
 		case in.Body == "":
-			errs["body"] = "instr.err.body_required"
+			errs.Set("body", "instr.err.body_required")
 		case tooLong(in.Body, MaxTextRunes):
-			errs["body"] = "report.form.err.too_long"
+			errs.Set("body", "report.form.err.too_long")
 		}
 		if !in.DueOn.IsZero() && clock.Date(in.DueOn).Before(today(s.now())) {
-			errs["due_on"] = "instr.err.due_past"
+			errs.Set("due_on", "instr.err.due_past")
 		}
 		all, err := s.st.AssignmentsOfMeasureTx(ctx, tx, m.ID)
 		if err != nil {
@@ -70,7 +71,7 @@ func (s *Service) WriteInstruction(ctx context.Context, a store.Actor, in Instru
 				ok = ok || (x.UnitID == u && x.Role == model.AssignResponsible)
 			}
 			if !ok {
-				errs["co_units"] = "instr.err.co_unit"
+				errs.Set("co_units", "instr.err.co_unit")
 			} else if !slices.Contains(co, u) {
 				co = append(co, u)
 			}
@@ -86,7 +87,7 @@ func (s *Service) WriteInstruction(ctx context.Context, a store.Actor, in Instru
 			}
 			row.ReportID = &r.ID
 		}
-		if err := invalid(errs); err != nil {
+		if err := errs.Err(); err != nil {
 			return err
 		}
 		if !in.DueOn.IsZero() {
@@ -155,11 +156,11 @@ func (s *Service) AnswerInstruction(ctx context.Context, a store.Actor, instruct
 		}
 		switch {
 		case text == "":
-			return invalid(map[string]string{"reply": "instr.err.reply_required"})
+			return validate.Refuse("reply", "instr.err.reply_required")
 		case tooLong(text, MaxTextRunes):
-			return invalid(map[string]string{"reply": "report.form.err.too_long"})
+			return validate.Refuse("reply", "report.form.err.too_long")
 		case len(files) > MaxFiles:
-			return invalid(map[string]string{"files": "report.form.err.too_many_files"})
+			return validate.Refuse("files", "report.form.err.too_many_files")
 		}
 		if err := s.st.ReplyInstructionTx(ctx, tx, in.ID, a.UserID, text); errors.Is(err, model.ErrConflict) {
 			return ErrStale

@@ -11,6 +11,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/rules"
 	"duban/internal/store"
+	"duban/internal/validate"
 )
 
 // ChaseOf is what the rules say a 催办 about an assignment may name now:
@@ -46,7 +47,7 @@ func (s *Service) ChaseOf(ctx context.Context, assignmentID int64) (*metrics.Ass
 func (s *Service) SendPrompt(ctx context.Context, a store.Actor, assignmentID int64, periodIDs []int64, message string) ([]model.Prompt, error) {
 	message = strings.TrimSpace(message)
 	if tooLong(message, MaxPromptRunes) {
-		return nil, invalid(map[string]string{"message": "prompt.err.too_long"})
+		return nil, validate.Refuse("message", "prompt.err.too_long")
 	}
 	if a.UserID == 0 {
 		return nil, fmt.Errorf("a prompt needs a sender account: %w", model.ErrForbidden)
@@ -72,7 +73,7 @@ func (s *Service) SendPrompt(ctx context.Context, a store.Actor, assignmentID in
 			idx = append(idx, c.Index)
 		}
 		if len(idx) == 0 {
-			return nil, invalid(map[string]string{"period_id": "rules.prompt.err.nothing_owed"})
+			return nil, validate.Refuse("period_id", "rules.prompt.err.nothing_owed")
 		}
 	}
 	for _, id := range periodIDs {
@@ -81,7 +82,7 @@ func (s *Service) SendPrompt(ctx context.Context, a store.Actor, assignmentID in
 			return nil, fmt.Errorf("period %d of another plan: %w", id, model.ErrNotFound)
 		}
 		if !chase.Status.Chases(i) {
-			return nil, invalid(map[string]string{"period_id": "rules.prompt.err.not_owed"})
+			return nil, validate.Refuse("period_id", "rules.prompt.err.not_owed")
 		}
 		idx = append(idx, i)
 	}

@@ -14,6 +14,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/storage"
 	"duban/internal/store"
+	"duban/internal/validate"
 )
 
 // ReportInput is what a unit enters in the report form.
@@ -40,33 +41,33 @@ type NewFile struct {
 
 // Validate checks the input (field → catalog key); a submission also needs
 // the progress described, and 已完成 means 100%.
-func (in *ReportInput) Validate(submit bool) map[string]string {
-	errs := map[string]string{}
+func (in *ReportInput) Validate(submit bool) validate.Errors {
+	errs := validate.Errors{}
 	if !slices.Contains(model.ProgressStates, in.ProgressState) {
-		errs["progress_state"] = "report.form.err.progress_state"
+		errs.Set("progress_state", "report.form.err.progress_state")
 	}
 	if in.Percent < 0 || in.Percent > 100 {
-		errs["percent"] = "report.form.err.percent"
+		errs.Set("percent", "report.form.err.percent")
 	}
 	for _, f := range []struct{ name, v string }{
 		{"progress", in.Progress}, {"problems", in.Problems}, {"next_steps", in.NextSteps},
 	} {
 		if tooLong(f.v, MaxTextRunes) {
-			errs[f.name] = "report.form.err.too_long"
+			errs.Set(f.name, "report.form.err.too_long")
 		}
 	}
 	for id, v := range in.Targets {
 		if v != nil && (math.IsNaN(*v) || math.IsInf(*v, 0) || math.Abs(*v) > 1e12) {
-			errs[fmt.Sprintf("target_%d", id)] = "report.form.err.number"
+			errs.Set(fmt.Sprintf("target_%d", id), "report.form.err.number")
 		}
 	}
 	if submit {
 		if strings.TrimSpace(in.Progress) == "" {
-			errs["progress"] = "report.form.err.progress_required"
+			errs.Set("progress", "report.form.err.progress_required")
 		}
 		if in.ProgressState == model.ProgressDone && in.Percent != 100 {
-			if _, ok := errs["percent"]; !ok {
-				errs["percent"] = "report.form.err.done_percent"
+			if !errs.Has("percent") {
+				errs.Set("percent", "report.form.err.done_percent")
 			}
 		}
 	}
@@ -161,7 +162,7 @@ func (s *Service) saveReportTx(ctx context.Context, tx *gorm.DB, a store.Actor, 
 	case exists && cur.LockVersion != in.LockVersion, !exists && in.LockVersion != 0:
 		return nil, nil, ErrStale
 	}
-	if err := invalid(in.Validate(submit)); err != nil {
+	if err := in.Validate(submit).Err(); err != nil {
 		return nil, nil, err
 	}
 
@@ -248,7 +249,7 @@ func (s *Service) saveReportTx(ctx context.Context, tx *gorm.DB, a store.Actor, 
 		kept--
 	}
 	if kept+len(in.AddFiles) > MaxFiles {
-		return nil, nil, invalid(map[string]string{"files": "report.form.err.too_many_files"})
+		return nil, nil, validate.Refuse("files", "report.form.err.too_many_files")
 	}
 	var added []string
 	for _, f := range in.AddFiles {
@@ -363,7 +364,7 @@ func (s *Service) Review(ctx context.Context, a store.Actor, reportID int64, loc
 		case store.DecisionReturn:
 			action = ActReturn
 		default:
-			return invalid(map[string]string{"decision": "review.err.decision"})
+			return validate.Refuse("decision", "review.err.decision")
 		}
 		to, err := Next(obj, r.State, action, kind)
 		if err != nil {
@@ -372,14 +373,14 @@ func (s *Service) Review(ctx context.Context, a store.Actor, reportID int64, loc
 		if r.LockVersion != lockVersion {
 			return ErrStale
 		}
-		errs := map[string]string{}
+		errs := validate.Errors{}
 		if action == ActReturn && reason == "" {
-			errs["reason"] = "review.err.reason_required"
+			errs.Set("reason", "review.err.reason_required")
 		}
 		if tooLong(reason, MaxReasonRunes) {
-			errs["reason"] = "review.err.too_long"
+			errs.Set("reason", "review.err.too_long")
 		}
-		if err := invalid(errs); err != nil {
+		if err := errs.Err(); err != nil {
 			return err
 		}
 		if a.UserID == 0 {

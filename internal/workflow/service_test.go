@@ -15,6 +15,7 @@ import (
 	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/testutil"
+	"duban/internal/validate"
 	"duban/internal/workflow"
 )
 
@@ -289,13 +290,13 @@ func TestReportPreconditions(t *testing.T) {
 	bad := input(e.input, e.period.ID, 0)
 	bad.Progress, bad.Percent, bad.ProgressState = "", 150, "finished"
 	_, err := e.wf.SaveReport(ctx, a, bad, true)
-	fe := workflow.FieldErrors(err)
-	if fe["progress"] == "" || fe["percent"] == "" || fe["progress_state"] == "" {
+	fe := validate.FieldsOf(err)
+	if !fe.Has("progress") || !fe.Has("percent") || !fe.Has("progress_state") {
 		t.Fatalf("field errors = %v (%v)", fe, err)
 	}
 	done := input(e.input, e.period.ID, 0)
 	done.ProgressState, done.Percent = model.ProgressDone, 90
-	if fe := workflow.FieldErrors(func() error { _, err := e.wf.SaveReport(ctx, a, done, true); return err }()); fe["percent"] != "report.form.err.done_percent" {
+	if fe := validate.FieldsOf(func() error { _, err := e.wf.SaveReport(ctx, a, done, true); return err }()); fe.Key("percent") != "report.form.err.done_percent" {
 		t.Fatalf("done at 90%% = %v", fe)
 	}
 	if e.stateOf(e.input) != workflow.StateNone {
@@ -472,11 +473,11 @@ func TestPromptsAndClosure(t *testing.T) {
 	if err := e.wf.CloseMeasure(ctx, e.actors["jiaoyuju"], e.f.Measures[2].ID, time.Time{}, "x"); errClass(err) != "404" {
 		t.Fatalf("a unit not on the measure closes = %v", err)
 	}
-	if err := e.wf.CloseMeasure(ctx, rv, m.ID, time.Time{}, ""); workflow.FieldErrors(err)["note"] == "" {
+	if err := e.wf.CloseMeasure(ctx, rv, m.ID, time.Time{}, ""); !validate.FieldsOf(err).Has("note") {
 		t.Fatalf("close without a note = %v", err)
 	}
 	future := e.p.Clock.Now().AddDate(0, 0, 3)
-	if err := e.wf.CloseMeasure(ctx, rv, m.ID, future, "x"); workflow.FieldErrors(err)["closed_on"] == "" {
+	if err := e.wf.CloseMeasure(ctx, rv, m.ID, future, "x"); !validate.FieldsOf(err).Has("closed_on") {
 		t.Fatalf("close in the future = %v", err)
 	}
 	if err := e.wf.CloseMeasure(ctx, rv, m.ID, e.p.Clock.Now().AddDate(0, 0, -2), "全部指标已完成"); err != nil {
@@ -493,7 +494,7 @@ func TestPromptsAndClosure(t *testing.T) {
 	if _, err := e.wf.SaveReport(ctx, e.actors["taishan"], input(e.other, e.period.ID, 0), false); !errors.Is(err, workflow.ErrMeasureClosed) {
 		t.Fatalf("save on a closed measure = %v", err)
 	}
-	if err := e.wf.ReopenMeasure(ctx, rv, m.ID, "  "); workflow.FieldErrors(err)["reason"] == "" {
+	if err := e.wf.ReopenMeasure(ctx, rv, m.ID, "  "); !validate.FieldsOf(err).Has("reason") {
 		t.Fatalf("reopen without a reason = %v", err)
 	}
 	if err := e.wf.ReopenMeasure(ctx, rv, m.ID, "复核发现入园率数据有误"); err != nil {
@@ -505,5 +506,36 @@ func TestPromptsAndClosure(t *testing.T) {
 	evs, _ := e.st.AuditEventsOf(ctx, "measure", m.ID, "measure.close", "measure.reopen")
 	if len(evs) != 2 {
 		t.Fatalf("closure audit entries = %d", len(evs))
+	}
+
+	// The lead assignment's page: the 办结 history from measure_closures,
+	// and the office is offered 办结 again (the lead still reports done).
+	now := e.p.Clock.Now()
+	pg, err := e.wf.AssignmentPage(ctx, rv, e.lead.ID, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pg.Closure) != 2 || pg.Closure[0].Action != workflow.ActClose || pg.Closure[0].Text != "全部指标已完成" ||
+		pg.Closure[1].Action != workflow.ActReopen || pg.Closure[1].Text != "复核发现入园率数据有误" || pg.Closure[0].Actor == "" {
+		t.Fatalf("closure history = %+v", pg.Closure)
+	}
+	if !pg.CanClose || pg.CanReopen || !pg.CanPrompt || pg.CanSign || pg.IsOwner {
+		t.Fatalf("office forms: close %v reopen %v prompt %v sign %v owner %v", pg.CanClose, pg.CanReopen, pg.CanPrompt, pg.CanSign, pg.IsOwner)
+	}
+	// The lead unit sees the same history on its own page but no office
+	// forms; a co-unit's page never offers 办结.
+	up, err := e.wf.AssignmentPage(ctx, e.actors["jiaoyuju"], e.lead.ID, now)
+	if err != nil || !up.IsOwner || up.CanClose || up.CanReopen || up.CanPrompt || len(up.Closure) != 2 {
+		t.Fatalf("lead unit's page = %+v, %v", up, err)
+	}
+	if co, err := e.wf.AssignmentPage(ctx, rv, e.other.ID, now); err != nil || co.CanClose || co.CanReopen {
+		t.Fatalf("co-unit's page offers 办结: %v", err)
+	}
+	// Closed, the office is offered reopening instead.
+	if err := e.wf.CloseMeasure(ctx, rv, m.ID, time.Time{}, "再次办结"); err != nil {
+		t.Fatal(err)
+	}
+	if pg, err := e.wf.AssignmentPage(ctx, rv, e.lead.ID, now); err != nil || pg.CanClose || !pg.CanReopen || pg.CanPrompt || len(pg.Closure) != 3 {
+		t.Fatalf("closed measure's page: close %v reopen %v prompt %v, %v", pg.CanClose, pg.CanReopen, pg.CanPrompt, err)
 	}
 }

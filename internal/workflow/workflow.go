@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -53,38 +52,6 @@ func MessageKey(err error) string {
 		return "error.404"
 	}
 	return "error.500"
-}
-
-// ValidationError lists invalid fields (field → catalog key).
-type ValidationError struct {
-	Fields map[string]string
-}
-
-func (e *ValidationError) Error() string {
-	var b strings.Builder
-	b.WriteString("invalid input:")
-	for f, k := range e.Fields {
-		fmt.Fprintf(&b, " %s=%s", f, k)
-	}
-	return b.String()
-}
-
-func (e *ValidationError) Unwrap() error { return model.ErrInvalid }
-
-// FieldErrors returns the field errors of err, or nil.
-func FieldErrors(err error) map[string]string {
-	var ve *ValidationError
-	if errors.As(err, &ve) {
-		return ve.Fields
-	}
-	return nil
-}
-
-func invalid(fields map[string]string) error {
-	if len(fields) == 0 {
-		return nil
-	}
-	return &ValidationError{Fields: fields}
 }
 
 // Limits of free text.

@@ -2,6 +2,8 @@ package layout
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"duban/internal/clock"
@@ -27,4 +29,23 @@ func userLabel(ctx context.Context) string {
 		return name + " · " + role
 	}
 	return name
+}
+
+// active reports whether the nav entry href covers the current path.
+func active(href, path string) bool {
+	if href == "/" {
+		return path == "/"
+	}
+	return path == href || strings.HasPrefix(path, href+"/")
+}
+
+// NavCountMax is the largest number a badge shows; beyond it says "99+".
+const NavCountMax = 99
+
+// navBadge writes a badge number.
+func navBadge(n int) string {
+	if n > NavCountMax {
+		return strconv.Itoa(NavCountMax) + "+"
+	}
+	return strconv.Itoa(n)
 }

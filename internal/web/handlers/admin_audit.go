@@ -12,6 +12,7 @@ import (
 	"duban/internal/clock"
 	"duban/internal/i18n"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	adminpages "duban/views/pages/admin"
 )
@@ -46,21 +47,21 @@ func (h *Handlers) AdminAudit(c echo.Context) error {
 		ObjectType: c.QueryParam("object"),
 		From:       c.QueryParam("from"),
 		To:         c.QueryParam("to"),
-		Errors:     map[string]string{},
+		Errors:     validate.Errors{},
 	}
 	f := store.AuditFilter{Actor: p.Actor, Action: p.Action, ObjectType: p.ObjectType, Before: queryInt64(c, "before"), Limit: auditPageSize}
 	if p.From != "" {
 		if d, err := time.ParseInLocation("2006-01-02", p.From, clock.Zone); err == nil {
 			f.From = d
 		} else {
-			p.Errors["from"] = "admin.audit.bad_date"
+			p.Errors.Set("from", "admin.audit.bad_date")
 		}
 	}
 	if p.To != "" {
 		if d, err := time.ParseInLocation("2006-01-02", p.To, clock.Zone); err == nil {
 			f.To = d.AddDate(0, 0, 1)
 		} else {
-			p.Errors["to"] = "admin.audit.bad_date"
+			p.Errors.Set("to", "admin.audit.bad_date")
 		}
 	}
 	events, more, err := h.Store.ListAudit(ctx, f)

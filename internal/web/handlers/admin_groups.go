@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/model"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	adminpages "duban/views/pages/admin"
 )
@@ -30,11 +31,11 @@ func (h *Handlers) renderGroup(c echo.Context, status int, p adminpages.GroupPag
 }
 
 // groupForm reads the group's name and members.
-func groupForm(c echo.Context) (string, []int64, map[int64]bool, map[string]string) {
+func groupForm(c echo.Context) (string, []int64, map[int64]bool, validate.Errors) {
 	name := field(c, "name")
-	errs := map[string]string{}
+	errs := validate.Errors{}
 	if k := checkText(name, true, 100); k != "" {
-		errs["name"] = k
+		errs.Set("name", k)
 	}
 	var ids []int64
 	set := map[int64]bool{}
@@ -42,7 +43,7 @@ func groupForm(c echo.Context) (string, []int64, map[int64]bool, map[string]stri
 	for _, v := range params["members"] {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
-			errs["members"] = "admin.groups.err.members"
+			errs.Set("members", "admin.groups.err.members")
 			continue
 		}
 		if !set[n] {
@@ -65,9 +66,9 @@ func (h *Handlers) AdminGroupCreate(c echo.Context) error {
 		g, err := h.Store.CreateGroup(c.Request().Context(), actor(c), name, ids)
 		switch {
 		case errors.Is(err, model.ErrConflict):
-			errs["name"] = "admin.groups.err.taken"
+			errs.Set("name", "admin.groups.err.taken")
 		case errors.Is(err, model.ErrInvalid):
-			errs["members"] = "admin.groups.err.members"
+			errs.Set("members", "admin.groups.err.members")
 		case err != nil:
 			return err
 		default:
@@ -108,9 +109,9 @@ func (h *Handlers) AdminGroupUpdate(c echo.Context) error {
 		err := h.Store.UpdateGroup(c.Request().Context(), actor(c), id, name, ids)
 		switch {
 		case errors.Is(err, model.ErrConflict):
-			errs["name"] = "admin.groups.err.taken"
+			errs.Set("name", "admin.groups.err.taken")
 		case errors.Is(err, model.ErrInvalid):
-			errs["members"] = "admin.groups.err.members"
+			errs.Set("members", "admin.groups.err.members")
 		case err != nil:
 			return err
 		default:

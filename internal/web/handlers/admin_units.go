@@ -9,6 +9,7 @@ import (
 
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	adminpages "duban/views/pages/admin"
 )
@@ -30,25 +31,25 @@ func (h *Handlers) AdminUnits(c echo.Context) error {
 }
 
 // unitForm reads and validates the unit form.
-func unitForm(c echo.Context) (adminpages.UnitForm, store.UnitChange, map[string]string) {
+func unitForm(c echo.Context) (adminpages.UnitForm, store.UnitChange, validate.Errors) {
 	f := adminpages.UnitForm{
 		Name:      field(c, "name"),
 		Kind:      field(c, "kind"),
 		SortOrder: field(c, "sort_order"),
 		Confirmed: c.FormValue("confirmed") == "1",
 	}
-	errs := map[string]string{}
+	errs := validate.Errors{}
 	if k := checkText(f.Name, true, 100); k != "" {
-		errs["name"] = k
+		errs.Set("name", k)
 	}
 	if oneOf(f.Kind, model.UnitKinds) == "" {
-		errs["kind"] = "admin.units.err.kind"
+		errs.Set("kind", "admin.units.err.kind")
 	}
 	sort := 0
 	if f.SortOrder != "" {
 		n, err := strconv.Atoi(f.SortOrder)
 		if err != nil || n < -1000000 || n > 1000000 {
-			errs["sort_order"] = "admin.units.err.sort"
+			errs.Set("sort_order", "admin.units.err.sort")
 		}
 		sort = n
 	}
@@ -106,7 +107,7 @@ func (h *Handlers) AdminUnitCreate(c echo.Context) error {
 		u, err := h.Store.CreateUnit(c.Request().Context(), actor(c), ch)
 		switch {
 		case errors.Is(err, model.ErrConflict):
-			errs["name"] = "admin.units.err.taken"
+			errs.Set("name", "admin.units.err.taken")
 		case err != nil:
 			return err
 		default:
@@ -136,7 +137,7 @@ func (h *Handlers) AdminUnitUpdate(c echo.Context) error {
 		err := h.Store.UpdateUnit(c.Request().Context(), actor(c), u.ID, ch)
 		switch {
 		case errors.Is(err, model.ErrConflict):
-			errs["name"] = "admin.units.err.taken"
+			errs.Set("name", "admin.units.err.taken")
 		case err != nil:
 			return err
 		default:
@@ -168,16 +169,16 @@ func (h *Handlers) AdminUnitMerge(c echo.Context) error {
 	page := adminpages.UnitPage{ID: u.ID, Form: unitFormOf(u)}
 	target, perr := strconv.ParseInt(c.FormValue("target"), 10, 64)
 	if perr != nil || target <= 0 || target == u.ID {
-		page.MergeError = "admin.units.err.merge_target"
+		page.MergeError = validate.Message{Key: "admin.units.err.merge_target"}
 		return h.renderUnit(c, http.StatusUnprocessableEntity, page)
 	}
 	err = h.Store.MergeUnit(c.Request().Context(), actor(c), u.ID, target)
 	switch {
 	case errors.Is(err, store.ErrMergeReports):
-		page.MergeError = "admin.units.err.merge_reports"
+		page.MergeError = validate.Message{Key: "admin.units.err.merge_reports"}
 		return h.renderUnit(c, http.StatusConflict, page)
 	case errors.Is(err, model.ErrNotFound):
-		page.MergeError = "admin.units.err.merge_target"
+		page.MergeError = validate.Message{Key: "admin.units.err.merge_target"}
 		return h.renderUnit(c, http.StatusUnprocessableEntity, page)
 	case err != nil:
 		return err
@@ -193,11 +194,11 @@ func (h *Handlers) AdminUnitAliasAdd(c echo.Context) error {
 	}
 	alias := field(c, "alias")
 	page := adminpages.UnitPage{ID: u.ID, Form: unitFormOf(u), Alias: alias}
-	if page.AliasError = checkText(alias, true, 100); page.AliasError == "" {
+	if page.AliasError.Key = checkText(alias, true, 100); page.AliasError.Key == "" {
 		err := h.Store.AddAlias(c.Request().Context(), actor(c), u.ID, alias)
 		switch {
 		case errors.Is(err, model.ErrConflict):
-			page.AliasError = "admin.units.err.taken"
+			page.AliasError.Key = "admin.units.err.taken"
 		case err != nil:
 			return err
 		default:

@@ -10,6 +10,7 @@ import (
 	"duban/internal/auth"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	adminpages "duban/views/pages/admin"
 )
@@ -40,24 +41,24 @@ func (h *Handlers) AdminUsers(c echo.Context) error {
 
 // userForm reads the fields an administrator sets on an account and
 // validates them. unitID is set only for role unit.
-func (h *Handlers) userForm(c echo.Context, isNew bool) (form adminpages.UserForm, unitID *int64, errs map[string]string, err error) {
+func (h *Handlers) userForm(c echo.Context, isNew bool) (form adminpages.UserForm, unitID *int64, errs validate.Errors, err error) {
 	form = adminpages.UserForm{
 		DisplayName: field(c, "display_name"),
 		Role:        field(c, "role"),
 		UnitID:      field(c, "unit_id"),
 	}
-	errs = map[string]string{}
+	errs = validate.Errors{}
 	if isNew {
 		form.Username = field(c, "username")
 		if !auth.ValidUsername(form.Username) {
-			errs["username"] = "admin.users.err.username"
+			errs.Set("username", "admin.users.err.username")
 		}
 	}
 	if k := checkText(form.DisplayName, false, 100); k != "" {
-		errs["display_name"] = k
+		errs.Set("display_name", k)
 	}
 	if oneOf(form.Role, model.Roles) == "" {
-		errs["role"] = "admin.users.err.role"
+		errs.Set("role", "admin.users.err.role")
 	}
 	if form.Role != model.RoleUnit {
 		// Only unit users belong to a unit; a unit chosen for another role
@@ -67,12 +68,12 @@ func (h *Handlers) userForm(c echo.Context, isNew bool) (form adminpages.UserFor
 	}
 	id, perr := strconv.ParseInt(form.UnitID, 10, 64)
 	if perr != nil || id <= 0 {
-		errs["unit_id"] = "admin.users.err.unit_required"
+		errs.Set("unit_id", "admin.users.err.unit_required")
 		return form, nil, errs, nil
 	}
 	if _, err := h.Store.UnitByID(c.Request().Context(), id); err != nil {
 		if errors.Is(err, model.ErrNotFound) {
-			errs["unit_id"] = "admin.users.err.unit_required"
+			errs.Set("unit_id", "admin.users.err.unit_required")
 			return form, nil, errs, nil
 		}
 		return form, nil, nil, err
@@ -82,13 +83,13 @@ func (h *Handlers) userForm(c echo.Context, isNew bool) (form adminpages.UserFor
 
 // passwordForm validates a new password for the account username and its
 // confirmation.
-func (h *Handlers) passwordForm(c echo.Context, username, displayName string) (string, map[string]string) {
+func (h *Handlers) passwordForm(c echo.Context, username, displayName string) (string, validate.Errors) {
 	pw, confirm := c.FormValue("password"), c.FormValue("confirm")
-	errs := map[string]string{}
+	errs := validate.Errors{}
 	if err := h.Hasher.Check(pw, username, displayName); err != nil {
-		errs["password"] = auth.PasswordErrorKey(err)
+		errs.Set("password", auth.PasswordErrorKey(err))
 	} else if pw != confirm {
-		errs["confirm"] = "password.err.mismatch"
+		errs.Set("confirm", "password.err.mismatch")
 	}
 	return pw, errs
 }
@@ -135,7 +136,7 @@ func (h *Handlers) AdminUserCreate(c echo.Context) error {
 	u := &model.User{Username: form.Username, DisplayName: form.DisplayName, Role: form.Role, UnitID: unitID, PasswordHash: hash}
 	if err := h.Store.AddUser(ctx, actor(c), u); err != nil {
 		if errors.Is(err, model.ErrConflict) {
-			errs["username"] = "admin.users.err.taken"
+			errs.Set("username", "admin.users.err.taken")
 			return h.renderUser(c, http.StatusUnprocessableEntity, adminpages.UserPage{Form: form, Errors: errs})
 		}
 		return err
@@ -183,7 +184,7 @@ func (h *Handlers) AdminUserUpdate(c echo.Context) error {
 		err = h.Store.UpdateUser(c.Request().Context(), actor(c), u.ID,
 			store.UserChange{DisplayName: form.DisplayName, Role: form.Role, UnitID: unitID})
 		if errors.Is(err, store.ErrLastAdmin) {
-			errs["role"] = "admin.users.err.last_admin"
+			errs.Set("role", "admin.users.err.last_admin")
 		} else if err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/reqctx"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	authpages "duban/views/pages/auth"
 )
@@ -114,7 +115,7 @@ func (h *Handlers) ChangePassword(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := user(c)
 	cur, pw, confirm := c.FormValue("current"), c.FormValue("new"), c.FormValue("confirm")
-	errs := map[string]string{}
+	errs := validate.Errors{}
 	// The current password is as much a secret as at login: guesses through
 	// this form count against the same limit, or a stolen session could
 	// find it out and lock the owner out.
@@ -125,7 +126,7 @@ func (h *Handlers) ChangePassword(c echo.Context) error {
 	if v.RetryAfter > 0 {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(v.RetryAfter/time.Second)))
 		return render.Page(c, http.StatusTooManyRequests, authpages.Password(authpages.PasswordPage{
-			Errors: map[string]string{"current": "password.err.throttled"}, MustChange: u.MustChangePassword}))
+			Errors: validate.Errors{"current": {Key: "password.err.throttled"}}, MustChange: u.MustChangePassword}))
 	}
 	ok, err := h.Hasher.Verify(ctx, u.PasswordHash, cur)
 	if err == nil {
@@ -136,14 +137,14 @@ func (h *Handlers) ChangePassword(c echo.Context) error {
 		return err
 	}
 	if !ok {
-		errs["current"] = "password.err.current"
+		errs.Set("current", "password.err.current")
 	}
 	if err := h.Hasher.Check(pw, u.Username, u.DisplayName); err != nil {
-		errs["new"] = auth.PasswordErrorKey(err)
+		errs.Set("new", auth.PasswordErrorKey(err))
 	} else if pw == cur {
-		errs["new"] = "password.err.same"
+		errs.Set("new", "password.err.same")
 	} else if pw != confirm {
-		errs["confirm"] = "password.err.mismatch"
+		errs.Set("confirm", "password.err.mismatch")
 	}
 	if len(errs) > 0 {
 		return render.Page(c, http.StatusUnprocessableEntity, authpages.Password(authpages.PasswordPage{Errors: errs, MustChange: u.MustChangePassword}))

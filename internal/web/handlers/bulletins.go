@@ -13,8 +13,10 @@ import (
 
 	"duban/internal/bulletin"
 	"duban/internal/model"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/views/pages/bulletins"
+	"duban/views/paths"
 )
 
 // BulletinList lists the published bulletins; the office also sees its
@@ -50,7 +52,7 @@ func (h *Handlers) DraftBulletin(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render.Redirect(c, bulletins.URL(id)+"/edit", "ok", "bul.flash.drafted")
+	return render.Redirect(c, paths.Bulletin(id)+"/edit", "ok", "bul.flash.drafted")
 }
 
 func parseChoice(s string) (int64, int64, bool) {
@@ -114,7 +116,7 @@ func (h *Handlers) EditBulletinForm(c echo.Context) error {
 		return err
 	}
 	if !p.CanEdit {
-		return render.Redirect(c, bulletins.URL(p.Bulletin.ID), "error", "bul.err.published")
+		return render.Redirect(c, paths.Bulletin(p.Bulletin.ID), "error", "bul.err.published")
 	}
 	b := p.Bulletin
 	return render.Page(c, http.StatusOK, bulletins.Edit(bulletins.EditPage{Page: p, Form: bulletins.Form{Version: b.Version,
@@ -152,9 +154,9 @@ func (h *Handlers) writeBulletin(c echo.Context, publish bool) error {
 	}
 	switch {
 	case err == nil && publish:
-		return render.Redirect(c, bulletins.URL(id), "ok", "bul.flash.published")
+		return render.Redirect(c, paths.Bulletin(id), "ok", "bul.flash.published")
 	case err == nil:
-		return render.Redirect(c, bulletins.URL(id)+"/edit", "ok", "bul.flash.saved")
+		return render.Redirect(c, paths.Bulletin(id)+"/edit", "ok", "bul.flash.saved")
 	}
 	return h.bulletinRefused(c, id, f, err)
 }
@@ -162,7 +164,7 @@ func (h *Handlers) writeBulletin(c echo.Context, publish bool) error {
 // bulletinRefused shows the editor again with what was typed: 422 with
 // the field errors, 409 when someone else changed or published it.
 func (h *Handlers) bulletinRefused(c echo.Context, id int64, f bulletins.Form, err error) error {
-	ep := bulletins.EditPage{Form: f, Errors: bulletin.FieldErrors(err)}
+	ep := bulletins.EditPage{Form: f, Errors: validate.FieldsOf(err)}
 	status := http.StatusUnprocessableEntity
 	switch {
 	case len(ep.Errors) > 0:
@@ -193,9 +195,9 @@ func (h *Handlers) DeleteBulletin(c echo.Context) error {
 	case err == nil:
 		return render.Redirect(c, "/bulletins", "ok", "bul.flash.deleted")
 	case errors.Is(err, bulletin.ErrPublished):
-		return render.Redirect(c, bulletins.URL(id), "error", "bul.err.published")
+		return render.Redirect(c, paths.Bulletin(id), "error", "bul.err.published")
 	case errors.Is(err, model.ErrConflict):
-		return render.Redirect(c, bulletins.URL(id)+"/edit", "error", "bul.err.stale")
+		return render.Redirect(c, paths.Bulletin(id)+"/edit", "error", "bul.err.stale")
 	}
 	return err
 }

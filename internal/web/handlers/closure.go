@@ -10,6 +10,7 @@ import (
 	"duban/internal/clock"
 	"duban/internal/format"
 	"duban/internal/model"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/assignments"
@@ -25,20 +26,20 @@ func (h *Handlers) CloseMeasure(c echo.Context) error {
 	}
 	note, date := c.FormValue("note"), c.FormValue("closed_on")
 	var on time.Time
-	errs := map[string]string{}
+	errs := validate.Errors{}
 	if date != "" {
 		if on, err = time.ParseInLocation(time.DateOnly, date, clock.Zone); err != nil {
-			errs["closed_on"] = "closure.err.date"
+			errs.Set("closed_on", "closure.err.date")
 		}
 	}
 	if len(errs) == 0 {
 		err = h.Flow.CloseMeasure(ctx, actor(c), id, on, note)
 		if err == nil {
-			return render.Redirect(c, wfBack(c), "ok", "closure.closed")
+			return render.Redirect(c, safeBack(c), "ok", "closure.closed")
 		}
-		errs = workflow.FieldErrors(err)
+		errs = validate.FieldsOf(err)
 	}
-	return h.wfClosureRefused(c, id, assignments.ActionClose, note, date, errs, err)
+	return h.closureRefused(c, id, assignments.ActionClose, note, date, errs, err)
 }
 
 // ReopenMeasure undoes 办结 (form: reason, back).
@@ -51,20 +52,20 @@ func (h *Handlers) ReopenMeasure(c echo.Context) error {
 	reason := c.FormValue("reason")
 	err = h.Flow.ReopenMeasure(ctx, actor(c), id, reason)
 	if err == nil {
-		return render.Redirect(c, wfBack(c), "ok", "closure.reopened")
+		return render.Redirect(c, safeBack(c), "ok", "closure.reopened")
 	}
-	return h.wfClosureRefused(c, id, assignments.ActionReopen, reason, "", workflow.FieldErrors(err), err)
+	return h.closureRefused(c, id, assignments.ActionReopen, reason, "", validate.FieldsOf(err), err)
 }
 
-// wfBack is the form's back path, or 督办.
-func wfBack(c echo.Context) string {
+// safeBack is the form's back path, or 督办.
+func safeBack(c echo.Context) string {
 	if b := c.FormValue("back"); b != "" {
 		return render.SafeNext(b)
 	}
 	return "/supervision"
 }
 
-func (h *Handlers) wfClosureRefused(c echo.Context, measureID int64, kind, text, date string, errs map[string]string, err error) error {
+func (h *Handlers) closureRefused(c echo.Context, measureID int64, kind, text, date string, errs validate.Errors, err error) error {
 	ctx := c.Request().Context()
 	status, formErr := http.StatusUnprocessableEntity, ""
 	if len(errs) == 0 {
@@ -87,5 +88,5 @@ func (h *Handlers) wfClosureRefused(c echo.Context, measureID int64, kind, text,
 		date = format.Date(h.Clock.Now())
 	}
 	return render.Page(c, status, assignments.Action(assignments.ActionPage{Kind: kind, Row: rows[0],
-		Back: wfBack(c), Text: text, Date: date, Errors: errs, FormError: formErr}))
+		Back: safeBack(c), Text: text, Date: date, Errors: errs, FormError: formErr}))
 }

@@ -46,7 +46,7 @@ func (h *Handlers) overviewDashboard(c echo.Context) error {
 	}
 	if user(c).Role == model.RoleReviewer {
 		// The supervision office lands on its queue, then the overview.
-		t, err := h.wfTodo(c)
+		t, err := h.todoOf(c)
 		if err != nil {
 			return err
 		}

@@ -18,12 +18,12 @@ import (
 	"duban/views/pages/todo"
 )
 
-const wfFactsKey = "workflow.facts"
+const factsKey = "workflow.facts"
 
 // KeepFacts hands the unit's facts the navigation badge loaded at now to
 // the handler, so a to-do page does not load them twice.
 func KeepFacts(c echo.Context, snap *metrics.Snapshot, now time.Time) {
-	c.Set(wfFactsKey, keptFacts{snap, now})
+	c.Set(factsKey, keptFacts{snap, now})
 }
 
 type keptFacts struct {
@@ -31,11 +31,11 @@ type keptFacts struct {
 	now  time.Time
 }
 
-// wfTodo is the request's to-do list, built on the facts the badge loaded.
-func (h *Handlers) wfTodo(c echo.Context) (*workflow.Todo, error) {
+// todoOf is the request's to-do list, built on the facts the badge loaded.
+func (h *Handlers) todoOf(c echo.Context) (*workflow.Todo, error) {
 	now := h.Clock.Now()
 	var snap *metrics.Snapshot
-	if k, ok := c.Get(wfFactsKey).(keptFacts); ok {
+	if k, ok := c.Get(factsKey).(keptFacts); ok {
 		snap, now = k.snap, k.now
 	}
 	// The pages of the office's queues.
@@ -60,7 +60,7 @@ func queuePagers(c echo.Context, t *workflow.Todo) todo.QueuePagers {
 // with their lights, all from the to-do list's one load of the unit's facts.
 func (h *Handlers) unitDashboard(c echo.Context) error {
 	ctx := c.Request().Context()
-	t, err := h.wfTodo(c)
+	t, err := h.todoOf(c)
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (h *Handlers) unitDashboard(c echo.Context) error {
 
 // Todo is the 待办 page of units and the supervision office.
 func (h *Handlers) Todo(c echo.Context) error {
-	t, err := h.wfTodo(c)
+	t, err := h.todoOf(c)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"duban/internal/clock"
 	"duban/internal/storage"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/record"
@@ -64,14 +65,14 @@ func formValues(vals url.Values, fields ...string) map[string]string {
 // re-render the measure page with 422, a state conflict with 409 and the
 // reason, anything else goes to the error handler.
 func (h *Handlers) refusedForm(c echo.Context, measureID int64, form record.Form, err error) error {
-	if fe := workflow.FieldErrors(err); fe != nil {
+	if fe := validate.FieldsOf(err); fe != nil {
 		form.Errors = fe
 		return h.showMeasure(c, measureID, http.StatusUnprocessableEntity, form)
 	}
 	if errors.Is(err, workflow.ErrState) || errors.Is(err, workflow.ErrStale) || errors.Is(err, workflow.ErrMeasureClosed) {
-		form.Errors = map[string]string{"_form": workflow.MessageKey(err)}
+		form.Errors = validate.Errors{"_form": {Key: workflow.MessageKey(err)}}
 		if errors.Is(err, workflow.ErrState) && form.Name == record.FormRequest {
-			form.Errors["_form"] = "ext.err.pending"
+			form.Errors.Set("_form", "ext.err.pending")
 		}
 		return h.showMeasure(c, measureID, http.StatusConflict, form)
 	}
@@ -90,21 +91,21 @@ func (h *Handlers) RequestExtension(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vals, ups, rerr := h.wfReadForm(c)
+	vals, ups, rerr := h.readReportForm(c)
 	if rerr != nil {
-		h.wfDiscard(ctx, ups)
+		h.discardUploads(ctx, ups)
 		return rerr
 	}
 	form := record.Form{Name: record.FormRequest, Values: formValues(vals, "proposed_on", "reason", "whole_measure")}
 	on, ok := optionalDay(vals.Get("proposed_on"))
 	if !ok {
-		h.wfDiscard(ctx, ups)
-		form.Errors = map[string]string{"proposed_on": "ext.err.date_required"}
+		h.discardUploads(ctx, ups)
+		form.Errors = validate.Errors{"proposed_on": {Key: "ext.err.date_required"}}
 		return h.showMeasure(c, asg.MeasureID, http.StatusUnprocessableEntity, form)
 	}
-	if len(wfFileProblems(ups)) > 0 {
-		h.wfDiscard(ctx, ups)
-		form.Errors = map[string]string{"files": "evidence.err.refused"}
+	if len(fileProblems(ups)) > 0 {
+		h.discardUploads(ctx, ups)
+		form.Errors = validate.Errors{"files": {Key: "evidence.err.refused"}}
 		return h.showMeasure(c, asg.MeasureID, http.StatusUnprocessableEntity, form)
 	}
 	in := workflow.ExtensionInput{AssignmentID: id, ProposedOn: on, Reason: vals.Get("reason"),
@@ -139,7 +140,7 @@ func (h *Handlers) DecideExtension(c echo.Context) error {
 	}
 	on, ok := optionalDay(c.FormValue("decided_on"))
 	if !ok {
-		form.Errors = map[string]string{"decided_on": "ext.err.date_required"}
+		form.Errors = validate.Errors{"decided_on": {Key: "ext.err.date_required"}}
 		return h.showMeasure(c, e.MeasureID, http.StatusUnprocessableEntity, form)
 	}
 	if err := h.Flow.DecideExtension(ctx, actor(c), id, approve, on, c.FormValue("reason")); err != nil {

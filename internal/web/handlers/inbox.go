@@ -11,7 +11,7 @@ import (
 	"duban/views/pages/inbox"
 )
 
-const wfInboxPageSize = 30
+const inboxPageSize = 30
 
 // Inbox lists the user's notifications, newest first.
 func (h *Handlers) Inbox(c echo.Context) error {
@@ -20,7 +20,7 @@ func (h *Handlers) Inbox(c echo.Context) error {
 	page, _ := strconv.Atoi(c.QueryParam("page"))
 	page = max(page, 1)
 	unreadOnly := c.QueryParam("unread") == "1"
-	ns, total, err := h.Store.Notifications(ctx, u.ID, unreadOnly, wfInboxPageSize, (page-1)*wfInboxPageSize)
+	ns, total, err := h.Store.Notifications(ctx, u.ID, unreadOnly, inboxPageSize, (page-1)*inboxPageSize)
 	if err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ func (h *Handlers) Inbox(c echo.Context) error {
 		return err
 	}
 	p := inbox.Page{Total: total, Unread: int(unread), UnreadOnly: unreadOnly, Page: page,
-		Pages: int((total + wfInboxPageSize - 1) / wfInboxPageSize)}
+		Pages: int((total + inboxPageSize - 1) / inboxPageSize)}
 	for _, n := range ns {
 		p.Items = append(p.Items, inbox.Item{N: n, Note: workflow.ParseNote(n.Message)})
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/model"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/record"
@@ -45,7 +46,7 @@ func (h *Handlers) WriteInstruction(c echo.Context) error {
 	}
 	due, ok := optionalDay(vals.Get("due_on"))
 	if !ok {
-		form.Errors = map[string]string{"due_on": "instr.err.due_past"}
+		form.Errors = validate.Errors{"due_on": {Key: "instr.err.due_past"}}
 		return h.showMeasure(c, id, http.StatusUnprocessableEntity, form)
 	}
 	in.DueOn = due
@@ -67,15 +68,15 @@ func (h *Handlers) AnswerInstruction(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vals, ups, rerr := h.wfReadForm(c)
+	vals, ups, rerr := h.readReportForm(c)
 	if rerr != nil {
-		h.wfDiscard(ctx, ups)
+		h.discardUploads(ctx, ups)
 		return rerr
 	}
 	form := record.Form{Name: record.AnswerFormName(id), Values: formValues(vals, "reply")}
-	if len(wfFileProblems(ups)) > 0 {
-		h.wfDiscard(ctx, ups)
-		form.Errors = map[string]string{"files": "evidence.err.refused"}
+	if len(fileProblems(ups)) > 0 {
+		h.discardUploads(ctx, ups)
+		form.Errors = validate.Errors{"files": {Key: "evidence.err.refused"}}
 		return h.showMeasure(c, in.MeasureID, http.StatusUnprocessableEntity, form)
 	}
 	var files []workflow.NewFile

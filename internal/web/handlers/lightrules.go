@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/rules"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/views/pages/lightrules"
 )
@@ -28,7 +29,7 @@ var lightRuleFields = []struct {
 		func(r rules.Settings) int { return r.BehindPoints }, func(r *rules.Settings, v int) { r.BehindPoints = v }},
 }
 
-func lightRulesPage(values map[string]string, errs map[string]string) lightrules.Page {
+func lightRulesPage(values map[string]string, errs validate.Errors) lightrules.Page {
 	p := lightrules.Page{Errors: errs, MeasureRule: values["measure_rule"]}
 	for _, f := range lightRuleFields {
 		p.Fields = append(p.Fields, lightrules.Field{Name: f.name, Label: f.label, Hint: f.hint, Value: values[f.name],
@@ -56,18 +57,18 @@ func (h *Handlers) LightRulesForm(c echo.Context) error {
 // what was typed.
 func (h *Handlers) SaveLightRules(c echo.Context) error {
 	var r rules.Settings
-	values, errs := map[string]string{}, map[string]string{}
+	values, errs := map[string]string{}, validate.Errors{}
 	for _, f := range lightRuleFields {
 		v := strings.TrimSpace(c.FormValue(f.name))
 		values[f.name] = v
 		n, err := strconv.Atoi(v)
 		switch {
 		case v == "":
-			errs[f.name] = "form.required"
+			errs.Set(f.name, "form.required")
 		case err != nil:
-			errs[f.name] = "dash.lightrules.err.number"
+			errs.Set(f.name, "dash.lightrules.err.number")
 		case n < f.min || n > f.max:
-			errs[f.name] = "dash.lightrules.err.range"
+			errs.Set(f.name, "dash.lightrules.err.range")
 		default:
 			f.set(&r, n)
 		}
@@ -75,7 +76,7 @@ func (h *Handlers) SaveLightRules(c echo.Context) error {
 	r.MeasureRule = c.FormValue("measure_rule")
 	values["measure_rule"] = r.MeasureRule
 	if r.MeasureRule != rules.MeasureByLead && r.MeasureRule != rules.MeasureByWorst {
-		errs["measure_rule"] = "rules.admin.measure_rule.err"
+		errs.Set("measure_rule", "rules.admin.measure_rule.err")
 	}
 	if len(errs) > 0 {
 		return render.Page(c, http.StatusUnprocessableEntity, lightrules.Form(lightRulesPage(values, errs)))

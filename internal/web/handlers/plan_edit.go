@@ -18,6 +18,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/periods"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/views/pages/planadmin"
 	planpages "duban/views/pages/plans"
@@ -96,7 +97,7 @@ func (h *Handlers) storedMeasureForm(ctx context.Context, m *model.Measure) (pla
 }
 
 // measureEditPage adds to a form what the page shows around it.
-func (h *Handlers) measureEditPage(ctx context.Context, m *model.Measure, f planadmin.MeasureForm, errs planadmin.Errors) (planadmin.MeasureEditPage, error) {
+func (h *Handlers) measureEditPage(ctx context.Context, m *model.Measure, f planadmin.MeasureForm, errs validate.Errors) (planadmin.MeasureEditPage, error) {
 	page := planadmin.MeasureEditPage{MeasureID: m.ID, PlanID: m.PlanID, SourceText: m.SourceText, Form: f, Errors: errs}
 	p, err := h.Store.PlanByID(ctx, m.PlanID)
 	if err != nil {
@@ -146,9 +147,9 @@ func (h *Handlers) measureEditPage(ctx context.Context, m *model.Measure, f plan
 
 // bindMeasureForm reads and checks the posted form. It returns the form as
 // typed (for re-rendering), the edit to store, and the field errors.
-func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []model.Target) (planadmin.MeasureForm, store.MeasureEdit, planadmin.Errors, error) {
+func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []model.Target) (planadmin.MeasureForm, store.MeasureEdit, validate.Errors, error) {
 	ctx := c.Request().Context()
-	errs := planadmin.Errors{}
+	errs := validate.Errors{}
 	f := planadmin.MeasureForm{Responsible: map[int64]bool{}}
 	var e store.MeasureEdit
 	f.Version, _ = strconv.Atoi(c.FormValue("version"))
@@ -156,17 +157,17 @@ func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []mo
 	f.Title = strings.TrimSpace(c.FormValue("title"))
 	switch n := utf8.RuneCountInString(f.Title); {
 	case n == 0:
-		errs["title"] = planadmin.Problem{Key: "form.required"}
+		errs.Set("title", "form.required")
 	case n > maxTitleRunes:
-		errs["title"] = planadmin.Problem{Key: "plans.err.too_long", Arg: strconv.Itoa(maxTitleRunes)}
+		errs.Set("title", "plans.err.too_long", strconv.Itoa(maxTitleRunes))
 	}
 	e.Title = f.Title
 
 	f.DueOn = strings.TrimSpace(c.FormValue("due_on"))
 	if due, ok := parseDay(f.DueOn); !ok {
-		errs["due_on"] = planadmin.Problem{Key: "plans.err.date"}
+		errs.Set("due_on", "plans.err.date")
 	} else if due.Before(clock.Date(plan.StartOn)) {
-		errs["due_on"] = planadmin.Problem{Key: "plans.err.due_before_start", Arg: clock.DayText(plan.StartOn)}
+		errs.Set("due_on", "plans.err.due_before_start", clock.DayText(plan.StartOn))
 	} else {
 		e.DueOn = due
 	}
@@ -174,7 +175,7 @@ func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []mo
 	if v := c.FormValue("lead"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			errs["lead"] = planadmin.Problem{Key: "plans.err.unknown_unit"}
+			errs.Set("lead", "plans.err.unknown_unit")
 		}
 		f.LeadUnitID, e.LeadUnitID = id, id
 	}
@@ -185,7 +186,7 @@ func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []mo
 	for _, v := range form["responsible"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			errs["units"] = planadmin.Problem{Key: "plans.err.unknown_unit"}
+			errs.Set("units", "plans.err.unknown_unit")
 			continue
 		}
 		f.Responsible[id] = true
@@ -229,7 +230,7 @@ func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []mo
 			st, ok := storedByID[row.ID]
 			if !ok {
 				// A row of a target that is gone (or was never here).
-				errs["_form"] = planadmin.Problem{Key: "form.conflict"}
+				errs.Set(validate.Form, "form.conflict")
 				continue
 			}
 			row.Text = st.Text
@@ -245,29 +246,29 @@ func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []mo
 		t := store.TargetEdit{ID: row.ID, Text: row.Text, Indicator: row.Indicator, Op: row.Op, Unit: row.Unit}
 		switch n := utf8.RuneCountInString(row.Indicator); {
 		case n == 0:
-			errs[key] = planadmin.Problem{Key: "plans.err.indicator_required"}
+			errs.Set(key, "plans.err.indicator_required")
 		case n > maxIndicator:
-			errs[key] = planadmin.Problem{Key: "plans.err.too_long", Arg: strconv.Itoa(maxIndicator)}
+			errs.Set(key, "plans.err.too_long", strconv.Itoa(maxIndicator))
 		}
 		if !validOp(row.Op) {
-			errs[key] = planadmin.Problem{Key: "plans.err.op"}
+			errs.Set(key, "plans.err.op")
 		}
 		v, err := strconv.ParseFloat(strings.ReplaceAll(row.Value, ",", ""), 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 			if _, dup := errs[key]; !dup {
-				errs[key] = planadmin.Problem{Key: "plans.err.value"}
+				errs.Set(key, "plans.err.value")
 			}
 		}
 		t.Value = v
 		if utf8.RuneCountInString(row.Unit) > maxTargetUnit {
-			errs[key] = planadmin.Problem{Key: "plans.err.too_long", Arg: strconv.Itoa(maxTargetUnit)}
+			errs.Set(key, "plans.err.too_long", strconv.Itoa(maxTargetUnit))
 		}
 		t.Year = horizon
 		if row.Year != "" {
 			y, err := strconv.Atoi(row.Year)
 			if err != nil || y < 1949 || y > 2100 {
 				if _, dup := errs[key]; !dup {
-					errs[key] = planadmin.Problem{Key: "plans.err.year"}
+					errs.Set(key, "plans.err.year")
 				}
 			}
 			t.Year = y
@@ -327,13 +328,12 @@ func (h *Handlers) UpdateMeasure(c echo.Context) error {
 		return rerender(http.StatusUnprocessableEntity)
 	}
 	err = h.Store.UpdateMeasure(ctx, actor(c), id, f.Version, edit)
-	var fe *store.FieldError
 	switch {
-	case errors.As(err, &fe):
-		h.placeFieldError(ctx, fe, f, errs)
+	case validate.FieldsOf(err) != nil:
+		h.placeRefusal(ctx, err, f, errs)
 		return rerender(http.StatusUnprocessableEntity)
 	case errors.Is(err, model.ErrConflict):
-		errs["_form"] = planadmin.Problem{Key: "form.conflict"}
+		errs.Set(validate.Form, "form.conflict")
 		return rerender(http.StatusConflict)
 	case err != nil:
 		return err
@@ -341,29 +341,43 @@ func (h *Handlers) UpdateMeasure(c echo.Context) error {
 	return render.Redirect(c, "/measures/"+strconv.FormatInt(id, 10), "ok", "plans.measure.saved")
 }
 
-// placeFieldError puts a refusal from the store next to the field or row it
+// placeRefusal puts a refusal from the store next to the field or row it
 // is about, naming the unit or indicator.
-func (h *Handlers) placeFieldError(ctx context.Context, fe *store.FieldError, f planadmin.MeasureForm, errs planadmin.Errors) {
-	switch fe.Field {
+func (h *Handlers) placeRefusal(ctx context.Context, err error, f planadmin.MeasureForm, errs validate.Errors) {
+	field, m := storeRefusal(err)
+	var row int64
+	if len(m.Args) > 0 {
+		row, _ = m.Args[0].(int64)
+	}
+	switch field {
 	case store.FieldUnits:
-		p := planadmin.Problem{Key: fe.Key}
-		if fe.ID != 0 {
-			if u, err := h.Store.UnitByID(ctx, fe.ID); err == nil {
-				p.Arg = u.Name
+		p := validate.Message{Key: m.Key}
+		if row != 0 {
+			if u, err := h.Store.UnitByID(ctx, row); err == nil {
+				p.Args = []any{u.Name}
 			}
 		}
 		errs["units"] = p
 	case store.FieldTargets:
 		for i, t := range f.Targets {
-			if t.ID == fe.ID {
-				errs["t"+strconv.Itoa(i)+"_row"] = planadmin.Problem{Key: fe.Key, Arg: t.Indicator}
+			if t.ID == row {
+				errs.Set("t"+strconv.Itoa(i)+"_row", m.Key, t.Indicator)
 				return
 			}
 		}
-		errs["targets"] = planadmin.Problem{Key: fe.Key}
+		errs.Set("targets", m.Key)
 	default:
-		errs["_form"] = planadmin.Problem{Key: fe.Key}
+		errs.Set(validate.Form, m.Key)
 	}
+}
+
+// storeRefusal is the one field and message of a plan edit the store
+// refused (see store.FieldUnits).
+func storeRefusal(err error) (string, validate.Message) {
+	for field, m := range validate.FieldsOf(err) {
+		return field, m
+	}
+	return "", validate.Message{}
 }
 
 // AddMeasure adds a measure to a domain and continues on its edit page.
@@ -379,30 +393,30 @@ func (h *Handlers) AddMeasure(c echo.Context) error {
 	}
 	domainID, _ := strconv.ParseInt(c.FormValue("domain_id"), 10, 64)
 	add := planpages.AddForm{DomainID: domainID, Title: strings.TrimSpace(c.FormValue("title")),
-		DueOn: strings.TrimSpace(c.FormValue("due_on")), Errors: map[string]string{}}
+		DueOn: strings.TrimSpace(c.FormValue("due_on")), Errors: validate.Errors{}}
 	switch n := utf8.RuneCountInString(add.Title); {
 	case n == 0:
-		add.Errors["title"] = "form.required"
+		add.Errors.Set("title", "form.required")
 	case n > maxTitleRunes:
-		add.Errors["title"] = "plans.err.title_long"
+		add.Errors.Set("title", "plans.err.title_long")
 	}
 	var due time.Time
 	if add.DueOn != "" {
 		d, ok := parseDay(add.DueOn)
 		switch {
 		case !ok:
-			add.Errors["due_on"] = "plans.err.date"
+			add.Errors.Set("due_on", "plans.err.date")
 		case d.Before(clock.Date(plan.StartOn)):
-			add.Errors["due_on"] = "plans.err.due_before_plan"
+			add.Errors.Set("due_on", "plans.err.due_before_plan")
 		}
 		due = d
 	}
 	if len(add.Errors) == 0 {
 		m, err := h.Store.AddMeasure(ctx, actor(c), planID, domainID, add.Title, due)
-		var fe *store.FieldError
 		switch {
-		case errors.As(err, &fe):
-			add.Errors["_form"] = fe.Key
+		case validate.FieldsOf(err) != nil:
+			_, m := storeRefusal(err)
+			add.Errors.Set(validate.Form, m.Key)
 		case err != nil:
 			return err
 		default:
@@ -434,7 +448,7 @@ func (h *Handlers) DeleteMeasure(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		page, err := h.measureEditPage(ctx, m, form, planadmin.Errors{"_form": {Key: key}})
+		page, err := h.measureEditPage(ctx, m, form, validate.Errors{"_form": {Key: key}})
 		if err != nil {
 			return err
 		}
@@ -444,10 +458,10 @@ func (h *Handlers) DeleteMeasure(c echo.Context) error {
 		return refuse(http.StatusUnprocessableEntity, "plans.delete.need_confirm")
 	}
 	err = h.Store.DeleteMeasure(ctx, actor(c), id, version)
-	var fe *store.FieldError
 	switch {
-	case errors.As(err, &fe):
-		return refuse(http.StatusConflict, fe.Key)
+	case validate.FieldsOf(err) != nil:
+		_, m := storeRefusal(err)
+		return refuse(http.StatusConflict, m.Key)
 	case errors.Is(err, model.ErrConflict):
 		return refuse(http.StatusConflict, "form.conflict")
 	case err != nil:
@@ -476,7 +490,7 @@ func (h *Handlers) EditPlanForm(c echo.Context) error {
 	return render.Page(c, http.StatusOK, planadmin.PlanEdit(page))
 }
 
-func (h *Handlers) planEditPage(ctx context.Context, id int64, f planadmin.PlanForm, errs planadmin.Errors) (planadmin.PlanEditPage, error) {
+func (h *Handlers) planEditPage(ctx context.Context, id int64, f planadmin.PlanForm, errs validate.Errors) (planadmin.PlanEditPage, error) {
 	page := planadmin.PlanEditPage{PlanID: id, Form: f, Errors: errs}
 	ps, err := h.Store.PeriodsOf(ctx, id)
 	if err != nil {
@@ -503,36 +517,36 @@ func (h *Handlers) UpdatePlan(c echo.Context) error {
 		DueDays: strings.TrimSpace(c.FormValue("due_days")), StartOn: strings.TrimSpace(c.FormValue("start_on")),
 		EndOn: strings.TrimSpace(c.FormValue("end_on"))}
 	f.Version, _ = strconv.Atoi(c.FormValue("version"))
-	errs := planadmin.Errors{}
+	errs := validate.Errors{}
 	var ps store.PlanSettings
 	switch n := utf8.RuneCountInString(f.Title); {
 	case n == 0:
-		errs["title"] = planadmin.Problem{Key: "form.required"}
+		errs.Set("title", "form.required")
 	case n > maxPlanTitle:
-		errs["title"] = planadmin.Problem{Key: "plans.err.too_long", Arg: strconv.Itoa(maxPlanTitle)}
+		errs.Set("title", "plans.err.too_long", strconv.Itoa(maxPlanTitle))
 	}
 	ps.Title = f.Title
 	if f.Reporting != periods.Quarterly && f.Reporting != periods.Monthly {
-		errs["reporting"] = planadmin.Problem{Key: "plans.err.reporting"}
+		errs.Set("reporting", "plans.err.reporting")
 	}
 	ps.Reporting = f.Reporting
 	if n, err := strconv.Atoi(f.DueDays); err != nil || n < 0 || n > 60 {
-		errs["due_days"] = planadmin.Problem{Key: "plans.err.due_days"}
+		errs.Set("due_days", "plans.err.due_days")
 	} else {
 		ps.DueDays = n
 	}
 	start, okStart := parseDay(f.StartOn)
 	if !okStart {
-		errs["start_on"] = planadmin.Problem{Key: "plans.err.date"}
+		errs.Set("start_on", "plans.err.date")
 	}
 	end, okEnd := parseDay(f.EndOn)
 	switch {
 	case !okEnd:
-		errs["end_on"] = planadmin.Problem{Key: "plans.err.date"}
+		errs.Set("end_on", "plans.err.date")
 	case okStart && end.Before(start):
-		errs["end_on"] = planadmin.Problem{Key: "plans.err.end_before_start"}
+		errs.Set("end_on", "plans.err.end_before_start")
 	case okStart && end.After(start.AddDate(maxPlanYears, 0, 0)):
-		errs["end_on"] = planadmin.Problem{Key: "plans.err.span_too_long", Arg: strconv.Itoa(maxPlanYears)}
+		errs.Set("end_on", "plans.err.span_too_long", strconv.Itoa(maxPlanYears))
 	}
 	ps.StartOn, ps.EndOn = start, end
 	rerender := func(status int) error {
@@ -546,13 +560,13 @@ func (h *Handlers) UpdatePlan(c echo.Context) error {
 		return rerender(http.StatusUnprocessableEntity)
 	}
 	change, err := h.Store.UpdatePlan(ctx, actor(c), id, f.Version, ps)
-	var fe *store.FieldError
 	switch {
-	case errors.As(err, &fe):
-		errs["_form"] = planadmin.Problem{Key: fe.Key}
+	case validate.FieldsOf(err) != nil:
+		_, m := storeRefusal(err)
+		errs.Set(validate.Form, m.Key)
 		return rerender(http.StatusUnprocessableEntity)
 	case errors.Is(err, model.ErrConflict):
-		errs["_form"] = planadmin.Problem{Key: "form.conflict"}
+		errs.Set(validate.Form, "form.conflict")
 		return rerender(http.StatusConflict)
 	case err != nil:
 		return err

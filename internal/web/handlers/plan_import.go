@@ -20,6 +20,7 @@ import (
 	"duban/internal/periods"
 	"duban/internal/planimport"
 	"duban/internal/planparse"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/views/pages/planadmin"
 )
@@ -52,17 +53,17 @@ func (h *Handlers) ImportPlanForm(c echo.Context) error {
 }
 
 // importSettings checks the reporting cycle and due days of the forms.
-func importSettings(reporting, dueDays string, errs planadmin.Errors) planimport.Options {
+func importSettings(reporting, dueDays string, errs validate.Errors) planimport.Options {
 	var opt planimport.Options
 	if reporting != periods.Quarterly && reporting != periods.Monthly {
-		errs["reporting"] = planadmin.Problem{Key: "plans.err.reporting"}
+		errs.Set("reporting", "plans.err.reporting")
 	}
 	opt.Reporting = reporting
 	// planimport reads 0 as "the default, 5", so an import asks for at
 	// least one day; the plan settings can set 0 afterwards.
 	n, err := strconv.Atoi(strings.TrimSpace(dueDays))
 	if err != nil || n < 1 || n > 60 {
-		errs["due_days"] = planadmin.Problem{Key: "plans.import.err.due_days"}
+		errs.Set("due_days", "plans.import.err.due_days")
 	}
 	opt.DueDays = n
 	return opt
@@ -71,7 +72,7 @@ func importSettings(reporting, dueDays string, errs planadmin.Errors) planimport
 // PreviewPlanImport reads the upload and shows what would be stored.
 func (h *Handlers) PreviewPlanImport(c echo.Context) error {
 	page := planImportPage()
-	page.Errors = planadmin.Errors{}
+	page.Errors = validate.Errors{}
 	page.Form.Text = c.FormValue("text")
 	page.Form.Reporting = c.FormValue("reporting")
 	page.Form.DueDays = c.FormValue("due_days")
@@ -88,11 +89,11 @@ func (h *Handlers) PreviewPlanImport(c echo.Context) error {
 		page.Form.HadFile = true
 		field = "file"
 		if strings.TrimSpace(page.Form.Text) != "" {
-			page.Errors["_form"] = planadmin.Problem{Key: "plans.import.err.both"}
+			page.Errors.Set(validate.Form, "plans.import.err.both")
 			return refuse(http.StatusUnprocessableEntity)
 		}
 		if fh.Size > maxPlanUpload {
-			page.Errors["file"] = planadmin.Problem{Key: "plans.import.err.too_large", Arg: strconv.Itoa(maxPlanUpload >> 20)}
+			page.Errors.Set("file", "plans.import.err.too_large", strconv.Itoa(maxPlanUpload>>20))
 			return refuse(http.StatusRequestEntityTooLarge)
 		}
 		f, err := fh.Open()
@@ -107,14 +108,14 @@ func (h *Handlers) PreviewPlanImport(c echo.Context) error {
 	case err == nil || errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart):
 		raw = []byte(page.Form.Text)
 		if strings.TrimSpace(page.Form.Text) == "" {
-			page.Errors["_form"] = planadmin.Problem{Key: "plans.import.err.nothing"}
+			page.Errors.Set(validate.Form, "plans.import.err.nothing")
 			return refuse(http.StatusUnprocessableEntity)
 		}
 	default:
 		return err
 	}
 	if len(raw) > maxPlanUpload {
-		page.Errors[field] = planadmin.Problem{Key: "plans.import.err.too_large", Arg: strconv.Itoa(maxPlanUpload >> 20)}
+		page.Errors.Set(field, "plans.import.err.too_large", strconv.Itoa(maxPlanUpload>>20))
 		return refuse(http.StatusRequestEntityTooLarge)
 	}
 	if len(page.Errors) > 0 {
@@ -122,7 +123,7 @@ func (h *Handlers) PreviewPlanImport(c echo.Context) error {
 	}
 	pv, _, notices, err := h.previewPlan(c.Request().Context(), raw)
 	if key := planparse.MessageKey(err); key != "" && key != "planparse.err.unknown" {
-		page.Errors[field] = planadmin.Problem{Key: key}
+		page.Errors.Set(field, key)
 		return refuse(http.StatusUnprocessableEntity)
 	}
 	if err != nil {
@@ -138,18 +139,18 @@ func (h *Handlers) PreviewPlanImport(c echo.Context) error {
 // previewPlan decodes and parses an upload without storing anything. It
 // returns the decoder's warnings (Import needs them again) and notices that
 // say in the user's language what the decoder did to the bytes.
-func (h *Handlers) previewPlan(ctx context.Context, raw []byte) (*planimport.Preview, []string, []planadmin.Problem, error) {
+func (h *Handlers) previewPlan(ctx context.Context, raw []byte) (*planimport.Preview, []string, []validate.Message, error) {
 	src, err := planparse.Read(raw)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	var notices []planadmin.Problem
+	var notices []validate.Message
 	switch {
 	case src.Format != planparse.FormatText && src.Format != planparse.FormatCSV:
 	case bytes.HasPrefix(raw, []byte{0xFF, 0xFE}) || bytes.HasPrefix(raw, []byte{0xFE, 0xFF}):
-		notices = append(notices, planadmin.Problem{Key: "plans.import.notice.utf16"})
+		notices = append(notices, validate.Message{Key: "plans.import.notice.utf16"})
 	case !mostlyUTF8(raw):
-		notices = append(notices, planadmin.Problem{Key: "plans.import.notice.gbk"})
+		notices = append(notices, validate.Message{Key: "plans.import.notice.gbk"})
 	}
 	pv, err := planimport.New(h.Store).PreviewText(ctx, src.Text, src.Warnings)
 	if err != nil {
@@ -172,8 +173,8 @@ func mostlyUTF8(b []byte) bool {
 }
 
 // previewPage builds the preview's view model.
-func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw []byte, notices []planadmin.Problem,
-	reporting, dueDays string, choices map[string]int64, errs planadmin.Errors, corr *correction) (planadmin.PreviewPage, error) {
+func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw []byte, notices []validate.Message,
+	reporting, dueDays string, choices map[string]int64, errs validate.Errors, corr *correction) (planadmin.PreviewPage, error) {
 	p := pv.Parsed
 	page := planadmin.PreviewPage{
 		Payload: base64.StdEncoding.EncodeToString(raw), SHA256: pv.SHA256, Reporting: reporting, DueDays: dueDays,
@@ -261,11 +262,11 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 // changes of a revised one.
 func (h *Handlers) ConfirmPlanImport(c echo.Context) error {
 	ctx := c.Request().Context()
-	errs := planadmin.Errors{}
+	errs := validate.Errors{}
 	raw, err := base64.StdEncoding.DecodeString(c.FormValue("payload"))
 	if err != nil || len(raw) == 0 || len(raw) > maxPlanUpload {
 		page := planImportPage()
-		page.Errors = planadmin.Errors{"_form": {Key: "plans.import.err.payload"}}
+		page.Errors = validate.Errors{"_form": {Key: "plans.import.err.payload"}}
 		return render.Page(c, http.StatusUnprocessableEntity, planadmin.Import(page))
 	}
 	reporting, dueDays := c.FormValue("reporting"), c.FormValue("due_days")
@@ -274,9 +275,9 @@ func (h *Handlers) ConfirmPlanImport(c echo.Context) error {
 	if err != nil {
 		// The payload passed the preview; failing now means it was altered.
 		page := planImportPage()
-		page.Errors = planadmin.Errors{"_form": {Key: "plans.import.err.payload"}}
+		page.Errors = validate.Errors{"_form": {Key: "plans.import.err.payload"}}
 		if key := planparse.MessageKey(err); key != "planparse.err.unknown" {
-			page.Errors["_form"] = planadmin.Problem{Key: key}
+			page.Errors.Set(validate.Form, key)
 		} else {
 			return err
 		}
@@ -296,7 +297,7 @@ func (h *Handlers) ConfirmPlanImport(c echo.Context) error {
 		}
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id < 0 {
-			errs["unit_"+strconv.Itoa(i)] = planadmin.Problem{Key: "plans.err.unknown_unit"}
+			errs.Set("unit_"+strconv.Itoa(i), "plans.err.unknown_unit")
 			continue
 		}
 		if id > 0 {
@@ -313,7 +314,7 @@ func (h *Handlers) ConfirmPlanImport(c echo.Context) error {
 			name := strings.TrimSpace(c.FormValue("unit_name_" + strconv.Itoa(i)))
 			if id := choices[name]; id > 0 {
 				if _, ok := found[id]; !ok {
-					errs["unit_"+strconv.Itoa(i)] = planadmin.Problem{Key: "plans.err.unknown_unit"}
+					errs.Set("unit_"+strconv.Itoa(i), "plans.err.unknown_unit")
 				}
 			}
 		}
@@ -339,7 +340,7 @@ func (h *Handlers) ConfirmPlanImport(c echo.Context) error {
 		return render.Page(c, status, planadmin.Preview(page))
 	}
 	if c.FormValue("sha256") != pv.SHA256 {
-		errs["_form"] = planadmin.Problem{Key: "plans.import.err.payload"}
+		errs.Set(validate.Form, "plans.import.err.payload")
 	}
 	// Buttons of the correction form show the page again instead of
 	// storing: apply the corrections, add a measure to a domain, add a
@@ -372,13 +373,13 @@ func (h *Handlers) ConfirmPlanImport(c echo.Context) error {
 	if pv.Existing != nil && !apply {
 		// Someone imported this plan between the preview and now: show the
 		// changes it would make instead.
-		errs["_form"] = planadmin.Problem{Key: "plans.import.err.imported_meanwhile"}
+		errs.Set(validate.Form, "plans.import.err.imported_meanwhile")
 		return rerender(http.StatusConflict)
 	}
 	res, err := planimport.New(h.Store).ImportPlan(ctx, actor(c), text, parsed, decodeWarnings, opt, choices, apply)
 	switch {
 	case errors.Is(err, planimport.ErrChangedNeedsApply):
-		errs["_form"] = planadmin.Problem{Key: "plans.import.err.imported_meanwhile"}
+		errs.Set(validate.Form, "plans.import.err.imported_meanwhile")
 		format := pv.Format
 		if pv, err = planimport.New(h.Store).PreviewPlan(ctx, text, parsed, decodeWarnings); err != nil {
 			return err
@@ -387,7 +388,7 @@ func (h *Handlers) ConfirmPlanImport(c echo.Context) error {
 		return rerender(http.StatusConflict)
 	case errors.Is(err, model.ErrNotFound):
 		// A unit chosen for a name was deleted meanwhile.
-		errs["units"] = planadmin.Problem{Key: "plans.err.unknown_unit"}
+		errs.Set("units", "plans.err.unknown_unit")
 		return rerender(http.StatusConflict)
 	case err != nil:
 		return err

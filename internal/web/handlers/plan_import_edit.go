@@ -12,6 +12,7 @@ import (
 
 	"duban/internal/format"
 	"duban/internal/planparse"
+	"duban/internal/validate"
 	"duban/views/pages/planadmin"
 )
 
@@ -125,7 +126,7 @@ func srcMeasure(base *planparse.Plan, src string) *planparse.Measure {
 // apply validates the form against the parsed plan and makes the corrected
 // plan. A field in error keeps the parsed value (or leaves a new target
 // out), so the page still shows a whole plan next to the problems.
-func (corr *correction) apply(base *planparse.Plan, errs planadmin.Errors) *planparse.Plan {
+func (corr *correction) apply(base *planparse.Plan, errs validate.Errors) *planparse.Plan {
 	out := *base
 	out.Domains = make([]planparse.Domain, len(base.Domains))
 	for i, d := range base.Domains {
@@ -165,7 +166,7 @@ func (corr *correction) apply(base *planparse.Plan, errs planadmin.Errors) *plan
 		r := &corr.rows[k]
 		f := &r.form
 		name := func(field string) string { return "m" + strconv.Itoa(k) + "_" + field }
-		fail := func(field string, p planadmin.Problem) {
+		fail := func(field string, p validate.Message) {
 			errs[name(field)] = p
 			f.Open = true
 		}
@@ -175,7 +176,7 @@ func (corr *correction) apply(base *planparse.Plan, errs planadmin.Errors) *plan
 			m = *src
 		}
 		if di, err := strconv.Atoi(f.Domain); err != nil || di < 0 || di >= len(out.Domains) {
-			fail("domain", planadmin.Problem{Key: "plans.err.unknown_domain"})
+			fail("domain", validate.Message{Key: "plans.err.unknown_domain"})
 		}
 		if text, ok := correctedText(f.Label, 20, name("label"), errs); ok {
 			m.Label = text
@@ -193,7 +194,7 @@ func (corr *correction) apply(base *planparse.Plan, errs planadmin.Errors) *plan
 		lead, resp := unitLines(f.Lead), unitLines(f.Responsible)
 		for field, names := range map[string][]string{"lead": lead, "responsible": resp} {
 			if len(names) > maxUnitNames || slices.ContainsFunc(names, func(n string) bool { return utf8.RuneCountInString(n) > 100 }) {
-				fail(field, planadmin.Problem{Key: "plans.err.too_long"})
+				fail(field, validate.Message{Key: "plans.err.too_long"})
 			}
 		}
 		if _, bad := errs[name("lead")]; !bad {
@@ -207,7 +208,7 @@ func (corr *correction) apply(base *planparse.Plan, errs planadmin.Errors) *plan
 		due := f.Due
 		if due != "" {
 			if _, err := time.Parse(time.DateOnly, due); err != nil {
-				fail("due", planadmin.Problem{Key: "plans.err.date"})
+				fail("due", validate.Message{Key: "plans.err.date"})
 				due = m.Due
 			}
 		}
@@ -233,10 +234,10 @@ func (corr *correction) apply(base *planparse.Plan, errs planadmin.Errors) *plan
 
 // correctedText trims s and checks it as a required field of at most max
 // runes.
-func correctedText(s string, max int, field string, errs planadmin.Errors) (string, bool) {
+func correctedText(s string, max int, field string, errs validate.Errors) (string, bool) {
 	s = strings.TrimSpace(s)
 	if key := checkText(s, true, max); key != "" {
-		errs[field] = planadmin.Problem{Key: key}
+		errs.Set(field, key)
 		return "", false
 	}
 	return s, true
@@ -244,14 +245,14 @@ func correctedText(s string, max int, field string, errs planadmin.Errors) (stri
 
 // checkTarget validates one target row. A row that corrects a parsed
 // target and changes nothing keeps that target's phrase.
-func checkTarget(f *planadmin.TargetFields, src *planparse.Measure, horizon int, name func(string) string, errs planadmin.Errors) (planparse.Target, bool) {
+func checkTarget(f *planadmin.TargetFields, src *planparse.Measure, horizon int, name func(string) string, errs validate.Errors) (planparse.Target, bool) {
 	var st *planparse.Target
 	if n, err := strconv.Atoi(f.Src); err == nil && src != nil && n >= 0 && n < len(src.Targets) {
 		st = &src.Targets[n]
 	}
 	ok := true
 	fail := func(field, key string) {
-		errs[name(field)] = planadmin.Problem{Key: key}
+		errs.Set(name(field), key)
 		ok = false
 	}
 	t := planparse.Target{Indicator: f.Indicator, Op: f.Op, Unit: f.Unit, Year: horizon}

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/reqctx"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	authpages "duban/views/pages/auth"
 )
@@ -34,7 +35,7 @@ func (h *Handlers) UpdateProfile(c echo.Context) error {
 		}
 		return render.Page(c, http.StatusUnprocessableEntity, authpages.Profile(authpages.ProfilePage{
 			User: u, UnitName: reqctx.Get(c.Request().Context()).UnitName, DisplayName: name,
-			Errors: map[string]string{"display_name": k}, Tokens: toks}))
+			Errors: validate.Errors{"display_name": {Key: k}}, Tokens: toks}))
 	}
 	if err := h.Store.UpdateProfile(c.Request().Context(), actor(c), u.ID, name); err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/assignments"
@@ -68,14 +69,14 @@ func (h *Handlers) SendPrompt(c echo.Context) error {
 		return render.Redirect(c, back, "ok", "prompt.sent")
 	case errors.Is(err, workflow.ErrMeasureClosed):
 		return render.Redirect(c, back, "error", "flow.err.measure_closed")
-	case workflow.FieldErrors(err) == nil:
+	case validate.FieldsOf(err) == nil:
 		return err
 	}
-	row, _, lerr := h.wfAssignment(ctx, asgID)
+	row, _, lerr := h.Flow.AssignmentRow(ctx, asgID)
 	if lerr != nil {
 		return lerr
 	}
 	page := assignments.ActionPage{Kind: assignments.ActionPrompt, Row: *row, Chase: chase.Status.Chase, Picked: picked,
-		Back: back, Text: message, Errors: workflow.FieldErrors(err)}
+		Back: back, Text: message, Errors: validate.FieldsOf(err)}
 	return render.Page(c, http.StatusUnprocessableEntity, assignments.Action(page))
 }

@@ -17,19 +17,16 @@ import (
 	"duban/internal/model"
 	"duban/internal/storage"
 	"duban/internal/store"
+	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/reports"
+	"duban/views/paths"
 )
 
-// wfAssignment loads an assignment row and its measure's lead unit.
-func (h *Handlers) wfAssignment(ctx context.Context, id int64) (*store.AssignmentRow, int64, error) {
-	return h.Flow.AssignmentRow(ctx, id)
-}
-
-// wfAssignmentPeriod loads the assignment and period of a report form URL,
+// assignmentPeriod loads the assignment and period of a report form URL,
 // checking the caller may see the assignment.
-func (h *Handlers) wfAssignmentPeriod(c echo.Context) (*store.AssignmentRow, int64, *model.Period, error) {
+func (h *Handlers) assignmentPeriod(c echo.Context) (*store.AssignmentRow, int64, *model.Period, error) {
 	ctx := c.Request().Context()
 	id, err := paramID(c, "id")
 	if err != nil {
@@ -39,12 +36,9 @@ func (h *Handlers) wfAssignmentPeriod(c echo.Context) (*store.AssignmentRow, int
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	row, leadUnit, err := h.wfAssignment(ctx, id)
+	row, leadUnit, err := h.Flow.Assignment(ctx, actor(c), id)
 	if err != nil {
 		return nil, 0, nil, err
-	}
-	if !workflow.CanSeeAssignment(actor(c), row.UnitID, leadUnit) {
-		return nil, 0, nil, model.Refused("assignment", id)
 	}
 	p, err := h.Store.PeriodByID(ctx, pid)
 	if err != nil {
@@ -56,7 +50,7 @@ func (h *Handlers) wfAssignmentPeriod(c echo.Context) (*store.AssignmentRow, int
 	return row, leadUnit, p, nil
 }
 
-func (h *Handlers) wfReportOf(ctx context.Context, asgID, periodID int64) (*model.Report, error) {
+func (h *Handlers) reportOf(ctx context.Context, asgID, periodID int64) (*model.Report, error) {
 	r, err := h.Store.ReportOf(ctx, asgID, periodID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, nil
@@ -68,22 +62,22 @@ func (h *Handlers) wfReportOf(ctx context.Context, asgID, periodID int64) (*mode
 // sent to the report page, if there is one they may see.
 func (h *Handlers) ReportForm(c echo.Context) error {
 	ctx := c.Request().Context()
-	row, leadUnit, p, err := h.wfAssignmentPeriod(c)
+	row, leadUnit, p, err := h.assignmentPeriod(c)
 	if err != nil {
 		return err
 	}
-	rep, err := h.wfReportOf(ctx, row.ID, p.ID)
+	rep, err := h.reportOf(ctx, row.ID, p.ID)
 	if err != nil {
 		return err
 	}
 	a := actor(c)
 	if !workflow.IsOwner(a, row.UnitID) || (rep != nil && (rep.State == model.ReportSubmitted || rep.State == model.ReportApproved)) {
 		if rep != nil && workflow.CanSeeReport(a, row.UnitID, leadUnit, rep) {
-			return c.Redirect(http.StatusSeeOther, reports.ReportURL(rep.ID))
+			return c.Redirect(http.StatusSeeOther, paths.Report(rep.ID))
 		}
 		return model.Refused("assignment", row.ID)
 	}
-	page, err := h.wfFormPage(ctx, row, p, rep)
+	page, err := h.reportFormPage(ctx, row, p, rep)
 	if err != nil {
 		return err
 	}
@@ -93,16 +87,16 @@ func (h *Handlers) ReportForm(c echo.Context) error {
 			return err
 		}
 	}
-	page.Input = wfInputOf(rep, vals)
+	page.Input = formInputOf(rep, vals)
 	return render.Page(c, http.StatusOK, reports.Form(*page))
 }
 
-// wfFormPage assembles everything the form shows but the user's input.
-func (h *Handlers) wfFormPage(ctx context.Context, row *store.AssignmentRow, p *model.Period, rep *model.Report) (*reports.FormPage, error) {
+// reportFormPage assembles everything the form shows but the user's input.
+func (h *Handlers) reportFormPage(ctx context.Context, row *store.AssignmentRow, p *model.Period, rep *model.Report) (*reports.FormPage, error) {
 	now := h.Clock.Now()
-	page := &reports.FormPage{Row: *row, Period: *p, Report: rep, Action: reports.FormURL(row.ID, p.ID),
+	page := &reports.FormPage{Row: *row, Period: *p, Report: rep, Action: paths.ReportForm(row.ID, p.ID),
 		DaysLeft: clock.DaysBetween(now, p.DueOn), MaxUploadMB: h.Config.MaxUploadMB, Accept: storage.Accept(),
-		NeedsSign: row.SignedAt == nil, Errors: map[string]string{}}
+		NeedsSign: row.SignedAt == nil, Errors: validate.Errors{}}
 	var err error
 	if page.Targets, err = h.Store.TargetsOf(ctx, row.MeasureID); err != nil {
 		return nil, err
@@ -127,7 +121,7 @@ func (h *Handlers) wfFormPage(ctx context.Context, row *store.AssignmentRow, p *
 			}
 		}
 		if rep.State == model.ReportReturned {
-			lines, err := h.wfReviewLines(ctx, []int64{rep.ID}, nil)
+			lines, err := h.Flow.ReviewLines(ctx, []int64{rep.ID}, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -140,15 +134,15 @@ func (h *Handlers) wfFormPage(ctx context.Context, row *store.AssignmentRow, p *
 		}
 	}
 	if row.Role == model.AssignLead {
-		if page.CoInputs, err = h.wfCoInputs(ctx, row.MeasureID, p.ID); err != nil {
+		if page.CoInputs, err = h.coInputs(ctx, row.MeasureID, p.ID); err != nil {
 			return nil, err
 		}
 	}
 	return page, nil
 }
 
-// wfInputOf fills the form from the stored report (or defaults).
-func wfInputOf(rep *model.Report, vals []model.TargetValue) reports.FormInput {
+// formInputOf fills the form from the stored report (or defaults).
+func formInputOf(rep *model.Report, vals []model.TargetValue) reports.FormInput {
 	in := reports.FormInput{ProgressState: model.ProgressNotStarted, Percent: "0", Targets: map[int64]string{}, Remove: map[int64]bool{}}
 	if rep == nil {
 		return in
@@ -161,9 +155,9 @@ func wfInputOf(rep *model.Report, vals []model.TargetValue) reports.FormInput {
 	return in
 }
 
-// wfCoInputs lists the co-units of a measure with their reports for a
+// coInputs lists the co-units of a measure with their reports for a
 // period and the latest version each submitted.
-func (h *Handlers) wfCoInputs(ctx context.Context, measureID, periodID int64) ([]reports.CoInput, error) {
+func (h *Handlers) coInputs(ctx context.Context, measureID, periodID int64) ([]reports.CoInput, error) {
 	rows, err := h.Store.AssignmentRowsOfMeasure(ctx, measureID)
 	if err != nil {
 		return nil, err
@@ -186,7 +180,7 @@ func (h *Handlers) wfCoInputs(ctx context.Context, measureID, periodID int64) ([
 			repIDs = append(repIDs, r.ID)
 		}
 	}
-	latest, err := h.wfLatestSnapshots(ctx, repIDs)
+	latest, err := h.latestSnapshots(ctx, repIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -206,8 +200,8 @@ func (h *Handlers) wfCoInputs(ctx context.Context, measureID, periodID int64) ([
 	return out, nil
 }
 
-// wfLatestSnapshots returns the newest submitted version of each report.
-func (h *Handlers) wfLatestSnapshots(ctx context.Context, reportIDs []int64) (map[int64]workflow.Snapshot, error) {
+// latestSnapshots returns the newest submitted version of each report.
+func (h *Handlers) latestSnapshots(ctx context.Context, reportIDs []int64) (map[int64]workflow.Snapshot, error) {
 	vs, err := h.Store.ReportVersionsOf(ctx, reportIDs)
 	if err != nil {
 		return nil, err
@@ -223,36 +217,13 @@ func (h *Handlers) wfLatestSnapshots(ctx context.Context, reportIDs []int64) (ma
 	return out, nil
 }
 
-// wfReviewLines loads reviews with reviewer names; periodLabel maps report
-// IDs to their period labels (may be nil).
-func (h *Handlers) wfReviewLines(ctx context.Context, reportIDs []int64, periodLabel map[int64]string) ([]reports.ReviewLine, error) {
-	rvs, err := h.Store.ReviewsOf(ctx, reportIDs)
-	if err != nil {
-		return nil, err
-	}
-	var uids []int64
-	for _, r := range rvs {
-		uids = append(uids, r.ReviewerID)
-	}
-	names, err := h.Store.UserNames(ctx, uids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]reports.ReviewLine, 0, len(rvs))
-	for _, r := range rvs {
-		out = append(out, reports.ReviewLine{Period: periodLabel[r.ReportID], ReportID: r.ReportID, VersionNo: r.VersionNo,
-			Reviewer: names[r.ReviewerID], Decision: r.Decision, Reason: r.Reason, At: r.CreatedAt})
-	}
-	return out, nil
-}
-
 // SaveReport saves the report form as a draft or submits it. Bad input
 // re-renders the form with 422 and everything typed; a concurrent change
 // re-renders it with 409, the typed input and the other person's version;
 // a file over the size limit answers 413 and keeps nothing.
 func (h *Handlers) SaveReport(c echo.Context) error {
 	ctx := c.Request().Context()
-	row, leadUnit, p, err := h.wfAssignmentPeriod(c)
+	row, leadUnit, p, err := h.assignmentPeriod(c)
 	if err != nil {
 		return err
 	}
@@ -263,14 +234,14 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 		}
 		return model.Refused("assignment", row.ID)
 	}
-	vals, ups, rerr := h.wfReadForm(c)
+	vals, ups, rerr := h.readReportForm(c)
 	if rerr != nil && !errors.Is(rerr, errUploadTooLarge) {
 		return rerr
 	}
 	if vals == nil {
 		vals = url.Values{}
 	}
-	in, typed, errs := wfParseReport(vals, row.ID, p.ID)
+	in, typed, errs := parseReport(vals, row.ID, p.ID)
 	submit := vals.Get("action") == "submit"
 	var files []workflow.NewFile
 	for _, u := range ups {
@@ -280,11 +251,11 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 	}
 	in.AddFiles = files
 	rerender := func(status int, formErr string, latest *workflow.Snapshot) error {
-		rep, err := h.wfReportOf(ctx, row.ID, p.ID)
+		rep, err := h.reportOf(ctx, row.ID, p.ID)
 		if err != nil {
 			return err
 		}
-		page, err := h.wfFormPage(ctx, row, p, rep)
+		page, err := h.reportFormPage(ctx, row, p, rep)
 		if err != nil {
 			return err
 		}
@@ -293,13 +264,13 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 			page.LockVersion = in.LockVersion
 		}
 		page.Input, page.Errors, page.FormError, page.Latest = typed, errs, formErr, latest
-		page.FileErrors = wfFileProblems(ups)
+		page.FileErrors = fileProblems(ups)
 		page.FilesLost = len(ups) > 0
 		return render.Page(c, status, reports.Form(*page))
 	}
 	if rerr != nil { // a file over the limit
-		h.wfDiscard(ctx, ups)
-		errs["files"] = "evidence.err.too_large"
+		h.discardUploads(ctx, ups)
+		errs.Set("files", "evidence.err.too_large")
 		return rerender(http.StatusRequestEntityTooLarge, "", nil)
 	}
 	for k, v := range in.Validate(submit) {
@@ -307,17 +278,17 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 			errs[k] = v
 		}
 	}
-	if fp := wfFileProblems(ups); len(fp) > 0 {
-		errs["files"] = "evidence.err.refused"
+	if fp := fileProblems(ups); len(fp) > 0 {
+		errs.Set("files", "evidence.err.refused")
 	}
 	if len(errs) > 0 {
-		h.wfDiscard(ctx, ups)
+		h.discardUploads(ctx, ups)
 		return rerender(http.StatusUnprocessableEntity, "", nil)
 	}
 	rep, err := h.Flow.SaveReport(ctx, a, in, submit)
 	if err != nil {
 		// The service removed the new files.
-		if fe := workflow.FieldErrors(err); fe != nil {
+		if fe := validate.FieldsOf(err); fe != nil {
 			errs = fe
 			return rerender(http.StatusUnprocessableEntity, "", nil)
 		}
@@ -335,15 +306,15 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 		return err
 	}
 	if submit {
-		return render.Redirect(c, reports.ReportURL(rep.ID), "ok", "report.flash.submitted")
+		return render.Redirect(c, paths.Report(rep.ID), "ok", "report.flash.submitted")
 	}
-	return render.Redirect(c, reports.FormURL(row.ID, p.ID), "ok", "report.flash.saved")
+	return render.Redirect(c, paths.ReportForm(row.ID, p.ID), "ok", "report.flash.saved")
 }
 
-// wfParseReport binds the report form. typed keeps the raw input for a
+// parseReport binds the report form. typed keeps the raw input for a
 // re-render; errs holds what could not be parsed.
-func wfParseReport(v url.Values, asgID, periodID int64) (workflow.ReportInput, reports.FormInput, map[string]string) {
-	errs := map[string]string{}
+func parseReport(v url.Values, asgID, periodID int64) (workflow.ReportInput, reports.FormInput, validate.Errors) {
+	errs := validate.Errors{}
 	typed := reports.FormInput{
 		ProgressState: v.Get("progress_state"), Percent: strings.TrimSpace(v.Get("percent")),
 		Progress: v.Get("progress"), Problems: v.Get("problems"), NextSteps: v.Get("next_steps"),
@@ -355,14 +326,14 @@ func wfParseReport(v url.Values, asgID, periodID int64) (workflow.ReportInput, r
 	if lv, err := strconv.Atoi(v.Get("lock_version")); err == nil && lv >= 0 {
 		in.LockVersion = lv
 	} else {
-		errs["_form"] = "report.form.err.reload"
+		errs.Set("_form", "report.form.err.reload")
 	}
 	if typed.Percent == "" {
 		in.Percent = 0
 	} else if n, err := strconv.Atoi(typed.Percent); err == nil {
 		in.Percent = n
 	} else {
-		errs["percent"] = "report.form.err.percent"
+		errs.Set("percent", "report.form.err.percent")
 	}
 	for k, vs := range v {
 		id, ok := strings.CutPrefix(k, "target_")
@@ -380,7 +351,7 @@ func wfParseReport(v url.Values, asgID, periodID int64) (workflow.ReportInput, r
 		}
 		x, err := strconv.ParseFloat(strings.ReplaceAll(raw, ",", ""), 64)
 		if err != nil {
-			errs[k] = "report.form.err.number"
+			errs.Set(k, "report.form.err.number")
 			continue
 		}
 		in.Targets[tid] = &x
@@ -402,7 +373,7 @@ func (h *Handlers) Report(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := h.wfReportPage(c, id, 0)
+	page, err := h.reportPage(c, id, 0)
 	if err != nil {
 		return err
 	}
@@ -419,21 +390,21 @@ func (h *Handlers) ReportVersion(c echo.Context) error {
 	if err != nil || no <= 0 {
 		return model.ErrNotFound
 	}
-	page, err := h.wfReportPage(c, id, no)
+	page, err := h.reportPage(c, id, no)
 	if err != nil {
 		return err
 	}
 	return render.Page(c, http.StatusOK, reports.View(*page))
 }
 
-// wfReportPage assembles a report page; version 0 means the latest.
-func (h *Handlers) wfReportPage(c echo.Context, reportID int64, version int) (*reports.ReportPage, error) {
+// reportPage assembles a report page; version 0 means the latest.
+func (h *Handlers) reportPage(c echo.Context, reportID int64, version int) (*reports.ReportPage, error) {
 	ctx := c.Request().Context()
 	rep, err := h.Store.ReportByID(ctx, reportID)
 	if err != nil {
 		return nil, err
 	}
-	row, leadUnit, err := h.wfAssignment(ctx, rep.AssignmentID)
+	row, leadUnit, err := h.Flow.AssignmentRow(ctx, rep.AssignmentID)
 	if err != nil {
 		return nil, err
 	}
@@ -449,7 +420,7 @@ func (h *Handlers) wfReportPage(c echo.Context, reportID int64, version int) (*r
 	if err != nil {
 		return nil, err
 	}
-	reviews, err := h.wfReviewLines(ctx, []int64{rep.ID}, nil)
+	reviews, err := h.Flow.ReviewLines(ctx, []int64{rep.ID}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -516,7 +487,7 @@ func (h *Handlers) wfReportPage(c echo.Context, reportID int64, version int) (*r
 		page.CanReview = errReview == nil
 	}
 	if row.Role == model.AssignLead && kind != workflow.Owner {
-		if page.CoInputs, err = h.wfCoInputs(ctx, row.MeasureID, p.ID); err != nil {
+		if page.CoInputs, err = h.coInputs(ctx, row.MeasureID, p.ID); err != nil {
 			return nil, err
 		}
 	}

@@ -8,9 +8,10 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/model"
+	"duban/internal/validate"
 	"duban/internal/web/render"
-	"duban/internal/workflow"
 	"duban/views/pages/reports"
+	"duban/views/paths"
 )
 
 // Review approves or returns a submitted report (审核). A return without
@@ -30,18 +31,18 @@ func (h *Handlers) Review(c echo.Context) error {
 		if decision == "return" {
 			key = "review.flash.returned"
 		}
-		return render.Redirect(c, reports.ReportURL(id), "ok", key)
+		return render.Redirect(c, paths.Report(id), "ok", key)
 	}
 	status, form := 0, reports.ReviewForm{Reason: reason}
 	switch {
-	case workflow.FieldErrors(err) != nil:
-		status, form.Errors = http.StatusUnprocessableEntity, workflow.FieldErrors(err)
+	case validate.FieldsOf(err) != nil:
+		status, form.Errors = http.StatusUnprocessableEntity, validate.FieldsOf(err)
 	case errors.Is(err, model.ErrConflict):
 		status, form.FormError = http.StatusConflict, "review.err.conflict"
 	default:
 		return err
 	}
-	page, perr := h.wfReportPage(c, id, 0)
+	page, perr := h.reportPage(c, id, 0)
 	if perr != nil {
 		return perr
 	}

@@ -8,8 +8,8 @@ import (
 
 	"duban/internal/auth"
 	"duban/internal/reqctx"
+	"duban/internal/validate"
 	"duban/internal/web/render"
-	"duban/internal/workflow"
 	authpages "duban/views/pages/auth"
 )
 
@@ -31,7 +31,7 @@ func (h *Handlers) CreateToken(c echo.Context) error {
 	}
 	secret, _, err := h.Tokens.Create(c.Request().Context(), actor(c), u.ID, auth.NewToken{Name: form.Name, ReadOnly: form.RO, Days: days})
 	status := http.StatusOK
-	switch fe := workflow.FieldErrors(err); {
+	switch fe := validate.FieldsOf(err); {
 	case fe != nil:
 		form.Errors, status = fe, http.StatusUnprocessableEntity
 	case err != nil:

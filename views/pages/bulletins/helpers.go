@@ -7,10 +7,8 @@ import (
 	"github.com/a-h/templ"
 
 	"duban/internal/bulletin"
+	"duban/internal/validate"
 )
-
-// URL is a bulletin's page.
-func URL(id int64) string { return "/bulletins/" + strconv.FormatInt(id, 10) }
 
 // choiceValue is the draft form's value for a plan's period: "plan:period".
 func choiceValue(c bulletin.Choice) string {
@@ -19,10 +17,10 @@ func choiceValue(c bulletin.Choice) string {
 
 // fieldAttrs are a field's ARIA attributes: invalid and described by its
 // error message when it has one, and by other (a hint's ID) when given.
-func fieldAttrs(errs map[string]string, field, other string) templ.Attributes {
+func fieldAttrs(errs validate.Errors, field, other string) templ.Attributes {
 	at := templ.Attributes{}
 	ids := other
-	if errs[field] != "" {
+	if errs.Has(field) {
 		at["aria-invalid"] = "true"
 		ids = strings.TrimSpace(ids + " " + field + "-error")
 	}

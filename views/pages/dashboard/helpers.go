@@ -15,6 +15,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/rules"
 	"duban/views/components"
+	"duban/views/paths"
 )
 
 // PlanOption is one entry of the plan selector.
@@ -157,12 +158,6 @@ func Itoa(n int) string { return strconv.Itoa(n) }
 // I64 formats an ID.
 func I64(n int64) string { return strconv.FormatInt(n, 10) }
 
-// MeasureURL links to a measure's page.
-func MeasureURL(id int64) string { return "/measures/" + I64(id) }
-
-// AssignmentURL links to an assignment's page (its report history).
-func AssignmentURL(id int64) string { return "/assignments/" + I64(id) }
-
 // ActivityItem is one line of recent activity.
 type ActivityItem struct {
 	At         time.Time
@@ -185,9 +180,9 @@ func ActivityText(ctx context.Context, it ActivityItem) string {
 func ActivityURL(it ActivityItem) string {
 	switch it.ObjectType {
 	case "measure":
-		return MeasureURL(it.ObjectID)
+		return paths.Measure(it.ObjectID)
 	case "assignment":
-		return AssignmentURL(it.ObjectID)
+		return paths.Assignment(it.ObjectID)
 	case "plan":
 		return "/plans/" + I64(it.ObjectID)
 	}

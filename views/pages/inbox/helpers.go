@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"duban/internal/model"
-	"duban/views/pages/reports"
+	"duban/views/paths"
 )
 
 // Link is where a notification leads ("" for nowhere).
@@ -14,9 +14,9 @@ func Link(n model.Notification) string { return link(n) }
 func link(n model.Notification) string {
 	switch n.ObjectType {
 	case "report":
-		return reports.ReportURL(n.ObjectID)
+		return paths.Report(n.ObjectID)
 	case "assignment":
-		return reports.AssignmentURL(n.ObjectID)
+		return paths.Assignment(n.ObjectID)
 	case "measure": // 延期申请 and 领导批示: their section of the measure page
 		u := "/measures/" + strconv.FormatInt(n.ObjectID, 10)
 		switch {

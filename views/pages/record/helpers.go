@@ -16,6 +16,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/reqctx"
 	"duban/internal/rules"
+	"duban/internal/validate"
 	"duban/internal/workflow"
 )
 
@@ -33,7 +34,7 @@ type Page struct {
 type Form struct {
 	Name   string // FormRequest, FormInstruction, "decide-<id>", "answer-<id>"
 	Values map[string]string
-	Errors map[string]string
+	Errors validate.Errors
 }
 
 // Form names.
@@ -46,7 +47,7 @@ const (
 func DecideFormName(id int64) string { return fmt.Sprintf("decide-%d", id) }
 func AnswerFormName(id int64) string { return fmt.Sprintf("answer-%d", id) }
 
-func (f Form) errs(name string) map[string]string {
+func (f Form) errs(name string) validate.Errors {
 	if f.Name != name {
 		return nil
 	}

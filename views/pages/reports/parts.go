@@ -27,14 +27,6 @@ func Size(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// StateOf is a report's state, "none" for no report.
-func StateOf(r *model.Report) string {
-	if r == nil {
-		return "none"
-	}
-	return r.State
-}
-
 // LightName is a light's colour name.
 func LightName(l rules.Light) string { return l.String() }
 
@@ -42,23 +34,6 @@ func LightName(l rules.Light) string { return l.String() }
 func Reasons(ctx context.Context, r rules.Status) string {
 	return dashboard.ReasonText(ctx, r.Reasons)
 }
-
-// FormURL is the report form of an assignment for a period.
-func FormURL(assignmentID, periodID int64) string {
-	return fmt.Sprintf("/assignments/%d/periods/%d", assignmentID, periodID)
-}
-
-// ReportURL is a report's page.
-func ReportURL(id int64) string { return fmt.Sprintf("/reports/%d", id) }
-
-// VersionURL is one submitted version of a report.
-func VersionURL(id int64, no int) string { return fmt.Sprintf("/reports/%d/versions/%d", id, no) }
-
-// AssignmentURL is an assignment's page.
-func AssignmentURL(id int64) string { return fmt.Sprintf("/assignments/%d", id) }
-
-// FileURL downloads an evidence file.
-func FileURL(id int64) string { return fmt.Sprintf("/attachments/%d", id) }
 
 // ID formats an ID for a form value.
 func ID(id int64) string { return strconv.FormatInt(id, 10) }

@@ -8,16 +8,16 @@ import (
 	"duban/internal/i18n"
 	"duban/internal/reqctx"
 	"duban/internal/workflow"
-	"duban/views/pages/reports"
+	"duban/views/paths"
 )
 
 // promptLink goes to the report form the prompt asks for, else the
 // assignment.
 func promptLink(it workflow.PromptItem) string {
 	if it.Period != nil && !it.Row.Closed() {
-		return reports.FormURL(it.Row.ID, it.Period.ID)
+		return paths.ReportForm(it.Row.ID, it.Period.ID)
 	}
-	return reports.AssignmentURL(it.Row.ID)
+	return paths.Assignment(it.Row.ID)
 }
 
 func derefID(p *int64) int64 {

@@ -1,0 +1,208 @@
+package handlers
+
+// Evidence uploads of the report and record forms: the multipart body
+// read part by part, each file streamed into storage and checked.
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"duban/internal/storage"
+	"duban/views/pages/reports"
+)
+
+// Limits of the non-file parts of a report form.
+const (
+	maxFieldBytes = 64 << 10
+	maxFormBytes  = 1 << 20
+)
+
+// errUploadTooLarge is a file over the per-file limit or a body over the
+// body limit: the answer is 413 and nothing is kept.
+var errUploadTooLarge = echo.NewHTTPError(http.StatusRequestEntityTooLarge, "upload too large")
+
+// evidenceUpload is one evidence file of a form: stored and checked, or refused.
+type evidenceUpload = storage.Upload
+
+// readReportForm reads a report form. A multipart body is read part by part:
+// text fields into memory (bounded), each file streamed straight into
+// storage and then checked by extension and content. Uploads that fail
+// are removed again; the caller removes the good ones if it does not use
+// them. A file over the limit stops the read with errUploadTooLarge.
+func (h *Handlers) readReportForm(c echo.Context) (url.Values, []evidenceUpload, error) {
+	r := c.Request()
+	ctx := r.Context()
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "multipart/form-data" {
+		if err := r.ParseForm(); err != nil {
+			return nil, nil, bodyErr(err)
+		}
+		return r.PostForm, nil, nil
+	}
+	limit := h.Config.MaxUploadMB << 20
+	var ups []evidenceUpload
+	vals := url.Values{}
+	// On failure every stored file is removed; the fields read so far are
+	// kept so a 413 can show the form again with them.
+	fail := func(err error) (url.Values, []evidenceUpload, error) {
+		h.discardUploads(ctx, ups)
+		for i := range ups {
+			ups[i].Blob = nil
+		}
+		return vals, ups, err
+	}
+	// An old browser without Sec-Fetch-Site makes the CSRF check parse the
+	// form before we get it; take the files from there.
+	if r.MultipartForm != nil {
+		vals = url.Values(r.MultipartForm.Value)
+		for _, fh := range r.MultipartForm.File["files"] {
+			if fh.Filename == "" && fh.Size == 0 {
+				continue
+			}
+			f, err := fh.Open()
+			if err != nil {
+				return fail(err)
+			}
+			up, err := h.storeUpload(ctx, fh.Filename, f, limit)
+			f.Close()
+			if up.Name != "" {
+				ups = append(ups, up)
+			}
+			if err != nil {
+				return fail(err)
+			}
+		}
+		if err := CheckInput(r.MultipartForm.Value); err != nil {
+			return fail(err)
+		}
+		return url.Values(r.MultipartForm.Value), ups, nil
+	}
+	vals = url.Values{}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, nil, echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	textBytes := 0
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fail(bodyErr(err))
+		}
+		name := part.FormName()
+		if part.FileName() == "" && name != "files" {
+			b, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
+			if err != nil {
+				return fail(bodyErr(err))
+			}
+			if len(b) > maxFieldBytes {
+				// A client that ignores maxlength: keep the start, so
+				// the form comes back with it and the field marked too
+				// long (every text limit is far below this), and skip
+				// the rest of the field.
+				if _, err := io.Copy(io.Discard, part); err != nil {
+					return fail(bodyErr(err))
+				}
+				b = validPrefix(b, maxFieldBytes)
+			}
+			textBytes += len(b)
+			if textBytes > maxFormBytes {
+				return fail(echo.NewHTTPError(http.StatusBadRequest, "form fields too large"))
+			}
+			vals.Add(name, string(b))
+			continue
+		}
+		if name != "files" || part.FileName() == "" {
+			// An empty file input, or a file under a name we do not take.
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return fail(bodyErr(err))
+			}
+			continue
+		}
+		up, err := h.storeUpload(ctx, part.FileName(), part, limit)
+		if up.Name != "" {
+			ups = append(ups, up)
+		}
+		if err != nil {
+			return fail(err)
+		}
+	}
+	if err := CheckInput(vals); err != nil {
+		return fail(err)
+	}
+	return vals, ups, nil
+}
+
+// storeUpload streams one file into storage and checks it. A refused file
+// comes back with Err set and nothing stored.
+func (h *Handlers) storeUpload(ctx context.Context, filename string, r io.Reader, limit int64) (evidenceUpload, error) {
+	up, err := storage.Receive(ctx, h.Files, filename, r, limit)
+	if errors.Is(err, storage.ErrTooLarge) {
+		return up, errUploadTooLarge
+	}
+	if err != nil {
+		return up, bodyErr(err)
+	}
+	return up, nil
+}
+
+// bodyErr maps a body read error: over the body limit is 413, anything
+// else a bad request.
+func bodyErr(err error) error {
+	var he *echo.HTTPError
+	if errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge {
+		return errUploadTooLarge
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return errUploadTooLarge
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return echo.NewHTTPError(http.StatusBadRequest, "read form: "+err.Error())
+}
+
+func (h *Handlers) discardUploads(ctx context.Context, ups []evidenceUpload) {
+	for _, u := range ups {
+		if u.Blob != nil {
+			_ = h.Files.Remove(ctx, u.Blob.Key)
+		}
+	}
+}
+
+// fileProblems lists refused uploads for the form.
+func fileProblems(ups []evidenceUpload) []reports.FileProblem {
+	var out []reports.FileProblem
+	for _, u := range ups {
+		if u.Err != "" {
+			out = append(out, reports.FileProblem{Name: u.Name, Key: u.Err})
+		}
+	}
+	return out
+}
+
+// validPrefix cuts b to at most n bytes without splitting a UTF-8 character.
+func validPrefix(b []byte, n int) []byte {
+	if len(b) <= n {
+		return b
+	}
+	b = b[:n]
+	// Only the last character can be cut short: drop its bytes.
+	for i := 0; i < utf8.UTFMax-1 && len(b) > 0; i++ {
+		if r, _ := utf8.DecodeLastRune(b); r != utf8.RuneError {
+			break
+		}
+		b = b[:len(b)-1]
+	}
+	return b
+}
