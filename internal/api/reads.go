@@ -16,6 +16,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"duban/internal/format"
 	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/rules"
@@ -630,7 +631,7 @@ func (a *API) indicators(ctx context.Context, in *PlanParam) (*indicatorsOut, er
 	out.Body.Items = []Indicator{}
 	for _, ind := range snap.Indicators() {
 		t := ind.Target
-		it := Indicator{TargetID: t.ID, MeasureID: ind.Measure.ID, Measure: ind.Measure.Label + " " + ind.Measure.Title,
+		it := Indicator{TargetID: t.ID, MeasureID: ind.Measure.ID, Measure: format.MeasureName(ind.Measure.Domain.Label, ind.Measure.Label, ind.Measure.Title),
 			Indicator: t.Indicator, Op: t.Op, Value: t.Value, Unit: t.Unit, Year: t.Year, Status: ind.Status}
 		if ind.HasValue {
 			v := ind.Actual

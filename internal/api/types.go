@@ -3,6 +3,7 @@ package api
 import (
 	"time"
 
+	"duban/internal/format"
 	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/rules"
@@ -133,7 +134,7 @@ type Assignment struct {
 }
 
 func assignmentOf(r *store.AssignmentRow) Assignment {
-	out := Assignment{ID: r.ID, PlanID: r.PlanID, MeasureID: r.MeasureID, Measure: r.MeasureLabel + " " + r.MeasureTitle,
+	out := Assignment{ID: r.ID, PlanID: r.PlanID, MeasureID: r.MeasureID, Measure: format.MeasureName(r.DomainLabel, r.MeasureLabel, r.MeasureTitle),
 		UnitID: r.UnitID, Unit: r.UnitName, Role: r.Role, Signed: r.SignedAt != nil, Closed: r.Closed()}
 	if r.SignedAt != nil {
 		out.SignedAt = r.SignedAt.UTC().Format(time.RFC3339)
@@ -316,8 +317,8 @@ type LedgerRow struct {
 
 func ledgerRowOf(r metrics.LedgerRow) LedgerRow {
 	a := r.Assignment
-	out := LedgerRow{AssignmentID: a.ID, MeasureID: a.MeasureID, Measure: a.Measure.Label + " " + a.Measure.Title,
-		DomainID: a.Measure.DomainID, UnitID: a.UnitID, Role: a.Role, DueOn: day(a.Measure.DueOn), State: "none",
+	out := LedgerRow{AssignmentID: a.ID, MeasureID: a.MeasureID, Measure: format.MeasureName(a.Measure.Domain.Label, a.Measure.Label, a.Measure.Title),
+		DomainID: a.Measure.DomainID, UnitID: a.UnitID, Role: a.Role, DueOn: day(a.DueOn()), State: "none",
 		Light: *lightOf(a.Status)}
 	if a.Unit != nil {
 		out.Unit = a.Unit.Name
