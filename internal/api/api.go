@@ -19,10 +19,10 @@ import (
 
 	"duban/internal/auth"
 	"duban/internal/clock"
+	"duban/internal/evidence"
 	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/reqctx"
-	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/workflow"
 )
@@ -37,7 +37,7 @@ const OpenAPIPath = Prefix + "/openapi.json"
 type Deps struct {
 	Store       *store.Store
 	Flow        *workflow.Service
-	Files       storage.Storage
+	Files       evidence.Storage
 	Tokens      *auth.Tokens
 	Clock       clock.Clock
 	MaxUploadMB int64

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"duban/internal/evidence"
 	"duban/internal/model"
-	"duban/internal/storage"
 	"duban/internal/store"
 )
 
@@ -67,7 +67,7 @@ func TestIDORSweep(t *testing.T) {
 		period := currentPeriod(t, e, tok, asg.ID)
 		form := path("/assignments/%d/periods/%d/report", asg.ID, period)
 		body := m{"progress_state": "on_track", "percent": 30, "progress": secret}
-		res := want(t, e.call(tok, "PUT", form, reportWithFiles(t, body, map[string][]byte{"证明.pdf": storage.SamplePDF(secret)})), http.StatusOK)
+		res := want(t, e.call(tok, "PUT", form, reportWithFiles(t, body, map[string][]byte{"证明.pdf": evidence.SamplePDF(secret)})), http.StatusOK)
 		var rep reportJSON
 		res.json(t, &rep)
 		if submit {

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"duban/internal/storage"
+	"duban/internal/evidence"
 	"duban/internal/testutil"
 )
 
@@ -103,7 +103,7 @@ func journey(t *testing.T, e *env) {
 	if p.Fields["files"] == "" {
 		t.Fatalf("refused file not named: %+v", p)
 	}
-	pdf := storage.SamplePDF("evidence")
+	pdf := evidence.SamplePDF("evidence")
 	res := want(t, e.call(co, "PUT", form, reportWithFiles(t, draft, map[string][]byte{"摸底表.pdf": pdf})), http.StatusOK)
 	var rep reportJSON
 	res.json(t, &rep)

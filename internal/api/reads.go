@@ -16,8 +16,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"duban/internal/figures"
 	"duban/internal/format"
-	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/rules"
 	"duban/internal/store"
@@ -289,7 +289,7 @@ func (a *API) listAssignments(ctx context.Context, in *struct {
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
-	snap, err := metrics.Load(ctx, a.d.Store, metrics.Scope{PlanID: in.Plan, MeasureID: in.Measure}, a.d.Clock.Now())
+	snap, err := figures.Load(ctx, a.d.Store, figures.Scope{PlanID: in.Plan, MeasureID: in.Measure}, a.d.Clock.Now())
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
@@ -330,7 +330,7 @@ func (a *API) getAssignment(ctx context.Context, in *IDParam) (*assignmentOut, e
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
-	snap, err := metrics.Load(ctx, a.d.Store, metrics.Scope{PlanID: row.PlanID, MeasureID: row.MeasureID}, a.d.Clock.Now())
+	snap, err := figures.Load(ctx, a.d.Store, figures.Scope{PlanID: row.PlanID, MeasureID: row.MeasureID}, a.d.Clock.Now())
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
@@ -572,14 +572,14 @@ func (a *API) ledger(ctx context.Context, in *struct {
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
-	sc := metrics.Scope{PlanID: plan.ID, DomainID: in.Domain, UnitID: in.Unit, Text: strings.TrimSpace(in.Q)}
+	sc := figures.Scope{PlanID: plan.ID, DomainID: in.Domain, UnitID: in.Unit, Text: strings.TrimSpace(in.Q)}
 	if act.Role == model.RoleUnit {
 		sc.UnitID = act.UnitID // as on /ledger
 	}
 	if utf8.RuneCountInString(sc.Text) > 100 {
 		return nil, badParam(ctx, "q")
 	}
-	f := metrics.LedgerFilter{Light: in.Light, State: in.State, PeriodID: in.Period}
+	f := figures.LedgerFilter{Light: in.Light, State: in.State, PeriodID: in.Period}
 	if in.Period != 0 {
 		ps, err := a.d.Store.PeriodsOf(ctx, plan.ID)
 		if err != nil {
@@ -589,7 +589,7 @@ func (a *API) ledger(ctx context.Context, in *struct {
 			return nil, badParam(ctx, "period")
 		}
 	}
-	snap, err := metrics.Load(ctx, a.d.Store, sc, a.d.Clock.Now())
+	snap, err := figures.Load(ctx, a.d.Store, sc, a.d.Clock.Now())
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
@@ -623,7 +623,7 @@ func (a *API) indicators(ctx context.Context, in *PlanParam) (*indicatorsOut, er
 	if _, err := a.d.Store.PlanByID(ctx, in.Plan); err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
-	snap, err := metrics.Load(ctx, a.d.Store, metrics.Scope{PlanID: in.Plan}, a.d.Clock.Now())
+	snap, err := figures.Load(ctx, a.d.Store, figures.Scope{PlanID: in.Plan}, a.d.Clock.Now())
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
@@ -655,12 +655,12 @@ func (a *API) scorecard(ctx context.Context, in *struct {
 			return nil, a.fail(ctx, err, nil)
 		}
 	}
-	snap, err := metrics.Load(ctx, a.d.Store, metrics.Scope{PlanID: in.Plan}, a.d.Clock.Now())
+	snap, err := figures.Load(ctx, a.d.Store, figures.Scope{PlanID: in.Plan}, a.d.Clock.Now())
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
 	scores := snap.Scorecard()
-	if in.Sort != "" && !metrics.SortScores(scores, strings.TrimPrefix(in.Sort, "-"), strings.HasPrefix(in.Sort, "-")) {
+	if in.Sort != "" && !figures.SortScores(scores, strings.TrimPrefix(in.Sort, "-"), strings.HasPrefix(in.Sort, "-")) {
 		return nil, badParam(ctx, "sort")
 	}
 	out := &scorecardOut{}

@@ -3,8 +3,8 @@ package api
 import (
 	"time"
 
+	"duban/internal/figures"
 	"duban/internal/format"
-	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/rules"
 	"duban/internal/store"
@@ -315,7 +315,7 @@ type LedgerRow struct {
 	Light        Light  `json:"light"`
 }
 
-func ledgerRowOf(r metrics.LedgerRow) LedgerRow {
+func ledgerRowOf(r figures.LedgerRow) LedgerRow {
 	a := r.Assignment
 	out := LedgerRow{AssignmentID: a.ID, MeasureID: a.MeasureID, Measure: format.MeasureName(a.Measure.Domain.Label, a.Measure.Label, a.Measure.Title),
 		DomainID: a.Measure.DomainID, UnitID: a.UnitID, Role: a.Role, DueOn: day(a.DueOn()), State: "none",

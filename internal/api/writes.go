@@ -15,9 +15,9 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"duban/internal/clock"
+	"duban/internal/evidence"
 	"duban/internal/i18n"
 	"duban/internal/model"
-	"duban/internal/storage"
 	"duban/internal/validate"
 	"duban/internal/workflow"
 )
@@ -233,9 +233,9 @@ func (a *API) reportByID(ctx context.Context, id int64) any {
 }
 
 // readReport reads a JSON body, or a multipart body whose files are
-// streamed into storage and checked as on the pages (storage.Receive).
+// streamed into storage and checked as on the pages (evidence.Receive).
 // Refused or excess files leave nothing behind.
-func (a *API) readReport(ctx context.Context) (*ReportBody, []storage.Upload, error) {
+func (a *API) readReport(ctx context.Context) (*ReportBody, []evidence.Upload, error) {
 	r := echoOf(ctx).Request()
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var body ReportBody
@@ -263,7 +263,7 @@ func (a *API) readReport(ctx context.Context) (*ReportBody, []storage.Upload, er
 	if err != nil {
 		return nil, nil, problemFor(ctx, http.StatusBadRequest, "api.err.invalid")
 	}
-	var ups []storage.Upload
+	var ups []evidence.Upload
 	discard := func() {
 		for _, u := range ups {
 			if u.Blob != nil {
@@ -289,11 +289,11 @@ func (a *API) readReport(ctx context.Context) (*ReportBody, []storage.Upload, er
 				return nil, nil, err
 			}
 		case part.FormName() == "files" && part.FileName() != "":
-			up, err := storage.Receive(ctx, a.d.Files, part.FileName(), part, a.d.MaxUploadMB<<20)
+			up, err := evidence.Receive(ctx, a.d.Files, part.FileName(), part, a.d.MaxUploadMB<<20)
 			if up.Blob != nil {
 				ups = append(ups, up)
 			}
-			if errors.Is(err, storage.ErrTooLarge) {
+			if errors.Is(err, evidence.ErrTooLarge) {
 				discard()
 				return nil, nil, problemFor(ctx, http.StatusRequestEntityTooLarge, "evidence.err.too_large")
 			}

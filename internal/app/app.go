@@ -17,9 +17,9 @@ import (
 	"duban/internal/config"
 	"duban/internal/db"
 	"duban/internal/demo"
+	"duban/internal/evidence"
 	"duban/internal/export"
 	"duban/internal/readmodel"
-	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/web"
 	"duban/internal/web/handlers"
@@ -146,7 +146,7 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 		d.Close()
 		return nil, err
 	}
-	files := storage.NewLocal(cfg.AttachmentsDir())
+	files := evidence.NewLocal(cfg.AttachmentsDir())
 	h := &handlers.Handlers{
 		Store:     st,
 		Flow:      workflow.New(st, files),
@@ -211,7 +211,7 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 // sweepFiles removes crash leftovers from the evidence folder at start and
 // then daily: upload temporaries and files no row references, older than
 // a day (younger ones may belong to a save still under way).
-func sweepFiles(ctx context.Context, files *storage.Local, st *store.Store, log *slog.Logger) {
+func sweepFiles(ctx context.Context, files *evidence.Local, st *store.Store, log *slog.Logger) {
 	clock.Every(ctx, 24*time.Hour, true, "evidence sweep", log, func(ctx context.Context) error {
 		sw, err := files.Sweep(ctx, 24*time.Hour, time.Now(), st.ReferencedKeys)
 		if err == nil && sw.Temps+sw.Orphans+len(sw.Problems) > 0 {

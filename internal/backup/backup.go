@@ -32,7 +32,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"    // database/sql driver "sqlite3"
 
 	"duban/internal/db"
-	"duban/internal/storage"
+	"duban/internal/evidence"
 	"duban/internal/store"
 )
 
@@ -136,7 +136,7 @@ func Create(ctx context.Context, p Portal, dest string) (*Manifest, error) {
 	m.Files = append(m.Files, *f)
 	m.SchemaVersion, m.Tables = snap.schemaVersion, snap.tables
 
-	src := storage.NewLocal(p.attachmentsDir())
+	src := evidence.NewLocal(p.attachmentsDir())
 	for _, b := range snap.blobs {
 		f, err := copyBlob(ctx, src, work, b)
 		if err != nil {
@@ -151,7 +151,7 @@ func Create(ctx context.Context, p Portal, dest string) (*Manifest, error) {
 	if err := os.Rename(work, dest); err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
-	return m, storage.SyncDir(parent)
+	return m, evidence.SyncDir(parent)
 }
 
 // snapshotSQLite copies the database with VACUUM INTO on a connection of
@@ -298,7 +298,7 @@ func tableNames(ctx context.Context, q querier, dialect string) ([]string, error
 }
 
 // copyBlob copies one stored file, checking it against its row.
-func copyBlob(ctx context.Context, src *storage.Local, work string, b blob) (*File, error) {
+func copyBlob(ctx context.Context, src *evidence.Local, work string, b blob) (*File, error) {
 	in, err := src.Open(ctx, b.key)
 	if err != nil {
 		return nil, fmt.Errorf("backup: attachment %s: %w", b.key, err)

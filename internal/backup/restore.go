@@ -15,7 +15,7 @@ import (
 
 	"duban/internal/clock"
 	"duban/internal/db"
-	"duban/internal/storage"
+	"duban/internal/evidence"
 	"duban/internal/store"
 )
 
@@ -176,7 +176,7 @@ func check(ctx context.Context, p Portal, m *Manifest) (*Restored, error) {
 	if err := sameCounts(m.Tables, snap.tables); err != nil {
 		return nil, fmt.Errorf("restore: the restored database differs from the backup: %w", err)
 	}
-	files := storage.NewLocal(p.attachmentsDir())
+	files := evidence.NewLocal(p.attachmentsDir())
 	for _, b := range snap.blobs {
 		if sum, err := hashBlob(ctx, files, b.key); err != nil || sum != b.sha256 {
 			return nil, fmt.Errorf("restore: attachment %s is missing or differs from its row", b.key)
@@ -201,7 +201,7 @@ func check(ctx context.Context, p Portal, m *Manifest) (*Restored, error) {
 	return &Restored{Manifest: m, Audit: c}, nil
 }
 
-func hashBlob(ctx context.Context, files *storage.Local, key string) (string, error) {
+func hashBlob(ctx context.Context, files *evidence.Local, key string) (string, error) {
 	f, err := files.Open(ctx, key)
 	if err != nil {
 		return "", err
@@ -290,5 +290,5 @@ func installFile(src, dst string, perm os.FileMode, want File) error {
 	if err := os.Rename(tmp, dst); err != nil {
 		return err
 	}
-	return storage.SyncDir(filepath.Dir(dst))
+	return evidence.SyncDir(filepath.Dir(dst))
 }

@@ -21,7 +21,7 @@ import (
 	"strings"
 	"time"
 
-	"duban/internal/storage"
+	"duban/internal/evidence"
 )
 
 // Client is one logged-in browser.
@@ -205,7 +205,7 @@ func NewEvidence(name string, size int) Evidence {
 	var nonce [16]byte
 	_, _ = rand.Read(nonce[:])
 	text := hex.EncodeToString(nonce[:]) + " " + strings.Repeat("evidence ", max(0, size-600)/9)
-	data := storage.SamplePDF(text)
+	data := evidence.SamplePDF(text)
 	sum := sha256.Sum256(data)
 	return Evidence{Name: name, Data: data, SHA256: hex.EncodeToString(sum[:])}
 }

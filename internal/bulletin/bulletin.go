@@ -1,6 +1,6 @@
 // Package bulletin is the 督查通报: the supervision office drafts a
 // numbered bulletin on a plan's reporting period from the facts
-// (internal/metrics), edits its text sections (表扬 / 通报批评 / 下步要求)
+// (internal/figures), edits its text sections (表扬 / 通报批评 / 下步要求)
 // and publishes it. Publishing freezes the figures as JSON, numbers the
 // bulletin within its year of issue, announces it in every user's inbox
 // and writes its audit entry, all in one transaction; a published bulletin

@@ -12,11 +12,11 @@ import (
 	"duban/internal/bulletin"
 	"duban/internal/bulletin/bulletintest"
 	"duban/internal/clock"
+	"duban/internal/evidence"
+	"duban/internal/figures/figurestest"
 	"duban/internal/i18n"
-	"duban/internal/metrics/metricstest"
 	"duban/internal/model"
 	"duban/internal/rules"
-	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/testutil"
 	"duban/internal/validate"
@@ -29,7 +29,7 @@ type env struct {
 	st     *store.Store
 	svc    *bulletin.Service
 	f      *testutil.Fixture
-	h      *metricstest.History
+	h      *figurestest.History
 	actors map[string]store.Actor
 	ctx    context.Context // zh-CN
 }
@@ -40,7 +40,7 @@ func setup(t *testing.T, extras bulletin.ExtrasFunc, opts ...testutil.Option) *e
 	t.Helper()
 	p := testutil.Start(t, append([]testutil.Option{testutil.DemoWithoutPlan()}, opts...)...)
 	st := p.App.Store
-	f, h := metricstest.Scenario(t, st)
+	f, h := figurestest.Scenario(t, st)
 	e := &env{t: t, p: p, st: st, svc: bulletin.New(st, extras), f: f, h: h, actors: map[string]store.Actor{},
 		ctx: i18n.WithLocale(context.Background(), i18n.ZH)}
 	for _, n := range []string{"admin", "duchashi", "jiaoyuju", "canlian", "taishan", "lingdao"} {
@@ -93,14 +93,14 @@ func TestDraftFromTheFacts(t *testing.T) {
 	// 台山 handed in its three on time; 市教育局 one of two (the other was
 	// returned); 市残联 two of three, one of them late.
 	want := []bulletin.UnitRate{
-		{Rank: 1, Unit: metricstest.Taishan, Rate: bulletin.Rate{Expected: 3, Submitted: 3, OnTime: 3}},
-		{Rank: 2, Unit: metricstest.Edu, Rate: bulletin.Rate{Expected: 2, Submitted: 1, OnTime: 1}},
-		{Rank: 3, Unit: metricstest.Disabled, Rate: bulletin.Rate{Expected: 3, Submitted: 2, OnTime: 1}},
+		{Rank: 1, Unit: figurestest.Taishan, Rate: bulletin.Rate{Expected: 3, Submitted: 3, OnTime: 3}},
+		{Rank: 2, Unit: figurestest.Edu, Rate: bulletin.Rate{Expected: 2, Submitted: 1, OnTime: 1}},
+		{Rank: 3, Unit: figurestest.Disabled, Rate: bulletin.Rate{Expected: 3, Submitted: 2, OnTime: 1}},
 	}
 	if !slices.Equal(f.Units, want) {
 		t.Fatalf("ranking = %+v, want %+v", f.Units, want)
 	}
-	x := metricstest.Expect
+	x := figurestest.Expect
 	if got := f.Reporting; got.Expected != x.PeriodExpected[1] || got.Submitted != x.PeriodSubmitted[1] || got.OnTime != x.PeriodOnTime[1] {
 		t.Fatalf("period totals = %+v, want %d/%d/%d", got, x.PeriodExpected[1], x.PeriodSubmitted[1], x.PeriodOnTime[1])
 	}
@@ -120,7 +120,7 @@ func TestDraftFromTheFacts(t *testing.T) {
 		}
 		kinds[r.Unit] = r.Reasons[0].Kind
 	}
-	if kinds[metricstest.Edu] != rules.KindReturnedStale || kinds[metricstest.Disabled] != rules.KindOverdue {
+	if kinds[figurestest.Edu] != rules.KindReturnedStale || kinds[figurestest.Disabled] != rules.KindOverdue {
 		t.Fatalf("red reasons by unit = %v", kinds)
 	}
 	if len(f.Closed) != 0 {
@@ -130,10 +130,10 @@ func TestDraftFromTheFacts(t *testing.T) {
 	if b.Title != "关于2014年第4季度督查督办工作情况的通报" {
 		t.Fatalf("suggested title %q", b.Title)
 	}
-	if !strings.Contains(b.Praise, metricstest.Taishan) || strings.Contains(b.Praise, metricstest.Disabled) {
+	if !strings.Contains(b.Praise, figurestest.Taishan) || strings.Contains(b.Praise, figurestest.Disabled) {
 		t.Fatalf("suggested praise %q", b.Praise)
 	}
-	if !strings.Contains(b.Criticism, metricstest.Disabled+"（未报 1 份）") || !strings.Contains(b.Criticism, "1 项措施亮红灯") {
+	if !strings.Contains(b.Criticism, figurestest.Disabled+"（未报 1 份）") || !strings.Contains(b.Criticism, "1 项措施亮红灯") {
 		t.Fatalf("suggested criticism %q", b.Criticism)
 	}
 	if !strings.HasPrefix(b.Requirements, "1. ") {
@@ -145,7 +145,7 @@ func TestDraftFromTheFacts(t *testing.T) {
 		t.Fatalf("closed in 2015Q1 = %+v", p.Figures.Closed)
 	}
 	p = e.page("duchashi", e.draft("2015Q2"))
-	if len(p.Figures.Closed) != 1 || p.Figures.Closed[0].MeasureID != e.f.Measures[2].ID || p.Figures.Closed[0].Unit != metricstest.Disabled {
+	if len(p.Figures.Closed) != 1 || p.Figures.Closed[0].MeasureID != e.f.Measures[2].ID || p.Figures.Closed[0].Unit != figurestest.Disabled {
 		t.Fatalf("closed in 2015Q2 = %+v", p.Figures.Closed)
 	}
 	if !strings.Contains(p.Bulletin.Praise, "本期办结措施 1 项") {
@@ -282,7 +282,7 @@ func publish(t *testing.T, opts ...testutil.Option) {
 
 	// 市残联 hands in its missing 2014Q4 report: a draft would change, the
 	// published bulletin does not.
-	e.h.Report(e.h.A(1, metricstest.Disabled), "2014Q4", metricstest.Report{State: model.ReportSubmitted, Percent: 30, Submitted: "2015-04-02"})
+	e.h.Report(e.h.A(1, figurestest.Disabled), "2014Q4", figurestest.Report{State: model.ReportSubmitted, Percent: 30, Submitted: "2015-04-02"})
 	after := e.page("lingdao", id).Figures
 	if after.Reporting != frozen.Reporting || !slices.Equal(after.Units, frozen.Units) || after.AsOf != frozen.AsOf {
 		t.Fatalf("a published bulletin changed: %+v → %+v", frozen.Reporting, after.Reporting)
@@ -351,10 +351,10 @@ func TestExtrasFillTheirSections(t *testing.T) {
 	extras := func(_ context.Context, planID int64, per model.Period, now time.Time) (bulletin.Extras, error) {
 		asked = per
 		return bulletin.Extras{
-			Extensions: []bulletin.Extension{{MeasureID: 1, Measure: "(一)1. 学前教育", Unit: metricstest.Taishan,
-				Original: metricstest.At("2015-06-30"), Granted: metricstest.At("2015-09-30"), DecidedOn: metricstest.At("2014-12-01")}},
-			Instructions: []bulletin.Instruction{{MeasureID: 2, Measure: "(一)2. 义务教育", Unit: metricstest.Edu, Author: "领导",
-				Text: "请加快进度", GivenOn: metricstest.At("2014-12-10"), ReplyBy: metricstest.At("2015-01-10")}},
+			Extensions: []bulletin.Extension{{MeasureID: 1, Measure: "(一)1. 学前教育", Unit: figurestest.Taishan,
+				Original: figurestest.At("2015-06-30"), Granted: figurestest.At("2015-09-30"), DecidedOn: figurestest.At("2014-12-01")}},
+			Instructions: []bulletin.Instruction{{MeasureID: 2, Measure: "(一)2. 义务教育", Unit: figurestest.Edu, Author: "领导",
+				Text: "请加快进度", GivenOn: figurestest.At("2014-12-10"), ReplyBy: figurestest.At("2015-01-10")}},
 		}, nil
 	}
 	e := setup(t, extras)
@@ -438,9 +438,9 @@ func TestDocx(t *testing.T) {
 			rank := d.Tables[0]
 			wantRank := [][]string{
 				bulletin.RankingHead(ctx),
-				{"1", metricstest.Taishan, "3", "3", "3", "100.0%"},
-				{"2", metricstest.Edu, "2", "1", "1", "50.0%"},
-				{"3", metricstest.Disabled, "3", "2", "1", "33.3%"},
+				{"1", figurestest.Taishan, "3", "3", "3", "100.0%"},
+				{"2", figurestest.Edu, "2", "1", "1", "50.0%"},
+				{"3", figurestest.Disabled, "3", "2", "1", "33.3%"},
 			}
 			if !slices.EqualFunc(rank, wantRank, slices.Equal) {
 				t.Fatalf("ranking table = %q, want %q", rank, wantRank)
@@ -455,7 +455,7 @@ func TestDocx(t *testing.T) {
 // one, nor one still in time).
 func TestExtrasFromTheStore(t *testing.T) {
 	e := setup(t, nil)
-	flow := workflow.New(e.st, storage.NewLocal(e.p.Config.AttachmentsDir()))
+	flow := workflow.New(e.st, evidence.NewLocal(e.p.Config.AttachmentsDir()))
 	seen := e.p.Clock.Now()
 	edu, office, leader := e.actors["jiaoyuju"], e.actors["duchashi"], e.actors["lingdao"]
 	rows, err := e.st.AssignmentRowsOfUnit(e.ctx, edu.UnitID)
@@ -464,7 +464,7 @@ func TestExtrasFromTheStore(t *testing.T) {
 	}
 	extend := func(row store.AssignmentRow, at string) {
 		t.Helper()
-		e.p.Clock.Set(metricstest.At(at))
+		e.p.Clock.Set(figurestest.At(at))
 		x, err := flow.RequestExtension(e.ctx, edu, workflow.ExtensionInput{AssignmentID: row.ID,
 			ProposedOn: row.MeasureDueOn.AddDate(0, 3, 0), Reason: "需协调用地"})
 		if err != nil {
@@ -478,9 +478,9 @@ func TestExtrasFromTheStore(t *testing.T) {
 	extend(rows[1], "2015-01-05") // after it
 	instruct := func(measureID int64, at, due string) int64 {
 		t.Helper()
-		e.p.Clock.Set(metricstest.At(at))
+		e.p.Clock.Set(figurestest.At(at))
 		in, err := flow.WriteInstruction(e.ctx, leader, workflow.InstructionInput{MeasureID: measureID, Body: "请加快进度 " + due,
-			DueOn: metricstest.At(due)})
+			DueOn: figurestest.At(due)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -501,11 +501,11 @@ func TestExtrasFromTheStore(t *testing.T) {
 	e.p.Clock.Set(seen)
 
 	f := e.page("duchashi", e.draft("2014Q4")).Figures
-	if len(f.Extensions) != 1 || f.Extensions[0].MeasureID != rows[0].MeasureID || f.Extensions[0].Unit != metricstest.Edu ||
+	if len(f.Extensions) != 1 || f.Extensions[0].MeasureID != rows[0].MeasureID || f.Extensions[0].Unit != figurestest.Edu ||
 		!f.Extensions[0].Granted.Equal(rows[0].MeasureDueOn.AddDate(0, 2, 0)) || !f.Extensions[0].Original.Equal(rows[0].MeasureDueOn) {
 		t.Fatalf("extensions = %+v", f.Extensions)
 	}
-	if len(f.Instructions) != 1 || f.Instructions[0].Text != "请加快进度 2015-02-01" || f.Instructions[0].Unit != metricstest.Edu ||
+	if len(f.Instructions) != 1 || f.Instructions[0].Text != "请加快进度 2015-02-01" || f.Instructions[0].Unit != figurestest.Edu ||
 		clock.DayText(f.Instructions[0].ReplyBy) != "2015-02-01" {
 		t.Fatalf("instructions = %+v", f.Instructions)
 	}

@@ -6,15 +6,15 @@ import (
 	"time"
 
 	"duban/internal/clock"
+	"duban/internal/figures"
 	"duban/internal/format"
-	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/rules"
 	"duban/internal/store"
 )
 
 // Figures are what the system drafts a bulletin from, all read from the
-// one facts loader (internal/metrics) at one instant. A draft shows them
+// one facts loader (internal/figures) at one instant. A draft shows them
 // as they are now; publishing stores them as JSON, so a published
 // bulletin reads the same forever. The JSON shape is part of the stored
 // data: add fields, never rename them.
@@ -71,7 +71,7 @@ func percent(a, b int) float64 {
 	if b == 0 {
 		return 0
 	}
-	return metrics.Round1(float64(a) * 100 / float64(b))
+	return figures.Round1(float64(a) * 100 / float64(b))
 }
 
 // UnitRate is one unit's line of the on-time ranking.
@@ -165,7 +165,7 @@ func StoreExtras(st *store.Store) ExtrasFunc {
 
 // compute drafts the figures of a plan's period at now.
 func (s *Service) compute(ctx context.Context, planID, periodID int64, now time.Time) (*Figures, error) {
-	snap, err := metrics.Load(ctx, s.st, metrics.Scope{PlanID: planID}, now)
+	snap, err := figures.Load(ctx, s.st, figures.Scope{PlanID: planID}, now)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func (s *Service) compute(ctx context.Context, planID, periodID int64, now time.
 
 	c := snap.MeasureLights()
 	f.Measures = Lights{Total: c.Total, Red: c.Red, Yellow: c.Yellow, Green: c.Green, Blue: c.Blue, Grey: c.Grey}
-	f.Completion = metrics.Round1(snap.Total().Completion)
+	f.Completion = figures.Round1(snap.Total().Completion)
 
 	// On-time reporting by unit: what the rules say each assignment owed
 	// for the period and whether it was handed in by the deadline.
@@ -276,7 +276,7 @@ func (s *Service) compute(ctx context.Context, planID, periodID int64, now time.
 	return f, nil
 }
 
-func measureName(m *metrics.Measure) string {
+func measureName(m *figures.Measure) string {
 	domain := ""
 	if m.Domain != nil {
 		domain = m.Domain.Label

@@ -14,7 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"duban/internal/bulletin/bulletintest"
-	"duban/internal/metrics/metricstest"
+	"duban/internal/figures/figurestest"
 	"duban/internal/testutil"
 )
 
@@ -25,7 +25,7 @@ import (
 // on-time ranking table (the scenario's known figures).
 func TestBulletinJourney(t *testing.T) {
 	p := testutil.Start(t, testutil.DemoWithoutPlan())
-	f, h := metricstest.Scenario(t, p.App.Store)
+	f, h := figurestest.Scenario(t, p.App.Store)
 	period := strconv.FormatInt(f.Plan.ID, 10) + ":" + strconv.FormatInt(h.Periods["2014Q4"].ID, 10)
 	browserCtx := testutil.NewBrowser(t)
 	shots := os.Getenv("DUBAN_SCREENSHOTS")
@@ -63,7 +63,7 @@ func TestBulletinJourney(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("bul-period"), period),
 		chromedp.Click(chromedp.CSS(`form.bulletin-new button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`form.bulletin-form`)))
-	if got := text(office, "table.bulletin-ranking tbody tr:first-child"); !strings.Contains(got, metricstest.Taishan) {
+	if got := text(office, "table.bulletin-ranking tbody tr:first-child"); !strings.Contains(got, figurestest.Taishan) {
 		t.Fatalf("the preview's first rank is %q", got)
 	}
 	run(office, "edit and save",
@@ -156,9 +156,9 @@ func TestBulletinJourney(t *testing.T) {
 	}
 	wantRank := [][]string{
 		{"排名", "单位", "应报", "已报", "按时", "按时报送率"},
-		{"1", metricstest.Taishan, "3", "3", "3", "100.0%"},
-		{"2", metricstest.Edu, "2", "1", "1", "50.0%"},
-		{"3", metricstest.Disabled, "3", "2", "1", "33.3%"},
+		{"1", figurestest.Taishan, "3", "3", "3", "100.0%"},
+		{"2", figurestest.Edu, "2", "1", "1", "50.0%"},
+		{"3", figurestest.Disabled, "3", "2", "1", "33.3%"},
 	}
 	if !slices.EqualFunc(d.Tables[0], wantRank, slices.Equal) {
 		t.Fatalf("docx ranking %q, want %q", d.Tables[0], wantRank)

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"duban/internal/demo"
+	"duban/internal/evidence"
 	"duban/internal/model"
-	"duban/internal/storage"
 	"duban/internal/testutil"
 )
 
@@ -21,7 +21,7 @@ func TestSeedBulletin(t *testing.T) {
 	testutil.SeedFixture(t, st)
 	ctx := context.Background()
 	now := p.Clock.Now()
-	if err := demo.SeedHistory(ctx, st, storage.NewLocal(p.Config.AttachmentsDir()), now); err != nil {
+	if err := demo.SeedHistory(ctx, st, evidence.NewLocal(p.Config.AttachmentsDir()), now); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {

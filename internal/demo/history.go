@@ -15,13 +15,13 @@ import (
 	"gorm.io/gorm"
 
 	"duban/internal/clock"
+	"duban/internal/evidence"
+	"duban/internal/figures"
 	"duban/internal/i18n"
-	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/periods"
 	"duban/internal/readmodel"
 	"duban/internal/rules"
-	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/validate"
 	"duban/internal/workflow"
@@ -40,7 +40,7 @@ const historyAddr = "demo-history"
 // workflow service, so the audit log, versions and notifications are as
 // real use makes them, each stamped with its moment in the past. It is
 // deterministic (seeded) and does nothing when any report exists.
-func SeedHistory(ctx context.Context, st *store.Store, files storage.Storage, now time.Time) error {
+func SeedHistory(ctx context.Context, st *store.Store, files evidence.Storage, now time.Time) error {
 	if n, err := st.CountReports(ctx); err != nil || n > 0 {
 		return err
 	}
@@ -217,7 +217,7 @@ func (h *history) plan(ctx context.Context, st *store.Store, p model.Plan) error
 	for _, t := range ts {
 		targets[t.MeasureID] = append(targets[t.MeasureID], t)
 	}
-	cur := periods.Current(metrics.PeriodsOf(ps), h.now)
+	cur := periods.Current(figures.PeriodsOf(ps), h.now)
 	if cur < 0 {
 		return nil // the plan has not started
 	}
@@ -469,9 +469,9 @@ func (h *history) files(tr *track, per model.Period, revision bool) []pendingFil
 		name = fmt.Sprintf("%s补充材料.pdf", per.Label)
 	}
 	out := []pendingFile{{name, "application/pdf",
-		storage.SamplePDF(fmt.Sprintf("Duban demo evidence: assignment %d, %s", tr.row.ID, per.Label))}}
+		evidence.SamplePDF(fmt.Sprintf("Duban demo evidence: assignment %d, %s", tr.row.ID, per.Label))}}
 	if h.chance(0.3) {
-		out = append(out, pendingFile{"现场照片.png", "image/png", storage.SamplePNG(int(tr.row.ID) + h.rnd.IntN(100))})
+		out = append(out, pendingFile{"现场照片.png", "image/png", evidence.SamplePNG(int(tr.row.ID) + h.rnd.IntN(100))})
 	}
 	return out
 }

@@ -14,8 +14,8 @@ import (
 
 	"duban/internal/clock"
 	"duban/internal/demo"
+	"duban/internal/evidence"
 	"duban/internal/model"
-	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/testutil"
 )
@@ -36,7 +36,7 @@ func seed(t *testing.T, opts ...testutil.Option) (*testutil.Portal, summary) {
 	p := testutil.Start(t, append([]testutil.Option{testutil.DemoWithoutPlan()}, opts...)...)
 	st := p.App.Store
 	f := testutil.SeedFixture(t, st)
-	files := storage.NewLocal(p.Config.AttachmentsDir())
+	files := evidence.NewLocal(p.Config.AttachmentsDir())
 	ctx := context.Background()
 	now := p.Clock.Now()
 	start := time.Now()
@@ -110,7 +110,7 @@ func TestSeedHistory(t *testing.T) {
 		}
 	}
 	// Idempotent: a second run changes nothing.
-	if err := demo.SeedHistory(ctx, st, storage.NewLocal(p.Config.AttachmentsDir()), p.Clock.Now()); err != nil {
+	if err := demo.SeedHistory(ctx, st, evidence.NewLocal(p.Config.AttachmentsDir()), p.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	var audit int64
@@ -211,7 +211,7 @@ func TestSeedHistoryAtScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	if err := demo.SeedHistory(ctx, st, storage.NewLocal(p.Config.AttachmentsDir()), p.Clock.Now()); err != nil {
+	if err := demo.SeedHistory(ctx, st, evidence.NewLocal(p.Config.AttachmentsDir()), p.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	took := time.Since(start)

@@ -10,15 +10,15 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"duban/internal/figures"
 	"duban/internal/i18n"
-	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/rules"
 )
 
 // LedgerInfo describes the export for its summary sheet.
 type LedgerInfo struct {
-	Plan    *metrics.Plan
+	Plan    *figures.Plan
 	Filters []string // the filters in words, e.g. "灯:红灯"
 	By      string   // who exported
 	At      time.Time
@@ -38,7 +38,7 @@ var ledgerColumns = []struct {
 // Ledger writes the 台账 workbook of rows (one per measure × unit, already
 // filtered to what the user may see) to w: a summary sheet, then one sheet
 // per domain in the plan's order.
-func Ledger(ctx context.Context, w io.Writer, info LedgerInfo, rows []metrics.LedgerRow) error {
+func Ledger(ctx context.Context, w io.Writer, info LedgerInfo, rows []figures.LedgerRow) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	st, err := newStyles(f)
@@ -54,8 +54,8 @@ func Ledger(ctx context.Context, w io.Writer, info LedgerInfo, rows []metrics.Le
 
 	// Group the rows by domain, keeping the plan's order.
 	type domainRows struct {
-		d    *metrics.Domain
-		rows []metrics.LedgerRow
+		d    *figures.Domain
+		rows []figures.LedgerRow
 	}
 	var groups []*domainRows
 	byDomain := map[int64]*domainRows{}
@@ -107,10 +107,10 @@ func Ledger(ctx context.Context, w io.Writer, info LedgerInfo, rows []metrics.Le
 		return err
 	}
 	headRow := sw.row
-	var total metrics.Counts
+	var total figures.Counts
 	totalMeasures := 0
 	for _, g := range groups {
-		var c metrics.Counts
+		var c figures.Counts
 		ms := map[int64]bool{}
 		for _, r := range g.rows {
 			c.Add(r.Assignment.Status.Light)
@@ -189,7 +189,7 @@ func Ledger(ctx context.Context, w io.Writer, info LedgerInfo, rows []metrics.Le
 	return f.Write(w)
 }
 
-func ledgerRow(ctx context.Context, w *sheetWriter, r metrics.LedgerRow) []any {
+func ledgerRow(ctx context.Context, w *sheetWriter, r figures.LedgerRow) []any {
 	T := func(key string, args ...any) string { return i18n.T(ctx, key, args...) }
 	a := r.Assignment
 	m := a.Measure

@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"duban/internal/metrics"
+	"duban/internal/evidence"
+	"duban/internal/figures"
 	"duban/internal/model"
 	"duban/internal/readmodel"
 	"duban/internal/rules"
-	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/testutil"
 	"duban/internal/workflow"
@@ -67,7 +67,7 @@ func actor(t *testing.T, st *store.Store, username string) store.Actor {
 func runWorkload(t *testing.T, p *testutil.Portal, steps int) {
 	ctx := context.Background()
 	st := p.App.Store
-	w := &workload{t: t, ctx: ctx, p: p, st: st, flow: workflow.New(st, storage.NewLocal(p.Config.AttachmentsDir())),
+	w := &workload{t: t, ctx: ctx, p: p, st: st, flow: workflow.New(st, evidence.NewLocal(p.Config.AttachmentsDir())),
 		rnd: rand.New(rand.NewPCG(11, 7)), office: actor(t, st, "duchashi"), leader: actor(t, st, "lingdao"), counts: map[string]int{}}
 	for _, u := range []string{"jiaoyuju", "canlian", "taishan"} {
 		w.units = append(w.units, actor(t, st, u))
@@ -332,7 +332,7 @@ func (w *workload) step() {
 		w.p.Clock.Advance(time.Duration(1+r.IntN(9)) * 24 * time.Hour)
 		w.counts["clock"]++
 		// The page a unit opens reads the same lights as a rebuild.
-		if _, err := metrics.Load(ctx, w.st, metrics.Scope{UnitID: u.UnitID}, w.p.Clock.Now()); err != nil {
+		if _, err := figures.Load(ctx, w.st, figures.Scope{UnitID: u.UnitID}, w.p.Clock.Now()); err != nil {
 			w.t.Fatal(err)
 		}
 	}

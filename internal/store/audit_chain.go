@@ -21,8 +21,8 @@ import (
 	"gorm.io/gorm"
 
 	"duban/internal/db"
+	"duban/internal/evidence"
 	"duban/internal/model"
-	"duban/internal/storage"
 )
 
 // The audit log is a keyed hash chain with a signed head kept outside the
@@ -168,7 +168,7 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	if err := os.Rename(f.Name(), path); err != nil {
 		return err
 	}
-	return storage.SyncDir(dir)
+	return evidence.SyncDir(dir)
 }
 
 // OpenAuditChain keys the audit log with DATA_DIR/audit.key. On first start

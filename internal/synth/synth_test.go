@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"duban/internal/evidence"
 	"duban/internal/model"
-	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/synth"
 	"duban/internal/testutil"
@@ -89,7 +89,7 @@ func TestGenerateWritesWhatTheWorkflowWrites(t *testing.T) {
 				t.Fatal(err)
 			}
 			actor := store.Actor{UserID: u.ID, Username: u.Username, Role: model.RoleUnit, UnitID: asg.UnitID}
-			got, err := workflow.New(st, storage.NewLocal(p.Config.AttachmentsDir())).SaveReport(ctx, actor, workflow.ReportInput{AssignmentID: asg.ID, PeriodID: r.PeriodID,
+			got, err := workflow.New(st, evidence.NewLocal(p.Config.AttachmentsDir())).SaveReport(ctx, actor, workflow.ReportInput{AssignmentID: asg.ID, PeriodID: r.PeriodID,
 				LockVersion: r.LockVersion, ProgressState: model.ProgressOnTrack, Percent: r.Percent, Progress: "已补充佐证材料。"}, true)
 			if err != nil {
 				t.Fatalf("resubmit a generated returned report: %v", err)

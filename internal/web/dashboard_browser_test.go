@@ -10,7 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"duban/internal/metrics/metricstest"
+	"duban/internal/figures/figurestest"
 	"duban/internal/testutil"
 )
 
@@ -109,7 +109,7 @@ func TestDashboardInChromium(t *testing.T) {
 			t.Fatalf("taishan's ledger rows = %v, want 3", units)
 		}
 		for _, u := range units {
-			if u != metricstest.Taishan {
+			if u != figurestest.Taishan {
 				t.Errorf("taishan sees a row of %s", u)
 			}
 		}
@@ -118,7 +118,7 @@ func TestDashboardInChromium(t *testing.T) {
 			t.Errorf("lights = %v", lights)
 		}
 		note := run(t, ctx, "scope note", chromedp.Text(chromedp.CSS(".scope-note")))
-		if !strings.Contains(note, metricstest.Taishan) {
+		if !strings.Contains(note, figurestest.Taishan) {
 			t.Errorf("scope note = %q", note)
 		}
 		// Filtering is a plain GET form: pick yellow and submit.

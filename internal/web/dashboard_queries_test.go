@@ -11,7 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"duban/internal/metrics/metricstest"
+	"duban/internal/figures/figurestest"
 	"duban/internal/synth"
 	"duban/internal/testutil"
 )
@@ -45,7 +45,7 @@ func countQueries(t *testing.T, p *testutil.Portal) *atomic.Int64 {
 func dashboardQueryCounts(t *testing.T, factor int) (map[string]int64, synth.Result) {
 	t.Helper()
 	p := testutil.Start(t, testutil.DemoWithoutPlan())
-	metricstest.Scenario(t, p.App.Store)
+	figurestest.Scenario(t, p.App.Store)
 	res, err := synth.Generate(t.Context(), p.App.Store, synth.Options{Units: 10 * factor, Plans: 2 * factor, Measures: 8 * factor,
 		UnitsPerMeasure: 3, Periods: 4, Now: p.Clock.Now(), Seed: 7, Tag: fmt.Sprintf("Q%d", factor)})
 	if err != nil {

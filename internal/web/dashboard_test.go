@@ -12,17 +12,17 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/xuri/excelize/v2"
 
-	"duban/internal/metrics/metricstest"
+	"duban/internal/figures/figurestest"
 	"duban/internal/model"
 	"duban/internal/synth"
 	"duban/internal/testutil"
 )
 
-// dashPortal is a portal with the metricstest scenario (known counts).
-func dashPortal(t *testing.T) (*testutil.Portal, *testutil.Fixture, *metricstest.History) {
+// dashPortal is a portal with the figurestest scenario (known counts).
+func dashPortal(t *testing.T) (*testutil.Portal, *testutil.Fixture, *figurestest.History) {
 	t.Helper()
 	p := testutil.Start(t, testutil.DemoWithoutPlan())
-	f, h := metricstest.Scenario(t, p.App.Store)
+	f, h := figurestest.Scenario(t, p.App.Store)
 	return p, f, h
 }
 
@@ -72,7 +72,7 @@ func cellText(s *goquery.Selection) string {
 
 func TestOverviewFiguresRoleByRole(t *testing.T) {
 	p, f, _ := dashPortal(t)
-	e := metricstest.Expect
+	e := figurestest.Expect
 	for _, who := range []string{"duchashi", "lingdao", "admin"} {
 		t.Run(who, func(t *testing.T) {
 			doc := page(t, p.Login(who), "/", http.StatusOK)
@@ -139,7 +139,7 @@ func TestOverviewFiguresRoleByRole(t *testing.T) {
 				aid, _ := first.Find(`input[name=assignment_id]`).Attr("value")
 				pid, _ := first.Find(`input[name=period_id]`).Attr("value")
 				back, _ := first.Find(`input[name=back]`).Attr("value")
-				a4 := fmt.Sprint(assignmentID(t, p, f, 1, metricstest.Edu))
+				a4 := fmt.Sprint(assignmentID(t, p, f, 1, figurestest.Edu))
 				if aid != a4 || pid != fmt.Sprint(periodID(t, p, f, "2014Q4")) || !strings.HasPrefix(back, "/") ||
 					first.Find(`input[name=_csrf]`).Length() != 1 {
 					t.Errorf("prompt form: assignment %s (want %s) period %s back %q", aid, a4, pid, back)
@@ -243,7 +243,7 @@ func TestLedgerFiltersAndScope(t *testing.T) {
 	}{
 		{"red", "light=red", []string{want[3], want[4]}},
 		{"yellow", "light=yellow", []string{want[0], want[2], want[5]}},
-		{"unit", fmt.Sprintf("unit=%d", f.Units[metricstest.Taishan]), []string{want[2], want[5], want[7]}},
+		{"unit", fmt.Sprintf("unit=%d", f.Units[figurestest.Taishan]), []string{want[2], want[5], want[7]}},
 		{"domain", fmt.Sprintf("domain=%d", f.Domains[1].ID), want[6:]},
 		{"search title", "q=" + url.QueryEscape("义务"), want[3:6]},
 		{"search source text", "q=" + url.QueryEscape("辍学率"), want[3:6]},
@@ -252,7 +252,7 @@ func TestLedgerFiltersAndScope(t *testing.T) {
 		{"returned in 2014Q4", fmt.Sprintf("period=%d&state=returned", p2), []string{want[3]}},
 		{"not started in 2015Q1", fmt.Sprintf("period=%d&state=none", p3), []string{want[2], want[4]}},
 		{"drafts", "state=draft", []string{want[5]}},
-		{"combined", fmt.Sprintf("light=yellow&unit=%d&q=%s", f.Units[metricstest.Taishan], url.QueryEscape("教育")), []string{want[2], want[5]}},
+		{"combined", fmt.Sprintf("light=yellow&unit=%d&q=%s", f.Units[figurestest.Taishan], url.QueryEscape("教育")), []string{want[2], want[5]}},
 		{"bad values are ignored", "light=purple&state=lost&period=abc&domain=-1", want},
 	}
 	for _, tt := range tests {
@@ -290,7 +290,7 @@ func TestLedgerFiltersAndScope(t *testing.T) {
 	} {
 		t.Run(tt.who, func(t *testing.T) {
 			c := p.Login(tt.who)
-			doc := page(t, c, fmt.Sprintf("/ledger?unit=%d", f.Units[metricstest.Edu]), http.StatusOK)
+			doc := page(t, c, fmt.Sprintf("/ledger?unit=%d", f.Units[figurestest.Edu]), http.StatusOK)
 			if got := ledgerRows(doc); !reflect.DeepEqual(got, tt.rows) {
 				t.Errorf("rows = %v, want %v", got, tt.rows)
 			}
@@ -425,12 +425,12 @@ func TestLedgerExport(t *testing.T) {
 	if got := x.GetSheetList(); len(got) != 2 || len(rowsOf(t, x, got[1])) != 3 {
 		t.Errorf("red export: sheets %v", got)
 	}
-	x = xlsxOf(t, p.Login("taishan").Get(fmt.Sprintf("/ledger.xlsx?unit=%d", f.Units[metricstest.Edu])))
+	x = xlsxOf(t, p.Login("taishan").Get(fmt.Sprintf("/ledger.xlsx?unit=%d", f.Units[figurestest.Edu])))
 	total := 0
 	for _, s := range x.GetSheetList()[1:] {
 		for _, r := range rowsOf(t, x, s)[1:] {
 			total++
-			if r[3] != metricstest.Taishan {
+			if r[3] != figurestest.Taishan {
 				t.Errorf("taishan's export has a row of %s", r[3])
 			}
 		}
@@ -530,7 +530,7 @@ func TestScorecardSorting(t *testing.T) {
 		return out
 	}
 	doc := page(t, c, "/scorecard", http.StatusOK)
-	row := doc.Find(".score-row").FilterFunction(func(_ int, s *goquery.Selection) bool { return cellText(s.Find(".unit-name")) == metricstest.Edu })
+	row := doc.Find(".score-row").FilterFunction(func(_ int, s *goquery.Selection) bool { return cellText(s.Find(".unit-name")) == figurestest.Edu })
 	if got := cellText(row.Find(".on-time")) + " | " + cellText(row.Find(".return-rate")) + " | " + cellText(row.Find(".outstanding")) + " | " + cellText(row.Find(".closed")); got != "75% (3/4) | 25% (1/4) | 1 | 0/2" {
 		t.Errorf("市教育局 = %q", got)
 	}
@@ -538,11 +538,11 @@ func TestScorecardSorting(t *testing.T) {
 		sort string
 		want []string
 	}{
-		{"on_time", []string{metricstest.Disabled, metricstest.Edu, metricstest.Taishan}},
-		{"-on_time", []string{metricstest.Taishan, metricstest.Edu, metricstest.Disabled}},
-		{"-return", []string{metricstest.Edu, metricstest.Taishan, metricstest.Disabled}},
-		{"outstanding", []string{metricstest.Taishan, metricstest.Edu, metricstest.Disabled}},
-		{"-closed", []string{metricstest.Disabled, metricstest.Taishan, metricstest.Edu}},
+		{"on_time", []string{figurestest.Disabled, figurestest.Edu, figurestest.Taishan}},
+		{"-on_time", []string{figurestest.Taishan, figurestest.Edu, figurestest.Disabled}},
+		{"-return", []string{figurestest.Edu, figurestest.Taishan, figurestest.Disabled}},
+		{"outstanding", []string{figurestest.Taishan, figurestest.Edu, figurestest.Disabled}},
+		{"-closed", []string{figurestest.Disabled, figurestest.Taishan, figurestest.Edu}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.sort, func(t *testing.T) {
@@ -669,7 +669,7 @@ func TestPrintViews(t *testing.T) {
 		t.Errorf("history grid = %q", got)
 	}
 	doc = page(t, p.Login("taishan"), m3, http.StatusOK)
-	if doc.Find(".ledger-table tr.ledger-row").Length() != 1 || cellText(doc.Find(".ledger-table .unit-cell a")) != metricstest.Taishan {
+	if doc.Find(".ledger-table tr.ledger-row").Length() != 1 || cellText(doc.Find(".ledger-table .unit-cell a")) != figurestest.Taishan {
 		t.Error("taishan's measure print shows other units")
 	}
 	page(t, p.Login("jiaoyuju"), m3, http.StatusNotFound)
@@ -713,7 +713,7 @@ func synthPlan(t *testing.T, p *testutil.Portal, measures, units int) synth.Resu
 // PostgreSQL.
 func TestDashboardsOnPostgres(t *testing.T) {
 	p := testutil.Start(t, testutil.DemoWithoutPlan(), testutil.WithDB(testutil.PostgresURL(t)))
-	f, _ := metricstest.Scenario(t, p.App.Store)
+	f, _ := figurestest.Scenario(t, p.App.Store)
 	rev := p.Login("duchashi")
 	doc := page(t, rev, "/", http.StatusOK)
 	if got := cellText(doc.Find(".stat-red .value")) + cellText(doc.Find(".stat-rate .value")); got != "163%" {

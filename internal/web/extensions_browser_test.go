@@ -11,7 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"duban/internal/clock"
-	"duban/internal/storage"
+	"duban/internal/evidence"
 	"duban/internal/testutil"
 )
 
@@ -34,8 +34,8 @@ func TestExtensionAndInstructionJourney(t *testing.T) {
 		}
 	}
 	asgPath := fmt.Sprintf("/assignments/%d", co3)
-	evidence := filepath.Join(t.TempDir(), "延期说明.pdf")
-	if err := os.WriteFile(evidence, storage.SamplePDF("extension"), 0o600); err != nil {
+	pdfPath := filepath.Join(t.TempDir(), "延期说明.pdf")
+	if err := os.WriteFile(pdfPath, evidence.SamplePDF("extension"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
@@ -48,7 +48,7 @@ func TestExtensionAndInstructionJourney(t *testing.T) {
 	taishan.do(
 		chromedp.SetValue(chromedp.ID("proposed_on"), "2015-12-31"),
 		chromedp.SendKeys(chromedp.ID("ext-reason"), "场地改造涉及招投标，需延后。"),
-		chromedp.SetUploadFiles(chromedp.ID("ext-files"), []string{evidence}),
+		chromedp.SetUploadFiles(chromedp.ID("ext-files"), []string{pdfPath}),
 		chromedp.Click(chromedp.CSS(`#extension-form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.flash-ok`)),
 	)
@@ -88,7 +88,7 @@ func TestExtensionAndInstructionJourney(t *testing.T) {
 
 	// 领导批示 on measure 1 (led by 市教育局), answered with a file.
 	reply := filepath.Join(t.TempDir(), "落实情况.pdf")
-	if err := os.WriteFile(reply, storage.SamplePDF("reply"), 0o600); err != nil {
+	if err := os.WriteFile(reply, evidence.SamplePDF("reply"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	m1 := fmt.Sprintf("/measures/%d", e.f.Measures[0].ID)

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"duban/internal/evidence"
 	"duban/internal/model"
-	"duban/internal/storage"
 )
 
 // An extension and an instruction through the real router: forms, field
@@ -44,7 +44,7 @@ func TestExtensionAndInstructionPages(t *testing.T) {
 	if res := postMultipart(t, canlian, ask, url.Values{"proposed_on": {"2016-03-31"}, "reason": {"x"}}); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("another unit asks = %d", res.StatusCode)
 	}
-	pdf := storage.SamplePDF("场地改造说明")
+	pdf := evidence.SamplePDF("场地改造说明")
 	res = postMultipart(t, taishan, ask, url.Values{"proposed_on": {"2016-03-31"}, "reason": {"场地改造未完工"}},
 		upload{"场地改造说明.pdf", pdf})
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), measure) {
@@ -109,7 +109,7 @@ func TestExtensionAndInstructionPages(t *testing.T) {
 	if res := postMultipart(t, canlian, answer, url.Values{"reply": {"x"}}); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("a co-unit answers = %d", res.StatusCode)
 	}
-	res = postMultipart(t, jiaoyuju, answer, url.Values{"reply": {"已新增学位1200个"}}, upload{"落实情况.pdf", storage.SamplePDF("落实")})
+	res = postMultipart(t, jiaoyuju, answer, url.Values{"reply": {"已新增学位1200个"}}, upload{"落实情况.pdf", evidence.SamplePDF("落实")})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("answer = %d", res.StatusCode)
 	}

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"duban/internal/storage"
+	"duban/internal/evidence"
 	"duban/internal/testutil"
 )
 
@@ -59,7 +59,7 @@ func TestUploadNamesLoseBidiControls(t *testing.T) {
 	e := newFlow(t)
 	c := e.signAll("canlian")["canlian"]
 	mustStatus(t, postMultipart(t, c, formURL(e.coCanlian, e.q1), reportFields("0", "save", "进展", 10, "on_track"),
-		upload{"rep\u202egnp.pdf", storage.SamplePDF("x")}), http.StatusSeeOther, "save with a file")
+		upload{"rep\u202egnp.pdf", evidence.SamplePDF("x")}), http.StatusSeeOther, "save with a file")
 	atts, err := e.p.App.Store.AttachmentsOf(context.Background(), []int64{e.report(e.coCanlian, e.q1).ID})
 	must(t, err)
 	if len(atts) != 1 || atts[0].Name != "repgnp.pdf" {

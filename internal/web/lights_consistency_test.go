@@ -15,10 +15,10 @@ import (
 	"gorm.io/gorm"
 
 	"duban/internal/clock"
+	"duban/internal/figures"
+	"duban/internal/figures/figurestest"
 	"duban/internal/format"
 	"duban/internal/i18n"
-	"duban/internal/metrics"
-	"duban/internal/metrics/metricstest"
 	"duban/internal/model"
 	"duban/internal/rules"
 	"duban/internal/testutil"
@@ -35,7 +35,7 @@ type shown struct {
 // (rendered from the same structured values) and the same chase periods.
 type agreement struct {
 	t     *testing.T
-	snap  *metrics.Snapshot
+	snap  *figures.Snapshot
 	want  map[int64]shown
 	seen  map[string]int // page → assignments checked
 	zhCtx context.Context
@@ -48,7 +48,7 @@ func newAgreement(t *testing.T, p *testutil.Portal) *agreement {
 	if err != nil || len(plans) != 1 {
 		t.Fatalf("plans %d, %v", len(plans), err)
 	}
-	snap, err := metrics.Load(ctx, p.App.Store, metrics.Scope{PlanID: plans[0].ID}, p.Clock.Now())
+	snap, err := figures.Load(ctx, p.App.Store, figures.Scope{PlanID: plans[0].ID}, p.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func newAgreement(t *testing.T, p *testutil.Portal) *agreement {
 // checkReasons: every reporting reason names its period, and none names a
 // period whose report is handed in or asks for a worse light than the
 // assignment's.
-func (ag *agreement) checkReasons(a *metrics.Assignment) {
+func (ag *agreement) checkReasons(a *figures.Assignment) {
 	for _, r := range a.Status.Reasons {
 		switch r.Kind {
 		case rules.KindOverdue, rules.KindDueSoon, rules.KindReturned, rules.KindReturnedStale, rules.KindCatchUp:
@@ -305,7 +305,7 @@ func edgeScenario(t *testing.T, p *testutil.Portal) {
 	t.Helper()
 	ctx := context.Background()
 	st := p.App.Store
-	f, _ := metricstest.Scenario(t, st)
+	f, _ := figurestest.Scenario(t, st)
 	w := p.App.DB.W
 	day := func(s string) time.Time {
 		d, _ := time.ParseInLocation(time.DateOnly, s, clock.Zone)
@@ -337,7 +337,7 @@ func edgeScenario(t *testing.T, p *testutil.Portal) {
 func checkEdges(t *testing.T, p *testutil.Portal) {
 	edgeScenario(t, p)
 	ag := newAgreement(t, p)
-	byUnit := func(measure int, unit string) *metrics.Assignment {
+	byUnit := func(measure int, unit string) *figures.Assignment {
 		for _, a := range ag.snap.Assignments {
 			if a.Measure.Position == measure && a.Unit.Name == unit {
 				return a
@@ -348,7 +348,7 @@ func checkEdges(t *testing.T, p *testutil.Portal) {
 	}
 	// The early-due measure is red for being past its due date, and owes
 	// nothing after it.
-	edu := byUnit(2, metricstest.Edu)
+	edu := byUnit(2, figurestest.Edu)
 	if edu.Status.Light != rules.Red || edu.Status.Periods[2].Owed() || edu.Status.Chases(2) {
 		t.Errorf("early-due lead: %s %v %+v", edu.Status.Light, edu.Status.Periods, edu.Status.Reasons)
 	}

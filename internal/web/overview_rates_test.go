@@ -7,7 +7,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"duban/internal/metrics/metricstest"
+	"duban/internal/figures/figurestest"
 )
 
 // A submission rate is judged only after its period's due date: before it
@@ -28,7 +28,7 @@ func TestSubmissionRateIsNotRedBeforeItsDueDate(t *testing.T) {
 		{"2016-03-01", false, false},
 	} {
 		t.Run(tc.day, func(t *testing.T) {
-			p.Clock.Set(metricstest.At(tc.day))
+			p.Clock.Set(figurestest.At(tc.day))
 			c := p.Login("lingdao") // a session does not outlive a jump of the clock
 			doc := page(t, c, "/", http.StatusOK)
 			var q1 *goquery.Selection

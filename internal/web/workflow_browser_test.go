@@ -11,8 +11,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"duban/internal/evidence"
 	"duban/internal/model"
-	"duban/internal/storage"
 	"duban/internal/testutil"
 )
 
@@ -91,12 +91,12 @@ func (u *person) screenshot(what string) {
 func TestBrowserJourney(t *testing.T) {
 	browser := testutil.NewBrowser(t)
 	e := newFlow(t)
-	evidence := filepath.Join(t.TempDir(), "残联一季度佐证.pdf")
-	if err := os.WriteFile(evidence, storage.SamplePDF("canlian evidence"), 0o600); err != nil {
+	pdfPath := filepath.Join(t.TempDir(), "残联一季度佐证.pdf")
+	if err := os.WriteFile(pdfPath, evidence.SamplePDF("canlian evidence"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	table := filepath.Join(t.TempDir(), "统计报表.png")
-	if err := os.WriteFile(table, storage.SamplePNG(5), 0o600); err != nil {
+	if err := os.WriteFile(table, evidence.SamplePNG(5), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	coForm, leadForm := formURL(e.coCanlian, e.q1), formURL(e.lead, e.q1)
@@ -115,7 +115,7 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("percent"), "40"),
 		chromedp.SendKeys(chromedp.ID("progress"), "已完成残疾儿童入园摸底,建档126人。"),
 		chromedp.SendKeys(chromedp.ID(fmt.Sprintf("target_%d", e.target.ID)), "88.5"),
-		chromedp.SetUploadFiles(chromedp.ID("files"), []string{evidence}),
+		chromedp.SetUploadFiles(chromedp.ID("files"), []string{pdfPath}),
 		chromedp.Click(submit),
 		chromedp.WaitVisible(chromedp.CSS(`.flash-ok`)),
 	)

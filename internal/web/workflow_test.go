@@ -18,9 +18,9 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"duban/internal/demo"
+	"duban/internal/evidence"
 	"duban/internal/i18n"
 	"duban/internal/model"
-	"duban/internal/storage"
 	"duban/internal/testutil"
 )
 
@@ -221,7 +221,7 @@ func journey(t *testing.T, opts ...testutil.Option) {
 	if lock != "0" {
 		t.Fatalf("a new form has lock %s", lock)
 	}
-	pdf := storage.SamplePDF("canlian Q1 evidence")
+	pdf := evidence.SamplePDF("canlian Q1 evidence")
 	res = postMultipart(t, canlian, form, reportFields(lock, "save", "已完成残疾儿童入园摸底。", 30, "on_track",
 		fmt.Sprintf("target_%d", e.target.ID), "88"), upload{"残联一季度佐证.pdf", pdf})
 	mustStatus(t, res, http.StatusSeeOther, "save draft")
@@ -290,7 +290,7 @@ func journey(t *testing.T, opts ...testutil.Option) {
 		t.Fatalf("co-inputs panel = %q", co)
 	}
 	res = postMultipart(t, jiaoyu, leadForm, reportFields(lockOf(t, res), "submit", "全市新增幼儿园学位2000个。", 45, "on_track",
-		fmt.Sprintf("target_%d", e.target.ID), "91"), upload{"教育局汇总.pdf", storage.SamplePDF("summary")})
+		fmt.Sprintf("target_%d", e.target.ID), "91"), upload{"教育局汇总.pdf", evidence.SamplePDF("summary")})
 	mustStatus(t, res, http.StatusSeeOther, "lead submits")
 	official := e.report(e.lead, e.q1)
 	officialURL := fmt.Sprintf("/reports/%d", official.ID)
@@ -331,7 +331,7 @@ func journey(t *testing.T, opts ...testutil.Option) {
 		t.Fatal("the form does not show the return reason")
 	}
 	res = postMultipart(t, jiaoyu, leadForm, reportFields(lockOf(t, res), "submit", "全市新增幼儿园学位2400个,附统计报表。", 50, "on_track",
-		fmt.Sprintf("target_%d", e.target.ID), "92.5"), upload{"统计报表.png", storage.SamplePNG(3)})
+		fmt.Sprintf("target_%d", e.target.ID), "92.5"), upload{"统计报表.png", evidence.SamplePNG(3)})
 	mustStatus(t, res, http.StatusSeeOther, "resubmit")
 	official = e.report(e.lead, e.q1)
 	if official.State != model.ReportSubmitted || official.VersionNo != 2 {
@@ -437,7 +437,7 @@ func TestUploadEdgeCases(t *testing.T) {
 		// 20 MiB + 100 KiB: over the 20 MiB file limit, under the body
 		// limit (22 MB, decimal) that leaves room for the form around it.
 		over := upload{"超限.pdf", append([]byte("%PDF-1.4\n"), make([]byte, 20<<20+100<<10)...)}
-		ok := upload{"先上传的.pdf", storage.SamplePDF("first")}
+		ok := upload{"先上传的.pdf", evidence.SamplePDF("first")}
 		res := postMultipart(t, c, form, reportFields("0", "save", "保留的文字", 10, "on_track"), ok, over)
 		mustStatus(t, res, http.StatusRequestEntityTooLarge, "file over the limit")
 		if !strings.Contains(res.Body, "文件超过大小上限") || !strings.Contains(res.Body, "保留的文字") {
@@ -490,7 +490,7 @@ func TestUploadEdgeCases(t *testing.T) {
 		nothingStored("empty file")
 	})
 	t.Run("a path in the name is stored safely", func(t *testing.T) {
-		pdf := storage.SamplePDF("x")
+		pdf := evidence.SamplePDF("x")
 		res := postMultipart(t, c, form, reportFields("0", "save", "x", 10, "on_track"), upload{"../../x.pdf", pdf})
 		mustStatus(t, res, http.StatusSeeOther, "../../x.pdf")
 		var att model.Attachment
@@ -521,7 +521,7 @@ func TestUploadEdgeCases(t *testing.T) {
 	t.Run("Chinese names use RFC 5987", func(t *testing.T) {
 		r := e.report(e.coCanlian, e.q1)
 		res := postMultipart(t, c, form, reportFields(fmt.Sprint(r.LockVersion), "save", "x", 10, "on_track"),
-			upload{"一季度 佐证\"材料\".PDF", storage.SamplePDF("y")})
+			upload{"一季度 佐证\"材料\".PDF", evidence.SamplePDF("y")})
 		mustStatus(t, res, http.StatusSeeOther, "chinese name")
 		var att model.Attachment
 		e.p.App.DB.W.Order("id DESC").First(&att)
@@ -605,9 +605,9 @@ func TestIDOR(t *testing.T) {
 	// 市残联: a draft with a file (Q4) and a submitted input with a file (Q1).
 	q4 := e.periods[1]
 	mustStatus(t, postMultipart(t, canlian, formURL(e.coCanlian, q4), reportFields("0", "save", "草稿", 10, "on_track"),
-		upload{"draft.pdf", storage.SamplePDF("d")}), http.StatusSeeOther, "draft")
+		upload{"draft.pdf", evidence.SamplePDF("d")}), http.StatusSeeOther, "draft")
 	mustStatus(t, postMultipart(t, canlian, formURL(e.coCanlian, e.q1), reportFields("0", "submit", "已报送", 30, "on_track"),
-		upload{"sub.pdf", storage.SamplePDF("s")}), http.StatusSeeOther, "submit")
+		upload{"sub.pdf", evidence.SamplePDF("s")}), http.StatusSeeOther, "submit")
 	draft, sub := e.report(e.coCanlian, q4), e.report(e.coCanlian, e.q1)
 	da, _ := e.p.App.Store.AttachmentsOf(ctx, []int64{draft.ID})
 	sa, _ := e.p.App.Store.AttachmentsOf(ctx, []int64{sub.ID})
@@ -743,7 +743,7 @@ func TestDraftConflict(t *testing.T) {
 	la, lb := lockOf(t, a.Get(form)), lockOf(t, b.Get(form))
 	mustStatus(t, postMultipart(t, a, form, reportFields(la, "save", "甲修改的内容", 20, "on_track")), http.StatusSeeOther, "A saves")
 	res := postMultipart(t, b, form, reportFields(lb, "save", "乙修改的内容", 30, "behind", fmt.Sprintf("target_%d", e.target.ID), "77"),
-		upload{"乙的文件.pdf", storage.SamplePDF("b")})
+		upload{"乙的文件.pdf", evidence.SamplePDF("b")})
 	mustStatus(t, res, http.StatusConflict, "B saves a stale draft")
 	doc := res.Doc(t)
 	if got := doc.Find("#progress").Text(); got != "乙修改的内容" {
@@ -1059,7 +1059,7 @@ func i18nDefault() *i18n.Catalog { return i18n.Default() }
 // looks for catalog keys shown raw (an unknown key is shown as itself).
 func TestPagesInBothLanguages(t *testing.T) {
 	e := newFlow(t)
-	if err := demo.SeedHistory(context.Background(), e.p.App.Store, storage.NewLocal(e.p.Config.AttachmentsDir()), e.p.Clock.Now()); err != nil {
+	if err := demo.SeedHistory(context.Background(), e.p.App.Store, evidence.NewLocal(e.p.Config.AttachmentsDir()), e.p.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	var rep model.Report
@@ -1104,7 +1104,7 @@ func TestRemovedFileStaysInHistory(t *testing.T) {
 	rv := e.p.Login("duchashi")
 	form := formURL(e.lead, e.q1)
 	mustStatus(t, postMultipart(t, jiaoyu, form, reportFields("0", "submit", "第一版", 40, "on_track"),
-		upload{"旧表.pdf", storage.SamplePDF("old")}), http.StatusSeeOther, "v1")
+		upload{"旧表.pdf", evidence.SamplePDF("old")}), http.StatusSeeOther, "v1")
 	r := e.report(e.lead, e.q1)
 	mustStatus(t, rv.PostForm(fmt.Sprintf("/reports/%d/review", r.ID), url.Values{"decision": {"return"}, "reason": {"换表"},
 		"lock_version": {fmt.Sprint(r.LockVersion)}}), http.StatusSeeOther, "return")
@@ -1112,7 +1112,7 @@ func TestRemovedFileStaysInHistory(t *testing.T) {
 	e.p.App.DB.W.Where("report_id = ?", r.ID).First(&old)
 	res := jiaoyu.Get(form)
 	mustStatus(t, postMultipart(t, jiaoyu, form, reportFields(lockOf(t, res), "submit", "第二版", 45, "on_track",
-		"remove_file", fmt.Sprint(old.ID)), upload{"新表.pdf", storage.SamplePDF("new")}), http.StatusSeeOther, "v2")
+		"remove_file", fmt.Sprint(old.ID)), upload{"新表.pdf", evidence.SamplePDF("new")}), http.StatusSeeOther, "v2")
 	e.p.App.DB.W.First(&old, old.ID)
 	if old.RemovedAt == nil || len(e.blobs()) != 2 {
 		t.Fatalf("removed_at %v, %d blobs", old.RemovedAt, len(e.blobs()))
@@ -1144,7 +1144,7 @@ func TestUploadWithFormToken(t *testing.T) {
 		w.WriteField(k, v)
 	}
 	fw, _ := w.CreateFormFile("files", "令牌.pdf")
-	fw.Write(storage.SamplePDF("token"))
+	fw.Write(evidence.SamplePDF("token"))
 	w.Close()
 	res := c.PostRaw(formURL(e.coCanlian, e.q1), w.FormDataContentType(), &buf)
 	mustStatus(t, res, http.StatusSeeOther, "form-token upload")
@@ -1156,7 +1156,7 @@ func TestUploadWithFormToken(t *testing.T) {
 	w = multipart.NewWriter(&bad)
 	w.WriteField("lock_version", "0")
 	fw, _ = w.CreateFormFile("files", "无令牌.pdf")
-	fw.Write(storage.SamplePDF("x"))
+	fw.Write(evidence.SamplePDF("x"))
 	w.Close()
 	res = c.PostRaw(formURL(e.coCanlian, e.q1), w.FormDataContentType(), &bad)
 	if res.StatusCode != http.StatusForbidden || len(e.blobs()) != 1 {

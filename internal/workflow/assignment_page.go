@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"duban/internal/clock"
-	"duban/internal/metrics"
+	"duban/internal/figures"
 	"duban/internal/model"
 	"duban/internal/rules"
 	"duban/internal/store"
@@ -148,7 +148,7 @@ func (s *Service) AssignmentPage(ctx context.Context, a store.Actor, id int64, n
 		return nil, err
 	}
 	// What the rules say about every unit on the measure, and the measure.
-	snap, err := metrics.Load(ctx, s.st, metrics.Scope{PlanID: row.PlanID, MeasureID: row.MeasureID}, now)
+	snap, err := figures.Load(ctx, s.st, figures.Scope{PlanID: row.PlanID, MeasureID: row.MeasureID}, now)
 	if err != nil {
 		return nil, err
 	}
@@ -333,7 +333,7 @@ func (s *Service) ReviewLines(ctx context.Context, reportIDs []int64, periodLabe
 // periodLines lists the periods of an assignment's plan with its reports
 // as the viewer may see them, and the current period's ID (the rules'
 // current period among those the assignment owes).
-func periodLines(a store.Actor, row *store.AssignmentRow, leadUnit int64, me *metrics.Assignment, reps []model.Report, now time.Time) ([]PeriodLine, int64) {
+func periodLines(a store.Actor, row *store.AssignmentRow, leadUnit int64, me *figures.Assignment, reps []model.Report, now time.Time) ([]PeriodLine, int64) {
 	byPeriod := map[int64]*model.Report{}
 	for i := range reps {
 		byPeriod[reps[i].PeriodID] = &reps[i]

@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"duban/internal/clock"
-	"duban/internal/metrics"
+	"duban/internal/evidence"
+	"duban/internal/figures"
 	"duban/internal/model"
 	"duban/internal/rules"
-	"duban/internal/storage"
 	"duban/internal/testutil"
 	"duban/internal/validate"
 	"duban/internal/workflow"
@@ -31,9 +31,9 @@ func (e *env) notes(user, kind string) int64 {
 }
 
 // facts is what the rules read of an assignment now.
-func (e *env) status(asg model.Assignment) (*metrics.Assignment, rules.Status) {
+func (e *env) status(asg model.Assignment) (*figures.Assignment, rules.Status) {
 	e.t.Helper()
-	snap, err := metrics.Load(context.Background(), e.st, metrics.Scope{MeasureID: asg.MeasureID}, e.p.Clock.Now())
+	snap, err := figures.Load(context.Background(), e.st, figures.Scope{MeasureID: asg.MeasureID}, e.p.Clock.Now())
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -80,8 +80,8 @@ func extensionRequestAndDecision(t *testing.T, opts ...testutil.Option) {
 		t.Fatalf("a co-unit asks for the whole measure = %v", err)
 	}
 	// A file comes along as evidence.
-	files := storage.NewLocal(e.p.Config.AttachmentsDir())
-	blob, err := files.Create(ctx, bytes.NewReader(storage.SamplePDF("延期说明")), 1<<20)
+	files := evidence.NewLocal(e.p.Config.AttachmentsDir())
+	blob, err := files.Create(ctx, bytes.NewReader(evidence.SamplePDF("延期说明")), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,13 +168,13 @@ func extensionRequestAndDecision(t *testing.T, opts ...testutil.Option) {
 	if m, _ := e.st.MeasureByID(ctx, m3.ID); !clock.Date(m.DueOn).Equal(day("2015-06-30")) {
 		t.Fatalf("the measure's original date changed to %v", m.DueOn)
 	}
-	snap, _ := metrics.Load(ctx, e.st, metrics.Scope{}, e.p.Clock.Now())
+	snap, _ := figures.Load(ctx, e.st, figures.Scope{}, e.p.Clock.Now())
 	for _, sc := range snap.Scorecard() {
 		if sc.Unit.ID == e.f.Units["台山市人民政府"] && sc.Extended != 1 {
 			t.Fatalf("台山 extended = %d", sc.Extended)
 		}
 	}
-	rows := snap.Ledger(metrics.LedgerFilter{})
+	rows := snap.Ledger(figures.LedgerFilter{})
 	found := false
 	for _, r := range rows {
 		if r.Assignment.ID == co3.ID {
@@ -243,7 +243,7 @@ func instructions(t *testing.T, opts ...testutil.Option) {
 	if _, st := e.status(e.input); hasKind(st, rules.KindInstruction) {
 		t.Fatal("a co-unit's light counts the lead's instruction")
 	}
-	snap, _ := metrics.Load(ctx, e.st, metrics.Scope{}, e.p.Clock.Now())
+	snap, _ := figures.Load(ctx, e.st, figures.Scope{}, e.p.Clock.Now())
 	for _, sc := range snap.Scorecard() {
 		if sc.Unit.ID == e.f.Units["市教育局"] && sc.InstructionsOverdue != 1 {
 			t.Fatalf("scorecard overdue instructions = %d", sc.InstructionsOverdue)

@@ -7,7 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"duban/internal/metrics"
+	"duban/internal/figures"
 	"duban/internal/model"
 	"duban/internal/rules"
 	"duban/internal/store"
@@ -17,7 +17,7 @@ import (
 // ChaseOf is what the rules say a 催办 about an assignment may name now:
 // the assignment as the one facts loader sees it, and the settings in
 // force. Its Status.Chase lists the periods, earliest first.
-func (s *Service) ChaseOf(ctx context.Context, assignmentID int64) (*metrics.Assignment, rules.Settings, error) {
+func (s *Service) ChaseOf(ctx context.Context, assignmentID int64) (*figures.Assignment, rules.Settings, error) {
 	st := s.st
 	if s.tx != nil {
 		// Inside the caller's transaction (the demo history): read what it
@@ -28,7 +28,7 @@ func (s *Service) ChaseOf(ctx context.Context, assignmentID int64) (*metrics.Ass
 	if err != nil {
 		return nil, rules.Settings{}, err
 	}
-	snap, err := metrics.Load(ctx, st, metrics.Scope{MeasureID: asg.MeasureID}, s.now())
+	snap, err := figures.Load(ctx, st, figures.Scope{MeasureID: asg.MeasureID}, s.now())
 	if err != nil {
 		return nil, rules.Settings{}, err
 	}

@@ -11,8 +11,8 @@ import (
 
 	"gorm.io/gorm"
 
+	"duban/internal/evidence"
 	"duban/internal/model"
-	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/validate"
 )
@@ -36,7 +36,7 @@ type ReportInput struct {
 type NewFile struct {
 	Name        string // sanitised original name
 	ContentType string
-	Blob        *storage.Blob
+	Blob        *evidence.Blob
 }
 
 // Validate checks the input (field → catalog key); a submission also needs

@@ -11,8 +11,8 @@ import (
 	"gorm.io/gorm"
 
 	"duban/internal/clock"
+	"duban/internal/evidence"
 	"duban/internal/model"
-	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/testutil"
 	"duban/internal/validate"
@@ -36,7 +36,7 @@ func setup(t *testing.T, opts ...testutil.Option) *env {
 	p := testutil.Start(t, append([]testutil.Option{testutil.DemoWithoutPlan()}, opts...)...)
 	st := p.App.Store
 	e := &env{t: t, p: p, st: st, f: testutil.SeedFixture(t, st), actors: map[string]store.Actor{},
-		wf: workflow.New(st, storage.NewLocal(p.Config.AttachmentsDir()))}
+		wf: workflow.New(st, evidence.NewLocal(p.Config.AttachmentsDir()))}
 	ctx := context.Background()
 	ps, _ := st.PeriodsOf(ctx, e.f.Plan.ID)
 	e.period = ps[2]

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"duban/internal/clock"
-	"duban/internal/metrics"
+	"duban/internal/figures"
 	"duban/internal/model"
 	"duban/internal/readmodel"
 	"duban/internal/rules"
@@ -24,7 +24,7 @@ type Todo struct {
 	// Instructions (领导批示) to answer as lead unit, or named in.
 	Instructions []store.InstructionRow
 	// The unit's facts, as the rules read them (nil for the office).
-	Snapshot *metrics.Snapshot
+	Snapshot *figures.Snapshot
 	Rows     []store.AssignmentRow
 	// The supervision office's work.
 	Reviews  []store.ReportRow // 待审核: lead units' reports waiting for review, oldest first: page ReviewPage
@@ -79,13 +79,13 @@ func (s *Service) Todo(ctx context.Context, a store.Actor, now time.Time) (*Todo
 
 // TodoWith is Todo reusing a unit's facts already loaded at now (the
 // badge's), so a page loads them once; facts may be nil.
-func (s *Service) TodoWith(ctx context.Context, a store.Actor, now time.Time, facts *metrics.Snapshot) (*Todo, error) {
+func (s *Service) TodoWith(ctx context.Context, a store.Actor, now time.Time, facts *figures.Snapshot) (*Todo, error) {
 	return s.TodoPage(ctx, a, now, facts, QueuePages{})
 }
 
 // TodoPage is TodoWith showing the given pages of the office's queues
 // (clamped to the pages they fill).
-func (s *Service) TodoPage(ctx context.Context, a store.Actor, now time.Time, facts *metrics.Snapshot, pages QueuePages) (*Todo, error) {
+func (s *Service) TodoPage(ctx context.Context, a store.Actor, now time.Time, facts *figures.Snapshot, pages QueuePages) (*Todo, error) {
 	t := &Todo{}
 	switch {
 	case a.Role == model.RoleUnit && a.UnitID != 0:
@@ -128,7 +128,7 @@ func queuePage[T any](ctx context.Context, no int, load func(ctx context.Context
 // count of the reports it owes — unless full asks for all of the unit's
 // facts, which a page that shows them can then reuse (they are returned;
 // nil for the office).
-func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time, full bool) (int, *metrics.Snapshot, error) {
+func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time, full bool) (int, *figures.Snapshot, error) {
 	switch {
 	case a.Role == model.RoleUnit && a.UnitID != 0:
 		c, err := s.st.CountUnitTodo(ctx, a.UnitID)
@@ -137,7 +137,7 @@ func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time, f
 		}
 		n := c.ToSign + c.Prompts + c.Inputs + c.Instructions
 		if full {
-			snap, err := metrics.Load(ctx, s.st, metrics.Scope{UnitID: a.UnitID}, now)
+			snap, err := figures.Load(ctx, s.st, figures.Scope{UnitID: a.UnitID}, now)
 			if err != nil {
 				return 0, nil, err
 			}
@@ -173,17 +173,17 @@ func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time, f
 
 // owedWork is an assignment's reports to write and to revise, as period
 // indexes (the read model's rule, which its counts use too).
-func owedWork(a *metrics.Assignment) (due, returned []int) {
+func owedWork(a *figures.Assignment) (due, returned []int) {
 	return readmodel.OwedWork(a.Measure.Closed(), &a.Status)
 }
 
-func (s *Service) unitTodo(ctx context.Context, unitID int64, now time.Time, snap *metrics.Snapshot, t *Todo) error {
+func (s *Service) unitTodo(ctx context.Context, unitID int64, now time.Time, snap *figures.Snapshot, t *Todo) error {
 	rows, err := s.st.AssignmentRowsOfUnit(ctx, unitID)
 	if err != nil {
 		return err
 	}
-	if snap == nil || snap.Scope != (metrics.Scope{UnitID: unitID}) || !snap.Now.Equal(now) {
-		if snap, err = metrics.Load(ctx, s.st, metrics.Scope{UnitID: unitID}, now); err != nil {
+	if snap == nil || snap.Scope != (figures.Scope{UnitID: unitID}) || !snap.Now.Equal(now) {
+		if snap, err = figures.Load(ctx, s.st, figures.Scope{UnitID: unitID}, now); err != nil {
 			return err
 		}
 	}

@@ -14,9 +14,9 @@ import (
 	"gorm.io/gorm"
 
 	"duban/internal/clock"
+	"duban/internal/evidence"
 	"duban/internal/model"
 	"duban/internal/readmodel"
-	"duban/internal/storage"
 	"duban/internal/store"
 )
 
@@ -67,12 +67,12 @@ func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
 // Service runs the workflow.
 type Service struct {
 	st    *store.Store
-	files storage.Storage
+	files evidence.Storage
 	tx    *gorm.DB
 }
 
 // New makes a Service over a store and the evidence storage.
-func New(st *store.Store, files storage.Storage) *Service {
+func New(st *store.Store, files evidence.Storage) *Service {
 	return &Service{st: st, files: files}
 }
 
@@ -86,7 +86,7 @@ func (s *Service) InTx(tx *gorm.DB) *Service {
 }
 
 // Files is the evidence storage.
-func (s *Service) Files() storage.Storage { return s.files }
+func (s *Service) Files() evidence.Storage { return s.files }
 
 // Store is the service's store.
 func (s *Service) Store() *store.Store { return s.st }

@@ -8,7 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/clock"
-	"duban/internal/metrics"
+	"duban/internal/figures"
 	"duban/internal/model"
 	"duban/internal/reqctx"
 	"duban/internal/web/render"
@@ -64,7 +64,7 @@ func (h *Handlers) overviewPage(c echo.Context) (dashboard.OverviewPage, error) 
 	if err != nil || len(plans) == 0 {
 		return dashboard.OverviewPage{}, err
 	}
-	snap, err := metrics.Load(ctx, h.Store, metrics.Scope{PlanID: planID}, h.Clock.Now())
+	snap, err := figures.Load(ctx, h.Store, figures.Scope{PlanID: planID}, h.Clock.Now())
 	if err != nil {
 		return dashboard.OverviewPage{}, err
 	}
@@ -102,14 +102,14 @@ func (h *Handlers) overviewPage(c echo.Context) (dashboard.OverviewPage, error) 
 	p.UnitRates = rates
 	p.PeriodRates = snap.PeriodRates(overviewPeriodsMax)
 	inds := snap.Indicators()
-	p.Indicators, p.IndicatorTotal = metrics.IndicatorCounts(inds), len(inds)
+	p.Indicators, p.IndicatorTotal = figures.IndicatorCounts(inds), len(inds)
 	return p, nil
 }
 
 // currentNotDue reports whether the current period of every plan in the
 // snapshot that has one is not yet due on today: the units' current rates
 // are then not judged.
-func currentNotDue(snap *metrics.Snapshot, today time.Time) bool {
+func currentNotDue(snap *figures.Snapshot, today time.Time) bool {
 	any := false
 	for _, pl := range snap.Plans {
 		if per := pl.CurrentPeriod(); per != nil {

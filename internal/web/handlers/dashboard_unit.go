@@ -8,7 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"duban/internal/metrics"
+	"duban/internal/figures"
 	"duban/internal/model"
 	"duban/internal/reqctx"
 	"duban/internal/rules"
@@ -22,19 +22,19 @@ const factsKey = "workflow.facts"
 
 // KeepFacts hands the unit's facts the navigation badge loaded at now to
 // the handler, so a to-do page does not load them twice.
-func KeepFacts(c echo.Context, snap *metrics.Snapshot, now time.Time) {
+func KeepFacts(c echo.Context, snap *figures.Snapshot, now time.Time) {
 	c.Set(factsKey, keptFacts{snap, now})
 }
 
 type keptFacts struct {
-	snap *metrics.Snapshot
+	snap *figures.Snapshot
 	now  time.Time
 }
 
 // todoOf is the request's to-do list, built on the facts the badge loaded.
 func (h *Handlers) todoOf(c echo.Context) (*workflow.Todo, error) {
 	now := h.Clock.Now()
-	var snap *metrics.Snapshot
+	var snap *figures.Snapshot
 	if k, ok := c.Get(factsKey).(keptFacts); ok {
 		snap, now = k.snap, k.now
 	}

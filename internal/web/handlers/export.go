@@ -12,9 +12,9 @@ import (
 
 	"duban/internal/clock"
 	"duban/internal/export"
+	"duban/internal/figures"
 	"duban/internal/format"
 	"duban/internal/i18n"
-	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/rules"
 )
@@ -71,7 +71,7 @@ func (h *Handlers) LedgerXLSX(c echo.Context) error {
 		return model.ErrNotFound
 	}
 	now := h.Clock.Now()
-	snap, err := metrics.Load(ctx, h.Store, lr.scope, now)
+	snap, err := figures.Load(ctx, h.Store, lr.scope, now)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ type ledgerFilter struct{ label, value, ascii string }
 
 // ledgerFilters lists the active filters, for the summary sheet and the
 // file name.
-func (h *Handlers) ledgerFilters(c echo.Context, lr *ledgerRequest, plan *metrics.Plan) []ledgerFilter {
+func (h *Handlers) ledgerFilters(c echo.Context, lr *ledgerRequest, plan *figures.Plan) []ledgerFilter {
 	ctx := c.Request().Context()
 	var out []ledgerFilter
 	add := func(label, value, ascii string) { out = append(out, ledgerFilter{label, value, ascii}) }

@@ -12,7 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/clock"
-	"duban/internal/storage"
+	"duban/internal/evidence"
 	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
@@ -34,7 +34,7 @@ func (h *Handlers) recordPage(c echo.Context, measureID int64, form record.Form)
 	if err != nil {
 		return record.Page{}, err
 	}
-	return record.Page{MeasureID: measureID, Rec: rec, Form: form, Accept: storage.Accept(),
+	return record.Page{MeasureID: measureID, Rec: rec, Form: form, Accept: evidence.Accept(),
 		MaxUploadMB: h.Config.MaxUploadMB, Today: clock.DayText(h.Clock.Now())}, nil
 }
 

@@ -11,10 +11,10 @@ import (
 	"duban/internal/bulletin"
 	"duban/internal/clock"
 	"duban/internal/config"
+	"duban/internal/evidence"
 	"duban/internal/export"
 	"duban/internal/model"
 	"duban/internal/reqctx"
-	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/workflow"
 )
@@ -34,7 +34,7 @@ type Handlers struct {
 	Log      *slog.Logger
 	// Flow runs the reporting and review workflow; Files keeps evidence.
 	Flow  *workflow.Service
-	Files storage.Storage
+	Files evidence.Storage
 	// Exports admits a few Excel exports at once (nil: no limit).
 	Exports *export.Gate
 	// Bulletins drafts and publishes the 督查通报.

@@ -5,7 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"duban/internal/metrics"
+	"duban/internal/figures"
 	"duban/internal/web/render"
 	"duban/views/pages/indicators"
 )
@@ -22,13 +22,13 @@ func (h *Handlers) Indicators(c echo.Context) error {
 	if len(plans) == 0 {
 		return render.Page(c, http.StatusOK, indicators.Indicators(indicators.Page{}))
 	}
-	snap, err := metrics.Load(ctx, h.Store, metrics.Scope{PlanID: planID}, h.Clock.Now())
+	snap, err := figures.Load(ctx, h.Store, figures.Scope{PlanID: planID}, h.Clock.Now())
 	if err != nil {
 		return err
 	}
 	inds := snap.Indicators()
 	p := indicators.Page{Picker: picker("/indicators", plans, planID, false), Plan: snap.Plan(planID),
-		Counts: metrics.IndicatorCounts(inds), Total: len(inds)}
+		Counts: figures.IndicatorCounts(inds), Total: len(inds)}
 	var cur *indicators.Group
 	for _, ind := range inds {
 		if cur == nil || cur.Domain != ind.Measure.Domain {

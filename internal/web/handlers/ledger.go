@@ -10,8 +10,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/figures"
 	"duban/internal/i18n"
-	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/rules"
 	"duban/internal/web/render"
@@ -26,8 +26,8 @@ import (
 type ledgerRequest struct {
 	plans    []model.Plan
 	planID   int64
-	scope    metrics.Scope
-	filter   metrics.LedgerFilter
+	scope    figures.Scope
+	filter   figures.LedgerFilter
 	form     ledger.Filters
 	unitName string // the unit a unit user is limited to
 	periods  []model.Period
@@ -40,7 +40,7 @@ func (h *Handlers) parseLedger(c echo.Context) (*ledgerRequest, error) {
 	if err != nil || len(plans) == 0 {
 		return &ledgerRequest{plans: plans}, err
 	}
-	lr := &ledgerRequest{plans: plans, planID: planID, scope: metrics.Scope{PlanID: planID}}
+	lr := &ledgerRequest{plans: plans, planID: planID, scope: figures.Scope{PlanID: planID}}
 	if lr.periods, err = h.Store.PeriodsOf(ctx, planID); err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func (h *Handlers) parseLedger(c echo.Context) (*ledgerRequest, error) {
 			lr.filter.Light, lr.form.Light = l, l
 		}
 	}
-	if s := c.QueryParam("state"); slices.Contains(metrics.LedgerStates, s) {
+	if s := c.QueryParam("state"); slices.Contains(figures.LedgerStates, s) {
 		lr.filter.State, lr.form.State = s, s
 	}
 	if pid := id("period"); pid != 0 {
@@ -113,7 +113,7 @@ func (h *Handlers) Ledger(c echo.Context) error {
 	if len(lr.plans) == 0 {
 		return render.Page(c, http.StatusOK, ledger.Ledger(ledger.Page{}))
 	}
-	snap, err := metrics.Load(ctx, h.Store, lr.scope, h.Clock.Now())
+	snap, err := figures.Load(ctx, h.Store, lr.scope, h.Clock.Now())
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"duban/internal/metrics"
+	"duban/internal/figures"
 	"duban/internal/model"
 	"duban/internal/web/render"
 	printpages "duban/views/pages/print"
@@ -37,7 +37,7 @@ func (h *Handlers) PrintMeasure(c echo.Context) error {
 		return err
 	}
 	u := user(c)
-	snap, err := metrics.Load(ctx, h.Store, metrics.Scope{PlanID: m.PlanID, MeasureID: id, UnitID: unitScope(u)}, h.Clock.Now())
+	snap, err := figures.Load(ctx, h.Store, figures.Scope{PlanID: m.PlanID, MeasureID: id, UnitID: unitScope(u)}, h.Clock.Now())
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (h *Handlers) PrintMeasure(c echo.Context) error {
 		return model.Refused("measure", id) // a unit user's view of a measure not assigned to them
 	}
 	p := printpages.MeasurePage{Measure: sm, SourceText: m.SourceText, Indicators: snap.Indicators(),
-		Rows: snap.Ledger(metrics.LedgerFilter{})}
+		Rows: snap.Ledger(figures.LedgerFilter{})}
 	if unitScope(u) != 0 {
 		p.UnitLocked = reqUnitName(c)
 	}

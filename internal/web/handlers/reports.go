@@ -13,9 +13,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/clock"
+	"duban/internal/evidence"
 	"duban/internal/format"
 	"duban/internal/model"
-	"duban/internal/storage"
 	"duban/internal/store"
 	"duban/internal/validate"
 	"duban/internal/web/render"
@@ -95,7 +95,7 @@ func (h *Handlers) ReportForm(c echo.Context) error {
 func (h *Handlers) reportFormPage(ctx context.Context, row *store.AssignmentRow, p *model.Period, rep *model.Report) (*reports.FormPage, error) {
 	now := h.Clock.Now()
 	page := &reports.FormPage{Row: *row, Period: *p, Report: rep, Action: paths.ReportForm(row.ID, p.ID),
-		DaysLeft: clock.DaysBetween(now, p.DueOn), MaxUploadMB: h.Config.MaxUploadMB, Accept: storage.Accept(),
+		DaysLeft: clock.DaysBetween(now, p.DueOn), MaxUploadMB: h.Config.MaxUploadMB, Accept: evidence.Accept(),
 		NeedsSign: row.SignedAt == nil, Errors: validate.Errors{}}
 	var err error
 	if page.Targets, err = h.Store.TargetsOf(ctx, row.MeasureID); err != nil {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"duban/internal/metrics"
+	"duban/internal/figures"
 	"duban/internal/web/render"
 	"duban/views/pages/scorecard"
 )
@@ -29,7 +29,7 @@ var scoreColumns = []struct{ key, label, class string }{
 func parseSort(v string) (key string, desc bool) {
 	desc = strings.HasPrefix(v, "-")
 	key = strings.TrimPrefix(v, "-")
-	if !slices.Contains(metrics.ScoreSortKeys(), key) {
+	if !slices.Contains(figures.ScoreSortKeys(), key) {
 		return "unit", false
 	}
 	return key, desc
@@ -47,13 +47,13 @@ func (h *Handlers) Scorecard(c echo.Context) error {
 	if len(plans) == 0 {
 		return render.Page(c, http.StatusOK, scorecard.Scorecard(scorecard.Page{}))
 	}
-	snap, err := metrics.Load(ctx, h.Store, metrics.Scope{PlanID: planID}, h.Clock.Now())
+	snap, err := figures.Load(ctx, h.Store, figures.Scope{PlanID: planID}, h.Clock.Now())
 	if err != nil {
 		return err
 	}
 	scores := snap.Scorecard()
 	key, desc := parseSort(c.QueryParam("sort"))
-	metrics.SortScores(scores, key, desc)
+	figures.SortScores(scores, key, desc)
 	p := scorecard.Page{Picker: picker("/scorecard", plans, planID, true), HasPlan: true, Scores: scores}
 	if planID != 0 {
 		p.Plan = snap.Plan(planID)

@@ -8,8 +8,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/figures"
 	"duban/internal/format"
-	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/rules"
 	"duban/internal/store"
@@ -57,7 +57,7 @@ func (h *Handlers) Supervision(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, err := metrics.Load(ctx, h.Store, metrics.Scope{PlanID: p.PlanID}, now)
+	snap, err := figures.Load(ctx, h.Store, figures.Scope{PlanID: p.PlanID}, now)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (h *Handlers) lastPrompts(c echo.Context, rows []todo.SupervisionRow) error
 // lead assignments of closed measures in p.Closed, and returns the red and
 // yellow rows the filter keeps: by domain in plan order, red before yellow
 // within a domain, then in plan order.
-func atRisk(p *todo.SupervisionPage, rows []store.AssignmentRow, snap *metrics.Snapshot) []todo.SupervisionRow {
+func atRisk(p *todo.SupervisionPage, rows []store.AssignmentRow, snap *figures.Snapshot) []todo.SupervisionRow {
 	var out []todo.SupervisionRow
 	for _, r := range rows {
 		a := snap.Assignment(r.ID)

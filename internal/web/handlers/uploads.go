@@ -14,7 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"duban/internal/storage"
+	"duban/internal/evidence"
 	"duban/views/pages/reports"
 )
 
@@ -29,7 +29,7 @@ const (
 var errUploadTooLarge = echo.NewHTTPError(http.StatusRequestEntityTooLarge, "upload too large")
 
 // evidenceUpload is one evidence file of a form: stored and checked, or refused.
-type evidenceUpload = storage.Upload
+type evidenceUpload = evidence.Upload
 
 // readReportForm reads a report form. A multipart body is read part by part:
 // text fields into memory (bounded), each file streamed straight into
@@ -145,8 +145,8 @@ func (h *Handlers) readReportForm(c echo.Context) (url.Values, []evidenceUpload,
 // storeUpload streams one file into storage and checks it. A refused file
 // comes back with Err set and nothing stored.
 func (h *Handlers) storeUpload(ctx context.Context, filename string, r io.Reader, limit int64) (evidenceUpload, error) {
-	up, err := storage.Receive(ctx, h.Files, filename, r, limit)
-	if errors.Is(err, storage.ErrTooLarge) {
+	up, err := evidence.Receive(ctx, h.Files, filename, r, limit)
+	if errors.Is(err, evidence.ErrTooLarge) {
 		return up, errUploadTooLarge
 	}
 	if err != nil {

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"duban/internal/clock"
+	"duban/internal/figures"
 	"duban/internal/i18n"
-	"duban/internal/metrics"
 	"duban/internal/model"
 	"duban/internal/rules"
 	"duban/views/components"
@@ -43,7 +43,7 @@ func LightLabel(ctx context.Context, l rules.Light) string { return i18n.T(ctx, 
 func Ratio(a, b int) string { return strconv.Itoa(a) + "/" + strconv.Itoa(b) }
 
 // PeriodLabel renders a plan's period by index ("" for -1).
-func PeriodLabel(ctx context.Context, p *metrics.Plan, i int) string {
+func PeriodLabel(ctx context.Context, p *figures.Plan, i int) string {
 	if p == nil || i < 0 || i >= len(p.Periods) {
 		return ""
 	}
@@ -82,7 +82,7 @@ func ProgressLabel(ctx context.Context, p string) string {
 
 // LightSegments turns a distribution into stacked-bar segments in display
 // order (red, yellow, green, blue, grey).
-func LightSegments(ctx context.Context, c metrics.Counts) []components.Segment {
+func LightSegments(ctx context.Context, c figures.Counts) []components.Segment {
 	out := make([]components.Segment, 0, len(rules.All))
 	for _, l := range rules.All {
 		out = append(out, components.Segment{Label: LightLabel(ctx, l), Value: c.Of(l), Class: l.String()})
@@ -105,7 +105,7 @@ func RateClass(f float64, notDue bool) string {
 }
 
 // GroupTitle is a progress-table row's title: the domain, or the plan.
-func GroupTitle(g metrics.Group) string {
+func GroupTitle(g figures.Group) string {
 	if g.Domain != nil {
 		return g.Domain.Label + " " + g.Domain.Title
 	}
@@ -191,7 +191,7 @@ func ActivityURL(it ActivityItem) string {
 
 // RuleNote says which rule gives the measures their light, with the
 // unit-level distribution beside it.
-func RuleNote(ctx context.Context, rule string, units metrics.Counts) string {
+func RuleNote(ctx context.Context, rule string, units figures.Counts) string {
 	key := "rules.overview.by_lead"
 	if rule == rules.MeasureByWorst {
 		key = "rules.overview.by_worst"

@@ -5,8 +5,8 @@ import (
 	"duban/internal/format"
 
 	"duban/internal/clock"
+	"duban/internal/figures"
 	"duban/internal/i18n"
-	"duban/internal/metrics"
 	"duban/views/components"
 )
 
@@ -31,7 +31,7 @@ func (p OverviewPage) supervisionURL() string {
 
 // notDue reports whether a period's reports are not yet due on the
 // portal's date (its due date still counts as on time).
-func (p OverviewPage) notDue(r metrics.PeriodRate) bool {
+func (p OverviewPage) notDue(r figures.PeriodRate) bool {
 	return !p.Today.IsZero() && !p.Today.After(clock.Date(r.DueOn))
 }
 

@@ -12,9 +12,9 @@ import templruntime "github.com/a-h/templ/runtime"
 import (
 	"time"
 
+	"duban/internal/figures"
 	"duban/internal/format"
 	"duban/internal/i18n"
-	"duban/internal/metrics"
 	"duban/internal/rules"
 	"duban/views/components"
 	"duban/views/layout"
@@ -24,19 +24,19 @@ import (
 // OverviewPage is the whole-plan overview of reviewers, viewers and admins.
 type OverviewPage struct {
 	Picker         PlanPicker
-	Plan           *metrics.Plan // nil when every plan is shown
+	Plan           *figures.Plan // nil when every plan is shown
 	PlanCount      int
-	Total          metrics.Group
-	Groups         []metrics.Group // domains of the plan, or one row per plan
+	Total          figures.Group
+	Groups         []figures.Group // domains of the plan, or one row per plan
 	ByPlan         bool
-	Lights         metrics.Counts // measures
-	AsgLights      metrics.Counts // assignments
-	Attention      []metrics.Attention
+	Lights         figures.Counts // measures
+	AsgLights      figures.Counts // assignments
+	Attention      []figures.Attention
 	AttentionTotal int
-	UnitRates      []metrics.UnitRate
+	UnitRates      []figures.UnitRate
 	UnitRatesTotal int
-	CurrentRate    metrics.Rate
-	PeriodRates    []metrics.PeriodRate
+	CurrentRate    figures.Rate
+	PeriodRates    []figures.PeriodRate
 	Indicators     map[string]int
 	IndicatorTotal int
 	Activity       []ActivityItem
@@ -2212,7 +2212,7 @@ func overviewIndicators(p OverviewPage) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, st := range metrics.IndicatorStatuses {
+		for _, st := range figures.IndicatorStatuses {
 			{
 				templ_7745c5c3_ElementWriter := templ_7745c5c3_Buffer
 				templ_7745c5c3_Buffer := templ.GetBuffer()

@@ -10,9 +10,9 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
+	"duban/internal/figures"
 	"duban/internal/format"
 	"duban/internal/i18n"
-	"duban/internal/metrics"
 	"duban/views/layout"
 	"duban/views/pages/dashboard"
 	"duban/views/paths"
@@ -20,15 +20,15 @@ import (
 
 // Group is a domain's targets.
 type Group struct {
-	Domain *metrics.Domain
-	Rows   []metrics.Indicator
+	Domain *figures.Domain
+	Rows   []figures.Indicator
 }
 
 // Page is the indicator table (指标监测): every quantified target with the
 // lead unit's latest actual and whether it is met or on its path.
 type Page struct {
 	Picker dashboard.PlanPicker
-	Plan   *metrics.Plan
+	Plan   *figures.Plan
 	Groups []Group
 	Counts map[string]int
 	Total  int
@@ -133,7 +133,7 @@ func Indicators(p Page) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				for _, st := range metrics.IndicatorStatuses {
+				for _, st := range figures.IndicatorStatuses {
 					{
 						templ_7745c5c3_ElementWriter := templ_7745c5c3_Buffer
 						templ_7745c5c3_Buffer := templ.GetBuffer()
@@ -289,7 +289,7 @@ func Indicators(p Page) templ.Component {
 }
 
 // Table lists indicators; the print view of a measure uses it too.
-func Table(rows []metrics.Indicator) templ.Component {
+func Table(rows []figures.Indicator) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -590,7 +590,7 @@ func Table(rows []metrics.Indicator) templ.Component {
 			}
 			if r.HasPath {
 				var templ_7745c5c3_Var36 string
-				templ_7745c5c3_Var36, templ_7745c5c3_Err = templ.JoinStringErrs(format.Num(metrics.Round1(r.Path)))
+				templ_7745c5c3_Var36, templ_7745c5c3_Err = templ.JoinStringErrs(format.Num(figures.Round1(r.Path)))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/indicators/indicators.templ`, Line: 88, Col: 44}
 				}

@@ -3,8 +3,8 @@
 package ledger
 
 import (
+	"duban/internal/figures"
 	"duban/internal/format"
-	"duban/internal/metrics"
 )
 
 func stateKey(s string) string {
@@ -15,7 +15,7 @@ func stateKey(s string) string {
 }
 
 // actual is the newest actual an assignment reported for a target, or "—".
-func actual(a *metrics.Assignment, targetID int64) string {
+func actual(a *figures.Assignment, targetID int64) string {
 	if _, v, ok := a.Actual(targetID); ok {
 		return format.Num(v)
 	}
@@ -23,4 +23,4 @@ func actual(a *metrics.Assignment, targetID int64) string {
 }
 
 // rowDomain groups 台账 rows by their measure's domain.
-func rowDomain(r metrics.LedgerRow) int64 { return r.Assignment.Measure.DomainID }
+func rowDomain(r figures.LedgerRow) int64 { return r.Assignment.Measure.DomainID }

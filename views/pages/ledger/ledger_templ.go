@@ -10,9 +10,9 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
+	"duban/internal/figures"
 	"duban/internal/format"
 	"duban/internal/i18n"
-	"duban/internal/metrics"
 	"duban/internal/rules"
 	"duban/views/components"
 	"duban/views/layout"
@@ -39,13 +39,13 @@ type Filters struct {
 // Page is the 督办台账: one row per measure × unit, filtered by the URL.
 type Page struct {
 	Picker     dashboard.PlanPicker
-	Plan       *metrics.Plan
+	Plan       *figures.Plan
 	Filters    Filters
 	Domains    []Option
 	Units      []Option
 	Periods    []Option
 	UnitLocked string // the unit a unit user is limited to ("" for readers)
-	Rows       []metrics.LedgerRow
+	Rows       []figures.LedgerRow
 	Total      int
 	From       int // index of the first shown row
 	Pager      components.Pager
@@ -736,7 +736,7 @@ func filters(p Page) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, s := range metrics.LedgerStates {
+		for _, s := range figures.LedgerStates {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 69, "<option value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -826,7 +826,7 @@ func filters(p Page) templ.Component {
 }
 
 // Table is the 台账 table, also used by the print view of a measure.
-func Table(rows []metrics.LedgerRow, byPeriod bool) templ.Component {
+func Table(rows []figures.LedgerRow, byPeriod bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -10,9 +10,9 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
+	"duban/internal/figures"
 	"duban/internal/format"
 	"duban/internal/i18n"
-	"duban/internal/metrics"
 	"duban/internal/reqctx"
 	"duban/static"
 	"duban/views/pages/dashboard"
@@ -282,16 +282,16 @@ type HistoryCell struct {
 
 // HistoryRow is one unit's reports across the periods.
 type HistoryRow struct {
-	Assignment *metrics.Assignment
+	Assignment *figures.Assignment
 	Cells      []HistoryCell
 }
 
 // MeasurePage is the print view of a measure.
 type MeasurePage struct {
-	Measure    *metrics.Measure
+	Measure    *figures.Measure
 	SourceText string
-	Indicators []metrics.Indicator
-	Rows       []metrics.LedgerRow
+	Indicators []figures.Indicator
+	Rows       []figures.LedgerRow
 	Periods    []string // labels of the periods up to now
 	History    []HistoryRow
 	UnitLocked string

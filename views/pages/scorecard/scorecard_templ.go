@@ -10,9 +10,9 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
+	"duban/internal/figures"
 	"duban/internal/format"
 	"duban/internal/i18n"
-	"duban/internal/metrics"
 	"duban/views/layout"
 	"duban/views/pages/dashboard"
 )
@@ -28,9 +28,9 @@ type Column struct {
 // Page is the unit scorecard (评价).
 type Page struct {
 	Picker  dashboard.PlanPicker
-	Plan    *metrics.Plan // nil for every plan
+	Plan    *figures.Plan // nil for every plan
 	HasPlan bool
-	Scores  []metrics.Score
+	Scores  []figures.Score
 	Columns []Column
 }
 

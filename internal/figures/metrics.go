@@ -1,4 +1,4 @@
-// Package metrics is THE facts loader: it loads a scope's plans, domains,
+// Package figures is THE facts loader: it loads a scope's plans, domains,
 // measures, targets and periods, and each assignment's compact facts from
 // the read model (internal/readmodel: one row per assignment, kept by the
 // writes; never the reporting history), turns them into rules.Facts, asks internal/rules what every
@@ -12,7 +12,7 @@
 //
 // Use it like this (the unit dashboard passes its unit):
 //
-//	snap, err := metrics.Load(ctx, st, metrics.Scope{PlanID: planID, UnitID: unitID}, h.Clock.Now())
+//	snap, err := figures.Load(ctx, st, figures.Scope{PlanID: planID, UnitID: unitID}, h.Clock.Now())
 //	for _, a := range snap.Assignments {
 //		a.Status.Light             // rules.Red … rules.Grey
 //		a.Status.Reasons           // structured reasons; i18n.Reason renders them
@@ -27,7 +27,7 @@
 // Load runs the same number of queries (eight) whatever the size of the
 // scope, and none reads reports, target values, reviews or prompts.
 // A Snapshot is read-only.
-package metrics
+package figures
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package metrics_test
+package figures_test
 
 import (
 	"context"
@@ -7,15 +7,15 @@ import (
 	"strings"
 	"testing"
 
-	"duban/internal/metrics"
-	"duban/internal/metrics/metricstest"
+	"duban/internal/figures"
+	"duban/internal/figures/figurestest"
 	"duban/internal/rules"
 	"duban/internal/testutil"
 )
 
-func load(t *testing.T, p *testutil.Portal, sc metrics.Scope) *metrics.Snapshot {
+func load(t *testing.T, p *testutil.Portal, sc figures.Scope) *figures.Snapshot {
 	t.Helper()
-	snap, err := metrics.Load(context.Background(), p.App.Store, sc, p.Clock.Now())
+	snap, err := figures.Load(context.Background(), p.App.Store, sc, p.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,9 +27,9 @@ func TestLightsOfTheScenario(t *testing.T) {
 }
 
 func checkLightsOfTheScenario(t *testing.T, p *testutil.Portal) {
-	f, _ := metricstest.Scenario(t, p.App.Store)
-	snap := load(t, p, metrics.Scope{PlanID: f.Plan.ID})
-	e := metricstest.Expect
+	f, _ := figurestest.Scenario(t, p.App.Store)
+	snap := load(t, p, figures.Scope{PlanID: f.Plan.ID})
+	e := figurestest.Expect
 
 	want := []struct {
 		light   rules.Light
@@ -77,9 +77,9 @@ func TestDomainGroupsAndRates(t *testing.T) {
 }
 
 func checkDomainGroupsAndRates(t *testing.T, p *testutil.Portal) {
-	f, _ := metricstest.Scenario(t, p.App.Store)
-	snap := load(t, p, metrics.Scope{PlanID: f.Plan.ID})
-	e := metricstest.Expect
+	f, _ := figurestest.Scenario(t, p.App.Store)
+	snap := load(t, p, figures.Scope{PlanID: f.Plan.ID})
+	e := figurestest.Expect
 
 	gs := snap.DomainGroups()
 	if len(gs) != 2 {
@@ -102,10 +102,10 @@ func checkDomainGroupsAndRates(t *testing.T, p *testutil.Portal) {
 		got[r.Unit.Name] = [2]int{r.Submitted, r.Expected}
 		order = append(order, r.Unit.Name)
 	}
-	if got[metricstest.Edu] != e.CurrentEdu || got[metricstest.Disabled] != e.CurrentDisabled || got[metricstest.Taishan] != e.CurrentTaishan {
+	if got[figurestest.Edu] != e.CurrentEdu || got[figurestest.Disabled] != e.CurrentDisabled || got[figurestest.Taishan] != e.CurrentTaishan {
 		t.Errorf("current rates %v", got)
 	}
-	if !reflect.DeepEqual(order, []string{metricstest.Taishan, metricstest.Disabled, metricstest.Edu}) {
+	if !reflect.DeepEqual(order, []string{figurestest.Taishan, figurestest.Disabled, figurestest.Edu}) {
 		t.Errorf("rates not lowest first: %v", order)
 	}
 
@@ -128,8 +128,8 @@ func TestAttentionAndChasePeriods(t *testing.T) {
 }
 
 func checkAttentionAndChasePeriods(t *testing.T, p *testutil.Portal) {
-	f, _ := metricstest.Scenario(t, p.App.Store)
-	snap := load(t, p, metrics.Scope{PlanID: f.Plan.ID})
+	f, _ := figurestest.Scenario(t, p.App.Store)
+	snap := load(t, p, figures.Scope{PlanID: f.Plan.ID})
 	list, total := snap.Attention(0)
 	if total != 5 || len(list) != 5 {
 		t.Fatalf("attention %d/%d", len(list), total)
@@ -139,12 +139,12 @@ func checkAttentionAndChasePeriods(t *testing.T, p *testutil.Portal) {
 		mi := at.Assignment.Measure.Position - 1
 		got = append(got, fmt.Sprintf("%d/%s", mi, at.Assignment.Unit.Name))
 	}
-	if !reflect.DeepEqual(got, metricstest.Expect.AttentionOrder) {
+	if !reflect.DeepEqual(got, figurestest.Expect.AttentionOrder) {
 		t.Errorf("order %v", got)
 	}
 	// What a 催办 names: every owed period past due or due soon and not
 	// handed in, earliest first (A1 has handed everything in).
-	labels := func(at metrics.Attention) string {
+	labels := func(at figures.Attention) string {
 		var ls []string
 		for _, c := range at.Assignment.Status.Chase {
 			ls = append(ls, c.Period)
@@ -167,9 +167,9 @@ func TestIndicatorsAndScorecard(t *testing.T) {
 }
 
 func checkIndicatorsAndScorecard(t *testing.T, p *testutil.Portal) {
-	f, _ := metricstest.Scenario(t, p.App.Store)
-	snap := load(t, p, metrics.Scope{PlanID: f.Plan.ID})
-	e := metricstest.Expect
+	f, _ := figurestest.Scenario(t, p.App.Store)
+	snap := load(t, p, figures.Scope{PlanID: f.Plan.ID})
+	e := figurestest.Expect
 
 	inds := snap.Indicators()
 	if len(inds) != 4 {
@@ -181,10 +181,10 @@ func checkIndicatorsAndScorecard(t *testing.T, p *testutil.Portal) {
 		unit   string
 		period string
 	}{
-		{metrics.IndicatorBehind, 89, metricstest.Edu, "2015Q1"},
-		{metrics.IndicatorMet, 100, metricstest.Edu, "2015Q1"},
-		{metrics.IndicatorOnPath, 1.3, metricstest.Edu, "2015Q1"},
-		{metrics.IndicatorMet, 620, metricstest.Disabled, "2015Q1"},
+		{figures.IndicatorBehind, 89, figurestest.Edu, "2015Q1"},
+		{figures.IndicatorMet, 100, figurestest.Edu, "2015Q1"},
+		{figures.IndicatorOnPath, 1.3, figurestest.Edu, "2015Q1"},
+		{figures.IndicatorMet, 620, figurestest.Disabled, "2015Q1"},
 	}
 	for i, w := range want {
 		ind := inds[i]
@@ -194,11 +194,11 @@ func checkIndicatorsAndScorecard(t *testing.T, p *testutil.Portal) {
 		}
 	}
 	// T1's path: 88 at 2014-09-30 to 93 at 2015-12-31, read at 2015-04-03.
-	if !inds[0].HasPath || metrics.Round1(inds[0].Path) != 90.0 {
+	if !inds[0].HasPath || figures.Round1(inds[0].Path) != 90.0 {
 		t.Errorf("T1 path = %v", inds[0].Path)
 	}
-	c := metrics.IndicatorCounts(inds)
-	if c[metrics.IndicatorMet] != e.IndicatorMet || c[metrics.IndicatorBehind] != e.IndicatorBehind || c[metrics.IndicatorOnPath] != e.IndicatorOnPath {
+	c := figures.IndicatorCounts(inds)
+	if c[figures.IndicatorMet] != e.IndicatorMet || c[figures.IndicatorBehind] != e.IndicatorBehind || c[figures.IndicatorOnPath] != e.IndicatorOnPath {
 		t.Errorf("indicator counts %v", c)
 	}
 
@@ -219,23 +219,23 @@ func checkIndicatorsAndScorecard(t *testing.T, p *testutil.Portal) {
 func TestScopes(t *testing.T) { checkScopes(t, testutil.Start(t, testutil.DemoWithoutPlan())) }
 
 func checkScopes(t *testing.T, p *testutil.Portal) {
-	f, _ := metricstest.Scenario(t, p.App.Store)
+	f, _ := figurestest.Scenario(t, p.App.Store)
 	tests := []struct {
 		name  string
-		scope metrics.Scope
+		scope figures.Scope
 		asg   int
 		meas  int
 	}{
-		{"all plans", metrics.Scope{}, 8, 3},
-		{"plan", metrics.Scope{PlanID: f.Plan.ID}, 8, 3},
-		{"domain", metrics.Scope{PlanID: f.Plan.ID, DomainID: f.Domains[1].ID}, 2, 1},
-		{"unit", metrics.Scope{PlanID: f.Plan.ID, UnitID: f.Units[metricstest.Edu]}, 2, 2},
-		{"measure", metrics.Scope{MeasureID: f.Measures[1].ID}, 3, 1},
-		{"text in title", metrics.Scope{Text: "义务"}, 3, 1},
-		{"text in source", metrics.Scope{Text: "辍学率"}, 3, 1},
-		{"percent is literal", metrics.Scope{Text: "%"}, 6, 2}, // M1 and M2 say "93%", "100%"; M3 has no %
-		{"underscore is literal", metrics.Scope{Text: "_"}, 0, 0},
-		{"no match", metrics.Scope{Text: "不存在的文字"}, 0, 0},
+		{"all plans", figures.Scope{}, 8, 3},
+		{"plan", figures.Scope{PlanID: f.Plan.ID}, 8, 3},
+		{"domain", figures.Scope{PlanID: f.Plan.ID, DomainID: f.Domains[1].ID}, 2, 1},
+		{"unit", figures.Scope{PlanID: f.Plan.ID, UnitID: f.Units[figurestest.Edu]}, 2, 2},
+		{"measure", figures.Scope{MeasureID: f.Measures[1].ID}, 3, 1},
+		{"text in title", figures.Scope{Text: "义务"}, 3, 1},
+		{"text in source", figures.Scope{Text: "辍学率"}, 3, 1},
+		{"percent is literal", figures.Scope{Text: "%"}, 6, 2}, // M1 and M2 say "93%", "100%"; M3 has no %
+		{"underscore is literal", figures.Scope{Text: "_"}, 0, 0},
+		{"no match", figures.Scope{Text: "不存在的文字"}, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -246,7 +246,7 @@ func checkScopes(t *testing.T, p *testutil.Portal) {
 		})
 	}
 	// A unit's scope keeps the unit's own lights.
-	snap := load(t, p, metrics.Scope{PlanID: f.Plan.ID, UnitID: f.Units[metricstest.Taishan]})
+	snap := load(t, p, figures.Scope{PlanID: f.Plan.ID, UnitID: f.Units[figurestest.Taishan]})
 	got := map[rules.Light]int{}
 	for _, a := range snap.Assignments {
 		got[a.Status.Light]++
@@ -258,7 +258,7 @@ func checkScopes(t *testing.T, p *testutil.Portal) {
 
 func TestEmptyDatabase(t *testing.T) {
 	p := testutil.Start(t, testutil.DemoWithoutPlan())
-	snap := load(t, p, metrics.Scope{})
+	snap := load(t, p, figures.Scope{})
 	if len(snap.Plans) != 0 || len(snap.Assignments) != 0 || snap.Total().Completion != 0 {
 		t.Fatalf("empty snapshot %+v", snap.Total())
 	}

@@ -1,8 +1,8 @@
-// Package metricstest writes report histories straight into the real
+// Package figurestest writes report histories straight into the real
 // tables (reports, target_values, reviews, prompts, assignments.signed_at,
 // measures.closed_at) on top of testutil.SeedFixture, so the dashboards can
 // be tested with known numbers before the report workflow exists.
-package metricstest
+package figurestest
 
 import (
 	"context"
@@ -25,7 +25,7 @@ func At(s string) time.Time {
 	}
 	t, err := time.ParseInLocation(time.DateOnly, s, clock.Zone)
 	if err != nil {
-		panic("metricstest.At: " + s)
+		panic("figurestest.At: " + s)
 	}
 	return t.Add(10 * time.Hour)
 }
@@ -71,7 +71,7 @@ func New(t testing.TB, st *store.Store, f *testutil.Fixture) *History {
 	if u, err := st.UserByUsername(ctx, "duchashi"); err == nil {
 		h.Reviewer = u.ID
 	} else {
-		u := &model.User{Username: "metricstest-reviewer", PasswordHash: "x", Role: model.RoleReviewer}
+		u := &model.User{Username: "figurestest-reviewer", PasswordHash: "x", Role: model.RoleReviewer}
 		if err := st.Tx(ctx, func(tx *gorm.DB) error { return st.CreateUser(ctx, tx, u) }); err != nil {
 			t.Fatal(err)
 		}

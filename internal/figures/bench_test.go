@@ -1,4 +1,4 @@
-package metrics_test
+package figures_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"duban/internal/clock"
 	"duban/internal/db"
 	"duban/internal/demo"
-	"duban/internal/metrics"
+	"duban/internal/figures"
 	"duban/internal/store"
 	"duban/internal/synth"
 )
@@ -53,12 +53,12 @@ func BenchmarkLoad(b *testing.B) {
 	now := st.Clock().Now()
 	for _, bc := range []struct {
 		name  string
-		scope metrics.Scope
+		scope figures.Scope
 		cold  bool // a write between loads: no cached snapshot
 	}{
-		{"one plan", metrics.Scope{PlanID: plans[0].ID}, false},
-		{"one plan uncached", metrics.Scope{PlanID: plans[0].ID}, true},
-		{"all plans uncached", metrics.Scope{}, true},
+		{"one plan", figures.Scope{PlanID: plans[0].ID}, false},
+		{"one plan uncached", figures.Scope{PlanID: plans[0].ID}, true},
+		{"all plans uncached", figures.Scope{}, true},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -68,7 +68,7 @@ func BenchmarkLoad(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				snap, err := metrics.Load(ctx, st, bc.scope, now)
+				snap, err := figures.Load(ctx, st, bc.scope, now)
 				if err != nil {
 					b.Fatal(err)
 				}

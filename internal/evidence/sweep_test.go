@@ -1,4 +1,4 @@
-package storage_test
+package evidence_test
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"duban/internal/bench"
-	"duban/internal/storage"
+	"duban/internal/evidence"
 	"duban/internal/testutil"
 )
 
@@ -22,11 +22,11 @@ type leftovers struct {
 
 func makeLeftovers(t *testing.T, root string) leftovers {
 	t.Helper()
-	l := storage.NewLocal(root)
+	l := evidence.NewLocal(root)
 	ctx := context.Background()
 	var keys []string
 	for range 3 {
-		b, err := l.Create(ctx, bytes.NewReader(storage.SamplePDF("file")), 1<<20)
+		b, err := l.Create(ctx, bytes.NewReader(evidence.SamplePDF("file")), 1<<20)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +66,7 @@ func TestSweepRemovesOldLeftoversOnly(t *testing.T) {
 		}
 		return out, nil
 	}
-	sw, err := storage.NewLocal(root).Sweep(context.Background(), 24*time.Hour, time.Now(), referenced)
+	sw, err := evidence.NewLocal(root).Sweep(context.Background(), 24*time.Hour, time.Now(), referenced)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package storage_test
+package evidence_test
 
 import (
 	"archive/zip"
@@ -14,7 +14,7 @@ import (
 	"sync"
 	"testing"
 
-	"duban/internal/storage"
+	"duban/internal/evidence"
 )
 
 func files(t *testing.T, dir string) []string {
@@ -31,7 +31,7 @@ func files(t *testing.T, dir string) []string {
 
 func TestCreateOpenRemove(t *testing.T) {
 	dir := t.TempDir()
-	st := storage.NewLocal(dir)
+	st := evidence.NewLocal(dir)
 	ctx := context.Background()
 	data := bytes.Repeat([]byte("证据"), 5000)
 	b, err := st.Create(ctx, bytes.NewReader(data), 1<<20)
@@ -39,7 +39,7 @@ func TestCreateOpenRemove(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(data)
-	if b.Size != int64(len(data)) || b.SHA256 != hex.EncodeToString(sum[:]) || len(b.Head) != storage.HeadSize {
+	if b.Size != int64(len(data)) || b.SHA256 != hex.EncodeToString(sum[:]) || len(b.Head) != evidence.HeadSize {
 		t.Fatalf("blob = size %d sha %s head %d", b.Size, b.SHA256, len(b.Head))
 	}
 	f, err := st.Open(ctx, b.Key)
@@ -67,12 +67,12 @@ func TestCreateOpenRemove(t *testing.T) {
 
 func TestCreateRefusesAndKeepsNothing(t *testing.T) {
 	dir := t.TempDir()
-	st := storage.NewLocal(dir)
+	st := evidence.NewLocal(dir)
 	ctx := context.Background()
-	if _, err := st.Create(ctx, bytes.NewReader(make([]byte, 1001)), 1000); !errors.Is(err, storage.ErrTooLarge) {
+	if _, err := st.Create(ctx, bytes.NewReader(make([]byte, 1001)), 1000); !errors.Is(err, evidence.ErrTooLarge) {
 		t.Fatalf("too large: %v", err)
 	}
-	if _, err := st.Create(ctx, bytes.NewReader(nil), 1000); !errors.Is(err, storage.ErrEmpty) {
+	if _, err := st.Create(ctx, bytes.NewReader(nil), 1000); !errors.Is(err, evidence.ErrEmpty) {
 		t.Fatalf("empty: %v", err)
 	}
 	if _, err := st.Create(ctx, io.MultiReader(bytes.NewReader([]byte("abc")), errReader{}), 1000); err == nil {
@@ -91,7 +91,7 @@ type errReader struct{}
 func (errReader) Read([]byte) (int, error) { return 0, errors.New("connection reset") }
 
 func TestKeysCannotEscape(t *testing.T) {
-	st := storage.NewLocal(t.TempDir())
+	st := evidence.NewLocal(t.TempDir())
 	for _, k := range []string{"../../etc/passwd", "ab/../../x", "/etc/passwd", "", "AB/0123456789abcdef0123456789abcdef"} {
 		if _, err := st.Open(context.Background(), k); err == nil {
 			t.Errorf("Open(%q) succeeded", k)
@@ -105,7 +105,7 @@ func TestKeysCannotEscape(t *testing.T) {
 // Two instances sharing one folder write concurrently without clashing.
 func TestSharedFolder(t *testing.T) {
 	dir := t.TempDir()
-	a, b := storage.NewLocal(dir), storage.NewLocal(dir)
+	a, b := evidence.NewLocal(dir), evidence.NewLocal(dir)
 	var wg sync.WaitGroup
 	keys := make(chan string, 40)
 	for i := 0; i < 40; i++ {
@@ -167,29 +167,29 @@ func TestCheck(t *testing.T) {
 		want error
 		ct   string
 	}{
-		{"报告.pdf", storage.SamplePDF("x"), nil, "application/pdf"},
+		{"报告.pdf", evidence.SamplePDF("x"), nil, "application/pdf"},
 		{"photo.JPG", []byte{0xff, 0xd8, 0xff, 0xe0, 0, 0x10}, nil, "image/jpeg"},
-		{"chart.png", storage.SamplePNG(1), nil, "image/png"},
+		{"chart.png", evidence.SamplePNG(1), nil, "image/png"},
 		{"a.doc", ole, nil, "application/msword"},
 		{"a.xls", ole, nil, "application/vnd.ms-excel"},
 		{"a.docx", docx, nil, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
 		{"a.xlsx", xlsx, nil, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 		{"公文.ofd", ofd, nil, "application/ofd"},
 		{"all.zip", plain, nil, "application/zip"},
-		{"evil.pdf", []byte("<html><script>alert(1)</script></html>"), storage.ErrContent, ""},
-		{"x.png", storage.SamplePDF("x"), storage.ErrContent, ""},
-		{"a.docx", xlsx, storage.ErrContent, ""},
-		{"a.xlsx", plain, storage.ErrContent, ""},
-		{"a.ofd", docx, storage.ErrContent, ""},
-		{"broken.docx", []byte("PK\x03\x04garbage"), storage.ErrContent, ""},
-		{"page.html", []byte("<html></html>"), storage.ErrExtension, ""},
-		{"run.exe", []byte("MZ"), storage.ErrExtension, ""},
-		{"noext", storage.SamplePDF("x"), storage.ErrExtension, ""},
+		{"evil.pdf", []byte("<html><script>alert(1)</script></html>"), evidence.ErrContent, ""},
+		{"x.png", evidence.SamplePDF("x"), evidence.ErrContent, ""},
+		{"a.docx", xlsx, evidence.ErrContent, ""},
+		{"a.xlsx", plain, evidence.ErrContent, ""},
+		{"a.ofd", docx, evidence.ErrContent, ""},
+		{"broken.docx", []byte("PK\x03\x04garbage"), evidence.ErrContent, ""},
+		{"page.html", []byte("<html></html>"), evidence.ErrExtension, ""},
+		{"run.exe", []byte("MZ"), evidence.ErrExtension, ""},
+		{"noext", evidence.SamplePDF("x"), evidence.ErrExtension, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			head := c.data[:min(len(c.data), storage.HeadSize)]
-			k, err := storage.Check(c.name, head, bytes.NewReader(c.data), int64(len(c.data)))
+			head := c.data[:min(len(c.data), evidence.HeadSize)]
+			k, err := evidence.Check(c.name, head, bytes.NewReader(c.data), int64(len(c.data)))
 			if !errors.Is(err, c.want) || (c.want == nil && err != nil) {
 				t.Fatalf("Check = %v, want %v", err, c.want)
 			}
@@ -214,10 +214,10 @@ func TestSanitizeName(t *testing.T) {
 		"...":                              "file",
 		".pdf":                             "pdf",
 		"  spaced name .jpg  ":             "spaced name.jpg",
-		strings.Repeat("长", 300) + ".xlsx": strings.Repeat("长", storage.MaxNameRunes-5) + ".xlsx",
+		strings.Repeat("长", 300) + ".xlsx": strings.Repeat("长", evidence.MaxNameRunes-5) + ".xlsx",
 	}
 	for in, want := range cases {
-		if got := storage.SanitizeName(in); got != want {
+		if got := evidence.SanitizeName(in); got != want {
 			t.Errorf("SanitizeName(%q) = %q, want %q", in, got, want)
 		}
 	}

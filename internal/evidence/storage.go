@@ -1,9 +1,9 @@
-// Package storage keeps evidence files (佐证材料) behind a small interface.
+// Package evidence keeps evidence files (佐证材料) behind a small interface.
 // The local implementation writes under DATA_DIR/attachments with generated
 // names; several app instances may share the folder (NFS or similar):
 // names are random, files are written under a temporary name and renamed
 // into place, and nothing is cached in memory.
-package storage
+package evidence
 
 import (
 	"context"
