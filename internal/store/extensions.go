@@ -122,26 +122,6 @@ func (s *Store) CountPendingExtensions(ctx context.Context) (int, error) {
 	return int(n), translate(err, "count pending extensions")
 }
 
-// UnitCount is a number per unit.
-type UnitCount struct {
-	UnitID int64
-	N      int
-}
-
-// ApprovedExtensionsByUnit counts the approved extensions of each unit
-// (a whole-measure extension counts once, for the lead unit that asked).
-func (s *Store) ApprovedExtensionsByUnit(ctx context.Context, planID int64) ([]UnitCount, error) {
-	q := s.r(ctx).Table("extensions e").Select("a.unit_id AS unit_id, COUNT(*) AS n").
-		Joins("JOIN assignments a ON a.id = e.assignment_id").
-		Where("e.state = ?", model.ExtensionApproved)
-	if planID != 0 {
-		q = q.Joins("JOIN measures m ON m.id = e.measure_id").Where("m.plan_id = ?", planID)
-	}
-	var out []UnitCount
-	err := q.Group("a.unit_id").Scan(&out).Error
-	return out, translate(err, "count extensions")
-}
-
 // AddCaseFileTx records a stored evidence file of an extension request or
 // an instruction's reply.
 func (s *Store) AddCaseFileTx(ctx context.Context, tx *gorm.DB, f *model.CaseFile) error {

@@ -34,6 +34,11 @@ func (s *Store) InstructionTx(ctx context.Context, tx *gorm.DB, id int64) (*mode
 	return &in, translate(err, fmt.Sprintf("instruction %d", id))
 }
 
+// InstructionByID loads an instruction.
+func (s *Store) InstructionByID(ctx context.Context, id int64) (*model.Instruction, error) {
+	return s.InstructionTx(ctx, s.db.R, id)
+}
+
 // ReplyInstructionTx records the lead unit's 落实情况, once;
 // model.ErrConflict when it was answered meanwhile.
 func (s *Store) ReplyInstructionTx(ctx context.Context, tx *gorm.DB, id, by int64, text string) error {
@@ -84,13 +89,6 @@ func (s *Store) OpenInstructionsOfUnit(ctx context.Context, unitID int64) ([]Ins
 		Joins("JOIN domains ON domains.id = measures.domain_id").
 		Order("instructions.created_at, instructions.id").Scan(&rows).Error
 	return rows, translate(err, "list open instructions")
-}
-
-// CountOpenInstructionsOfUnit counts what OpenInstructionsOfUnit lists.
-func (s *Store) CountOpenInstructionsOfUnit(ctx context.Context, unitID int64) (int, error) {
-	var n int64
-	err := s.openInstructions(ctx, unitID).Count(&n).Error
-	return int(n), translate(err, "count open instructions")
 }
 
 func (s *Store) openInstructions(ctx context.Context, unitID int64) *gorm.DB {

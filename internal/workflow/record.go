@@ -387,7 +387,7 @@ func (s *Service) CaseFile(ctx context.Context, a store.Actor, id int64) (*model
 		}
 		measureID, ownUnit = e.MeasureID, asg.UnitID
 	case f.InstructionID != nil:
-		in, err := s.st.InstructionTx(ctx, s.st.DB().R, *f.InstructionID)
+		in, err := s.st.InstructionByID(ctx, *f.InstructionID)
 		if err != nil {
 			return nil, err
 		}

@@ -64,7 +64,7 @@ func (h *Handlers) AnswerInstruction(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in, err := h.Store.InstructionTx(ctx, h.Store.DB().R, id)
+	in, err := h.Store.InstructionByID(ctx, id)
 	if err != nil {
 		return err
 	}

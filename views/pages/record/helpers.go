@@ -18,6 +18,7 @@ import (
 	"duban/internal/rules"
 	"duban/internal/validate"
 	"duban/internal/workflow"
+	"duban/views/paths"
 )
 
 // Page is the record's part of the measure page.
@@ -94,7 +95,7 @@ func overdue(now time.Time, due *time.Time) bool {
 	return rules.InstructionOverdue(rules.Instruction{Due: *due}, now)
 }
 
-func measureURL(id int64, anchor string) string { return fmt.Sprintf("/measures/%d%s", id, anchor) }
+func measureURL(id int64, anchor string) string { return paths.Measure(id) + anchor }
 
 func deadlinesOf(rec *workflow.Record, assignmentID int64) []workflow.Deadline {
 	var out []workflow.Deadline
