@@ -11,7 +11,7 @@ import (
 
 // TodoCounts are the sizes of a unit's to-do lists that exist as rows,
 // counted with COUNT queries: the navigation badge runs on every page. The
-// reports it owes are counted by the read model (UnitOwedCount).
+// reports it owes are counted by the read model (UnitBadge counts all five at once).
 type TodoCounts struct {
 	ToSign, Prompts, Inputs int
 	Instructions            int // 领导批示 to answer as lead or named in
