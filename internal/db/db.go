@@ -202,7 +202,10 @@ func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var opts []goose.ProviderOption
+	// Migration numbers are handed out per branch, so a database may hold
+	// a later number before an earlier one lands (00040 before 00033):
+	// apply the missing ones instead of refusing to start.
+	opts := []goose.ProviderOption{goose.WithAllowOutofOrder(true)}
 	if d.Dialect == Postgres {
 		// Several instances may start at once against one database: the
 		// session lock (an advisory lock held for the whole run) makes
