@@ -232,6 +232,11 @@ func (s *Server) guard(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) methodAllowed(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		path := c.Path()
+		if slices.Contains(s.knownMethods(c.Echo(), path), c.Request().Method) {
+			return next(c) // the common case, without listing echo's routes
+		}
+		// Not in the index taken at the first request (a 404, a wrong
+		// method, or a route added since): ask echo.
 		if !routeExists(c.Echo(), path) {
 			return next(c) // echo's 404 handler answers
 		}
@@ -241,6 +246,21 @@ func (s *Server) methodAllowed(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// knownMethods answers methodsOf from an index of echo's routes taken at
+// the first request: echo lists its routes by copying them out of a map,
+// and this ran twice on every request.
+func (s *Server) knownMethods(e *echo.Echo, path string) []string {
+	s.routeIndexOnce.Do(func() {
+		s.routeIndex = map[string][]string{}
+		for _, r := range e.Routes() {
+			if _, ok := s.routeIndex[r.Path]; !ok {
+				s.routeIndex[r.Path] = methodsOf(e, r.Path)
+			}
+		}
+	})
+	return s.routeIndex[path]
 }
 
 // methodsOf lists the methods the route path answers.
