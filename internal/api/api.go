@@ -63,7 +63,10 @@ func Mount(e *echo.Echo, d Deps) *API {
 	setErrorModel.Do(func() {
 		// huma's one hook for its error type: every error it writes (its own
 		// validation included) becomes our Problem.
-		huma.NewError = newProblem
+		huma.NewErrorWithContext = newProblem
+		huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
+			return newProblem(nil, status, msg, errs...)
+		}
 	})
 	cfg := huma.DefaultConfig("Duban API", "1.0.0")
 	cfg.Info.Description = "督查督办 (Duban) JSON API: plans, measures, assignments, reports and the supervision workflow. Authenticate with a personal access token: Authorization: Bearer dbn_…"
