@@ -41,6 +41,7 @@ type Deps struct {
 	Tokens      *auth.Tokens
 	Clock       clock.Clock
 	MaxUploadMB int64
+	Rate        int64 // requests per second per token (0: the default)
 	Log         *slog.Logger
 	// Refusals audits object-level refusals like the pages do.
 	Refusals *store.Refusals
@@ -80,7 +81,11 @@ func Mount(e *echo.Echo, d Deps) *API {
 	}
 	cfg.Security = []map[string][]string{{"bearer": {}}}
 	g := e.Group(Prefix)
-	a := &API{d: d, limit: newLimiter(defaultRate, defaultBurst)}
+	rate, burst := float64(defaultRate), defaultBurst
+	if d.Rate > 0 {
+		rate, burst = float64(d.Rate), int(5*d.Rate) // five seconds' worth, as the default
+	}
+	a := &API{d: d, limit: newLimiter(rate, burst)}
 	g.Use(a.guard, a.etag)
 	a.huma = humaecho.NewWithGroup(e, g, cfg)
 	a.registerReads()
