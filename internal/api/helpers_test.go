@@ -201,6 +201,16 @@ type pair struct {
 	leadUnit, coUnit int64
 }
 
+// third is the demo unit account that is neither the lead nor the co-unit.
+func (pr pair) third() string {
+	for _, n := range []string{"jiaoyuju", "canlian", "taishan"} {
+		if n != pr.co && n != pr.lead {
+			return n
+		}
+	}
+	return ""
+}
+
 // demoPair finds a measure of the demo plan led by one demo unit account's
 // unit with another's as co-unit.
 func demoPair(t *testing.T, p *testutil.Portal) pair {
