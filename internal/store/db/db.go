@@ -202,10 +202,9 @@ func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Migration numbers are handed out per branch, so a database may hold
-	// a later number before an earlier one lands (00040 before 00033):
-	// apply the missing ones instead of refusing to start.
-	opts := []goose.ProviderOption{goose.WithAllowOutofOrder(true)}
+	// Migrations apply in order: a new one takes a number above every
+	// landed one, so goose refuses a database that skipped one.
+	var opts []goose.ProviderOption
 	if d.Dialect == Postgres {
 		// Several instances may start at once against one database: the
 		// session lock (an advisory lock held for the whole run) makes
