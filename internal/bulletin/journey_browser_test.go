@@ -73,9 +73,22 @@ func TestBulletinJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.flash-ok`)))
 	shot(office, "edit")
 	run(office, "publish",
-		chromedp.Click(chromedp.CSS(`form.bulletin-form button[formaction$="/publish"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`article.bulletin .bulletin-number`)))
-	if got := text(office, ".bulletin-number"); got != "督查通报〔2015〕第1期" {
+		chromedp.Click(chromedp.CSS(`form.bulletin-form button[formaction$="/publish"]`)))
+	// The draft shows a number placeholder in the same place: wait for the
+	// published page's number, not for the element.
+	got := ""
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		// Reads may fail while the page is being replaced: try again.
+		read, cancel := context.WithTimeout(office, 2*time.Second)
+		s, err := chromedp.Run(read, chromedp.Text(chromedp.CSS("article.bulletin .bulletin-number")))
+		cancel()
+		if err == nil {
+			if got = s; strings.Contains(got, "〔") {
+				break
+			}
+		}
+	}
+	if got != "督查通报〔2015〕第1期" {
 		t.Fatalf("number %q", got)
 	}
 	shot(office, "published")
