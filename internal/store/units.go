@@ -211,99 +211,90 @@ func (s *Store) DeleteAlias(ctx context.Context, a Actor, unitID, aliasID int64)
 	})
 }
 
-// ErrMergeReports refuses a merge in which both units have an assignment to
-// the same measure and the merged one already has reports on it: the
-// reports would have to be combined by hand.
-var ErrMergeReports = fmt.Errorf("both units are assigned the same measure and the merged unit has reports on it: %w", model.ErrConflict)
+// UnitAudit is what the audit log records of a unit.
+func UnitAudit(u *model.Unit) map[string]any { return unitAudit(u) }
 
-// MergeUnit folds unit src into dst: its assignments, prompts, users, group
-// memberships and aliases move to dst, its name becomes an alias of dst, and
-// src is deleted, all in one audited transaction. Where both units are
-// assigned the same measure, dst's assignment is kept (taking the lead role
-// if src had it) and src's is dropped, unless src has reports on it.
-func (s *Store) MergeUnit(ctx context.Context, a Actor, srcID, dstID int64) error {
-	if srcID == dstID {
-		return fmt.Errorf("merge unit %d into itself: %w", srcID, model.ErrInvalid)
-	}
+// AssignmentsOfUnit lists a unit's assignments.
+func (s *Store) AssignmentsOfUnit(ctx context.Context, unitID int64) ([]model.Assignment, error) {
+	var as []model.Assignment
+	err := s.r(ctx).Where("unit_id = ?", unitID).Order("id").Find(&as).Error
+	return as, translate(err, "list assignments of unit")
+}
+
+// AssignmentOfUnit is a unit's assignment to a measure (ErrNotFound when
+// the unit has none).
+func (s *Store) AssignmentOfUnit(ctx context.Context, measureID, unitID int64) (*model.Assignment, error) {
+	var a model.Assignment
+	err := s.r(ctx).Where("measure_id = ? AND unit_id = ?", measureID, unitID).Order("id").First(&a).Error
+	return &a, translate(err, fmt.Sprintf("assignment of unit %d to measure %d", unitID, measureID))
+}
+
+// CountReportsOf counts an assignment's reports.
+func (s *Store) CountReportsOf(ctx context.Context, assignmentID int64) (int64, error) {
+	var n int64
+	err := s.r(ctx).Model(&model.Report{}).Where("assignment_id = ?", assignmentID).Count(&n).Error
+	return n, translate(err, "count reports")
+}
+
+// SetAssignmentRole gives an assignment another role (lead, responsible).
+func (s *Store) SetAssignmentRole(ctx context.Context, id int64, role string) error {
+	return translate(s.w(ctx).Model(&model.Assignment{}).Where("id = ?", id).Update("role", role).Error, "change assignment role")
+}
+
+// MoveAssignment hands an assignment, with its reports and prompts, to
+// another unit.
+func (s *Store) MoveAssignment(ctx context.Context, id, unitID int64) error {
+	return translate(s.w(ctx).Model(&model.Assignment{}).Where("id = ?", id).Update("unit_id", unitID).Error, "move assignment")
+}
+
+// MovePrompts moves the prompts about one assignment to another.
+func (s *Store) MovePrompts(ctx context.Context, fromAssignmentID, toAssignmentID int64) error {
+	err := s.w(ctx).Model(&model.Prompt{}).Where("assignment_id = ?", fromAssignmentID).Update("assignment_id", toAssignmentID).Error
+	return translate(err, "move prompts")
+}
+
+// DeleteAssignment deletes an assignment.
+func (s *Store) DeleteAssignment(ctx context.Context, id int64) error {
+	return translate(s.w(ctx).Delete(&model.Assignment{}, id).Error, "delete assignment")
+}
+
+// MoveUnitRecords hands what names unit src beside its assignments to
+// dst: its prompts, users, aliases and group memberships.
+func (s *Store) MoveUnitRecords(ctx context.Context, srcID, dstID int64) error {
 	return s.WithTx(ctx, func(ctx context.Context) error {
 		tx := s.w(ctx)
-		var src, dst model.Unit
-		if err := tx.First(&src, srcID).Error; err != nil {
-			return translate(err, fmt.Sprintf("unit %d", srcID))
-		}
-		if err := tx.First(&dst, dstID).Error; err != nil {
-			return translate(err, fmt.Sprintf("unit %d", dstID))
-		}
-		var assignments []model.Assignment
-		if err := tx.Where("unit_id = ?", srcID).Find(&assignments).Error; err != nil {
-			return translate(err, "merge: assignments")
-		}
-		moved, dropped := 0, 0
-		for _, as := range assignments {
-			var other model.Assignment
-			err := tx.Where("measure_id = ? AND unit_id = ?", as.MeasureID, dstID).Limit(1).Find(&other).Error
-			if err != nil {
-				return translate(err, "merge: assignments")
-			}
-			if other.ID == 0 {
-				if err := tx.Model(&model.Assignment{}).Where("id = ?", as.ID).Update("unit_id", dstID).Error; err != nil {
-					return translate(err, "merge: move assignment")
-				}
-				moved++
-				continue
-			}
-			var reports int64
-			if err := tx.Model(&model.Report{}).Where("assignment_id = ?", as.ID).Count(&reports).Error; err != nil {
-				return translate(err, "merge: reports")
-			}
-			if reports > 0 {
-				return ErrMergeReports
-			}
-			if as.Role == model.AssignLead && other.Role != model.AssignLead {
-				if err := tx.Model(&model.Assignment{}).Where("id = ?", other.ID).Update("role", model.AssignLead).Error; err != nil {
-					return translate(err, "merge: lead role")
-				}
-			}
-			if err := tx.Model(&model.Prompt{}).Where("assignment_id = ?", as.ID).Update("assignment_id", other.ID).Error; err != nil {
-				return translate(err, "merge: prompts")
-			}
-			if err := tx.Delete(&model.Assignment{}, as.ID).Error; err != nil {
-				return translate(err, "merge: drop assignment")
-			}
-			dropped++
-		}
 		for _, m := range []struct {
 			model any
 			what  string
 		}{{&model.Prompt{}, "prompts"}, {&model.User{}, "users"}, {&model.UnitAlias{}, "aliases"}} {
 			if err := tx.Model(m.model).Where("unit_id = ?", srcID).Update("unit_id", dstID).Error; err != nil {
-				return translate(err, "merge: "+m.what)
+				return translate(err, "move unit "+m.what)
 			}
 		}
 		var groups []int64
 		if err := tx.Model(&model.UnitGroupMember{}).Where("unit_id = ?", srcID).Pluck("group_id", &groups).Error; err != nil {
-			return translate(err, "merge: groups")
+			return translate(err, "move unit groups")
 		}
 		for _, g := range groups {
 			m := model.UnitGroupMember{GroupID: g, UnitID: dstID}
 			if err := tx.Where(m).FirstOrCreate(&m).Error; err != nil {
-				return translate(err, "merge: group member")
+				return translate(err, "move unit group member")
 			}
 		}
-		if err := tx.Where("unit_id = ?", srcID).Delete(&model.UnitGroupMember{}).Error; err != nil {
-			return translate(err, "merge: groups")
-		}
-		if err := tx.Delete(&model.Unit{}, srcID).Error; err != nil {
-			return translate(err, "merge: delete unit")
-		}
-		// The merged name keeps leading to the unit (e.g. 市人社局 → 市人力资源社会保障局).
-		if err := tx.Create(&model.UnitAlias{UnitID: dstID, Alias: src.Name, CreatedAt: s.clock.Now().UTC()}).Error; err != nil {
-			return translate(err, "merge: keep name as alias")
-		}
-		return s.Audit(ctx, a, AuditEntry{Action: "unit.merge", ObjectType: "unit", ObjectID: srcID,
-			Old: unitAudit(&src),
-			New: map[string]any{"into_id": dstID, "into": dst.Name, "assignments_moved": moved, "assignments_dropped": dropped}})
+		return translate(tx.Where("unit_id = ?", srcID).Delete(&model.UnitGroupMember{}).Error, "move unit groups")
 	})
+}
+
+// DeleteUnit deletes a unit.
+func (s *Store) DeleteUnit(ctx context.Context, id int64) error {
+	return translate(s.w(ctx).Delete(&model.Unit{}, id).Error, "delete unit")
+}
+
+// CreateAlias maps another name to a unit (ErrConflict when the name is
+// taken).
+func (s *Store) CreateAlias(ctx context.Context, unitID int64, alias string) error {
+	err := s.w(ctx).Create(&model.UnitAlias{UnitID: unitID, Alias: alias, CreatedAt: s.clock.Now().UTC()}).Error
+	return translate(err, "create alias")
 }
 
 // CreateUnits inserts units in batches, filling in their IDs (synthetic
