@@ -69,11 +69,11 @@ func planEdits(t *testing.T, p *testutil.Portal) {
 	}
 	now := p.Clock.Now().UTC()
 	r := model.Report{AssignmentID: tsAssign, PeriodID: ps[2].ID, State: model.ReportDraft, ProgressState: model.ProgressOnTrack, LockVersion: 1, CreatedAt: now, UpdatedAt: now}
-	if err := p.App.DB.W.Create(&r).Error; err != nil {
+	if err := st.Insert(ctx, &r); err != nil {
 		t.Fatal(err)
 	}
 	v := 90.0
-	if err := p.App.DB.W.Create(&model.TargetValue{ReportID: r.ID, TargetID: targets[0].ID, Value: &v}).Error; err != nil {
+	if err := st.Insert(ctx, &model.TargetValue{ReportID: r.ID, TargetID: targets[0].ID, Value: &v}); err != nil {
 		t.Fatal(err)
 	}
 	usage, err := st.UsageOfMeasure(ctx, m.ID)
@@ -120,7 +120,7 @@ func planEdits(t *testing.T, p *testutil.Portal) {
 	}
 	addedAs, _ := st.AssignmentsOf(ctx, added.ID)
 	admin, _ := st.UserByUsername(ctx, "admin")
-	if err := p.App.DB.W.Create(&model.Prompt{UnitID: edu, AssignmentID: &addedAs[0].ID, SenderID: admin.ID, CreatedAt: now}).Error; err != nil {
+	if err := st.Insert(ctx, &model.Prompt{UnitID: edu, AssignmentID: &addedAs[0].ID, SenderID: admin.ID, CreatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
 	if err := svc.DeleteMeasure(ctx, a, added.ID, 2); validate.FieldsOf(err) == nil {
@@ -153,7 +153,7 @@ func planEdits(t *testing.T, p *testutil.Portal) {
 	if err != nil || reports != 1 || prompts != 0 {
 		t.Fatalf("plan usage = %d, %d, %v", reports, prompts, err)
 	}
-	if err := p.App.DB.W.Delete(&model.Report{}, r.ID).Error; err != nil {
+	if _, err := st.Exec(ctx, "DELETE FROM reports WHERE id = ?", r.ID); err != nil {
 		t.Fatal(err)
 	}
 	ch, err = svc.UpdatePlan(ctx, a, f.Plan.ID, 2, settings)
