@@ -171,8 +171,10 @@ func (s *Store) ReplacePeriods(ctx context.Context, planID int64, rows []model.P
 	})
 }
 
-// planUsage counts the reports and prompts that refer to a plan's periods.
-func planUsage(tx *gorm.DB, planID int64) (reports, prompts int64, err error) {
+// PlanUsage counts the reports and prompts that refer to a plan's periods;
+// while both are zero the periods may be cut anew.
+func (s *Store) PlanUsage(ctx context.Context, planID int64) (reports, prompts int64, err error) {
+	tx := s.r(ctx)
 	err = tx.Model(&model.Report{}).Joins("JOIN periods ON periods.id = reports.period_id").
 		Where("periods.plan_id = ?", planID).Count(&reports).Error
 	if err != nil {
@@ -184,12 +186,6 @@ func planUsage(tx *gorm.DB, planID int64) (reports, prompts int64, err error) {
 		return 0, 0, translate(err, "count prompts of plan")
 	}
 	return reports, prompts, nil
-}
-
-// PlanUsage counts the reports and prompts that refer to a plan's periods;
-// while both are zero the periods may be cut anew.
-func (s *Store) PlanUsage(ctx context.Context, planID int64) (reports, prompts int64, err error) {
-	return planUsage(s.r(ctx), planID)
 }
 
 // MeasureUsage tells the edit form what may not be removed: the number of
