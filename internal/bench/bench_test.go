@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"duban/internal/bench"
+	"duban/internal/config"
 	"duban/internal/synth"
 	"duban/internal/testutil"
 )
@@ -29,7 +30,7 @@ func TestCheckLoopback(t *testing.T) {
 // every page answers without error, the writes are acknowledged, and
 // every row has a ratio to the hello handler of the same run.
 func TestRunPagesOnTheRouter(t *testing.T) {
-	p := testutil.Start(t)
+	p := testutil.Start(t, func(c *config.Config) { c.APIRate = 1000000 }) // as bench --start runs it
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -46,10 +47,17 @@ func TestRunPagesOnTheRouter(t *testing.T) {
 	if len(rows) < 10 || !strings.HasPrefix(rows[0].Name, "hello") || rows[0].Ratio != 1 {
 		t.Fatalf("rows = %+v", rows)
 	}
+	api := 0
 	for _, r := range rows {
 		if r.Errors > 0 || r.Requests == 0 || r.Ratio <= 0 || r.P99 < r.P50 {
 			t.Errorf("%s: %+v", r.Name, r)
 		}
+		if strings.HasPrefix(r.Name, "api") {
+			api++
+		}
+	}
+	if api != 2 {
+		t.Errorf("%d API rows, want the ledger and the draft", api)
 	}
 	var b strings.Builder
 	bench.PrintRows(&b, rows)
@@ -147,5 +155,34 @@ func TestRunPagesOnASynthDataset(t *testing.T) {
 	}
 	if !names["leader /"] || !names["unit /todo"] || !names["unit: open form + save draft with 2 KB file"] || names["unit / (dashboard)"] {
 		t.Errorf("rows measured: %v", names)
+	}
+}
+
+// BenchmarkSaveDraft measures one unit writer's round — open the report
+// form, save it with a 50 KB file — against a test portal in this
+// process, one writer at a time, so its ns/op and allocs/op are the cost
+// of a write, not of the queue in front of SQLite's writer.
+//
+//	go test -run XXX -bench SaveDraft -benchmem ./internal/bench/
+func BenchmarkSaveDraft(b *testing.B) {
+	p := testutil.Start(b, testutil.WithDemoHistory())
+	ctx := context.Background()
+	c := bench.NewClient(p.Server.URL)
+	if err := c.Login(ctx, "jiaoyuju", p.App.DemoPassword); err != nil {
+		b.Fatal(err)
+	}
+	if err := c.SignAll(ctx); err != nil {
+		b.Fatal(err)
+	}
+	forms, err := c.ReportForms(ctx)
+	if err != nil || len(forms) == 0 {
+		b.Fatal("no report form", err)
+	}
+	file := bench.NewEvidence("bench.pdf", 50*1024)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.SaveAndSubmit(ctx, forms[0], "bench draft", file, false); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -42,6 +43,10 @@ type Server struct {
 	nav   map[string][]reqctx.NavLink
 	// API is the JSON API under /api/v1 (token authentication only).
 	API *api.API
+	// routeIndex maps each route path to the methods it answers
+	// (knownMethods), built once at the first request.
+	routeIndexOnce sync.Once
+	routeIndex     map[string][]string
 }
 
 // refusalWindow is how long repeated refusals of one client are counted
@@ -103,7 +108,7 @@ func New(h *handlers.Handlers) *Server {
 
 	s.routes()
 	s.API = api.Mount(e, api.Deps{Store: h.Store, Flow: h.Flow, Files: h.Files, Tokens: h.Tokens, Clock: h.Clock,
-		MaxUploadMB: h.Config.MaxUploadMB, Log: h.Log, Refusals: s.refusals,
+		MaxUploadMB: h.Config.MaxUploadMB, Rate: h.Config.APIRate, Log: h.Log, Refusals: s.refusals,
 		Rule: func(method, path string) (auth.Rule, bool) {
 			r, ok := s.RouteFor(method, path)
 			return r.Rule, ok
