@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -214,50 +215,6 @@ func (s *Store) DeleteAlias(ctx context.Context, a Actor, unitID, aliasID int64)
 // UnitAudit is what the audit log records of a unit.
 func UnitAudit(u *model.Unit) map[string]any { return unitAudit(u) }
 
-// AssignmentsOfUnit lists a unit's assignments.
-func (s *Store) AssignmentsOfUnit(ctx context.Context, unitID int64) ([]model.Assignment, error) {
-	var as []model.Assignment
-	err := s.r(ctx).Where("unit_id = ?", unitID).Order("id").Find(&as).Error
-	return as, translate(err, "list assignments of unit")
-}
-
-// AssignmentOfUnit is a unit's assignment to a measure (ErrNotFound when
-// the unit has none).
-func (s *Store) AssignmentOfUnit(ctx context.Context, measureID, unitID int64) (*model.Assignment, error) {
-	var a model.Assignment
-	err := s.r(ctx).Where("measure_id = ? AND unit_id = ?", measureID, unitID).Order("id").First(&a).Error
-	return &a, translate(err, fmt.Sprintf("assignment of unit %d to measure %d", unitID, measureID))
-}
-
-// CountReportsOf counts an assignment's reports.
-func (s *Store) CountReportsOf(ctx context.Context, assignmentID int64) (int64, error) {
-	var n int64
-	err := s.r(ctx).Model(&model.Report{}).Where("assignment_id = ?", assignmentID).Count(&n).Error
-	return n, translate(err, "count reports")
-}
-
-// SetAssignmentRole gives an assignment another role (lead, responsible).
-func (s *Store) SetAssignmentRole(ctx context.Context, id int64, role string) error {
-	return translate(s.w(ctx).Model(&model.Assignment{}).Where("id = ?", id).Update("role", role).Error, "change assignment role")
-}
-
-// MoveAssignment hands an assignment, with its reports and prompts, to
-// another unit.
-func (s *Store) MoveAssignment(ctx context.Context, id, unitID int64) error {
-	return translate(s.w(ctx).Model(&model.Assignment{}).Where("id = ?", id).Update("unit_id", unitID).Error, "move assignment")
-}
-
-// MovePrompts moves the prompts about one assignment to another.
-func (s *Store) MovePrompts(ctx context.Context, fromAssignmentID, toAssignmentID int64) error {
-	err := s.w(ctx).Model(&model.Prompt{}).Where("assignment_id = ?", fromAssignmentID).Update("assignment_id", toAssignmentID).Error
-	return translate(err, "move prompts")
-}
-
-// DeleteAssignment deletes an assignment.
-func (s *Store) DeleteAssignment(ctx context.Context, id int64) error {
-	return translate(s.w(ctx).Delete(&model.Assignment{}, id).Error, "delete assignment")
-}
-
 // MoveUnitRecords hands what names unit src beside its assignments to
 // dst: its prompts, users, aliases and group memberships.
 func (s *Store) MoveUnitRecords(ctx context.Context, srcID, dstID int64) error {
@@ -304,4 +261,85 @@ func (s *Store) CreateUnits(ctx context.Context, units []model.Unit) error {
 	return s.WithTx(ctx, func(ctx context.Context) error {
 		return translate(s.w(ctx).CreateInBatches(&units, 500).Error, "create units")
 	})
+}
+
+// UnitsByID loads the units with the given IDs, keyed by ID.
+func (s *Store) UnitsByID(ctx context.Context, ids []int64) (map[int64]model.Unit, error) {
+	out := map[int64]model.Unit{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var us []model.Unit
+	if err := s.r(ctx).Where("id IN ?", ids).Find(&us).Error; err != nil {
+		return nil, translate(err, "load units")
+	}
+	for _, u := range us {
+		out[u.ID] = u
+	}
+	return out, nil
+}
+
+// CountUnits counts the units among ids that exist.
+func (s *Store) CountUnits(ctx context.Context, ids []int64) (int64, error) {
+	var n int64
+	err := s.r(ctx).Model(&model.Unit{}).Where("id IN ?", ids).Count(&n).Error
+	return n, translate(err, "check units")
+}
+
+// UnitByNameOnly finds a unit by its exact name (no alias lookup).
+func (s *Store) UnitByNameOnly(ctx context.Context, name string) (*model.Unit, error) {
+	q := s.r(ctx)
+	var u model.Unit
+	err := q.Where("name = ?", name).First(&u).Error
+	return &u, translate(err, fmt.Sprintf("unit %q", name))
+}
+
+// UnitByAlias finds the unit an alias stands for,.
+func (s *Store) UnitByAlias(ctx context.Context, alias string) (*model.Unit, error) {
+	q := s.r(ctx)
+	var al model.UnitAlias
+	if err := q.Where("alias = ?", alias).First(&al).Error; err != nil {
+		return nil, translate(err, fmt.Sprintf("alias %q", alias))
+	}
+	var u model.Unit
+	err := q.First(&u, al.UnitID).Error
+	return &u, translate(err, fmt.Sprintf("unit of alias %q", alias))
+}
+
+// EnsureUnit returns the unit named name (or whose alias it is), creating it
+// with kind when absent.
+func (s *Store) EnsureUnit(ctx context.Context, name, kind string, confirmed bool) (*model.Unit, error) {
+	tx := s.w(ctx)
+	var u model.Unit
+	err := tx.Where("name = ?", name).First(&u).Error
+	if err == nil {
+		return &u, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, translate(err, "find unit")
+	}
+	var al model.UnitAlias
+	if err := tx.Where("alias = ?", name).First(&al).Error; err == nil {
+		err = tx.First(&u, al.UnitID).Error
+		return &u, translate(err, "unit of alias")
+	}
+	now := s.clock.Now().UTC()
+	u = model.Unit{Name: name, Kind: kind, Confirmed: confirmed, CreatedAt: now, UpdatedAt: now}
+	if err := tx.Create(&u).Error; err != nil {
+		return nil, translate(err, fmt.Sprintf("create unit %q", name))
+	}
+	return &u, nil
+}
+
+// EnsureAlias maps alias to unitID if the alias is free.
+func (s *Store) EnsureAlias(ctx context.Context, unitID int64, alias string) error {
+	tx := s.w(ctx)
+	var n int64
+	if err := tx.Model(&model.UnitAlias{}).Where("alias = ?", alias).Count(&n).Error; err != nil {
+		return translate(err, "find alias")
+	}
+	if n > 0 {
+		return nil
+	}
+	return translate(tx.Create(&model.UnitAlias{UnitID: unitID, Alias: alias, CreatedAt: s.clock.Now().UTC()}).Error, "create alias")
 }

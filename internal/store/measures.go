@@ -1,13 +1,8 @@
 package store
 
-// The queries of editing a stored plan's breakdown (立项/分解) after the
-// import; the rules are planadmin's. Measures and plans are guarded by
-// their version column so a stale form is refused instead of overwriting
-// someone else's edit. The few reads the plan pages need beyond plans.go
-// live here too.
-
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -16,6 +11,20 @@ import (
 	"duban/internal/clock"
 	"duban/internal/model"
 )
+
+// MeasuresOf returns a plan's measures in the plan's order.
+func (s *Store) MeasuresOf(ctx context.Context, planID int64) ([]model.Measure, error) {
+	var ms []model.Measure
+	err := s.r(ctx).Where("plan_id = ?", planID).Order("position").Find(&ms).Error
+	return ms, translate(err, "list measures")
+}
+
+// MeasureByID loads a measure.
+func (s *Store) MeasureByID(ctx context.Context, id int64) (*model.Measure, error) {
+	var m model.Measure
+	err := s.r(ctx).First(&m, id).Error
+	return &m, translate(err, fmt.Sprintf("measure %d", id))
+}
 
 // UpdateMeasureIfVersion sets a measure's title and due date and bumps its
 // version if it is still at version, so the rest of the transaction edits
@@ -36,55 +45,6 @@ func (s *Store) UpdateMeasureIfVersion(ctx context.Context, id int64, version in
 		return nil, fmt.Errorf("measure %d is at version %d, the form had %d: %w", id, m.Version, version, model.ErrConflict)
 	}
 	return &m, nil
-}
-
-// CountUnits counts the units among ids that exist.
-func (s *Store) CountUnits(ctx context.Context, ids []int64) (int64, error) {
-	var n int64
-	err := s.r(ctx).Model(&model.Unit{}).Where("id IN ?", ids).Count(&n).Error
-	return n, translate(err, "check units")
-}
-
-// CreateAssignments adds assignments, filling in their IDs.
-func (s *Store) CreateAssignments(ctx context.Context, as []model.Assignment) error {
-	return translate(s.w(ctx).Create(&as).Error, "create assignments")
-}
-
-// AssignmentUsed reports whether an assignment has reports or prompts,
-// which deleting it would delete too.
-func (s *Store) AssignmentUsed(ctx context.Context, assignmentID int64) (bool, error) {
-	tx := s.r(ctx)
-	var n int64
-	if err := tx.Model(&model.Report{}).Where("assignment_id = ?", assignmentID).Count(&n).Error; err != nil {
-		return false, translate(err, "count reports")
-	}
-	if n > 0 {
-		return true, nil
-	}
-	if err := tx.Model(&model.Prompt{}).Where("assignment_id = ?", assignmentID).Count(&n).Error; err != nil {
-		return false, translate(err, "count prompts")
-	}
-	return n > 0, nil
-}
-
-// CountTargetValues counts the values reported for a target.
-func (s *Store) CountTargetValues(ctx context.Context, targetID int64) (int64, error) {
-	var n int64
-	err := s.r(ctx).Model(&model.TargetValue{}).Where("target_id = ?", targetID).Count(&n).Error
-	return n, translate(err, "count target values")
-}
-
-// DeleteTarget deletes a target.
-func (s *Store) DeleteTarget(ctx context.Context, id int64) error {
-	return translate(s.w(ctx).Delete(&model.Target{}, id).Error, "delete target")
-}
-
-// DomainOfPlan loads a domain of a plan (ErrNotFound when the plan has no
-// such domain).
-func (s *Store) DomainOfPlan(ctx context.Context, planID, domainID int64) (*model.Domain, error) {
-	var d model.Domain
-	err := s.r(ctx).Where("id = ? AND plan_id = ?", domainID, planID).First(&d).Error
-	return &d, translate(err, fmt.Sprintf("domain %d of plan %d", domainID, planID))
 }
 
 // MeasuresOfDomain lists a domain's measures in plan order.
@@ -133,59 +93,6 @@ func (s *Store) DeleteMeasureIfVersion(ctx context.Context, id int64, version in
 		}
 		return nil
 	})
-}
-
-// UpdatePlanIfVersion sets a plan's title and reporting settings and
-// bumps its version if it is still at version (ErrConflict otherwise).
-func (s *Store) UpdatePlanIfVersion(ctx context.Context, id int64, version int, title, reporting string, dueDays int, startOn, endOn time.Time) error {
-	res := s.w(ctx).Model(&model.Plan{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
-		"title": title, "reporting": reporting, "due_days": dueDays,
-		"start_on": clock.Date(startOn), "end_on": clock.Date(endOn),
-		"version": gorm.Expr("version + 1"), "updated_at": s.clock.Now().UTC()})
-	if res.Error != nil {
-		return translate(res.Error, "update plan")
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("plan %d is not at version %d: %w", id, version, model.ErrConflict)
-	}
-	return nil
-}
-
-// SetPeriodDue moves a reporting period's due date.
-func (s *Store) SetPeriodDue(ctx context.Context, id int64, dueOn time.Time) error {
-	return translate(s.w(ctx).Model(&model.Period{}).Where("id = ?", id).Update("due_on", dueOn).Error, "move period due date")
-}
-
-// ReplacePeriods deletes a plan's reporting periods and stores rows
-// instead.
-func (s *Store) ReplacePeriods(ctx context.Context, planID int64, rows []model.Period) error {
-	return s.WithTx(ctx, func(ctx context.Context) error {
-		tx := s.w(ctx)
-		if err := tx.Where("plan_id = ?", planID).Delete(&model.Period{}).Error; err != nil {
-			return translate(err, "delete periods")
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		return translate(tx.Create(&rows).Error, "create periods")
-	})
-}
-
-// PlanUsage counts the reports and prompts that refer to a plan's periods;
-// while both are zero the periods may be cut anew.
-func (s *Store) PlanUsage(ctx context.Context, planID int64) (reports, prompts int64, err error) {
-	tx := s.r(ctx)
-	err = tx.Model(&model.Report{}).Joins("JOIN periods ON periods.id = reports.period_id").
-		Where("periods.plan_id = ?", planID).Count(&reports).Error
-	if err != nil {
-		return 0, 0, translate(err, "count reports of plan")
-	}
-	err = tx.Model(&model.Prompt{}).Joins("JOIN periods ON periods.id = prompts.period_id").
-		Where("periods.plan_id = ?", planID).Count(&prompts).Error
-	if err != nil {
-		return 0, 0, translate(err, "count prompts of plan")
-	}
-	return reports, prompts, nil
 }
 
 // MeasureUsage tells the edit form what may not be removed: the number of
@@ -260,37 +167,83 @@ func (s *Store) MeasureCountsByPlan(ctx context.Context) (map[int64]MeasureCount
 	return out, nil
 }
 
-// DomainByID loads a domain.
-func (s *Store) DomainByID(ctx context.Context, id int64) (*model.Domain, error) {
-	var d model.Domain
-	err := s.r(ctx).First(&d, id).Error
-	return &d, translate(err, fmt.Sprintf("domain %d", id))
+// CreateMeasure adds one measure with its targets and assignments.
+func (s *Store) CreateMeasure(ctx context.Context, nm *NewMeasure) error {
+	tx := s.w(ctx)
+	now := s.clock.Now().UTC()
+	m := &nm.Measure
+	m.CreatedAt, m.UpdatedAt, m.Version = now, now, 1
+	if err := tx.Create(m).Error; err != nil {
+		return translate(err, "create measure")
+	}
+	for i := range nm.Targets {
+		nm.Targets[i].MeasureID, nm.Targets[i].Position = m.ID, i+1
+	}
+	if len(nm.Targets) > 0 {
+		if err := tx.Create(&nm.Targets).Error; err != nil {
+			return translate(err, "create targets")
+		}
+	}
+	for _, a := range nm.Assignments {
+		row := model.Assignment{MeasureID: m.ID, UnitID: a.UnitID, Role: a.Role, CreatedAt: now}
+		if err := tx.Create(&row).Error; err != nil {
+			return translate(err, "create assignment")
+		}
+	}
+	return nil
 }
 
-// GroupMembers is a unit group with the IDs of its member units.
-type GroupMembers struct {
-	Group   model.UnitGroup
-	UnitIDs []int64
+// UpdateMeasureSource refreshes a measure's text from a revised document.
+func (s *Store) UpdateMeasureSource(ctx context.Context, id int64, pos int, title, text string, start, end int) error {
+	err := s.w(ctx).Model(&model.Measure{}).Where("id = ?", id).Updates(map[string]any{
+		"position": pos, "title": title, "source_text": text, "source_start": start, "source_end": end,
+		"updated_at": s.clock.Now().UTC(), "version": gorm.Expr("version + 1"),
+	}).Error
+	return translate(err, "update measure")
 }
 
-// UnitGroupsForPlans returns every unit group with its members, so plan and
-// measure pages can show "各市(区)政府" instead of seven names.
-func (s *Store) UnitGroupsForPlans(ctx context.Context) ([]GroupMembers, error) {
-	var gs []model.UnitGroup
-	if err := s.r(ctx).Order("name").Find(&gs).Error; err != nil {
-		return nil, translate(err, "list unit groups")
+// UpdateMeasureDue sets a measure's deadline as a revised document gives
+// it: the due date, the phrase it came from and whether the work is ongoing.
+func (s *Store) UpdateMeasureDue(ctx context.Context, id int64, due time.Time, note string, ongoing bool) error {
+	err := s.w(ctx).Model(&model.Measure{}).Where("id = ?", id).Updates(map[string]any{
+		"due_on": due, "due_note": note, "ongoing": ongoing, "updated_at": s.clock.Now().UTC(),
+	}).Error
+	return translate(err, "update measure deadline")
+}
+
+// UpdateMeasurePosition moves a measure in the plan's order.
+func (s *Store) UpdateMeasurePosition(ctx context.Context, id int64, pos int) error {
+	return translate(s.w(ctx).Model(&model.Measure{}).Where("id = ?", id).Update("position", pos).Error, "move measure")
+}
+
+// DeleteMeasureIfUnreported deletes a measure unless any of its
+// assignments has a report or a prompt; it tells whether it deleted.
+func (s *Store) DeleteMeasureIfUnreported(ctx context.Context, id int64) (bool, error) {
+	var n int64
+	err := s.w(ctx).Model(&model.Report{}).
+		Joins("JOIN assignments ON assignments.id = reports.assignment_id").
+		Where("assignments.measure_id = ?", id).Count(&n).Error
+	if err != nil {
+		return false, translate(err, "count reports")
 	}
-	var ms []model.UnitGroupMember
-	if err := s.r(ctx).Order("group_id, unit_id").Find(&ms).Error; err != nil {
-		return nil, translate(err, "list unit group members")
+	if n > 0 {
+		return false, nil
 	}
-	by := map[int64][]int64{}
-	for _, m := range ms {
-		by[m.GroupID] = append(by[m.GroupID], m.UnitID)
+	err = s.w(ctx).Model(&model.Prompt{}).
+		Joins("JOIN assignments ON assignments.id = prompts.assignment_id").
+		Where("assignments.measure_id = ?", id).Count(&n).Error
+	if err != nil {
+		return false, translate(err, "count prompts")
 	}
-	out := make([]GroupMembers, 0, len(gs))
-	for _, g := range gs {
-		out = append(out, GroupMembers{Group: g, UnitIDs: by[g.ID]})
+	if n > 0 {
+		return false, nil
 	}
-	return out, nil
+	res := s.w(ctx).Delete(&model.Measure{}, id)
+	if res.Error != nil {
+		return false, translate(res.Error, "delete measure")
+	}
+	if res.RowsAffected == 0 {
+		return false, errors.Join(model.ErrNotFound)
+	}
+	return true, nil
 }
