@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"duban/internal/clock"
+	"duban/internal/model"
 	"duban/internal/store"
 )
 
@@ -45,9 +46,52 @@ type LoginVerdict struct {
 	Delay      time.Duration // > 0: wait this long, then check the password
 }
 
+// LoginHistory is what the limits weigh: the failed logins since a
+// moment, oldest first. Attempts are recorded when their outcome is known,
+// never while the password is being checked.
+type LoginHistory struct {
+	// PairFailures are the failures of this account from this address,
+	// since the pair's last successful login.
+	PairFailures []time.Time
+	// AddrFailures are the failures from this address, whatever account.
+	AddrFailures []time.Time
+	// AccountFailures counts the failures of this account from any address.
+	AccountFailures int64
+}
+
+// History reads the failed logins of username (as typed) and addr since
+// since.
+func (l *Logins) History(ctx context.Context, username, addr string, since time.Time) (LoginHistory, error) {
+	var h LoginHistory
+	pair, err := l.st.LoginAttemptsOf(ctx, username, addr, since)
+	if err != nil {
+		return h, err
+	}
+	h.PairFailures = failuresSinceSuccess(pair)
+	if h.AddrFailures, err = l.st.FailedLoginsFrom(ctx, addr, since); err != nil {
+		return h, err
+	}
+	h.AccountFailures, err = l.st.CountFailedLogins(ctx, username, since)
+	return h, err
+}
+
+// failuresSinceSuccess is the times of the failures after the last
+// success of attempts (oldest first): a pair's success forgives it.
+func failuresSinceSuccess(attempts []model.LoginAttempt) []time.Time {
+	var out []time.Time
+	for _, a := range attempts {
+		if a.Success {
+			out = out[:0]
+		} else {
+			out = append(out, a.At)
+		}
+	}
+	return out
+}
+
 // JudgeLogin applies the limits above to the recent failures h (as read by
-// store.LoginHistory for window LoginWindow) at time now.
-func JudgeLogin(now time.Time, h store.LoginHistory) LoginVerdict {
+// Logins.History for window LoginWindow) at time now.
+func JudgeLogin(now time.Time, h LoginHistory) LoginVerdict {
 	var v LoginVerdict
 	for _, lim := range []struct {
 		fails []time.Time
@@ -152,7 +196,7 @@ func (l *Logins) Begin(ctx context.Context, username, addr string) (v LoginVerdi
 		return v, nil, err
 	}
 	now := l.clock.Now()
-	h, err := l.st.LoginHistory(ctx, username, addr, now.Add(-LoginWindow))
+	h, err := l.History(ctx, username, addr, now.Add(-LoginWindow))
 	if err != nil {
 		leave()
 		return v, nil, err

@@ -2,13 +2,38 @@ package auth
 
 import (
 	"context"
+	"duban/internal/model"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"duban/internal/store"
 )
+
+// TestFailuresSinceSuccess: a pair's success forgives the failures
+// before it, not the ones after.
+func TestFailuresSinceSuccess(t *testing.T) {
+	at := func(m int) time.Time { return time.Date(2015, 4, 3, 9, m, 0, 0, time.UTC) }
+	fail := func(m int) model.LoginAttempt { return model.LoginAttempt{At: at(m)} }
+	ok := func(m int) model.LoginAttempt { return model.LoginAttempt{At: at(m), Success: true} }
+	tests := []struct {
+		name     string
+		attempts []model.LoginAttempt
+		want     []time.Time
+	}{
+		{"none", nil, nil},
+		{"failures only", []model.LoginAttempt{fail(1), fail(2)}, []time.Time{at(1), at(2)}},
+		{"a success clears", []model.LoginAttempt{fail(1), fail(2), ok(3)}, nil},
+		{"failures after a success count", []model.LoginAttempt{fail(1), ok(2), fail(3), fail(4)}, []time.Time{at(3), at(4)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := failuresSinceSuccess(tt.attempts); !slices.Equal(got, tt.want) {
+				t.Errorf("failuresSinceSuccess = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
 
 func TestJudgeLogin(t *testing.T) {
 	now := time.Date(2015, 4, 3, 9, 0, 0, 0, time.UTC)
@@ -21,19 +46,19 @@ func TestJudgeLogin(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		h    store.LoginHistory
+		h    LoginHistory
 		want LoginVerdict
 	}{
-		{"nothing", store.LoginHistory{}, LoginVerdict{}},
-		{"pair below the limit", store.LoginHistory{PairFailures: ago(4, 3, 2, 1), AddrFailures: ago(4, 3, 2, 1), AccountFailures: 4}, LoginVerdict{}},
-		{"pair at the limit", store.LoginHistory{PairFailures: ago(5, 4, 3, 2, 1), AddrFailures: ago(5, 4, 3, 2, 1), AccountFailures: 5},
+		{"nothing", LoginHistory{}, LoginVerdict{}},
+		{"pair below the limit", LoginHistory{PairFailures: ago(4, 3, 2, 1), AddrFailures: ago(4, 3, 2, 1), AccountFailures: 4}, LoginVerdict{}},
+		{"pair at the limit", LoginHistory{PairFailures: ago(5, 4, 3, 2, 1), AddrFailures: ago(5, 4, 3, 2, 1), AccountFailures: 5},
 			LoginVerdict{RetryAfter: 10 * time.Minute}},
-		{"address at the limit", store.LoginHistory{AddrFailures: ago(14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 1)},
+		{"address at the limit", LoginHistory{AddrFailures: ago(14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 1)},
 			LoginVerdict{RetryAfter: time.Minute}},
-		{"account slowed, not refused", store.LoginHistory{AccountFailures: 5}, LoginVerdict{Delay: AccountDelayBase}},
-		{"account slowed more", store.LoginHistory{AccountFailures: 7}, LoginVerdict{Delay: 4 * AccountDelayBase}},
-		{"account delay is capped", store.LoginHistory{AccountFailures: 500}, LoginVerdict{Delay: AccountDelayMax}},
-		{"retry at least a second", store.LoginHistory{PairFailures: []time.Time{now.Add(-LoginWindow + 100*time.Millisecond), now, now, now, now}},
+		{"account slowed, not refused", LoginHistory{AccountFailures: 5}, LoginVerdict{Delay: AccountDelayBase}},
+		{"account slowed more", LoginHistory{AccountFailures: 7}, LoginVerdict{Delay: 4 * AccountDelayBase}},
+		{"account delay is capped", LoginHistory{AccountFailures: 500}, LoginVerdict{Delay: AccountDelayMax}},
+		{"retry at least a second", LoginHistory{PairFailures: []time.Time{now.Add(-LoginWindow + 100*time.Millisecond), now, now, now, now}},
 			LoginVerdict{RetryAfter: time.Second}},
 	}
 	for _, tt := range tests {

@@ -30,7 +30,9 @@ func TestSeedBulletin(t *testing.T) {
 		}
 	}
 	var bs []model.Bulletin
-	p.App.DB.R.Find(&bs)
+	if err := st.Raw(ctx, &bs, "SELECT * FROM bulletins"); err != nil {
+		t.Fatal(err)
+	}
 	if len(bs) != 1 {
 		t.Fatalf("%d bulletins, want 1", len(bs))
 	}
@@ -42,8 +44,12 @@ func TestSeedBulletin(t *testing.T) {
 		t.Fatalf("published at %v", b.PublishedAt)
 	}
 	var unread, all int64
-	p.App.DB.R.Model(&model.Notification{}).Where("kind = ?", "bulletin_published").Count(&all)
-	p.App.DB.R.Model(&model.Notification{}).Where("kind = ? AND read_at IS NULL", "bulletin_published").Count(&unread)
+	if err := st.Raw(ctx, &all, "SELECT count(*) FROM notifications WHERE kind = ?", "bulletin_published"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Raw(ctx, &unread, "SELECT count(*) FROM notifications WHERE kind = ? AND read_at IS NULL", "bulletin_published"); err != nil {
+		t.Fatal(err)
+	}
 	if all == 0 || unread != 0 {
 		t.Fatalf("announcements: %d, %d unread (old news is read)", all, unread)
 	}

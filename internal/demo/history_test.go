@@ -43,10 +43,9 @@ func seed(t *testing.T, opts ...testutil.Option) (*testutil.Portal, summary) {
 		t.Fatal(err)
 	}
 	t.Logf("history written in %v", time.Since(start).Round(time.Millisecond))
-	db := p.App.DB.W
 	s := summary{states: map[string]int{}}
 	var reps []model.Report
-	db.Order("assignment_id, period_id").Find(&reps)
+	raw(t, st, &reps, "SELECT * FROM reports ORDER BY assignment_id, period_id")
 	var sig strings.Builder
 	for _, r := range reps {
 		s.states[r.State]++
@@ -56,19 +55,29 @@ func seed(t *testing.T, opts ...testutil.Option) (*testutil.Portal, summary) {
 		}
 	}
 	s.signature = sig.String()
-	var n int64
-	db.Model(&model.Review{}).Where("decision = ?", "return").Count(&n)
-	s.returned = int(n)
-	db.Model(&model.ReportVersion{}).Count(&n)
-	s.versions = int(n)
-	db.Model(&model.Prompt{}).Count(&n)
-	s.prompts = int(n)
-	db.Model(&model.Measure{}).Where("plan_id = ? AND closed_at IS NOT NULL", f.Plan.ID).Count(&n)
-	s.closed = int(n)
-	db.Model(&model.Attachment{}).Count(&n)
-	s.files = int(n)
-	db.Model(&model.AuditEvent{}).Count(&s.audit)
+	s.returned = int(count(t, st, "SELECT count(*) FROM reviews WHERE decision = ?", "return"))
+	s.versions = int(count(t, st, "SELECT count(*) FROM report_versions"))
+	s.prompts = int(count(t, st, "SELECT count(*) FROM prompts"))
+	s.closed = int(count(t, st, "SELECT count(*) FROM measures WHERE plan_id = ? AND closed_at IS NOT NULL", f.Plan.ID))
+	s.files = int(count(t, st, "SELECT count(*) FROM attachments"))
+	s.audit = count(t, st, "SELECT count(*) FROM audit_events")
 	return p, s
+}
+
+// raw runs a query for the test into dest.
+func raw(t *testing.T, st *store.Store, dest any, sql string, args ...any) {
+	t.Helper()
+	if err := st.Raw(context.Background(), dest, sql, args...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// count runs a SELECT count(*) query.
+func count(t *testing.T, st *store.Store, sql string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	raw(t, st, &n, sql, args...)
+	return n
 }
 
 func TestSeedHistory(t *testing.T) {
@@ -94,14 +103,12 @@ func TestSeedHistory(t *testing.T) {
 		t.Fatalf("audit chain: broken at %d after %d, %v", id, n, err)
 	}
 	// The history is in the past and marked as generated.
-	var late int64
-	p.App.DB.W.Model(&model.AuditEvent{}).Where("client_addr = ? AND at > ?", "demo-history", p.Clock.Now().UTC()).Count(&late)
-	if late != 0 {
+	if late := count(t, st, "SELECT count(*) FROM audit_events WHERE client_addr = ? AND at > ?", "demo-history", p.Clock.Now().UTC()); late != 0 {
 		t.Fatalf("%d history entries after the demo date", late)
 	}
 	// Every attachment has its file.
 	var atts []model.Attachment
-	p.App.DB.W.Find(&atts)
+	raw(t, st, &atts, "SELECT * FROM attachments")
 	for _, a := range atts {
 		fi, err := os.Stat(filepath.Join(p.Config.AttachmentsDir(), filepath.FromSlash(a.StorageKey)))
 		if err != nil || fi.Size() != a.Size {
@@ -112,9 +119,7 @@ func TestSeedHistory(t *testing.T) {
 	if err := demo.SeedHistory(ctx, st, evidence.NewLocal(p.Config.AttachmentsDir()), p.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	var audit int64
-	p.App.DB.W.Model(&model.AuditEvent{}).Count(&audit)
-	if audit != s.audit {
+	if audit := count(t, st, "SELECT count(*) FROM audit_events"); audit != s.audit {
 		t.Fatalf("second run wrote %d audit entries", audit-s.audit)
 	}
 	// The pages of the history render for every role.
@@ -128,7 +133,7 @@ func TestSeedHistory(t *testing.T) {
 		}
 	}
 	var reps []model.Report
-	p.App.DB.W.Find(&reps)
+	raw(t, st, &reps, "SELECT * FROM reports")
 	c := p.Login("duchashi")
 	for _, r := range reps {
 		if r.VersionNo == 0 {
@@ -218,11 +223,10 @@ func TestSeedHistoryAtScale(t *testing.T) {
 		State string
 		N     int
 	}
-	p.App.DB.W.Model(&model.Report{}).Select("state, count(*) AS n").Group("state").Order("state").Scan(&states)
-	var reports, audit, files int64
-	p.App.DB.W.Model(&model.Report{}).Count(&reports)
-	p.App.DB.W.Model(&model.AuditEvent{}).Count(&audit)
-	p.App.DB.W.Model(&model.Attachment{}).Count(&files)
+	raw(t, st, &states, "SELECT state, count(*) AS n FROM reports GROUP BY state ORDER BY state")
+	reports := count(t, st, "SELECT count(*) FROM reports")
+	audit := count(t, st, "SELECT count(*) FROM audit_events")
+	files := count(t, st, "SELECT count(*) FROM attachments")
 	t.Logf("%d reports %v, %d audit entries, %d files in %v", reports, states, audit, files, took.Round(time.Millisecond))
 	got := map[string]int{}
 	for _, s := range states {
@@ -233,9 +237,7 @@ func TestSeedHistoryAtScale(t *testing.T) {
 			t.Errorf("no %s report in a plan of 120 measures", s)
 		}
 	}
-	var closed int64
-	p.App.DB.W.Model(&model.Measure{}).Where("closed_at IS NOT NULL").Count(&closed)
-	if closed != 2 {
+	if closed := count(t, st, "SELECT count(*) FROM measures WHERE closed_at IS NOT NULL"); closed != 2 {
 		t.Errorf("%d measures closed, want 2", closed)
 	}
 	if took > 60*time.Second {

@@ -114,15 +114,7 @@ func (s *Store) EachState(ctx context.Context, sc FactScope, fn func(*model.Assi
 	if len(mconds) > 0 {
 		q += " JOIN measures m ON m.id = st.measure_id"
 	}
-	conds := mconds
-	if sc.UnitID != 0 {
-		conds = append(conds, "st.unit_id = ?")
-		args = append(args, sc.UnitID)
-	}
-	if len(sc.AssignmentIDs) > 0 {
-		conds = append(conds, "st.assignment_id IN ?")
-		args = append(args, sc.AssignmentIDs)
-	}
+	conds, args := sc.assignmentConds(mconds, args, "st.unit_id", "st.assignment_id")
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}

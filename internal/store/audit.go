@@ -174,3 +174,15 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]model.AuditEven
 	}
 	return out, more, nil
 }
+
+// AuditEventsOf lists the audit entries about one object with the given
+// actions, oldest first (e.g. a measure's 办结 and reopen history).
+func (s *Store) AuditEventsOf(ctx context.Context, objectType string, objectID int64, actions ...string) ([]model.AuditEvent, error) {
+	q := s.r(ctx).Where("object_type = ? AND object_id = ?", objectType, objectID)
+	if len(actions) > 0 {
+		q = q.Where("action IN ?", actions)
+	}
+	var evs []model.AuditEvent
+	err := q.Order("id").Find(&evs).Error
+	return evs, translate(err, "list audit events")
+}

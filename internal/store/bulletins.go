@@ -105,14 +105,6 @@ func (s *Store) DeleteDraftBulletin(ctx context.Context, id int64, version int) 
 	return nil
 }
 
-// EnabledUserIDs lists every enabled account (a bulletin is announced to
-// everyone).
-func (s *Store) EnabledUserIDs(ctx context.Context) ([]int64, error) {
-	var ids []int64
-	err := s.r(ctx).Model(&model.User{}).Where("disabled = ?", false).Order("id").Pluck("id", &ids).Error
-	return ids, translate(err, "list users")
-}
-
 func bulletinUser(id int64) *int64 {
 	if id == 0 {
 		return nil

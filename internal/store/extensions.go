@@ -67,13 +67,6 @@ func (s *Store) DecideExtension(ctx context.Context, id int64, state string, by 
 	return nil
 }
 
-// SetAssignmentsDue moves the deadline of assignments (an approved
-// extension).
-func (s *Store) SetAssignmentsDue(ctx context.Context, ids []int64, due time.Time) error {
-	err := s.w(ctx).Model(&model.Assignment{}).Where("id IN ?", ids).Update("due_on", due.UTC()).Error
-	return translate(err, "move assignment deadline")
-}
-
 // ExtensionsOfMeasure lists every extension request of a measure, oldest
 // first.
 func (s *Store) ExtensionsOfMeasure(ctx context.Context, measureID int64) ([]model.Extension, error) {
@@ -114,83 +107,6 @@ func (s *Store) CountPendingExtensions(ctx context.Context) (int, error) {
 	var n int64
 	err := s.r(ctx).Model(&model.Extension{}).Where("state = ?", model.ExtensionPending).Count(&n).Error
 	return int(n), translate(err, "count pending extensions")
-}
-
-// AddCaseFile records a stored evidence file of an extension request or
-// an instruction's reply.
-func (s *Store) AddCaseFile(ctx context.Context, f *model.CaseFile) error {
-	f.CreatedAt = s.clock.Now().UTC()
-	return translate(s.w(ctx).Create(f).Error, "store evidence file")
-}
-
-// CaseFileByID loads an evidence file's record.
-func (s *Store) CaseFileByID(ctx context.Context, id int64) (*model.CaseFile, error) {
-	var f model.CaseFile
-	err := s.r(ctx).First(&f, id).Error
-	return &f, translate(err, fmt.Sprintf("evidence file %d", id))
-}
-
-// CaseFilesOfMeasure lists the evidence files of a measure's extension
-// requests and instruction replies, in upload order.
-func (s *Store) CaseFilesOfMeasure(ctx context.Context, measureID int64) ([]model.CaseFile, error) {
-	var fs []model.CaseFile
-	err := s.r(ctx).Where("extension_id IN (SELECT id FROM extensions WHERE measure_id = ?) OR "+
-		"instruction_id IN (SELECT id FROM instructions WHERE measure_id = ?)", measureID, measureID).
-		Order("id").Find(&fs).Error
-	return fs, translate(err, "list evidence files")
-}
-
-// AddMeasureClosure records 办结 or reopening of a measure.
-func (s *Store) AddMeasureClosure(ctx context.Context, c *model.MeasureClosure) error {
-	return translate(s.w(ctx).Create(c).Error, "record closure")
-}
-
-// ClosuresOf lists a measure's 办结 and reopenings, oldest first.
-func (s *Store) ClosuresOf(ctx context.Context, measureID int64) ([]model.MeasureClosure, error) {
-	var cs []model.MeasureClosure
-	err := s.r(ctx).Where("measure_id = ?", measureID).Order("at, id").Find(&cs).Error
-	return cs, translate(err, "list closures")
-}
-
-// PromptsOfMeasure lists the prompts about a measure's assignments,
-// oldest first.
-func (s *Store) PromptsOfMeasure(ctx context.Context, measureID int64) ([]model.Prompt, error) {
-	var ps []model.Prompt
-	err := s.r(ctx).Where("assignment_id IN (SELECT id FROM assignments WHERE measure_id = ?)", measureID).
-		Order("created_at, id").Find(&ps).Error
-	return ps, translate(err, "list prompts of measure")
-}
-
-// VersionOfMeasure is a submitted report version with its report's
-// assignment and period.
-type VersionOfMeasure struct {
-	model.ReportVersion
-	AssignmentID int64
-	PeriodID     int64
-}
-
-// ReviewOfMeasure is a review with its report's assignment and period.
-type ReviewOfMeasure struct {
-	model.Review
-	AssignmentID int64
-	PeriodID     int64
-}
-
-// VersionsAndReviewsOfMeasure lists the submitted versions and the reviews
-// of a measure's reports, oldest first, in two queries.
-func (s *Store) VersionsAndReviewsOfMeasure(ctx context.Context, measureID int64) ([]VersionOfMeasure, []ReviewOfMeasure, error) {
-	var vs []VersionOfMeasure
-	err := s.r(ctx).Table("report_versions x").Select("x.*, r.assignment_id AS assignment_id, r.period_id AS period_id").
-		Joins("JOIN reports r ON r.id = x.report_id").Joins("JOIN assignments a ON a.id = r.assignment_id").
-		Where("a.measure_id = ?", measureID).Order("x.submitted_at, x.id").Scan(&vs).Error
-	if err != nil {
-		return nil, nil, translate(err, "list versions of measure")
-	}
-	var rs []ReviewOfMeasure
-	err = s.r(ctx).Table("reviews x").Select("x.*, r.assignment_id AS assignment_id, r.period_id AS period_id").
-		Joins("JOIN reports r ON r.id = x.report_id").Joins("JOIN assignments a ON a.id = r.assignment_id").
-		Where("a.measure_id = ?", measureID).Order("x.id").Scan(&rs).Error
-	return vs, rs, translate(err, "list reviews of measure")
 }
 
 // GrantedExtension is an approved extension with the names a bulletin

@@ -14,47 +14,34 @@ import (
 // throttling window, short enough that the table stays small.
 const loginAttemptsKept = 24 * time.Hour
 
-// LoginHistory is what the login limits (auth.JudgeLogin) weigh: the failed
-// logins since a moment, oldest first. Attempts are recorded when their
-// outcome is known, never while the password is being checked.
-type LoginHistory struct {
-	// PairFailures are the failures of this account from this address,
-	// since the pair's last successful login.
-	PairFailures []time.Time
-	// AddrFailures are the failures from this address, whatever account.
-	AddrFailures []time.Time
-	// AccountFailures counts the failures of this account from any address.
-	AccountFailures int64
+// The counting queries of login throttling; the limits and what counts
+// against them are auth's (auth.Logins).
+
+// LoginAttemptsOf lists the recorded attempts of username (as typed) from
+// addr since since, oldest first, successes included.
+func (s *Store) LoginAttemptsOf(ctx context.Context, username, addr string, since time.Time) ([]model.LoginAttempt, error) {
+	var out []model.LoginAttempt
+	err := s.r(ctx).Where("username = ? AND client_addr = ? AND at >= ?", truncateRunes(username, 150), addr, since.UTC()).
+		Order("at, id").Find(&out).Error
+	return out, translate(err, "read login attempts")
 }
 
-// LoginHistory reads the failed logins of username (as typed) and addr since
-// since.
-func (s *Store) LoginHistory(ctx context.Context, username, addr string, since time.Time) (LoginHistory, error) {
-	username = truncateRunes(username, 150)
-	since = since.UTC()
-	var h LoginHistory
-	var pair []model.LoginAttempt
-	q := s.r(ctx)
-	if err := q.Where("username = ? AND client_addr = ? AND at >= ?", username, addr, since).
-		Order("at, id").Find(&pair).Error; err != nil {
-		return h, translate(err, "read login attempts")
-	}
-	for _, a := range pair {
-		if a.Success {
-			h.PairFailures = h.PairFailures[:0]
-		} else {
-			h.PairFailures = append(h.PairFailures, a.At)
-		}
-	}
-	if err := q.Model(&model.LoginAttempt{}).Where("client_addr = ? AND success = ? AND at >= ?", addr, false, since).
-		Order("at").Pluck("at", &h.AddrFailures).Error; err != nil {
-		return h, translate(err, "read login attempts")
-	}
-	if err := q.Model(&model.LoginAttempt{}).Where("username = ? AND success = ? AND at >= ?", username, false, since).
-		Count(&h.AccountFailures).Error; err != nil {
-		return h, translate(err, "count login attempts")
-	}
-	return h, nil
+// FailedLoginsFrom lists the times of the failed logins from addr since
+// since, whatever account they named, oldest first.
+func (s *Store) FailedLoginsFrom(ctx context.Context, addr string, since time.Time) ([]time.Time, error) {
+	var out []time.Time
+	err := s.r(ctx).Model(&model.LoginAttempt{}).Where("client_addr = ? AND success = ? AND at >= ?", addr, false, since.UTC()).
+		Order("at").Pluck("at", &out).Error
+	return out, translate(err, "read login attempts")
+}
+
+// CountFailedLogins counts the failed logins of username (as typed) since
+// since, from any address.
+func (s *Store) CountFailedLogins(ctx context.Context, username string, since time.Time) (int64, error) {
+	var n int64
+	err := s.r(ctx).Model(&model.LoginAttempt{}).Where("username = ? AND success = ? AND at >= ?", truncateRunes(username, 150), false, since.UTC()).
+		Count(&n).Error
+	return n, translate(err, "count login attempts")
 }
 
 // RecordLoginAttempt stores the outcome of a checked password: a login, or

@@ -8,9 +8,10 @@ import (
 	"duban/internal/store"
 )
 
-// TestLoginHistoryOnBothBackends: only recorded outcomes count, a success
-// clears its own pair only, and the window is respected.
-func TestLoginHistoryOnBothBackends(t *testing.T) {
+// TestLoginAttemptQueriesOnBothBackends: only recorded outcomes count,
+// each query keeps to its pair, address or account, and the window is
+// respected.
+func TestLoginAttemptQueriesOnBothBackends(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		fail := func(user, addr string) {
@@ -26,28 +27,42 @@ func TestLoginHistoryOnBothBackends(t *testing.T) {
 		}
 		fail("duchashi", "192.0.2.2")
 		fail("lingdao", "192.0.2.1")
-		h, err := b.st.LoginHistory(ctx, "duchashi", "192.0.2.1", start)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(h.PairFailures) != 3 || len(h.AddrFailures) != 4 || h.AccountFailures != 4 {
-			t.Fatalf("history = %d pair, %d address, %d account failures; want 3, 4, 4", len(h.PairFailures), len(h.AddrFailures), h.AccountFailures)
-		}
-		if !h.PairFailures[0].Equal(start.UTC()) {
-			t.Errorf("oldest pair failure at %v, want %v", h.PairFailures[0], start)
-		}
-		// A success of the pair clears the pair, not the address or account.
 		if err := b.st.RecordLoginAttempt(ctx, "duchashi", "192.0.2.1", true); err != nil {
 			t.Fatal(err)
 		}
-		h, _ = b.st.LoginHistory(ctx, "duchashi", "192.0.2.1", start)
-		if len(h.PairFailures) != 0 || len(h.AddrFailures) != 4 || h.AccountFailures != 4 {
-			t.Fatalf("after a success: %d pair, %d address, %d account failures; want 0, 4, 4", len(h.PairFailures), len(h.AddrFailures), h.AccountFailures)
+		counts := func(since time.Time) (pair, succeeded, addr int, account int64) {
+			t.Helper()
+			as, err := b.st.LoginAttemptsOf(ctx, "duchashi", "192.0.2.1", since)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, a := range as {
+				if i > 0 && a.At.Before(as[i-1].At) {
+					t.Errorf("attempts out of order: %v after %v", a.At, as[i-1].At)
+				}
+				if a.Success {
+					succeeded++
+				}
+			}
+			if len(as) > 0 && since == start && !as[0].At.Equal(start.UTC()) {
+				t.Errorf("oldest pair attempt at %v, want %v", as[0].At, start)
+			}
+			fromAddr, err := b.st.FailedLoginsFrom(ctx, "192.0.2.1", since)
+			if err != nil {
+				t.Fatal(err)
+			}
+			account, err = b.st.CountFailedLogins(ctx, "duchashi", since)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(as), succeeded, len(fromAddr), account
+		}
+		if pair, ok, addr, account := counts(start); pair != 4 || ok != 1 || addr != 4 || account != 4 {
+			t.Fatalf("history = %d pair attempts (%d successful), %d address, %d account failures; want 4 (1), 4, 4", pair, ok, addr, account)
 		}
 		// Outside the window nothing counts.
-		h, _ = b.st.LoginHistory(ctx, "duchashi", "192.0.2.1", b.clk.Now().Add(time.Second))
-		if len(h.AddrFailures) != 0 || h.AccountFailures != 0 {
-			t.Fatalf("a window in the future still sees %d/%d failures", len(h.AddrFailures), h.AccountFailures)
+		if pair, _, addr, account := counts(b.clk.Now().Add(time.Second)); pair != 0 || addr != 0 || account != 0 {
+			t.Fatalf("a window in the future still sees %d/%d/%d attempts", pair, addr, account)
 		}
 	})
 }

@@ -80,40 +80,10 @@ func (s *Store) MarkAllNotificationsRead(ctx context.Context, userID int64) (int
 	return res.RowsAffected, translate(res.Error, "mark notifications read")
 }
 
-// UnitUserIDs lists the enabled accounts of a unit.
-func (s *Store) UnitUserIDs(ctx context.Context, unitID int64) ([]int64, error) {
-	var ids []int64
-	err := s.r(ctx).Model(&model.User{}).
-		Where("unit_id = ? AND role = ? AND disabled = ?", unitID, model.RoleUnit, false).Order("id").Pluck("id", &ids).Error
-	return ids, translate(err, "list unit users")
-}
-
-// ReviewerIDs lists the enabled reviewer accounts.
-func (s *Store) ReviewerIDs(ctx context.Context) ([]int64, error) {
-	var ids []int64
-	err := s.r(ctx).Model(&model.User{}).
-		Where("role = ? AND disabled = ?", model.RoleReviewer, false).Order("id").Pluck("id", &ids).Error
-	return ids, translate(err, "list reviewers")
-}
-
 // MarkNotificationsReadBefore marks every notification created before t
 // as read at t (the demo history's old news).
 func (s *Store) MarkNotificationsReadBefore(ctx context.Context, t time.Time) error {
 	err := s.w(ctx).Model(&model.Notification{}).Where("created_at < ? AND read_at IS NULL", t.UTC()).
 		Update("read_at", t.UTC()).Error
 	return translate(err, "mark old notifications read")
-}
-
-// CountReports counts every report (the demo history runs only on none).
-func (s *Store) CountReports(ctx context.Context) (int64, error) {
-	var n int64
-	err := s.r(ctx).Model(&model.Report{}).Count(&n).Error
-	return n, translate(err, "count reports")
-}
-
-// UsersByRole lists the enabled accounts of a role, oldest first.
-func (s *Store) UsersByRole(ctx context.Context, role string) ([]model.User, error) {
-	var us []model.User
-	err := s.r(ctx).Where("role = ? AND disabled = ?", role, false).Order("id").Find(&us).Error
-	return us, translate(err, "list users")
 }

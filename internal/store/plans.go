@@ -3,7 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"gorm.io/gorm"
+
+	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/periods"
 )
@@ -135,83 +139,52 @@ func (s *Store) ListPlans(ctx context.Context) ([]model.Plan, error) {
 	return ps, translate(err, "list plans")
 }
 
-// DomainsOf returns a plan's domains in order.
-func (s *Store) DomainsOf(ctx context.Context, planID int64) ([]model.Domain, error) {
-	var ds []model.Domain
-	err := s.r(ctx).Where("plan_id = ?", planID).Order("position").Find(&ds).Error
-	return ds, translate(err, "list domains")
-}
-
-// MeasuresOf returns a plan's measures in the plan's order.
-func (s *Store) MeasuresOf(ctx context.Context, planID int64) ([]model.Measure, error) {
-	var ms []model.Measure
-	err := s.r(ctx).Where("plan_id = ?", planID).Order("position").Find(&ms).Error
-	return ms, translate(err, "list measures")
-}
-
-// MeasureByID loads a measure.
-func (s *Store) MeasureByID(ctx context.Context, id int64) (*model.Measure, error) {
-	var m model.Measure
-	err := s.r(ctx).First(&m, id).Error
-	return &m, translate(err, fmt.Sprintf("measure %d", id))
-}
-
-// TargetsOfPlan returns every target of a plan's measures, in order.
-func (s *Store) TargetsOfPlan(ctx context.Context, planID int64) ([]model.Target, error) {
-	var ts []model.Target
-	err := s.r(ctx).Joins("JOIN measures ON measures.id = targets.measure_id").
-		Where("measures.plan_id = ?", planID).Order("measures.position, targets.position").Find(&ts).Error
-	return ts, translate(err, "list targets")
-}
-
-// TargetsOf returns a measure's targets.
-func (s *Store) TargetsOf(ctx context.Context, measureID int64) ([]model.Target, error) {
-	var ts []model.Target
-	err := s.r(ctx).Where("measure_id = ?", measureID).Order("position").Find(&ts).Error
-	return ts, translate(err, "list targets")
-}
-
-// AssignmentsOfPlan returns every assignment of a plan's measures.
-func (s *Store) AssignmentsOfPlan(ctx context.Context, planID int64) ([]model.Assignment, error) {
-	var as []model.Assignment
-	err := s.r(ctx).Joins("JOIN measures ON measures.id = assignments.measure_id").
-		Where("measures.plan_id = ?", planID).Order("measures.position, assignments.role, assignments.id").Find(&as).Error
-	return as, translate(err, "list assignments")
-}
-
-// AssignmentsOf returns a measure's assignments, lead first.
-func (s *Store) AssignmentsOf(ctx context.Context, measureID int64) ([]model.Assignment, error) {
-	var as []model.Assignment
-	err := s.r(ctx).Where("measure_id = ?", measureID).Order("role, id").Find(&as).Error
-	return as, translate(err, "list assignments")
-}
-
-// AssignmentByID loads an assignment.
-func (s *Store) AssignmentByID(ctx context.Context, id int64) (*model.Assignment, error) {
-	var a model.Assignment
-	err := s.r(ctx).First(&a, id).Error
-	return &a, translate(err, fmt.Sprintf("assignment %d", id))
-}
-
-// PeriodsOf returns a plan's reporting periods in order.
-func (s *Store) PeriodsOf(ctx context.Context, planID int64) ([]model.Period, error) {
-	var ps []model.Period
-	err := s.r(ctx).Where("plan_id = ?", planID).Order("seq").Find(&ps).Error
-	return ps, translate(err, "list periods")
-}
-
-// UnitsByID loads the units with the given IDs, keyed by ID.
-func (s *Store) UnitsByID(ctx context.Context, ids []int64) (map[int64]model.Unit, error) {
-	out := map[int64]model.Unit{}
-	if len(ids) == 0 {
-		return out, nil
+// UpdatePlanIfVersion sets a plan's title and reporting settings and
+// bumps its version if it is still at version (ErrConflict otherwise).
+func (s *Store) UpdatePlanIfVersion(ctx context.Context, id int64, version int, title, reporting string, dueDays int, startOn, endOn time.Time) error {
+	res := s.w(ctx).Model(&model.Plan{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
+		"title": title, "reporting": reporting, "due_days": dueDays,
+		"start_on": clock.Date(startOn), "end_on": clock.Date(endOn),
+		"version": gorm.Expr("version + 1"), "updated_at": s.clock.Now().UTC()})
+	if res.Error != nil {
+		return translate(res.Error, "update plan")
 	}
-	var us []model.Unit
-	if err := s.r(ctx).Where("id IN ?", ids).Find(&us).Error; err != nil {
-		return nil, translate(err, "load units")
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("plan %d is not at version %d: %w", id, version, model.ErrConflict)
 	}
-	for _, u := range us {
-		out[u.ID] = u
+	return nil
+}
+
+// PlanUsage counts the reports and prompts that refer to a plan's periods;
+// while both are zero the periods may be cut anew.
+func (s *Store) PlanUsage(ctx context.Context, planID int64) (reports, prompts int64, err error) {
+	tx := s.r(ctx)
+	err = tx.Model(&model.Report{}).Joins("JOIN periods ON periods.id = reports.period_id").
+		Where("periods.plan_id = ?", planID).Count(&reports).Error
+	if err != nil {
+		return 0, 0, translate(err, "count reports of plan")
 	}
-	return out, nil
+	err = tx.Model(&model.Prompt{}).Joins("JOIN periods ON periods.id = prompts.period_id").
+		Where("periods.plan_id = ?", planID).Count(&prompts).Error
+	if err != nil {
+		return 0, 0, translate(err, "count prompts of plan")
+	}
+	return reports, prompts, nil
+}
+
+// PlanByTitle finds a stored plan by title and issuer (how a re-imported
+// document is recognised).
+func (s *Store) PlanByTitle(ctx context.Context, title, issuer string) (*model.Plan, error) {
+	var p model.Plan
+	err := s.r(ctx).Omit("source_text").Where("title = ? AND issuer = ?", title, issuer).Order("id").First(&p).Error
+	return &p, translate(err, fmt.Sprintf("plan %q", title))
+}
+
+// UpdatePlanSource records a revised document on the plan.
+func (s *Store) UpdatePlanSource(ctx context.Context, id int64, title, issuer, issuedOn, text, sha, warnings string) error {
+	err := s.w(ctx).Model(&model.Plan{}).Where("id = ?", id).Updates(map[string]any{
+		"title": title, "issuer": issuer, "issued_on": issuedOn, "source_text": text, "source_sha256": sha,
+		"warnings": warnings, "updated_at": s.clock.Now().UTC(), "version": gorm.Expr("version + 1"),
+	}).Error
+	return translate(err, "update plan source")
 }

@@ -61,3 +61,18 @@ func (s *Store) LastPromptsOf(ctx context.Context, assignmentIDs []int64) (map[i
 	})
 	return out, err
 }
+
+// PromptsOfMeasure lists the prompts about a measure's assignments,
+// oldest first.
+func (s *Store) PromptsOfMeasure(ctx context.Context, measureID int64) ([]model.Prompt, error) {
+	var ps []model.Prompt
+	err := s.r(ctx).Where("assignment_id IN (SELECT id FROM assignments WHERE measure_id = ?)", measureID).
+		Order("created_at, id").Find(&ps).Error
+	return ps, translate(err, "list prompts of measure")
+}
+
+// MovePrompts moves the prompts about one assignment to another.
+func (s *Store) MovePrompts(ctx context.Context, fromAssignmentID, toAssignmentID int64) error {
+	err := s.w(ctx).Model(&model.Prompt{}).Where("assignment_id = ?", fromAssignmentID).Update("assignment_id", toAssignmentID).Error
+	return translate(err, "move prompts")
+}

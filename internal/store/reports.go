@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
+
+	"gorm.io/gorm"
 
 	"duban/internal/model"
 )
@@ -168,4 +171,157 @@ func (s *Store) LatestReportVersion(ctx context.Context, reportID int64) (*model
 	var v model.ReportVersion
 	err := s.r(ctx).Where("report_id = ?", reportID).Order("version_no DESC").First(&v).Error
 	return &v, translate(err, fmt.Sprintf("latest version of report %d", reportID))
+}
+
+// VersionOfMeasure is a submitted report version with its report's
+// assignment and period.
+type VersionOfMeasure struct {
+	model.ReportVersion
+	AssignmentID int64
+	PeriodID     int64
+}
+
+// ReviewOfMeasure is a review with its report's assignment and period.
+type ReviewOfMeasure struct {
+	model.Review
+	AssignmentID int64
+	PeriodID     int64
+}
+
+// VersionsAndReviewsOfMeasure lists the submitted versions and the reviews
+// of a measure's reports, oldest first, in two queries.
+func (s *Store) VersionsAndReviewsOfMeasure(ctx context.Context, measureID int64) ([]VersionOfMeasure, []ReviewOfMeasure, error) {
+	var vs []VersionOfMeasure
+	err := s.r(ctx).Table("report_versions x").Select("x.*, r.assignment_id AS assignment_id, r.period_id AS period_id").
+		Joins("JOIN reports r ON r.id = x.report_id").Joins("JOIN assignments a ON a.id = r.assignment_id").
+		Where("a.measure_id = ?", measureID).Order("x.submitted_at, x.id").Scan(&vs).Error
+	if err != nil {
+		return nil, nil, translate(err, "list versions of measure")
+	}
+	var rs []ReviewOfMeasure
+	err = s.r(ctx).Table("reviews x").Select("x.*, r.assignment_id AS assignment_id, r.period_id AS period_id").
+		Joins("JOIN reports r ON r.id = x.report_id").Joins("JOIN assignments a ON a.id = r.assignment_id").
+		Where("a.measure_id = ?", measureID).Order("x.id").Scan(&rs).Error
+	return vs, rs, translate(err, "list reviews of measure")
+}
+
+// CountReports counts every report (the demo history runs only on none).
+func (s *Store) CountReports(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.r(ctx).Model(&model.Report{}).Count(&n).Error
+	return n, translate(err, "count reports")
+}
+
+// CountReportsOf counts an assignment's reports.
+func (s *Store) CountReportsOf(ctx context.Context, assignmentID int64) (int64, error) {
+	var n int64
+	err := s.r(ctx).Model(&model.Report{}).Where("assignment_id = ?", assignmentID).Count(&n).Error
+	return n, translate(err, "count reports")
+}
+
+// ReportRow is a report with the names a list shows beside it.
+type ReportRow struct {
+	model.Report
+	AssignmentRole string
+	UnitID         int64
+	UnitName       string
+	MeasureID      int64
+	DomainLabel    string
+	MeasureLabel   string // the measure's own number: format.Citation(DomainLabel, MeasureLabel) cites it
+	MeasureTitle   string
+	PlanID         int64
+	PeriodLabel    string
+	PeriodSeq      int
+	PeriodDueOn    time.Time
+}
+
+const reportRowSelect = "reports.*, assignments.role AS assignment_role, assignments.unit_id AS unit_id, " +
+	"units.name AS unit_name, measures.id AS measure_id, " + measureLabels + ", " +
+	"measures.title AS measure_title, measures.plan_id AS plan_id, periods.label AS period_label, periods.seq AS period_seq, periods.due_on AS period_due_on"
+
+func (s *Store) reportRows(ctx context.Context, where func(*gorm.DB) *gorm.DB) ([]ReportRow, error) {
+	var rows []ReportRow
+	err := where(s.reportRowsFrom(ctx).Select(reportRowSelect)).Order("reports.submitted_at, reports.id").Scan(&rows).Error
+	return rows, translate(err, "list reports")
+}
+
+// reportRowsFrom joins what a report row shows (the lists and their
+// counts share it).
+func (s *Store) reportRowsFrom(ctx context.Context) *gorm.DB {
+	return s.r(ctx).Table("reports").
+		Joins("JOIN assignments ON assignments.id = reports.assignment_id").
+		Joins("JOIN units ON units.id = assignments.unit_id").
+		Joins("JOIN measures ON measures.id = assignments.measure_id").
+		Joins("JOIN domains ON domains.id = measures.domain_id").
+		Joins("JOIN periods ON periods.id = reports.period_id")
+}
+
+// InputsAwaitingLead lists the co-unit inputs submitted to a lead unit and
+// not yet reviewed by it.
+func (s *Store) InputsAwaitingLead(ctx context.Context, leadUnitID int64) ([]ReportRow, error) {
+	return s.reportRows(ctx, s.inputsAwaitingLead(ctx, leadUnitID))
+}
+
+func (s *Store) inputsAwaitingLead(ctx context.Context, leadUnitID int64) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		return q.Where("reports.state = ? AND assignments.role = ?", model.ReportSubmitted, model.AssignResponsible).
+			Where("assignments.measure_id IN (?)", s.r(ctx).Model(&model.Assignment{}).Select("measure_id").
+				Where("unit_id = ? AND role = ?", leadUnitID, model.AssignLead))
+	}
+}
+
+// OfficialReportsAwaitingReview lists the lead units' submitted reports the
+// supervision office has not reviewed yet.
+func (s *Store) OfficialReportsAwaitingReview(ctx context.Context) ([]ReportRow, error) {
+	return s.reportRows(ctx, awaitingReview)
+}
+
+// OfficialReportsAwaitingReviewOfPlan is OfficialReportsAwaitingReview
+// of one plan (督办 shows one plan at a time).
+func (s *Store) OfficialReportsAwaitingReviewOfPlan(ctx context.Context, planID int64) ([]ReportRow, error) {
+	return s.reportRows(ctx, func(q *gorm.DB) *gorm.DB { return awaitingReview(q).Where("measures.plan_id = ?", planID) })
+}
+
+func awaitingReview(q *gorm.DB) *gorm.DB {
+	return q.Where("reports.state = ? AND assignments.role = ?", model.ReportSubmitted, model.AssignLead)
+}
+
+// ClosableReports lists, for each open measure whose lead unit's latest
+// submitted report says 已完成, that report: the measures the supervision
+// office may close (办结).
+func (s *Store) ClosableReports(ctx context.Context) ([]ReportRow, error) {
+	return s.reportRows(ctx, s.closable(ctx))
+}
+
+// ClosableReportsOfPlan is ClosableReports of one plan.
+func (s *Store) ClosableReportsOfPlan(ctx context.Context, planID int64) ([]ReportRow, error) {
+	closable := s.closable(ctx)
+	return s.reportRows(ctx, func(q *gorm.DB) *gorm.DB { return closable(q).Where("measures.plan_id = ?", planID) })
+}
+
+func (s *Store) closable(ctx context.Context) func(*gorm.DB) *gorm.DB {
+	states := []string{model.ReportSubmitted, model.ReportApproved}
+	latest := s.r(ctx).Table("reports AS r2").Select("MAX(p2.seq)").
+		Joins("JOIN periods AS p2 ON p2.id = r2.period_id").
+		Where("r2.assignment_id = reports.assignment_id AND r2.state IN ?", states)
+	// The read model marks the closable assignments (the same rule, kept
+	// by the writes): only their reports are looked at, instead of every
+	// lead report with a MAX(seq) over its assignment's history each.
+	marked := s.r(ctx).Table("assignment_states").Select("assignment_id").Where("closable = 1")
+	return func(q *gorm.DB) *gorm.DB {
+		return q.Where("reports.assignment_id IN (?)", marked).
+			Where("reports.state IN ? AND assignments.role = ? AND measures.closed_at IS NULL AND reports.progress_state = ?",
+				states, model.AssignLead, model.ProgressDone).
+			Where("periods.seq = (?)", latest)
+	}
+}
+
+// LatestSubmittedReport loads an assignment's report of the latest period
+// that has a submitted or approved version (model.ErrNotFound when none).
+func (s *Store) LatestSubmittedReport(ctx context.Context, assignmentID int64) (*model.Report, error) {
+	var r model.Report
+	err := s.r(ctx).Joins("JOIN periods ON periods.id = reports.period_id").
+		Where("reports.assignment_id = ? AND reports.state IN ?", assignmentID, []string{model.ReportSubmitted, model.ReportApproved}).
+		Order("periods.seq DESC").First(&r).Error
+	return &r, translate(err, fmt.Sprintf("latest report of assignment %d", assignmentID))
 }

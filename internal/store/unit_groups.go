@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -142,4 +143,70 @@ func setMembers(tx *gorm.DB, groupID int64, members []int64) error {
 		rows[i] = model.UnitGroupMember{GroupID: groupID, UnitID: id}
 	}
 	return translate(tx.Create(&rows).Error, "add group members")
+}
+
+// GroupMembers is a unit group with the IDs of its member units.
+type GroupMembers struct {
+	Group   model.UnitGroup
+	UnitIDs []int64
+}
+
+// UnitGroupsForPlans returns every unit group with its members, so plan and
+// measure pages can show "各市(区)政府" instead of seven names.
+func (s *Store) UnitGroupsForPlans(ctx context.Context) ([]GroupMembers, error) {
+	var gs []model.UnitGroup
+	if err := s.r(ctx).Order("name").Find(&gs).Error; err != nil {
+		return nil, translate(err, "list unit groups")
+	}
+	var ms []model.UnitGroupMember
+	if err := s.r(ctx).Order("group_id, unit_id").Find(&ms).Error; err != nil {
+		return nil, translate(err, "list unit group members")
+	}
+	by := map[int64][]int64{}
+	for _, m := range ms {
+		by[m.GroupID] = append(by[m.GroupID], m.UnitID)
+	}
+	out := make([]GroupMembers, 0, len(gs))
+	for _, g := range gs {
+		out = append(out, GroupMembers{Group: g, UnitIDs: by[g.ID]})
+	}
+	return out, nil
+}
+
+// GroupByName finds a unit group and its member unit IDs (in unit order),.
+func (s *Store) GroupByName(ctx context.Context, name string) (*model.UnitGroup, []int64, error) {
+	q := s.r(ctx)
+	var g model.UnitGroup
+	if err := q.Where("name = ?", name).First(&g).Error; err != nil {
+		return nil, nil, translate(err, fmt.Sprintf("unit group %q", name))
+	}
+	var ids []int64
+	err := q.Model(&model.UnitGroupMember{}).
+		Joins("JOIN units ON units.id = unit_group_members.unit_id").
+		Where("unit_group_members.group_id = ?", g.ID).Order("units.sort_order, units.id").
+		Pluck("unit_group_members.unit_id", &ids).Error
+	return &g, ids, translate(err, "unit group members")
+}
+
+// EnsureGroup returns the unit group named name with exactly members added
+// (existing members are kept).
+func (s *Store) EnsureGroup(ctx context.Context, name string, members []int64) (*model.UnitGroup, error) {
+	tx := s.w(ctx)
+	var g model.UnitGroup
+	err := tx.Where("name = ?", name).First(&g).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		now := s.clock.Now().UTC()
+		g = model.UnitGroup{Name: name, CreatedAt: now, UpdatedAt: now}
+		err = tx.Create(&g).Error
+	}
+	if err != nil {
+		return nil, translate(err, "ensure unit group")
+	}
+	for _, id := range members {
+		m := model.UnitGroupMember{GroupID: g.ID, UnitID: id}
+		if err := tx.Where(m).FirstOrCreate(&m).Error; err != nil {
+			return nil, translate(err, "add group member")
+		}
+	}
+	return &g, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -211,99 +212,46 @@ func (s *Store) DeleteAlias(ctx context.Context, a Actor, unitID, aliasID int64)
 	})
 }
 
-// ErrMergeReports refuses a merge in which both units have an assignment to
-// the same measure and the merged one already has reports on it: the
-// reports would have to be combined by hand.
-var ErrMergeReports = fmt.Errorf("both units are assigned the same measure and the merged unit has reports on it: %w", model.ErrConflict)
+// UnitAudit is what the audit log records of a unit.
+func UnitAudit(u *model.Unit) map[string]any { return unitAudit(u) }
 
-// MergeUnit folds unit src into dst: its assignments, prompts, users, group
-// memberships and aliases move to dst, its name becomes an alias of dst, and
-// src is deleted, all in one audited transaction. Where both units are
-// assigned the same measure, dst's assignment is kept (taking the lead role
-// if src had it) and src's is dropped, unless src has reports on it.
-func (s *Store) MergeUnit(ctx context.Context, a Actor, srcID, dstID int64) error {
-	if srcID == dstID {
-		return fmt.Errorf("merge unit %d into itself: %w", srcID, model.ErrInvalid)
-	}
+// MoveUnitRecords hands what names unit src beside its assignments to
+// dst: its prompts, users, aliases and group memberships.
+func (s *Store) MoveUnitRecords(ctx context.Context, srcID, dstID int64) error {
 	return s.WithTx(ctx, func(ctx context.Context) error {
 		tx := s.w(ctx)
-		var src, dst model.Unit
-		if err := tx.First(&src, srcID).Error; err != nil {
-			return translate(err, fmt.Sprintf("unit %d", srcID))
-		}
-		if err := tx.First(&dst, dstID).Error; err != nil {
-			return translate(err, fmt.Sprintf("unit %d", dstID))
-		}
-		var assignments []model.Assignment
-		if err := tx.Where("unit_id = ?", srcID).Find(&assignments).Error; err != nil {
-			return translate(err, "merge: assignments")
-		}
-		moved, dropped := 0, 0
-		for _, as := range assignments {
-			var other model.Assignment
-			err := tx.Where("measure_id = ? AND unit_id = ?", as.MeasureID, dstID).Limit(1).Find(&other).Error
-			if err != nil {
-				return translate(err, "merge: assignments")
-			}
-			if other.ID == 0 {
-				if err := tx.Model(&model.Assignment{}).Where("id = ?", as.ID).Update("unit_id", dstID).Error; err != nil {
-					return translate(err, "merge: move assignment")
-				}
-				moved++
-				continue
-			}
-			var reports int64
-			if err := tx.Model(&model.Report{}).Where("assignment_id = ?", as.ID).Count(&reports).Error; err != nil {
-				return translate(err, "merge: reports")
-			}
-			if reports > 0 {
-				return ErrMergeReports
-			}
-			if as.Role == model.AssignLead && other.Role != model.AssignLead {
-				if err := tx.Model(&model.Assignment{}).Where("id = ?", other.ID).Update("role", model.AssignLead).Error; err != nil {
-					return translate(err, "merge: lead role")
-				}
-			}
-			if err := tx.Model(&model.Prompt{}).Where("assignment_id = ?", as.ID).Update("assignment_id", other.ID).Error; err != nil {
-				return translate(err, "merge: prompts")
-			}
-			if err := tx.Delete(&model.Assignment{}, as.ID).Error; err != nil {
-				return translate(err, "merge: drop assignment")
-			}
-			dropped++
-		}
 		for _, m := range []struct {
 			model any
 			what  string
 		}{{&model.Prompt{}, "prompts"}, {&model.User{}, "users"}, {&model.UnitAlias{}, "aliases"}} {
 			if err := tx.Model(m.model).Where("unit_id = ?", srcID).Update("unit_id", dstID).Error; err != nil {
-				return translate(err, "merge: "+m.what)
+				return translate(err, "move unit "+m.what)
 			}
 		}
 		var groups []int64
 		if err := tx.Model(&model.UnitGroupMember{}).Where("unit_id = ?", srcID).Pluck("group_id", &groups).Error; err != nil {
-			return translate(err, "merge: groups")
+			return translate(err, "move unit groups")
 		}
 		for _, g := range groups {
 			m := model.UnitGroupMember{GroupID: g, UnitID: dstID}
 			if err := tx.Where(m).FirstOrCreate(&m).Error; err != nil {
-				return translate(err, "merge: group member")
+				return translate(err, "move unit group member")
 			}
 		}
-		if err := tx.Where("unit_id = ?", srcID).Delete(&model.UnitGroupMember{}).Error; err != nil {
-			return translate(err, "merge: groups")
-		}
-		if err := tx.Delete(&model.Unit{}, srcID).Error; err != nil {
-			return translate(err, "merge: delete unit")
-		}
-		// The merged name keeps leading to the unit (e.g. 市人社局 → 市人力资源社会保障局).
-		if err := tx.Create(&model.UnitAlias{UnitID: dstID, Alias: src.Name, CreatedAt: s.clock.Now().UTC()}).Error; err != nil {
-			return translate(err, "merge: keep name as alias")
-		}
-		return s.Audit(ctx, a, AuditEntry{Action: "unit.merge", ObjectType: "unit", ObjectID: srcID,
-			Old: unitAudit(&src),
-			New: map[string]any{"into_id": dstID, "into": dst.Name, "assignments_moved": moved, "assignments_dropped": dropped}})
+		return translate(tx.Where("unit_id = ?", srcID).Delete(&model.UnitGroupMember{}).Error, "move unit groups")
 	})
+}
+
+// DeleteUnit deletes a unit.
+func (s *Store) DeleteUnit(ctx context.Context, id int64) error {
+	return translate(s.w(ctx).Delete(&model.Unit{}, id).Error, "delete unit")
+}
+
+// CreateAlias maps another name to a unit (ErrConflict when the name is
+// taken).
+func (s *Store) CreateAlias(ctx context.Context, unitID int64, alias string) error {
+	err := s.w(ctx).Create(&model.UnitAlias{UnitID: unitID, Alias: alias, CreatedAt: s.clock.Now().UTC()}).Error
+	return translate(err, "create alias")
 }
 
 // CreateUnits inserts units in batches, filling in their IDs (synthetic
@@ -313,4 +261,85 @@ func (s *Store) CreateUnits(ctx context.Context, units []model.Unit) error {
 	return s.WithTx(ctx, func(ctx context.Context) error {
 		return translate(s.w(ctx).CreateInBatches(&units, 500).Error, "create units")
 	})
+}
+
+// UnitsByID loads the units with the given IDs, keyed by ID.
+func (s *Store) UnitsByID(ctx context.Context, ids []int64) (map[int64]model.Unit, error) {
+	out := map[int64]model.Unit{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var us []model.Unit
+	if err := s.r(ctx).Where("id IN ?", ids).Find(&us).Error; err != nil {
+		return nil, translate(err, "load units")
+	}
+	for _, u := range us {
+		out[u.ID] = u
+	}
+	return out, nil
+}
+
+// CountUnits counts the units among ids that exist.
+func (s *Store) CountUnits(ctx context.Context, ids []int64) (int64, error) {
+	var n int64
+	err := s.r(ctx).Model(&model.Unit{}).Where("id IN ?", ids).Count(&n).Error
+	return n, translate(err, "check units")
+}
+
+// UnitByNameOnly finds a unit by its exact name (no alias lookup).
+func (s *Store) UnitByNameOnly(ctx context.Context, name string) (*model.Unit, error) {
+	q := s.r(ctx)
+	var u model.Unit
+	err := q.Where("name = ?", name).First(&u).Error
+	return &u, translate(err, fmt.Sprintf("unit %q", name))
+}
+
+// UnitByAlias finds the unit an alias stands for,.
+func (s *Store) UnitByAlias(ctx context.Context, alias string) (*model.Unit, error) {
+	q := s.r(ctx)
+	var al model.UnitAlias
+	if err := q.Where("alias = ?", alias).First(&al).Error; err != nil {
+		return nil, translate(err, fmt.Sprintf("alias %q", alias))
+	}
+	var u model.Unit
+	err := q.First(&u, al.UnitID).Error
+	return &u, translate(err, fmt.Sprintf("unit of alias %q", alias))
+}
+
+// EnsureUnit returns the unit named name (or whose alias it is), creating it
+// with kind when absent.
+func (s *Store) EnsureUnit(ctx context.Context, name, kind string, confirmed bool) (*model.Unit, error) {
+	tx := s.w(ctx)
+	var u model.Unit
+	err := tx.Where("name = ?", name).First(&u).Error
+	if err == nil {
+		return &u, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, translate(err, "find unit")
+	}
+	var al model.UnitAlias
+	if err := tx.Where("alias = ?", name).First(&al).Error; err == nil {
+		err = tx.First(&u, al.UnitID).Error
+		return &u, translate(err, "unit of alias")
+	}
+	now := s.clock.Now().UTC()
+	u = model.Unit{Name: name, Kind: kind, Confirmed: confirmed, CreatedAt: now, UpdatedAt: now}
+	if err := tx.Create(&u).Error; err != nil {
+		return nil, translate(err, fmt.Sprintf("create unit %q", name))
+	}
+	return &u, nil
+}
+
+// EnsureAlias maps alias to unitID if the alias is free.
+func (s *Store) EnsureAlias(ctx context.Context, unitID int64, alias string) error {
+	tx := s.w(ctx)
+	var n int64
+	if err := tx.Model(&model.UnitAlias{}).Where("alias = ?", alias).Count(&n).Error; err != nil {
+		return translate(err, "find alias")
+	}
+	if n > 0 {
+		return nil
+	}
+	return translate(tx.Create(&model.UnitAlias{UnitID: unitID, Alias: alias, CreatedAt: s.clock.Now().UTC()}).Error, "create alias")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -238,34 +237,6 @@ func (s *Store) ResetPassword(ctx context.Context, a Actor, userID int64, hash s
 	})
 }
 
-// EndUserSessions ends every session of a user, audited, and returns how
-// many there were.
-func (s *Store) EndUserSessions(ctx context.Context, a Actor, userID int64) (int64, error) {
-	var n int64
-	err := s.WithTx(ctx, func(ctx context.Context) error {
-		tx := s.w(ctx)
-		var u model.User
-		if err := tx.First(&u, userID).Error; err != nil {
-			return translate(err, fmt.Sprintf("user %d", userID))
-		}
-		res := tx.Where("user_id = ?", userID).Delete(&model.Session{})
-		if res.Error != nil {
-			return translate(res.Error, "end sessions")
-		}
-		n = res.RowsAffected
-		return s.Audit(ctx, a, AuditEntry{Action: "user.sessions_end", ObjectType: "user", ObjectID: userID,
-			New: map[string]any{"sessions": n}})
-	})
-	return n, err
-}
-
-// UserSessions lists a user's live sessions, most recent first.
-func (s *Store) UserSessions(ctx context.Context, userID int64, now time.Time) ([]model.Session, error) {
-	var out []model.Session
-	err := s.r(ctx).Where("user_id = ? AND expires_at > ?", userID, now.UTC()).Order("last_seen_at DESC").Find(&out).Error
-	return out, translate(err, "user sessions")
-}
-
 // userAudit is what the audit log records of an account (never the hash).
 func userAudit(u *model.User) map[string]any {
 	return map[string]any{"username": u.Username, "display_name": u.DisplayName, "role": u.Role,
@@ -294,4 +265,54 @@ func (s *Store) EnableUsers(ctx context.Context, usernames []string, passwordHas
 	err := s.w(ctx).Model(&model.User{}).Where("username IN ?", usernames).
 		Updates(map[string]any{"disabled": false, "password_hash": passwordHash}).Error
 	return translate(err, "enable users")
+}
+
+// EnabledUserIDs lists every enabled account (a bulletin is announced to
+// everyone).
+func (s *Store) EnabledUserIDs(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := s.r(ctx).Model(&model.User{}).Where("disabled = ?", false).Order("id").Pluck("id", &ids).Error
+	return ids, translate(err, "list users")
+}
+
+// UnitUserIDs lists the enabled accounts of a unit.
+func (s *Store) UnitUserIDs(ctx context.Context, unitID int64) ([]int64, error) {
+	var ids []int64
+	err := s.r(ctx).Model(&model.User{}).
+		Where("unit_id = ? AND role = ? AND disabled = ?", unitID, model.RoleUnit, false).Order("id").Pluck("id", &ids).Error
+	return ids, translate(err, "list unit users")
+}
+
+// ReviewerIDs lists the enabled reviewer accounts.
+func (s *Store) ReviewerIDs(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := s.r(ctx).Model(&model.User{}).
+		Where("role = ? AND disabled = ?", model.RoleReviewer, false).Order("id").Pluck("id", &ids).Error
+	return ids, translate(err, "list reviewers")
+}
+
+// UsersByRole lists the enabled accounts of a role, oldest first.
+func (s *Store) UsersByRole(ctx context.Context, role string) ([]model.User, error) {
+	var us []model.User
+	err := s.r(ctx).Where("role = ? AND disabled = ?", role, false).Order("id").Find(&us).Error
+	return us, translate(err, "list users")
+}
+
+// UserNames maps user IDs to display names (username when unset).
+func (s *Store) UserNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	err := eachChunk(ids, func(part []int64) error {
+		var us []model.User
+		if err := s.r(ctx).Select("id, username, display_name").Where("id IN ?", part).Find(&us).Error; err != nil {
+			return translate(err, "load user names")
+		}
+		for _, u := range us {
+			out[u.ID] = u.DisplayName
+			if u.DisplayName == "" {
+				out[u.ID] = u.Username
+			}
+		}
+		return nil
+	})
+	return out, err
 }

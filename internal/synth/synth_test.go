@@ -40,11 +40,10 @@ func TestGenerateWritesWhatTheWorkflowWrites(t *testing.T) {
 			if res.Versions < res.Reports/2 || res.Prompts == 0 || res.Notifications == 0 {
 				t.Fatalf("too little history: %s", res)
 			}
-			g := st.DB().R
 			count := func(q string, args ...any) int64 {
 				t.Helper()
 				var n int64
-				if err := g.Raw(q, args...).Scan(&n).Error; err != nil {
+				if err := st.Raw(ctx, &n, q, args...); err != nil {
 					t.Fatalf("%s: %v", q, err)
 				}
 				return n
@@ -77,15 +76,15 @@ func TestGenerateWritesWhatTheWorkflowWrites(t *testing.T) {
 			// A generated returned report is revised and resubmitted through
 			// the workflow like any other.
 			var r model.Report
-			if err := g.Where("state = ?", model.ReportReturned).Order("id").First(&r).Error; err != nil {
+			if err := st.Raw(ctx, &r, "SELECT * FROM reports WHERE state = ? ORDER BY id LIMIT 1", model.ReportReturned); err != nil || r.ID == 0 {
 				t.Fatal(err)
 			}
-			var asg model.Assignment
-			if err := g.First(&asg, r.AssignmentID).Error; err != nil {
+			asg, err := st.AssignmentByID(ctx, r.AssignmentID)
+			if err != nil {
 				t.Fatal(err)
 			}
 			var u model.User
-			if err := g.Where("unit_id = ?", asg.UnitID).First(&u).Error; err != nil {
+			if err := st.Raw(ctx, &u, "SELECT * FROM users WHERE unit_id = ? ORDER BY id LIMIT 1", asg.UnitID); err != nil || u.ID == 0 {
 				t.Fatal(err)
 			}
 			actor := store.Actor{UserID: u.ID, Username: u.Username, Role: model.RoleUnit, UnitID: asg.UnitID}
@@ -109,11 +108,10 @@ func TestGenerateWritesWhatTheWorkflowWrites(t *testing.T) {
 func TestProportionsFollowTheDemoHistory(t *testing.T) {
 	type shape map[string]float64
 	measure := func(t *testing.T, p *testutil.Portal) shape {
-		g := p.App.Store.DB().R
 		count := func(q string) float64 {
 			t.Helper()
 			var n int64
-			if err := g.Raw(q).Scan(&n).Error; err != nil {
+			if err := p.App.Store.Raw(context.Background(), &n, q); err != nil {
 				t.Fatalf("%s: %v", q, err)
 			}
 			return float64(n)
@@ -141,7 +139,7 @@ func TestProportionsFollowTheDemoHistory(t *testing.T) {
 	res, err := synth.Generate(context.Background(), p.App.Store, synth.Options{Units: 60, Plans: 3, Measures: 40, UnitsPerMeasure: 5,
 		Periods: 6, Now: p.Clock.Now(), Seed: 3, RebuildReadModel: func(ctx context.Context, st *store.Store) error {
 			var n int64
-			err := st.DB().R.Model(&model.Report{}).Count(&n).Error
+			err := st.Raw(ctx, &n, "SELECT count(*) FROM reports")
 			rebuilt = append(rebuilt, n)
 			return err
 		}})
@@ -160,8 +158,8 @@ func TestProportionsFollowTheDemoHistory(t *testing.T) {
 		}
 	}
 	var missing int64
-	if err := p.App.Store.DB().R.Raw(`SELECT count(*) FROM report_versions v WHERE NOT EXISTS (SELECT 1 FROM notifications n
-		WHERE n.kind = 'review_waiting' AND n.object_type = 'report' AND n.object_id = v.report_id)`).Scan(&missing).Error; err != nil {
+	if err := p.App.Store.Raw(context.Background(), &missing, `SELECT count(*) FROM report_versions v WHERE NOT EXISTS (SELECT 1 FROM notifications n
+		WHERE n.kind = 'review_waiting' AND n.object_type = 'report' AND n.object_id = v.report_id)`); err != nil {
 		t.Fatal(err)
 	}
 	if missing != 0 {

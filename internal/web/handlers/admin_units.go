@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/model"
+	"duban/internal/planadmin"
 	"duban/internal/store"
 	"duban/internal/validate"
 	"duban/internal/web/render"
@@ -172,9 +173,9 @@ func (h *Handlers) AdminUnitMerge(c echo.Context) error {
 		page.MergeError = validate.Message{Key: "admin.units.err.merge_target"}
 		return h.renderUnit(c, http.StatusUnprocessableEntity, page)
 	}
-	err = h.Store.MergeUnit(c.Request().Context(), actor(c), u.ID, target)
+	err = planadmin.New(h.Store).MergeUnit(c.Request().Context(), actor(c), u.ID, target)
 	switch {
-	case errors.Is(err, store.ErrMergeReports):
+	case errors.Is(err, planadmin.ErrMergeReports):
 		page.MergeError = validate.Message{Key: "admin.units.err.merge_reports"}
 		return h.renderUnit(c, http.StatusConflict, page)
 	case errors.Is(err, model.ErrNotFound):

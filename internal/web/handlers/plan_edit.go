@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	plansvc "duban/internal/planadmin"
 	"errors"
 	"math"
 	"net/http"
@@ -17,7 +18,6 @@ import (
 	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/periods"
-	"duban/internal/store"
 	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/views/pages/planadmin"
@@ -147,11 +147,11 @@ func (h *Handlers) measureEditPage(ctx context.Context, m *model.Measure, f plan
 
 // bindMeasureForm reads and checks the posted form. It returns the form as
 // typed (for re-rendering), the edit to store, and the field errors.
-func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []model.Target) (planadmin.MeasureForm, store.MeasureEdit, validate.Errors, error) {
+func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []model.Target) (planadmin.MeasureForm, plansvc.MeasureEdit, validate.Errors, error) {
 	ctx := c.Request().Context()
 	errs := validate.Errors{}
 	f := planadmin.MeasureForm{Responsible: map[int64]bool{}}
-	var e store.MeasureEdit
+	var e plansvc.MeasureEdit
 	f.Version, _ = strconv.Atoi(c.FormValue("version"))
 
 	f.Title = strings.TrimSpace(c.FormValue("title"))
@@ -243,7 +243,7 @@ func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []mo
 			continue
 		}
 		key := "t" + strconv.Itoa(len(f.Targets)-1) + "_row"
-		t := store.TargetEdit{ID: row.ID, Text: row.Text, Indicator: row.Indicator, Op: row.Op, Unit: row.Unit}
+		t := plansvc.TargetEdit{ID: row.ID, Text: row.Text, Indicator: row.Indicator, Op: row.Op, Unit: row.Unit}
 		switch n := utf8.RuneCountInString(row.Indicator); {
 		case n == 0:
 			errs.Set(key, "plans.err.indicator_required")
@@ -327,7 +327,7 @@ func (h *Handlers) UpdateMeasure(c echo.Context) error {
 	if len(errs) > 0 {
 		return rerender(http.StatusUnprocessableEntity)
 	}
-	err = h.Store.UpdateMeasure(ctx, actor(c), id, f.Version, edit)
+	err = plansvc.New(h.Store).UpdateMeasure(ctx, actor(c), id, f.Version, edit)
 	switch {
 	case validate.FieldsOf(err) != nil:
 		h.placeRefusal(ctx, err, f, errs)
@@ -350,7 +350,7 @@ func (h *Handlers) placeRefusal(ctx context.Context, err error, f planadmin.Meas
 		row, _ = m.Args[0].(int64)
 	}
 	switch field {
-	case store.FieldUnits:
+	case plansvc.FieldUnits:
 		p := validate.Message{Key: m.Key}
 		if row != 0 {
 			if u, err := h.Store.UnitByID(ctx, row); err == nil {
@@ -358,7 +358,7 @@ func (h *Handlers) placeRefusal(ctx context.Context, err error, f planadmin.Meas
 			}
 		}
 		errs["units"] = p
-	case store.FieldTargets:
+	case plansvc.FieldTargets:
 		for i, t := range f.Targets {
 			if t.ID == row {
 				errs.Set("t"+strconv.Itoa(i)+"_row", m.Key, t.Indicator)
@@ -372,7 +372,7 @@ func (h *Handlers) placeRefusal(ctx context.Context, err error, f planadmin.Meas
 }
 
 // storeRefusal is the one field and message of a plan edit the store
-// refused (see store.FieldUnits).
+// refused (see plansvc.FieldUnits).
 func storeRefusal(err error) (string, validate.Message) {
 	for field, m := range validate.FieldsOf(err) {
 		return field, m
@@ -412,7 +412,7 @@ func (h *Handlers) AddMeasure(c echo.Context) error {
 		due = d
 	}
 	if len(add.Errors) == 0 {
-		m, err := h.Store.AddMeasure(ctx, actor(c), planID, domainID, add.Title, due)
+		m, err := plansvc.New(h.Store).AddMeasure(ctx, actor(c), planID, domainID, add.Title, due)
 		switch {
 		case validate.FieldsOf(err) != nil:
 			_, m := storeRefusal(err)
@@ -457,7 +457,7 @@ func (h *Handlers) DeleteMeasure(c echo.Context) error {
 	if c.FormValue("confirm") != "yes" {
 		return refuse(http.StatusUnprocessableEntity, "plans.delete.need_confirm")
 	}
-	err = h.Store.DeleteMeasure(ctx, actor(c), id, version)
+	err = plansvc.New(h.Store).DeleteMeasure(ctx, actor(c), id, version)
 	switch {
 	case validate.FieldsOf(err) != nil:
 		_, m := storeRefusal(err)
@@ -518,7 +518,7 @@ func (h *Handlers) UpdatePlan(c echo.Context) error {
 		EndOn: strings.TrimSpace(c.FormValue("end_on"))}
 	f.Version, _ = strconv.Atoi(c.FormValue("version"))
 	errs := validate.Errors{}
-	var ps store.PlanSettings
+	var ps plansvc.PlanSettings
 	switch n := utf8.RuneCountInString(f.Title); {
 	case n == 0:
 		errs.Set("title", "form.required")
@@ -559,7 +559,7 @@ func (h *Handlers) UpdatePlan(c echo.Context) error {
 	if len(errs) > 0 {
 		return rerender(http.StatusUnprocessableEntity)
 	}
-	change, err := h.Store.UpdatePlan(ctx, actor(c), id, f.Version, ps)
+	change, err := plansvc.New(h.Store).UpdatePlan(ctx, actor(c), id, f.Version, ps)
 	switch {
 	case validate.FieldsOf(err) != nil:
 		_, m := storeRefusal(err)

@@ -186,13 +186,12 @@ func TestPageQueryPlans(t *testing.T) {
 			if err := p.App.DB.Analyze(ctx); err != nil {
 				t.Fatal(err)
 			}
-			g := p.App.DB.R
 			var ids struct{ Plan, Measure, Assignment, Report int64 }
 			// The Jiangmen plan, a measure 市教育局 leads, its lead assignment and its newest report.
-			if err := g.Raw(`SELECT m.plan_id AS plan, m.id AS measure, a.id AS assignment, r.id AS report
+			if err := p.App.Store.Raw(ctx, &ids, `SELECT m.plan_id AS plan, m.id AS measure, a.id AS assignment, r.id AS report
 				FROM assignments a JOIN measures m ON m.id = a.measure_id JOIN units u ON u.id = a.unit_id
 				JOIN reports r ON r.assignment_id = a.id
-				WHERE u.name = '市教育局' AND a.role = 'lead' AND r.state <> 'draft' ORDER BY r.id DESC LIMIT 1`).Scan(&ids).Error; err != nil || ids.Report == 0 {
+				WHERE u.name = '市教育局' AND a.role = 'lead' AND r.state <> 'draft' ORDER BY r.id DESC LIMIT 1`); err != nil || ids.Report == 0 {
 				t.Fatalf("find demo objects: %v %+v", err, ids)
 			}
 			cap := newCaptureSelects(t, p)

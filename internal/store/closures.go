@@ -42,21 +42,14 @@ func (s *Store) ReopenMeasure(ctx context.Context, id int64, version int) error 
 	return nil
 }
 
-// AuditEventsOf lists the audit entries about one object with the given
-// actions, oldest first (e.g. a measure's 办结 and reopen history).
-func (s *Store) AuditEventsOf(ctx context.Context, objectType string, objectID int64, actions ...string) ([]model.AuditEvent, error) {
-	q := s.r(ctx).Where("object_type = ? AND object_id = ?", objectType, objectID)
-	if len(actions) > 0 {
-		q = q.Where("action IN ?", actions)
-	}
-	var evs []model.AuditEvent
-	err := q.Order("id").Find(&evs).Error
-	return evs, translate(err, "list audit events")
+// AddMeasureClosure records 办结 or reopening of a measure.
+func (s *Store) AddMeasureClosure(ctx context.Context, c *model.MeasureClosure) error {
+	return translate(s.w(ctx).Create(c).Error, "record closure")
 }
 
-// UnitWorksOn reports whether a unit has an assignment on a measure.
-func (s *Store) UnitWorksOn(ctx context.Context, measureID, unitID int64) (bool, error) {
-	var n int64
-	err := s.r(ctx).Model(&model.Assignment{}).Where("measure_id = ? AND unit_id = ?", measureID, unitID).Count(&n).Error
-	return n > 0, translate(err, "find assignment")
+// ClosuresOf lists a measure's 办结 and reopenings, oldest first.
+func (s *Store) ClosuresOf(ctx context.Context, measureID int64) ([]model.MeasureClosure, error) {
+	var cs []model.MeasureClosure
+	err := s.r(ctx).Where("measure_id = ?", measureID).Order("at, id").Find(&cs).Error
+	return cs, translate(err, "list closures")
 }

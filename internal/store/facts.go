@@ -68,6 +68,31 @@ func (sc FactScope) measureConds() ([]string, []any) {
 	return conds, args
 }
 
+// measureCondsOfUnit is measureConds, and with a unit in scope only the
+// measures assigned to it.
+func (sc FactScope) measureCondsOfUnit() ([]string, []any) {
+	conds, args := sc.measureConds()
+	if sc.UnitID != 0 {
+		conds = append(conds, "EXISTS (SELECT 1 FROM assignments a WHERE a.measure_id = m.id AND a.unit_id = ?)")
+		args = append(args, sc.UnitID)
+	}
+	return conds, args
+}
+
+// assignmentConds appends the scope's unit and assignment conditions on
+// the columns holding them (e.g. a.unit_id, a.id).
+func (sc FactScope) assignmentConds(conds []string, args []any, unitCol, asgCol string) ([]string, []any) {
+	if sc.UnitID != 0 {
+		conds = append(conds, unitCol+" = ?")
+		args = append(args, sc.UnitID)
+	}
+	if len(sc.AssignmentIDs) > 0 {
+		conds = append(conds, asgCol+" IN ?")
+		args = append(args, sc.AssignmentIDs)
+	}
+	return conds, args
+}
+
 // assignmentSQL builds "FROM <from> [JOIN assignments a] [JOIN measures m]
 // WHERE …" for a query whose rows belong to assignments; asgCol is the
 // column holding the assignment ID (e.g. r.assignment_id). Joins are only
@@ -84,15 +109,7 @@ func (sc FactScope) assignmentSQL(from, asgCol string) (string, []any) {
 	if len(mconds) > 0 {
 		b.WriteString(" JOIN measures m ON m.id = a.measure_id")
 	}
-	conds := mconds
-	if sc.UnitID != 0 {
-		conds = append(conds, "a.unit_id = ?")
-		args = append(args, sc.UnitID)
-	}
-	if len(sc.AssignmentIDs) > 0 {
-		conds = append(conds, asgCol+" IN ?")
-		args = append(args, sc.AssignmentIDs)
-	}
+	conds, args := sc.assignmentConds(mconds, args, "a.unit_id", asgCol)
 	if len(conds) > 0 {
 		b.WriteString(" WHERE " + strings.Join(conds, " AND "))
 	}
@@ -172,11 +189,7 @@ const measureColumns = "m.id, m.plan_id, m.domain_id, m.position, m.label, m.tit
 // FactMeasures returns the scope's measures in plan order, without source
 // text. With a unit in scope, only the measures assigned to it.
 func (s *Store) FactMeasures(ctx context.Context, sc FactScope) ([]model.Measure, error) {
-	conds, args := sc.measureConds()
-	if sc.UnitID != 0 {
-		conds = append(conds, "EXISTS (SELECT 1 FROM assignments a WHERE a.measure_id = m.id AND a.unit_id = ?)")
-		args = append(args, sc.UnitID)
-	}
+	conds, args := sc.measureCondsOfUnit()
 	q := "SELECT " + measureColumns + " FROM measures m"
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
@@ -189,11 +202,7 @@ func (s *Store) FactMeasures(ctx context.Context, sc FactScope) ([]model.Measure
 
 // FactTargets returns the targets of the scope's measures.
 func (s *Store) FactTargets(ctx context.Context, sc FactScope) ([]model.Target, error) {
-	conds, args := sc.measureConds()
-	if sc.UnitID != 0 {
-		conds = append(conds, "EXISTS (SELECT 1 FROM assignments a WHERE a.measure_id = m.id AND a.unit_id = ?)")
-		args = append(args, sc.UnitID)
-	}
+	conds, args := sc.measureCondsOfUnit()
 	q := "SELECT t.* FROM targets t JOIN measures m ON m.id = t.measure_id"
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
@@ -216,15 +225,7 @@ func (s *Store) FactAssignments(ctx context.Context, sc FactScope) ([]model.Assi
 	if len(mconds) > 0 {
 		q += " JOIN measures m ON m.id = a.measure_id"
 	}
-	conds := mconds
-	if sc.UnitID != 0 {
-		conds = append(conds, "a.unit_id = ?")
-		args = append(args, sc.UnitID)
-	}
-	if len(sc.AssignmentIDs) > 0 {
-		conds = append(conds, "a.id IN ?")
-		args = append(args, sc.AssignmentIDs)
-	}
+	conds, args := sc.assignmentConds(mconds, args, "a.unit_id", "a.id")
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}

@@ -1,4 +1,4 @@
-package store_test
+package planadmin_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 
 	"duban/internal/clock"
 	"duban/internal/model"
-	"duban/internal/store"
+	"duban/internal/planadmin"
 	"duban/internal/testutil"
 	"duban/internal/validate"
 )
@@ -28,6 +28,7 @@ func TestPlanEdits(t *testing.T) {
 
 func planEdits(t *testing.T, p *testutil.Portal) {
 	st := p.App.Store
+	svc := planadmin.New(st)
 	ctx := context.Background()
 	f := testutil.SeedFixture(t, st)
 	a := testutil.SystemActor
@@ -35,18 +36,18 @@ func planEdits(t *testing.T, p *testutil.Portal) {
 	edu, dis, ts := f.Units["市教育局"], f.Units["市残联"], f.Units["台山市人民政府"]
 	targets, _ := st.TargetsOf(ctx, m.ID)
 
-	edit := store.MeasureEdit{Title: "学前教育(改)", DueOn: day("2015-09-30"), LeadUnitID: dis, ResponsibleUnitIDs: []int64{edu, ts},
-		Targets: []store.TargetEdit{
+	edit := planadmin.MeasureEdit{Title: "学前教育(改)", DueOn: day("2015-09-30"), LeadUnitID: dis, ResponsibleUnitIDs: []int64{edu, ts},
+		Targets: []planadmin.TargetEdit{
 			{ID: targets[0].ID, Text: targets[0].Text, Indicator: "学前三年毛入园率", Op: ">=", Value: 95, Unit: "%", Year: 2015},
 			{Indicator: "普惠性幼儿园覆盖率", Op: ">=", Value: 80, Unit: "%", Year: 2015, Text: "普惠性幼儿园覆盖率不低于80%"},
 		}}
-	if err := st.UpdateMeasure(ctx, a, m.ID, 1, edit); err != nil {
+	if err := svc.UpdateMeasure(ctx, a, m.ID, 1, edit); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.UpdateMeasure(ctx, a, m.ID, 1, edit); !errors.Is(err, model.ErrConflict) {
+	if err := svc.UpdateMeasure(ctx, a, m.ID, 1, edit); !errors.Is(err, model.ErrConflict) {
 		t.Fatalf("stale version = %v, want ErrConflict", err)
 	}
-	if err := st.UpdateMeasure(ctx, a, 9999, 1, edit); !errors.Is(err, model.ErrNotFound) {
+	if err := svc.UpdateMeasure(ctx, a, 9999, 1, edit); !errors.Is(err, model.ErrNotFound) {
 		t.Fatalf("missing measure = %v, want ErrNotFound", err)
 	}
 	got, _ := st.MeasureByID(ctx, m.ID)
@@ -68,11 +69,11 @@ func planEdits(t *testing.T, p *testutil.Portal) {
 	}
 	now := p.Clock.Now().UTC()
 	r := model.Report{AssignmentID: tsAssign, PeriodID: ps[2].ID, State: model.ReportDraft, ProgressState: model.ProgressOnTrack, LockVersion: 1, CreatedAt: now, UpdatedAt: now}
-	if err := p.App.DB.W.Create(&r).Error; err != nil {
+	if err := st.Insert(ctx, &r); err != nil {
 		t.Fatal(err)
 	}
 	v := 90.0
-	if err := p.App.DB.W.Create(&model.TargetValue{ReportID: r.ID, TargetID: targets[0].ID, Value: &v}).Error; err != nil {
+	if err := st.Insert(ctx, &model.TargetValue{ReportID: r.ID, TargetID: targets[0].ID, Value: &v}); err != nil {
 		t.Fatal(err)
 	}
 	usage, err := st.UsageOfMeasure(ctx, m.ID)
@@ -86,15 +87,15 @@ func planEdits(t *testing.T, p *testutil.Portal) {
 	}
 	drop := edit
 	drop.ResponsibleUnitIDs = []int64{edu}
-	if err := st.UpdateMeasure(ctx, a, m.ID, 2, drop); !refusedRow(err, store.FieldUnits, ts) || !errors.Is(err, model.ErrInvalid) {
+	if err := svc.UpdateMeasure(ctx, a, m.ID, 2, drop); !refusedRow(err, planadmin.FieldUnits, ts) || !errors.Is(err, model.ErrInvalid) {
 		t.Fatalf("unassigning a reporting unit = %v", err)
 	}
 	drop = edit
 	drop.Targets = edit.Targets[1:]
-	if err := st.UpdateMeasure(ctx, a, m.ID, 2, drop); !refusedRow(err, store.FieldTargets, targets[0].ID) {
+	if err := svc.UpdateMeasure(ctx, a, m.ID, 2, drop); !refusedRow(err, planadmin.FieldTargets, targets[0].ID) {
 		t.Fatalf("removing a reported target = %v", err)
 	}
-	if err := st.DeleteMeasure(ctx, a, m.ID, 2); validate.FieldsOf(err).Key(store.FieldForm) != "plans.err.measure_has_reports" {
+	if err := svc.DeleteMeasure(ctx, a, m.ID, 2); validate.FieldsOf(err).Key(planadmin.FieldForm) != "plans.err.measure_has_reports" {
 		t.Fatalf("deleting a reported measure = %v", err)
 	}
 	if got, _ := st.MeasureByID(ctx, m.ID); got.Version != 2 || got.Title != "学前教育(改)" {
@@ -103,26 +104,26 @@ func planEdits(t *testing.T, p *testutil.Portal) {
 
 	// Added measures keep the document order; a prompt protects a measure
 	// from deletion like a report does.
-	added, err := st.AddMeasure(ctx, a, f.Plan.ID, f.Domains[0].ID, "特殊教育", time.Time{})
+	added, err := svc.AddMeasure(ctx, a, f.Plan.ID, f.Domains[0].ID, "特殊教育", time.Time{})
 	if err != nil || added.Label != "3." || added.Position != 3 || !added.DueOn.Equal(day("2015-12-31")) {
 		t.Fatalf("added = %+v, %v", added, err)
 	}
-	if _, err := st.AddMeasure(ctx, a, f.Plan.ID, 9999, "x", time.Time{}); !validate.FieldsOf(err).Has(store.FieldDomain) {
+	if _, err := svc.AddMeasure(ctx, a, f.Plan.ID, 9999, "x", time.Time{}); !validate.FieldsOf(err).Has(planadmin.FieldDomain) {
 		t.Fatalf("foreign domain = %v", err)
 	}
 	ms, _ := st.MeasuresOf(ctx, f.Plan.ID)
 	if len(ms) != 4 || ms[2].ID != added.ID || ms[3].ID != f.Measures[2].ID || ms[3].Position != 4 {
 		t.Fatalf("order after add = %+v", ms)
 	}
-	if err := st.UpdateMeasure(ctx, a, added.ID, 1, store.MeasureEdit{Title: "特殊教育", DueOn: day("2015-12-31"), LeadUnitID: edu}); err != nil {
+	if err := svc.UpdateMeasure(ctx, a, added.ID, 1, planadmin.MeasureEdit{Title: "特殊教育", DueOn: day("2015-12-31"), LeadUnitID: edu}); err != nil {
 		t.Fatal(err)
 	}
 	addedAs, _ := st.AssignmentsOf(ctx, added.ID)
 	admin, _ := st.UserByUsername(ctx, "admin")
-	if err := p.App.DB.W.Create(&model.Prompt{UnitID: edu, AssignmentID: &addedAs[0].ID, SenderID: admin.ID, CreatedAt: now}).Error; err != nil {
+	if err := st.Insert(ctx, &model.Prompt{UnitID: edu, AssignmentID: &addedAs[0].ID, SenderID: admin.ID, CreatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.DeleteMeasure(ctx, a, added.ID, 2); validate.FieldsOf(err) == nil {
+	if err := svc.DeleteMeasure(ctx, a, added.ID, 2); validate.FieldsOf(err) == nil {
 		t.Fatalf("deleting a prompted measure = %v", err)
 	}
 	counts, err := st.MeasureCountsByPlan(ctx)
@@ -132,8 +133,8 @@ func planEdits(t *testing.T, p *testutil.Portal) {
 
 	// Plan settings: due days alone move the due dates; a new cycle is
 	// refused while reports exist.
-	settings := store.PlanSettings{Title: f.Plan.Title, Reporting: "quarterly", DueDays: 10, StartOn: day("2014-06-17"), EndOn: day("2015-12-31")}
-	ch, err := st.UpdatePlan(ctx, a, f.Plan.ID, 1, settings)
+	settings := planadmin.PlanSettings{Title: f.Plan.Title, Reporting: "quarterly", DueDays: 10, StartOn: day("2014-06-17"), EndOn: day("2015-12-31")}
+	ch, err := svc.UpdatePlan(ctx, a, f.Plan.ID, 1, settings)
 	if err != nil || !ch.DueDatesMoved || ch.PeriodsRegenerated {
 		t.Fatalf("due days = %+v, %v", ch, err)
 	}
@@ -142,20 +143,20 @@ func planEdits(t *testing.T, p *testutil.Portal) {
 		t.Fatalf("periods after due days: %+v", ps2[2])
 	}
 	settings.Reporting = "monthly"
-	if _, err := st.UpdatePlan(ctx, a, f.Plan.ID, 2, settings); validate.FieldsOf(err).Key(store.FieldForm) != "plans.err.periods_in_use" {
+	if _, err := svc.UpdatePlan(ctx, a, f.Plan.ID, 2, settings); validate.FieldsOf(err).Key(planadmin.FieldForm) != "plans.err.periods_in_use" {
 		t.Fatalf("regenerate with reports = %v", err)
 	}
-	if _, err := st.UpdatePlan(ctx, a, f.Plan.ID, 1, settings); !errors.Is(err, model.ErrConflict) {
+	if _, err := svc.UpdatePlan(ctx, a, f.Plan.ID, 1, settings); !errors.Is(err, model.ErrConflict) {
 		t.Fatalf("stale plan = %v", err)
 	}
 	reports, prompts, err := st.PlanUsage(ctx, f.Plan.ID)
 	if err != nil || reports != 1 || prompts != 0 {
 		t.Fatalf("plan usage = %d, %d, %v", reports, prompts, err)
 	}
-	if err := p.App.DB.W.Delete(&model.Report{}, r.ID).Error; err != nil {
+	if _, err := st.Exec(ctx, "DELETE FROM reports WHERE id = ?", r.ID); err != nil {
 		t.Fatal(err)
 	}
-	ch, err = st.UpdatePlan(ctx, a, f.Plan.ID, 2, settings)
+	ch, err = svc.UpdatePlan(ctx, a, f.Plan.ID, 2, settings)
 	if err != nil || !ch.PeriodsRegenerated {
 		t.Fatalf("regenerate = %+v, %v", ch, err)
 	}
