@@ -138,18 +138,6 @@ func userNamed(t *testing.T, p *testutil.Portal, username string) *model.User {
 	return u
 }
 
-func unitNamed(t *testing.T, p *testutil.Portal, name string) *model.Unit {
-	t.Helper()
-	var u *model.Unit
-	err := p.App.Store.Tx(context.Background(), func(tx *gorm.DB) error {
-		var err error
-		u, err = p.App.Store.UnitByNameTx(context.Background(), tx, name)
-		return err
-	})
-	must(t, err)
-	return u
-}
-
 func idStr(n int64) string { return strconv.FormatInt(n, 10) }
 
 // untranslated finds catalog keys shown as text: i18n.T shows an unknown

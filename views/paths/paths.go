@@ -27,3 +27,6 @@ func Measure(id int64) string { return fmt.Sprintf("/measures/%d", id) }
 
 // Bulletin is a 督查通报's page.
 func Bulletin(id int64) string { return fmt.Sprintf("/bulletins/%d", id) }
+
+// MeasureEdit is a measure's edit form (administrators).
+func MeasureEdit(id int64) string { return fmt.Sprintf("/admin/measures/%d/edit", id) }

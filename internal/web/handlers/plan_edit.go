@@ -22,6 +22,7 @@ import (
 	"duban/internal/web/render"
 	"duban/views/pages/planadmin"
 	planpages "duban/views/pages/plans"
+	"duban/views/paths"
 )
 
 // Editing the breakdown after the import (admins only): a measure's title,
@@ -420,7 +421,7 @@ func (h *Handlers) AddMeasure(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			return render.Redirect(c, "/admin/measures/"+strconv.FormatInt(m.ID, 10)+"/edit", "ok", "plans.measure.created")
+			return render.Redirect(c, paths.MeasureEdit(m.ID), "ok", "plans.measure.created")
 		}
 	}
 	page, err := h.planPage(c, planID, false)

@@ -1,4 +1,4 @@
-package web_test
+package browsertest_test
 
 import (
 	"context"
@@ -58,7 +58,7 @@ func screenshot(t *testing.T, ctx context.Context, dir, name string) {
 // in force — and saves a screenshot of each.
 func TestDashboardInChromium(t *testing.T) {
 	browser := testutil.NewBrowser(t)
-	p, _, _ := dashPortal(t)
+	p, _, _ := figurestest.Start(t)
 	dir := testutil.ScreenshotDir(t)
 
 	t.Run("reviewer overview", func(t *testing.T) {

@@ -1,4 +1,4 @@
-package web_test
+package browsertest_test
 
 import (
 	"context"
@@ -26,7 +26,7 @@ func TestPlanImportDocxInTheBrowser(t *testing.T) {
 	ctx, cancel := context.WithTimeout(ctx, 3*testutil.BrowserTimeout)
 	defer cancel()
 	file := filepath.Join(t.TempDir(), "分工方案.docx")
-	if err := os.WriteFile(file, dividedPlanDocx(), 0o644); err != nil {
+	if err := os.WriteFile(file, testutil.DividedPlanDocx(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := chromedp.Do(ctx,
