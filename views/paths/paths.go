@@ -30,3 +30,17 @@ func Bulletin(id int64) string { return fmt.Sprintf("/bulletins/%d", id) }
 
 // MeasureEdit is a measure's edit form (administrators).
 func MeasureEdit(id int64) string { return fmt.Sprintf("/admin/measures/%d/edit", id) }
+
+// Plan is a plan's page.
+func Plan(id int64) string { return fmt.Sprintf("/plans/%d", id) }
+
+// PlanDomain is a plan's page at one of its domains.
+func PlanDomain(planID, domainID int64) string {
+	return fmt.Sprintf("/plans/%d#domain-%d", planID, domainID)
+}
+
+// PlanEdit is a plan's settings form (administrators).
+func PlanEdit(id int64) string { return fmt.Sprintf("/admin/plans/%d/edit", id) }
+
+// PlanMeasures is where a measure is added to a plan (administrators).
+func PlanMeasures(id int64) string { return fmt.Sprintf("/admin/plans/%d/measures", id) }

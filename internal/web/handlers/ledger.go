@@ -13,6 +13,7 @@ import (
 	"duban/internal/figures"
 	"duban/internal/i18n"
 	"duban/internal/model"
+	"duban/internal/paging"
 	"duban/internal/rules"
 	"duban/internal/web/render"
 	"duban/views/components"
@@ -140,7 +141,7 @@ func (h *Handlers) Ledger(c echo.Context) error {
 	for _, per := range lr.periods {
 		p.Periods = append(p.Periods, ledger.Option{Value: strconv.FormatInt(per.ID, 10), Label: i18n.PeriodLabel(ctx, per.Label)})
 	}
-	no, pages, from, to := components.PageOf(c.QueryParam("page"), len(rows))
+	no, pages, from, to := paging.Of(c.QueryParam("page"), len(rows))
 	p.Rows, p.From = rows[from:to], from
 	q := lr.query()
 	p.ExportURL = "/ledger.xlsx?" + q.Encode()

@@ -140,7 +140,7 @@ func (h *Handlers) measureEditPage(ctx context.Context, m *model.Measure, f plan
 			page.Groups = append(page.Groups, planadmin.GroupOption{ID: g.Group.ID, Name: g.Group.Name, Members: len(g.UnitIDs)})
 		}
 	}
-	for _, o := range targetOps {
+	for _, o := range i18n.TargetOps {
 		page.Ops = append(page.Ops, planadmin.OpOption{Op: o.Op, Key: o.Key})
 	}
 	return page, nil
@@ -251,7 +251,7 @@ func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []mo
 		case n > maxIndicator:
 			errs.Set(key, "plans.err.too_long", strconv.Itoa(maxIndicator))
 		}
-		if !validOp(row.Op) {
+		if !i18n.ValidOp(row.Op) {
 			errs.Set(key, "plans.err.op")
 		}
 		v, err := strconv.ParseFloat(strings.ReplaceAll(row.Value, ",", ""), 64)
@@ -279,7 +279,7 @@ func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []mo
 		if t.ID == 0 {
 			// A target added by hand has no phrase in the plan; its text
 			// says it in words so the measure page reads naturally.
-			t.Text = row.Indicator + i18n.Default().Text(i18n.ZH, opKey(row.Op)) + format.Num(v) + row.Unit
+			t.Text = row.Indicator + i18n.Default().Text(i18n.ZH, i18n.OpKey(row.Op)) + format.Num(v) + row.Unit
 		}
 		e.Targets = append(e.Targets, t)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/format"
+	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/periods"
 	"duban/internal/planimport"
@@ -199,7 +200,7 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 		}
 		return out
 	}
-	for _, o := range targetOps {
+	for _, o := range i18n.TargetOps {
 		page.Ops = append(page.Ops, planadmin.OpOption{Op: o.Op, Key: o.Key})
 	}
 	// The tree follows the correction form: each row under the domain it
@@ -220,7 +221,7 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 				Inherited: m.UnitsInherited, Due: m.Due, DueText: m.DueText, Ongoing: m.Ongoing, Key: page.Rows, Form: r.form}
 			page.Rows++
 			for _, t := range m.Targets {
-				pm.Targets = append(pm.Targets, planadmin.PreviewTarget{Indicator: t.Indicator, OpKey: opKey(t.Op),
+				pm.Targets = append(pm.Targets, planadmin.PreviewTarget{Indicator: t.Indicator, OpKey: i18n.OpKey(t.Op),
 					Value: format.Num(t.Value), Unit: t.Unit, Year: t.Year})
 			}
 			pd.Measures = append(pd.Measures, pm)

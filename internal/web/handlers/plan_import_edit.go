@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/format"
+	"duban/internal/i18n"
 	"duban/internal/planparse"
 	"duban/internal/validate"
 	"duban/views/pages/planadmin"
@@ -262,7 +263,7 @@ func checkTarget(f *planadmin.TargetFields, src *planparse.Measure, horizon int,
 	case utf8.RuneCountInString(f.Indicator) > 200:
 		fail("indicator", "plans.err.too_long")
 	}
-	if !validOp(f.Op) {
+	if !i18n.ValidOp(f.Op) {
 		fail("op", "plans.err.op")
 	}
 	v, err := strconv.ParseFloat(f.Value, 64)
