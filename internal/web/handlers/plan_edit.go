@@ -339,7 +339,7 @@ func (h *Handlers) UpdateMeasure(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	return render.Redirect(c, "/measures/"+strconv.FormatInt(id, 10), "ok", "plans.measure.saved")
+	return render.Redirect(c, paths.Measure(id), "ok", "plans.measure.saved")
 }
 
 // placeRefusal puts a refusal from the store next to the field or row it
@@ -468,7 +468,7 @@ func (h *Handlers) DeleteMeasure(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	return render.Redirect(c, "/plans/"+strconv.FormatInt(m.PlanID, 10), "ok", "plans.measure.deleted")
+	return render.Redirect(c, paths.Plan(m.PlanID), "ok", "plans.measure.deleted")
 }
 
 // EditPlanForm shows the plan settings form.
@@ -579,7 +579,7 @@ func (h *Handlers) UpdatePlan(c echo.Context) error {
 	case change.DueDatesMoved:
 		key = "plans.plan.saved_due_dates"
 	}
-	return render.Redirect(c, "/plans/"+strconv.FormatInt(id, 10), "ok", key)
+	return render.Redirect(c, paths.Plan(id), "ok", key)
 }
 
 // unitChooser lists every unit grouped by kind for the unit pickers of the

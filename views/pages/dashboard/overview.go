@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+
 	"duban/internal/format"
 
 	"duban/internal/clock"
