@@ -174,7 +174,7 @@ func (a *API) guard(next echo.HandlerFunc) echo.HandlerFunc {
 			return writeProblem(c, problemFor(ctx, http.StatusForbidden, "error.403"))
 		}
 		if !rule.Allows(u.Role) {
-			if err := a.d.Store.Audit(ctx, nil, act, store.AuditEntry{Action: "access.denied", ObjectType: "route",
+			if err := a.d.Store.Audit(ctx, act, store.AuditEntry{Action: "access.denied", ObjectType: "route",
 				New: r.Method + " " + r.URL.Path}); err != nil {
 				a.d.Log.Error("audit refusal", "err", err)
 			}

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"gorm.io/gorm"
 
 	"duban/internal/model"
 	"duban/internal/store"
@@ -140,12 +139,7 @@ func userNamed(t *testing.T, p *testutil.Portal, username string) *model.User {
 
 func unitNamed(t *testing.T, p *testutil.Portal, name string) *model.Unit {
 	t.Helper()
-	var u *model.Unit
-	err := p.App.Store.Tx(context.Background(), func(tx *gorm.DB) error {
-		var err error
-		u, err = p.App.Store.UnitByNameTx(context.Background(), tx, name)
-		return err
-	})
+	u, err := p.App.Store.UnitByName(context.Background(), name)
 	must(t, err)
 	return u
 }
@@ -167,8 +161,6 @@ func checkTranslated(t *testing.T, res *testutil.Response) {
 }
 
 type goquerySelection = goquery.Selection
-
-type gormDB = gorm.DB
 
 func atoi(s string) int64 {
 	n, _ := strconv.ParseInt(s, 10, 64)

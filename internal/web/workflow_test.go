@@ -787,7 +787,7 @@ func concurrentReviewers(t *testing.T, opts ...testutil.Option) {
 		http.StatusSeeOther, "submit")
 	r := e.report(e.lead, e.q1)
 	u2 := &model.User{Username: "duchashi2", DisplayName: "督查室二", PasswordHash: e.mustHash(), Role: model.RoleReviewer, Demo: true}
-	if err := e.p.App.Store.CreateUser(context.Background(), nil, u2); err != nil {
+	if err := e.p.App.Store.CreateUser(context.Background(), u2); err != nil {
 		t.Fatal(err)
 	}
 	clients := []*testutil.Client{e.p.Login("duchashi"), e.p.Login("duchashi2"), e.p.Login("duchashi"), e.p.Login("duchashi2")}
