@@ -12,8 +12,6 @@ import (
 	"slices"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"duban/internal/app"
 	"duban/internal/auth"
 	"duban/internal/demo"
@@ -112,18 +110,18 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return err
 		}
 		u := &model.User{Username: username, DisplayName: display, Role: role, PasswordHash: hash}
-		err = st.Tx(ctx, func(tx *gorm.DB) error {
+		err = st.WithTx(ctx, func(ctx context.Context) error {
 			if unit != "" {
-				un, err := st.UnitByNameTx(ctx, tx, unit)
+				un, err := st.UnitByName(ctx, unit)
 				if err != nil {
 					return fmt.Errorf("unit %q: %w (create it in the portal or import a plan first)", unit, err)
 				}
 				u.UnitID = &un.ID
 			}
-			if err := st.CreateUser(ctx, tx, u); err != nil {
+			if err := st.CreateUser(ctx, u); err != nil {
 				return err
 			}
-			return st.Audit(ctx, tx, cliActor, store.AuditEntry{Action: "user.create", ObjectType: "user", ObjectID: u.ID,
+			return st.Audit(ctx, cliActor, store.AuditEntry{Action: "user.create", ObjectType: "user", ObjectID: u.ID,
 				New: map[string]any{"username": u.Username, "role": u.Role, "unit_id": u.UnitID}})
 		})
 		if err != nil {

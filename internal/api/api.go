@@ -41,6 +41,7 @@ type Deps struct {
 	Tokens      *auth.Tokens
 	Clock       clock.Clock
 	MaxUploadMB int64
+	Rate        int64 // requests per second per token (0: the default)
 	Log         *slog.Logger
 	// Refusals audits object-level refusals like the pages do.
 	Refusals *store.Refusals
@@ -63,7 +64,10 @@ func Mount(e *echo.Echo, d Deps) *API {
 	setErrorModel.Do(func() {
 		// huma's one hook for its error type: every error it writes (its own
 		// validation included) becomes our Problem.
-		huma.NewError = newProblem
+		huma.NewErrorWithContext = newProblem
+		huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
+			return newProblem(nil, status, msg, errs...)
+		}
 	})
 	cfg := huma.DefaultConfig("Duban API", "1.0.0")
 	cfg.Info.Description = "督查督办 (Duban) JSON API: plans, measures, assignments, reports and the supervision workflow. Authenticate with a personal access token: Authorization: Bearer dbn_…"
@@ -77,7 +81,11 @@ func Mount(e *echo.Echo, d Deps) *API {
 	}
 	cfg.Security = []map[string][]string{{"bearer": {}}}
 	g := e.Group(Prefix)
-	a := &API{d: d, limit: newLimiter(defaultRate, defaultBurst)}
+	rate, burst := float64(defaultRate), defaultBurst
+	if d.Rate > 0 {
+		rate, burst = float64(d.Rate), int(5*d.Rate) // five seconds' worth, as the default
+	}
+	a := &API{d: d, limit: newLimiter(rate, burst)}
 	g.Use(a.guard, a.etag)
 	a.huma = humaecho.NewWithGroup(e, g, cfg)
 	a.registerReads()
@@ -166,7 +174,7 @@ func (a *API) guard(next echo.HandlerFunc) echo.HandlerFunc {
 			return writeProblem(c, problemFor(ctx, http.StatusForbidden, "error.403"))
 		}
 		if !rule.Allows(u.Role) {
-			if err := a.d.Store.Audit(ctx, nil, act, store.AuditEntry{Action: "access.denied", ObjectType: "route",
+			if err := a.d.Store.Audit(ctx, act, store.AuditEntry{Action: "access.denied", ObjectType: "route",
 				New: r.Method + " " + r.URL.Path}); err != nil {
 				a.d.Log.Error("audit refusal", "err", err)
 			}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"duban/internal/auth"
+	"duban/internal/config"
 	"duban/internal/store"
 )
 
@@ -218,4 +219,20 @@ func TestErrorsAndPaging(t *testing.T) {
 	want(t, e.call(tok, "GET", path("/ledger?plan=%d", plan), nil, "If-None-Match", `"other"`), http.StatusOK)
 	want(t, e.call(tok, "GET", path("/scorecard?plan=%d&sort=-on_time", plan), nil), http.StatusOK)
 	want(t, e.call(tok, "GET", path("/indicators?plan=%d", plan), nil), http.StatusOK)
+}
+
+// TestRateFromTheConfig: --api-rate sets the per-token rate, with a burst
+// of five seconds' worth.
+func TestRateFromTheConfig(t *testing.T) {
+	e := start(t, func(c *config.Config) { c.APIRate = 1 })
+	tok := e.token("lingdao", noScope)
+	limited := 0
+	for range 8 {
+		if e.call(tok, "GET", "/plans", nil).Status == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited == 0 || limited > 3 {
+		t.Fatalf("%d of 8 requests refused at 1/s with a burst of 5", limited)
+	}
 }

@@ -18,12 +18,7 @@ func TestExtensionsAndInstructions(t *testing.T) {
 	ctx := t.Context()
 	pr := demoPair(t, e.p)
 	co, lead, office := e.token(pr.co, noScope), e.token(pr.lead, noScope), e.token("duchashi", noScope)
-	var third string
-	for _, n := range []string{"jiaoyuju", "canlian", "taishan"} {
-		if n != pr.co && n != pr.lead {
-			third = n
-		}
-	}
+	third := pr.third()
 	stranger := e.token(third, noScope)
 
 	want(t, e.call(co, "POST", path("/assignments/%d/extensions", pr.coAsg), m{"reason": "需协调资金"}), http.StatusUnprocessableEntity)

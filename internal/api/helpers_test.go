@@ -168,13 +168,19 @@ type multipartBody struct {
 
 func reportWithFiles(t *testing.T, report any, files map[string][]byte) *multipartBody {
 	t.Helper()
+	return withFiles(t, "report", report, files)
+}
+
+// withFiles is a write's JSON in the part named part, with evidence files.
+func withFiles(t *testing.T, part string, body any, files map[string][]byte) *multipartBody {
+	t.Helper()
 	mb := &multipartBody{}
 	mb.w = multipart.NewWriter(&mb.buf)
 	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="report"`)
+	h.Set("Content-Disposition", `form-data; name="`+part+`"`)
 	h.Set("Content-Type", "application/json")
 	pw, _ := mb.w.CreatePart(h)
-	j, _ := json.Marshal(report)
+	j, _ := json.Marshal(body)
 	pw.Write(j)
 	for name, b := range files {
 		fw, _ := mb.w.CreateFormFile("files", name)
@@ -193,6 +199,16 @@ type pair struct {
 	lead, co         string // usernames
 	leadAsg, coAsg   int64
 	leadUnit, coUnit int64
+}
+
+// third is the demo unit account that is neither the lead nor the co-unit.
+func (pr pair) third() string {
+	for _, n := range []string{"jiaoyuju", "canlian", "taishan"} {
+		if n != pr.co && n != pr.lead {
+			return n
+		}
+	}
+	return ""
 }
 
 // demoPair finds a measure of the demo plan led by one demo unit account's

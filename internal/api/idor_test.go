@@ -28,12 +28,7 @@ func TestIDORSweep(t *testing.T) {
 		}
 		unitOf[n] = u.UnitIDOr0()
 	}
-	var third string
-	for n := range unitOf {
-		if n != pr.lead && n != pr.co {
-			third = n
-		}
-	}
+	third := pr.third()
 	rows, err := e.p.App.Store.AssignmentRowsOfPlan(ctx, pr.plan)
 	if err != nil {
 		t.Fatal(err)

@@ -44,10 +44,17 @@ func (p *Problem) ContentType(ct string) string {
 	return ct
 }
 
-// newProblem is huma's error constructor: its own request validation
-// (a malformed parameter, an unknown field) lands here, field by field.
-func newProblem(status int, msg string, errs ...error) huma.StatusError {
-	p := &Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: msg}
+// newProblem is huma's error constructor (huma.NewErrorWithContext): its
+// own request validation (a malformed parameter, an unknown field) lands
+// here, field by field, and is said in the caller's language (the guard
+// put it in the request's context).
+func newProblem(hc huma.Context, status int, msg string, errs ...error) huma.StatusError {
+	ctx := context.Background()
+	if hc != nil {
+		ctx = hc.Context()
+	}
+	p := &Problem{Type: "about:blank", Title: http.StatusText(status), Status: status}
+	p.Code, p.Detail = localize(ctx, msg)
 	for _, err := range errs {
 		var d huma.ErrorDetailer
 		if errors.As(err, &d) {
@@ -63,9 +70,9 @@ func newProblem(status int, msg string, errs ...error) huma.StatusError {
 			for _, pre := range []string{"body.", "query.", "path.", "header."} {
 				name = strings.TrimPrefix(name, pre)
 			}
-			p.Fields[name] = det.Message
+			_, p.Fields[name] = localize(ctx, det.Message)
 		} else if err != nil && p.Detail == "" {
-			p.Detail = err.Error()
+			_, p.Detail = localize(ctx, err.Error())
 		}
 	}
 	return p
@@ -100,6 +107,9 @@ func writeProblem(c echo.Context, p *Problem) error {
 // problem+json in the caller's language.
 func WriteError(c echo.Context, status int, key string) error {
 	ctx := i18n.WithLocale(c.Request().Context(), i18n.FromAcceptLanguage(c.Request().Header.Get("Accept-Language")))
+	if status == http.StatusRequestEntityTooLarge {
+		key = "api.err.too_large" // the pages' text speaks of an upload
+	}
 	return writeProblem(c, problemFor(ctx, status, key))
 }
 

@@ -474,24 +474,37 @@ func (a *API) download(ctx context.Context, in *IDParam) (*huma.StreamResponse, 
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
-	f, err := a.d.Files.Open(ctx, att.StorageKey)
+	return a.sendFile(ctx, fileOut{ID: att.ID, Key: att.StorageKey, Name: att.Name, ContentType: att.ContentType, Size: att.Size, SHA256: att.SHA256})
+}
+
+// fileOut is an evidence file to send.
+type fileOut struct {
+	ID                     int64
+	Key, Name, ContentType string
+	Size                   int64
+	SHA256                 string
+}
+
+// sendFile streams an evidence file the caller may see, as a download.
+func (a *API) sendFile(ctx context.Context, f fileOut) (*huma.StreamResponse, error) {
+	rd, err := a.d.Files.Open(ctx, f.Key)
 	if errors.Is(err, os.ErrNotExist) {
-		a.d.Log.Error("evidence file missing from storage", "attachment", att.ID, "key", att.StorageKey)
+		a.d.Log.Error("evidence file missing from storage", "file", f.ID, "key", f.Key)
 		return nil, a.fail(ctx, model.ErrNotFound, nil)
 	}
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
 	return &huma.StreamResponse{Body: func(hc huma.Context) {
-		defer f.Close()
-		hc.SetHeader("Content-Type", att.ContentType)
-		hc.SetHeader("Content-Disposition", handlers.ContentDisposition(att.Name, att.ID))
-		hc.SetHeader("Content-Length", strconv.FormatInt(att.Size, 10))
-		hc.SetHeader("ETag", `"`+att.SHA256+`"`)
+		defer rd.Close()
+		hc.SetHeader("Content-Type", f.ContentType)
+		hc.SetHeader("Content-Disposition", handlers.ContentDisposition(f.Name, f.ID))
+		hc.SetHeader("Content-Length", strconv.FormatInt(f.Size, 10))
+		hc.SetHeader("ETag", `"`+f.SHA256+`"`)
 		hc.SetHeader("Cache-Control", "private, no-store")
 		hc.SetStatus(http.StatusOK)
-		if _, err := io.Copy(hc.BodyWriter(), f); err != nil {
-			a.d.Log.Warn("send evidence file", "attachment", att.ID, "err", err)
+		if _, err := io.Copy(hc.BodyWriter(), rd); err != nil {
+			a.d.Log.Warn("send evidence file", "file", f.ID, "err", err)
 		}
 	}}, nil
 }

@@ -2,12 +2,7 @@ package api
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"io"
-	"mime"
 	"net/http"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -16,14 +11,10 @@ import (
 
 	"duban/internal/clock"
 	"duban/internal/evidence"
-	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/validate"
 	"duban/internal/workflow"
 )
-
-// maxReportJSON bounds the report's JSON (the text limits are far below).
-const maxReportJSON = 1 << 20
 
 // ReportBody is what a unit writes in a report: the JSON body, or the
 // "report" part of a multipart body whose "files" parts are the evidence.
@@ -109,26 +100,12 @@ func (a *API) registerWrites() {
 	huma.Register(a.huma, huma.Operation{OperationID: "save-report", Method: http.MethodPut, Path: reportPath,
 		Summary: "Save the period's report as a draft", Tags: []string{"workflow"}}, a.saveDraft)
 	huma.Register(a.huma, post("submit-report", reportPath+"/submit", "Submit (报送) the period's report", "workflow"), a.submit)
-	body := a.reportRequestBody()
-	a.huma.OpenAPI().Paths[reportPath].Put.RequestBody = body
-	a.huma.OpenAPI().Paths[reportPath+"/submit"].Post.RequestBody = body
+	a.withFiles(a.huma.OpenAPI().Paths[reportPath].Put, "report", ReportBody{})
+	a.withFiles(a.huma.OpenAPI().Paths[reportPath+"/submit"].Post, "report", ReportBody{})
 	huma.Register(a.huma, post("review-report", "/reports/{id}/review", "Approve or return a submitted report", "workflow"), a.review)
 	huma.Register(a.huma, post("send-prompt", "/assignments/{id}/prompts", "Send a 催办 prompt", "workflow"), a.prompt)
 	huma.Register(a.huma, post("close-measure", "/measures/{id}/close", "办结 a measure", "workflow"), a.closeMeasure)
 	huma.Register(a.huma, post("reopen-measure", "/measures/{id}/reopen", "Reopen a closed measure", "workflow"), a.reopenMeasure)
-}
-
-// reportRequestBody documents the two shapes the report writes take; the
-// handler reads the body itself, streaming the files into storage.
-func (a *API) reportRequestBody() *huma.RequestBody {
-	ref := a.huma.OpenAPI().Components.Schemas.Schema(reflect.TypeOf(ReportBody{}), true, "ReportBody")
-	return &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{
-		"application/json": {Schema: ref},
-		"multipart/form-data": {Schema: &huma.Schema{Type: "object", Required: []string{"report"}, Properties: map[string]*huma.Schema{
-			"report": ref,
-			"files":  {Type: "array", Items: &huma.Schema{Type: "string", ContentEncoding: "binary"}},
-		}}, Encoding: map[string]*huma.Encoding{"report": {ContentType: "application/json"}}},
-	}}
 }
 
 func (a *API) sign(ctx context.Context, in *IDParam) (*assignmentWritten, error) {
@@ -188,9 +165,7 @@ func (a *API) writeReport(ctx context.Context, in *ReportParams, submit bool) (*
 		v := t.Actual
 		rin.Targets[t.TargetID] = &v
 	}
-	for _, u := range ups {
-		rin.AddFiles = append(rin.AddFiles, workflow.NewFile{Name: u.Name, ContentType: u.Kind.ContentType, Blob: u.Blob})
-	}
+	rin.AddFiles = newFiles(ups)
 	rep, err := a.d.Flow.SaveReport(ctx, act, rin, submit) // removes the new files when it fails
 	if err != nil {
 		return nil, a.fail(ctx, err, func() any { return a.currentReport(ctx, row.ID, in.Period) })
@@ -224,105 +199,15 @@ func (a *API) reportByID(ctx context.Context, id int64) any {
 	return v
 }
 
-// readReport reads a JSON body, or a multipart body whose files are
-// streamed into storage and checked as on the pages (evidence.Receive).
-// Refused or excess files leave nothing behind.
+// readReport reads a report write's body: JSON, or multipart with the
+// JSON in the "report" part and evidence in "files".
 func (a *API) readReport(ctx context.Context) (*ReportBody, []evidence.Upload, error) {
-	r := echoOf(ctx).Request()
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var body ReportBody
-	decode := func(rd io.Reader) error {
-		dec := json.NewDecoder(io.LimitReader(rd, maxReportJSON))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&body); err != nil {
-			p := problemFor(ctx, http.StatusBadRequest, "api.err.invalid")
-			p.Detail += " " + err.Error()
-			return p
-		}
-		return nil
-	}
-	switch mt {
-	case "application/json":
-		if err := decode(r.Body); err != nil {
-			return nil, nil, err
-		}
-		return &body, nil, nil
-	case "multipart/form-data":
-	default:
-		return nil, nil, problemFor(ctx, http.StatusUnsupportedMediaType, "api.err.invalid")
-	}
-	mr, err := r.MultipartReader()
+	ups, err := a.readBody(ctx, "report", &body)
 	if err != nil {
-		return nil, nil, problemFor(ctx, http.StatusBadRequest, "api.err.invalid")
-	}
-	var ups []evidence.Upload
-	discard := func() {
-		for _, u := range ups {
-			if u.Blob != nil {
-				_ = a.d.Files.Remove(ctx, u.Blob.Key)
-			}
-		}
-	}
-	gotReport := false
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			discard()
-			return nil, nil, a.bodyErr(ctx, err)
-		}
-		switch {
-		case part.FormName() == "report" && !gotReport:
-			gotReport = true
-			if err := decode(part); err != nil {
-				discard()
-				return nil, nil, err
-			}
-		case part.FormName() == "files" && part.FileName() != "":
-			up, err := evidence.Receive(ctx, a.d.Files, part.FileName(), part, a.d.MaxUploadMB<<20)
-			if up.Blob != nil {
-				ups = append(ups, up)
-			}
-			if errors.Is(err, evidence.ErrTooLarge) {
-				discard()
-				return nil, nil, problemFor(ctx, http.StatusRequestEntityTooLarge, "evidence.err.too_large")
-			}
-			if err != nil {
-				discard()
-				return nil, nil, a.bodyErr(ctx, err)
-			}
-			if up.Err != "" {
-				discard()
-				p := invalidFields(ctx, validate.Errors{"files": {Key: up.Err}})
-				p.Fields["files"] = i18n.T(ctx, "api.err.file_refused", up.Name+": "+p.Fields["files"])
-				return nil, nil, p
-			}
-		default:
-			if _, err := io.Copy(io.Discard, part); err != nil {
-				discard()
-				return nil, nil, a.bodyErr(ctx, err)
-			}
-		}
-	}
-	if !gotReport {
-		discard()
-		return nil, nil, invalidFields(ctx, validate.Errors{"report": {Key: "form.required"}})
+		return nil, nil, err
 	}
 	return &body, ups, nil
-}
-
-// bodyErr maps a failed body read: over the limit is 413.
-func (a *API) bodyErr(ctx context.Context, err error) error {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return problemFor(ctx, http.StatusRequestEntityTooLarge, "evidence.err.too_large")
-	}
-	if errors.Is(err, context.Canceled) {
-		return err
-	}
-	return problemFor(ctx, http.StatusBadRequest, "api.err.invalid")
 }
 
 func (a *API) review(ctx context.Context, in *struct {

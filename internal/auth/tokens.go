@@ -13,8 +13,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"gorm.io/gorm"
-
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/store"
@@ -101,11 +99,11 @@ func (t *Tokens) Create(ctx context.Context, a store.Actor, userID int64, n NewT
 		exp := now.AddDate(0, 0, n.Days)
 		tok.ExpiresAt = &exp
 	}
-	err := t.st.Tx(ctx, func(tx *gorm.DB) error {
-		if err := t.st.CreateAPITokenTx(ctx, tx, tok); err != nil {
+	err := t.st.WithTx(ctx, func(ctx context.Context) error {
+		if err := t.st.CreateAPIToken(ctx, tok); err != nil {
 			return err
 		}
-		return t.st.Audit(ctx, tx, a, store.AuditEntry{Action: "token.create", ObjectType: "api_token", ObjectID: tok.ID,
+		return t.st.Audit(ctx, a, store.AuditEntry{Action: "token.create", ObjectType: "api_token", ObjectID: tok.ID,
 			New: map[string]any{"user_id": userID, "name": tok.Name, "prefix": tok.Prefix, "read_only": tok.ReadOnly, "expires_at": tok.ExpiresAt}})
 	})
 	if err != nil {
@@ -138,7 +136,7 @@ func (t *Tokens) Authenticate(ctx context.Context, secret, addr string) (*model.
 	}
 	if !tok.Active(now) {
 		if t.due(tok.ID, now) {
-			err := t.st.Audit(ctx, nil, store.ActorOf(u, addr), store.AuditEntry{Action: "token.expired_use",
+			err := t.st.Audit(ctx, store.ActorOf(u, addr), store.AuditEntry{Action: "token.expired_use",
 				ObjectType: "api_token", ObjectID: tok.ID, New: map[string]any{"prefix": tok.Prefix, "expires_at": tok.ExpiresAt}})
 			if err != nil {
 				return nil, nil, err
@@ -172,8 +170,8 @@ func (t *Tokens) due(id int64, now time.Time) bool {
 // Revoke ends a token. Its owner may revoke it, and an admin any token;
 // for anyone else it does not exist.
 func (t *Tokens) Revoke(ctx context.Context, a store.Actor, id int64) error {
-	return t.st.Tx(ctx, func(tx *gorm.DB) error {
-		tok, err := t.st.APITokenTx(ctx, tx, id)
+	return t.st.WithTx(ctx, func(ctx context.Context) error {
+		tok, err := t.st.APITokenByID(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -183,10 +181,10 @@ func (t *Tokens) Revoke(ctx context.Context, a store.Actor, id int64) error {
 		if tok.RevokedAt != nil {
 			return nil
 		}
-		if err := t.st.RevokeAPITokenTx(ctx, tx, id, a.UserID, t.clk.Now()); err != nil {
+		if err := t.st.RevokeAPIToken(ctx, id, a.UserID, t.clk.Now()); err != nil {
 			return err
 		}
-		return t.st.Audit(ctx, tx, a, store.AuditEntry{Action: "token.revoke", ObjectType: "api_token", ObjectID: id,
+		return t.st.Audit(ctx, a, store.AuditEntry{Action: "token.revoke", ObjectType: "api_token", ObjectID: id,
 			Old: map[string]any{"user_id": tok.UserID, "name": tok.Name, "prefix": tok.Prefix}})
 	})
 }

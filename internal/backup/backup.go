@@ -31,9 +31,9 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	_ "github.com/mattn/go-sqlite3"    // database/sql driver "sqlite3"
 
-	"duban/internal/db"
 	"duban/internal/evidence"
 	"duban/internal/store"
+	"duban/internal/store/db"
 )
 
 // Names inside a backup folder.
@@ -185,7 +185,7 @@ func openSnapshot(path string) (*sql.DB, error) {
 // the row counts and attachment rows in it, and has pg_dump dump that very
 // snapshot.
 func dumpPostgres(ctx context.Context, d *db.DB, dsn, out string) (*snapshot, error) {
-	sqlDB, err := d.R.DB()
+	sqlDB, err := d.Reader()
 	if err != nil {
 		return nil, err
 	}

@@ -14,9 +14,9 @@ import (
 	"strings"
 
 	"duban/internal/clock"
-	"duban/internal/db"
 	"duban/internal/evidence"
 	"duban/internal/store"
+	"duban/internal/store/db"
 )
 
 // Verify checks a backup without restoring it: every file's size and
@@ -165,7 +165,7 @@ func check(ctx context.Context, p Portal, m *Manifest) (*Restored, error) {
 		return nil, err
 	}
 	defer d.Close()
-	sqlDB, err := d.R.DB()
+	sqlDB, err := d.Reader()
 	if err != nil {
 		return nil, err
 	}

@@ -187,6 +187,11 @@ func RunPages(ctx context.Context, o Options) ([]Row, error) {
 		row := measure(ctx, o, p.name, func(ctx context.Context, _ int) error { return get(ctx, c.HTTP, c.Base+p.path) })
 		rows = append(rows, row)
 	}
+	apiR, err := apiRows(ctx, o, clients)
+	if err != nil {
+		return nil, err
+	}
+	rows = append(rows, apiR...)
 	writes, err := writeRows(ctx, o)
 	if err != nil {
 		return nil, err

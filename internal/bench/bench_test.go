@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"duban/internal/bench"
+	"duban/internal/config"
 	"duban/internal/synth"
 	"duban/internal/testutil"
 )
@@ -29,7 +30,7 @@ func TestCheckLoopback(t *testing.T) {
 // every page answers without error, the writes are acknowledged, and
 // every row has a ratio to the hello handler of the same run.
 func TestRunPagesOnTheRouter(t *testing.T) {
-	p := testutil.Start(t)
+	p := testutil.Start(t, func(c *config.Config) { c.APIRate = 1000000 }) // as bench --start runs it
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -46,10 +47,17 @@ func TestRunPagesOnTheRouter(t *testing.T) {
 	if len(rows) < 10 || !strings.HasPrefix(rows[0].Name, "hello") || rows[0].Ratio != 1 {
 		t.Fatalf("rows = %+v", rows)
 	}
+	api := 0
 	for _, r := range rows {
 		if r.Errors > 0 || r.Requests == 0 || r.Ratio <= 0 || r.P99 < r.P50 {
 			t.Errorf("%s: %+v", r.Name, r)
 		}
+		if strings.HasPrefix(r.Name, "api") {
+			api++
+		}
+	}
+	if api != 2 {
+		t.Errorf("%d API rows, want the ledger and the draft", api)
 	}
 	var b strings.Builder
 	bench.PrintRows(&b, rows)

@@ -18,8 +18,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"gorm.io/gorm"
-
 	"duban/internal/clock"
 	"duban/internal/i18n"
 	"duban/internal/model"
@@ -173,8 +171,8 @@ func (s *Service) Draft(ctx context.Context, a store.Actor, planID, periodID int
 		return 0, err
 	}
 	var id int64
-	err = s.st.Tx(ctx, func(tx *gorm.DB) error {
-		if d, err := s.st.DraftBulletinTx(ctx, tx, planID, periodID); err == nil {
+	err = s.st.WithTx(ctx, func(ctx context.Context) error {
+		if d, err := s.st.DraftBulletin(ctx, planID, periodID); err == nil {
 			id = d.ID
 			return nil
 		} else if !errors.Is(err, model.ErrNotFound) {
@@ -184,11 +182,11 @@ func (s *Service) Draft(ctx context.Context, a store.Actor, planID, periodID int
 		b := &model.Bulletin{PlanID: planID, PeriodID: periodID, PeriodLabel: f.Period, Title: t.Title,
 			Praise: t.Praise, Criticism: t.Criticism, Requirements: t.Requirements,
 			CreatedBy: userRef(a.UserID), UpdatedBy: userRef(a.UserID)}
-		if err := s.st.CreateBulletinTx(ctx, tx, b); err != nil {
+		if err := s.st.CreateBulletin(ctx, b); err != nil {
 			return err
 		}
 		id = b.ID
-		return s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "bulletin.draft", ObjectType: "bulletin", ObjectID: b.ID,
+		return s.st.Audit(ctx, a, store.AuditEntry{Action: "bulletin.draft", ObjectType: "bulletin", ObjectID: b.ID,
 			New: map[string]any{"plan_id": planID, "period": f.Period, "title": b.Title}})
 	})
 	return id, err
@@ -231,12 +229,12 @@ func check(t Text) error {
 	return nil
 }
 
-// draftTx loads a draft for the office at the version the editor read.
-func (s *Service) draftTx(ctx context.Context, tx *gorm.DB, a store.Actor, id int64, version int) (*model.Bulletin, error) {
+// draftFor loads a draft for the office at the version the editor read.
+func (s *Service) draftFor(ctx context.Context, a store.Actor, id int64, version int) (*model.Bulletin, error) {
 	if !office(a) {
 		return nil, model.ErrForbidden
 	}
-	b, err := s.st.BulletinTx(ctx, tx, id)
+	b, err := s.st.BulletinByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -255,17 +253,17 @@ func (s *Service) Update(ctx context.Context, a store.Actor, id int64, version i
 	if err := check(t); err != nil {
 		return err
 	}
-	return s.st.Tx(ctx, func(tx *gorm.DB) error {
-		b, err := s.draftTx(ctx, tx, a, id, version)
+	return s.st.WithTx(ctx, func(ctx context.Context) error {
+		b, err := s.draftFor(ctx, a, id, version)
 		if err != nil {
 			return err
 		}
-		if err := s.st.UpdateBulletinTextTx(ctx, tx, id, version, t, a.UserID); errors.Is(err, model.ErrConflict) {
+		if err := s.st.UpdateBulletinText(ctx, id, version, t, a.UserID); errors.Is(err, model.ErrConflict) {
 			return ErrStale
 		} else if err != nil {
 			return err
 		}
-		return s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "bulletin.update", ObjectType: "bulletin", ObjectID: id,
+		return s.st.Audit(ctx, a, store.AuditEntry{Action: "bulletin.update", ObjectType: "bulletin", ObjectID: id,
 			Old: textMap(Text{Title: b.Title, Praise: b.Praise, Criticism: b.Criticism, Requirements: b.Requirements}), New: textMap(t)})
 	})
 }
@@ -300,50 +298,50 @@ func (s *Service) Publish(ctx context.Context, a store.Actor, id int64, version 
 	if err != nil {
 		return fmt.Errorf("bulletin %d figures: %w", id, err)
 	}
-	return s.st.Tx(ctx, func(tx *gorm.DB) error {
-		b, err := s.draftTx(ctx, tx, a, id, version)
+	return s.st.WithTx(ctx, func(ctx context.Context) error {
+		b, err := s.draftFor(ctx, a, id, version)
 		if err != nil {
 			return err
 		}
 		year := clock.Date(now).Year()
-		seq, err := s.st.NextBulletinSeqTx(ctx, tx, year)
+		seq, err := s.st.NextBulletinSeq(ctx, year)
 		if err != nil {
 			return err
 		}
-		if err := s.st.PublishBulletinTx(ctx, tx, id, version, t, string(raw), year, seq, a.UserID, now); errors.Is(err, model.ErrConflict) {
+		if err := s.st.PublishBulletin(ctx, id, version, t, string(raw), year, seq, a.UserID, now); errors.Is(err, model.ErrConflict) {
 			return ErrStale
 		} else if err != nil {
 			return err
 		}
-		users, err := s.st.EnabledUserIDsTx(ctx, tx)
+		users, err := s.st.EnabledUserIDs(ctx)
 		if err != nil {
 			return err
 		}
 		note, _ := json.Marshal(workflow.Note{Period: b.PeriodLabel, Text: t.Title})
-		if err := s.st.NotifyTx(ctx, tx, users, model.Notification{Kind: NotePublished, ObjectType: "bulletin", ObjectID: id,
+		if err := s.st.Notify(ctx, users, model.Notification{Kind: NotePublished, ObjectType: "bulletin", ObjectID: id,
 			Message: string(note)}); err != nil {
 			return err
 		}
 		nm := textMap(t)
 		nm["state"], nm["year"], nm["seq"], nm["period"] = model.BulletinPublished, year, seq, b.PeriodLabel
-		return s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "bulletin.publish", ObjectType: "bulletin", ObjectID: id,
+		return s.st.Audit(ctx, a, store.AuditEntry{Action: "bulletin.publish", ObjectType: "bulletin", ObjectID: id,
 			Old: map[string]any{"state": b.State}, New: nm})
 	})
 }
 
 // Delete removes a draft; a published bulletin stays.
 func (s *Service) Delete(ctx context.Context, a store.Actor, id int64, version int) error {
-	return s.st.Tx(ctx, func(tx *gorm.DB) error {
-		b, err := s.draftTx(ctx, tx, a, id, version)
+	return s.st.WithTx(ctx, func(ctx context.Context) error {
+		b, err := s.draftFor(ctx, a, id, version)
 		if err != nil {
 			return err
 		}
-		if err := s.st.DeleteDraftBulletinTx(ctx, tx, id, version); errors.Is(err, model.ErrConflict) {
+		if err := s.st.DeleteDraftBulletin(ctx, id, version); errors.Is(err, model.ErrConflict) {
 			return ErrStale
 		} else if err != nil {
 			return err
 		}
-		return s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "bulletin.delete", ObjectType: "bulletin", ObjectID: id,
+		return s.st.Audit(ctx, a, store.AuditEntry{Action: "bulletin.delete", ObjectType: "bulletin", ObjectID: id,
 			Old: textMap(Text{Title: b.Title, Praise: b.Praise, Criticism: b.Criticism, Requirements: b.Requirements})})
 	})
 }

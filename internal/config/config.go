@@ -25,6 +25,7 @@ type Config struct {
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
 	MaxUploadMB     int64
+	APIRate         int64  // JSON API requests per second per token
 	SessionKeys     string // comma-separated hex keys, newest first; generated into the data dir when empty
 	LogFormat       string // text or json
 	// SkipDemoPlan seeds the demo accounts without the bundled plan; tests
@@ -72,6 +73,7 @@ func FlagSet(name string) (*flag.FlagSet, *Config, func() error) {
 	fs.DurationVar(&c.SessionIdle, "session-idle", envDuration("DUBAN_SESSION_IDLE", 30*time.Minute), "idle session timeout (DUBAN_SESSION_IDLE)")
 	fs.DurationVar(&c.SessionAbsolute, "session-max", envDuration("DUBAN_SESSION_MAX", 12*time.Hour), "absolute session lifetime (DUBAN_SESSION_MAX)")
 	fs.Int64Var(&c.MaxUploadMB, "max-upload-mb", envInt("DUBAN_MAX_UPLOAD_MB", 20), "largest evidence file in MB (DUBAN_MAX_UPLOAD_MB)")
+	fs.Int64Var(&c.APIRate, "api-rate", envInt("DUBAN_API_RATE", 20), "JSON API requests per second per token, with a burst of five seconds' worth (DUBAN_API_RATE)")
 	fs.StringVar(&c.SessionKeys, "session-keys", env("DUBAN_SESSION_KEYS", ""), "comma-separated hex session keys, newest first (DUBAN_SESSION_KEYS)")
 	fs.StringVar(&c.LogFormat, "log-format", env("DUBAN_LOG_FORMAT", "text"), "log format: text or json (DUBAN_LOG_FORMAT)")
 	finish := func() error {
@@ -89,6 +91,9 @@ func FlagSet(name string) (*flag.FlagSet, *Config, func() error) {
 		}
 		if c.MaxUploadMB <= 0 {
 			return fmt.Errorf("--max-upload-mb must be positive")
+		}
+		if c.APIRate <= 0 {
+			return fmt.Errorf("--api-rate must be positive")
 		}
 		for _, p := range strings.Split(proxies, ",") {
 			p = strings.TrimSpace(p)

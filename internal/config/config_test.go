@@ -21,6 +21,8 @@ func TestMalformedEnvironmentIsAnError(t *testing.T) {
 		{"DUBAN_DEMO", "maybe", true, nil},
 		{"DUBAN_MAX_UPLOAD_MB", "20MB", true, nil},
 		{"DUBAN_MAX_UPLOAD_MB", "50", false, func(c *Config) bool { return c.MaxUploadMB == 50 }},
+		{"DUBAN_API_RATE", "0", true, nil},
+		{"DUBAN_API_RATE", "200", false, func(c *Config) bool { return c.APIRate == 200 }},
 		{"DUBAN_SESSION_IDLE", "30", true, nil},
 		{"DUBAN_SESSION_IDLE", "10m", false, func(c *Config) bool { return c.SessionIdle == 10*time.Minute }},
 		{"DUBAN_SESSION_MAX", "-1h", true, nil},

@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/bulletin"
 	"duban/internal/clock"
 	"duban/internal/i18n"
@@ -66,8 +64,8 @@ func SeedBulletin(ctx context.Context, st *store.Store, now time.Time) error {
 				return err
 			}
 			// Old news is read, as in the rest of the history.
-			return st.Tx(ctx, func(tx *gorm.DB) error {
-				return st.MarkNotificationsReadBeforeTx(ctx, tx, now.AddDate(0, 0, -7))
+			return st.WithTx(ctx, func(ctx context.Context) error {
+				return st.MarkNotificationsReadBefore(ctx, now.AddDate(0, 0, -7))
 			})
 		}
 	}

@@ -13,8 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"duban/internal/auth"
 	"duban/internal/model"
 	"duban/internal/planimport"
@@ -91,35 +89,35 @@ func Seed(ctx context.Context, st *store.Store, h *auth.Hasher, dataDir string, 
 	if err != nil {
 		return "", err
 	}
-	err = st.Tx(ctx, func(tx *gorm.DB) error {
+	err = st.WithTx(ctx, func(ctx context.Context) error {
 		var ids []int64
 		for _, d := range Districts {
-			u, err := st.EnsureUnit(ctx, tx, DistrictUnitName(d), model.UnitDistrict, true)
+			u, err := st.EnsureUnit(ctx, DistrictUnitName(d), model.UnitDistrict, true)
 			if err != nil {
 				return err
 			}
-			if err := st.EnsureAlias(ctx, tx, u.ID, d); err != nil {
+			if err := st.EnsureAlias(ctx, u.ID, d); err != nil {
 				return err
 			}
 			ids = append(ids, u.ID)
 		}
-		if _, err := st.EnsureGroup(ctx, tx, DistrictGroup, ids); err != nil {
+		if _, err := st.EnsureGroup(ctx, DistrictGroup, ids); err != nil {
 			return err
 		}
 		for _, a := range Accounts {
 			u := &model.User{Username: a.Username, DisplayName: a.Display, Role: a.Role, PasswordHash: hash, Demo: true}
 			if a.Unit != "" {
-				un, err := st.EnsureUnit(ctx, tx, a.Unit, model.UnitDepartment, true)
+				un, err := st.EnsureUnit(ctx, a.Unit, model.UnitDepartment, true)
 				if err != nil {
 					return err
 				}
 				u.UnitID = &un.ID
 			}
-			if err := st.CreateUser(ctx, tx, u); err != nil {
+			if err := st.CreateUser(ctx, u); err != nil {
 				return err
 			}
 		}
-		return st.Audit(ctx, tx, store.Actor{Username: "system"}, store.AuditEntry{Action: "demo.seed", ObjectType: "system"})
+		return st.Audit(ctx, store.Actor{Username: "system"}, store.AuditEntry{Action: "demo.seed", ObjectType: "system"})
 	})
 	if err != nil {
 		return "", fmt.Errorf("seed demo data: %w", err)

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/clock"
 	"duban/internal/evidence"
 	"duban/internal/figures"
@@ -85,21 +83,20 @@ func SeedHistory(ctx context.Context, st *store.Store, files evidence.Storage, n
 	fake := clock.NewFake(now)
 	past := st.WithClock(fake)
 	wf := workflow.New(past, files)
-	err = past.Tx(ctx, func(tx *gorm.DB) error {
-		w := wf.InTx(tx)
+	err = past.WithTx(ctx, func(ctx context.Context) error {
 		for _, ev := range h.events {
 			fake.Set(ev.at)
-			if err := ev.run(ctx, w, tx); err != nil {
+			if err := ev.run(ctx, wf); err != nil {
 				return fmt.Errorf("%s at %s: %w", ev.what, ev.at.Format(time.DateTime), err)
 			}
 		}
 		fake.Set(now)
 		// Old news is read; the last week's stays in the inboxes.
-		if err := past.MarkNotificationsReadBeforeTx(ctx, tx, now.AddDate(0, 0, -7)); err != nil {
+		if err := past.MarkNotificationsReadBefore(ctx, now.AddDate(0, 0, -7)); err != nil {
 			return err
 		}
 		// The read model of everything the history touched, in its transaction.
-		return readmodel.Flush(ctx, past, tx, now)
+		return readmodel.Flush(ctx, past, now)
 	})
 	if err != nil {
 		for _, k := range h.stored {
@@ -123,10 +120,10 @@ type history struct {
 type event struct {
 	at   time.Time
 	what string
-	run  func(ctx context.Context, wf *workflow.Service, tx *gorm.DB) error
+	run  func(ctx context.Context, wf *workflow.Service) error
 }
 
-func (h *history) add(at time.Time, what string, run func(ctx context.Context, wf *workflow.Service, tx *gorm.DB) error) {
+func (h *history) add(at time.Time, what string, run func(ctx context.Context, wf *workflow.Service) error) {
 	if at.After(h.now) {
 		return
 	}
@@ -152,7 +149,7 @@ func (h *history) standIns(ctx context.Context, st *store.Store, plans []model.P
 				unit := r.UnitID
 				u = &model.User{Username: name, DisplayName: r.UnitName + "填报员", Role: model.RoleUnit, UnitID: &unit,
 					PasswordHash: "!demo-stand-in", Disabled: true, Demo: true, PasswordChangedAt: p.StartOn}
-				err = st.CreateUser(ctx, nil, u)
+				err = st.CreateUser(ctx, u)
 			}
 			if err != nil {
 				return fmt.Errorf("demo account of %s: %w", r.UnitName, err)
@@ -267,7 +264,7 @@ func (h *history) plan(ctx context.Context, st *store.Store, p model.Plan) error
 				tr.signed = time.Time{} // never signed for: shows on 督办
 			} else {
 				id, a := r.ID, tr.actor
-				h.add(tr.signed, "sign", func(ctx context.Context, wf *workflow.Service, _ *gorm.DB) error {
+				h.add(tr.signed, "sign", func(ctx context.Context, wf *workflow.Service) error {
 					return wf.Sign(ctx, a, id)
 				})
 			}
@@ -285,7 +282,7 @@ func (h *history) plan(ctx context.Context, st *store.Store, p model.Plan) error
 			at := h.at(ps[last].DueOn, 6+h.rnd.IntN(6))
 			rv := store.ActorOf(h.reviewer, historyAddr)
 			note := "牵头单位报告全部工作已完成,指标达到目标值,经核实予以办结。"
-			h.add(at, "close", func(ctx context.Context, wf *workflow.Service, _ *gorm.DB) error {
+			h.add(at, "close", func(ctx context.Context, wf *workflow.Service) error {
 				return wf.CloseMeasure(ctx, rv, lead.MeasureID, at, note)
 			})
 		}
@@ -490,8 +487,8 @@ func (h *history) store(ctx context.Context, wf *workflow.Service, in *workflow.
 	return nil
 }
 
-func (h *history) lockOf(ctx context.Context, wf *workflow.Service, tx *gorm.DB, asgID, periodID int64) (int64, int, error) {
-	r, err := wf.Store().ReportOfTx(ctx, tx, asgID, periodID)
+func (h *history) lockOf(ctx context.Context, wf *workflow.Service, asgID, periodID int64) (int64, int, error) {
+	r, err := wf.Store().ReportOf(ctx, asgID, periodID)
 	if err != nil {
 		return 0, 0, nil // no report yet: lock 0
 	}
@@ -501,8 +498,8 @@ func (h *history) lockOf(ctx context.Context, wf *workflow.Service, tx *gorm.DB,
 func (h *history) draft(tr *track, per model.Period, expected float64, targets []model.Target, at time.Time) {
 	in := h.content(tr, per, expected, targets)
 	a := tr.actor
-	h.add(at, "draft", func(ctx context.Context, wf *workflow.Service, tx *gorm.DB) error {
-		_, lock, _ := h.lockOf(ctx, wf, tx, in.AssignmentID, in.PeriodID)
+	h.add(at, "draft", func(ctx context.Context, wf *workflow.Service) error {
+		_, lock, _ := h.lockOf(ctx, wf, in.AssignmentID, in.PeriodID)
 		in.LockVersion = lock
 		_, err := wf.SaveReport(ctx, a, in, false)
 		return err
@@ -511,8 +508,8 @@ func (h *history) draft(tr *track, per model.Period, expected float64, targets [
 
 func (h *history) submit(tr *track, in workflow.ReportInput, files []pendingFile, at time.Time) {
 	a := tr.actor
-	h.add(at, "submit", func(ctx context.Context, wf *workflow.Service, tx *gorm.DB) error {
-		_, lock, _ := h.lockOf(ctx, wf, tx, in.AssignmentID, in.PeriodID)
+	h.add(at, "submit", func(ctx context.Context, wf *workflow.Service) error {
+		_, lock, _ := h.lockOf(ctx, wf, in.AssignmentID, in.PeriodID)
 		in.LockVersion = lock
 		if err := h.store(ctx, wf, &in, files); err != nil {
 			return err
@@ -524,8 +521,8 @@ func (h *history) submit(tr *track, in workflow.ReportInput, files []pendingFile
 
 func (h *history) review(tr *track, per model.Period, rv store.Actor, at time.Time, decision, reason string) {
 	asg := tr.row.ID
-	h.add(at, "review "+decision, func(ctx context.Context, wf *workflow.Service, tx *gorm.DB) error {
-		id, lock, _ := h.lockOf(ctx, wf, tx, asg, per.ID)
+	h.add(at, "review "+decision, func(ctx context.Context, wf *workflow.Service) error {
+		id, lock, _ := h.lockOf(ctx, wf, asg, per.ID)
 		if id == 0 {
 			return nil // the report was never written (its submission fell after now)
 		}
@@ -559,8 +556,8 @@ func (h *history) prompts(ps []model.Period, cur int, rows []store.AssignmentRow
 				at := h.at(per.DueOn, days)
 				by := clock.Date(at).AddDate(0, 0, 7)
 				msg := i18n.T(zh, "rules.prompt.default", i18n.MonthDay(zh, by), i18n.PeriodLabel(zh, per.Label))
-				h.add(at, "prompt", func(ctx context.Context, wf *workflow.Service, tx *gorm.DB) error {
-					if rep, err := wf.Store().ReportOfTx(ctx, tx, asg, pid); err == nil && rep.VersionNo > 0 {
+				h.add(at, "prompt", func(ctx context.Context, wf *workflow.Service) error {
+					if rep, err := wf.Store().ReportOf(ctx, asg, pid); err == nil && rep.VersionNo > 0 {
 						return nil
 					}
 					return h.prompt(ctx, wf, rv, asg, pid, msg)
@@ -578,8 +575,8 @@ func (h *history) prompts(ps []model.Period, cur int, rows []store.AssignmentRow
 			}
 			at := h.at(h.now, -1)
 			asg, pid := r.ID, per.ID
-			h.add(at, "prompt", func(ctx context.Context, wf *workflow.Service, tx *gorm.DB) error {
-				if rep, err := wf.Store().ReportOfTx(ctx, tx, asg, pid); err == nil && rep.VersionNo > 0 {
+			h.add(at, "prompt", func(ctx context.Context, wf *workflow.Service) error {
+				if rep, err := wf.Store().ReportOf(ctx, asg, pid); err == nil && rep.VersionNo > 0 {
 					return nil
 				}
 				return h.prompt(ctx, wf, rv, asg, pid, "本期报告即将到期，请按时报送。")

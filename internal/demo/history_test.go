@@ -10,13 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/clock"
 	"duban/internal/demo"
 	"duban/internal/evidence"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/store/db"
 	"duban/internal/testutil"
 )
 
@@ -165,24 +164,24 @@ func TestSeedHistoryAtScale(t *testing.T) {
 	p := testutil.Start(t, testutil.DemoWithoutPlan())
 	st := p.App.Store
 	ctx := context.Background()
-	if err := st.Tx(ctx, func(tx *gorm.DB) error {
+	if err := st.WithTx(ctx, func(ctx context.Context) error {
 		var depts, districts []int64
 		for i := 0; i < 25; i++ {
-			u, err := st.EnsureUnit(ctx, tx, fmt.Sprintf("市测试局%02d", i), model.UnitDepartment, true)
+			u, err := st.EnsureUnit(ctx, fmt.Sprintf("市测试局%02d", i), model.UnitDepartment, true)
 			if err != nil {
 				return err
 			}
 			depts = append(depts, u.ID)
 		}
 		for _, d := range demo.Districts {
-			u, err := st.EnsureUnit(ctx, tx, demo.DistrictUnitName(d), model.UnitDistrict, true)
+			u, err := st.EnsureUnit(ctx, demo.DistrictUnitName(d), model.UnitDistrict, true)
 			if err != nil {
 				return err
 			}
 			districts = append(districts, u.ID)
 		}
-		edu, _ := st.EnsureUnit(ctx, tx, "市教育局", model.UnitDepartment, true)
-		cl, _ := st.EnsureUnit(ctx, tx, "市残联", model.UnitDepartment, true)
+		edu, _ := st.EnsureUnit(ctx, "市教育局", model.UnitDepartment, true)
+		cl, _ := st.EnsureUnit(ctx, "市残联", model.UnitDepartment, true)
 		depts = append([]int64{edu.ID, cl.ID}, depts...)
 		day := func(s string) time.Time { d, _ := time.ParseInLocation(time.DateOnly, s, clock.Zone); return d }
 		np := &store.NewPlan{Plan: model.Plan{Title: "规模测试方案", StartOn: day("2014-06-17"), EndOn: day("2015-12-31"), Demo: true}}
@@ -206,7 +205,7 @@ func TestSeedHistoryAtScale(t *testing.T) {
 			}
 			np.Domains = append(np.Domains, nd)
 		}
-		return st.CreatePlan(ctx, tx, np)
+		return st.CreatePlan(ctx, np)
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -246,10 +245,13 @@ func TestSeedHistoryAtScale(t *testing.T) {
 	// per row (the one facts loader is a dozen of them; a unit's pages load
 	// its facts once, for the badge and the page).
 	var queries atomic.Int64
-	count := func(*gorm.DB) { queries.Add(1) }
-	for _, g := range []*gorm.DB{p.App.DB.R, p.App.DB.W} {
-		g.Callback().Query().After("gorm:query").Register("test:count_query", count)
-		g.Callback().Row().After("gorm:row").Register("test:count_row", count)
+	err := p.App.DB.Observe("test", func(st db.Statement) {
+		if st.Kind == "query" || st.Kind == "row" {
+			queries.Add(1)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	rv, unit := p.Login("duchashi"), p.Login("jiaoyuju")
 	for _, pg := range []struct {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/store"
@@ -67,7 +65,7 @@ func (h *history) supervision(measures []int64, byMeasure map[int64][]store.Assi
 		proposed := clock.Date(r.MeasureDueOn).AddDate(0, 3, 0)
 		reason := reasons[i]
 		id := new(int64)
-		h.add(asked, "extension request", func(ctx context.Context, wf *workflow.Service, tx *gorm.DB) error {
+		h.add(asked, "extension request", func(ctx context.Context, wf *workflow.Service) error {
 			e, err := wf.RequestExtension(ctx, a, workflow.ExtensionInput{AssignmentID: r.ID, ProposedOn: proposed, Reason: reason})
 			if err != nil {
 				return err
@@ -77,12 +75,12 @@ func (h *history) supervision(measures []int64, byMeasure map[int64][]store.Assi
 		})
 		switch i {
 		case 0:
-			h.add(day(76, 15), "extension rejected", func(ctx context.Context, wf *workflow.Service, _ *gorm.DB) error {
+			h.add(day(76, 15), "extension rejected", func(ctx context.Context, wf *workflow.Service) error {
 				return wf.DecideExtension(ctx, rv, *id, false, time.Time{}, "用地调整不影响年度建设任务，请按原定时限推进。")
 			})
 		case 1:
 			granted := clock.Date(r.MeasureDueOn).AddDate(0, 2, 0)
-			h.add(day(55, 16), "extension approved", func(ctx context.Context, wf *workflow.Service, _ *gorm.DB) error {
+			h.add(day(55, 16), "extension approved", func(ctx context.Context, wf *workflow.Service) error {
 				return wf.DecideExtension(ctx, rv, *id, true, granted, "同意延期两个月，请确保按调整后时限完成。")
 			})
 		}
@@ -101,7 +99,7 @@ func (h *history) supervision(measures []int64, byMeasure map[int64][]store.Assi
 		}[i]
 		id := new(int64)
 		written, due := day([]int{50, 24}[i], 9), clock.Date(day([]int{30, 10}[i], 0))
-		h.add(written, "instruction", func(ctx context.Context, wf *workflow.Service, _ *gorm.DB) error {
+		h.add(written, "instruction", func(ctx context.Context, wf *workflow.Service) error {
 			x, err := wf.WriteInstruction(ctx, lead, workflow.InstructionInput{MeasureID: r.MeasureID, Body: body, DueOn: due})
 			if err != nil {
 				return err
@@ -110,7 +108,7 @@ func (h *history) supervision(measures []int64, byMeasure map[int64][]store.Assi
 			return nil
 		})
 		if i == 0 {
-			h.add(day(33, 11), "instruction answered", func(ctx context.Context, wf *workflow.Service, _ *gorm.DB) error {
+			h.add(day(33, 11), "instruction answered", func(ctx context.Context, wf *workflow.Service) error {
 				return wf.AnswerInstruction(ctx, a, *id,
 					"已召开专题会议部署，新增普惠性幼儿园学位1200个，相关材料已报送。", nil)
 			})

@@ -6,10 +6,10 @@ import (
 	"testing"
 
 	"duban/internal/clock"
-	"duban/internal/db"
 	"duban/internal/demo"
 	"duban/internal/figures"
 	"duban/internal/store"
+	"duban/internal/store/db"
 	"duban/internal/synth"
 )
 

@@ -328,7 +328,7 @@ func Load(ctx context.Context, st *store.Store, sc Scope, now time.Time) (*Snaps
 		from, till time.Time
 		snap       *Snapshot
 	}
-	keep := sc.Text == "" && !st.InTxn()
+	keep := sc.Text == "" && !st.InTransaction(ctx)
 	if keep {
 		if v, ok := st.Memo().Get(sc); ok {
 			c := v.(*cached)

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/planparse"
@@ -208,7 +206,7 @@ func sameUnits(have map[int64]string, want []store.NewAssignment) bool {
 // applyDiff writes a revised document over the stored plan, keeping the IDs
 // of matched measures and targets so reported work stays attached. Nothing
 // that has reports or reported values is deleted.
-func (s *Service) applyDiff(ctx context.Context, tx *gorm.DB, a store.Actor, pv *Preview, d *Diff, refs map[string]UnitRef) error {
+func (s *Service) applyDiff(ctx context.Context, a store.Actor, pv *Preview, d *Diff, refs map[string]UnitRef) error {
 	planID := pv.Existing.ID
 	ds, stored, _, err := s.loadStored(ctx, planID)
 	if err != nil {
@@ -224,11 +222,11 @@ func (s *Service) applyDiff(ctx context.Context, tx *gorm.DB, a store.Actor, pv 
 		did, ok := domainID[dom.Label]
 		if !ok {
 			nd := model.Domain{PlanID: planID, Position: len(ds) + di + 1, Label: dom.Label, Title: dom.Title, Goal: dom.Goal, SourceStart: dom.Start, SourceEnd: dom.End}
-			if err := s.st.CreateDomainTx(ctx, tx, &nd); err != nil {
+			if err := s.st.CreateDomain(ctx, &nd); err != nil {
 				return err
 			}
 			did = nd.ID
-		} else if err := s.st.UpdateDomainTextTx(ctx, tx, did, dom.Title, dom.Goal, dom.Start, dom.End); err != nil {
+		} else if err := s.st.UpdateDomainText(ctx, did, dom.Title, dom.Goal, dom.Start, dom.End); err != nil {
 			return err
 		}
 		for _, m := range dom.Measures {
@@ -241,56 +239,56 @@ func (s *Service) applyDiff(ctx context.Context, tx *gorm.DB, a store.Actor, pv 
 					Targets:     targetsOf(m),
 					Assignments: assignmentsOf(m, refs),
 				}
-				if err := s.st.CreateMeasureTx(ctx, tx, &nm); err != nil {
+				if err := s.st.CreateMeasure(ctx, &nm); err != nil {
 					return err
 				}
 				continue
 			}
-			if err := s.st.UpdateMeasureSourceTx(ctx, tx, sm.m.ID, pos, m.Title, m.Text, m.Start, m.End); err != nil {
+			if err := s.st.UpdateMeasureSource(ctx, sm.m.ID, pos, m.Title, m.Text, m.Start, m.End); err != nil {
 				return err
 			}
 			// A revised deadline replaces the stored one; reports already
 			// made stay, the rules judge the periods against the new date.
 			if storedDue(sm.m) != documentDue(m, end) {
-				if err := s.st.UpdateMeasureDueTx(ctx, tx, sm.m.ID, measureDue(m, end), m.DueText, m.Ongoing); err != nil {
+				if err := s.st.UpdateMeasureDue(ctx, sm.m.ID, measureDue(m, end), m.DueText, m.Ongoing); err != nil {
 					return err
 				}
 			}
-			if err := s.syncTargets(ctx, tx, sm, m); err != nil {
+			if err := s.syncTargets(ctx, sm, m); err != nil {
 				return err
 			}
-			if err := s.st.SyncAssignmentsTx(ctx, tx, sm.m.ID, assignmentsOf(m, refs)); err != nil {
+			if err := s.st.SyncAssignments(ctx, sm.m.ID, assignmentsOf(m, refs)); err != nil {
 				return err
 			}
 		}
 	}
 	for i := range d.Removed {
 		r := &d.Removed[i]
-		deleted, err := s.st.DeleteMeasureIfUnreportedTx(ctx, tx, r.MeasureID)
+		deleted, err := s.st.DeleteMeasureIfUnreported(ctx, r.MeasureID)
 		if err != nil {
 			return err
 		}
 		if !deleted {
 			r.Kept = true
 			pos++
-			if err := s.st.UpdateMeasurePositionTx(ctx, tx, r.MeasureID, pos); err != nil {
+			if err := s.st.UpdateMeasurePosition(ctx, r.MeasureID, pos); err != nil {
 				return err
 			}
 		}
 	}
 	warnings, _ := json.Marshal(pv.Warnings)
-	if err := s.st.UpdatePlanSourceTx(ctx, tx, planID, pv.Parsed.Title, pv.Parsed.Issuer, pv.Parsed.Date,
+	if err := s.st.UpdatePlanSource(ctx, planID, pv.Parsed.Title, pv.Parsed.Issuer, pv.Parsed.Date,
 		planparse.Normalize(pv.Text), pv.SHA256, string(warnings)); err != nil {
 		return err
 	}
-	return s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "plan.reimport", ObjectType: "plan", ObjectID: planID,
+	return s.st.Audit(ctx, a, store.AuditEntry{Action: "plan.reimport", ObjectType: "plan", ObjectID: planID,
 		Old: map[string]any{"sha256": pv.Existing.SourceSHA256}, New: map[string]any{"sha256": pv.SHA256, "changes": d}})
 }
 
 // syncTargets matches targets by indicator: matched ones are updated in
 // place, new ones added, and ones no longer in the document removed unless
 // values were reported for them.
-func (s *Service) syncTargets(ctx context.Context, tx *gorm.DB, sm *storedMeasure, m planparse.Measure) error {
+func (s *Service) syncTargets(ctx context.Context, sm *storedMeasure, m planparse.Measure) error {
 	used := map[int64]bool{}
 	for i, t := range m.Targets {
 		var match *model.Target
@@ -306,13 +304,13 @@ func (s *Service) syncTargets(ctx context.Context, tx *gorm.DB, sm *storedMeasur
 			used[match.ID] = true
 			nt.ID = match.ID
 		}
-		if err := s.st.SaveTargetTx(ctx, tx, &nt); err != nil {
+		if err := s.st.SaveTarget(ctx, &nt); err != nil {
 			return err
 		}
 	}
 	for _, st := range sm.targets {
 		if !used[st.ID] {
-			if err := s.st.DeleteTargetIfUnreportedTx(ctx, tx, st.ID, len(m.Targets)+1); err != nil {
+			if err := s.st.DeleteTargetIfUnreported(ctx, st.ID, len(m.Targets)+1); err != nil {
 				return err
 			}
 		}

@@ -15,8 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/periods"
@@ -111,7 +109,7 @@ func (s *Service) PreviewPlan(ctx context.Context, text string, parsed *planpars
 	p := &Preview{Parsed: parsed, Text: text, SHA256: hex.EncodeToString(sum[:])}
 	p.Warnings = append(append(p.Warnings, decodeWarnings...), parsed.Warnings...)
 	names := unitNames(parsed)
-	refs, err := s.resolve(ctx, s.st.DB().R.WithContext(ctx), names)
+	refs, err := s.resolve(ctx, names)
 	if err != nil {
 		return nil, err
 	}
@@ -186,19 +184,19 @@ func firstUse(p *planparse.Plan, name string) string {
 	return "the document"
 }
 
-func (s *Service) resolve(ctx context.Context, q *gorm.DB, names []string) (map[string]UnitRef, error) {
+func (s *Service) resolve(ctx context.Context, names []string) (map[string]UnitRef, error) {
 	out := map[string]UnitRef{}
 	for _, n := range names {
 		ref := UnitRef{Name: n, Via: ViaUnknown}
-		if u, err := s.st.UnitByNameOnly(ctx, q, n); err == nil {
+		if u, err := s.st.UnitByNameOnly(ctx, n); err == nil {
 			ref.Via, ref.UnitIDs, ref.Label = ViaName, []int64{u.ID}, u.Name
 		} else if !errors.Is(err, model.ErrNotFound) {
 			return nil, err
-		} else if u, err := s.st.UnitByAlias(ctx, q, n); err == nil {
+		} else if u, err := s.st.UnitByAlias(ctx, n); err == nil {
 			ref.Via, ref.UnitIDs, ref.Label = ViaAlias, []int64{u.ID}, u.Name
 		} else if !errors.Is(err, model.ErrNotFound) {
 			return nil, err
-		} else if g, members, err := s.st.GroupByName(ctx, q, n); err == nil {
+		} else if g, members, err := s.st.GroupByName(ctx, n); err == nil {
 			ref.Via, ref.UnitIDs, ref.Label = ViaGroup, members, g.Name
 		} else if !errors.Is(err, model.ErrNotFound) {
 			return nil, err
@@ -249,14 +247,14 @@ func (s *Service) ImportPlan(ctx context.Context, a store.Actor, text string, pa
 		opt.DueDays = 5
 	}
 	res := &Result{}
-	err = s.st.Tx(ctx, func(tx *gorm.DB) error {
+	err = s.st.WithTx(ctx, func(ctx context.Context) error {
 		// Resolve again inside the transaction: units may have changed
 		// since the preview.
-		refs, err := s.resolve(ctx, tx, unitNames(pv.Parsed))
+		refs, err := s.resolve(ctx, unitNames(pv.Parsed))
 		if err != nil {
 			return err
 		}
-		if err := s.createUnknown(ctx, tx, refs, choices, opt.ConfirmUnits, res); err != nil {
+		if err := s.createUnknown(ctx, refs, choices, opt.ConfirmUnits, res); err != nil {
 			return err
 		}
 		if pv.Existing != nil {
@@ -264,18 +262,18 @@ func (s *Service) ImportPlan(ctx context.Context, a store.Actor, text string, pa
 			if err != nil {
 				return err
 			}
-			if err := s.applyDiff(ctx, tx, a, pv, d, refs); err != nil {
+			if err := s.applyDiff(ctx, a, pv, d, refs); err != nil {
 				return err
 			}
 			res.Plan, res.Applied = pv.Existing, d
 			return nil
 		}
 		np, n := buildPlan(pv, refs, opt)
-		if err := s.st.CreatePlan(ctx, tx, np); err != nil {
+		if err := s.st.CreatePlan(ctx, np); err != nil {
 			return err
 		}
 		res.Plan, res.Created, res.Assignments = &np.Plan, true, n
-		return s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "plan.import", ObjectType: "plan", ObjectID: np.Plan.ID,
+		return s.st.Audit(ctx, a, store.AuditEntry{Action: "plan.import", ObjectType: "plan", ObjectID: np.Plan.ID,
 			New: map[string]any{"title": np.Plan.Title, "sha256": pv.SHA256, "domains": pv.Domains, "measures": pv.Measures,
 				"targets": pv.Targets, "assignments": n, "new_units": res.NewUnits}})
 	})
@@ -289,24 +287,24 @@ func (s *Service) ImportPlan(ctx context.Context, a store.Actor, text string, pa
 // same title; its changes are applied only when asked.
 var ErrChangedNeedsApply = errors.New("the plan was imported before and this document changes it: review the changes and apply them explicitly")
 
-func (s *Service) createUnknown(ctx context.Context, tx *gorm.DB, refs map[string]UnitRef, choices Choices, confirm bool, res *Result) error {
+func (s *Service) createUnknown(ctx context.Context, refs map[string]UnitRef, choices Choices, confirm bool, res *Result) error {
 	for name, ref := range refs {
 		if ref.Known() {
 			continue
 		}
 		if id, ok := choices[name]; ok && id != 0 {
-			u, err := s.st.UnitByIDTx(ctx, tx, id)
+			u, err := s.st.UnitByID(ctx, id)
 			if err != nil {
 				return fmt.Errorf("unit chosen for %q: %w", name, err)
 			}
 			// Remember the choice as an alias so the next import knows it.
-			if err := s.st.EnsureAlias(ctx, tx, u.ID, name); err != nil {
+			if err := s.st.EnsureAlias(ctx, u.ID, name); err != nil {
 				return err
 			}
 			refs[name] = UnitRef{Name: name, Via: ViaAlias, UnitIDs: []int64{u.ID}, Label: u.Name}
 			continue
 		}
-		u, err := s.st.EnsureUnit(ctx, tx, name, guessKind(name), confirm)
+		u, err := s.st.EnsureUnit(ctx, name, guessKind(name), confirm)
 		if err != nil {
 			return err
 		}

@@ -116,7 +116,7 @@ func TestRevisedDocumentIsAppliedOnlyWhenAsked(t *testing.T) {
 	}
 	// Unknown names became units flagged for the admin.
 	for _, n := range []string{"市教育局", "市人社局", "市新单位", "各市(区)政府"} {
-		u, err := st.UnitByNameTx(ctx, st.DB().R, n)
+		u, err := st.UnitByName(ctx, n)
 		if err != nil || u.Confirmed {
 			t.Fatalf("unit %s = %+v, %v; want created unconfirmed", n, u, err)
 		}
@@ -168,7 +168,7 @@ func TestChoicesMapUnknownNames(t *testing.T) {
 	if unknown != "市人社局,市新单位" {
 		t.Fatalf("unknown = %s", unknown)
 	}
-	hr, err := st.UnitByNameTx(ctx, st.DB().R, "市人力资源社会保障局")
+	hr, err := st.UnitByName(ctx, "市人力资源社会保障局")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestChoicesMapUnknownNames(t *testing.T) {
 		t.Fatalf("import = %+v, %v", res, err)
 	}
 	// The choice is remembered as an alias.
-	if u, err := st.UnitByAlias(ctx, st.DB().R, "市人社局"); err != nil || u.ID != hr.ID {
+	if u, err := st.UnitByAlias(ctx, "市人社局"); err != nil || u.ID != hr.ID {
 		t.Fatalf("alias 市人社局 → %+v, %v", u, err)
 	}
 }

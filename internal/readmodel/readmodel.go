@@ -28,8 +28,6 @@ import (
 	"slices"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/rules"
@@ -94,7 +92,7 @@ func uniq(ids []int64) []int64 {
 }
 
 // Compute recomputes the state rows of assignments from the raw tables at
-// now, through st (bound to a transaction with st.InTx when it must see
+// now, through st (in the transaction ctx carries, if any, so it sees its
 // uncommitted writes). Assignments that do not exist are left out.
 func Compute(ctx context.Context, st *store.Store, ids []int64, now time.Time) ([]model.AssignmentState, error) {
 	settings, err := st.LightRules(ctx)
@@ -271,9 +269,9 @@ func assess(row *model.AssignmentState, f *Facts, p *plan, targets []*model.Targ
 }
 
 // Refresh recomputes the state rows of assignments from the raw tables
-// inside tx, and removes the rows of assignments that no longer exist.
-func Refresh(ctx context.Context, st *store.Store, tx *gorm.DB, ids []int64, now time.Time) error {
-	st = st.InTx(tx)
+// in the transaction ctx carries, and removes the rows of assignments that
+// no longer exist.
+func Refresh(ctx context.Context, st *store.Store, ids []int64, now time.Time) error {
 	for len(ids) > 0 {
 		n := min(batch, len(ids))
 		chunk := ids[:n]
@@ -307,12 +305,12 @@ func Refresh(ctx context.Context, st *store.Store, tx *gorm.DB, ids []int64, now
 // Flush is the hook every writer calls last in its transaction: it
 // recomputes the assignments the transaction's writes listed as dirty
 // (the triggers list them) and bumps the generation when any changed.
-func Flush(ctx context.Context, st *store.Store, tx *gorm.DB, now time.Time) error {
-	_, err := flush(ctx, st.InTx(tx), tx, now)
+func Flush(ctx context.Context, st *store.Store, now time.Time) error {
+	_, err := flush(ctx, st, now)
 	return err
 }
 
-func flush(ctx context.Context, st *store.Store, tx *gorm.DB, now time.Time) (bool, error) {
+func flush(ctx context.Context, st *store.Store, now time.Time) (bool, error) {
 	changed := false
 	for {
 		ids, err := st.TakeDirty(ctx, batch)
@@ -323,7 +321,7 @@ func flush(ctx context.Context, st *store.Store, tx *gorm.DB, now time.Time) (bo
 			break
 		}
 		changed = true
-		if err := Refresh(ctx, st, tx, ids, now); err != nil {
+		if err := Refresh(ctx, st, ids, now); err != nil {
 			return changed, err
 		}
 	}
@@ -393,18 +391,17 @@ func reassess(ctx context.Context, st *store.Store, ids []int64, now time.Time) 
 // the dirty assignments, then the lights whose next change has come. The
 // app's ticker runs it; Sync runs it when a reader finds work to do.
 func RefreshDue(ctx context.Context, st *store.Store, now time.Time) error {
-	return st.Tx(ctx, func(tx *gorm.DB) error {
-		s := st.InTx(tx)
-		changed, err := flush(ctx, s, tx, now)
+	return st.WithTx(ctx, func(ctx context.Context) error {
+		changed, err := flush(ctx, st, now)
 		if err != nil {
 			return err
 		}
-		due, err := refreshDue(ctx, s, now)
+		due, err := refreshDue(ctx, st, now)
 		if err != nil {
 			return err
 		}
 		if due && !changed {
-			return s.BumpGeneration(ctx)
+			return st.BumpGeneration(ctx)
 		}
 		return nil
 	})
@@ -429,20 +426,19 @@ func Sync(ctx context.Context, st *store.Store, now time.Time) (store.ReadModelS
 // Rebuild recomputes every row from the raw tables in one transaction.
 func Rebuild(ctx context.Context, st *store.Store, now time.Time) (int, error) {
 	n := 0
-	err := st.Tx(ctx, func(tx *gorm.DB) error {
-		s := st.InTx(tx)
-		if err := s.DeleteAllStates(ctx); err != nil {
+	err := st.WithTx(ctx, func(ctx context.Context) error {
+		if err := st.DeleteAllStates(ctx); err != nil {
 			return err
 		}
-		ids, err := s.AllAssignmentIDs(ctx)
+		ids, err := st.AllAssignmentIDs(ctx)
 		if err != nil {
 			return err
 		}
 		n = len(ids)
-		if err := Refresh(ctx, s, tx, ids, now); err != nil {
+		if err := Refresh(ctx, st, ids, now); err != nil {
 			return err
 		}
-		return s.BumpGeneration(ctx)
+		return st.BumpGeneration(ctx)
 	})
 	return n, err
 }

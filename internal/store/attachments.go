@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/model"
 )
 
@@ -32,32 +30,32 @@ func (s *Store) AttachmentsOf(ctx context.Context, reportIDs []int64) ([]model.A
 	return out, err
 }
 
-// CurrentAttachmentsTx lists the files a report carries now (not removed).
-func (s *Store) CurrentAttachmentsTx(ctx context.Context, tx *gorm.DB, reportID int64) ([]model.Attachment, error) {
+// CurrentAttachments lists the files a report carries now (not removed).
+func (s *Store) CurrentAttachments(ctx context.Context, reportID int64) ([]model.Attachment, error) {
 	var as []model.Attachment
-	err := tx.WithContext(ctx).Where("report_id = ? AND removed_at IS NULL", reportID).Order("id").Find(&as).Error
+	err := s.r(ctx).Where("report_id = ? AND removed_at IS NULL", reportID).Order("id").Find(&as).Error
 	return as, translate(err, "list attachments")
 }
 
-// AddAttachmentTx records a stored file.
-func (s *Store) AddAttachmentTx(ctx context.Context, tx *gorm.DB, a *model.Attachment) error {
+// AddAttachment records a stored file.
+func (s *Store) AddAttachment(ctx context.Context, a *model.Attachment) error {
 	a.CreatedAt = s.clock.Now().UTC()
-	return translate(tx.WithContext(ctx).Create(a).Error, "store attachment")
+	return translate(s.w(ctx).Create(a).Error, "store attachment")
 }
 
-// DeleteAttachmentTx deletes a file record that no submitted version lists.
-func (s *Store) DeleteAttachmentTx(ctx context.Context, tx *gorm.DB, id int64) error {
-	return translate(tx.WithContext(ctx).Delete(&model.Attachment{}, id).Error, "delete attachment")
+// DeleteAttachment deletes a file record that no submitted version lists.
+func (s *Store) DeleteAttachment(ctx context.Context, id int64) error {
+	return translate(s.w(ctx).Delete(&model.Attachment{}, id).Error, "delete attachment")
 }
 
-// MarkAttachmentRemovedTx takes a file off its report but keeps it for the
+// MarkAttachmentRemoved takes a file off its report but keeps it for the
 // versions that list it.
-func (s *Store) MarkAttachmentRemovedTx(ctx context.Context, tx *gorm.DB, id, by int64, at time.Time) error {
+func (s *Store) MarkAttachmentRemoved(ctx context.Context, id, by int64, at time.Time) error {
 	var byp *int64
 	if by != 0 {
 		byp = &by
 	}
-	err := tx.WithContext(ctx).Model(&model.Attachment{}).Where("id = ? AND removed_at IS NULL", id).
+	err := s.w(ctx).Model(&model.Attachment{}).Where("id = ? AND removed_at IS NULL", id).
 		Updates(map[string]any{"removed_at": at.UTC(), "removed_by": byp}).Error
 	return translate(err, "remove attachment")
 }

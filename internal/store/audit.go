@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/model"
 )
 
@@ -41,13 +39,14 @@ type AuditEntry struct {
 	Old, New   any
 }
 
-// Audit appends an entry inside tx, so a rolled-back change leaves no entry.
+// Audit appends an entry in the context's transaction (its own one when
+// the context carries none), so a rolled-back change leaves no entry.
 // The entry carries mac = HMAC(audit key, its fields); it is linked into the
 // chain by the sealer once committed (see audit_chain.go), so writers never
 // wait for each other's transactions here.
-func (s *Store) Audit(ctx context.Context, tx *gorm.DB, a Actor, e AuditEntry) error {
-	if tx == nil {
-		return s.Tx(ctx, func(tx *gorm.DB) error { return s.Audit(ctx, tx, a, e) })
+func (s *Store) Audit(ctx context.Context, a Actor, e AuditEntry) error {
+	if !s.InTransaction(ctx) {
+		return s.WithTx(ctx, func(ctx context.Context) error { return s.Audit(ctx, a, e) })
 	}
 	ev := model.AuditEvent{
 		At:         s.clock.Now().UTC().Truncate(time.Microsecond),
@@ -69,7 +68,7 @@ func (s *Store) Audit(ctx context.Context, tx *gorm.DB, a Actor, e AuditEntry) e
 		ev.UnitID = &id
 	}
 	ev.Mac = s.chain.entryMac(&ev)
-	if err := tx.Create(&ev).Error; err != nil {
+	if err := s.w(ctx).Create(&ev).Error; err != nil {
 		return translate(err, "append audit entry")
 	}
 	s.chain.pending.Store(true)

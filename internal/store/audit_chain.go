@@ -18,11 +18,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"gorm.io/gorm"
-
-	"duban/internal/db"
 	"duban/internal/evidence"
 	"duban/internal/model"
+	"duban/internal/store/db"
 )
 
 // The audit log is a keyed hash chain with a signed head kept outside the
@@ -276,7 +274,8 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 func (s *Store) sealBatch(ctx context.Context, after int64, tip *model.AuditEvent) (int, int64, error) {
 	sealed := 0
 	var last int64
-	err := s.Tx(ctx, func(tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		if s.db.Dialect == db.Postgres {
 			var got bool
 			if err := tx.Raw("SELECT pg_try_advisory_xact_lock(?)", sealAdvisoryLock).Scan(&got).Error; err != nil {

@@ -79,7 +79,7 @@ func (r *Refusals) Record(ctx context.Context, a Actor, e AuditEntry) error {
 			return err
 		}
 	}
-	return r.st.Audit(ctx, nil, a, e)
+	return r.st.Audit(ctx, a, e)
 }
 
 // Flush writes the summaries of the windows that have ended and forgets
@@ -107,6 +107,6 @@ func (r *Refusals) Flush(ctx context.Context) error {
 }
 
 func (r *Refusals) writeSummary(ctx context.Context, k refusalKey, w *refusalWindow) error {
-	return r.st.Audit(ctx, nil, w.actor, AuditEntry{Action: k.action + ".repeated", ObjectType: k.objectType,
+	return r.st.Audit(ctx, w.actor, AuditEntry{Action: k.action + ".repeated", ObjectType: k.objectType,
 		New: map[string]any{"count": w.count, "since": w.start.UTC(), "window_seconds": int(r.window.Seconds()), "first": w.samples}})
 }

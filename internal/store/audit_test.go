@@ -17,9 +17,9 @@ import (
 	"gorm.io/gorm/logger"
 
 	"duban/internal/clock"
-	"duban/internal/db"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/store/db"
 	"duban/internal/testutil"
 )
 
@@ -96,7 +96,7 @@ func appendEntries(t *testing.T, b backend, n int) {
 	t.Helper()
 	for i := range n {
 		b.clk.Advance(time.Second)
-		err := b.st.Audit(context.Background(), nil, testActor,
+		err := b.st.Audit(context.Background(), testActor,
 			store.AuditEntry{Action: "user.update", ObjectType: "user", ObjectID: int64(i + 1), Old: map[string]any{"role": "unit"}, New: map[string]any{"role": "viewer"}})
 		if err != nil {
 			t.Fatal(err)
@@ -214,7 +214,7 @@ func rehashWithOtherKey(t *testing.T, b backend) {
 	}
 	for range evs {
 		b.clk.Advance(time.Second)
-		if err := other.Audit(context.Background(), nil, testActor, store.AuditEntry{Action: "user.update", New: `{"role":"admin"}`}); err != nil {
+		if err := other.Audit(context.Background(), testActor, store.AuditEntry{Action: "user.update", New: `{"role":"admin"}`}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -349,8 +349,8 @@ func TestAuditChainTwoInstancesOnPostgres(t *testing.T) {
 	release := make(chan struct{})
 	heldDone := make(chan error, 1)
 	go func() {
-		heldDone <- stores[0].Tx(ctx, func(tx *gorm.DB) error {
-			if err := stores[0].Audit(ctx, tx, testActor, store.AuditEntry{Action: "held"}); err != nil {
+		heldDone <- stores[0].WithTx(ctx, func(ctx context.Context) error {
+			if err := stores[0].Audit(ctx, testActor, store.AuditEntry{Action: "held"}); err != nil {
 				return err
 			}
 			close(held)
@@ -361,7 +361,7 @@ func TestAuditChainTwoInstancesOnPostgres(t *testing.T) {
 	<-held
 	// …while instance B appends and commits.
 	done := make(chan error, 1)
-	go func() { done <- stores[1].Audit(ctx, nil, testActor, store.AuditEntry{Action: "not.blocked"}) }()
+	go func() { done <- stores[1].Audit(ctx, testActor, store.AuditEntry{Action: "not.blocked"}) }()
 	select {
 	case err := <-done:
 		if err != nil {
@@ -392,8 +392,8 @@ func TestAuditChainTwoInstancesOnPostgres(t *testing.T) {
 			defer wg.Done()
 			st := stores[w%2]
 			for i := range each {
-				err := st.Tx(ctx, func(tx *gorm.DB) error {
-					return st.Audit(ctx, tx, testActor, store.AuditEntry{Action: "report.save", ObjectType: "report", ObjectID: int64(w*1000 + i)})
+				err := st.WithTx(ctx, func(ctx context.Context) error {
+					return st.Audit(ctx, testActor, store.AuditEntry{Action: "report.save", ObjectType: "report", ObjectID: int64(w*1000 + i)})
 				})
 				if err != nil {
 					errs <- err

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/model"
 )
 
@@ -35,27 +33,20 @@ func (s *Store) BulletinByID(ctx context.Context, id int64) (*model.Bulletin, er
 	return &b, translate(err, fmt.Sprintf("bulletin %d", id))
 }
 
-// BulletinTx loads one bulletin inside tx.
-func (s *Store) BulletinTx(ctx context.Context, tx *gorm.DB, id int64) (*model.Bulletin, error) {
-	var b model.Bulletin
-	err := tx.WithContext(ctx).First(&b, id).Error
-	return &b, translate(err, fmt.Sprintf("bulletin %d", id))
-}
-
-// DraftBulletinTx returns the draft on a plan's period, model.ErrNotFound
+// DraftBulletin returns the draft on a plan's period, model.ErrNotFound
 // when there is none.
-func (s *Store) DraftBulletinTx(ctx context.Context, tx *gorm.DB, planID, periodID int64) (*model.Bulletin, error) {
+func (s *Store) DraftBulletin(ctx context.Context, planID, periodID int64) (*model.Bulletin, error) {
 	var b model.Bulletin
-	err := tx.WithContext(ctx).Where("plan_id = ? AND period_id = ? AND state = ?", planID, periodID, model.BulletinDraft).
+	err := s.r(ctx).Where("plan_id = ? AND period_id = ? AND state = ?", planID, periodID, model.BulletinDraft).
 		Order("id").First(&b).Error
 	return &b, translate(err, "draft bulletin")
 }
 
-// CreateBulletinTx stores a new draft.
-func (s *Store) CreateBulletinTx(ctx context.Context, tx *gorm.DB, b *model.Bulletin) error {
+// CreateBulletin stores a new draft.
+func (s *Store) CreateBulletin(ctx context.Context, b *model.Bulletin) error {
 	now := s.clock.Now().UTC()
 	b.CreatedAt, b.UpdatedAt, b.State, b.Version = now, now, model.BulletinDraft, 1
-	return translate(tx.WithContext(ctx).Create(b).Error, "create bulletin")
+	return translate(s.w(ctx).Create(b).Error, "create bulletin")
 }
 
 // BulletinText is what the office edits on a draft.
@@ -63,10 +54,10 @@ type BulletinText struct {
 	Title, Praise, Criticism, Requirements string
 }
 
-// UpdateBulletinTextTx saves a draft's text, only if it is still a draft
+// UpdateBulletinText saves a draft's text, only if it is still a draft
 // at the version the editor read.
-func (s *Store) UpdateBulletinTextTx(ctx context.Context, tx *gorm.DB, id int64, version int, t BulletinText, by int64) error {
-	res := tx.WithContext(ctx).Model(&model.Bulletin{}).Where("id = ? AND version = ? AND state = ?", id, version, model.BulletinDraft).
+func (s *Store) UpdateBulletinText(ctx context.Context, id int64, version int, t BulletinText, by int64) error {
+	res := s.w(ctx).Model(&model.Bulletin{}).Where("id = ? AND version = ? AND state = ?", id, version, model.BulletinDraft).
 		Updates(map[string]any{"title": t.Title, "praise": t.Praise, "criticism": t.Criticism, "requirements": t.Requirements,
 			"updated_by": bulletinUser(by), "updated_at": s.clock.Now().UTC(), "version": version + 1})
 	if res.Error != nil {
@@ -78,18 +69,18 @@ func (s *Store) UpdateBulletinTextTx(ctx context.Context, tx *gorm.DB, id int64,
 	return nil
 }
 
-// NextBulletinSeqTx is the next number of the year's bulletins.
-func (s *Store) NextBulletinSeqTx(ctx context.Context, tx *gorm.DB, year int) (int, error) {
+// NextBulletinSeq is the next number of the year's bulletins.
+func (s *Store) NextBulletinSeq(ctx context.Context, year int) (int, error) {
 	var n int
-	err := tx.WithContext(ctx).Model(&model.Bulletin{}).Where("state = ? AND year = ?", model.BulletinPublished, year).
+	err := s.r(ctx).Model(&model.Bulletin{}).Where("state = ? AND year = ?", model.BulletinPublished, year).
 		Select("COALESCE(MAX(seq), 0)").Scan(&n).Error
 	return n + 1, translate(err, "next bulletin number")
 }
 
-// PublishBulletinTx freezes a draft at the version the publisher read: its
+// PublishBulletin freezes a draft at the version the publisher read: its
 // text, figures and number never change again.
-func (s *Store) PublishBulletinTx(ctx context.Context, tx *gorm.DB, id int64, version int, t BulletinText, figures string, year, seq int, by int64, at time.Time) error {
-	res := tx.WithContext(ctx).Model(&model.Bulletin{}).Where("id = ? AND version = ? AND state = ?", id, version, model.BulletinDraft).
+func (s *Store) PublishBulletin(ctx context.Context, id int64, version int, t BulletinText, figures string, year, seq int, by int64, at time.Time) error {
+	res := s.w(ctx).Model(&model.Bulletin{}).Where("id = ? AND version = ? AND state = ?", id, version, model.BulletinDraft).
 		Updates(map[string]any{"title": t.Title, "praise": t.Praise, "criticism": t.Criticism, "requirements": t.Requirements,
 			"figures": figures, "state": model.BulletinPublished, "year": year, "seq": seq,
 			"updated_by": bulletinUser(by), "updated_at": at.UTC(), "published_by": bulletinUser(by), "published_at": at.UTC(), "version": version + 1})
@@ -102,9 +93,9 @@ func (s *Store) PublishBulletinTx(ctx context.Context, tx *gorm.DB, id int64, ve
 	return nil
 }
 
-// DeleteDraftBulletinTx removes a draft at the version the caller read.
-func (s *Store) DeleteDraftBulletinTx(ctx context.Context, tx *gorm.DB, id int64, version int) error {
-	res := tx.WithContext(ctx).Where("id = ? AND version = ? AND state = ?", id, version, model.BulletinDraft).Delete(&model.Bulletin{})
+// DeleteDraftBulletin removes a draft at the version the caller read.
+func (s *Store) DeleteDraftBulletin(ctx context.Context, id int64, version int) error {
+	res := s.w(ctx).Where("id = ? AND version = ? AND state = ?", id, version, model.BulletinDraft).Delete(&model.Bulletin{})
 	if res.Error != nil {
 		return translate(res.Error, "delete bulletin")
 	}
@@ -114,11 +105,11 @@ func (s *Store) DeleteDraftBulletinTx(ctx context.Context, tx *gorm.DB, id int64
 	return nil
 }
 
-// EnabledUserIDsTx lists every enabled account (a bulletin is announced to
+// EnabledUserIDs lists every enabled account (a bulletin is announced to
 // everyone).
-func (s *Store) EnabledUserIDsTx(ctx context.Context, tx *gorm.DB) ([]int64, error) {
+func (s *Store) EnabledUserIDs(ctx context.Context) ([]int64, error) {
 	var ids []int64
-	err := tx.WithContext(ctx).Model(&model.User{}).Where("disabled = ?", false).Order("id").Pluck("id", &ids).Error
+	err := s.r(ctx).Model(&model.User{}).Where("disabled = ?", false).Order("id").Pluck("id", &ids).Error
 	return ids, translate(err, "list users")
 }
 

@@ -5,26 +5,17 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/model"
 )
 
-// MeasureTx loads a measure inside tx.
-func (s *Store) MeasureTx(ctx context.Context, tx *gorm.DB, id int64) (*model.Measure, error) {
-	var m model.Measure
-	err := tx.WithContext(ctx).First(&m, id).Error
-	return &m, translate(err, fmt.Sprintf("measure %d", id))
-}
-
-// CloseMeasureTx records 办结, only if the measure is still open at the
+// CloseMeasure records 办结, only if the measure is still open at the
 // version the caller read.
-func (s *Store) CloseMeasureTx(ctx context.Context, tx *gorm.DB, id int64, version int, at time.Time, by int64, note string) error {
+func (s *Store) CloseMeasure(ctx context.Context, id int64, version int, at time.Time, by int64, note string) error {
 	var byp *int64
 	if by != 0 {
 		byp = &by
 	}
-	res := tx.WithContext(ctx).Model(&model.Measure{}).Where("id = ? AND version = ? AND closed_at IS NULL", id, version).
+	res := s.w(ctx).Model(&model.Measure{}).Where("id = ? AND version = ? AND closed_at IS NULL", id, version).
 		Updates(map[string]any{"closed_at": at.UTC(), "closed_by": byp, "closed_note": note,
 			"version": version + 1, "updated_at": s.clock.Now().UTC()})
 	if res.Error != nil {
@@ -36,10 +27,10 @@ func (s *Store) CloseMeasureTx(ctx context.Context, tx *gorm.DB, id int64, versi
 	return nil
 }
 
-// ReopenMeasureTx clears 办结, only if the measure is still closed at the
+// ReopenMeasure clears 办结, only if the measure is still closed at the
 // version the caller read.
-func (s *Store) ReopenMeasureTx(ctx context.Context, tx *gorm.DB, id int64, version int) error {
-	res := tx.WithContext(ctx).Model(&model.Measure{}).Where("id = ? AND version = ? AND closed_at IS NOT NULL", id, version).
+func (s *Store) ReopenMeasure(ctx context.Context, id int64, version int) error {
+	res := s.w(ctx).Model(&model.Measure{}).Where("id = ? AND version = ? AND closed_at IS NOT NULL", id, version).
 		Updates(map[string]any{"closed_at": nil, "closed_by": nil, "closed_note": "",
 			"version": version + 1, "updated_at": s.clock.Now().UTC()})
 	if res.Error != nil {
@@ -63,16 +54,9 @@ func (s *Store) AuditEventsOf(ctx context.Context, objectType string, objectID i
 	return evs, translate(err, "list audit events")
 }
 
-// PlanTx loads a plan (without its source text) inside tx.
-func (s *Store) PlanTx(ctx context.Context, tx *gorm.DB, id int64) (*model.Plan, error) {
-	var p model.Plan
-	err := tx.WithContext(ctx).Omit("source_text").First(&p, id).Error
-	return &p, translate(err, fmt.Sprintf("plan %d", id))
-}
-
-// UnitWorksOnTx reports whether a unit has an assignment on a measure.
-func (s *Store) UnitWorksOnTx(ctx context.Context, tx *gorm.DB, measureID, unitID int64) (bool, error) {
+// UnitWorksOn reports whether a unit has an assignment on a measure.
+func (s *Store) UnitWorksOn(ctx context.Context, measureID, unitID int64) (bool, error) {
 	var n int64
-	err := tx.WithContext(ctx).Model(&model.Assignment{}).Where("measure_id = ? AND unit_id = ?", measureID, unitID).Count(&n).Error
+	err := s.r(ctx).Model(&model.Assignment{}).Where("measure_id = ? AND unit_id = ?", measureID, unitID).Count(&n).Error
 	return n > 0, translate(err, "find assignment")
 }

@@ -6,55 +6,56 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/model"
 )
 
 // ErrExtensionPending: the assignment already has an open extension request.
 var ErrExtensionPending = fmt.Errorf("an extension request is already pending: %w", model.ErrConflict)
 
-// AddExtensionTx records an extension request. A second open request for
+// AddExtension records an extension request. A second open request for
 // the same assignment is ErrExtensionPending (the unique index decides,
 // so two concurrent requests cannot both pass).
-func (s *Store) AddExtensionTx(ctx context.Context, tx *gorm.DB, e *model.Extension) error {
-	var n int64
-	if err := tx.WithContext(ctx).Model(&model.Extension{}).
-		Where("assignment_id = ? AND state = ?", e.AssignmentID, model.ExtensionPending).Count(&n).Error; err != nil {
-		return translate(err, "count pending extensions")
+func (s *Store) AddExtension(ctx context.Context, e *model.Extension) error {
+	pending, err := s.HasPendingExtension(ctx, e.AssignmentID)
+	if err != nil {
+		return err
 	}
-	if n > 0 {
+	if pending {
 		return ErrExtensionPending
 	}
 	e.CreatedAt = s.clock.Now().UTC()
 	e.State = model.ExtensionPending
-	err := translate(tx.WithContext(ctx).Create(e).Error, "store extension request")
+	err = translate(s.w(ctx).Create(e).Error, "store extension request")
 	if errors.Is(err, model.ErrConflict) {
 		return ErrExtensionPending
 	}
 	return err
 }
 
-// ExtensionTx loads an extension request inside tx.
-func (s *Store) ExtensionTx(ctx context.Context, tx *gorm.DB, id int64) (*model.Extension, error) {
-	var e model.Extension
-	err := tx.WithContext(ctx).First(&e, id).Error
-	return &e, translate(err, fmt.Sprintf("extension %d", id))
+// HasPendingExtension tells whether an extension request of the
+// assignment waits for a decision.
+func (s *Store) HasPendingExtension(ctx context.Context, assignmentID int64) (bool, error) {
+	var n int64
+	err := s.r(ctx).Model(&model.Extension{}).
+		Where("assignment_id = ? AND state = ?", assignmentID, model.ExtensionPending).Count(&n).Error
+	return n > 0, translate(err, "count pending extensions")
 }
 
 // ExtensionByID loads an extension request.
 func (s *Store) ExtensionByID(ctx context.Context, id int64) (*model.Extension, error) {
-	return s.ExtensionTx(ctx, s.db.R, id)
+	var e model.Extension
+	err := s.r(ctx).First(&e, id).Error
+	return &e, translate(err, fmt.Sprintf("extension %d", id))
 }
 
-// DecideExtensionTx records the office's decision on a pending request;
+// DecideExtension records the office's decision on a pending request;
 // model.ErrConflict when it was decided meanwhile.
-func (s *Store) DecideExtensionTx(ctx context.Context, tx *gorm.DB, id int64, state string, by int64, on *time.Time, reason string) error {
+func (s *Store) DecideExtension(ctx context.Context, id int64, state string, by int64, on *time.Time, reason string) error {
 	var onv any
 	if on != nil {
 		onv = on.UTC()
 	}
-	res := tx.WithContext(ctx).Model(&model.Extension{}).Where("id = ? AND state = ?", id, model.ExtensionPending).
+	res := s.w(ctx).Model(&model.Extension{}).Where("id = ? AND state = ?", id, model.ExtensionPending).
 		Updates(map[string]any{"state": state, "decided_by": by, "decided_at": s.clock.Now().UTC(), "decided_on": onv,
 			"decision_reason": reason})
 	if res.Error != nil {
@@ -66,18 +67,11 @@ func (s *Store) DecideExtensionTx(ctx context.Context, tx *gorm.DB, id int64, st
 	return nil
 }
 
-// SetAssignmentsDueTx moves the deadline of assignments (an approved
+// SetAssignmentsDue moves the deadline of assignments (an approved
 // extension).
-func (s *Store) SetAssignmentsDueTx(ctx context.Context, tx *gorm.DB, ids []int64, due time.Time) error {
-	err := tx.WithContext(ctx).Model(&model.Assignment{}).Where("id IN ?", ids).Update("due_on", due.UTC()).Error
+func (s *Store) SetAssignmentsDue(ctx context.Context, ids []int64, due time.Time) error {
+	err := s.w(ctx).Model(&model.Assignment{}).Where("id IN ?", ids).Update("due_on", due.UTC()).Error
 	return translate(err, "move assignment deadline")
-}
-
-// AssignmentsOfMeasureTx lists a measure's assignments inside tx.
-func (s *Store) AssignmentsOfMeasureTx(ctx context.Context, tx *gorm.DB, measureID int64) ([]model.Assignment, error) {
-	var as []model.Assignment
-	err := tx.WithContext(ctx).Where("measure_id = ?", measureID).Order("role, id").Find(&as).Error
-	return as, translate(err, "list assignments")
 }
 
 // ExtensionsOfMeasure lists every extension request of a measure, oldest
@@ -122,11 +116,11 @@ func (s *Store) CountPendingExtensions(ctx context.Context) (int, error) {
 	return int(n), translate(err, "count pending extensions")
 }
 
-// AddCaseFileTx records a stored evidence file of an extension request or
+// AddCaseFile records a stored evidence file of an extension request or
 // an instruction's reply.
-func (s *Store) AddCaseFileTx(ctx context.Context, tx *gorm.DB, f *model.CaseFile) error {
+func (s *Store) AddCaseFile(ctx context.Context, f *model.CaseFile) error {
 	f.CreatedAt = s.clock.Now().UTC()
-	return translate(tx.WithContext(ctx).Create(f).Error, "store evidence file")
+	return translate(s.w(ctx).Create(f).Error, "store evidence file")
 }
 
 // CaseFileByID loads an evidence file's record.
@@ -146,9 +140,9 @@ func (s *Store) CaseFilesOfMeasure(ctx context.Context, measureID int64) ([]mode
 	return fs, translate(err, "list evidence files")
 }
 
-// AddMeasureClosureTx records 办结 or reopening of a measure.
-func (s *Store) AddMeasureClosureTx(ctx context.Context, tx *gorm.DB, c *model.MeasureClosure) error {
-	return translate(tx.WithContext(ctx).Create(c).Error, "record closure")
+// AddMeasureClosure records 办结 or reopening of a measure.
+func (s *Store) AddMeasureClosure(ctx context.Context, c *model.MeasureClosure) error {
+	return translate(s.w(ctx).Create(c).Error, "record closure")
 }
 
 // ClosuresOf lists a measure's 办结 and reopenings, oldest first.

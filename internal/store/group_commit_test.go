@@ -7,8 +7,6 @@ import (
 	"sync"
 	"testing"
 
-	"gorm.io/gorm"
-
 	"duban/internal/model"
 	"duban/internal/testutil"
 )
@@ -22,8 +20,8 @@ func TestGroupCommit(t *testing.T) {
 	p := testutil.Start(t, testutil.NoDemo())
 	st := p.App.Store
 	ctx := context.Background()
-	unit := func(tx *gorm.DB, name string) error {
-		return tx.Create(&model.Unit{Name: name, Kind: model.UnitDepartment, Confirmed: true}).Error
+	unit := func(ctx context.Context, name string) error {
+		return st.Insert(ctx, &model.Unit{Name: name, Kind: model.UnitDepartment, Confirmed: true})
 	}
 	exists := func(name string) bool {
 		var n int64
@@ -44,8 +42,8 @@ func TestGroupCommit(t *testing.T) {
 			wg.Go(func() {
 				defer func() { out[i].panicked = recover() }()
 				out[i].name = name
-				out[i].err = st.Tx(ctx, func(tx *gorm.DB) error {
-					if err := unit(tx, name); err != nil {
+				out[i].err = st.WithTx(ctx, func(ctx context.Context) error {
+					if err := unit(ctx, name); err != nil {
 						return err
 					}
 					switch {
@@ -55,7 +53,8 @@ func TestGroupCommit(t *testing.T) {
 						panic("boom")
 					case round == 2 && i == 33:
 						// As if SQLite rolled everything back under us.
-						return tx.Exec("ROLLBACK").Error
+						_, err := st.Exec(ctx, "ROLLBACK")
+						return err
 					}
 					return nil
 				})

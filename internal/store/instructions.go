@@ -12,37 +12,32 @@ import (
 	"duban/internal/model"
 )
 
-// AddInstructionTx records a leader's instruction and the co-units it
+// AddInstruction records a leader's instruction and the co-units it
 // names besides the lead unit.
-func (s *Store) AddInstructionTx(ctx context.Context, tx *gorm.DB, in *model.Instruction, coUnits []int64) error {
+func (s *Store) AddInstruction(ctx context.Context, in *model.Instruction, coUnits []int64) error {
 	in.CreatedAt = s.clock.Now().UTC()
-	if err := tx.WithContext(ctx).Create(in).Error; err != nil {
+	if err := s.w(ctx).Create(in).Error; err != nil {
 		return translate(err, "store instruction")
 	}
 	for _, u := range coUnits {
-		if err := tx.WithContext(ctx).Create(&model.InstructionUnit{InstructionID: in.ID, UnitID: u}).Error; err != nil {
+		if err := s.w(ctx).Create(&model.InstructionUnit{InstructionID: in.ID, UnitID: u}).Error; err != nil {
 			return translate(err, "name co-unit of instruction")
 		}
 	}
 	return nil
 }
 
-// InstructionTx loads an instruction inside tx.
-func (s *Store) InstructionTx(ctx context.Context, tx *gorm.DB, id int64) (*model.Instruction, error) {
+// InstructionByID loads an instruction.
+func (s *Store) InstructionByID(ctx context.Context, id int64) (*model.Instruction, error) {
 	var in model.Instruction
-	err := tx.WithContext(ctx).First(&in, id).Error
+	err := s.r(ctx).First(&in, id).Error
 	return &in, translate(err, fmt.Sprintf("instruction %d", id))
 }
 
-// InstructionByID loads an instruction.
-func (s *Store) InstructionByID(ctx context.Context, id int64) (*model.Instruction, error) {
-	return s.InstructionTx(ctx, s.db.R, id)
-}
-
-// ReplyInstructionTx records the lead unit's 落实情况, once;
+// ReplyInstruction records the lead unit's 落实情况, once;
 // model.ErrConflict when it was answered meanwhile.
-func (s *Store) ReplyInstructionTx(ctx context.Context, tx *gorm.DB, id, by int64, text string) error {
-	res := tx.WithContext(ctx).Model(&model.Instruction{}).Where("id = ? AND replied_at IS NULL", id).
+func (s *Store) ReplyInstruction(ctx context.Context, id, by int64, text string) error {
+	res := s.w(ctx).Model(&model.Instruction{}).Where("id = ? AND replied_at IS NULL", id).
 		Updates(map[string]any{"reply": text, "replied_at": s.clock.Now().UTC(), "replied_by": by})
 	if res.Error != nil {
 		return translate(res.Error, "reply to instruction")

@@ -60,7 +60,7 @@ func (s *Store) LoginHistory(ctx context.Context, username, addr string, since t
 // RecordLoginAttempt stores the outcome of a checked password: a login, or
 // the current password given to change it.
 func (s *Store) RecordLoginAttempt(ctx context.Context, username, addr string, success bool) error {
-	return s.Tx(ctx, func(tx *gorm.DB) error { return s.recordLoginAttempt(tx, username, addr, success) })
+	return s.WithTx(ctx, func(ctx context.Context) error { return s.recordLoginAttempt(s.w(ctx), username, addr, success) })
 }
 
 func (s *Store) recordLoginAttempt(tx *gorm.DB, username, addr string, success bool) error {
@@ -81,11 +81,12 @@ func (s *Store) recordLoginAttempt(tx *gorm.DB, username, addr string, success b
 // RecordLoginFailure stores a failed login and audits it, in one
 // transaction; a names the account as typed, userID is 0 for an unknown one.
 func (s *Store) RecordLoginFailure(ctx context.Context, a Actor, userID int64) error {
-	return s.Tx(ctx, func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		if err := s.recordLoginAttempt(tx, a.Username, a.ClientAddr, false); err != nil {
 			return err
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "login.fail", ObjectType: "user", ObjectID: userID})
+		return s.Audit(ctx, a, AuditEntry{Action: "login.fail", ObjectType: "user", ObjectID: userID})
 	})
 }
 
@@ -94,14 +95,15 @@ func (s *Store) RecordLoginFailure(ctx context.Context, a Actor, userID int64) e
 // one transaction.
 func (s *Store) RecordLogin(ctx context.Context, a Actor, userID int64) error {
 	now := s.clock.Now().UTC()
-	return s.Tx(ctx, func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		if err := s.recordLoginAttempt(tx, a.Username, a.ClientAddr, true); err != nil {
 			return err
 		}
 		if err := tx.Model(&model.User{}).Where("id = ?", userID).Update("last_login_at", now).Error; err != nil {
 			return translate(err, "record last login")
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "login.ok", ObjectType: "user", ObjectID: userID})
+		return s.Audit(ctx, a, AuditEntry{Action: "login.ok", ObjectType: "user", ObjectID: userID})
 	})
 }
 

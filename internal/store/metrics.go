@@ -9,8 +9,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"duban/internal/db"
 	"duban/internal/model"
+	"duban/internal/store/db"
 )
 
 // The read-only queries behind the dashboards, the 台账 and the exports.

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/model"
 )
 
@@ -27,8 +25,8 @@ func (s *Store) CountUnreadUpTo(ctx context.Context, userID int64, limit int) (i
 	return int(n), translate(err, "count notifications")
 }
 
-// NotifyTx puts one notification into each user's inbox.
-func (s *Store) NotifyTx(ctx context.Context, tx *gorm.DB, userIDs []int64, n model.Notification) error {
+// Notify puts one notification into each user's inbox.
+func (s *Store) Notify(ctx context.Context, userIDs []int64, n model.Notification) error {
 	if len(userIDs) == 0 {
 		return nil
 	}
@@ -39,7 +37,7 @@ func (s *Store) NotifyTx(ctx context.Context, tx *gorm.DB, userIDs []int64, n mo
 		x.ID, x.UserID, x.CreatedAt, x.ReadAt = 0, id, now, nil
 		rows = append(rows, x)
 	}
-	return translate(tx.WithContext(ctx).Create(&rows).Error, "store notifications")
+	return translate(s.w(ctx).Create(&rows).Error, "store notifications")
 }
 
 // Notifications lists a user's inbox, newest first, a page at a time.
@@ -82,26 +80,26 @@ func (s *Store) MarkAllNotificationsRead(ctx context.Context, userID int64) (int
 	return res.RowsAffected, translate(res.Error, "mark notifications read")
 }
 
-// UnitUserIDsTx lists the enabled accounts of a unit.
-func (s *Store) UnitUserIDsTx(ctx context.Context, tx *gorm.DB, unitID int64) ([]int64, error) {
+// UnitUserIDs lists the enabled accounts of a unit.
+func (s *Store) UnitUserIDs(ctx context.Context, unitID int64) ([]int64, error) {
 	var ids []int64
-	err := tx.WithContext(ctx).Model(&model.User{}).
+	err := s.r(ctx).Model(&model.User{}).
 		Where("unit_id = ? AND role = ? AND disabled = ?", unitID, model.RoleUnit, false).Order("id").Pluck("id", &ids).Error
 	return ids, translate(err, "list unit users")
 }
 
-// ReviewerIDsTx lists the enabled reviewer accounts.
-func (s *Store) ReviewerIDsTx(ctx context.Context, tx *gorm.DB) ([]int64, error) {
+// ReviewerIDs lists the enabled reviewer accounts.
+func (s *Store) ReviewerIDs(ctx context.Context) ([]int64, error) {
 	var ids []int64
-	err := tx.WithContext(ctx).Model(&model.User{}).
+	err := s.r(ctx).Model(&model.User{}).
 		Where("role = ? AND disabled = ?", model.RoleReviewer, false).Order("id").Pluck("id", &ids).Error
 	return ids, translate(err, "list reviewers")
 }
 
-// MarkNotificationsReadBeforeTx marks every notification created before t
+// MarkNotificationsReadBefore marks every notification created before t
 // as read at t (the demo history's old news).
-func (s *Store) MarkNotificationsReadBeforeTx(ctx context.Context, tx *gorm.DB, t time.Time) error {
-	err := tx.WithContext(ctx).Model(&model.Notification{}).Where("created_at < ? AND read_at IS NULL", t.UTC()).
+func (s *Store) MarkNotificationsReadBefore(ctx context.Context, t time.Time) error {
+	err := s.w(ctx).Model(&model.Notification{}).Where("created_at < ? AND read_at IS NULL", t.UTC()).
 		Update("read_at", t.UTC()).Error
 	return translate(err, "mark old notifications read")
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"gorm.io/gorm"
-
 	"duban/internal/model"
 	"duban/internal/periods"
 )
@@ -36,9 +34,9 @@ type NewAssignment struct {
 }
 
 // CreatePlan stores a plan with its domains, measures, targets, assignments
-// and reporting periods inside tx, filling in the IDs.
-func (s *Store) CreatePlan(ctx context.Context, tx *gorm.DB, np *NewPlan) error {
-	tx = tx.WithContext(ctx)
+// and reporting periods, filling in the IDs. Call it inside WithTx.
+func (s *Store) CreatePlan(ctx context.Context, np *NewPlan) error {
+	tx := s.w(ctx)
 	now := s.clock.Now().UTC()
 	p := &np.Plan
 	p.CreatedAt, p.UpdatedAt = now, now

@@ -143,7 +143,8 @@ func lockMeasure(tx *gorm.DB, id int64, version int, now time.Time, extra map[st
 // refused with a validate.Error: those records would be deleted with it.
 func (s *Store) UpdateMeasure(ctx context.Context, a Actor, id int64, version int, e MeasureEdit) error {
 	now := s.clock.Now().UTC()
-	return s.Tx(ctx, func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		var before model.Measure
 		if err := tx.First(&before, id).Error; err != nil {
 			return translate(err, fmt.Sprintf("measure %d", id))
@@ -167,7 +168,7 @@ func (s *Store) UpdateMeasure(ctx context.Context, a Actor, id int64, version in
 		if err != nil {
 			return err
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "measure.update", ObjectType: "measure", ObjectID: id, Old: old, New: nu})
+		return s.Audit(ctx, a, AuditEntry{Action: "measure.update", ObjectType: "measure", ObjectID: id, Old: old, New: nu})
 	})
 }
 
@@ -318,7 +319,8 @@ var numberedLabel = regexp.MustCompile(`^(\d+)[.．、]$`)
 func (s *Store) AddMeasure(ctx context.Context, a Actor, planID, domainID int64, title string, dueOn time.Time) (*model.Measure, error) {
 	now := s.clock.Now().UTC()
 	var m model.Measure
-	err := s.Tx(ctx, func(tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		var p model.Plan
 		if err := tx.First(&p, planID).Error; err != nil {
 			return translate(err, fmt.Sprintf("plan %d", planID))
@@ -379,7 +381,7 @@ func (s *Store) AddMeasure(ctx context.Context, a Actor, planID, domainID int64,
 		if err != nil {
 			return err
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "measure.create", ObjectType: "measure", ObjectID: m.ID,
+		return s.Audit(ctx, a, AuditEntry{Action: "measure.create", ObjectType: "measure", ObjectID: m.ID,
 			New: map[string]any{"plan_id": planID, "domain": d.Label + d.Title, "measure": snap}})
 	})
 	if err != nil {
@@ -392,7 +394,8 @@ func (s *Store) AddMeasure(ctx context.Context, a Actor, planID, domainID int64,
 // measure that has reports or prompts is refused (a validate.Error on the form):
 // the supervision record must not vanish with it.
 func (s *Store) DeleteMeasure(ctx context.Context, a Actor, id int64, version int) error {
-	return s.Tx(ctx, func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		var m model.Measure
 		if err := tx.First(&m, id).Error; err != nil {
 			return translate(err, fmt.Sprintf("measure %d", id))
@@ -432,7 +435,7 @@ func (s *Store) DeleteMeasure(ctx context.Context, a Actor, id int64, version in
 		if res.RowsAffected == 0 {
 			return fmt.Errorf("measure %d changed while deleting: %w", id, model.ErrConflict)
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "measure.delete", ObjectType: "measure", ObjectID: id,
+		return s.Audit(ctx, a, AuditEntry{Action: "measure.delete", ObjectType: "measure", ObjectID: id,
 			Old: map[string]any{"plan_id": m.PlanID, "domain_id": m.DomainID, "measure": old}})
 	})
 }
@@ -486,7 +489,8 @@ func (s *Store) UpdatePlan(ctx context.Context, a Actor, id int64, version int, 
 	if err != nil {
 		return change, fmt.Errorf("%w: %v", model.ErrInvalid, err)
 	}
-	err = s.Tx(ctx, func(tx *gorm.DB) error {
+	err = s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		var p model.Plan
 		if err := tx.First(&p, id).Error; err != nil {
 			return translate(err, fmt.Sprintf("plan %d", id))
@@ -552,7 +556,7 @@ func (s *Store) UpdatePlan(ctx context.Context, a Actor, id int64, version int, 
 		if err := tx.Where("plan_id = ?", id).Order("seq").Find(&cur).Error; err != nil {
 			return translate(err, "list periods")
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "plan.update", ObjectType: "plan", ObjectID: id, Old: old, New: snapshotPlan(&after, cur)})
+		return s.Audit(ctx, a, AuditEntry{Action: "plan.update", ObjectType: "plan", ObjectID: id, Old: old, New: snapshotPlan(&after, cur)})
 	})
 	return change, err
 }

@@ -19,60 +19,56 @@ func (s *Store) PlanByTitle(ctx context.Context, title, issuer string) (*model.P
 	return &p, translate(err, fmt.Sprintf("plan %q", title))
 }
 
-// UnitByNameOnly finds a unit by its exact name (no alias lookup) on q.
-func (s *Store) UnitByNameOnly(ctx context.Context, q *gorm.DB, name string) (*model.Unit, error) {
+// UnitByNameOnly finds a unit by its exact name (no alias lookup).
+func (s *Store) UnitByNameOnly(ctx context.Context, name string) (*model.Unit, error) {
+	q := s.r(ctx)
 	var u model.Unit
-	err := q.WithContext(ctx).Where("name = ?", name).First(&u).Error
+	err := q.Where("name = ?", name).First(&u).Error
 	return &u, translate(err, fmt.Sprintf("unit %q", name))
 }
 
-// UnitByAlias finds the unit an alias stands for, on q.
-func (s *Store) UnitByAlias(ctx context.Context, q *gorm.DB, alias string) (*model.Unit, error) {
+// UnitByAlias finds the unit an alias stands for,.
+func (s *Store) UnitByAlias(ctx context.Context, alias string) (*model.Unit, error) {
+	q := s.r(ctx)
 	var al model.UnitAlias
-	if err := q.WithContext(ctx).Where("alias = ?", alias).First(&al).Error; err != nil {
+	if err := q.Where("alias = ?", alias).First(&al).Error; err != nil {
 		return nil, translate(err, fmt.Sprintf("alias %q", alias))
 	}
 	var u model.Unit
-	err := q.WithContext(ctx).First(&u, al.UnitID).Error
+	err := q.First(&u, al.UnitID).Error
 	return &u, translate(err, fmt.Sprintf("unit of alias %q", alias))
 }
 
-// GroupByName finds a unit group and its member unit IDs (in unit order), on q.
-func (s *Store) GroupByName(ctx context.Context, q *gorm.DB, name string) (*model.UnitGroup, []int64, error) {
+// GroupByName finds a unit group and its member unit IDs (in unit order),.
+func (s *Store) GroupByName(ctx context.Context, name string) (*model.UnitGroup, []int64, error) {
+	q := s.r(ctx)
 	var g model.UnitGroup
-	if err := q.WithContext(ctx).Where("name = ?", name).First(&g).Error; err != nil {
+	if err := q.Where("name = ?", name).First(&g).Error; err != nil {
 		return nil, nil, translate(err, fmt.Sprintf("unit group %q", name))
 	}
 	var ids []int64
-	err := q.WithContext(ctx).Model(&model.UnitGroupMember{}).
+	err := q.Model(&model.UnitGroupMember{}).
 		Joins("JOIN units ON units.id = unit_group_members.unit_id").
 		Where("unit_group_members.group_id = ?", g.ID).Order("units.sort_order, units.id").
 		Pluck("unit_group_members.unit_id", &ids).Error
 	return &g, ids, translate(err, "unit group members")
 }
 
-// UnitByIDTx loads a unit inside tx.
-func (s *Store) UnitByIDTx(ctx context.Context, tx *gorm.DB, id int64) (*model.Unit, error) {
-	var u model.Unit
-	err := tx.WithContext(ctx).First(&u, id).Error
-	return &u, translate(err, fmt.Sprintf("unit %d", id))
+// CreateDomain adds a domain to a plan.
+func (s *Store) CreateDomain(ctx context.Context, d *model.Domain) error {
+	return translate(s.w(ctx).Create(d).Error, "create domain")
 }
 
-// CreateDomainTx adds a domain to a plan.
-func (s *Store) CreateDomainTx(ctx context.Context, tx *gorm.DB, d *model.Domain) error {
-	return translate(tx.WithContext(ctx).Create(d).Error, "create domain")
-}
-
-// UpdateDomainTextTx refreshes a domain's title, goal and source position.
-func (s *Store) UpdateDomainTextTx(ctx context.Context, tx *gorm.DB, id int64, title, goal string, start, end int) error {
-	err := tx.WithContext(ctx).Model(&model.Domain{}).Where("id = ?", id).
+// UpdateDomainText refreshes a domain's title, goal and source position.
+func (s *Store) UpdateDomainText(ctx context.Context, id int64, title, goal string, start, end int) error {
+	err := s.w(ctx).Model(&model.Domain{}).Where("id = ?", id).
 		Updates(map[string]any{"title": title, "goal": goal, "source_start": start, "source_end": end}).Error
 	return translate(err, "update domain")
 }
 
-// CreateMeasureTx adds one measure with its targets and assignments.
-func (s *Store) CreateMeasureTx(ctx context.Context, tx *gorm.DB, nm *NewMeasure) error {
-	tx = tx.WithContext(ctx)
+// CreateMeasure adds one measure with its targets and assignments.
+func (s *Store) CreateMeasure(ctx context.Context, nm *NewMeasure) error {
+	tx := s.w(ctx)
 	now := s.clock.Now().UTC()
 	m := &nm.Measure
 	m.CreatedAt, m.UpdatedAt, m.Version = now, now, 1
@@ -96,52 +92,52 @@ func (s *Store) CreateMeasureTx(ctx context.Context, tx *gorm.DB, nm *NewMeasure
 	return nil
 }
 
-// UpdateMeasureSourceTx refreshes a measure's text from a revised document.
-func (s *Store) UpdateMeasureSourceTx(ctx context.Context, tx *gorm.DB, id int64, pos int, title, text string, start, end int) error {
-	err := tx.WithContext(ctx).Model(&model.Measure{}).Where("id = ?", id).Updates(map[string]any{
+// UpdateMeasureSource refreshes a measure's text from a revised document.
+func (s *Store) UpdateMeasureSource(ctx context.Context, id int64, pos int, title, text string, start, end int) error {
+	err := s.w(ctx).Model(&model.Measure{}).Where("id = ?", id).Updates(map[string]any{
 		"position": pos, "title": title, "source_text": text, "source_start": start, "source_end": end,
 		"updated_at": s.clock.Now().UTC(), "version": gorm.Expr("version + 1"),
 	}).Error
 	return translate(err, "update measure")
 }
 
-// UpdateMeasureDueTx sets a measure's deadline as a revised document gives
+// UpdateMeasureDue sets a measure's deadline as a revised document gives
 // it: the due date, the phrase it came from and whether the work is ongoing.
-func (s *Store) UpdateMeasureDueTx(ctx context.Context, tx *gorm.DB, id int64, due time.Time, note string, ongoing bool) error {
-	err := tx.WithContext(ctx).Model(&model.Measure{}).Where("id = ?", id).Updates(map[string]any{
+func (s *Store) UpdateMeasureDue(ctx context.Context, id int64, due time.Time, note string, ongoing bool) error {
+	err := s.w(ctx).Model(&model.Measure{}).Where("id = ?", id).Updates(map[string]any{
 		"due_on": due, "due_note": note, "ongoing": ongoing, "updated_at": s.clock.Now().UTC(),
 	}).Error
 	return translate(err, "update measure deadline")
 }
 
-// UpdateMeasurePositionTx moves a measure in the plan's order.
-func (s *Store) UpdateMeasurePositionTx(ctx context.Context, tx *gorm.DB, id int64, pos int) error {
-	return translate(tx.WithContext(ctx).Model(&model.Measure{}).Where("id = ?", id).Update("position", pos).Error, "move measure")
+// UpdateMeasurePosition moves a measure in the plan's order.
+func (s *Store) UpdateMeasurePosition(ctx context.Context, id int64, pos int) error {
+	return translate(s.w(ctx).Model(&model.Measure{}).Where("id = ?", id).Update("position", pos).Error, "move measure")
 }
 
-// SaveTargetTx inserts or updates a target.
-func (s *Store) SaveTargetTx(ctx context.Context, tx *gorm.DB, t *model.Target) error {
-	return translate(tx.WithContext(ctx).Save(t).Error, "save target")
+// SaveTarget inserts or updates a target.
+func (s *Store) SaveTarget(ctx context.Context, t *model.Target) error {
+	return translate(s.w(ctx).Save(t).Error, "save target")
 }
 
-// DeleteTargetIfUnreportedTx deletes a target unless values were reported
+// DeleteTargetIfUnreported deletes a target unless values were reported
 // for it; a kept target moves to position pos.
-func (s *Store) DeleteTargetIfUnreportedTx(ctx context.Context, tx *gorm.DB, id int64, pos int) error {
+func (s *Store) DeleteTargetIfUnreported(ctx context.Context, id int64, pos int) error {
 	var n int64
-	if err := tx.WithContext(ctx).Model(&model.TargetValue{}).Where("target_id = ?", id).Count(&n).Error; err != nil {
+	if err := s.w(ctx).Model(&model.TargetValue{}).Where("target_id = ?", id).Count(&n).Error; err != nil {
 		return translate(err, "count target values")
 	}
 	if n > 0 {
-		return translate(tx.WithContext(ctx).Model(&model.Target{}).Where("id = ?", id).Update("position", pos).Error, "keep target")
+		return translate(s.w(ctx).Model(&model.Target{}).Where("id = ?", id).Update("position", pos).Error, "keep target")
 	}
-	return translate(tx.WithContext(ctx).Delete(&model.Target{}, id).Error, "delete target")
+	return translate(s.w(ctx).Delete(&model.Target{}, id).Error, "delete target")
 }
 
-// SyncAssignmentsTx makes a measure's assignments match want: new ones are
+// SyncAssignments makes a measure's assignments match want: new ones are
 // added, roles updated, and ones no longer wanted removed unless they have
 // reports or prompts.
-func (s *Store) SyncAssignmentsTx(ctx context.Context, tx *gorm.DB, measureID int64, want []NewAssignment) error {
-	tx = tx.WithContext(ctx)
+func (s *Store) SyncAssignments(ctx context.Context, measureID int64, want []NewAssignment) error {
+	tx := s.w(ctx)
 	var have []model.Assignment
 	if err := tx.Where("measure_id = ?", measureID).Find(&have).Error; err != nil {
 		return translate(err, "load assignments")
@@ -188,11 +184,11 @@ func (s *Store) SyncAssignmentsTx(ctx context.Context, tx *gorm.DB, measureID in
 	return nil
 }
 
-// DeleteMeasureIfUnreportedTx deletes a measure unless any of its
+// DeleteMeasureIfUnreported deletes a measure unless any of its
 // assignments has a report or a prompt; it tells whether it deleted.
-func (s *Store) DeleteMeasureIfUnreportedTx(ctx context.Context, tx *gorm.DB, id int64) (bool, error) {
+func (s *Store) DeleteMeasureIfUnreported(ctx context.Context, id int64) (bool, error) {
 	var n int64
-	err := tx.WithContext(ctx).Model(&model.Report{}).
+	err := s.w(ctx).Model(&model.Report{}).
 		Joins("JOIN assignments ON assignments.id = reports.assignment_id").
 		Where("assignments.measure_id = ?", id).Count(&n).Error
 	if err != nil {
@@ -201,7 +197,7 @@ func (s *Store) DeleteMeasureIfUnreportedTx(ctx context.Context, tx *gorm.DB, id
 	if n > 0 {
 		return false, nil
 	}
-	err = tx.WithContext(ctx).Model(&model.Prompt{}).
+	err = s.w(ctx).Model(&model.Prompt{}).
 		Joins("JOIN assignments ON assignments.id = prompts.assignment_id").
 		Where("assignments.measure_id = ?", id).Count(&n).Error
 	if err != nil {
@@ -210,7 +206,7 @@ func (s *Store) DeleteMeasureIfUnreportedTx(ctx context.Context, tx *gorm.DB, id
 	if n > 0 {
 		return false, nil
 	}
-	res := tx.WithContext(ctx).Delete(&model.Measure{}, id)
+	res := s.w(ctx).Delete(&model.Measure{}, id)
 	if res.Error != nil {
 		return false, translate(res.Error, "delete measure")
 	}
@@ -220,9 +216,9 @@ func (s *Store) DeleteMeasureIfUnreportedTx(ctx context.Context, tx *gorm.DB, id
 	return true, nil
 }
 
-// UpdatePlanSourceTx records a revised document on the plan.
-func (s *Store) UpdatePlanSourceTx(ctx context.Context, tx *gorm.DB, id int64, title, issuer, issuedOn, text, sha, warnings string) error {
-	err := tx.WithContext(ctx).Model(&model.Plan{}).Where("id = ?", id).Updates(map[string]any{
+// UpdatePlanSource records a revised document on the plan.
+func (s *Store) UpdatePlanSource(ctx context.Context, id int64, title, issuer, issuedOn, text, sha, warnings string) error {
+	err := s.w(ctx).Model(&model.Plan{}).Where("id = ?", id).Updates(map[string]any{
 		"title": title, "issuer": issuer, "issued_on": issuedOn, "source_text": text, "source_sha256": sha,
 		"warnings": warnings, "updated_at": s.clock.Now().UTC(), "version": gorm.Expr("version + 1"),
 	}).Error

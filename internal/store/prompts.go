@@ -4,23 +4,21 @@ import (
 	"context"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/model"
 )
 
-// AddPromptTx records a 催办 prompt.
-func (s *Store) AddPromptTx(ctx context.Context, tx *gorm.DB, p *model.Prompt) error {
+// AddPrompt records a 催办 prompt.
+func (s *Store) AddPrompt(ctx context.Context, p *model.Prompt) error {
 	p.CreatedAt = s.clock.Now().UTC()
-	return translate(tx.WithContext(ctx).Create(p).Error, "store prompt")
+	return translate(s.w(ctx).Create(p).Error, "store prompt")
 }
 
-// ResolvePromptsTx marks the open prompts about an assignment's report for
+// ResolvePrompts marks the open prompts about an assignment's report for
 // a period (and those about the assignment in general) as answered, and
 // returns their IDs.
-func (s *Store) ResolvePromptsTx(ctx context.Context, tx *gorm.DB, assignmentID, periodID int64, at time.Time) ([]int64, error) {
+func (s *Store) ResolvePrompts(ctx context.Context, assignmentID, periodID int64, at time.Time) ([]int64, error) {
 	var ids []int64
-	q := tx.WithContext(ctx).Model(&model.Prompt{}).
+	q := s.w(ctx).Model(&model.Prompt{}).
 		Where("assignment_id = ? AND resolved_at IS NULL AND (period_id = ? OR period_id IS NULL)", assignmentID, periodID)
 	if err := q.Order("id").Pluck("id", &ids).Error; err != nil {
 		return nil, translate(err, "find open prompts")
@@ -28,7 +26,7 @@ func (s *Store) ResolvePromptsTx(ctx context.Context, tx *gorm.DB, assignmentID,
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	err := tx.WithContext(ctx).Model(&model.Prompt{}).Where("id IN ?", ids).Update("resolved_at", at.UTC()).Error
+	err := s.w(ctx).Model(&model.Prompt{}).Where("id IN ?", ids).Update("resolved_at", at.UTC()).Error
 	return ids, translate(err, "resolve prompts")
 }
 

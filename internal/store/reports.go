@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"gorm.io/gorm"
-
 	"duban/internal/model"
 )
 
@@ -95,38 +93,24 @@ func (s *Store) TargetValuesOf(ctx context.Context, reportIDs []int64) ([]model.
 	return out, err
 }
 
-// ReportTx loads a report inside tx.
-func (s *Store) ReportTx(ctx context.Context, tx *gorm.DB, id int64) (*model.Report, error) {
-	var r model.Report
-	err := tx.WithContext(ctx).First(&r, id).Error
-	return &r, translate(err, fmt.Sprintf("report %d", id))
-}
-
-// ReportOfTx loads the report of an assignment for a period inside tx.
-func (s *Store) ReportOfTx(ctx context.Context, tx *gorm.DB, assignmentID, periodID int64) (*model.Report, error) {
-	var r model.Report
-	err := tx.WithContext(ctx).Where("assignment_id = ? AND period_id = ?", assignmentID, periodID).First(&r).Error
-	return &r, translate(err, fmt.Sprintf("report of assignment %d period %d", assignmentID, periodID))
-}
-
-// CreateReportTx inserts a new report. A report for the same assignment
+// CreateReport inserts a new report. A report for the same assignment
 // and period created meanwhile by someone else is a model.ErrConflict.
-func (s *Store) CreateReportTx(ctx context.Context, tx *gorm.DB, r *model.Report) error {
+func (s *Store) CreateReport(ctx context.Context, r *model.Report) error {
 	now := s.clock.Now().UTC()
 	r.CreatedAt, r.UpdatedAt = now, now
 	if r.LockVersion == 0 {
 		r.LockVersion = 1
 	}
-	return translate(tx.WithContext(ctx).Create(r).Error, "create report")
+	return translate(s.w(ctx).Create(r).Error, "create report")
 }
 
-// UpdateReportTx writes every mutable column of r, but only if the row is
+// UpdateReport writes every mutable column of r, but only if the row is
 // still in state wantState at lock version wantLock (optimistic locking):
 // otherwise nothing is written and the answer is model.ErrConflict. On
 // success r.LockVersion is the new version.
-func (s *Store) UpdateReportTx(ctx context.Context, tx *gorm.DB, r *model.Report, wantState string, wantLock int) error {
+func (s *Store) UpdateReport(ctx context.Context, r *model.Report, wantState string, wantLock int) error {
 	now := s.clock.Now().UTC()
-	res := tx.WithContext(ctx).Model(&model.Report{}).
+	res := s.w(ctx).Model(&model.Report{}).
 		Where("id = ? AND state = ? AND lock_version = ?", r.ID, wantState, wantLock).
 		Updates(map[string]any{
 			"state":          r.State,
@@ -153,9 +137,9 @@ func (s *Store) UpdateReportTx(ctx context.Context, tx *gorm.DB, r *model.Report
 	return nil
 }
 
-// SetTargetValuesTx replaces the target values of a report.
-func (s *Store) SetTargetValuesTx(ctx context.Context, tx *gorm.DB, reportID int64, vals []model.TargetValue) error {
-	if err := tx.WithContext(ctx).Where("report_id = ?", reportID).Delete(&model.TargetValue{}).Error; err != nil {
+// SetTargetValues replaces the target values of a report.
+func (s *Store) SetTargetValues(ctx context.Context, reportID int64, vals []model.TargetValue) error {
+	if err := s.w(ctx).Where("report_id = ?", reportID).Delete(&model.TargetValue{}).Error; err != nil {
 		return translate(err, "clear target values")
 	}
 	if len(vals) == 0 {
@@ -164,24 +148,24 @@ func (s *Store) SetTargetValuesTx(ctx context.Context, tx *gorm.DB, reportID int
 	for i := range vals {
 		vals[i].ID, vals[i].ReportID = 0, reportID
 	}
-	return translate(tx.WithContext(ctx).Create(&vals).Error, "save target values")
+	return translate(s.w(ctx).Create(&vals).Error, "save target values")
 }
 
-// TargetValuesOfTx loads one report's target values inside tx.
-func (s *Store) TargetValuesOfTx(ctx context.Context, tx *gorm.DB, reportID int64) ([]model.TargetValue, error) {
+// TargetValuesOfReport loads one report's target values.
+func (s *Store) TargetValuesOfReport(ctx context.Context, reportID int64) ([]model.TargetValue, error) {
 	var vs []model.TargetValue
-	err := tx.WithContext(ctx).Where("report_id = ?", reportID).Order("target_id").Find(&vs).Error
+	err := s.r(ctx).Where("report_id = ?", reportID).Order("target_id").Find(&vs).Error
 	return vs, translate(err, "list target values")
 }
 
-// AddReportVersionTx stores a submitted version's snapshot.
-func (s *Store) AddReportVersionTx(ctx context.Context, tx *gorm.DB, v *model.ReportVersion) error {
-	return translate(tx.WithContext(ctx).Create(v).Error, "store report version")
+// AddReportVersion stores a submitted version's snapshot.
+func (s *Store) AddReportVersion(ctx context.Context, v *model.ReportVersion) error {
+	return translate(s.w(ctx).Create(v).Error, "store report version")
 }
 
-// LatestReportVersionTx loads the newest submitted version inside tx.
-func (s *Store) LatestReportVersionTx(ctx context.Context, tx *gorm.DB, reportID int64) (*model.ReportVersion, error) {
+// LatestReportVersion loads the newest submitted version.
+func (s *Store) LatestReportVersion(ctx context.Context, reportID int64) (*model.ReportVersion, error) {
 	var v model.ReportVersion
-	err := tx.WithContext(ctx).Where("report_id = ?", reportID).Order("version_no DESC").First(&v).Error
+	err := s.r(ctx).Where("report_id = ?", reportID).Order("version_no DESC").First(&v).Error
 	return &v, translate(err, fmt.Sprintf("latest version of report %d", reportID))
 }

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 
-	"gorm.io/gorm"
-
 	"duban/internal/model"
 )
 
@@ -14,10 +12,10 @@ const (
 	DecisionReturn  = "return"
 )
 
-// AddReviewTx records a review decision.
-func (s *Store) AddReviewTx(ctx context.Context, tx *gorm.DB, r *model.Review) error {
+// AddReview records a review decision.
+func (s *Store) AddReview(ctx context.Context, r *model.Review) error {
 	r.CreatedAt = s.clock.Now().UTC()
-	return translate(tx.WithContext(ctx).Create(r).Error, "store review")
+	return translate(s.w(ctx).Create(r).Error, "store review")
 }
 
 // ReviewsOf lists the reviews of reports, oldest first.

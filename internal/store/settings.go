@@ -39,7 +39,8 @@ func (s *Store) SetLightRules(ctx context.Context, a Actor, r rules.Settings) er
 		return err
 	}
 	b, _ := json.Marshal(r)
-	return s.Tx(ctx, func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		// Update, else insert: not an UPSERT, whose conflict policy SQLite
 		// hands down to the read model's triggers on settings (their
 		// INSERT OR IGNORE into the dirty list would fail instead).
@@ -51,6 +52,6 @@ func (s *Store) SetLightRules(ctx context.Context, a Actor, r rules.Settings) er
 		if res.Error != nil {
 			return translate(res.Error, "save light rules")
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "settings.light_rules", ObjectType: "setting", Old: old, New: r})
+		return s.Audit(ctx, a, AuditEntry{Action: "settings.light_rules", ObjectType: "setting", Old: old, New: r})
 	})
 }

@@ -12,8 +12,8 @@ import (
 	"gorm.io/gorm"
 
 	"duban/internal/clock"
-	"duban/internal/db"
 	"duban/internal/model"
+	"duban/internal/store/db"
 )
 
 // Store is the portal's data access.
@@ -21,7 +21,6 @@ type Store struct {
 	db    *db.DB
 	clock clock.Clock
 	chain *auditChain
-	tx    *gorm.DB // set by InTx: every query runs in this transaction
 	memo  *Memo
 	group *groupCommit // SQLite: write transactions share commits
 }
@@ -37,38 +36,52 @@ func New(d *db.DB, c clock.Clock) *Store {
 }
 
 // WithClock is the same store on another clock (the demo history writes
-// each event at its moment), sharing the audit key.
+// each event at its moment), sharing the audit key and the transactions
+// its context carries.
 func (s *Store) WithClock(c clock.Clock) *Store {
 	return &Store{db: s.db, clock: c, chain: s.chain, memo: s.memo, group: s.group}
 }
 
-// DB exposes the handles to services that run their own transactions.
+// DB exposes the database handles (migrations, backup, ANALYZE).
 func (s *Store) DB() *db.DB { return s.db }
 
 // Clock is the store's clock.
 func (s *Store) Clock() clock.Clock { return s.clock }
 
-// InTx is the same store with every query, reads included, inside tx (the
-// read model recomputes facts from what the transaction wrote).
-func (s *Store) InTx(tx *gorm.DB) *Store {
-	c := *s
-	c.tx = tx
-	return &c
+// txKey carries the write transaction of WithTx in a context, together
+// with the database it belongs to, so a store over another database never
+// picks it up.
+type txKey struct{}
+
+type txValue struct {
+	db *db.DB
+	tx *gorm.DB
 }
 
-// InTxn reports whether the store is bound to a transaction (InTx).
-func (s *Store) InTxn() bool { return s.tx != nil }
+// txOf is the transaction ctx carries for this store's database, or nil.
+func (s *Store) txOf(ctx context.Context) *gorm.DB {
+	if v, ok := ctx.Value(txKey{}).(txValue); ok && v.db == s.db {
+		return v.tx
+	}
+	return nil
+}
 
+// InTransaction reports whether ctx carries a write transaction of this
+// store (what it reads there may not be committed yet).
+func (s *Store) InTransaction(ctx context.Context) bool { return s.txOf(ctx) != nil }
+
+// r is the handle for reads: the context's transaction, else the reader pool.
 func (s *Store) r(ctx context.Context) *gorm.DB {
-	if s.tx != nil {
-		return s.tx.WithContext(ctx)
+	if tx := s.txOf(ctx); tx != nil {
+		return tx.WithContext(ctx)
 	}
 	return s.db.R.WithContext(ctx)
 }
 
+// w is the handle for writes: the context's transaction, else the writer.
 func (s *Store) w(ctx context.Context) *gorm.DB {
-	if s.tx != nil {
-		return s.tx.WithContext(ctx)
+	if tx := s.txOf(ctx); tx != nil {
+		return tx.WithContext(ctx)
 	}
 	return s.db.W.WithContext(ctx)
 }
@@ -76,18 +89,23 @@ func (s *Store) w(ctx context.Context) *gorm.DB {
 // Ping checks that the database answers (for /healthz).
 func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 
-// Tx runs fn in one write transaction (BEGIN IMMEDIATE on SQLite, where
-// transactions that wait for the writer share a commit, each in its own
-// savepoint: see groupCommit). Reads inside fn must use the tx handle so
-// they see the transaction's writes.
-func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if s.tx != nil {
-		return fn(s.tx.WithContext(ctx))
+// WithTx runs fn in one write transaction carried by the context fn gets:
+// every store method called with that context, reads included, runs in it
+// and sees its writes. Inside a transaction already (a WithTx further up
+// the call chain) fn joins it; the outermost WithTx commits. On SQLite
+// the transactions that wait for the writer share a commit, each in its
+// own savepoint (see groupCommit); PostgreSQL runs a plain transaction.
+func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if s.txOf(ctx) != nil {
+		return fn(ctx)
+	}
+	run := func(tx *gorm.DB) error {
+		return fn(context.WithValue(ctx, txKey{}, txValue{db: s.db, tx: tx}))
 	}
 	if s.group != nil {
-		return s.group.do(ctx, fn)
+		return s.group.do(ctx, run)
 	}
-	return s.w(ctx).Transaction(fn)
+	return s.db.W.WithContext(ctx).Transaction(run)
 }
 
 // translate maps driver errors to the model's sentinel errors.

@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/model"
 )
 
@@ -15,9 +13,9 @@ type APITokenRow struct {
 	Username string
 }
 
-// CreateAPITokenTx inserts a token.
-func (s *Store) CreateAPITokenTx(ctx context.Context, tx *gorm.DB, t *model.APIToken) error {
-	return translate(tx.WithContext(ctx).Create(t).Error, "create api token")
+// CreateAPIToken inserts a token.
+func (s *Store) CreateAPIToken(ctx context.Context, t *model.APIToken) error {
+	return translate(s.w(ctx).Create(t).Error, "create api token")
 }
 
 // APITokenByHash loads a token by the hash of its secret.
@@ -27,10 +25,10 @@ func (s *Store) APITokenByHash(ctx context.Context, secretHash string) (*model.A
 	return &t, translate(err, "api token")
 }
 
-// APITokenTx loads a token by ID.
-func (s *Store) APITokenTx(ctx context.Context, tx *gorm.DB, id int64) (*model.APIToken, error) {
+// APITokenByID loads a token by ID.
+func (s *Store) APITokenByID(ctx context.Context, id int64) (*model.APIToken, error) {
 	var t model.APIToken
-	err := tx.WithContext(ctx).First(&t, id).Error
+	err := s.r(ctx).First(&t, id).Error
 	return &t, translate(err, "api token")
 }
 
@@ -51,13 +49,13 @@ func (s *Store) ActiveAPITokens(ctx context.Context) ([]APITokenRow, error) {
 	return out, translate(err, "api tokens")
 }
 
-// RevokeAPITokenTx marks a token revoked; revoking twice is a no-op.
-func (s *Store) RevokeAPITokenTx(ctx context.Context, tx *gorm.DB, id, by int64, at time.Time) error {
+// RevokeAPIToken marks a token revoked; revoking twice is a no-op.
+func (s *Store) RevokeAPIToken(ctx context.Context, id, by int64, at time.Time) error {
 	var byPtr *int64
 	if by != 0 {
 		byPtr = &by
 	}
-	err := tx.WithContext(ctx).Model(&model.APIToken{}).Where("id = ? AND revoked_at IS NULL", id).
+	err := s.w(ctx).Model(&model.APIToken{}).Where("id = ? AND revoked_at IS NULL", id).
 		Updates(map[string]any{"revoked_at": at.UTC(), "revoked_by": byPtr}).Error
 	return translate(err, "revoke api token")
 }

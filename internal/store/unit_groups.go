@@ -64,14 +64,15 @@ func (s *Store) GroupByID(ctx context.Context, id int64) (*model.UnitGroup, []in
 func (s *Store) CreateGroup(ctx context.Context, a Actor, name string, members []int64) (*model.UnitGroup, error) {
 	now := s.clock.Now().UTC()
 	g := &model.UnitGroup{Name: name, CreatedAt: now, UpdatedAt: now}
-	err := s.Tx(ctx, func(tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		if err := tx.Create(g).Error; err != nil {
 			return translate(err, "create unit group")
 		}
 		if err := setMembers(tx, g.ID, members); err != nil {
 			return err
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "group.create", ObjectType: "unit_group", ObjectID: g.ID,
+		return s.Audit(ctx, a, AuditEntry{Action: "group.create", ObjectType: "unit_group", ObjectID: g.ID,
 			New: map[string]any{"name": name, "members": members}})
 	})
 	return g, err
@@ -79,7 +80,8 @@ func (s *Store) CreateGroup(ctx context.Context, a Actor, name string, members [
 
 // UpdateGroup renames a group and replaces its members, audited.
 func (s *Store) UpdateGroup(ctx context.Context, a Actor, id int64, name string, members []int64) error {
-	return s.Tx(ctx, func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		var g model.UnitGroup
 		if err := tx.First(&g, id).Error; err != nil {
 			return translate(err, fmt.Sprintf("unit group %d", id))
@@ -98,14 +100,15 @@ func (s *Store) UpdateGroup(ctx context.Context, a Actor, id int64, name string,
 		if err := setMembers(tx, id, members); err != nil {
 			return err
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "group.update", ObjectType: "unit_group", ObjectID: id,
+		return s.Audit(ctx, a, AuditEntry{Action: "group.update", ObjectType: "unit_group", ObjectID: id,
 			Old: map[string]any{"name": g.Name, "members": old}, New: map[string]any{"name": name, "members": members}})
 	})
 }
 
 // DeleteGroup removes a group (its units stay), audited.
 func (s *Store) DeleteGroup(ctx context.Context, a Actor, id int64) error {
-	return s.Tx(ctx, func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		var g model.UnitGroup
 		if err := tx.First(&g, id).Error; err != nil {
 			return translate(err, fmt.Sprintf("unit group %d", id))
@@ -116,7 +119,7 @@ func (s *Store) DeleteGroup(ctx context.Context, a Actor, id int64) error {
 		if err := tx.Delete(&g).Error; err != nil {
 			return translate(err, "delete unit group")
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "group.delete", ObjectType: "unit_group", ObjectID: id,
+		return s.Audit(ctx, a, AuditEntry{Action: "group.delete", ObjectType: "unit_group", ObjectID: id,
 			Old: map[string]any{"name": g.Name}})
 	})
 }

@@ -16,18 +16,18 @@ func (s *Store) UnitByID(ctx context.Context, id int64) (*model.Unit, error) {
 	return &u, translate(err, fmt.Sprintf("unit %d", id))
 }
 
-// UnitByNameTx finds a unit by name or alias inside tx.
-func (s *Store) UnitByNameTx(ctx context.Context, tx *gorm.DB, name string) (*model.Unit, error) {
+// UnitByName finds a unit by name or alias.
+func (s *Store) UnitByName(ctx context.Context, name string) (*model.Unit, error) {
 	var u model.Unit
-	err := tx.WithContext(ctx).Where("name = ?", name).First(&u).Error
+	err := s.r(ctx).Where("name = ?", name).First(&u).Error
 	if err == nil {
 		return &u, nil
 	}
 	var al model.UnitAlias
-	if err := tx.WithContext(ctx).Where("alias = ?", name).First(&al).Error; err != nil {
+	if err := s.r(ctx).Where("alias = ?", name).First(&al).Error; err != nil {
 		return nil, translate(err, fmt.Sprintf("unit %q", name))
 	}
-	err = tx.WithContext(ctx).First(&u, al.UnitID).Error
+	err = s.r(ctx).First(&u, al.UnitID).Error
 	return &u, translate(err, fmt.Sprintf("unit %q", name))
 }
 
@@ -125,21 +125,23 @@ func unitAudit(u *model.Unit) map[string]any {
 func (s *Store) CreateUnit(ctx context.Context, a Actor, ch UnitChange) (*model.Unit, error) {
 	now := s.clock.Now().UTC()
 	u := &model.Unit{Name: ch.Name, Kind: ch.Kind, SortOrder: ch.SortOrder, Confirmed: ch.Confirmed, CreatedAt: now, UpdatedAt: now}
-	err := s.Tx(ctx, func(tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		if err := nameFree(tx, ch.Name, 0); err != nil {
 			return err
 		}
 		if err := tx.Create(u).Error; err != nil {
 			return translate(err, "create unit")
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "unit.create", ObjectType: "unit", ObjectID: u.ID, New: unitAudit(u)})
+		return s.Audit(ctx, a, AuditEntry{Action: "unit.create", ObjectType: "unit", ObjectID: u.ID, New: unitAudit(u)})
 	})
 	return u, err
 }
 
 // UpdateUnit changes a unit, audited with old and new values.
 func (s *Store) UpdateUnit(ctx context.Context, a Actor, id int64, ch UnitChange) error {
-	return s.Tx(ctx, func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		var u model.Unit
 		if err := tx.First(&u, id).Error; err != nil {
 			return translate(err, fmt.Sprintf("unit %d", id))
@@ -154,13 +156,14 @@ func (s *Store) UpdateUnit(ctx context.Context, a Actor, id int64, ch UnitChange
 		}).Error; err != nil {
 			return translate(err, "update unit")
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "unit.update", ObjectType: "unit", ObjectID: id, Old: old, New: unitAudit(&u)})
+		return s.Audit(ctx, a, AuditEntry{Action: "unit.update", ObjectType: "unit", ObjectID: id, Old: old, New: unitAudit(&u)})
 	})
 }
 
 // ConfirmUnit marks a unit the importer created as a real one.
 func (s *Store) ConfirmUnit(ctx context.Context, a Actor, id int64) error {
-	return s.Tx(ctx, func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		res := tx.Model(&model.Unit{}).Where("id = ?", id).Updates(map[string]any{"confirmed": true, "updated_at": s.clock.Now().UTC()})
 		if res.Error != nil {
 			return translate(res.Error, "confirm unit")
@@ -168,13 +171,14 @@ func (s *Store) ConfirmUnit(ctx context.Context, a Actor, id int64) error {
 		if res.RowsAffected == 0 {
 			return fmt.Errorf("confirm unit %d: %w", id, model.ErrNotFound)
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "unit.confirm", ObjectType: "unit", ObjectID: id})
+		return s.Audit(ctx, a, AuditEntry{Action: "unit.confirm", ObjectType: "unit", ObjectID: id})
 	})
 }
 
 // AddAlias gives a unit another name, audited.
 func (s *Store) AddAlias(ctx context.Context, a Actor, unitID int64, alias string) error {
-	return s.Tx(ctx, func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		var u model.Unit
 		if err := tx.First(&u, unitID).Error; err != nil {
 			return translate(err, fmt.Sprintf("unit %d", unitID))
@@ -186,14 +190,15 @@ func (s *Store) AddAlias(ctx context.Context, a Actor, unitID int64, alias strin
 		if err := tx.Create(&al).Error; err != nil {
 			return translate(err, "add alias")
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "unit.alias_add", ObjectType: "unit", ObjectID: unitID,
+		return s.Audit(ctx, a, AuditEntry{Action: "unit.alias_add", ObjectType: "unit", ObjectID: unitID,
 			New: map[string]any{"alias": alias}})
 	})
 }
 
 // DeleteAlias removes one of a unit's aliases, audited.
 func (s *Store) DeleteAlias(ctx context.Context, a Actor, unitID, aliasID int64) error {
-	return s.Tx(ctx, func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		var al model.UnitAlias
 		if err := tx.Where("id = ? AND unit_id = ?", aliasID, unitID).First(&al).Error; err != nil {
 			return translate(err, fmt.Sprintf("alias %d of unit %d", aliasID, unitID))
@@ -201,7 +206,7 @@ func (s *Store) DeleteAlias(ctx context.Context, a Actor, unitID, aliasID int64)
 		if err := tx.Delete(&al).Error; err != nil {
 			return translate(err, "delete alias")
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "unit.alias_delete", ObjectType: "unit", ObjectID: unitID,
+		return s.Audit(ctx, a, AuditEntry{Action: "unit.alias_delete", ObjectType: "unit", ObjectID: unitID,
 			Old: map[string]any{"alias": al.Alias}})
 	})
 }
@@ -220,7 +225,8 @@ func (s *Store) MergeUnit(ctx context.Context, a Actor, srcID, dstID int64) erro
 	if srcID == dstID {
 		return fmt.Errorf("merge unit %d into itself: %w", srcID, model.ErrInvalid)
 	}
-	return s.Tx(ctx, func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		var src, dst model.Unit
 		if err := tx.First(&src, srcID).Error; err != nil {
 			return translate(err, fmt.Sprintf("unit %d", srcID))
@@ -294,8 +300,17 @@ func (s *Store) MergeUnit(ctx context.Context, a Actor, srcID, dstID int64) erro
 		if err := tx.Create(&model.UnitAlias{UnitID: dstID, Alias: src.Name, CreatedAt: s.clock.Now().UTC()}).Error; err != nil {
 			return translate(err, "merge: keep name as alias")
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "unit.merge", ObjectType: "unit", ObjectID: srcID,
+		return s.Audit(ctx, a, AuditEntry{Action: "unit.merge", ObjectType: "unit", ObjectID: srcID,
 			Old: unitAudit(&src),
 			New: map[string]any{"into_id": dstID, "into": dst.Name, "assignments_moved": moved, "assignments_dropped": dropped}})
+	})
+}
+
+// CreateUnits inserts units in batches, filling in their IDs (synthetic
+// datasets; no audit entries).
+func (s *Store) CreateUnits(ctx context.Context, units []model.Unit) error {
+	// One transaction: all or nothing, and one commit.
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		return translate(s.w(ctx).CreateInBatches(&units, 500).Error, "create units")
 	})
 }

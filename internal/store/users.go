@@ -26,10 +26,8 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (*model.Use
 }
 
 // CreateUser inserts a user.
-func (s *Store) CreateUser(ctx context.Context, tx *gorm.DB, u *model.User) error {
-	if tx == nil {
-		tx = s.w(ctx)
-	}
+func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
+	tx := s.w(ctx)
 	now := s.clock.Now().UTC()
 	u.CreatedAt, u.UpdatedAt = now, now
 	if u.PasswordChangedAt.IsZero() {
@@ -56,7 +54,8 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 // (which clears must_change_password), audited.
 func (s *Store) SetPassword(ctx context.Context, a Actor, userID int64, hash string) error {
 	now := s.clock.Now().UTC()
-	return s.Tx(ctx, func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		res := tx.Model(&model.User{}).Where("id = ?", userID).
 			Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "updated_at": now, "must_change_password": false})
 		if res.Error != nil {
@@ -65,14 +64,15 @@ func (s *Store) SetPassword(ctx context.Context, a Actor, userID int64, hash str
 		if res.RowsAffected == 0 {
 			return fmt.Errorf("set password: %w", model.ErrNotFound)
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "user.password", ObjectType: "user", ObjectID: userID})
+		return s.Audit(ctx, a, AuditEntry{Action: "user.password", ObjectType: "user", ObjectID: userID})
 	})
 }
 
 // SetUserDisabled disables or enables an account; disabling ends its
 // sessions in the same transaction.
 func (s *Store) SetUserDisabled(ctx context.Context, a Actor, userID int64, disabled bool) error {
-	return s.Tx(ctx, func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		var u model.User
 		if err := tx.First(&u, userID).Error; err != nil {
 			return translate(err, fmt.Sprintf("disable user %d", userID))
@@ -99,7 +99,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, a Actor, userID int64, disa
 		if disabled {
 			action = "user.disable"
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: action, ObjectType: "user", ObjectID: userID})
+		return s.Audit(ctx, a, AuditEntry{Action: action, ObjectType: "user", ObjectID: userID})
 	})
 }
 
@@ -145,11 +145,11 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]UserRow, error) 
 
 // AddUser creates a user, audited.
 func (s *Store) AddUser(ctx context.Context, a Actor, u *model.User) error {
-	return s.Tx(ctx, func(tx *gorm.DB) error {
-		if err := s.CreateUser(ctx, tx, u); err != nil {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.CreateUser(ctx, u); err != nil {
 			return err
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "user.create", ObjectType: "user", ObjectID: u.ID, New: userAudit(u)})
+		return s.Audit(ctx, a, AuditEntry{Action: "user.create", ObjectType: "user", ObjectID: u.ID, New: userAudit(u)})
 	})
 }
 
@@ -162,7 +162,8 @@ type UserChange struct {
 
 // UpdateUser changes an account, audited with the old and new values.
 func (s *Store) UpdateUser(ctx context.Context, a Actor, id int64, ch UserChange) error {
-	return s.Tx(ctx, func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		var u model.User
 		if err := tx.First(&u, id).Error; err != nil {
 			return translate(err, fmt.Sprintf("user %d", id))
@@ -180,13 +181,14 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, id int64, ch UserChange
 			return translate(res.Error, "update user")
 		}
 		u.DisplayName, u.Role, u.UnitID = ch.DisplayName, ch.Role, ch.UnitID
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "user.update", ObjectType: "user", ObjectID: id, Old: old, New: userAudit(&u)})
+		return s.Audit(ctx, a, AuditEntry{Action: "user.update", ObjectType: "user", ObjectID: id, Old: old, New: userAudit(&u)})
 	})
 }
 
 // UpdateProfile changes the fields a user may set on their own account.
 func (s *Store) UpdateProfile(ctx context.Context, a Actor, id int64, displayName string) error {
-	return s.Tx(ctx, func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		var u model.User
 		if err := tx.First(&u, id).Error; err != nil {
 			return translate(err, fmt.Sprintf("user %d", id))
@@ -195,7 +197,7 @@ func (s *Store) UpdateProfile(ctx context.Context, a Actor, id int64, displayNam
 			Updates(map[string]any{"display_name": displayName, "updated_at": s.clock.Now().UTC()}).Error; err != nil {
 			return translate(err, "update profile")
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "user.profile", ObjectType: "user", ObjectID: id,
+		return s.Audit(ctx, a, AuditEntry{Action: "user.profile", ObjectType: "user", ObjectID: id,
 			Old: map[string]any{"display_name": u.DisplayName}, New: map[string]any{"display_name": displayName}})
 	})
 }
@@ -219,7 +221,8 @@ func (s *Store) keepAnAdmin(tx *gorm.DB, userID int64) error {
 // their own at the next login.
 func (s *Store) ResetPassword(ctx context.Context, a Actor, userID int64, hash string) error {
 	now := s.clock.Now().UTC()
-	return s.Tx(ctx, func(tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		res := tx.Model(&model.User{}).Where("id = ?", userID).
 			Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "updated_at": now, "must_change_password": true})
 		if res.Error != nil {
@@ -231,7 +234,7 @@ func (s *Store) ResetPassword(ctx context.Context, a Actor, userID int64, hash s
 		if err := tx.Where("user_id = ?", userID).Delete(&model.Session{}).Error; err != nil {
 			return translate(err, "end sessions")
 		}
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "user.password_reset", ObjectType: "user", ObjectID: userID})
+		return s.Audit(ctx, a, AuditEntry{Action: "user.password_reset", ObjectType: "user", ObjectID: userID})
 	})
 }
 
@@ -239,7 +242,8 @@ func (s *Store) ResetPassword(ctx context.Context, a Actor, userID int64, hash s
 // many there were.
 func (s *Store) EndUserSessions(ctx context.Context, a Actor, userID int64) (int64, error) {
 	var n int64
-	err := s.Tx(ctx, func(tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.w(ctx)
 		var u model.User
 		if err := tx.First(&u, userID).Error; err != nil {
 			return translate(err, fmt.Sprintf("user %d", userID))
@@ -249,7 +253,7 @@ func (s *Store) EndUserSessions(ctx context.Context, a Actor, userID int64) (int
 			return translate(res.Error, "end sessions")
 		}
 		n = res.RowsAffected
-		return s.Audit(ctx, tx, a, AuditEntry{Action: "user.sessions_end", ObjectType: "user", ObjectID: userID,
+		return s.Audit(ctx, a, AuditEntry{Action: "user.sessions_end", ObjectType: "user", ObjectID: userID,
 			New: map[string]any{"sessions": n}})
 	})
 	return n, err
@@ -273,4 +277,21 @@ func userAudit(u *model.User) map[string]any {
 func likePattern(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(s) + "%"
+}
+
+// CreateUsers inserts accounts in batches, filling in their IDs
+// (synthetic datasets; no audit entries).
+func (s *Store) CreateUsers(ctx context.Context, users []model.User) error {
+	// One transaction: all or nothing, and one commit.
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		return translate(s.w(ctx).CreateInBatches(&users, 500).Error, "create users")
+	})
+}
+
+// EnableUsers enables the named accounts with a password hash (the load
+// tool's synthetic accounts; no audit entries).
+func (s *Store) EnableUsers(ctx context.Context, usernames []string, passwordHash string) error {
+	err := s.w(ctx).Model(&model.User{}).Where("username IN ?", usernames).
+		Updates(map[string]any{"disabled": false, "password_hash": passwordHash}).Error
+	return translate(err, "enable users")
 }

@@ -99,35 +99,28 @@ func (s *Store) LeadAssignmentsOf(ctx context.Context, measureIDs []int64) (map[
 	return out, err
 }
 
-// AssignmentTx loads an assignment inside tx.
-func (s *Store) AssignmentTx(ctx context.Context, tx *gorm.DB, id int64) (*model.Assignment, error) {
-	var a model.Assignment
-	err := tx.WithContext(ctx).First(&a, id).Error
-	return &a, translate(err, fmt.Sprintf("assignment %d", id))
-}
-
-// LeadOfMeasureTx loads a measure's lead assignment inside tx
+// LeadOfMeasure loads a measure's lead assignment
 // (model.ErrNotFound when the measure has none).
-func (s *Store) LeadOfMeasureTx(ctx context.Context, tx *gorm.DB, measureID int64) (*model.Assignment, error) {
+func (s *Store) LeadOfMeasure(ctx context.Context, measureID int64) (*model.Assignment, error) {
 	var a model.Assignment
-	err := tx.WithContext(ctx).Where("measure_id = ? AND role = ?", measureID, model.AssignLead).Order("id").First(&a).Error
+	err := s.r(ctx).Where("measure_id = ? AND role = ?", measureID, model.AssignLead).Order("id").First(&a).Error
 	return &a, translate(err, fmt.Sprintf("lead of measure %d", measureID))
 }
 
-// UnsignedAssignmentsOfUnitTx lists a unit's assignments not yet signed for.
-func (s *Store) UnsignedAssignmentsOfUnitTx(ctx context.Context, tx *gorm.DB, unitID int64) ([]model.Assignment, error) {
+// UnsignedAssignmentsOfUnit lists a unit's assignments not yet signed for.
+func (s *Store) UnsignedAssignmentsOfUnit(ctx context.Context, unitID int64) ([]model.Assignment, error) {
 	var as []model.Assignment
-	err := tx.WithContext(ctx).Where("unit_id = ? AND signed_at IS NULL", unitID).Order("id").Find(&as).Error
+	err := s.r(ctx).Where("unit_id = ? AND signed_at IS NULL", unitID).Order("id").Find(&as).Error
 	return as, translate(err, "list unsigned assignments")
 }
 
-// SignAssignmentTx records 签收, only if nobody signed meanwhile.
-func (s *Store) SignAssignmentTx(ctx context.Context, tx *gorm.DB, id, userID int64, at time.Time) error {
+// SignAssignment records 签收, only if nobody signed meanwhile.
+func (s *Store) SignAssignment(ctx context.Context, id, userID int64, at time.Time) error {
 	var by *int64
 	if userID != 0 {
 		by = &userID
 	}
-	res := tx.WithContext(ctx).Model(&model.Assignment{}).Where("id = ? AND signed_at IS NULL", id).
+	res := s.w(ctx).Model(&model.Assignment{}).Where("id = ? AND signed_at IS NULL", id).
 		Updates(map[string]any{"signed_at": at.UTC(), "signed_by": by})
 	if res.Error != nil {
 		return translate(res.Error, "sign assignment")
@@ -142,13 +135,6 @@ func (s *Store) SignAssignmentTx(ctx context.Context, tx *gorm.DB, id, userID in
 func (s *Store) PeriodByID(ctx context.Context, id int64) (*model.Period, error) {
 	var p model.Period
 	err := s.r(ctx).First(&p, id).Error
-	return &p, translate(err, fmt.Sprintf("period %d", id))
-}
-
-// PeriodTx loads a reporting period inside tx.
-func (s *Store) PeriodTx(ctx context.Context, tx *gorm.DB, id int64) (*model.Period, error) {
-	var p model.Period
-	err := tx.WithContext(ctx).First(&p, id).Error
 	return &p, translate(err, fmt.Sprintf("period %d", id))
 }
 
@@ -183,13 +169,6 @@ func (s *Store) TargetsOfMeasures(ctx context.Context, measureIDs []int64) (map[
 		return nil
 	})
 	return out, err
-}
-
-// TargetsOfTx loads a measure's targets inside tx.
-func (s *Store) TargetsOfTx(ctx context.Context, tx *gorm.DB, measureID int64) ([]model.Target, error) {
-	var ts []model.Target
-	err := tx.WithContext(ctx).Where("measure_id = ?", measureID).Order("position").Find(&ts).Error
-	return ts, translate(err, "list targets")
 }
 
 // ReportRow is a report with the names a list shows beside it.
@@ -308,25 +287,11 @@ func (s *Store) UserNames(ctx context.Context, ids []int64) (map[int64]string, e
 	return out, err
 }
 
-// UnitTx loads a unit inside tx.
-func (s *Store) UnitTx(ctx context.Context, tx *gorm.DB, id int64) (*model.Unit, error) {
-	var u model.Unit
-	err := tx.WithContext(ctx).First(&u, id).Error
-	return &u, translate(err, fmt.Sprintf("unit %d", id))
-}
-
-// DomainTx loads a domain inside tx.
-func (s *Store) DomainTx(ctx context.Context, tx *gorm.DB, id int64) (*model.Domain, error) {
-	var d model.Domain
-	err := tx.WithContext(ctx).First(&d, id).Error
-	return &d, translate(err, fmt.Sprintf("domain %d", id))
-}
-
-// LatestSubmittedReportTx loads an assignment's report of the latest period
+// LatestSubmittedReport loads an assignment's report of the latest period
 // that has a submitted or approved version (model.ErrNotFound when none).
-func (s *Store) LatestSubmittedReportTx(ctx context.Context, tx *gorm.DB, assignmentID int64) (*model.Report, error) {
+func (s *Store) LatestSubmittedReport(ctx context.Context, assignmentID int64) (*model.Report, error) {
 	var r model.Report
-	err := tx.WithContext(ctx).Joins("JOIN periods ON periods.id = reports.period_id").
+	err := s.r(ctx).Joins("JOIN periods ON periods.id = reports.period_id").
 		Where("reports.assignment_id = ? AND reports.state IN ?", assignmentID, []string{model.ReportSubmitted, model.ReportApproved}).
 		Order("periods.seq DESC").First(&r).Error
 	return &r, translate(err, fmt.Sprintf("latest report of assignment %d", assignmentID))

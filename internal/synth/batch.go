@@ -13,7 +13,7 @@ import (
 const batchRows = 400
 
 // batch collects rows for one table and writes them with multi-row
-// INSERTs inside tx.
+// INSERTs inside the load's database/sql transaction.
 type batch struct {
 	ctx   context.Context
 	tx    *sql.Tx

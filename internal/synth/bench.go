@@ -18,8 +18,6 @@ import (
 	"syscall"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/app"
 	"duban/internal/model"
 	"duban/internal/store"
@@ -146,7 +144,7 @@ func ensureBenchUser(ctx context.Context, a *app.App) (string, error) {
 		return "", err
 	}
 	u := &model.User{Username: BenchUser, DisplayName: "性能测试", PasswordHash: hash, Role: model.RoleReviewer}
-	return password, a.Store.Tx(ctx, func(tx *gorm.DB) error { return a.Store.CreateUser(ctx, tx, u) })
+	return password, a.Store.CreateUser(ctx, u)
 }
 
 // login logs a fresh cookie-jar client in, the way a browser would.

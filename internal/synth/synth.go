@@ -19,13 +19,11 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/clock"
-	"duban/internal/db"
 	"duban/internal/format"
 	"duban/internal/model"
 	"duban/internal/store"
+	"duban/internal/store/db"
 	"duban/internal/workflow"
 )
 
@@ -108,7 +106,7 @@ func Generate(ctx context.Context, st *store.Store, o Options) (Result, error) {
 	if err := g.makeReviewer(ctx); err != nil {
 		return res, err
 	}
-	sqlDB, err := st.DB().W.DB()
+	sqlDB, err := st.DB().Writer()
 	if err != nil {
 		return res, err
 	}
@@ -200,7 +198,7 @@ func (g *gen) makeUnits(ctx context.Context) error {
 		rows = append(rows, model.Unit{Name: fmt.Sprintf("合成%s单位%05d", g.o.Tag, i+1), Kind: kind, Confirmed: true,
 			SortOrder: 1000 + i, CreatedAt: now, UpdatedAt: now})
 	}
-	err := g.st.Tx(ctx, func(tx *gorm.DB) error { return tx.CreateInBatches(&rows, 500).Error })
+	err := g.st.CreateUnits(ctx, rows)
 	if err != nil {
 		return fmt.Errorf("synth units: %w", err)
 	}
@@ -218,7 +216,7 @@ func (g *gen) makeUnits(ctx context.Context) error {
 		users = append(users, model.User{Username: fmt.Sprintf("synth%s-u%05d", strings.ToLower(g.o.Tag), i+1), DisplayName: u.Name,
 			PasswordHash: "!synthetic", Role: model.RoleUnit, UnitID: &unitID, Disabled: true, PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now})
 	}
-	if err := g.st.Tx(ctx, func(tx *gorm.DB) error { return tx.CreateInBatches(&users, 500).Error }); err != nil {
+	if err := g.st.CreateUsers(ctx, users); err != nil {
 		return fmt.Errorf("synth unit users: %w", err)
 	}
 	g.userOf = make(map[int64]int64, len(users))
@@ -243,7 +241,7 @@ func (g *gen) makeReviewer(ctx context.Context) error {
 		return nil
 	}
 	u := &model.User{Username: name, DisplayName: "合成数据审核人", PasswordHash: "!synthetic", Role: model.RoleReviewer, Disabled: true}
-	if err := g.st.Tx(ctx, func(tx *gorm.DB) error { return g.st.CreateUser(ctx, tx, u) }); err != nil {
+	if err := g.st.CreateUser(ctx, u); err != nil {
 		return fmt.Errorf("synth reviewer: %w", err)
 	}
 	g.reviewer = u.ID
@@ -316,7 +314,7 @@ func (g *gen) plan(ctx context.Context, d *sql.DB, i int) (planCounts, error) {
 		}
 		np.Domains[di].Measures = append(np.Domains[di].Measures, nm)
 	}
-	if err := g.st.Tx(ctx, func(tx *gorm.DB) error { return g.st.CreatePlan(ctx, tx, np) }); err != nil {
+	if err := g.st.WithTx(ctx, func(ctx context.Context) error { return g.st.CreatePlan(ctx, np) }); err != nil {
 		return n, err
 	}
 	planID := np.Plan.ID
@@ -634,29 +632,28 @@ func (g *gen) report(p model.Period, pi, periods int, skill float64, today time.
 // benchAccounts enables the load tool's accounts with the bench password.
 func (g *gen) benchAccounts(ctx context.Context) error {
 	reviewer, leader, units := BenchAccounts(g.o.Tag)
-	return g.st.Tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Model(&model.User{}).Where("username IN ?", append([]string{reviewer}, units...)).
-			Updates(map[string]any{"disabled": false, "password_hash": g.o.BenchPasswordHash}).Error; err != nil {
+	return g.st.WithTx(ctx, func(ctx context.Context) error {
+		if err := g.st.EnableUsers(ctx, append([]string{reviewer}, units...), g.o.BenchPasswordHash); err != nil {
 			return fmt.Errorf("synth: bench accounts: %w", err)
 		}
 		if _, err := g.st.UserByUsername(ctx, leader); err == nil {
 			return nil
 		}
 		u := &model.User{Username: leader, DisplayName: "合成数据领导", PasswordHash: g.o.BenchPasswordHash, Role: model.RoleViewer}
-		return g.st.CreateUser(ctx, tx, u)
+		return g.st.CreateUser(ctx, u)
 	})
 }
 
 // activity appends a few audit entries so "recent activity" has content.
 func (g *gen) activity(ctx context.Context) error {
 	a := store.Actor{UserID: g.reviewer, Username: "synth-reviewer", Role: model.RoleReviewer}
-	return g.st.Tx(ctx, func(tx *gorm.DB) error {
+	return g.st.WithTx(ctx, func(ctx context.Context) error {
 		for i := 0; i < 50; i++ {
 			e := store.AuditEntry{Action: "report.submit", ObjectType: "report", ObjectID: g.nextReport - int64(i)}
 			if i%5 == 0 {
 				e = store.AuditEntry{Action: "review.approve", ObjectType: "review", ObjectID: int64(i)}
 			}
-			if err := g.st.Audit(ctx, tx, a, e); err != nil {
+			if err := g.st.Audit(ctx, a, e); err != nil {
 				return err
 			}
 		}

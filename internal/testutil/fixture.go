@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/store"
@@ -36,9 +34,9 @@ func SeedFixture(t testing.TB, st *store.Store) *Fixture {
 		d, _ := time.ParseInLocation(time.DateOnly, s, clock.Zone)
 		return d
 	}
-	err := st.Tx(ctx, func(tx *gorm.DB) error {
+	err := st.WithTx(ctx, func(ctx context.Context) error {
 		for _, n := range []string{"市教育局", "市残联", "台山市人民政府"} {
-			u, err := st.EnsureUnit(ctx, tx, n, model.UnitDepartment, true)
+			u, err := st.EnsureUnit(ctx, n, model.UnitDepartment, true)
 			if err != nil {
 				return err
 			}
@@ -71,7 +69,7 @@ func SeedFixture(t testing.TB, st *store.Store) *Fixture {
 				}},
 			},
 		}
-		if err := st.CreatePlan(ctx, tx, np); err != nil {
+		if err := st.CreatePlan(ctx, np); err != nil {
 			return err
 		}
 		f.Plan = np.Plan

@@ -297,9 +297,9 @@ func mustUnit(t *testing.T, p *testutil.Portal, name string) *model.Unit {
 	t.Helper()
 	ctx := context.Background()
 	var u *model.Unit
-	must(t, p.App.Store.Tx(ctx, func(tx *gormDB) error {
+	must(t, p.App.Store.WithTx(ctx, func(ctx context.Context) error {
 		var err error
-		u, err = p.App.Store.EnsureUnit(ctx, tx, name, model.UnitDepartment, false)
+		u, err = p.App.Store.EnsureUnit(ctx, name, model.UnitDepartment, false)
 		return err
 	}))
 	return u
@@ -344,10 +344,10 @@ func TestAdminAuditLog(t *testing.T) {
 	ctx := context.Background()
 	st := p.App.Store
 	for i := range 60 {
-		must(t, st.Audit(ctx, nil, store.Actor{Username: "tester"}, store.AuditEntry{Action: "test.entry", ObjectType: "unit", ObjectID: int64(i + 1)}))
+		must(t, st.Audit(ctx, store.Actor{Username: "tester"}, store.AuditEntry{Action: "test.entry", ObjectType: "unit", ObjectID: int64(i + 1)}))
 	}
 	p.Clock.Advance(48 * time.Hour) // 2015-04-05
-	must(t, st.Audit(ctx, nil, store.Actor{Username: "later"}, store.AuditEntry{Action: "test.later", ObjectType: "user", ObjectID: 7,
+	must(t, st.Audit(ctx, store.Actor{Username: "later"}, store.AuditEntry{Action: "test.later", ObjectType: "user", ObjectID: 7,
 		Old: map[string]any{"role": "unit"}, New: map[string]any{"role": "viewer"}}))
 	admin := p.Login("admin")
 

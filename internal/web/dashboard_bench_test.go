@@ -9,8 +9,6 @@ import (
 	"os"
 	"testing"
 
-	"gorm.io/gorm"
-
 	"duban/internal/model"
 	"duban/internal/synth"
 	"duban/internal/testutil"
@@ -84,7 +82,7 @@ func benchLogin(b *testing.B, p *testutil.Portal) *testutil.Client {
 		}
 	} else if errors.Is(err, model.ErrNotFound) {
 		u := &model.User{Username: name, PasswordHash: hash, Role: model.RoleReviewer}
-		if err := p.App.Store.Tx(ctx, func(tx *gorm.DB) error { return p.App.Store.CreateUser(ctx, tx, u) }); err != nil {
+		if err := p.App.Store.CreateUser(ctx, u); err != nil {
 			b.Fatal(err)
 		}
 	} else {

@@ -9,33 +9,19 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"gorm.io/gorm"
-
 	"duban/internal/figures/figurestest"
+	"duban/internal/store/db"
 	"duban/internal/synth"
 	"duban/internal/testutil"
 )
 
 // countQueries counts every statement the portal sends to the database
-// through GORM (both handles), via callbacks on each operation.
+// through GORM (both handles).
 func countQueries(t *testing.T, p *testutil.Portal) *atomic.Int64 {
 	t.Helper()
 	n := &atomic.Int64{}
-	inc := func(*gorm.DB) { n.Add(1) }
-	for _, g := range []*gorm.DB{p.App.DB.R, p.App.DB.W} {
-		cb := g.Callback()
-		for name, err := range map[string]error{
-			"query":  cb.Query().After("gorm:query").Register("dashtest:count_query", inc),
-			"row":    cb.Row().After("gorm:row").Register("dashtest:count_row", inc),
-			"raw":    cb.Raw().After("gorm:raw").Register("dashtest:count_raw", inc),
-			"create": cb.Create().After("gorm:create").Register("dashtest:count_create", inc),
-			"update": cb.Update().After("gorm:update").Register("dashtest:count_update", inc),
-			"delete": cb.Delete().After("gorm:delete").Register("dashtest:count_delete", inc),
-		} {
-			if err != nil {
-				t.Fatalf("register %s callback: %v", name, err)
-			}
-		}
+	if err := p.App.DB.Observe("dashtest", func(db.Statement) { n.Add(1) }); err != nil {
+		t.Fatal(err)
 	}
 	return n
 }

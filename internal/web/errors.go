@@ -46,7 +46,7 @@ func (s *Server) auditRefusal(c echo.Context, status int, err error) {
 	case u == nil:
 		aerr = s.refusals.Record(ctx, a, store.AuditEntry{Action: "access.denied", ObjectType: "route", New: c.Request().Method + " " + c.Request().URL.Path})
 	default:
-		aerr = s.h.Store.Audit(ctx, nil, a, store.AuditEntry{Action: "access.denied", ObjectType: "route", New: c.Request().Method + " " + c.Request().URL.Path})
+		aerr = s.h.Store.Audit(ctx, a, store.AuditEntry{Action: "access.denied", ObjectType: "route", New: c.Request().Method + " " + c.Request().URL.Path})
 	}
 	if aerr != nil {
 		s.log.Error("audit refusal", "err", aerr)

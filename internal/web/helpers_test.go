@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"gorm.io/gorm"
 
 	"duban/internal/model"
 	"duban/internal/store"
@@ -155,8 +154,6 @@ func checkTranslated(t *testing.T, res *testutil.Response) {
 }
 
 type goquerySelection = goquery.Selection
-
-type gormDB = gorm.DB
 
 func atoi(s string) int64 {
 	n, _ := strconv.ParseInt(s, 10, 64)

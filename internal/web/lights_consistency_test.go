@@ -12,7 +12,6 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/xuri/excelize/v2"
-	"gorm.io/gorm"
 
 	"duban/internal/clock"
 	"duban/internal/figures"
@@ -320,8 +319,8 @@ func edgeScenario(t *testing.T, p *testutil.Portal) {
 		t.Fatal(err)
 	}
 	var late *model.Unit
-	err := st.Tx(ctx, func(tx *gorm.DB) error {
-		u, err := st.EnsureUnit(ctx, tx, "恩平市人民政府", model.UnitDistrict, true)
+	err := st.WithTx(ctx, func(ctx context.Context) error {
+		u, err := st.EnsureUnit(ctx, "恩平市人民政府", model.UnitDistrict, true)
 		late = u
 		return err
 	})

@@ -150,8 +150,8 @@ func TestImportPreviewCorrections(t *testing.T) {
 		t.Errorf("targets of (一)1 = %+v", ts)
 	}
 	as, _ := p.App.Store.AssignmentsOf(ctx, m0.ID)
-	edu, _ := p.App.Store.UnitByNameTx(ctx, p.App.DB.R, "市教育局")
-	fresh, err := p.App.Store.UnitByNameTx(ctx, p.App.DB.R, "市发展改革局")
+	edu, _ := p.App.Store.UnitByName(ctx, "市教育局")
+	fresh, err := p.App.Store.UnitByName(ctx, "市发展改革局")
 	if err != nil {
 		t.Fatalf("a unit typed in the correction was not created: %v", err)
 	}

@@ -178,8 +178,8 @@ func TestImportUploadPreviewConfirm(t *testing.T) {
 		t.Fatalf("measures = %d", len(ms))
 	}
 	as, _ := p.App.Store.AssignmentsOf(ctx, ms[2].ID)
-	hr, _ := p.App.Store.UnitByNameTx(ctx, p.App.DB.R, "市人力资源社会保障局")
-	fresh, err := p.App.Store.UnitByNameTx(ctx, p.App.DB.R, "市新单位")
+	hr, _ := p.App.Store.UnitByName(ctx, "市人力资源社会保障局")
+	fresh, err := p.App.Store.UnitByName(ctx, "市新单位")
 	if err != nil || fresh.Confirmed {
 		t.Fatalf("new unit = %+v, %v; want created and flagged", fresh, err)
 	}

@@ -215,6 +215,7 @@ func (s *Server) routeTable() []Route {
 		apiOp(http.MethodPost, "/measures/:id/reopen", auth.Reviewer),
 		// 延期申请 and 领导批示 (issue #13) through the API.
 		apiOp(http.MethodGet, "/measures/:id/record", auth.AnyUser),
+		apiOp(http.MethodGet, "/case-files/:id", auth.AnyUser),
 		apiOp(http.MethodPost, "/assignments/:id/extensions", auth.UnitOnly),
 		apiOp(http.MethodPost, "/extensions/:id/decide", auth.Reviewer),
 		apiOp(http.MethodPost, "/instructions/:id/answer", auth.UnitOnly),

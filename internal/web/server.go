@@ -103,7 +103,7 @@ func New(h *handlers.Handlers) *Server {
 
 	s.routes()
 	s.API = api.Mount(e, api.Deps{Store: h.Store, Flow: h.Flow, Files: h.Files, Tokens: h.Tokens, Clock: h.Clock,
-		MaxUploadMB: h.Config.MaxUploadMB, Log: h.Log, Refusals: s.refusals,
+		MaxUploadMB: h.Config.MaxUploadMB, Rate: h.Config.APIRate, Log: h.Log, Refusals: s.refusals,
 		Rule: func(method, path string) (auth.Rule, bool) {
 			r, ok := s.RouteFor(method, path)
 			return r.Rule, ok

@@ -736,7 +736,7 @@ func concurrentReviewers(t *testing.T, opts ...testutil.Option) {
 		http.StatusSeeOther, "submit")
 	r := e.Report(e.Lead, e.Q1)
 	u2 := &model.User{Username: "duchashi2", DisplayName: "督查室二", PasswordHash: e.mustHash(), Role: model.RoleReviewer, Demo: true}
-	if err := e.P.App.Store.CreateUser(context.Background(), nil, u2); err != nil {
+	if err := e.P.App.Store.CreateUser(context.Background(), u2); err != nil {
 		t.Fatal(err)
 	}
 	clients := []*testutil.Client{e.P.Login("duchashi"), e.P.Login("duchashi2"), e.P.Login("duchashi"), e.P.Login("duchashi2")}

@@ -3,20 +3,18 @@ package workflow
 import (
 	"context"
 
-	"gorm.io/gorm"
-
 	"duban/internal/model"
 	"duban/internal/store"
 )
 
 // Sign records 签收 of one assignment by a user of its unit.
 func (s *Service) Sign(ctx context.Context, a store.Actor, assignmentID int64) error {
-	return s.run(ctx, func(tx *gorm.DB) error {
-		asg, err := s.st.AssignmentTx(ctx, tx, assignmentID)
+	return s.run(ctx, func(ctx context.Context) error {
+		asg, err := s.st.AssignmentByID(ctx, assignmentID)
 		if err != nil {
 			return err
 		}
-		return s.signTx(ctx, tx, a, asg)
+		return s.sign(ctx, a, asg)
 	})
 }
 
@@ -24,17 +22,17 @@ func (s *Service) Sign(ctx context.Context, a store.Actor, assignmentID int64) e
 // for, and says how many.
 func (s *Service) SignAll(ctx context.Context, a store.Actor) (int, error) {
 	n := 0
-	err := s.run(ctx, func(tx *gorm.DB) error {
+	err := s.run(ctx, func(ctx context.Context) error {
 		n = 0
 		if a.Role != model.RoleUnit || a.UnitID == 0 {
 			return model.ErrForbidden
 		}
-		as, err := s.st.UnsignedAssignmentsOfUnitTx(ctx, tx, a.UnitID)
+		as, err := s.st.UnsignedAssignmentsOfUnit(ctx, a.UnitID)
 		if err != nil {
 			return err
 		}
 		for i := range as {
-			if err := s.signTx(ctx, tx, a, &as[i]); err != nil {
+			if err := s.sign(ctx, a, &as[i]); err != nil {
 				return err
 			}
 			n++
@@ -44,8 +42,8 @@ func (s *Service) SignAll(ctx context.Context, a store.Actor) (int, error) {
 	return n, err
 }
 
-func (s *Service) signTx(ctx context.Context, tx *gorm.DB, a store.Actor, asg *model.Assignment) error {
-	leadUnit, err := s.leadUnitTx(ctx, tx, asg.MeasureID)
+func (s *Service) sign(ctx context.Context, a store.Actor, asg *model.Assignment) error {
+	leadUnit, err := s.leadUnit(ctx, asg.MeasureID)
 	if err != nil {
 		return err
 	}
@@ -58,9 +56,9 @@ func (s *Service) signTx(ctx context.Context, tx *gorm.DB, a store.Actor, asg *m
 		return err
 	}
 	now := s.now()
-	if err := s.st.SignAssignmentTx(ctx, tx, asg.ID, a.UserID, now); err != nil {
+	if err := s.st.SignAssignment(ctx, asg.ID, a.UserID, now); err != nil {
 		return ErrState
 	}
-	return s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "assignment." + ActSign, ObjectType: "assignment", ObjectID: asg.ID,
+	return s.st.Audit(ctx, a, store.AuditEntry{Action: "assignment." + ActSign, ObjectType: "assignment", ObjectID: asg.ID,
 		Old: map[string]any{"state": from}, New: map[string]any{"state": to, "signed_at": now.UTC()}})
 }

@@ -6,24 +6,22 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/store"
 	"duban/internal/validate"
 )
 
-// measureKindTx is how actor stands to a measure: the office reviews it,
+// measureKind is how actor stands to a measure: the office reviews it,
 // units that work on it may look at it, others may not.
-func (s *Service) measureKindTx(ctx context.Context, tx *gorm.DB, a store.Actor, m *model.Measure) (string, int64, error) {
-	leadUnit, err := s.leadUnitTx(ctx, tx, m.ID)
+func (s *Service) measureKind(ctx context.Context, a store.Actor, m *model.Measure) (string, int64, error) {
+	leadUnit, err := s.leadUnit(ctx, m.ID)
 	if err != nil {
 		return "", 0, err
 	}
 	kind := KindOf(a, ObjMeasure, 0, leadUnit)
 	if kind == Stranger && a.Role == model.RoleUnit {
-		works, err := s.st.UnitWorksOnTx(ctx, tx, m.ID, a.UnitID)
+		works, err := s.st.UnitWorksOn(ctx, m.ID, a.UnitID)
 		if err != nil {
 			return "", 0, err
 		}
@@ -34,15 +32,15 @@ func (s *Service) measureKindTx(ctx context.Context, tx *gorm.DB, a store.Actor,
 	return kind, leadUnit, nil
 }
 
-// measureTransitionTx loads a measure and asks the transition table whether
+// measureTransition loads a measure and asks the transition table whether
 // actor may apply action to it, returning the measure, its lead unit and the
 // states before and after.
-func (s *Service) measureTransitionTx(ctx context.Context, tx *gorm.DB, a store.Actor, measureID int64, action string) (*model.Measure, int64, string, string, error) {
-	m, err := s.st.MeasureTx(ctx, tx, measureID)
+func (s *Service) measureTransition(ctx context.Context, a store.Actor, measureID int64, action string) (*model.Measure, int64, string, string, error) {
+	m, err := s.st.MeasureByID(ctx, measureID)
 	if err != nil {
 		return nil, 0, "", "", err
 	}
-	kind, leadUnit, err := s.measureKindTx(ctx, tx, a, m)
+	kind, leadUnit, err := s.measureKind(ctx, a, m)
 	if err != nil {
 		return nil, 0, "", "", err
 	}
@@ -79,9 +77,9 @@ func canReopen(kind string, closed bool) bool {
 // with a note. The lead unit's latest submitted report must say 已完成.
 func (s *Service) CloseMeasure(ctx context.Context, a store.Actor, measureID int64, on time.Time, note string) error {
 	note = strings.TrimSpace(note)
-	return s.run(ctx, func(tx *gorm.DB) error {
+	return s.run(ctx, func(ctx context.Context) error {
 		now := s.now()
-		m, leadUnit, from, to, err := s.measureTransitionTx(ctx, tx, a, measureID, ActClose)
+		m, leadUnit, from, to, err := s.measureTransition(ctx, a, measureID, ActClose)
 		if err != nil {
 			return err
 		}
@@ -93,7 +91,7 @@ func (s *Service) CloseMeasure(ctx context.Context, a store.Actor, measureID int
 		}
 		at := now
 		if !on.IsZero() && !clock.Date(on).Equal(today(now)) {
-			plan, err := s.st.PlanTx(ctx, tx, m.PlanID)
+			plan, err := s.st.PlanByID(ctx, m.PlanID)
 			if err != nil {
 				return err
 			}
@@ -109,37 +107,37 @@ func (s *Service) CloseMeasure(ctx context.Context, a store.Actor, measureID int
 		if err := errs.Err(); err != nil {
 			return err
 		}
-		lead, err := s.st.LeadOfMeasureTx(ctx, tx, m.ID)
+		lead, err := s.st.LeadOfMeasure(ctx, m.ID)
 		if err != nil {
 			if errors.Is(err, model.ErrNotFound) {
 				return ErrNotDone
 			}
 			return err
 		}
-		r, err := s.st.LatestSubmittedReportTx(ctx, tx, lead.ID)
+		r, err := s.st.LatestSubmittedReport(ctx, lead.ID)
 		if errors.Is(err, model.ErrNotFound) || (err == nil && r.ProgressState != model.ProgressDone) {
 			return ErrNotDone
 		}
 		if err != nil {
 			return err
 		}
-		if err := s.st.CloseMeasureTx(ctx, tx, m.ID, m.Version, at, a.UserID, note); errors.Is(err, model.ErrConflict) {
+		if err := s.st.CloseMeasure(ctx, m.ID, m.Version, at, a.UserID, note); errors.Is(err, model.ErrConflict) {
 			return ErrStale
 		} else if err != nil {
 			return err
 		}
-		if err := s.st.AddMeasureClosureTx(ctx, tx, &model.MeasureClosure{MeasureID: m.ID, Action: ActClose, At: at.UTC(),
+		if err := s.st.AddMeasureClosure(ctx, &model.MeasureClosure{MeasureID: m.ID, Action: ActClose, At: at.UTC(),
 			ActorID: userPtr(a.UserID), Note: note}); err != nil {
 			return err
 		}
-		users, err := s.st.UnitUserIDsTx(ctx, tx, leadUnit)
+		users, err := s.st.UnitUserIDs(ctx, leadUnit)
 		if err != nil {
 			return err
 		}
-		if err := s.notifyTx(ctx, tx, users, NoteClosed, "assignment", lead.ID, m, 0, "", note); err != nil {
+		if err := s.notify(ctx, users, NoteClosed, "assignment", lead.ID, m, 0, "", note); err != nil {
 			return err
 		}
-		return s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "measure." + ActClose, ObjectType: "measure", ObjectID: m.ID,
+		return s.st.Audit(ctx, a, store.AuditEntry{Action: "measure." + ActClose, ObjectType: "measure", ObjectID: m.ID,
 			Old: map[string]any{"state": from}, New: map[string]any{"state": to, "closed_at": at.UTC(), "note": note}})
 	})
 }
@@ -148,8 +146,8 @@ func (s *Service) CloseMeasure(ctx context.Context, a store.Actor, measureID int
 // log and the lead unit's inbox.
 func (s *Service) ReopenMeasure(ctx context.Context, a store.Actor, measureID int64, reason string) error {
 	reason = strings.TrimSpace(reason)
-	return s.run(ctx, func(tx *gorm.DB) error {
-		m, leadUnit, from, to, err := s.measureTransitionTx(ctx, tx, a, measureID, ActReopen)
+	return s.run(ctx, func(ctx context.Context) error {
+		m, leadUnit, from, to, err := s.measureTransition(ctx, a, measureID, ActReopen)
 		if err != nil {
 			return err
 		}
@@ -159,29 +157,29 @@ func (s *Service) ReopenMeasure(ctx context.Context, a store.Actor, measureID in
 		if tooLong(reason, MaxReasonRunes) {
 			return validate.Refuse("reason", "review.err.too_long")
 		}
-		if err := s.st.ReopenMeasureTx(ctx, tx, m.ID, m.Version); errors.Is(err, model.ErrConflict) {
+		if err := s.st.ReopenMeasure(ctx, m.ID, m.Version); errors.Is(err, model.ErrConflict) {
 			return ErrStale
 		} else if err != nil {
 			return err
 		}
-		if err := s.st.AddMeasureClosureTx(ctx, tx, &model.MeasureClosure{MeasureID: m.ID, Action: ActReopen, At: s.now().UTC(),
+		if err := s.st.AddMeasureClosure(ctx, &model.MeasureClosure{MeasureID: m.ID, Action: ActReopen, At: s.now().UTC(),
 			ActorID: userPtr(a.UserID), Note: reason}); err != nil {
 			return err
 		}
 		if leadUnit != 0 {
-			lead, err := s.st.LeadOfMeasureTx(ctx, tx, m.ID)
+			lead, err := s.st.LeadOfMeasure(ctx, m.ID)
 			if err != nil {
 				return err
 			}
-			users, err := s.st.UnitUserIDsTx(ctx, tx, leadUnit)
+			users, err := s.st.UnitUserIDs(ctx, leadUnit)
 			if err != nil {
 				return err
 			}
-			if err := s.notifyTx(ctx, tx, users, NoteReopened, "assignment", lead.ID, m, 0, "", reason); err != nil {
+			if err := s.notify(ctx, users, NoteReopened, "assignment", lead.ID, m, 0, "", reason); err != nil {
 				return err
 			}
 		}
-		return s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "measure." + ActReopen, ObjectType: "measure", ObjectID: m.ID,
+		return s.st.Audit(ctx, a, store.AuditEntry{Action: "measure." + ActReopen, ObjectType: "measure", ObjectID: m.ID,
 			Old: map[string]any{"state": from, "closed_at": m.ClosedAt, "note": m.ClosedNote},
 			New: map[string]any{"state": to, "reason": reason}})
 	})

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/store"
@@ -43,16 +41,14 @@ func DueOf(asg *model.Assignment, m *model.Measure) time.Time {
 	return clock.Date(m.DueOn)
 }
 
-// extensionStateTx is the state of an assignment's extension as the
+// extensionState is the state of an assignment's extension as the
 // transition table reads it: pending while a request waits, else none.
-func (s *Service) extensionStateTx(ctx context.Context, tx *gorm.DB, assignmentID int64) (string, error) {
-	var n int64
-	err := tx.WithContext(ctx).Model(&model.Extension{}).
-		Where("assignment_id = ? AND state = ?", assignmentID, model.ExtensionPending).Count(&n).Error
+func (s *Service) extensionState(ctx context.Context, assignmentID int64) (string, error) {
+	pending, err := s.st.HasPendingExtension(ctx, assignmentID)
 	if err != nil {
 		return "", fmt.Errorf("extension state: %w", err)
 	}
-	if n > 0 {
+	if pending {
 		return StatePending, nil
 	}
 	return StateNone, nil
@@ -64,20 +60,20 @@ func (s *Service) extensionStateTx(ctx context.Context, tx *gorm.DB, assignmentI
 func (s *Service) RequestExtension(ctx context.Context, a store.Actor, in ExtensionInput) (*model.Extension, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
 	var out *model.Extension
-	err := s.run(ctx, func(tx *gorm.DB) error {
-		asg, err := s.st.AssignmentTx(ctx, tx, in.AssignmentID)
+	err := s.run(ctx, func(ctx context.Context) error {
+		asg, err := s.st.AssignmentByID(ctx, in.AssignmentID)
 		if err != nil {
 			return err
 		}
-		m, err := s.st.MeasureTx(ctx, tx, asg.MeasureID)
+		m, err := s.st.MeasureByID(ctx, asg.MeasureID)
 		if err != nil {
 			return err
 		}
-		leadUnit, err := s.leadUnitTx(ctx, tx, m.ID)
+		leadUnit, err := s.leadUnit(ctx, m.ID)
 		if err != nil {
 			return err
 		}
-		from, err := s.extensionStateTx(ctx, tx, asg.ID)
+		from, err := s.extensionState(ctx, asg.ID)
 		if err != nil {
 			return err
 		}
@@ -113,7 +109,7 @@ func (s *Service) RequestExtension(ctx context.Context, a store.Actor, in Extens
 		}
 		e := &model.Extension{AssignmentID: asg.ID, MeasureID: m.ID, WholeMeasure: in.WholeMeasure, RequestedBy: a.UserID,
 			Reason: in.Reason, OriginalOn: due.UTC(), ProposedOn: clock.Date(in.ProposedOn).UTC()}
-		if err := s.st.AddExtensionTx(ctx, tx, e); err != nil {
+		if err := s.st.AddExtension(ctx, e); err != nil {
 			if errors.Is(err, store.ErrExtensionPending) {
 				return fmt.Errorf("%w: %w", ErrState, err)
 			}
@@ -123,20 +119,20 @@ func (s *Service) RequestExtension(ctx context.Context, a store.Actor, in Extens
 		for _, f := range in.Files {
 			cf := &model.CaseFile{ExtensionID: &e.ID, Name: f.Name, ContentType: f.ContentType, Size: f.Blob.Size,
 				SHA256: f.Blob.SHA256, StorageKey: f.Blob.Key, UploadedBy: userPtr(a.UserID)}
-			if err := s.st.AddCaseFileTx(ctx, tx, cf); err != nil {
+			if err := s.st.AddCaseFile(ctx, cf); err != nil {
 				return err
 			}
 			names = append(names, f.Name)
 		}
-		reviewers, err := s.st.ReviewerIDsTx(ctx, tx)
+		reviewers, err := s.st.ReviewerIDs(ctx)
 		if err != nil {
 			return err
 		}
-		if err := s.notifyTx(ctx, tx, reviewers, NoteExtensionRequested, "measure", m.ID, m, asg.UnitID, "",
+		if err := s.notify(ctx, reviewers, NoteExtensionRequested, "measure", m.ID, m, asg.UnitID, "",
 			clock.DayText(e.ProposedOn)+" "+in.Reason); err != nil {
 			return err
 		}
-		if err := s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "extension." + ActRequest, ObjectType: "extension", ObjectID: e.ID,
+		if err := s.st.Audit(ctx, a, store.AuditEntry{Action: "extension." + ActRequest, ObjectType: "extension", ObjectID: e.ID,
 			Old: map[string]any{"state": from},
 			New: map[string]any{"state": to, "assignment_id": asg.ID, "whole_measure": in.WholeMeasure,
 				"original_on": clock.DayText(due), "proposed_on": clock.DayText(e.ProposedOn), "reason": in.Reason, "files": names}}); err != nil {
@@ -159,20 +155,20 @@ func (s *Service) RequestExtension(ctx context.Context, a store.Actor, in Extens
 // and the lead unit are notified.
 func (s *Service) DecideExtension(ctx context.Context, a store.Actor, extensionID int64, approve bool, on time.Time, reason string) error {
 	reason = strings.TrimSpace(reason)
-	return s.run(ctx, func(tx *gorm.DB) error {
-		e, err := s.st.ExtensionTx(ctx, tx, extensionID)
+	return s.run(ctx, func(ctx context.Context) error {
+		e, err := s.st.ExtensionByID(ctx, extensionID)
 		if err != nil {
 			return err
 		}
-		asg, err := s.st.AssignmentTx(ctx, tx, e.AssignmentID)
+		asg, err := s.st.AssignmentByID(ctx, e.AssignmentID)
 		if err != nil {
 			return err
 		}
-		m, err := s.st.MeasureTx(ctx, tx, asg.MeasureID)
+		m, err := s.st.MeasureByID(ctx, asg.MeasureID)
 		if err != nil {
 			return err
 		}
-		leadUnit, err := s.leadUnitTx(ctx, tx, m.ID)
+		leadUnit, err := s.leadUnit(ctx, m.ID)
 		if err != nil {
 			return err
 		}
@@ -204,7 +200,7 @@ func (s *Service) DecideExtension(ctx context.Context, a store.Actor, extensionI
 		if err := errs.Err(); err != nil {
 			return err
 		}
-		if err := s.st.DecideExtensionTx(ctx, tx, e.ID, to, a.UserID, granted, reason); errors.Is(err, model.ErrConflict) {
+		if err := s.st.DecideExtension(ctx, e.ID, to, a.UserID, granted, reason); errors.Is(err, model.ErrConflict) {
 			return ErrStale
 		} else if err != nil {
 			return err
@@ -212,7 +208,7 @@ func (s *Service) DecideExtension(ctx context.Context, a store.Actor, extensionI
 		ids := []int64{asg.ID}
 		if approve {
 			if e.WholeMeasure {
-				all, err := s.st.AssignmentsOfMeasureTx(ctx, tx, m.ID)
+				all, err := s.st.AssignmentsOf(ctx, m.ID)
 				if err != nil {
 					return err
 				}
@@ -224,13 +220,13 @@ func (s *Service) DecideExtension(ctx context.Context, a store.Actor, extensionI
 					}
 				}
 			}
-			if err := s.st.SetAssignmentsDueTx(ctx, tx, ids, *granted); err != nil {
+			if err := s.st.SetAssignmentsDue(ctx, ids, *granted); err != nil {
 				return err
 			}
 		}
 		users := []int64{e.RequestedBy}
 		if leadUnit != 0 {
-			lead, err := s.st.UnitUserIDsTx(ctx, tx, leadUnit)
+			lead, err := s.st.UnitUserIDs(ctx, leadUnit)
 			if err != nil {
 				return err
 			}
@@ -244,14 +240,14 @@ func (s *Service) DecideExtension(ctx context.Context, a store.Actor, extensionI
 		if granted != nil {
 			text = strings.TrimSpace(clock.DayText(*granted) + " " + reason)
 		}
-		if err := s.notifyTx(ctx, tx, users, note, "measure", m.ID, m, asg.UnitID, "", text); err != nil {
+		if err := s.notify(ctx, users, note, "measure", m.ID, m, asg.UnitID, "", text); err != nil {
 			return err
 		}
 		newVals := map[string]any{"state": to, "reason": reason, "assignments": ids}
 		if granted != nil {
 			newVals["decided_on"] = clock.DayText(*granted)
 		}
-		if err := s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "extension." + act, ObjectType: "extension", ObjectID: e.ID,
+		if err := s.st.Audit(ctx, a, store.AuditEntry{Action: "extension." + act, ObjectType: "extension", ObjectID: e.ID,
 			Old: map[string]any{"state": e.State, "due_on": clock.DayText(e.OriginalOn)}, New: newVals}); err != nil {
 			return err
 		}

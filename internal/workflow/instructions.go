@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/store"
@@ -31,12 +29,12 @@ type InstructionInput struct {
 func (s *Service) WriteInstruction(ctx context.Context, a store.Actor, in InstructionInput) (*model.Instruction, error) {
 	in.Body = strings.TrimSpace(in.Body)
 	var out *model.Instruction
-	err := s.run(ctx, func(tx *gorm.DB) error {
-		m, err := s.st.MeasureTx(ctx, tx, in.MeasureID)
+	err := s.run(ctx, func(ctx context.Context) error {
+		m, err := s.st.MeasureByID(ctx, in.MeasureID)
 		if err != nil {
 			return err
 		}
-		lead, err := s.st.LeadOfMeasureTx(ctx, tx, m.ID)
+		lead, err := s.st.LeadOfMeasure(ctx, m.ID)
 		if errors.Is(err, model.ErrNotFound) {
 			return fmt.Errorf("measure %d has no lead unit to answer: %w", m.ID, ErrState)
 		}
@@ -60,7 +58,7 @@ func (s *Service) WriteInstruction(ctx context.Context, a store.Actor, in Instru
 		if !in.DueOn.IsZero() && clock.Date(in.DueOn).Before(today(s.now())) {
 			errs.Set("due_on", "instr.err.due_past")
 		}
-		all, err := s.st.AssignmentsOfMeasureTx(ctx, tx, m.ID)
+		all, err := s.st.AssignmentsOf(ctx, m.ID)
 		if err != nil {
 			return err
 		}
@@ -78,7 +76,7 @@ func (s *Service) WriteInstruction(ctx context.Context, a store.Actor, in Instru
 		}
 		row := &model.Instruction{MeasureID: m.ID, AuthorID: a.UserID, Body: in.Body}
 		if in.ReportID != 0 {
-			r, err := s.st.ReportTx(ctx, tx, in.ReportID)
+			r, err := s.st.ReportByID(ctx, in.ReportID)
 			if err != nil {
 				return err
 			}
@@ -94,12 +92,12 @@ func (s *Service) WriteInstruction(ctx context.Context, a store.Actor, in Instru
 			d := clock.Date(in.DueOn).UTC()
 			row.DueOn = &d
 		}
-		if err := s.st.AddInstructionTx(ctx, tx, row, co); err != nil {
+		if err := s.st.AddInstruction(ctx, row, co); err != nil {
 			return err
 		}
 		var users []int64
 		for _, u := range append([]int64{lead.UnitID}, co...) {
-			ids, err := s.st.UnitUserIDsTx(ctx, tx, u)
+			ids, err := s.st.UnitUserIDs(ctx, u)
 			if err != nil {
 				return err
 			}
@@ -109,7 +107,7 @@ func (s *Service) WriteInstruction(ctx context.Context, a store.Actor, in Instru
 		if row.DueOn != nil {
 			text = clock.DayText(*row.DueOn) + " " + text
 		}
-		if err := s.notifyTx(ctx, tx, users, NoteInstruction, "measure", m.ID, m, lead.UnitID, "", text); err != nil {
+		if err := s.notify(ctx, users, NoteInstruction, "measure", m.ID, m, lead.UnitID, "", text); err != nil {
 			return err
 		}
 		newVals := map[string]any{"state": to, "measure_id": m.ID, "body": in.Body, "co_units": co}
@@ -119,7 +117,7 @@ func (s *Service) WriteInstruction(ctx context.Context, a store.Actor, in Instru
 		if row.ReportID != nil {
 			newVals["report_id"] = *row.ReportID
 		}
-		if err := s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "instruction." + ActWrite, ObjectType: "instruction", ObjectID: row.ID,
+		if err := s.st.Audit(ctx, a, store.AuditEntry{Action: "instruction." + ActWrite, ObjectType: "instruction", ObjectID: row.ID,
 			Old: map[string]any{"state": StateNone}, New: newVals}); err != nil {
 			return err
 		}
@@ -133,16 +131,16 @@ func (s *Service) WriteInstruction(ctx context.Context, a store.Actor, in Instru
 // evidence; the author is notified. An instruction is answered once.
 func (s *Service) AnswerInstruction(ctx context.Context, a store.Actor, instructionID int64, text string, files []NewFile) error {
 	text = strings.TrimSpace(text)
-	err := s.run(ctx, func(tx *gorm.DB) error {
-		in, err := s.st.InstructionTx(ctx, tx, instructionID)
+	err := s.run(ctx, func(ctx context.Context) error {
+		in, err := s.st.InstructionByID(ctx, instructionID)
 		if err != nil {
 			return err
 		}
-		m, err := s.st.MeasureTx(ctx, tx, in.MeasureID)
+		m, err := s.st.MeasureByID(ctx, in.MeasureID)
 		if err != nil {
 			return err
 		}
-		kind, lead, err := s.instructionKindTx(ctx, tx, a, in)
+		kind, lead, err := s.instructionKind(ctx, a, in)
 		if err != nil {
 			return err
 		}
@@ -162,7 +160,7 @@ func (s *Service) AnswerInstruction(ctx context.Context, a store.Actor, instruct
 		case len(files) > MaxFiles:
 			return validate.Refuse("files", "report.form.err.too_many_files")
 		}
-		if err := s.st.ReplyInstructionTx(ctx, tx, in.ID, a.UserID, text); errors.Is(err, model.ErrConflict) {
+		if err := s.st.ReplyInstruction(ctx, in.ID, a.UserID, text); errors.Is(err, model.ErrConflict) {
 			return ErrStale
 		} else if err != nil {
 			return err
@@ -171,15 +169,15 @@ func (s *Service) AnswerInstruction(ctx context.Context, a store.Actor, instruct
 		for _, f := range files {
 			cf := &model.CaseFile{InstructionID: &in.ID, Name: f.Name, ContentType: f.ContentType, Size: f.Blob.Size,
 				SHA256: f.Blob.SHA256, StorageKey: f.Blob.Key, UploadedBy: userPtr(a.UserID)}
-			if err := s.st.AddCaseFileTx(ctx, tx, cf); err != nil {
+			if err := s.st.AddCaseFile(ctx, cf); err != nil {
 				return err
 			}
 			names = append(names, f.Name)
 		}
-		if err := s.notifyTx(ctx, tx, []int64{in.AuthorID}, NoteInstructionAnswer, "measure", m.ID, m, lead.UnitID, "", text); err != nil {
+		if err := s.notify(ctx, []int64{in.AuthorID}, NoteInstructionAnswer, "measure", m.ID, m, lead.UnitID, "", text); err != nil {
 			return err
 		}
-		if err := s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "instruction." + ActAnswer, ObjectType: "instruction", ObjectID: in.ID,
+		if err := s.st.Audit(ctx, a, store.AuditEntry{Action: "instruction." + ActAnswer, ObjectType: "instruction", ObjectID: in.ID,
 			Old: map[string]any{"state": from}, New: map[string]any{"state": to, "reply": text, "files": names}}); err != nil {
 			return err
 		}
@@ -191,11 +189,11 @@ func (s *Service) AnswerInstruction(ctx context.Context, a store.Actor, instruct
 	return err
 }
 
-// instructionKindTx is how actor stands to an instruction: the lead unit
+// instructionKind is how actor stands to an instruction: the lead unit
 // owns it, the co-units working on the measure observe it, other units are
 // strangers. It returns the measure's lead assignment too.
-func (s *Service) instructionKindTx(ctx context.Context, tx *gorm.DB, a store.Actor, in *model.Instruction) (string, *model.Assignment, error) {
-	lead, err := s.st.LeadOfMeasureTx(ctx, tx, in.MeasureID)
+func (s *Service) instructionKind(ctx context.Context, a store.Actor, in *model.Instruction) (string, *model.Assignment, error) {
+	lead, err := s.st.LeadOfMeasure(ctx, in.MeasureID)
 	if errors.Is(err, model.ErrNotFound) {
 		lead, err = &model.Assignment{}, nil
 	}
@@ -204,7 +202,7 @@ func (s *Service) instructionKindTx(ctx context.Context, tx *gorm.DB, a store.Ac
 	}
 	kind := KindOf(a, ObjInstruction, lead.UnitID, lead.UnitID)
 	if kind == Stranger && a.Role == model.RoleUnit && a.UnitID != 0 {
-		works, err := s.st.UnitWorksOnTx(ctx, tx, in.MeasureID, a.UnitID)
+		works, err := s.st.UnitWorksOn(ctx, in.MeasureID, a.UnitID)
 		if err != nil {
 			return "", nil, err
 		}

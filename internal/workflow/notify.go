@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"duban/internal/format"
 	"duban/internal/model"
 )
@@ -40,23 +38,23 @@ func ParseNote(s string) Note {
 	return Note{Text: s}
 }
 
-func (s *Service) notifyTx(ctx context.Context, tx *gorm.DB, users []int64, kind, objType string, objID int64,
+func (s *Service) notify(ctx context.Context, users []int64, kind, objType string, objID int64,
 	m *model.Measure, unitID int64, period, text string) error {
 	if len(users) == 0 {
 		return nil
 	}
-	d, err := s.st.DomainTx(ctx, tx, m.DomainID)
+	d, err := s.st.DomainByID(ctx, m.DomainID)
 	if err != nil {
 		return err
 	}
 	n := Note{Measure: format.MeasureName(d.Label, m.Label, m.Title), Period: period, Text: text}
 	if unitID != 0 {
-		u, err := s.st.UnitTx(ctx, tx, unitID)
+		u, err := s.st.UnitByID(ctx, unitID)
 		if err != nil {
 			return err
 		}
 		n.Unit = u.Name
 	}
 	b, _ := json.Marshal(n)
-	return s.st.NotifyTx(ctx, tx, users, model.Notification{Kind: kind, ObjectType: objType, ObjectID: objID, Message: string(b)})
+	return s.st.Notify(ctx, users, model.Notification{Kind: kind, ObjectType: objType, ObjectID: objID, Message: string(b)})
 }

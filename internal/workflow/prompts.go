@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"duban/internal/figures"
 	"duban/internal/model"
 	"duban/internal/rules"
@@ -18,12 +16,9 @@ import (
 // the assignment as the one facts loader sees it, and the settings in
 // force. Its Status.Chase lists the periods, earliest first.
 func (s *Service) ChaseOf(ctx context.Context, assignmentID int64) (*figures.Assignment, rules.Settings, error) {
+	// Inside the caller's transaction (the demo history) ctx carries it:
+	// the reads see what it wrote and never wait for the writer it holds.
 	st := s.st
-	if s.tx != nil {
-		// Inside the caller's transaction (the demo history): read what it
-		// wrote, and never wait for the writer it holds.
-		st = st.InTx(s.tx)
-	}
 	asg, err := st.AssignmentByID(ctx, assignmentID)
 	if err != nil {
 		return nil, rules.Settings{}, err
@@ -87,19 +82,19 @@ func (s *Service) SendPrompt(ctx context.Context, a store.Actor, assignmentID in
 		idx = append(idx, i)
 	}
 	var out []model.Prompt
-	err = s.run(ctx, func(tx *gorm.DB) error {
-		asg, err := s.st.AssignmentTx(ctx, tx, assignmentID)
+	err = s.run(ctx, func(ctx context.Context) error {
+		asg, err := s.st.AssignmentByID(ctx, assignmentID)
 		if err != nil {
 			return err
 		}
-		m, err := s.st.MeasureTx(ctx, tx, asg.MeasureID)
+		m, err := s.st.MeasureByID(ctx, asg.MeasureID)
 		if err != nil {
 			return err
 		}
 		if m.ClosedAt != nil {
 			return ErrMeasureClosed
 		}
-		leadUnit, err := s.leadUnitTx(ctx, tx, m.ID)
+		leadUnit, err := s.leadUnit(ctx, m.ID)
 		if err != nil {
 			return err
 		}
@@ -107,20 +102,20 @@ func (s *Service) SendPrompt(ctx context.Context, a store.Actor, assignmentID in
 		if err != nil {
 			return err
 		}
-		users, err := s.st.UnitUserIDsTx(ctx, tx, asg.UnitID)
+		users, err := s.st.UnitUserIDs(ctx, asg.UnitID)
 		if err != nil {
 			return err
 		}
 		for _, i := range idx {
 			per := plan.Periods[i]
 			p := &model.Prompt{UnitID: asg.UnitID, AssignmentID: &asg.ID, PeriodID: &per.ID, SenderID: a.UserID, Message: message}
-			if err := s.st.AddPromptTx(ctx, tx, p); err != nil {
+			if err := s.st.AddPrompt(ctx, p); err != nil {
 				return err
 			}
-			if err := s.notifyTx(ctx, tx, users, NotePrompt, "assignment", asg.ID, m, asg.UnitID, per.Label, message); err != nil {
+			if err := s.notify(ctx, users, NotePrompt, "assignment", asg.ID, m, asg.UnitID, per.Label, message); err != nil {
 				return err
 			}
-			if err := s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "prompt." + ActSend, ObjectType: "prompt", ObjectID: p.ID,
+			if err := s.st.Audit(ctx, a, store.AuditEntry{Action: "prompt." + ActSend, ObjectType: "prompt", ObjectID: p.ID,
 				Old: map[string]any{"state": StateNone},
 				New: map[string]any{"state": to, "assignment_id": asg.ID, "unit_id": asg.UnitID, "period": per.Label,
 					"nth": chase.Sent(i) + 1, "message": message}}); err != nil {

@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"duban/internal/evidence"
 	"duban/internal/model"
 	"duban/internal/store"
@@ -95,16 +93,16 @@ func (s *Service) SaveReport(ctx context.Context, a store.Actor, in ReportInput,
 		out  *model.Report
 		drop []string
 	)
-	err := s.run(ctx, func(tx *gorm.DB) error {
+	err := s.run(ctx, func(ctx context.Context) error {
 		var err error
-		out, drop, err = s.saveReportTx(ctx, tx, a, in, submit)
+		out, drop, err = s.saveReport(ctx, a, in, submit)
 		return err
 	})
 	if err != nil {
 		s.discard(ctx, in.AddFiles)
 		return nil, err
 	}
-	if s.tx == nil && s.files != nil {
+	if !s.st.InTransaction(ctx) && s.files != nil {
 		for _, k := range drop {
 			_ = s.files.Remove(ctx, k)
 		}
@@ -112,30 +110,30 @@ func (s *Service) SaveReport(ctx context.Context, a store.Actor, in ReportInput,
 	return out, nil
 }
 
-func (s *Service) saveReportTx(ctx context.Context, tx *gorm.DB, a store.Actor, in ReportInput, submit bool) (*model.Report, []string, error) {
+func (s *Service) saveReport(ctx context.Context, a store.Actor, in ReportInput, submit bool) (*model.Report, []string, error) {
 	now := s.now()
-	asg, err := s.st.AssignmentTx(ctx, tx, in.AssignmentID)
+	asg, err := s.st.AssignmentByID(ctx, in.AssignmentID)
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := s.st.MeasureTx(ctx, tx, asg.MeasureID)
+	m, err := s.st.MeasureByID(ctx, asg.MeasureID)
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := s.st.PeriodTx(ctx, tx, in.PeriodID)
+	p, err := s.st.PeriodByID(ctx, in.PeriodID)
 	if err != nil {
 		return nil, nil, err
 	}
 	if p.PlanID != m.PlanID {
 		return nil, nil, fmt.Errorf("period %d of another plan: %w", p.ID, model.ErrNotFound)
 	}
-	leadUnit, err := s.leadUnitTx(ctx, tx, m.ID)
+	leadUnit, err := s.leadUnit(ctx, m.ID)
 	if err != nil {
 		return nil, nil, err
 	}
 	obj := ReportObject(asg.Role)
 	kind := KindOf(a, obj, asg.UnitID, leadUnit)
-	cur, err := s.st.ReportOfTx(ctx, tx, asg.ID, p.ID)
+	cur, err := s.st.ReportOf(ctx, asg.ID, p.ID)
 	exists := err == nil
 	if err != nil && !errors.Is(err, model.ErrNotFound) {
 		return nil, nil, err
@@ -185,13 +183,13 @@ func (s *Service) saveReportTx(ctx context.Context, tx *gorm.DB, a store.Actor, 
 		r.SubmittedAt, r.SubmittedBy = &at, userPtr(a.UserID)
 	}
 	if exists {
-		if err := s.st.UpdateReportTx(ctx, tx, r, from, in.LockVersion); err != nil {
+		if err := s.st.UpdateReport(ctx, r, from, in.LockVersion); err != nil {
 			if errors.Is(err, model.ErrConflict) {
 				return nil, nil, ErrStale
 			}
 			return nil, nil, err
 		}
-	} else if err := s.st.CreateReportTx(ctx, tx, r); err != nil {
+	} else if err := s.st.CreateReport(ctx, r); err != nil {
 		if errors.Is(err, model.ErrConflict) {
 			return nil, nil, ErrStale
 		}
@@ -199,7 +197,7 @@ func (s *Service) saveReportTx(ctx context.Context, tx *gorm.DB, a store.Actor, 
 	}
 
 	// Actual values, only for the measure's own targets.
-	targets, err := s.st.TargetsOfTx(ctx, tx, m.ID)
+	targets, err := s.st.TargetsOf(ctx, m.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -210,18 +208,18 @@ func (s *Service) saveReportTx(ctx context.Context, tx *gorm.DB, a store.Actor, 
 			vals = append(vals, model.TargetValue{TargetID: t.ID, Value: &x})
 		}
 	}
-	if err := s.st.SetTargetValuesTx(ctx, tx, r.ID, vals); err != nil {
+	if err := s.st.SetTargetValues(ctx, r.ID, vals); err != nil {
 		return nil, nil, err
 	}
 
 	// Evidence: files a submitted version lists stay for the history.
-	files, err := s.st.CurrentAttachmentsTx(ctx, tx, r.ID)
+	files, err := s.st.CurrentAttachments(ctx, r.ID)
 	if err != nil {
 		return nil, nil, err
 	}
 	var listed Snapshot
 	if prevVersions > 0 {
-		v, err := s.st.LatestReportVersionTx(ctx, tx, r.ID)
+		v, err := s.st.LatestReportVersion(ctx, r.ID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -237,9 +235,9 @@ func (s *Service) saveReportTx(ctx context.Context, tx *gorm.DB, a store.Actor, 
 			continue
 		}
 		if listed.HasFile(f.ID) {
-			err = s.st.MarkAttachmentRemovedTx(ctx, tx, f.ID, a.UserID, now)
+			err = s.st.MarkAttachmentRemoved(ctx, f.ID, a.UserID, now)
 		} else {
-			err = s.st.DeleteAttachmentTx(ctx, tx, f.ID)
+			err = s.st.DeleteAttachment(ctx, f.ID)
 			drop = append(drop, f.StorageKey)
 		}
 		if err != nil {
@@ -255,7 +253,7 @@ func (s *Service) saveReportTx(ctx context.Context, tx *gorm.DB, a store.Actor, 
 	for _, f := range in.AddFiles {
 		att := &model.Attachment{ReportID: r.ID, Name: f.Name, ContentType: f.ContentType, Size: f.Blob.Size,
 			SHA256: f.Blob.SHA256, StorageKey: f.Blob.Key, UploadedBy: userPtr(a.UserID)}
-		if err := s.st.AddAttachmentTx(ctx, tx, att); err != nil {
+		if err := s.st.AddAttachment(ctx, att); err != nil {
 			return nil, nil, err
 		}
 		added = append(added, f.Name)
@@ -270,16 +268,16 @@ func (s *Service) saveReportTx(ctx context.Context, tx *gorm.DB, a store.Actor, 
 		newVals["files_removed"] = removed
 	}
 	if submit {
-		sn, err := s.snapshotTx(ctx, tx, r, m.ID)
+		sn, err := s.snapshot(ctx, r, m.ID)
 		if err != nil {
 			return nil, nil, err
 		}
 		b, _ := json.Marshal(sn)
-		if err := s.st.AddReportVersionTx(ctx, tx, &model.ReportVersion{ReportID: r.ID, VersionNo: r.VersionNo,
+		if err := s.st.AddReportVersion(ctx, &model.ReportVersion{ReportID: r.ID, VersionNo: r.VersionNo,
 			Snapshot: string(b), SubmittedAt: now.UTC(), SubmittedBy: userPtr(a.UserID)}); err != nil {
 			return nil, nil, err
 		}
-		resolved, err := s.resolvePromptsTx(ctx, tx, a, asg, leadUnit, p.ID)
+		resolved, err := s.resolvePrompts(ctx, a, asg, leadUnit, p.ID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -289,36 +287,36 @@ func (s *Service) saveReportTx(ctx context.Context, tx *gorm.DB, a store.Actor, 
 		var to []int64
 		if obj == ObjInput {
 			if leadUnit != 0 {
-				to, err = s.st.UnitUserIDsTx(ctx, tx, leadUnit)
+				to, err = s.st.UnitUserIDs(ctx, leadUnit)
 			}
 		} else {
-			to, err = s.st.ReviewerIDsTx(ctx, tx)
+			to, err = s.st.ReviewerIDs(ctx)
 		}
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := s.notifyTx(ctx, tx, to, NoteReviewWaiting, "report", r.ID, m, asg.UnitID, p.Label, ""); err != nil {
+		if err := s.notify(ctx, to, NoteReviewWaiting, "report", r.ID, m, asg.UnitID, p.Label, ""); err != nil {
 			return nil, nil, err
 		}
 	}
-	if err := s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "report." + action, ObjectType: "report", ObjectID: r.ID,
+	if err := s.st.Audit(ctx, a, store.AuditEntry{Action: "report." + action, ObjectType: "report", ObjectID: r.ID,
 		Old: old, New: newVals}); err != nil {
 		return nil, nil, err
 	}
 	return r, drop, nil
 }
 
-// resolvePromptsTx answers the open prompts about a report just submitted.
-func (s *Service) resolvePromptsTx(ctx context.Context, tx *gorm.DB, a store.Actor, asg *model.Assignment, leadUnit, periodID int64) ([]int64, error) {
+// resolvePrompts answers the open prompts about a report just submitted.
+func (s *Service) resolvePrompts(ctx context.Context, a store.Actor, asg *model.Assignment, leadUnit, periodID int64) ([]int64, error) {
 	if _, err := Next(ObjPrompt, StateOpen, ActResolve, KindOf(a, ObjPrompt, asg.UnitID, leadUnit)); err != nil {
 		return nil, err
 	}
-	ids, err := s.st.ResolvePromptsTx(ctx, tx, asg.ID, periodID, s.now())
+	ids, err := s.st.ResolvePrompts(ctx, asg.ID, periodID, s.now())
 	if err != nil {
 		return nil, err
 	}
 	for _, id := range ids {
-		if err := s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "prompt." + ActResolve, ObjectType: "prompt", ObjectID: id,
+		if err := s.st.Audit(ctx, a, store.AuditEntry{Action: "prompt." + ActResolve, ObjectType: "prompt", ObjectID: id,
 			Old: map[string]any{"state": StateOpen}, New: map[string]any{"state": StateResolved}}); err != nil {
 			return nil, err
 		}
@@ -333,21 +331,21 @@ func (s *Service) resolvePromptsTx(ctx context.Context, tx *gorm.DB, a store.Act
 func (s *Service) Review(ctx context.Context, a store.Actor, reportID int64, lockVersion int, decision, reason string) (*model.Report, error) {
 	reason = strings.TrimSpace(reason)
 	var out *model.Report
-	err := s.run(ctx, func(tx *gorm.DB) error {
+	err := s.run(ctx, func(ctx context.Context) error {
 		now := s.now()
-		r, err := s.st.ReportTx(ctx, tx, reportID)
+		r, err := s.st.ReportByID(ctx, reportID)
 		if err != nil {
 			return err
 		}
-		asg, err := s.st.AssignmentTx(ctx, tx, r.AssignmentID)
+		asg, err := s.st.AssignmentByID(ctx, r.AssignmentID)
 		if err != nil {
 			return err
 		}
-		m, err := s.st.MeasureTx(ctx, tx, asg.MeasureID)
+		m, err := s.st.MeasureByID(ctx, asg.MeasureID)
 		if err != nil {
 			return err
 		}
-		leadUnit, err := s.leadUnitTx(ctx, tx, m.ID)
+		leadUnit, err := s.leadUnit(ctx, m.ID)
 		if err != nil {
 			return err
 		}
@@ -394,21 +392,21 @@ func (s *Service) Review(ctx context.Context, a store.Actor, reportID int64, loc
 		} else {
 			r.ReturnedAt = &at
 		}
-		if err := s.st.UpdateReportTx(ctx, tx, r, from, lockVersion); err != nil {
+		if err := s.st.UpdateReport(ctx, r, from, lockVersion); err != nil {
 			if errors.Is(err, model.ErrConflict) {
 				return ErrStale
 			}
 			return err
 		}
-		if err := s.st.AddReviewTx(ctx, tx, &model.Review{ReportID: r.ID, VersionNo: r.VersionNo, ReviewerID: a.UserID,
+		if err := s.st.AddReview(ctx, &model.Review{ReportID: r.ID, VersionNo: r.VersionNo, ReviewerID: a.UserID,
 			Decision: decision, Reason: reason}); err != nil {
 			return err
 		}
-		p, err := s.st.PeriodTx(ctx, tx, r.PeriodID)
+		p, err := s.st.PeriodByID(ctx, r.PeriodID)
 		if err != nil {
 			return err
 		}
-		users, err := s.st.UnitUserIDsTx(ctx, tx, asg.UnitID)
+		users, err := s.st.UnitUserIDs(ctx, asg.UnitID)
 		if err != nil {
 			return err
 		}
@@ -416,11 +414,11 @@ func (s *Service) Review(ctx context.Context, a store.Actor, reportID int64, loc
 		if to == model.ReportReturned {
 			kindNote = NoteReturned
 		}
-		if err := s.notifyTx(ctx, tx, users, kindNote, "report", r.ID, m, asg.UnitID, p.Label, reason); err != nil {
+		if err := s.notify(ctx, users, kindNote, "report", r.ID, m, asg.UnitID, p.Label, reason); err != nil {
 			return err
 		}
 		out = r
-		return s.st.Audit(ctx, tx, a, store.AuditEntry{Action: "report." + action, ObjectType: "report", ObjectID: r.ID,
+		return s.st.Audit(ctx, a, store.AuditEntry{Action: "report." + action, ObjectType: "report", ObjectID: r.ID,
 			Old: map[string]any{"state": from, "lock_version": lockVersion},
 			New: map[string]any{"state": to, "lock_version": r.LockVersion, "version_no": r.VersionNo, "reason": reason}})
 	})

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/clock"
 	"duban/internal/evidence"
 	"duban/internal/model"
@@ -61,17 +59,21 @@ func setup(t *testing.T, opts ...testutil.Option) *env {
 	return e
 }
 
-func (e *env) db() *gorm.DB { return e.p.App.DB.W }
-
-func (e *env) auditCount() int64 {
+// count runs a SELECT count(*) query.
+func (e *env) count(sql string, args ...any) int64 {
+	e.t.Helper()
 	var n int64
-	e.db().Model(&model.AuditEvent{}).Count(&n)
+	if err := e.st.Raw(context.Background(), &n, sql, args...); err != nil {
+		e.t.Fatal(err)
+	}
 	return n
 }
 
+func (e *env) auditCount() int64 { return e.count("SELECT count(*) FROM audit_events") }
+
 func (e *env) signAll() {
 	now := time.Now()
-	if err := e.db().Model(&model.Assignment{}).Where("signed_at IS NULL").Update("signed_at", now).Error; err != nil {
+	if _, err := e.st.Exec(context.Background(), "UPDATE assignments SET signed_at = ? WHERE signed_at IS NULL", now); err != nil {
 		e.t.Fatal(err)
 	}
 }
@@ -80,7 +82,8 @@ func (e *env) signAll() {
 // report), as if it had got there through the workflow.
 func (e *env) force(asg model.Assignment, state string) *model.Report {
 	e.t.Helper()
-	if err := e.db().Where("assignment_id = ? AND period_id = ?", asg.ID, e.period.ID).Delete(&model.Report{}).Error; err != nil {
+	ctx := context.Background()
+	if _, err := e.st.Exec(ctx, "DELETE FROM reports WHERE assignment_id = ? AND period_id = ?", asg.ID, e.period.ID); err != nil {
 		e.t.Fatal(err)
 	}
 	if state == workflow.StateNone {
@@ -92,11 +95,13 @@ func (e *env) force(asg model.Assignment, state string) *model.Report {
 	if state != model.ReportDraft {
 		r.VersionNo, r.SubmittedAt = 1, &now
 	}
-	if err := e.db().Create(r).Error; err != nil {
+	if err := e.st.Insert(ctx, r); err != nil {
 		e.t.Fatal(err)
 	}
 	if r.VersionNo > 0 {
-		e.db().Create(&model.ReportVersion{ReportID: r.ID, VersionNo: 1, Snapshot: `{"files":[]}`, SubmittedAt: now})
+		if err := e.st.Insert(ctx, &model.ReportVersion{ReportID: r.ID, VersionNo: 1, Snapshot: `{"files":[]}`, SubmittedAt: now}); err != nil {
+			e.t.Fatal(err)
+		}
 	}
 	return r
 }
@@ -355,7 +360,7 @@ func concurrentReviewsAndSaves(t *testing.T, opts ...testutil.Option) {
 	r := e.force(e.lead, model.ReportSubmitted)
 	// A second reviewer account.
 	u2 := &model.User{Username: "duchashi2", PasswordHash: "x", Role: model.RoleReviewer}
-	if err := e.st.CreateUser(ctx, nil, u2); err != nil {
+	if err := e.st.CreateUser(ctx, u2); err != nil {
 		t.Fatal(err)
 	}
 	reviewers := []store.Actor{e.actors["duchashi"], store.ActorOf(u2, "127.0.0.2")}
@@ -383,8 +388,7 @@ func concurrentReviewsAndSaves(t *testing.T, opts ...testutil.Option) {
 			t.Fatalf("unexpected error %v", err)
 		}
 	}
-	var reviews int64
-	e.db().Model(&model.Review{}).Where("report_id = ?", r.ID).Count(&reviews)
+	reviews := e.count("SELECT count(*) FROM reviews WHERE report_id = ?", r.ID)
 	if wins != 1 || reviews != 1 {
 		t.Fatalf("%d reviews succeeded, %d stored; want exactly 1", wins, reviews)
 	}
@@ -441,8 +445,7 @@ func TestPromptsAndClosure(t *testing.T) {
 	if len(open) != 1 {
 		t.Fatalf("open prompts = %d", len(open))
 	}
-	var notes int64
-	e.db().Model(&model.Notification{}).Where("user_id = ? AND kind = ?", e.actors["canlian"].UserID, workflow.NotePrompt).Count(&notes)
+	notes := e.count("SELECT count(*) FROM notifications WHERE user_id = ? AND kind = ?", e.actors["canlian"].UserID, workflow.NotePrompt)
 	if notes != 1 {
 		t.Fatalf("prompt notifications = %d", notes)
 	}

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"gorm.io/gorm"
-
 	"duban/internal/model"
 )
 
@@ -83,16 +81,16 @@ func BuildSnapshot(r *model.Report, targets []model.Target, vals []model.TargetV
 	return sn
 }
 
-func (s *Service) snapshotTx(ctx context.Context, tx *gorm.DB, r *model.Report, measureID int64) (Snapshot, error) {
-	ts, err := s.st.TargetsOfTx(ctx, tx, measureID)
+func (s *Service) snapshot(ctx context.Context, r *model.Report, measureID int64) (Snapshot, error) {
+	ts, err := s.st.TargetsOf(ctx, measureID)
 	if err != nil {
 		return Snapshot{}, err
 	}
-	vals, err := s.st.TargetValuesOfTx(ctx, tx, r.ID)
+	vals, err := s.st.TargetValuesOfReport(ctx, r.ID)
 	if err != nil {
 		return Snapshot{}, err
 	}
-	files, err := s.st.CurrentAttachmentsTx(ctx, tx, r.ID)
+	files, err := s.st.CurrentAttachments(ctx, r.ID)
 	if err != nil {
 		return Snapshot{}, err
 	}

@@ -11,8 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"gorm.io/gorm"
-
 	"duban/internal/clock"
 	"duban/internal/evidence"
 	"duban/internal/model"
@@ -68,21 +66,11 @@ func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
 type Service struct {
 	st    *store.Store
 	files evidence.Storage
-	tx    *gorm.DB
 }
 
 // New makes a Service over a store and the evidence storage.
 func New(st *store.Store, files evidence.Storage) *Service {
 	return &Service{st: st, files: files}
-}
-
-// InTx returns a Service whose changes all happen inside tx (the demo
-// history writes a whole history in one transaction). Removed files are
-// then left on disk.
-func (s *Service) InTx(tx *gorm.DB) *Service {
-	c := *s
-	c.tx = tx
-	return &c
 }
 
 // Files is the evidence storage.
@@ -95,24 +83,25 @@ func (s *Service) now() time.Time { return s.st.Clock().Now() }
 
 // run runs fn in a new transaction and, last before commit, refreshes the
 // read model of the assignments fn's writes touched (the triggers list
-// them), so no page sees it stale. Inside the caller's transaction (InTx:
-// the demo history writes hundreds of events in one) the caller's commit
-// is not ours: the list waits for its Flush or the next read.
-func (s *Service) run(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if s.tx != nil {
-		return fn(s.tx)
+// them), so no page sees it stale. Inside the caller's transaction (ctx
+// carries one: the demo history writes hundreds of events in one) the
+// caller's commit is not ours: the list waits for its Flush or the next
+// read, and files a change removes are left on disk.
+func (s *Service) run(ctx context.Context, fn func(ctx context.Context) error) error {
+	if s.st.InTransaction(ctx) {
+		return fn(ctx)
 	}
-	return s.st.Tx(ctx, func(tx *gorm.DB) error {
-		if err := fn(tx); err != nil {
+	return s.st.WithTx(ctx, func(ctx context.Context) error {
+		if err := fn(ctx); err != nil {
 			return err
 		}
-		return readmodel.Flush(ctx, s.st, tx, s.now())
+		return readmodel.Flush(ctx, s.st, s.now())
 	})
 }
 
-// leadUnitTx is the unit leading a measure, 0 when none does.
-func (s *Service) leadUnitTx(ctx context.Context, tx *gorm.DB, measureID int64) (int64, error) {
-	lead, err := s.st.LeadOfMeasureTx(ctx, tx, measureID)
+// leadUnit is the unit leading a measure, 0 when none does.
+func (s *Service) leadUnit(ctx context.Context, measureID int64) (int64, error) {
+	lead, err := s.st.LeadOfMeasure(ctx, measureID)
 	if errors.Is(err, model.ErrNotFound) {
 		return 0, nil
 	}

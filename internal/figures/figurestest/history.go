@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/gorm"
-
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/store"
@@ -72,7 +70,7 @@ func New(t testing.TB, st *store.Store, f *testutil.Fixture) *History {
 		h.Reviewer = u.ID
 	} else {
 		u := &model.User{Username: "figurestest-reviewer", PasswordHash: "x", Role: model.RoleReviewer}
-		if err := st.Tx(ctx, func(tx *gorm.DB) error { return st.CreateUser(ctx, tx, u) }); err != nil {
+		if err := st.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}
 		h.Reviewer = u.ID
@@ -134,14 +132,14 @@ func (h *History) Report(a model.Assignment, label string, r Report) int64 {
 			mi = i
 		}
 	}
-	err := h.St.Tx(context.Background(), func(tx *gorm.DB) error {
-		if err := tx.Create(&row).Error; err != nil {
+	err := h.St.WithTx(context.Background(), func(ctx context.Context) error {
+		if err := h.St.Insert(ctx, &row); err != nil {
 			return err
 		}
 		for pos, v := range r.Values {
 			v := v
 			tv := model.TargetValue{ReportID: row.ID, TargetID: h.Targets[mi][pos-1].ID, Value: &v}
-			if err := tx.Create(&tv).Error; err != nil {
+			if err := h.St.Insert(ctx, &tv); err != nil {
 				return err
 			}
 		}
@@ -157,7 +155,7 @@ func (h *History) Report(a model.Assignment, label string, r Report) int64 {
 func (h *History) Review(reportID int64, decision, reason, at string) {
 	h.T.Helper()
 	rv := model.Review{ReportID: reportID, VersionNo: 1, ReviewerID: h.Reviewer, Decision: decision, Reason: reason, CreatedAt: At(at).UTC()}
-	if err := h.St.DB().W.Create(&rv).Error; err != nil {
+	if err := h.St.Insert(context.Background(), &rv); err != nil {
 		h.T.Fatalf("write review: %v", err)
 	}
 }
@@ -165,8 +163,8 @@ func (h *History) Review(reportID int64, decision, reason, at string) {
 // Close closes (办结) measure mi at a date.
 func (h *History) Close(mi int, at string) {
 	h.T.Helper()
-	err := h.St.DB().W.Model(&model.Measure{}).Where("id = ?", h.F.Measures[mi].ID).
-		Updates(map[string]any{"closed_at": At(at).UTC(), "closed_by": h.Reviewer, "closed_note": "已完成"}).Error
+	_, err := h.St.Exec(context.Background(), "UPDATE measures SET closed_at = ?, closed_by = ?, closed_note = ? WHERE id = ?",
+		At(at).UTC(), h.Reviewer, "已完成", h.F.Measures[mi].ID)
 	if err != nil {
 		h.T.Fatal(err)
 	}
@@ -175,7 +173,7 @@ func (h *History) Close(mi int, at string) {
 // Sign records that a unit signed for (签收) an assignment.
 func (h *History) Sign(a model.Assignment, at string) {
 	h.T.Helper()
-	if err := h.St.DB().W.Model(&model.Assignment{}).Where("id = ?", a.ID).Update("signed_at", At(at).UTC()).Error; err != nil {
+	if _, err := h.St.Exec(context.Background(), "UPDATE assignments SET signed_at = ? WHERE id = ?", At(at).UTC(), a.ID); err != nil {
 		h.T.Fatal(err)
 	}
 }
@@ -185,7 +183,7 @@ func (h *History) Prompt(a model.Assignment, label, message, at string) int64 {
 	h.T.Helper()
 	per := h.Periods[label]
 	p := model.Prompt{UnitID: a.UnitID, AssignmentID: &a.ID, PeriodID: &per.ID, SenderID: h.Reviewer, Message: message, CreatedAt: At(at).UTC()}
-	if err := h.St.DB().W.Create(&p).Error; err != nil {
+	if err := h.St.Insert(context.Background(), &p); err != nil {
 		h.T.Fatal(err)
 	}
 	return p.ID
@@ -195,7 +193,7 @@ func (h *History) Prompt(a model.Assignment, label, message, at string) int64 {
 func (h *History) Audit(action, objectType string, objectID int64) {
 	h.T.Helper()
 	a := store.Actor{UserID: h.Reviewer, Username: "duchashi", Role: model.RoleReviewer}
-	if err := h.St.Audit(context.Background(), nil, a, store.AuditEntry{Action: action, ObjectType: objectType, ObjectID: objectID}); err != nil {
+	if err := h.St.Audit(context.Background(), a, store.AuditEntry{Action: action, ObjectType: objectType, ObjectID: objectID}); err != nil {
 		h.T.Fatal(err)
 	}
 }

@@ -81,7 +81,7 @@ func TestPlanImportInTheBrowser(t *testing.T) {
 	if err != nil || pl.Reporting != "monthly" {
 		t.Fatalf("stored plan %+v, %v", pl, err)
 	}
-	if u, err := p.App.Store.UnitByAlias(context.Background(), p.App.DB.R, "市人社局"); err != nil || u.ID != hr.ID {
+	if u, err := p.App.Store.UnitByAlias(context.Background(), "市人社局"); err != nil || u.ID != hr.ID {
 		t.Fatalf("市人社局 → %+v, %v", u, err)
 	}
 

@@ -94,7 +94,7 @@ func (h *Handlers) Login(c echo.Context) error {
 // Logout ends the session on the server and clears the cookie.
 func (h *Handlers) Logout(c echo.Context) error {
 	ctx := c.Request().Context()
-	if err := h.Store.Audit(ctx, nil, actor(c), store.AuditEntry{Action: "logout", ObjectType: "user", ObjectID: user(c).ID}); err != nil {
+	if err := h.Store.Audit(ctx, actor(c), store.AuditEntry{Action: "logout", ObjectType: "user", ObjectID: user(c).ID}); err != nil {
 		return err
 	}
 	if err := h.Sessions.End(c.Response(), c.Request()); err != nil {

@@ -12,9 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"gorm.io/gorm"
-
-	"duban/internal/db"
+	"duban/internal/store/db"
 	"duban/internal/synth"
 	"duban/internal/testutil"
 )
@@ -43,11 +41,11 @@ type captureSelects struct {
 func newCaptureSelects(t *testing.T, p *testutil.Portal) *captureSelects {
 	t.Helper()
 	c := &captureSelects{seen: map[string]bool{}}
-	rec := func(g *gorm.DB) {
-		if g.DryRun {
-			return // a subquery being built into its outer statement
+	err := p.App.DB.Observe("plantest", func(st db.Statement) {
+		if st.DryRun || st.Kind != "query" && st.Kind != "row" && st.Kind != "raw" {
+			return // a subquery being built into its outer statement, or a write
 		}
-		q := g.Statement.SQL.String()
+		q := st.SQL
 		if !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(q)), "SELECT") {
 			return
 		}
@@ -57,19 +55,10 @@ func newCaptureSelects(t *testing.T, p *testutil.Portal) *captureSelects {
 			return
 		}
 		c.seen[c.page+"\x00"+q] = true
-		c.qs = append(c.qs, capturedQuery{page: c.page, sql: q, vars: slices.Clone(g.Statement.Vars)})
-	}
-	for i, g := range []*gorm.DB{p.App.DB.R, p.App.DB.W} {
-		cb := g.Callback()
-		for _, err := range []error{
-			cb.Query().After("gorm:query").Register(fmt.Sprintf("plantest:query%d", i), rec),
-			cb.Row().After("gorm:row").Register(fmt.Sprintf("plantest:row%d", i), rec),
-			cb.Raw().After("gorm:raw").Register(fmt.Sprintf("plantest:raw%d", i), rec),
-		} {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		c.qs = append(c.qs, capturedQuery{page: c.page, sql: q, vars: slices.Clone(st.Vars)})
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return c
 }
@@ -227,7 +216,7 @@ func TestPageQueryPlans(t *testing.T) {
 					cap.on("")
 				}
 			}
-			sqlDB, err := p.App.DB.R.DB()
+			sqlDB, err := p.App.DB.Reader()
 			if err != nil {
 				t.Fatal(err)
 			}

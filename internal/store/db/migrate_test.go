@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"duban/internal/db"
+	"duban/internal/store/db"
 	"duban/internal/testutil"
 )
 

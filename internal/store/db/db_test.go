@@ -8,8 +8,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"duban/internal/db"
 	"duban/internal/model"
+	"duban/internal/store/db"
 	"duban/internal/testutil"
 )
 

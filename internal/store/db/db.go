@@ -278,6 +278,13 @@ func execAll(ctx context.Context, db *sql.DB, stmts []string) error {
 	return nil
 }
 
+// Reader is the reader pool as a database/sql handle (backups, query
+// plans).
+func (d *DB) Reader() (*sql.DB, error) { return d.R.DB() }
+
+// Writer is the writer as a database/sql handle (bulk loads).
+func (d *DB) Writer() (*sql.DB, error) { return d.W.DB() }
+
 // Ping checks that the database answers, for /healthz.
 func (d *DB) Ping(ctx context.Context) error {
 	s, err := d.R.DB()
@@ -333,4 +340,37 @@ func (d *DB) Background() (*DB, error) {
 		return nil, err
 	}
 	return &DB{W: w, R: r, Dialect: d.Dialect}, nil
+}
+
+// Statement is what an observer sees of a statement GORM ran.
+type Statement struct {
+	Kind   string // query, row, raw, create, update or delete
+	SQL    string
+	Vars   []any
+	DryRun bool // a subquery being built into its outer statement, not sent
+}
+
+// Observe calls fn after every statement either handle runs; name keeps
+// one observer's callbacks apart from another's. For tests that count or
+// capture the queries a page costs.
+func (d *DB) Observe(name string, fn func(Statement)) error {
+	for i, g := range []*gorm.DB{d.R, d.W} {
+		cb := g.Callback()
+		for kind, register := range map[string]func(string, func(*gorm.DB)) error{
+			"query":  func(n string, f func(*gorm.DB)) error { return cb.Query().After("gorm:query").Register(n, f) },
+			"row":    func(n string, f func(*gorm.DB)) error { return cb.Row().After("gorm:row").Register(n, f) },
+			"raw":    func(n string, f func(*gorm.DB)) error { return cb.Raw().After("gorm:raw").Register(n, f) },
+			"create": func(n string, f func(*gorm.DB)) error { return cb.Create().After("gorm:create").Register(n, f) },
+			"update": func(n string, f func(*gorm.DB)) error { return cb.Update().After("gorm:update").Register(n, f) },
+			"delete": func(n string, f func(*gorm.DB)) error { return cb.Delete().After("gorm:delete").Register(n, f) },
+		} {
+			err := register(fmt.Sprintf("%s:%s%d", name, kind, i), func(g *gorm.DB) {
+				fn(Statement{Kind: kind, SQL: g.Statement.SQL.String(), Vars: g.Statement.Vars, DryRun: g.DryRun})
+			})
+			if err != nil {
+				return fmt.Errorf("observe %s: %w", kind, err)
+			}
+		}
+	}
+	return nil
 }
