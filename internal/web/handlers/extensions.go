@@ -44,7 +44,7 @@ func optionalDay(v string) (time.Time, bool) {
 	if strings.TrimSpace(v) == "" {
 		return time.Time{}, true
 	}
-	return parseDay(v)
+	return clock.ParseDay(v)
 }
 
 // formValues keeps the typed text fields of a refused form.
