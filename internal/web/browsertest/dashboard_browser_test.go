@@ -19,12 +19,9 @@ import (
 // time limit for the steps.
 func browserLogin(t *testing.T, browser context.Context, p *testutil.Portal, username string) context.Context {
 	t.Helper()
-	tab := testutil.NewSession(t, browser)
+	tab := testutil.LoginSession(t, browser, p, username)
 	if err := testutil.SetViewport(tab, 1366, 900); err != nil {
 		t.Fatal(err)
-	}
-	if err := testutil.Login(tab, p.Server.URL, username, p.App.DemoPassword); err != nil {
-		t.Fatalf("log in as %s: %v", username, err)
 	}
 	ctx, cancel := context.WithTimeout(tab, 60*time.Second)
 	t.Cleanup(cancel)

@@ -19,10 +19,7 @@ import (
 func TestPlanImportDocxInTheBrowser(t *testing.T) {
 	p := testutil.Start(t)
 	browser := testutil.NewBrowser(t)
-	ctx := testutil.NewSession(t, browser)
-	if err := testutil.Login(ctx, p.Server.URL, "admin", p.App.DemoPassword); err != nil {
-		t.Fatal(err)
-	}
+	ctx := testutil.LoginSession(t, browser, p, "admin")
 	ctx, cancel := context.WithTimeout(ctx, 3*testutil.BrowserTimeout)
 	defer cancel()
 	file := filepath.Join(t.TempDir(), "分工方案.docx")

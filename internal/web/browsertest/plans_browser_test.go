@@ -21,10 +21,7 @@ import (
 func TestPlanImportInTheBrowser(t *testing.T) {
 	p := testutil.Start(t)
 	browser := testutil.NewBrowser(t)
-	ctx := testutil.NewSession(t, browser)
-	if err := testutil.Login(ctx, p.Server.URL, "admin", p.App.DemoPassword); err != nil {
-		t.Fatal(err)
-	}
+	ctx := testutil.LoginSession(t, browser, p, "admin")
 	ctx, cancel := context.WithTimeout(ctx, 3*testutil.BrowserTimeout)
 	defer cancel()
 	shots := os.Getenv("DUBAN_SCREENSHOTS")

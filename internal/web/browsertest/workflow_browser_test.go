@@ -27,10 +27,7 @@ type person struct {
 }
 
 func newPerson(t *testing.T, browser context.Context, p *testutil.Portal, username string) *person {
-	ctx := testutil.NewSession(t, browser)
-	if err := testutil.Login(ctx, p.Server.URL, username, p.App.DemoPassword); err != nil {
-		t.Fatalf("log in as %s: %v", username, err)
-	}
+	ctx := testutil.LoginSession(t, browser, p, username)
 	return &person{t: t, name: username, ctx: ctx, base: p.Server.URL}
 }
 
