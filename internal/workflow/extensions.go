@@ -61,15 +61,7 @@ func (s *Service) RequestExtension(ctx context.Context, a store.Actor, in Extens
 	in.Reason = strings.TrimSpace(in.Reason)
 	var out *model.Extension
 	err := s.run(ctx, func(ctx context.Context) error {
-		asg, err := s.st.AssignmentByID(ctx, in.AssignmentID)
-		if err != nil {
-			return err
-		}
-		m, err := s.st.MeasureByID(ctx, asg.MeasureID)
-		if err != nil {
-			return err
-		}
-		leadUnit, err := s.leadUnit(ctx, m.ID)
+		asg, m, leadUnit, err := s.assignmentOf(ctx, in.AssignmentID)
 		if err != nil {
 			return err
 		}
@@ -160,15 +152,7 @@ func (s *Service) DecideExtension(ctx context.Context, a store.Actor, extensionI
 		if err != nil {
 			return err
 		}
-		asg, err := s.st.AssignmentByID(ctx, e.AssignmentID)
-		if err != nil {
-			return err
-		}
-		m, err := s.st.MeasureByID(ctx, asg.MeasureID)
-		if err != nil {
-			return err
-		}
-		leadUnit, err := s.leadUnit(ctx, m.ID)
+		asg, m, leadUnit, err := s.assignmentOf(ctx, e.AssignmentID)
 		if err != nil {
 			return err
 		}

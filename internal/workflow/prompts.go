@@ -83,20 +83,12 @@ func (s *Service) SendPrompt(ctx context.Context, a store.Actor, assignmentID in
 	}
 	var out []model.Prompt
 	err = s.run(ctx, func(ctx context.Context) error {
-		asg, err := s.st.AssignmentByID(ctx, assignmentID)
-		if err != nil {
-			return err
-		}
-		m, err := s.st.MeasureByID(ctx, asg.MeasureID)
+		asg, m, leadUnit, err := s.assignmentOf(ctx, assignmentID)
 		if err != nil {
 			return err
 		}
 		if m.ClosedAt != nil {
 			return ErrMeasureClosed
-		}
-		leadUnit, err := s.leadUnit(ctx, m.ID)
-		if err != nil {
-			return err
 		}
 		to, err := Next(ObjPrompt, StateNone, ActSend, KindOf(a, ObjPrompt, asg.UnitID, leadUnit))
 		if err != nil {

@@ -337,15 +337,7 @@ func (s *Service) Review(ctx context.Context, a store.Actor, reportID int64, loc
 		if err != nil {
 			return err
 		}
-		asg, err := s.st.AssignmentByID(ctx, r.AssignmentID)
-		if err != nil {
-			return err
-		}
-		m, err := s.st.MeasureByID(ctx, asg.MeasureID)
-		if err != nil {
-			return err
-		}
-		leadUnit, err := s.leadUnit(ctx, m.ID)
+		asg, m, leadUnit, err := s.assignmentOf(ctx, r.AssignmentID)
 		if err != nil {
 			return err
 		}

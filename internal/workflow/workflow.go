@@ -111,6 +111,24 @@ func (s *Service) leadUnit(ctx context.Context, measureID int64) (int64, error) 
 	return lead.UnitID, nil
 }
 
+// assignmentOf loads an assignment with its measure and the unit leading
+// the measure (0 when none does): what every decision about it needs.
+func (s *Service) assignmentOf(ctx context.Context, id int64) (*model.Assignment, *model.Measure, int64, error) {
+	asg, err := s.st.AssignmentByID(ctx, id)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	m, err := s.st.MeasureByID(ctx, asg.MeasureID)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	leadUnit, err := s.leadUnit(ctx, m.ID)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return asg, m, leadUnit, nil
+}
+
 func userPtr(id int64) *int64 {
 	if id == 0 {
 		return nil
