@@ -532,33 +532,23 @@ func (a *API) ledger(ctx context.Context, in *struct {
 	Sort   string `query:"sort" enum:"plan,unit,-unit,due,-due,light,-light," doc:"Order (plan order by default); - reverses."`
 	Paging
 }) (*ledgerOut, error) {
-	act := callerOf(ctx).Actor
 	plan, err := a.d.Store.PlanByID(ctx, in.Plan)
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
-	sc := figures.Scope{PlanID: plan.ID, DomainID: in.Domain, UnitID: in.Unit, Text: strings.TrimSpace(in.Q)}
-	if act.Role == model.RoleUnit {
-		sc.UnitID = act.UnitID // as on /ledger
-	}
-	if utf8.RuneCountInString(sc.Text) > 100 {
+	q := workflow.LedgerQuery{PlanID: plan.ID, DomainID: in.Domain, UnitID: in.Unit, Text: strings.TrimSpace(in.Q),
+		Light: in.Light, State: in.State, PeriodID: in.Period}
+	if utf8.RuneCountInString(q.Text) > 100 {
 		return nil, badParam(ctx, "q")
 	}
-	f := figures.LedgerFilter{Light: in.Light, State: in.State, PeriodID: in.Period}
-	if in.Period != 0 {
-		ps, err := a.d.Store.PeriodsOf(ctx, plan.ID)
-		if err != nil {
-			return nil, a.fail(ctx, err, nil)
-		}
-		if !slices.ContainsFunc(ps, func(p model.Period) bool { return p.ID == in.Period }) {
-			return nil, badParam(ctx, "period")
-		}
-	}
-	snap, err := figures.Load(ctx, a.d.Store, sc, a.d.Clock.Now())
+	l, err := a.d.Flow.Ledger(ctx, callerOf(ctx).Actor, q, a.d.Clock.Now()) // as on /ledger
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
-	rows := snap.Ledger(f)
+	if in.Period != 0 && l.Filter.PeriodID == 0 {
+		return nil, badParam(ctx, "period")
+	}
+	rows := l.Rows
 	items := make([]LedgerRow, 0, len(rows))
 	for _, r := range rows {
 		items = append(items, ledgerRowOf(r))

@@ -71,15 +71,11 @@ func (h *Handlers) LedgerXLSX(c echo.Context) error {
 		return model.ErrNotFound
 	}
 	now := h.Clock.Now()
-	snap, err := figures.Load(ctx, h.Store, lr.scope, now)
+	l, err := h.ledger(c, lr, false)
 	if err != nil {
 		return err
 	}
-	plan := snap.Plan(lr.planID)
-	if plan == nil {
-		return model.ErrNotFound
-	}
-	rows := snap.Ledger(lr.filter)
+	plan, rows := l.Plan, l.Rows
 	u := user(c)
 	filters := h.ledgerFilters(c, lr, plan)
 	info := export.LedgerInfo{Plan: plan, At: now, By: u.DisplayName}
