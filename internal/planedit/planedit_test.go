@@ -32,3 +32,37 @@ func TestCheckTargets(t *testing.T) {
 		t.Errorf("errors %v", errs)
 	}
 }
+
+func TestCheckPlan(t *testing.T) {
+	ok := PlanForm{Title: "方案", Reporting: "quarterly", DueDays: "5", StartOn: "2014-06-17", EndOn: "2015-12-31"}
+	for _, tc := range []struct {
+		name  string
+		edit  func(*PlanForm)
+		field string
+		key   string
+	}{
+		{"valid", func(*PlanForm) {}, "", ""},
+		{"no title", func(f *PlanForm) { f.Title = "" }, "title", "form.required"},
+		{"unknown cycle", func(f *PlanForm) { f.Reporting = "yearly" }, "reporting", "plans.err.reporting"},
+		{"too many days", func(f *PlanForm) { f.DueDays = "61" }, "due_days", "plans.err.due_days"},
+		{"bad start", func(f *PlanForm) { f.StartOn = "2014-13-01" }, "start_on", "plans.err.date"},
+		{"ends before it starts", func(f *PlanForm) { f.EndOn = "2014-01-01" }, "end_on", "plans.err.end_before_start"},
+		{"span too long", func(f *PlanForm) { f.EndOn = "2035-01-01" }, "end_on", "plans.err.span_too_long"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := ok
+			tc.edit(&f)
+			errs := validate.Errors{}
+			ps := CheckPlan(f, errs)
+			if tc.field == "" {
+				if len(errs) != 0 || ps.DueDays != 5 || ps.EndOn.Year() != 2015 {
+					t.Fatalf("settings %+v, errors %v", ps, errs)
+				}
+				return
+			}
+			if len(errs) != 1 || errs.Key(tc.field) != tc.key {
+				t.Errorf("errors %v, want %s: %s", errs, tc.field, tc.key)
+			}
+		})
+	}
+}

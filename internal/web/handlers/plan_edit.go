@@ -15,7 +15,6 @@ import (
 	"duban/internal/format"
 	"duban/internal/i18n"
 	"duban/internal/model"
-	"duban/internal/periods"
 	"duban/internal/planedit"
 	"duban/internal/store"
 	"duban/internal/validate"
@@ -31,11 +30,8 @@ import (
 // user's input; a stale form (someone saved in between) gets 409 with the
 // input kept; everything that is saved is audited by the store.
 
-const (
-	maxPlanTitle     = 300
-	maxPlanYears     = 20
-	blankTargetsShow = 1 // empty rows offered for new targets
-)
+// blankTargetsShow is how many empty rows are offered for new targets.
+const blankTargetsShow = 1
 
 // EditMeasureForm shows a measure's edit form with its stored values.
 func (h *Handlers) EditMeasureForm(c echo.Context) error {
@@ -413,37 +409,7 @@ func (h *Handlers) UpdatePlan(c echo.Context) error {
 		EndOn: strings.TrimSpace(c.FormValue("end_on"))}
 	f.Version, _ = strconv.Atoi(c.FormValue("version"))
 	errs := validate.Errors{}
-	var ps store.PlanSettings
-	switch n := utf8.RuneCountInString(f.Title); {
-	case n == 0:
-		errs.Set("title", "form.required")
-	case n > maxPlanTitle:
-		errs.Set("title", "plans.err.too_long", strconv.Itoa(maxPlanTitle))
-	}
-	ps.Title = f.Title
-	if f.Reporting != periods.Quarterly && f.Reporting != periods.Monthly {
-		errs.Set("reporting", "plans.err.reporting")
-	}
-	ps.Reporting = f.Reporting
-	if n, err := strconv.Atoi(f.DueDays); err != nil || n < 0 || n > 60 {
-		errs.Set("due_days", "plans.err.due_days")
-	} else {
-		ps.DueDays = n
-	}
-	start, okStart := clock.ParseDay(f.StartOn)
-	if !okStart {
-		errs.Set("start_on", "plans.err.date")
-	}
-	end, okEnd := clock.ParseDay(f.EndOn)
-	switch {
-	case !okEnd:
-		errs.Set("end_on", "plans.err.date")
-	case okStart && end.Before(start):
-		errs.Set("end_on", "plans.err.end_before_start")
-	case okStart && end.After(start.AddDate(maxPlanYears, 0, 0)):
-		errs.Set("end_on", "plans.err.span_too_long", strconv.Itoa(maxPlanYears))
-	}
-	ps.StartOn, ps.EndOn = start, end
+	ps := planedit.CheckPlan(f, errs)
 	rerender := func(status int) error {
 		page, err := h.planEditPage(ctx, id, f, errs)
 		if err != nil {
