@@ -193,6 +193,27 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 			unknown[u.Name] = true
 		}
 	}
+	for _, o := range i18n.TargetOps {
+		page.Ops = append(page.Ops, planadmin.OpOption{Op: o.Op, Key: o.Key})
+	}
+	page.Domains, page.Rows = previewTree(p, corr, unknown)
+	if pv.Existing != nil {
+		page.Existing = &planadmin.ExistingPlan{ID: pv.Existing.ID, Title: pv.Existing.Title}
+	}
+	page.Diff = previewDiff(pv.Diff)
+	if len(unknown) > 0 {
+		var err error
+		if page.UnitKinds, err = h.unitChooser(ctx, nil); err != nil {
+			return page, err
+		}
+	}
+	return page, nil
+}
+
+// previewTree is the preview's tree. It follows the correction form: each
+// row under the domain it goes to, showing the measure it makes. Rows are
+// numbered afresh in that order, so removed rows leave no gaps.
+func previewTree(p *planparse.Plan, corr *planimport.Correction, unknown map[string]bool) ([]planadmin.PreviewDomain, int) {
 	namesOf := func(ns []string) []planadmin.PreviewName {
 		var out []planadmin.PreviewName
 		for _, n := range ns {
@@ -201,12 +222,8 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 		}
 		return out
 	}
-	for _, o := range i18n.TargetOps {
-		page.Ops = append(page.Ops, planadmin.OpOption{Op: o.Op, Key: o.Key})
-	}
-	// The tree follows the correction form: each row under the domain it
-	// goes to, showing the measure it makes. Rows are numbered afresh in
-	// that order, so removed rows leave no gaps.
+	var out []planadmin.PreviewDomain
+	rows := 0
 	for i, d := range p.Domains {
 		pd := planadmin.PreviewDomain{Index: i, Label: d.Label, Title: d.Title, Goal: d.Goal,
 			Form: planadmin.DomainFields{Label: d.Label, Title: d.Title}}
@@ -219,45 +236,40 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 			}
 			m := r.Built
 			pm := planadmin.PreviewMeasure{Label: m.Label, Title: m.Title, Lead: namesOf(m.LeadUnits), Responsible: namesOf(m.ResponsibleUnits),
-				Inherited: m.UnitsInherited, Due: m.Due, DueText: m.DueText, Ongoing: m.Ongoing, Key: page.Rows, Form: r.Form}
-			page.Rows++
+				Inherited: m.UnitsInherited, Due: m.Due, DueText: m.DueText, Ongoing: m.Ongoing, Key: rows, Form: r.Form}
+			rows++
 			for _, t := range m.Targets {
 				pm.Targets = append(pm.Targets, planadmin.PreviewTarget{Indicator: t.Indicator, OpKey: i18n.OpKey(t.Op),
 					Value: format.Num(t.Value), Unit: t.Unit, Year: t.Year})
 			}
 			pd.Measures = append(pd.Measures, pm)
 		}
-		page.Domains = append(page.Domains, pd)
+		out = append(out, pd)
 	}
-	if pv.Existing != nil {
-		page.Existing = &planadmin.ExistingPlan{ID: pv.Existing.ID, Title: pv.Existing.Title}
+	return out, rows
+}
+
+// previewDiff is what a revised document would change in the stored plan.
+func previewDiff(d *planimport.Diff) *planadmin.PreviewDiff {
+	if d == nil {
+		return nil
 	}
-	if d := pv.Diff; d != nil {
-		page.Diff = &planadmin.PreviewDiff{DomainsAdded: d.DomainsAdded}
-		rows := func(cs []planimport.MeasureChange) []planadmin.DiffRow {
-			var out []planadmin.DiffRow
-			for _, x := range cs {
-				r := planadmin.DiffRow{Label: format.Citation(x.Domain, x.Label), Title: x.Title, MeasureID: x.MeasureID}
-				if x.DueFrom != nil && x.DueTo != nil {
-					r.DueFrom = &planadmin.DueView{On: x.DueFrom.On, Note: x.DueFrom.Note, Ongoing: x.DueFrom.Ongoing}
-					r.DueTo = &planadmin.DueView{On: x.DueTo.On, Note: x.DueTo.Note, Ongoing: x.DueTo.Ongoing}
-				}
-				for _, f := range x.Fields {
-					r.FieldKeys = append(r.FieldKeys, "plans.import.field."+f)
-				}
-				out = append(out, r)
+	rows := func(cs []planimport.MeasureChange) []planadmin.DiffRow {
+		var out []planadmin.DiffRow
+		for _, x := range cs {
+			r := planadmin.DiffRow{Label: format.Citation(x.Domain, x.Label), Title: x.Title, MeasureID: x.MeasureID}
+			if x.DueFrom != nil && x.DueTo != nil {
+				r.DueFrom = &planadmin.DueView{On: x.DueFrom.On, Note: x.DueFrom.Note, Ongoing: x.DueFrom.Ongoing}
+				r.DueTo = &planadmin.DueView{On: x.DueTo.On, Note: x.DueTo.Note, Ongoing: x.DueTo.Ongoing}
 			}
-			return out
+			for _, f := range x.Fields {
+				r.FieldKeys = append(r.FieldKeys, "plans.import.field."+f)
+			}
+			out = append(out, r)
 		}
-		page.Diff.Added, page.Diff.Changed, page.Diff.Removed = rows(d.Added), rows(d.Changed), rows(d.Removed)
+		return out
 	}
-	if len(unknown) > 0 {
-		var err error
-		if page.UnitKinds, err = h.unitChooser(ctx, nil); err != nil {
-			return page, err
-		}
-	}
-	return page, nil
+	return &planadmin.PreviewDiff{DomainsAdded: d.DomainsAdded, Added: rows(d.Added), Changed: rows(d.Changed), Removed: rows(d.Removed)}
 }
 
 // ConfirmPlanImport stores the previewed document: a new plan, or the
