@@ -2,7 +2,6 @@ package planedit
 
 import (
 	"strconv"
-	"unicode/utf8"
 
 	"duban/internal/clock"
 	"duban/internal/periods"
@@ -32,12 +31,7 @@ type PlanForm struct {
 // to store and adds the field errors to errs.
 func CheckPlan(f PlanForm, errs validate.Errors) store.PlanSettings {
 	ps := store.PlanSettings{Title: f.Title, Reporting: f.Reporting}
-	switch n := utf8.RuneCountInString(f.Title); {
-	case n == 0:
-		errs.Set("title", "form.required")
-	case n > MaxPlanTitle:
-		errs.Set("title", "plans.err.too_long", strconv.Itoa(MaxPlanTitle))
-	}
+	checkTitle(errs, "title", f.Title, MaxPlanTitle)
 	if f.Reporting != periods.Quarterly && f.Reporting != periods.Monthly {
 		errs.Set("reporting", "plans.err.reporting")
 	}

@@ -62,12 +62,7 @@ func New(st *store.Store) *Service { return &Service{st: st} }
 // edit to store and the field errors, which it adds to errs.
 func (s *Service) CheckMeasure(ctx context.Context, plan *model.Plan, stored []model.Target, f *MeasureForm, groups []int64, errs validate.Errors) (store.MeasureEdit, error) {
 	e := store.MeasureEdit{Title: f.Title, LeadUnitID: f.LeadUnitID}
-	switch n := utf8.RuneCountInString(f.Title); {
-	case n == 0:
-		errs.Set("title", "form.required")
-	case n > MaxTitleRunes:
-		errs.Set("title", "plans.err.too_long", strconv.Itoa(MaxTitleRunes))
-	}
+	checkTitle(errs, "title", f.Title, MaxTitleRunes)
 	if due, ok := clock.ParseDay(f.DueOn); !ok {
 		errs.Set("due_on", "plans.err.date")
 	} else if due.Before(clock.Date(plan.StartOn)) {
@@ -192,3 +187,13 @@ func checkTarget(row TargetRow, horizon int, key string, errs validate.Errors) s
 // phrase of a hand-added target is stored in the plan's language, not the
 // viewer's.
 var opWords = map[string]string{">=": "不低于", ">": "超过", "<=": "不高于", "<": "低于", "=": "等于", "~": "左右"}
+
+// checkTitle checks a required title of at most max characters.
+func checkTitle(errs validate.Errors, field, title string, max int) {
+	switch n := utf8.RuneCountInString(title); {
+	case n == 0:
+		errs.Set(field, "form.required")
+	case n > max:
+		errs.Set(field, "plans.err.too_long", strconv.Itoa(max))
+	}
+}
