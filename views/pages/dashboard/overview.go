@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"context"
-
 	"duban/internal/format"
 
 	"duban/internal/clock"
