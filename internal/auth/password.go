@@ -72,24 +72,34 @@ type Hasher struct {
 	sem    chan struct{}
 	common map[string]bool
 	dummy  string
+	// ready is closed once common and dummy are set: NewHasher prepares
+	// them in the background (a list of tens of thousands of passwords and
+	// a real hash, a few hundred ms on a loaded machine), so the portal
+	// listens without waiting for them; only a login or a password change
+	// waits.
+	ready chan struct{}
 }
 
 // NewHasher allows at most concurrency hashes at a time.
 func NewHasher(concurrency int) *Hasher {
-	h := &Hasher{sem: make(chan struct{}, max(1, concurrency)), common: map[string]bool{}}
-	for _, l := range frequency.FrequencyLists["passwords"] {
-		h.common[l] = true
-	}
-	for _, l := range strings.Split(commonPasswordsText, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			h.common[strings.ToLower(l)] = true
+	h := &Hasher{sem: make(chan struct{}, max(1, concurrency)), common: map[string]bool{}, ready: make(chan struct{})}
+	go func() {
+		defer close(h.ready)
+		for _, l := range frequency.FrequencyLists["passwords"] {
+			h.common[l] = true
 		}
-	}
-	// A real hash of a random password, checked when a username is unknown so
-	// that unknown users and wrong passwords take the same time.
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	h.dummy = h.encode(string(b[:]))
+		for _, l := range strings.Split(commonPasswordsText, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				h.common[strings.ToLower(l)] = true
+			}
+		}
+		// A real hash of a random password, checked when a username is
+		// unknown so that unknown users and wrong passwords take the same
+		// time.
+		var b [16]byte
+		_, _ = rand.Read(b[:])
+		h.dummy = h.encode(string(b[:]))
+	}()
 	return h
 }
 
@@ -97,6 +107,7 @@ func NewHasher(concurrency int) *Hasher {
 // account's own words (username, display name): a password containing the
 // username is refused, and all of them count as easy guesses.
 func (h *Hasher) Check(password string, userInputs ...string) error {
+	<-h.ready
 	n := utf8.RuneCountInString(password)
 	lower := strings.ToLower(password)
 	switch {
@@ -182,6 +193,13 @@ func (h *Hasher) encode(password string) string {
 // Verify reports whether password matches encoded. An empty encoded hash
 // (unknown user) is checked against a dummy hash so it costs the same time.
 func (h *Hasher) Verify(ctx context.Context, encoded, password string) (bool, error) {
+	// Both answers wait for the dummy hash, so they take the same time
+	// even right after the start.
+	select {
+	case <-h.ready:
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
 	if err := h.acquire(ctx); err != nil {
 		return false, err
 	}

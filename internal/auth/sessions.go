@@ -110,20 +110,29 @@ func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, err
 	sess := sessions.NewSession(s, name)
 	sess.Options = s.options()
 	sess.IsNew = true
-	c, err := r.Cookie(name)
-	if err != nil {
-		return sess, nil
-	}
 	var id string
-	if err := securecookie.DecodeMulti(name, c.Value, &id, s.codecs...); err != nil {
-		return sess, nil
-	}
-	row, err := s.st.SessionByHash(r.Context(), hashID(id))
-	if err != nil {
-		if errors.Is(err, model.ErrNotFound) {
+	var row *model.Session
+	if p, ok := r.Context().Value(visitKey{}).(*visited); ok && p.name == name {
+		// Visit read the row already, in the request's one query.
+		if p.row == nil {
 			return sess, nil
 		}
-		return sess, err
+		id, row = p.id, p.row
+	} else {
+		c, err := r.Cookie(name)
+		if err != nil {
+			return sess, nil
+		}
+		if err := securecookie.DecodeMulti(name, c.Value, &id, s.codecs...); err != nil {
+			return sess, nil
+		}
+		row, err = s.st.SessionByHash(r.Context(), hashID(id))
+		if err != nil {
+			if errors.Is(err, model.ErrNotFound) {
+				return sess, nil
+			}
+			return sess, err
+		}
 	}
 	now := s.clock.Now()
 	if now.After(row.ExpiresAt) || now.Sub(row.LastSeenAt) > s.cfg.Idle {
@@ -152,6 +161,37 @@ func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, err
 		}
 	}
 	return sess, nil
+}
+
+type visitKey struct{}
+
+// visited is the session row Visit read for a request (nil: none), so
+// that New does not read it again.
+type visited struct {
+	name, id string
+	row      *model.Session
+}
+
+// Visit reads the request's session with its user, the user's unit name,
+// the unread count (up to unreadLimit) and, when withStatus, the read
+// model's status, in one query (store.VisitByHash). It returns the request
+// carrying the row, which the session's later reads through Get and
+// Current use instead of querying again: the expiry, idle and touch rules
+// stay in New. A request without a valid cookie answers an empty Visit.
+func (s *SessionStore) Visit(r *http.Request, unreadLimit int, withStatus bool) (*http.Request, store.Visit, error) {
+	c, err := r.Cookie(s.name)
+	if err != nil {
+		return r, store.Visit{}, nil
+	}
+	var id string
+	if err := securecookie.DecodeMulti(s.name, c.Value, &id, s.codecs...); err != nil {
+		return r, store.Visit{}, nil
+	}
+	v, err := s.st.VisitByHash(r.Context(), hashID(id), unreadLimit, withStatus)
+	if err != nil {
+		return r, v, fmt.Errorf("load session: %w", err)
+	}
+	return r.WithContext(context.WithValue(r.Context(), visitKey{}, &visited{name: s.name, id: id, row: v.Session})), v, nil
 }
 
 // Save writes the session row and the cookie; MaxAge < 0 deletes both.

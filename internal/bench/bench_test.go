@@ -157,3 +157,32 @@ func TestRunPagesOnASynthDataset(t *testing.T) {
 		t.Errorf("rows measured: %v", names)
 	}
 }
+
+// BenchmarkSaveDraft measures one unit writer's round — open the report
+// form, save it with a 50 KB file — against a test portal in this
+// process, one writer at a time, so its ns/op and allocs/op are the cost
+// of a write, not of the queue in front of SQLite's writer.
+//
+//	go test -run XXX -bench SaveDraft -benchmem ./internal/bench/
+func BenchmarkSaveDraft(b *testing.B) {
+	p := testutil.Start(b, testutil.WithDemoHistory())
+	ctx := context.Background()
+	c := bench.NewClient(p.Server.URL)
+	if err := c.Login(ctx, "jiaoyuju", p.App.DemoPassword); err != nil {
+		b.Fatal(err)
+	}
+	if err := c.SignAll(ctx); err != nil {
+		b.Fatal(err)
+	}
+	forms, err := c.ReportForms(ctx)
+	if err != nil || len(forms) == 0 {
+		b.Fatal("no report form", err)
+	}
+	file := bench.NewEvidence("bench.pdf", 50*1024)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.SaveAndSubmit(ctx, forms[0], "bench draft", file, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -414,6 +414,12 @@ func Sync(ctx context.Context, st *store.Store, now time.Time) (store.ReadModelS
 	if err != nil {
 		return s, err
 	}
+	return SyncFrom(ctx, st, now, s)
+}
+
+// SyncFrom is Sync for a caller that read the status s already (in a
+// query of its own, e.g. with the request's session).
+func SyncFrom(ctx context.Context, st *store.Store, now time.Time, s store.ReadModelStatus) (store.ReadModelStatus, error) {
 	if !s.Dirty && (s.NextChange == 0 || s.NextChange > now.Unix()) {
 		return s, nil
 	}

@@ -161,14 +161,6 @@ func (s *Store) EachState(ctx context.Context, sc FactScope, fn func(*model.Assi
 	return translate(rows.Err(), "load assignment states")
 }
 
-// UnitOwedCount is how many reports a unit has to write or revise now, an
-// indexed SUM over its state rows (the 待办 badge).
-func (s *Store) UnitOwedCount(ctx context.Context, unitID int64) (int, error) {
-	var n sql.NullInt64
-	err := s.r(ctx).Raw("SELECT SUM(due_count + returned_count) FROM assignment_states WHERE unit_id = ?", unitID).Row().Scan(&n)
-	return int(n.Int64), translate(err, "count owed reports")
-}
-
 // OfficeCounts counts the supervision office's queue from the read model:
 // lead reports waiting for review and measures it may close (indexed).
 func (s *Store) OfficeCounts(ctx context.Context) (reviews, closable int, err error) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"gorm.io/gorm"
@@ -11,7 +12,7 @@ import (
 
 // TodoCounts are the sizes of a unit's to-do lists that exist as rows,
 // counted with COUNT queries: the navigation badge runs on every page. The
-// reports it owes are counted by the read model (UnitOwedCount).
+// reports it owes are counted by the read model (UnitBadge counts all five at once).
 type TodoCounts struct {
 	ToSign, Prompts, Inputs int
 	Instructions            int // 领导批示 to answer as lead or named in
@@ -78,19 +79,22 @@ func (s *Store) promptRows(ctx context.Context, where func(*gorm.DB) *gorm.DB) (
 // a page at a time.
 func (s *Store) OfficialReportsAwaitingReviewPage(ctx context.Context, offset, limit int) ([]ReportRow, int, error) {
 	// Only the assignments the read model says have reports waiting (the
-	// same rule, kept by the writes) are looked at, not every lead report.
-	waiting := func(q *gorm.DB) *gorm.DB {
-		return awaitingReview(q).Where("reports.assignment_id IN (?)", s.r(ctx).Table("assignment_states").
-			Select("assignment_id").Where("role = ? AND awaiting_review > 0", model.AssignLead))
-	}
-	var total int64
-	if err := waiting(s.reportRowsFrom(ctx)).Count(&total).Error; err != nil {
+	// same rule, kept by the writes) are looked at, not every lead report;
+	// their count is the read model's sum, and the page's reports are
+	// picked in submission order from idx_reports_waiting before the
+	// names are joined to those 50 only.
+	waiting := s.r(ctx).Table("assignment_states").Select("assignment_id").Where("role = ? AND awaiting_review > 0", model.AssignLead)
+	var total sql.NullInt64
+	if err := s.r(ctx).Raw("SELECT SUM(awaiting_review) FROM assignment_states WHERE role = ? AND awaiting_review > 0",
+		model.AssignLead).Row().Scan(&total); err != nil {
 		return nil, 0, translate(err, "count reports awaiting review")
 	}
+	page := s.r(ctx).Table("reports r").Select("r.id").Where("r.state = ? AND r.assignment_id IN (?)", model.ReportSubmitted, waiting).
+		Order("r.submitted_at, r.id").Offset(offset).Limit(limit)
 	var rows []ReportRow
-	err := waiting(s.reportRowsFrom(ctx).Select(reportRowSelect)).
-		Order("reports.submitted_at, reports.id").Offset(offset).Limit(limit).Scan(&rows).Error
-	return rows, int(total), translate(err, "list reports awaiting review")
+	err := awaitingReview(s.reportRowsFrom(ctx).Select(reportRowSelect)).Where("reports.id IN (?)", page).
+		Order("reports.submitted_at, reports.id").Scan(&rows).Error
+	return rows, int(total.Int64), translate(err, "list reports awaiting review")
 }
 
 // OpenPromptsPage is one page of OpenPrompts, oldest first, with how many

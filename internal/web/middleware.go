@@ -3,7 +3,6 @@ package web
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -132,6 +131,10 @@ func (s *Server) locale(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// visitStatusKey holds, in the echo context, the read model's status the
+// session's query read for a kept page.
+const visitStatusKey = "duban.visitStatus"
+
 // session loads the logged-in user (if any) into the request info.
 func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -144,30 +147,32 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 			info.CSRF = tok
 		}
 		info.Flash = render.ReadFlash(c)
-		uid, _, err := s.h.Sessions.Current(c.Request())
+		// One query: the session, its user, unit name and unread count,
+		// and for a kept page the read model's status (cachePages).
+		keep := c.Request().Method == http.MethodGet && cachedRoutes[c.Path()]
+		r, v, err := s.h.Sessions.Visit(c.Request(), layout.NavCountMax+1, keep)
+		if err != nil {
+			return err
+		}
+		c.SetRequest(r)
+		if v.Status != nil {
+			c.Set(visitStatusKey, *v.Status)
+		}
+		uid, _, err := s.h.Sessions.Current(r)
 		if err != nil {
 			return err
 		}
 		if uid != 0 {
-			u, err := s.h.Store.UserByID(ctx, uid)
-			switch {
-			case err == nil && !u.Disabled:
+			switch u := v.User; {
+			case u != nil && u.ID == uid && !u.Disabled:
 				info.User = u
-				if u.UnitID != nil {
-					if un, err := s.h.Store.UnitByID(ctx, *u.UnitID); err == nil {
-						info.UnitName = un.Name
-					}
-				}
-				if n, err := s.h.Store.CountUnreadUpTo(ctx, u.ID, layout.NavCountMax+1); err == nil {
-					info.Unread = n
-				}
-			case err == nil || errors.Is(err, model.ErrNotFound):
+				info.UnitName = v.UnitName
+				info.Unread = v.Unread
+			default:
 				// Disabled or deleted: the session is dead.
-				if err := s.h.Sessions.End(c.Response(), c.Request()); err != nil {
+				if err := s.h.Sessions.End(c.Response(), r); err != nil {
 					return err
 				}
-			default:
-				return err
 			}
 		}
 		if info.User == nil && c.Path() == "/login" {
@@ -227,6 +232,11 @@ func (s *Server) guard(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) methodAllowed(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		path := c.Path()
+		if slices.Contains(s.knownMethods(c.Echo(), path), c.Request().Method) {
+			return next(c) // the common case, without listing echo's routes
+		}
+		// Not in the index taken at the first request (a 404, a wrong
+		// method, or a route added since): ask echo.
 		if !routeExists(c.Echo(), path) {
 			return next(c) // echo's 404 handler answers
 		}
@@ -236,6 +246,21 @@ func (s *Server) methodAllowed(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// knownMethods answers methodsOf from an index of echo's routes taken at
+// the first request: echo lists its routes by copying them out of a map,
+// and this ran twice on every request.
+func (s *Server) knownMethods(e *echo.Echo, path string) []string {
+	s.routeIndexOnce.Do(func() {
+		s.routeIndex = map[string][]string{}
+		for _, r := range e.Routes() {
+			if _, ok := s.routeIndex[r.Path]; !ok {
+				s.routeIndex[r.Path] = methodsOf(e, r.Path)
+			}
+		}
+	})
+	return s.routeIndex[path]
 }
 
 // methodsOf lists the methods the route path answers.

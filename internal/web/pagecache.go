@@ -5,7 +5,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +19,7 @@ import (
 	"duban/internal/i18n"
 	"duban/internal/readmodel"
 	"duban/internal/reqctx"
+	"duban/internal/store"
 )
 
 // cachedRoutes are the read-only pages whose HTML is kept per user: the
@@ -54,7 +57,7 @@ type pageKey struct {
 type cachedPage struct {
 	text    [][]byte
 	holes   []bool // true: the CSRF token, false: the nonce
-	size    int
+	size    int    // of the text, without the holes
 	ctype   string
 	expires time.Time
 }
@@ -120,7 +123,7 @@ func hole(name string) string {
 
 // cut splits a page rendered with holes at them.
 func (p *pageCache) cut(body []byte) *cachedPage {
-	pg := &cachedPage{size: len(body)}
+	pg := &cachedPage{}
 	csrf, nonce := []byte(p.csrfHole), []byte(p.nonceHole)
 	next := func(b, hole []byte) int {
 		if i := bytes.Index(b, hole); i >= 0 {
@@ -147,6 +150,10 @@ func (p *pageCache) cut(body []byte) *cachedPage {
 		}
 	}
 	pg.text = append(pg.text, body)
+	pg.size = 0
+	for _, t := range pg.text {
+		pg.size += len(t)
+	}
 	return pg
 }
 
@@ -164,6 +171,39 @@ func (pg *cachedPage) fill(csrf, nonce string) []byte {
 		}
 	}
 	return out
+}
+
+// send answers 200 with the kept page filled, written piece by piece
+// into the response: no copy of the page per request (a page is 10–300
+// KB; assembling it was most of a kept page's allocations).
+func (pg *cachedPage) send(c echo.Context, csrf, nonce string) error {
+	res := c.Response()
+	n := pg.size
+	for _, h := range pg.holes {
+		if h {
+			n += len(csrf)
+		} else {
+			n += len(nonce)
+		}
+	}
+	res.Header().Set(echo.HeaderContentType, pg.ctype)
+	res.Header().Set(echo.HeaderContentLength, strconv.Itoa(n))
+	res.WriteHeader(http.StatusOK)
+	for i, t := range pg.text {
+		if _, err := res.Write(t); err != nil {
+			return err
+		}
+		if i < len(pg.holes) {
+			v := nonce
+			if pg.holes[i] {
+				v = csrf
+			}
+			if _, err := io.WriteString(res, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // recorder keeps what a handler writes so it can be stored before it is
@@ -193,7 +233,13 @@ func (s *Server) cachePages(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		now := s.h.Clock.Now()
-		rm, err := readmodel.Sync(ctx, s.h.Store, now)
+		var rm store.ReadModelStatus
+		var err error
+		if st, ok := c.Get(visitStatusKey).(store.ReadModelStatus); ok {
+			rm, err = readmodel.SyncFrom(ctx, s.h.Store, now, st)
+		} else {
+			rm, err = readmodel.Sync(ctx, s.h.Store, now)
+		}
 		if err != nil {
 			return err
 		}
@@ -202,12 +248,12 @@ func (s *Server) cachePages(next echo.HandlerFunc) echo.HandlerFunc {
 			day: clock.Date(now).Format(time.DateOnly)}
 		csrf, nonce := info.CSRF, info.Nonce
 		if pg, ok := s.pages.get(key, now); ok {
-			return c.Blob(http.StatusOK, pg.ctype, pg.fill(csrf, nonce))
+			return pg.send(c, csrf, nonce)
 		}
 		done, mine := s.pages.claim(ctx, key)
 		if !mine {
 			if pg, ok := s.pages.get(key, now); ok {
-				return c.Blob(http.StatusOK, pg.ctype, pg.fill(csrf, nonce))
+				return pg.send(c, csrf, nonce)
 			}
 		} else {
 			defer done()

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -42,6 +43,10 @@ type Server struct {
 	nav   map[string][]reqctx.NavLink
 	// API is the JSON API under /api/v1 (token authentication only).
 	API *api.API
+	// routeIndex maps each route path to the methods it answers
+	// (knownMethods), built once at the first request.
+	routeIndexOnce sync.Once
+	routeIndex     map[string][]string
 }
 
 // refusalWindow is how long repeated refusals of one client are counted

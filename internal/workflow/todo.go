@@ -130,29 +130,29 @@ func queuePage[T any](ctx context.Context, no int, load func(ctx context.Context
 // nil for the office).
 func (s *Service) TodoCount(ctx context.Context, a store.Actor, now time.Time, full bool) (int, *figures.Snapshot, error) {
 	switch {
+	case a.Role == model.RoleUnit && a.UnitID != 0 && !full:
+		// The reports owed are counted by the read model, in the badge's
+		// one query.
+		if _, err := readmodel.Sync(ctx, s.st, now); err != nil {
+			return 0, nil, err
+		}
+		n, err := s.st.UnitBadge(ctx, a.UnitID)
+		return n, nil, err
 	case a.Role == model.RoleUnit && a.UnitID != 0:
 		c, err := s.st.CountUnitTodo(ctx, a.UnitID)
 		if err != nil {
 			return 0, nil, err
 		}
 		n := c.ToSign + c.Prompts + c.Inputs + c.Instructions
-		if full {
-			snap, err := figures.Load(ctx, s.st, figures.Scope{UnitID: a.UnitID}, now)
-			if err != nil {
-				return 0, nil, err
-			}
-			for _, as := range snap.Assignments {
-				due, ret := owedWork(as)
-				n += len(due) + len(ret)
-			}
-			return n, snap, nil
-		}
-		// The reports owed are counted by the read model: one indexed SUM.
-		if _, err := readmodel.Sync(ctx, s.st, now); err != nil {
+		snap, err := figures.Load(ctx, s.st, figures.Scope{UnitID: a.UnitID}, now)
+		if err != nil {
 			return 0, nil, err
 		}
-		owed, err := s.st.UnitOwedCount(ctx, a.UnitID)
-		return n + owed, nil, err
+		for _, as := range snap.Assignments {
+			due, ret := owedWork(as)
+			n += len(due) + len(ret)
+		}
+		return n, snap, nil
 	case a.Role == model.RoleReviewer:
 		if _, err := readmodel.Sync(ctx, s.st, now); err != nil {
 			return 0, nil, err
