@@ -408,77 +408,33 @@ func (a *API) seeReport(ctx context.Context, id int64) (*model.Report, *store.As
 	return rep, row, lead, nil
 }
 
-// reportView is a report as the caller may see it.
-func (a *API) reportView(ctx context.Context, rep *model.Report, row *store.AssignmentRow, lead int64) (*Report, error) {
-	act := callerOf(ctx).Actor
-	vs, err := a.d.Store.ReportVersions(ctx, rep.ID)
+// reportView is a report as the caller may see it: its page's model
+// (workflow.ReportPage) in the API's shape.
+func (a *API) reportView(ctx context.Context, id int64) (*Report, error) {
+	pg, err := a.d.Flow.ReportPage(ctx, callerOf(ctx).Actor, id, 0)
 	if err != nil {
 		return nil, err
 	}
-	rvs, err := a.d.Store.ReviewsOf(ctx, []int64{rep.ID})
-	if err != nil {
-		return nil, err
-	}
-	var uids []int64
-	for _, r := range rvs {
-		uids = append(uids, r.ReviewerID)
-	}
-	names, err := a.d.Store.UserNames(ctx, uids)
-	if err != nil {
-		return nil, err
-	}
+	rep := &pg.Report
 	out := &Report{ID: rep.ID, AssignmentID: rep.AssignmentID, PeriodID: rep.PeriodID, State: rep.State, LockVersion: rep.LockVersion,
-		VersionNo: rep.VersionNo, Versions: []VersionLine{}, Reviews: []Review{}, Attachments: []Attachment{}, AllowedWrites: []string{}}
+		VersionNo: rep.VersionNo, Versions: []VersionLine{}, Reviews: []Review{}, Attachments: []Attachment{},
+		AllowedWrites: append([]string{}, pg.Allowed...)}
 	if rep.SubmittedAt != nil {
 		out.SubmittedAt = stamp(*rep.SubmittedAt)
 	}
-	decision := map[int]string{}
-	for _, r := range rvs {
-		decision[r.VersionNo] = r.Decision
+	for _, r := range pg.Reviews {
 		out.Reviews = append(out.Reviews, Review{VersionNo: r.VersionNo, Decision: r.Decision, Reason: r.Reason,
-			Reviewer: names[r.ReviewerID], At: stamp(r.CreatedAt)})
+			Reviewer: r.Reviewer, At: stamp(r.At)})
 	}
-	listed := map[int64]bool{}
-	for i, v := range vs {
-		sn, err := workflow.ParseSnapshot(v.Snapshot)
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range sn.Files {
-			listed[f.ID] = true
-		}
-		out.Versions = append(out.Versions, VersionLine{No: v.VersionNo, SubmittedAt: stamp(v.SubmittedAt), Decision: decision[v.VersionNo]})
-		if i == len(vs)-1 {
-			out.Current = contentOf(&sn)
-		}
+	for _, v := range pg.Versions {
+		out.Versions = append(out.Versions, VersionLine{No: v.No, SubmittedAt: stamp(v.SubmittedAt), Decision: v.Decision})
 	}
-	owner := workflow.IsOwner(act, row.UnitID)
-	if owner && out.Current == nil {
-		sn, err := a.d.Flow.CurrentSnapshot(ctx, row.ID, row.MeasureID, rep.PeriodID)
-		if err != nil {
-			return nil, err
-		}
-		if sn != nil {
-			out.Current = contentOf(sn)
-		}
+	if pg.Content != nil {
+		out.Current = contentOf(pg.Content)
 	}
-	files, err := a.d.Store.AttachmentsOf(ctx, []int64{rep.ID})
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range files {
-		if !owner && !listed[f.ID] {
-			continue // a draft's file is the unit's own business
-		}
+	for _, f := range pg.Files {
 		out.Attachments = append(out.Attachments, Attachment{ID: f.ID, Name: f.Name, ContentType: f.ContentType, Size: f.Size,
 			SHA256: f.SHA256, UploadedAt: stamp(f.CreatedAt), Removed: f.RemovedAt != nil, Download: downloadPath(f.ID)})
-	}
-	obj := workflow.ReportObject(row.Role)
-	kind := workflow.KindOf(act, obj, row.UnitID, lead)
-	for _, action := range []string{workflow.ActSave, workflow.ActSubmit, workflow.ActApprove, workflow.ActReturn} {
-		if _, err := workflow.Next(obj, rep.State, action, kind); err == nil && !(row.Closed() && (action == workflow.ActSave || action == workflow.ActSubmit)) {
-			out.AllowedWrites = append(out.AllowedWrites, action)
-		}
 	}
 	return out, nil
 }
@@ -487,15 +443,11 @@ func (a *API) reportView(ctx context.Context, rep *model.Report, row *store.Assi
 func lockTag(lock int) string { return `"` + strconv.Itoa(lock) + `"` }
 
 func (a *API) getReport(ctx context.Context, in *IDParam) (*reportOut, error) {
-	rep, row, lead, err := a.seeReport(ctx, in.ID)
+	v, err := a.reportView(ctx, in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
-	v, err := a.reportView(ctx, rep, row, lead)
-	if err != nil {
-		return nil, a.fail(ctx, err, nil)
-	}
-	return &reportOut{ETag: lockTag(rep.LockVersion), Body: *v}, nil
+	return &reportOut{ETag: lockTag(v.LockVersion), Body: *v}, nil
 }
 
 func (a *API) getVersion(ctx context.Context, in *struct {
@@ -580,33 +532,23 @@ func (a *API) ledger(ctx context.Context, in *struct {
 	Sort   string `query:"sort" enum:"plan,unit,-unit,due,-due,light,-light," doc:"Order (plan order by default); - reverses."`
 	Paging
 }) (*ledgerOut, error) {
-	act := callerOf(ctx).Actor
 	plan, err := a.d.Store.PlanByID(ctx, in.Plan)
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
-	sc := figures.Scope{PlanID: plan.ID, DomainID: in.Domain, UnitID: in.Unit, Text: strings.TrimSpace(in.Q)}
-	if act.Role == model.RoleUnit {
-		sc.UnitID = act.UnitID // as on /ledger
-	}
-	if utf8.RuneCountInString(sc.Text) > 100 {
+	q := workflow.LedgerQuery{PlanID: plan.ID, DomainID: in.Domain, UnitID: in.Unit, Text: strings.TrimSpace(in.Q),
+		Light: in.Light, State: in.State, PeriodID: in.Period}
+	if utf8.RuneCountInString(q.Text) > 100 {
 		return nil, badParam(ctx, "q")
 	}
-	f := figures.LedgerFilter{Light: in.Light, State: in.State, PeriodID: in.Period}
-	if in.Period != 0 {
-		ps, err := a.d.Store.PeriodsOf(ctx, plan.ID)
-		if err != nil {
-			return nil, a.fail(ctx, err, nil)
-		}
-		if !slices.ContainsFunc(ps, func(p model.Period) bool { return p.ID == in.Period }) {
-			return nil, badParam(ctx, "period")
-		}
-	}
-	snap, err := figures.Load(ctx, a.d.Store, sc, a.d.Clock.Now())
+	l, err := a.d.Flow.Ledger(ctx, callerOf(ctx).Actor, q, a.d.Clock.Now()) // as on /ledger
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
-	rows := snap.Ledger(f)
+	if in.Period != 0 && l.Filter.PeriodID == 0 {
+		return nil, badParam(ctx, "period")
+	}
+	rows := l.Rows
 	items := make([]LedgerRow, 0, len(rows))
 	for _, r := range rows {
 		items = append(items, ledgerRowOf(r))

@@ -174,15 +174,11 @@ func (a *API) writeReport(ctx context.Context, in *ReportParams, submit bool) (*
 }
 
 func (a *API) reportWritten(ctx context.Context, id int64) (*reportWritten, error) {
-	rep, row, lead, err := a.seeReport(ctx, id)
+	v, err := a.reportView(ctx, id)
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
-	v, err := a.reportView(ctx, rep, row, lead)
-	if err != nil {
-		return nil, a.fail(ctx, err, nil)
-	}
-	return &reportWritten{ETag: lockTag(rep.LockVersion), Body: *v}, nil
+	return &reportWritten{ETag: lockTag(v.LockVersion), Body: *v}, nil
 }
 
 // currentReport is the report as it stands, for a 409; nil when there is
@@ -196,11 +192,7 @@ func (a *API) currentReport(ctx context.Context, asgID, periodID int64) any {
 }
 
 func (a *API) reportByID(ctx context.Context, id int64) any {
-	rep, row, lead, err := a.seeReport(ctx, id)
-	if err != nil {
-		return nil
-	}
-	v, err := a.reportView(ctx, rep, row, lead)
+	v, err := a.reportView(ctx, id)
 	if err != nil {
 		return nil
 	}

@@ -205,6 +205,34 @@ func RunPages(ctx context.Context, o Options) ([]Row, error) {
 	return rows, nil
 }
 
+// writer is a unit account logged in and signed for its assignments,
+// with the report forms it may save.
+type writer struct {
+	c     *Client
+	forms []string
+}
+
+// loginWriters logs every writing account of acc in, signs for its
+// assignments and lists its report forms.
+func loginWriters(ctx context.Context, url, password string, acc Accounts) ([]writer, error) {
+	var out []writer
+	for _, u := range acc.orDemo().Writers {
+		c := NewClient(url)
+		if err := c.Login(ctx, u, password); err != nil {
+			return nil, err
+		}
+		if err := c.SignAll(ctx); err != nil {
+			return nil, err
+		}
+		forms, err := c.ReportForms(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, writer{c, forms})
+	}
+	return out, nil
+}
+
 // writeRows measures the unit's writes: saving a draft with a file (open
 // the form, save), which can repeat, and the full flow (open, save with a
 // file, open, submit), which uses up the report forms: it runs until the
@@ -217,24 +245,17 @@ func writeRows(ctx context.Context, o Options) ([]Row, error) {
 	if !want(draftName) && !want(fullName) {
 		return nil, nil
 	}
+	ws, err := loginWriters(ctx, o.URL, o.Password, o.Accounts)
+	if err != nil {
+		return nil, err
+	}
 	var queue []string
 	var users []*Client
-	for _, u := range o.Accounts.orDemo().Writers {
-		c := NewClient(o.URL)
-		if err := c.Login(ctx, u, o.Password); err != nil {
-			return nil, err
+	for i, w := range ws {
+		for _, f := range w.forms {
+			queue = append(queue, strconv.Itoa(i)+" "+f)
 		}
-		if err := c.SignAll(ctx); err != nil {
-			return nil, err
-		}
-		forms, err := c.ReportForms(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range forms {
-			queue = append(queue, strconv.Itoa(len(users))+" "+f)
-		}
-		users = append(users, c)
+		users = append(users, w.c)
 	}
 	if len(queue) == 0 {
 		return nil, errors.New("no report form to write to")
@@ -505,26 +526,13 @@ func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
 		byRole[p.role] = append(byRole[p.role], p)
 	}
 	// Unit staff write as the three demo units, each on its unit's forms.
-	type unitForms struct {
-		c     *Client
-		forms []string
+	units, err := loginWriters(ctx, o.URL, o.Password, o.Accounts)
+	if err != nil {
+		return nil, err
 	}
-	var units []unitForms
 	writable := 0
-	for _, u := range o.Accounts.orDemo().Writers {
-		c := NewClient(o.URL)
-		if err := c.Login(ctx, u, o.Password); err != nil {
-			return nil, err
-		}
-		if err := c.SignAll(ctx); err != nil {
-			return nil, err
-		}
-		f, err := c.ReportForms(ctx)
-		if err != nil {
-			return nil, err
-		}
-		units = append(units, unitForms{c, f})
-		writable += len(f)
+	for _, u := range units {
+		writable += len(u.forms)
 	}
 	if writable == 0 {
 		fmt.Fprintln(o.Out, "warning: the units have no report form left to save a draft on: the soak only reads")

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 )
@@ -123,4 +124,10 @@ func Every(ctx context.Context, interval time.Duration, atOnce bool, name string
 		case <-t.C:
 		}
 	}
+}
+
+// ParseDay reads a date typed as YYYY-MM-DD as a local midnight.
+func ParseDay(s string) (time.Time, bool) {
+	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), Zone)
+	return t, err == nil
 }

@@ -2,33 +2,21 @@ package export
 
 import (
 	"context"
-	"duban/internal/format"
 	"fmt"
 	"io"
+
+	"duban/internal/format"
 
 	"github.com/xuri/excelize/v2"
 
 	"duban/internal/i18n"
-	"duban/internal/model"
 	"duban/internal/store"
 	"duban/internal/workflow"
 )
 
-// History is a measure's report history, already limited to what the user
-// may see.
-type History struct {
-	Plan    model.Plan
-	Domain  model.Domain
-	Measure model.Measure
-	Targets []model.Target
-	Periods map[int64]model.Period
-	Units   map[int64]model.Unit
-	Reports []store.HistoryRow
-	Values  []model.TargetValue
-	Reviews []model.Review
-	// Timeline is the measure's full record as the user may see it.
-	Timeline []workflow.Event
-}
+// History is what a measure's history workbook holds
+// (workflow.Service.MeasureHistory loads it).
+type History = workflow.MeasureHistory
 
 // MeasureHistory writes a measure's report history to w: one sheet of
 // reports (one row per unit × period, with every target's actual) and one

@@ -14,15 +14,6 @@ import (
 	"duban/internal/testutil"
 )
 
-const small = `测试市人民政府关于印发测试市公共服务试点方案(2014-2015年)的通知
-发布时间:2014年06月17日
-测试市公共服务试点方案(2014-2015年)
-一、指导思想。坚持以人民为中心。
-二、目标任务
-(一)公共教育。到2015年,教育差距明显缩小。1.基本建立普惠性学前教育体系。到2015年,学前三年毛入园率达到93%。2.推进九年义务教育均衡发展。初中生年辍学率在1.2%以下。〔牵头单位:市教育局;责任单位:各市(区)政府、市残联〕
-(二)就业保障。到2015年,就业更加充分。1.扩大就业。城镇登记失业率控制在3.2%以内。〔牵头单位:市人社局;责任单位:市新单位〕
-`
-
 func TestDemoImportsTheJiangmenPlan(t *testing.T) {
 	p := testutil.Start(t)
 	st := p.App.Store
@@ -110,7 +101,7 @@ func TestRevisedDocumentIsAppliedOnlyWhenAsked(t *testing.T) {
 	st := p.App.Store
 	ctx := context.Background()
 	svc := planimport.New(st)
-	res, err := svc.Import(ctx, testutil.SystemActor, small, nil, planimport.Options{}, nil, false)
+	res, err := svc.Import(ctx, testutil.SystemActor, testutil.SmallPlan, nil, planimport.Options{}, nil, false)
 	if err != nil || !res.Created {
 		t.Fatalf("first import = %+v, %v", res, err)
 	}
@@ -123,7 +114,7 @@ func TestRevisedDocumentIsAppliedOnlyWhenAsked(t *testing.T) {
 	}
 	msBefore, _ := st.MeasuresOf(ctx, res.Plan.ID)
 
-	revised := strings.Replace(small, "学前三年毛入园率达到93%", "学前三年毛入园率达到95%", 1)
+	revised := strings.Replace(testutil.SmallPlan, "学前三年毛入园率达到93%", "学前三年毛入园率达到95%", 1)
 	revised = strings.Replace(revised, "城镇登记失业率控制在3.2%以内。", "城镇登记失业率控制在3.2%以内。2.援助就业困难人员。", 1)
 	pv, err := svc.PreviewText(ctx, revised, nil)
 	if err != nil || pv.Diff == nil {
@@ -160,7 +151,7 @@ func TestChoicesMapUnknownNames(t *testing.T) {
 	st := p.App.Store
 	ctx := context.Background()
 	svc := planimport.New(st)
-	pv, err := svc.PreviewText(ctx, small, nil)
+	pv, err := svc.PreviewText(ctx, testutil.SmallPlan, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +163,7 @@ func TestChoicesMapUnknownNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := svc.Import(ctx, testutil.SystemActor, small, nil, planimport.Options{}, planimport.Choices{"市人社局": hr.ID}, false)
+	res, err := svc.Import(ctx, testutil.SystemActor, testutil.SmallPlan, nil, planimport.Options{}, planimport.Choices{"市人社局": hr.ID}, false)
 	if err != nil || !res.Created || strings.Join(res.NewUnits, ",") != "市新单位" {
 		t.Fatalf("import = %+v, %v", res, err)
 	}

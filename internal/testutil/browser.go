@@ -262,3 +262,15 @@ func ScreenshotDir(t testing.TB) string {
 	}
 	return dir
 }
+
+// LoginSession opens a fresh browser context (its own cookies) and logs
+// username in through the login form with the demo password; the test
+// fails when that does not work.
+func LoginSession(t testing.TB, browser context.Context, p *Portal, username string) context.Context {
+	t.Helper()
+	ctx := NewSession(t, browser)
+	if err := Login(ctx, p.Server.URL, username, p.App.DemoPassword); err != nil {
+		t.Fatalf("log in as %s: %v", username, err)
+	}
+	return ctx
+}

@@ -19,7 +19,7 @@ func TestNonAdminsCannotReachAccountsOrUnits(t *testing.T) {
 	p := testutil.Start(t)
 	canlian := userNamed(t, p, "canlian")
 	victim := p.Login("canlian")
-	unit := unitNamed(t, p, "市教育局")
+	unit := testutil.UnitNamed(t, p, "市教育局")
 	for _, who := range []string{"jiaoyuju", "duchashi", "lingdao"} {
 		t.Run(who, func(t *testing.T) {
 			c := p.Login(who)
@@ -90,7 +90,7 @@ func TestCSRFIsRequired(t *testing.T) {
 	admin := p.Login("admin")
 	unitUser := p.Login("jiaoyuju")
 	canlian := userNamed(t, p, "canlian")
-	unit := unitNamed(t, p, "市残联")
+	unit := testutil.UnitNamed(t, p, "市残联")
 	otherToken := p.Client().CSRF()
 	tests := []struct {
 		c    *testutil.Client

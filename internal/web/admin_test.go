@@ -38,7 +38,7 @@ func TestAdminIndexAndNav(t *testing.T) {
 func TestAdminUserLifecycle(t *testing.T) {
 	p := testutil.Start(t)
 	admin := p.Login("admin")
-	jiaoyu := unitNamed(t, p, "市教育局")
+	jiaoyu := testutil.UnitNamed(t, p, "市教育局")
 
 	res := admin.Get("/admin/users/new")
 	wantStatus(t, res, http.StatusOK, "new user form")
@@ -184,7 +184,7 @@ func TestAdminUnitsConfirmAliasAndMerge(t *testing.T) {
 	// a group membership and assignments.
 	res := admin.PostForm("/admin/units", url.Values{"name": {"市社会保障服务中心"}, "kind": {"department"}, "sort_order": {"10"}, "confirmed": {"1"}})
 	wantStatus(t, res, http.StatusSeeOther, "create unit")
-	target := unitNamed(t, p, "市社会保障服务中心")
+	target := testutil.UnitNamed(t, p, "市社会保障服务中心")
 	wantStatus(t, admin.PostForm("/admin/units", url.Values{"name": {"市社会保障服务中心"}, "kind": {"department"}}),
 		http.StatusUnprocessableEntity, "duplicate unit name")
 	wantStatus(t, admin.PostForm("/admin/units", url.Values{"name": {""}, "kind": {"planet"}}), http.StatusUnprocessableEntity, "empty unit")
@@ -241,7 +241,7 @@ func TestAdminUnitsConfirmAliasAndMerge(t *testing.T) {
 	if _, err := p.App.Store.UnitByID(ctx, src.ID); err == nil {
 		t.Fatal("the merged unit still exists")
 	}
-	if got := unitNamed(t, p, "市人社局"); got.ID != target.ID {
+	if got := testutil.UnitNamed(t, p, "市人社局"); got.ID != target.ID {
 		t.Fatal("the merged name is not an alias of the target")
 	}
 	if userNamed(t, p, "renshe").UnitIDOr0() != target.ID {
@@ -314,7 +314,7 @@ func TestAdminGroups(t *testing.T) {
 	if !strings.Contains(res.Body, "各市(区)政府") || !strings.Contains(res.Body, "台山市人民政府") {
 		t.Fatal("the district group is not listed with its members")
 	}
-	a, b := unitNamed(t, p, "市教育局"), unitNamed(t, p, "市残联")
+	a, b := testutil.UnitNamed(t, p, "市教育局"), testutil.UnitNamed(t, p, "市残联")
 	wantStatus(t, admin.PostForm("/admin/groups", url.Values{"name": {"民生部门"}, "members": {idStr(a.ID), "999999"}}),
 		http.StatusUnprocessableEntity, "unknown member")
 	res = admin.PostForm("/admin/groups", url.Values{"name": {"民生部门"}, "members": {idStr(a.ID), idStr(b.ID)}})
@@ -409,7 +409,7 @@ func TestProfileIgnoresRoleAndUnit(t *testing.T) {
 	p := testutil.Start(t)
 	c := p.Login("jiaoyuju")
 	before := userNamed(t, p, "jiaoyuju")
-	other := unitNamed(t, p, "市残联")
+	other := testutil.UnitNamed(t, p, "市残联")
 	res := c.Get("/profile")
 	wantStatus(t, res, http.StatusOK, "profile")
 	checkTranslated(t, res)
@@ -436,7 +436,7 @@ func TestAdminQueriesOnPostgres(t *testing.T) {
 	admin := p.Login("admin")
 	fx := seedPlan(t, p, 1)
 	src := mustUnit(t, p, "市人社局")
-	dst := unitNamed(t, p, "市教育局")
+	dst := testutil.UnitNamed(t, p, "市教育局")
 	assign(t, p, fx.measures[0], src.ID, model.AssignLead)
 	tests := []struct {
 		path string
@@ -459,7 +459,7 @@ func TestAdminQueriesOnPostgres(t *testing.T) {
 		}
 	}
 	wantStatus(t, admin.PostForm("/admin/units/"+idStr(src.ID)+"/merge", url.Values{"target": {idStr(dst.ID)}}), http.StatusSeeOther, "merge")
-	if unitNamed(t, p, "市人社局").ID != dst.ID {
+	if testutil.UnitNamed(t, p, "市人社局").ID != dst.ID {
 		t.Fatal("merge on PostgreSQL did not keep the alias")
 	}
 	wantStatus(t, admin.PostForm("/admin/groups", url.Values{"name": {"测试组"}, "members": {idStr(dst.ID)}}), http.StatusSeeOther, "group")

@@ -10,7 +10,9 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"duban/internal/figures/figurestest"
 	"duban/internal/model"
+	"duban/internal/testutil"
 	"duban/internal/workflow"
 )
 
@@ -18,7 +20,7 @@ import (
 // number, (一)2 — on the pages, in the print view, in both Excel exports
 // and in the notification a 催办 sends.
 func TestOneCitationEverywhere(t *testing.T) {
-	p, f, _ := dashPortal(t)
+	p, f, _ := figurestest.Start(t)
 	m := f.Measures[1] // (一)2 义务教育
 	want := "(一)2 义务教育"
 	rv := p.Login("duchashi")
@@ -50,9 +52,9 @@ func TestOneCitationEverywhere(t *testing.T) {
 	}
 
 	// Excel: the ledger's 编号 column and the history's title.
-	x := xlsxOf(t, rv.Get("/ledger.xlsx"))
+	x := testutil.XLSX(t, rv.Get("/ledger.xlsx"))
 	labels := map[string]bool{}
-	for _, r := range rowsOf(t, x, "(一)公共教育")[1:] {
+	for _, r := range testutil.SheetRows(t, x, "(一)公共教育")[1:] {
 		if len(r) > 2 {
 			labels[r[1]+" "+r[2]] = true
 		}
@@ -60,7 +62,7 @@ func TestOneCitationEverywhere(t *testing.T) {
 	if !labels[want] {
 		t.Errorf("ledger.xlsx cites %v", labels)
 	}
-	h := xlsxOf(t, rv.Get(fmt.Sprintf("/measures/%d/history.xlsx", m.ID)))
+	h := testutil.XLSX(t, rv.Get(fmt.Sprintf("/measures/%d/history.xlsx", m.ID)))
 	if title, _ := h.GetCellValue(h.GetSheetList()[0], "A1"); title != want {
 		t.Errorf("history.xlsx title %q", title)
 	}
@@ -100,11 +102,11 @@ func TestOneCitationEverywhere(t *testing.T) {
 // The Excel exports write their own Chinese text with full-width
 // punctuation: 「学前三年毛入园率 ≥ 93%：88.5%」, 「学前三年毛入园率（≥ 93%）」.
 func TestExcelTargetTextUsesFullWidthPunctuation(t *testing.T) {
-	p, f, _ := dashPortal(t)
+	p, f, _ := figurestest.Start(t)
 	rv := p.Login("duchashi")
 	halfWidth := regexp.MustCompile(`[,:;()]`)
-	x := xlsxOf(t, rv.Get("/ledger.xlsx"))
-	rows := rowsOf(t, x, "(一)公共教育")
+	x := testutil.XLSX(t, rv.Get("/ledger.xlsx"))
+	rows := testutil.SheetRows(t, x, "(一)公共教育")
 	col := -1
 	for i, h := range rows[0] {
 		if h == "指标（目标：实际）" {
@@ -126,8 +128,8 @@ func TestExcelTargetTextUsesFullWidthPunctuation(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no target cells")
 	}
-	h := xlsxOf(t, rv.Get(fmt.Sprintf("/measures/%d/history.xlsx", f.Measures[0].ID)))
-	head := rowsOf(t, h, h.GetSheetList()[0])[1]
+	h := testutil.XLSX(t, rv.Get(fmt.Sprintf("/measures/%d/history.xlsx", f.Measures[0].ID)))
+	head := testutil.SheetRows(t, h, h.GetSheetList()[0])[1]
 	found := false
 	for _, c := range head {
 		if strings.HasPrefix(c, "学前三年毛入园率") {

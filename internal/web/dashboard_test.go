@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -17,14 +16,6 @@ import (
 	"duban/internal/synth"
 	"duban/internal/testutil"
 )
-
-// dashPortal is a portal with the figurestest scenario (known counts).
-func dashPortal(t *testing.T) (*testutil.Portal, *testutil.Fixture, *figurestest.History) {
-	t.Helper()
-	p := testutil.Start(t, testutil.DemoWithoutPlan())
-	f, h := figurestest.Scenario(t, p.App.Store)
-	return p, f, h
-}
 
 // page fetches path and fails unless it answers want.
 func page(t *testing.T, c *testutil.Client, path string, want int) *goquery.Document {
@@ -71,7 +62,7 @@ func cellText(s *goquery.Selection) string {
 }
 
 func TestOverviewFiguresRoleByRole(t *testing.T) {
-	p, f, _ := dashPortal(t)
+	p, f, _ := figurestest.Start(t)
 	e := figurestest.Expect
 	for _, who := range []string{"duchashi", "lingdao", "admin"} {
 		t.Run(who, func(t *testing.T) {
@@ -178,7 +169,7 @@ func TestOverviewFiguresRoleByRole(t *testing.T) {
 }
 
 func TestOverviewPlanSelector(t *testing.T) {
-	p, f, _ := dashPortal(t)
+	p, f, _ := figurestest.Start(t)
 	c := p.Login("duchashi")
 	doc := page(t, c, "/?plan=all", http.StatusOK)
 	if got := cellText(doc.Find(".progress-table tbody th")); got != f.Plan.Title {
@@ -224,7 +215,7 @@ func ledgerRows(doc *goquery.Document) []string {
 }
 
 func TestLedgerFiltersAndScope(t *testing.T) {
-	p, f, _ := dashPortal(t)
+	p, f, _ := figurestest.Start(t)
 	rev := p.Login("duchashi")
 	all := ledgerRows(page(t, rev, "/ledger", http.StatusOK))
 	want := []string{
@@ -302,7 +293,7 @@ func TestLedgerFiltersAndScope(t *testing.T) {
 }
 
 func TestLedgerPaging(t *testing.T) {
-	p, _, _ := dashPortal(t)
+	p, _, _ := figurestest.Start(t)
 	// A second, larger plan: 12 measures × 6 units = 72 rows, newest first.
 	synthPlan(t, p, 12, 6)
 	c := p.Login("duchashi")
@@ -324,33 +315,8 @@ func TestLedgerPaging(t *testing.T) {
 	page(t, c, "/ledger?page=99", http.StatusOK) // clamps to the last page
 }
 
-func xlsxOf(t *testing.T, res *testutil.Response) *excelize.File {
-	t.Helper()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("export = %d\n%s", res.StatusCode, snippet(res.Body))
-	}
-	if ct := res.Header.Get("Content-Type"); ct != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
-		t.Fatalf("content type %q", ct)
-	}
-	x, err := excelize.OpenReader(bytes.NewReader([]byte(res.Body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { x.Close() })
-	return x
-}
-
-func rowsOf(t *testing.T, x *excelize.File, sheet string) [][]string {
-	t.Helper()
-	rows, err := x.GetRows(sheet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
-}
-
 func TestLedgerExport(t *testing.T) {
-	p, f, _ := dashPortal(t)
+	p, f, _ := figurestest.Start(t)
 	db := p.App.DB.W
 	// Plan text that a spreadsheet would run as formulas.
 	db.Model(&model.Measure{}).Where("id = ?", f.Measures[0].ID).Update("title", `=HYPERLINK("http://evil.example","点我")`)
@@ -358,7 +324,7 @@ func TestLedgerExport(t *testing.T) {
 
 	rev := p.Login("duchashi")
 	res := rev.Get("/ledger.xlsx")
-	x := xlsxOf(t, res)
+	x := testutil.XLSX(t, res)
 	cd := res.Header.Get("Content-Disposition")
 	if !strings.HasPrefix(cd, `attachment; filename="duban-ledger-2015-04-03.xlsx"; filename*=UTF-8''%E7%9D%A3%E5%8A%9E%E5%8F%B0%E8%B4%A6`) {
 		t.Errorf("Content-Disposition = %q", cd)
@@ -367,7 +333,7 @@ func TestLedgerExport(t *testing.T) {
 	if !reflect.DeepEqual(sheets, []string{"汇总", "(一)公共教育", "(二)就业保障"}) {
 		t.Fatalf("sheets = %v", sheets)
 	}
-	d1 := rowsOf(t, x, "(一)公共教育")
+	d1 := testutil.SheetRows(t, x, "(一)公共教育")
 	if len(d1) != 7 || d1[0][0] != "领域" || d1[0][2] != "任务" || d1[0][5] != "原定时限" || d1[0][6] != "调整后时限" || d1[0][12] != "灯" {
 		t.Fatalf("domain sheet: %d rows, header %v", len(d1), d1[0])
 	}
@@ -411,7 +377,7 @@ func TestLedgerExport(t *testing.T) {
 	if err != nil || !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("panes = %+v %v", panes, err)
 	}
-	sum := rowsOf(t, x, "汇总")
+	sum := testutil.SheetRows(t, x, "汇总")
 	if sum[1][1] != f.Plan.Title {
 		t.Errorf("summary plan = %v", sum[1])
 	}
@@ -421,14 +387,14 @@ func TestLedgerExport(t *testing.T) {
 	}
 
 	// Filters apply, and unit users only get their rows.
-	x = xlsxOf(t, rev.Get("/ledger.xlsx?light=red"))
-	if got := x.GetSheetList(); len(got) != 2 || len(rowsOf(t, x, got[1])) != 3 {
+	x = testutil.XLSX(t, rev.Get("/ledger.xlsx?light=red"))
+	if got := x.GetSheetList(); len(got) != 2 || len(testutil.SheetRows(t, x, got[1])) != 3 {
 		t.Errorf("red export: sheets %v", got)
 	}
-	x = xlsxOf(t, p.Login("taishan").Get(fmt.Sprintf("/ledger.xlsx?unit=%d", f.Units[figurestest.Edu])))
+	x = testutil.XLSX(t, p.Login("taishan").Get(fmt.Sprintf("/ledger.xlsx?unit=%d", f.Units[figurestest.Edu])))
 	total := 0
 	for _, s := range x.GetSheetList()[1:] {
-		for _, r := range rowsOf(t, x, s)[1:] {
+		for _, r := range testutil.SheetRows(t, x, s)[1:] {
 			total++
 			if r[3] != figurestest.Taishan {
 				t.Errorf("taishan's export has a row of %s", r[3])
@@ -441,7 +407,7 @@ func TestLedgerExport(t *testing.T) {
 }
 
 func TestMeasureHistoryExport(t *testing.T) {
-	p, f, _ := dashPortal(t)
+	p, f, _ := figurestest.Start(t)
 	m2 := f.Measures[1].ID
 	path := fmt.Sprintf("/measures/%d/history.xlsx", m2)
 	tests := []struct {
@@ -456,9 +422,9 @@ func TestMeasureHistoryExport(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.who, func(t *testing.T) {
-			x := xlsxOf(t, p.Login(tt.who).Get(path))
-			reps := rowsOf(t, x, "报告记录")
-			revs := rowsOf(t, x, "审核记录")
+			x := testutil.XLSX(t, p.Login(tt.who).Get(path))
+			reps := testutil.SheetRows(t, x, "报告记录")
+			revs := testutil.SheetRows(t, x, "审核记录")
 			if len(reps)-2 != tt.reports || len(revs)-1 != tt.reviews {
 				t.Errorf("reports %d reviews %d, want %d %d", len(reps)-2, len(revs)-1, tt.reports, tt.reviews)
 			}
@@ -467,13 +433,13 @@ func TestMeasureHistoryExport(t *testing.T) {
 			}
 		})
 	}
-	x := xlsxOf(t, p.Login("duchashi").Get(path))
-	reps := rowsOf(t, x, "报告记录")
+	x := testutil.XLSX(t, p.Login("duchashi").Get(path))
+	reps := testutil.SheetRows(t, x, "报告记录")
 	// 2014Q3 first, lead first: 市教育局 reported 98 and 1.5.
 	if r := reps[2]; r[0] != "2014年第3季度" || r[1] != "市教育局" || r[9] != "98" || r[10] != "1.5" {
 		t.Errorf("first report row = %v", r)
 	}
-	revs := rowsOf(t, x, "审核记录")
+	revs := testutil.SheetRows(t, x, "审核记录")
 	found := false
 	for _, r := range revs {
 		if len(r) > 4 && r[3] == "退回" && r[4] == "数据不完整" {
@@ -493,7 +459,7 @@ func TestMeasureHistoryExport(t *testing.T) {
 }
 
 func TestIndicatorTable(t *testing.T) {
-	p, _, _ := dashPortal(t)
+	p, _, _ := figurestest.Start(t)
 	doc := page(t, p.Login("lingdao"), "/indicators", http.StatusOK)
 	groups := doc.Find(".indicator-group")
 	if groups.Length() != 2 || cellText(groups.First().Find("h2")) != "(一) 公共教育" {
@@ -522,7 +488,7 @@ func TestIndicatorTable(t *testing.T) {
 }
 
 func TestScorecardSorting(t *testing.T) {
-	p, _, _ := dashPortal(t)
+	p, _, _ := figurestest.Start(t)
 	c := p.Login("duchashi")
 	units := func(doc *goquery.Document) []string {
 		var out []string
@@ -571,7 +537,7 @@ func TestScorecardSorting(t *testing.T) {
 }
 
 func TestLightRulesAdmin(t *testing.T) {
-	p, _, _ := dashPortal(t)
+	p, _, _ := figurestest.Start(t)
 	admin := p.Login("admin")
 	doc := page(t, admin, "/admin/lights", http.StatusOK)
 	if v, _ := doc.Find("#due_soon_days").Attr("value"); v != "3" {
@@ -642,7 +608,7 @@ func TestLightRulesAdmin(t *testing.T) {
 }
 
 func TestPrintViews(t *testing.T) {
-	p, f, _ := dashPortal(t)
+	p, f, _ := figurestest.Start(t)
 	rev := p.Login("duchashi")
 	doc := page(t, rev, "/print/overview", http.StatusOK)
 	if doc.Find("header.site-header, nav.main-nav").Length() != 0 {
@@ -725,11 +691,11 @@ func TestDashboardsOnPostgres(t *testing.T) {
 	if n := len(ledgerRows(page(t, rev, "/ledger?q=_", http.StatusOK))); n != 0 {
 		t.Errorf("search for a literal _ = %d rows, want 0", n)
 	}
-	x := xlsxOf(t, rev.Get(fmt.Sprintf("/measures/%d/history.xlsx", f.Measures[1].ID)))
-	if n := len(rowsOf(t, x, "报告记录")) - 2; n != 7 {
+	x := testutil.XLSX(t, rev.Get(fmt.Sprintf("/measures/%d/history.xlsx", f.Measures[1].ID)))
+	if n := len(testutil.SheetRows(t, x, "报告记录")) - 2; n != 7 {
 		t.Errorf("history rows = %d, want 7", n)
 	}
-	xlsxOf(t, rev.Get("/ledger.xlsx"))
+	testutil.XLSX(t, rev.Get("/ledger.xlsx"))
 	if n := len(ledgerRows(page(t, p.Login("taishan"), "/ledger", http.StatusOK))); n != 3 {
 		t.Errorf("taishan rows = %d", n)
 	}

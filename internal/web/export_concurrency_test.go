@@ -9,6 +9,9 @@ import (
 	"sync"
 	"testing"
 
+	"duban/internal/figures/figurestest"
+	"duban/internal/testutil"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -16,7 +19,7 @@ import (
 // (the exports take turns at the gate); every one gets the whole workbook
 // with its length announced, and the summary is the only selected sheet.
 func TestLedgerExportsAtOnce(t *testing.T) {
-	p, _, _ := dashPortal(t)
+	p, _, _ := figurestest.Start(t)
 	const clients = 12
 	var wg sync.WaitGroup
 	bodies := make([]string, clients)
@@ -47,7 +50,7 @@ func TestLedgerExportsAtOnce(t *testing.T) {
 		if got := x.GetActiveSheetIndex(); got != 0 {
 			t.Errorf("export %d: active sheet %d, want the summary", i, got)
 		}
-		if rows := rowsOf(t, x, "汇总"); len(rows) < 8 {
+		if rows := testutil.SheetRows(t, x, "汇总"); len(rows) < 8 {
 			t.Errorf("export %d: summary of %d rows", i, len(rows))
 		}
 		z, err := zip.NewReader(strings.NewReader(b), int64(len(b)))

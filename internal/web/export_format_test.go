@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"duban/internal/figures/figurestest"
+	"duban/internal/testutil"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -13,10 +16,10 @@ import (
 // autofilter on every list, numbers and dates as typed cells, a totals row
 // on 汇总, and a filtered export is named after its filter.
 func TestExportsAreSpreadsheetsNotText(t *testing.T) {
-	p, f, _ := dashPortal(t)
+	p, f, _ := figurestest.Start(t)
 	rev := p.Login("duchashi")
 	res := rev.Get("/ledger.xlsx")
-	x := xlsxOf(t, res)
+	x := testutil.XLSX(t, res)
 
 	raw := func(sheet, cell string) string {
 		t.Helper()
@@ -46,7 +49,7 @@ func TestExportsAreSpreadsheetsNotText(t *testing.T) {
 
 	// Domain sheet: 原定时限 and 最近报送 are dates, 完成百分比 a number;
 	// 调整后时限 is empty where no extension was granted.
-	rows := rowsOf(t, x, "(一)公共教育")
+	rows := testutil.SheetRows(t, x, "(一)公共教育")
 	for i, r := range rows[1:] {
 		row := i + 2
 		if n := number("(一)公共教育", fmt.Sprintf("F%d", row), "原定时限"); n < 40000 || n > 50000 {
@@ -64,11 +67,11 @@ func TestExportsAreSpreadsheetsNotText(t *testing.T) {
 	}
 
 	// 汇总: generated-at is a date-time, 台账行数 a number, totals at the bottom.
-	sum := rowsOf(t, x, "汇总")
+	sum := testutil.SheetRows(t, x, "汇总")
 	number("汇总", "B3", "生成时间")
 	ledgerRows := 0
 	for _, sheet := range x.GetSheetList()[1:] {
-		ledgerRows += len(rowsOf(t, x, sheet)) - 1
+		ledgerRows += len(testutil.SheetRows(t, x, sheet)) - 1
 	}
 	if n := number("汇总", "B6", "台账行数"); n != float64(ledgerRows) {
 		t.Errorf("台账行数 = %v, want %d", n, ledgerRows)
@@ -91,16 +94,16 @@ func TestExportsAreSpreadsheetsNotText(t *testing.T) {
 	// File names: the whole 台账 and a filtered one differ.
 	cd := res.Header.Get("Content-Disposition")
 	red := rev.Get("/ledger.xlsx?light=red")
-	xlsxOf(t, red)
+	testutil.XLSX(t, red)
 	redCD := red.Header.Get("Content-Disposition")
 	if !strings.Contains(redCD, `filename="duban-ledger-2015-04-03-red.xlsx"`) || !strings.Contains(redCD, "%EF%BC%88%E7%BA%A2%E7%81%AF%EF%BC%89.xlsx") {
 		t.Errorf("the red export is named %s (whole: %s), want the filter （红灯） in it", redCD, cd)
 	}
 
 	// History: version a number, submitted-at a date-time, an autofilter.
-	h := xlsxOf(t, rev.Get(fmt.Sprintf("/measures/%d/history.xlsx", f.Measures[1].ID)))
+	h := testutil.XLSX(t, rev.Get(fmt.Sprintf("/measures/%d/history.xlsx", f.Measures[1].ID)))
 	x = h
-	reps := rowsOf(t, h, "报告记录")
+	reps := testutil.SheetRows(t, h, "报告记录")
 	head := reps[1]
 	for col, name := range head {
 		cell, _ := excelize.CoordinatesToCellName(col+1, 3)

@@ -18,10 +18,10 @@ import (
 // to-do page, the timeline filter.
 func TestExtensionAndInstructionPages(t *testing.T) {
 	e := newFlow(t)
-	m := e.f.Measures[0]
+	m := e.F.Measures[0]
 	measure := fmt.Sprintf("/measures/%d", m.ID)
-	taishan, canlian, jiaoyuju := e.p.Login("taishan"), e.p.Login("canlian"), e.p.Login("jiaoyuju")
-	rv, leader := e.p.Login("duchashi"), e.p.Login("lingdao")
+	taishan, canlian, jiaoyuju := e.P.Login("taishan"), e.P.Login("canlian"), e.P.Login("jiaoyuju")
+	rv, leader := e.P.Login("duchashi"), e.P.Login("lingdao")
 
 	// 台山 sees its request form; the office does not.
 	if d := taishan.Get(measure).Doc(t); d.Find("form.request-form").Length() != 1 || d.Find("form.instruction-form").Length() != 0 {
@@ -31,7 +31,7 @@ func TestExtensionAndInstructionPages(t *testing.T) {
 	if d := rv.Get(measure).Doc(t); d.Find("form.request-form").Length() != 0 || d.Find("form.instruction-form").Length() != 1 {
 		t.Fatal("the office's measure page offers the wrong forms")
 	}
-	ask := fmt.Sprintf("/assignments/%d/extensions", e.coTaishan.ID)
+	ask := fmt.Sprintf("/assignments/%d/extensions", e.CoTaishan.ID)
 	res := postMultipart(t, taishan, ask, url.Values{"proposed_on": {"2015-01-01"}, "reason": {""}})
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("bad request = %d", res.StatusCode)
@@ -54,14 +54,14 @@ func TestExtensionAndInstructionPages(t *testing.T) {
 		t.Fatalf("second open request = %d, want 409", res.StatusCode)
 	}
 	var x model.Extension
-	e.p.App.DB.W.Last(&x)
+	e.P.App.DB.W.Last(&x)
 	// The office's queue on / shows it with its age; its file downloads.
 	home := rv.Get("/").Doc(t)
 	if home.Find("#todo-extensions tbody tr").Length() != 1 || !strings.Contains(home.Find("#todo-extensions").Text(), "场地改造未完工") {
 		t.Fatal("the office's queue does not list the pending request")
 	}
 	var cf model.CaseFile
-	e.p.App.DB.W.Where("extension_id = ?", x.ID).First(&cf)
+	e.P.App.DB.W.Where("extension_id = ?", x.ID).First(&cf)
 	if res := rv.Get(fmt.Sprintf("/case-files/%d", cf.ID)); res.StatusCode != http.StatusOK || res.Body != string(pdf) {
 		t.Fatalf("office downloads the evidence = %d", res.StatusCode)
 	}
@@ -82,7 +82,7 @@ func TestExtensionAndInstructionPages(t *testing.T) {
 	if res := rv.PostForm(decide, url.Values{"decision": {"approve"}, "decided_on": {"2016-02-29"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approve = %d", res.StatusCode)
 	}
-	asg := fmt.Sprintf("/assignments/%d", e.coTaishan.ID)
+	asg := fmt.Sprintf("/assignments/%d", e.CoTaishan.ID)
 	d := taishan.Get(asg).Doc(t)
 	if cells := d.Find("#deadline table.deadlines td"); !strings.Contains(cells.Text(), "2015-12-31") || !strings.Contains(cells.Text(), "2016-02-29") {
 		t.Fatalf("assignment page deadlines: %q", cells.Text())
@@ -90,7 +90,7 @@ func TestExtensionAndInstructionPages(t *testing.T) {
 
 	// A leader writes an instruction naming 市残联; the lead answers with a file.
 	res = leader.PostForm(measure+"/instructions", url.Values{"body": {"请加快推进"}, "due_on": {"2015-04-10"},
-		"co_unit": {fmt.Sprint(e.f.Units["市残联"])}})
+		"co_unit": {fmt.Sprint(e.F.Units["市残联"])}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("instruction = %d", res.StatusCode)
 	}
@@ -104,7 +104,7 @@ func TestExtensionAndInstructionPages(t *testing.T) {
 		t.Fatal("the named co-unit's to-do page does not list the instruction")
 	}
 	var in model.Instruction
-	e.p.App.DB.W.Last(&in)
+	e.P.App.DB.W.Last(&in)
 	answer := fmt.Sprintf("/instructions/%d/answer", in.ID)
 	if res := postMultipart(t, canlian, answer, url.Values{"reply": {"x"}}); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("a co-unit answers = %d", res.StatusCode)
@@ -120,7 +120,7 @@ func TestExtensionAndInstructionPages(t *testing.T) {
 		t.Fatalf("leader's timeline: %q", tl.Text())
 	}
 	// Filtered by unit (without JavaScript: a GET form).
-	f := leader.Get(fmt.Sprintf("%s?unit=%d", measure, e.f.Units["市残联"])).Doc(t)
+	f := leader.Get(fmt.Sprintf("%s?unit=%d", measure, e.F.Units["市残联"])).Doc(t)
 	if f.Find("li.tl-ext_requested").Length() != 0 || f.Find("li.tl-assigned").Length() != 1 {
 		t.Fatal("the unit filter keeps other units' events")
 	}
@@ -128,7 +128,7 @@ func TestExtensionAndInstructionPages(t *testing.T) {
 		t.Fatalf("bad unit filter = %d", res.StatusCode)
 	}
 	ctx := context.Background()
-	if n, _ := e.p.App.Store.CountPendingExtensions(ctx); n != 0 {
+	if n, _ := e.P.App.Store.CountPendingExtensions(ctx); n != 0 {
 		t.Fatalf("pending after approval = %d", n)
 	}
 }

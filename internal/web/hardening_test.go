@@ -58,9 +58,9 @@ func TestDatabaseFilesArePrivate(t *testing.T) {
 func TestUploadNamesLoseBidiControls(t *testing.T) {
 	e := newFlow(t)
 	c := e.signAll("canlian")["canlian"]
-	mustStatus(t, postMultipart(t, c, formURL(e.coCanlian, e.q1), reportFields("0", "save", "进展", 10, "on_track"),
+	mustStatus(t, postMultipart(t, c, formURL(e.CoCanlian, e.Q1), reportFields("0", "save", "进展", 10, "on_track"),
 		upload{"rep\u202egnp.pdf", evidence.SamplePDF("x")}), http.StatusSeeOther, "save with a file")
-	atts, err := e.p.App.Store.AttachmentsOf(context.Background(), []int64{e.report(e.coCanlian, e.q1).ID})
+	atts, err := e.P.App.Store.AttachmentsOf(context.Background(), []int64{e.Report(e.CoCanlian, e.Q1).ID})
 	must(t, err)
 	if len(atts) != 1 || atts[0].Name != "repgnp.pdf" {
 		t.Fatalf("stored names %+v, want repgnp.pdf", atts)
@@ -72,16 +72,16 @@ func TestUploadNamesLoseBidiControls(t *testing.T) {
 func TestClosureDatabaseErrorIsNotAConflict(t *testing.T) {
 	e := newFlow(t)
 	jiaoyu := e.signAll("jiaoyuju")["jiaoyuju"]
-	rv := e.p.Login("duchashi")
-	mustStatus(t, postMultipart(t, jiaoyu, formURL(e.lead, e.q1), reportFields("0", "submit", "全部完成", 100, "done",
-		fmt.Sprintf("target_%d", e.target.ID), "93.5")), http.StatusSeeOther, "lead reports done")
-	must(t, e.p.App.DB.W.Exec(`CREATE TRIGGER measures_fail BEFORE UPDATE ON measures BEGIN SELECT RAISE(ABORT, 'disk failure'); END`).Error)
-	res := rv.PostForm(fmt.Sprintf("/measures/%d/close", e.f.Measures[0].ID), url.Values{"note": {"完成"}})
+	rv := e.P.Login("duchashi")
+	mustStatus(t, postMultipart(t, jiaoyu, formURL(e.Lead, e.Q1), reportFields("0", "submit", "全部完成", 100, "done",
+		fmt.Sprintf("target_%d", e.Target.ID), "93.5")), http.StatusSeeOther, "lead reports done")
+	must(t, e.P.App.DB.W.Exec(`CREATE TRIGGER measures_fail BEFORE UPDATE ON measures BEGIN SELECT RAISE(ABORT, 'disk failure'); END`).Error)
+	res := rv.PostForm(fmt.Sprintf("/measures/%d/close", e.F.Measures[0].ID), url.Values{"note": {"完成"}})
 	if res.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("close with a failing database = %d, want 500", res.StatusCode)
 	}
-	must(t, e.p.App.DB.W.Exec(`DROP TRIGGER measures_fail`).Error)
-	mustStatus(t, rv.PostForm(fmt.Sprintf("/measures/%d/close", e.f.Measures[0].ID), url.Values{"note": {"完成"}}), http.StatusSeeOther, "close")
+	must(t, e.P.App.DB.W.Exec(`DROP TRIGGER measures_fail`).Error)
+	mustStatus(t, rv.PostForm(fmt.Sprintf("/measures/%d/close", e.F.Measures[0].ID), url.Values{"note": {"完成"}}), http.StatusSeeOther, "close")
 }
 
 // TestClientDisconnectIsNotAServerError: a request whose client has gone

@@ -137,13 +137,6 @@ func userNamed(t *testing.T, p *testutil.Portal, username string) *model.User {
 	return u
 }
 
-func unitNamed(t *testing.T, p *testutil.Portal, name string) *model.Unit {
-	t.Helper()
-	u, err := p.App.Store.UnitByName(context.Background(), name)
-	must(t, err)
-	return u
-}
-
 func idStr(n int64) string { return strconv.FormatInt(n, 10) }
 
 // untranslated finds catalog keys shown as text: i18n.T shows an unknown

@@ -21,7 +21,7 @@ func TestBadBytesAreRefusedOnBothDatabases(t *testing.T) {
 
 func badBytes(t *testing.T, opts ...testutil.Option) {
 	e := newFlow(t, opts...)
-	p := e.p
+	p := e.P
 	admin := p.Login("admin")
 	jiaoyu := e.signAll("jiaoyuju")["jiaoyuju"]
 	for _, bad := range []string{"\x00", "\xff\xfe", "ok\x00ok", "\xe6\x95"} {
@@ -44,9 +44,9 @@ func badBytes(t *testing.T, opts ...testutil.Option) {
 		check("profile", admin.PostForm("/profile", url.Values{"display_name": {"管理员" + bad}}))
 		check("form field name", admin.PostForm("/profile", url.Values{"display_name": {"管理员"}, "x" + bad: {"1"}}))
 		check("path", admin.Get("/plans/"+name))
-		check("report fields", postMultipart(t, jiaoyu, formURL(e.lead, e.q1),
+		check("report fields", postMultipart(t, jiaoyu, formURL(e.Lead, e.Q1),
 			reportFields("0", "save", "进展"+bad, 30, "on_track")))
-		check("prompt", p.Login("duchashi").PostForm("/prompts", url.Values{"assignment_id": {idStr(e.coCanlian.ID)}, "message": {bad}}))
+		check("prompt", p.Login("duchashi").PostForm("/prompts", url.Values{"assignment_id": {idStr(e.CoCanlian.ID)}, "message": {bad}}))
 	}
 	if dn := userNamed(t, p, "admin").DisplayName; !handlers.ValidText(dn) {
 		t.Errorf("bad bytes were stored in the profile: %q", dn)

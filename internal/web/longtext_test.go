@@ -15,7 +15,7 @@ import (
 func TestOverLongInputComesBackInTheForm(t *testing.T) {
 	e := newFlow(t)
 	c := e.signAll("canlian")["canlian"]
-	form := formURL(e.coCanlian, e.q1)
+	form := formURL(e.CoCanlian, e.Q1)
 
 	page := c.Get(form)
 	mustStatus(t, page, http.StatusOK, "the form")
@@ -37,7 +37,7 @@ func TestOverLongInputComesBackInTheForm(t *testing.T) {
 	if got := doc.Find("textarea#next_steps").Text(); got != "继续推进" {
 		t.Errorf("下步计划 = %q, want the typed 继续推进", got)
 	}
-	if n := e.count(&model.Report{}, "assignment_id = ?", e.coCanlian.ID); n != 0 {
+	if n := e.Count(&model.Report{}, "assignment_id = ?", e.CoCanlian.ID); n != 0 {
 		t.Fatalf("an over-long report was saved")
 	}
 }

@@ -14,7 +14,7 @@ import (
 // (and on the day) it is grey and says 未到期, the day after it is
 // coloured by its value.
 func TestSubmissionRateIsNotRedBeforeItsDueDate(t *testing.T) {
-	p, _, _ := dashPortal(t) // 2015年第1季度 is due 2015-04-05
+	p, _, _ := figurestest.Start(t) // 2015年第1季度 is due 2015-04-05
 	for _, tc := range []struct {
 		day         string
 		notDue      bool

@@ -92,7 +92,7 @@ func TestPageCacheFillsTheRequestsTokens(t *testing.T) {
 // log, is on the next page at once although the page was kept.
 func TestPageCacheFollowsWrites(t *testing.T) {
 	e := newFlow(t)
-	canlian := e.p.Login("canlian")
+	canlian := e.P.Login("canlian")
 	for range 2 { // the second answer comes from the cache
 		res := canlian.Get("/")
 		mustStatus(t, res, 200, "unit dashboard")
@@ -100,7 +100,7 @@ func TestPageCacheFollowsWrites(t *testing.T) {
 			t.Fatal("the to-sign list lacks 学前教育")
 		}
 	}
-	res := canlian.PostForm(fmt.Sprintf("/assignments/%d/sign", e.coCanlian.ID), url.Values{"back": {"/"}})
+	res := canlian.PostForm(fmt.Sprintf("/assignments/%d/sign", e.CoCanlian.ID), url.Values{"back": {"/"}})
 	mustStatus(t, res, 303, "sign")
 	for range 2 { // the first shows the flash and is not kept
 		res = canlian.Get("/")

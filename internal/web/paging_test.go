@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 
+	"duban/internal/figures/figurestest"
+
 	"github.com/PuerkitoBio/goquery"
 )
 
@@ -61,7 +63,7 @@ func pagerOf(t *testing.T, doc *goquery.Document, want url.Values, page int) {
 }
 
 func TestSupervisionPagesAndGroups(t *testing.T) {
-	p, _, _ := dashPortal(t)
+	p, _, _ := figurestest.Start(t)
 	// A larger plan: 30 measures × 6 units, many of them overdue.
 	synthPlan(t, p, 30, 6)
 	rv := p.Login("duchashi")
@@ -110,7 +112,7 @@ func TestSupervisionPagesAndGroups(t *testing.T) {
 }
 
 func TestLedgerGroupsByDomain(t *testing.T) {
-	p, _, _ := dashPortal(t)
+	p, _, _ := figurestest.Start(t)
 	synthPlan(t, p, 12, 6) // 72 rows
 	c := p.Login("lingdao")
 	doc := page(t, c, "/ledger", http.StatusOK)
@@ -131,7 +133,7 @@ func TestLedgerGroupsByDomain(t *testing.T) {
 }
 
 func TestOverviewShowsTheTopTenWithALinkToTheRest(t *testing.T) {
-	p, _, _ := dashPortal(t)
+	p, _, _ := figurestest.Start(t)
 	synthPlan(t, p, 30, 6)
 	for _, who := range []string{"lingdao", "duchashi"} {
 		c := p.Login(who)

@@ -23,7 +23,7 @@ func TestImportPreviewCorrections(t *testing.T) {
 	p := testutil.Start(t)
 	ctx := context.Background()
 	c := p.Login("admin")
-	res := uploadPlan(t, c, "plan.txt", []byte(smallPlan), nil)
+	res := uploadPlan(t, c, "plan.txt", []byte(testutil.SmallPlan), nil)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("preview = %d", res.StatusCode)
 	}

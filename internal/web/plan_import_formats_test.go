@@ -6,37 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"duban/internal/planparse/docxtest"
 	"duban/internal/testutil"
 )
-
-// dividedPlanDocx is a 分工方案 as Word writes it: parts 一、二、 and
-// measures 1. 2. numbered by Word lists, units and deadlines on lines of
-// their own, a part whose 牵头单位 line its measures inherit, a skipped
-// number and an ongoing task.
-func dividedPlanDocx() []byte {
-	P := func(s string) docxtest.Para { return docxtest.Para{Text: s} }
-	L := func(lvl int, s string) docxtest.Para { return docxtest.Para{Text: s, NumID: 1, Level: lvl} }
-	return docxtest.Build(docxtest.Doc{
-		Header: "测试区人民政府办公室文件",
-		Lists:  []docxtest.List{{Levels: [][2]string{{"chineseCounting", "%1、"}, {"decimal", "%2."}}}},
-		Blocks: []any{
-			P("测试区优化营商环境重点任务分工方案(2023年)"),
-			L(0, "提升政务服务效能"),
-			L(1, "推进“一网通办”,2023年6月底前实现政务服务事项网上可办率达到95%以上。"),
-			P("牵头单位:市教育局"),
-			P("责任单位:各市(区)政府"),
-			L(1, "深化“一件事一次办”改革。"),
-			P("牵头单位:市教育局"),
-			P("完成时限:长期坚持"),
-			L(0, "优化市场准入环境"),
-			P("牵头单位:测试区市场监管局"),
-			L(1, "持续推进商事制度改革。"),
-			P("4.规范涉企收费。"),
-			P("牵头单位:测试区发改局"),
-		},
-	})
-}
 
 // TestImportDocxPreviewAndConfirm: a .docx goes through the same preview
 // and confirm as text; the preview shows its format, each deadline with its
@@ -46,7 +17,7 @@ func TestImportDocxPreviewAndConfirm(t *testing.T) {
 	p := testutil.Start(t)
 	c := p.Login("admin")
 	before := counts(t, p)
-	res := uploadPlan(t, c, "分工方案.docx", dividedPlanDocx(), nil)
+	res := uploadPlan(t, c, "分工方案.docx", testutil.DividedPlanDocx(), nil)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("preview = %d: %s", res.StatusCode, text(res.Doc(t).Find(".flash-error, .field-error")))
 	}
@@ -100,7 +71,7 @@ func TestImportDocxPreviewAndConfirm(t *testing.T) {
 	}
 
 	// Confirm the .docx as uploaded.
-	res = uploadPlan(t, c, "分工方案.docx", dividedPlanDocx(), nil)
+	res = uploadPlan(t, c, "分工方案.docx", testutil.DividedPlanDocx(), nil)
 	res = c.PostForm("/admin/plans/import/confirm", confirmForm(t, res.Doc(t), nil))
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("confirm = %d", res.StatusCode)

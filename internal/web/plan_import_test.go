@@ -20,18 +20,6 @@ import (
 
 func demoPlan() []byte { return demo.JiangmenPlan }
 
-// smallPlan is a plan document in the genre: two domains, three measures,
-// three targets, the district group, a known unit (市教育局), an alias the
-// portal does not know yet (市人社局) and a unit it has never heard of.
-const smallPlan = `测试市人民政府关于印发测试市公共服务试点方案(2014-2015年)的通知
-发布时间:2014年06月17日
-测试市公共服务试点方案(2014-2015年)
-一、指导思想。坚持以人民为中心。
-二、目标任务
-(一)公共教育。到2015年,教育差距明显缩小。1.基本建立普惠性学前教育体系。到2015年,学前三年毛入园率达到93%。2.推进九年义务教育均衡发展。初中生年辍学率在1.2%以下。〔牵头单位:市教育局;责任单位:各市(区)政府、市残联〕
-(二)就业保障。到2015年,就业更加充分。1.扩大就业。城镇登记失业率控制在3.2%以内。〔牵头单位:市人社局;责任单位:市新单位〕
-`
-
 // upload posts the import form as a browser would: multipart, with the
 // CSRF token as a form field.
 func uploadPlan(t testing.TB, c *testutil.Client, fileName string, content []byte, fields map[string]string) *testutil.Response {
@@ -140,7 +128,7 @@ func TestImportUploadPreviewConfirm(t *testing.T) {
 	}
 	before := counts(t, p)
 
-	res := uploadPlan(t, c, "plan.txt", []byte(smallPlan), map[string]string{"reporting": "monthly", "due_days": "7"})
+	res := uploadPlan(t, c, "plan.txt", []byte(testutil.SmallPlan), map[string]string{"reporting": "monthly", "due_days": "7"})
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("preview = %d: %s", res.StatusCode, text(res.Doc(t).Find(".flash-error, .field-error")))
 	}
@@ -208,7 +196,7 @@ func TestImportUploadPreviewConfirm(t *testing.T) {
 
 	// The same document again: nothing to confirm, nothing stored.
 	before = counts(t, p)
-	res = uploadPlan(t, c, "plan.txt", []byte(smallPlan), nil)
+	res = uploadPlan(t, c, "plan.txt", []byte(testutil.SmallPlan), nil)
 	doc = res.Doc(t)
 	if res.StatusCode != http.StatusOK || !strings.Contains(text(doc.Find(".reimport")), "完全相同") || doc.Find("form.confirm-form").Length() != 0 {
 		t.Fatalf("same document again = %d %q", res.StatusCode, text(doc.Find(".reimport")))
@@ -216,7 +204,7 @@ func TestImportUploadPreviewConfirm(t *testing.T) {
 
 	// A revised document shows its changes and applies them only when
 	// confirmed.
-	revised := strings.Replace(smallPlan, "学前三年毛入园率达到93%", "学前三年毛入园率达到95%", 1)
+	revised := strings.Replace(testutil.SmallPlan, "学前三年毛入园率达到93%", "学前三年毛入园率达到95%", 1)
 	revised = strings.Replace(revised, "城镇登记失业率控制在3.2%以内。", "城镇登记失业率控制在3.2%以内。2.援助就业困难人员。", 1)
 	res = uploadPlan(t, c, "plan-v2.txt", []byte(revised), nil)
 	doc = res.Doc(t)
@@ -253,13 +241,13 @@ func TestImportByPastedTextAndGBK(t *testing.T) {
 	p := testutil.Start(t)
 	c := p.Login("admin")
 	// Pasted text (a browser sends CRLF line ends from a textarea).
-	res := uploadPlan(t, c, "", nil, map[string]string{"text": strings.ReplaceAll(smallPlan, "\n", "\r\n")})
+	res := uploadPlan(t, c, "", nil, map[string]string{"text": strings.ReplaceAll(testutil.SmallPlan, "\n", "\r\n")})
 	if res.StatusCode != http.StatusOK || text(res.Doc(t).Find("h2.preview-title")) != "测试市公共服务试点方案(2014-2015年)" {
 		t.Fatalf("pasted preview = %d %q", res.StatusCode, text(res.Doc(t).Find(".flash-error, .field-error")))
 	}
 	// A GBK file is converted, with a notice, and imports with the right
 	// characters.
-	gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(strings.ReplaceAll(smallPlan, "测试市", "样例市")))
+	gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(strings.ReplaceAll(testutil.SmallPlan, "测试市", "样例市")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,8 +292,8 @@ func TestImportRefusesBadInputAndStoresNothing(t *testing.T) {
 		{"PDF", "plan.pdf", []byte("%PDF-1.7\n1 0 obj"), nil, 422, "#file-error", "PDF"},
 		{"no structure", "news.txt", []byte("今天天气很好。我们去公园散步,看到了很多花。"), nil, 422, "#file-error", "没有识别出方案结构"},
 		{"pasted news", "", nil, map[string]string{"text": "今天天气很好。我们去公园散步。"}, 422, "#text-error", "没有识别出方案结构"},
-		{"file and text", "plan.txt", []byte(smallPlan), map[string]string{"text": smallPlan}, 422, ".flash-error", "不要同时提供"},
-		{"bad settings", "plan.txt", []byte(smallPlan), map[string]string{"reporting": "weekly", "due_days": "0"}, 422, "#due_days-error", "1–60"},
+		{"file and text", "plan.txt", []byte(testutil.SmallPlan), map[string]string{"text": testutil.SmallPlan}, 422, ".flash-error", "不要同时提供"},
+		{"bad settings", "plan.txt", []byte(testutil.SmallPlan), map[string]string{"reporting": "weekly", "due_days": "0"}, 422, "#due_days-error", "1–60"},
 		{"3 MB text", "plan.txt", big, nil, 413, "#file-error", "不能超过 2 MB"},
 	}
 	for _, tc := range cases {
@@ -340,7 +328,7 @@ func TestImportRefusesBadInputAndStoresNothing(t *testing.T) {
 func TestImportConfirmChecksItsInput(t *testing.T) {
 	p := testutil.Start(t)
 	c := p.Login("admin")
-	doc := uploadPlan(t, c, "plan.txt", []byte(smallPlan), nil).Doc(t)
+	doc := uploadPlan(t, c, "plan.txt", []byte(testutil.SmallPlan), nil).Doc(t)
 	before := counts(t, p)
 	good := confirmForm(t, doc, nil)
 	firstUnknown, _ := doc.Find("form.confirm-form select").First().Attr("name")
@@ -379,7 +367,7 @@ func TestImportConfirmChecksItsInput(t *testing.T) {
 		if res := u.Get("/admin/plans/import"); res.StatusCode != http.StatusForbidden {
 			t.Errorf("%s GET import = %d", who, res.StatusCode)
 		}
-		if res := uploadPlan(t, u, "plan.txt", []byte(smallPlan), nil); res.StatusCode != http.StatusForbidden {
+		if res := uploadPlan(t, u, "plan.txt", []byte(testutil.SmallPlan), nil); res.StatusCode != http.StatusForbidden {
 			t.Errorf("%s upload = %d", who, res.StatusCode)
 		}
 		if res := u.PostForm("/admin/plans/import/confirm", good); res.StatusCode != http.StatusForbidden {

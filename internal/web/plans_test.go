@@ -747,7 +747,7 @@ func TestPlanPagesHaveNoMissingTexts(t *testing.T) {
 		for _, path := range append(pages, "/admin/plans/import", "upload") {
 			var res *testutil.Response
 			if path == "upload" {
-				res = uploadPlan(t, c, "plan.txt", []byte(smallPlan), nil)
+				res = uploadPlan(t, c, "plan.txt", []byte(testutil.SmallPlan), nil)
 			} else {
 				res = c.Get(path)
 			}
@@ -788,7 +788,7 @@ func TestPlanPagesOnPostgres(t *testing.T) {
 	if got := text(doc.Find("dl.facts dd").First()); got != "2015-10-31" || doc.Find("table.targets tbody tr").Length() != 2 {
 		t.Fatalf("after save: due %q, %d targets", got, doc.Find("table.targets tbody tr").Length())
 	}
-	res := uploadPlan(t, c, "plan.txt", []byte(smallPlan), nil)
+	res := uploadPlan(t, c, "plan.txt", []byte(testutil.SmallPlan), nil)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("preview on PostgreSQL = %d", res.StatusCode)
 	}

@@ -86,7 +86,7 @@ func TestObjectRefusalsAreAudited(t *testing.T) {
 	e := newFlow(t)
 	cs := e.signAll("canlian", "taishan", "jiaoyuju")
 	taishan, jiaoyu := cs["taishan"], cs["jiaoyuju"]
-	ids := []int64{e.coCanlian.ID, e.lead.ID, e.otherLeadCanlian.ID}
+	ids := []int64{e.CoCanlian.ID, e.Lead.ID, e.OtherLeadCanlian.ID}
 	const sweep = 30
 	for i := range sweep {
 		id := ids[i%len(ids)]
@@ -98,7 +98,7 @@ func TestObjectRefusalsAreAudited(t *testing.T) {
 	if res := taishan.Get("/assignments/999999"); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("a missing assignment = %d", res.StatusCode)
 	}
-	ev := auditEntries(t, e.p, "object.denied")
+	ev := auditEntries(t, e.P, "object.denied")
 	if len(ev) != 1 {
 		t.Fatalf("%d object.denied entries for a sweep of %d, want 1", len(ev), sweep)
 	}
@@ -107,16 +107,16 @@ func TestObjectRefusalsAreAudited(t *testing.T) {
 	}
 	// A refusal found by the workflow rules (signing another unit's
 	// assignment) names the object of the route.
-	if res := jiaoyu.PostForm(fmt.Sprintf("/assignments/%d/sign", e.otherLeadCanlian.ID), url.Values{}); res.StatusCode != http.StatusNotFound {
+	if res := jiaoyu.PostForm(fmt.Sprintf("/assignments/%d/sign", e.OtherLeadCanlian.ID), url.Values{}); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("signing another unit's assignment = %d, want 404", res.StatusCode)
 	}
-	ev = auditEntries(t, e.p, "object.denied")
-	if len(ev) != 2 || ev[0].ActorName != "jiaoyuju" || ev[0].ObjectID != e.otherLeadCanlian.ID {
-		t.Fatalf("object.denied entries %+v, want jiaoyuju's refusal on assignment %d", ev, e.otherLeadCanlian.ID)
+	ev = auditEntries(t, e.P, "object.denied")
+	if len(ev) != 2 || ev[0].ActorName != "jiaoyuju" || ev[0].ObjectID != e.OtherLeadCanlian.ID {
+		t.Fatalf("object.denied entries %+v, want jiaoyuju's refusal on assignment %d", ev, e.OtherLeadCanlian.ID)
 	}
-	e.p.Clock.Advance(11 * time.Minute)
-	must(t, e.p.App.Server.FlushRefusals(context.Background()))
-	sum := auditEntries(t, e.p, "object.denied.repeated")
+	e.P.Clock.Advance(11 * time.Minute)
+	must(t, e.P.App.Server.FlushRefusals(context.Background()))
+	sum := auditEntries(t, e.P, "object.denied.repeated")
 	if len(sum) != 1 || sum[0].ActorName != "taishan" || !strings.Contains(sum[0].NewValue, fmt.Sprintf(`"count":%d`, sweep-1)) {
 		t.Fatalf("summary %+v, want taishan's sweep counted as %d", sum, sweep-1)
 	}

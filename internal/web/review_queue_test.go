@@ -19,7 +19,7 @@ import (
 func TestReviewQueuePages(t *testing.T) {
 	p := testutil.Start(t, testutil.DemoWithoutPlan())
 	f := seedPlan(t, p, 60)
-	unit := unitNamed(t, p, "市教育局")
+	unit := testutil.UnitNamed(t, p, "市教育局")
 	db := p.App.DB.W
 	base := time.Date(2015, 3, 1, 0, 0, 0, 0, time.UTC)
 	for i, m := range f.measures {

@@ -24,48 +24,12 @@ import (
 	"duban/internal/testutil"
 )
 
-// flowEnv is a portal with the fixture plan: measure 1 (学前教育) is led by
-// 市教育局 (jiaoyuju) with 市残联 (canlian) and 台山 (taishan) responsible.
-type flowEnv struct {
-	t                *testing.T
-	p                *testutil.Portal
-	f                *testutil.Fixture
-	periods          []model.Period
-	q1               model.Period // 2015Q1, due 2015-04-05
-	lead, coCanlian  model.Assignment
-	coTaishan        model.Assignment
-	target           model.Target     // 学前三年毛入园率 >= 93 %
-	otherLeadCanlian model.Assignment // measure 3, led by 市残联
-}
+// flowEnv is testutil.Flow with this package's own helpers.
+type flowEnv struct{ *testutil.Flow }
 
 func newFlow(t *testing.T, opts ...testutil.Option) *flowEnv {
 	t.Helper()
-	p := testutil.Start(t, append([]testutil.Option{testutil.DemoWithoutPlan()}, opts...)...)
-	st := p.App.Store
-	e := &flowEnv{t: t, p: p, f: testutil.SeedFixture(t, st)}
-	ctx := context.Background()
-	e.periods, _ = st.PeriodsOf(ctx, e.f.Plan.ID)
-	e.q1 = e.periods[2]
-	as, _ := st.AssignmentsOf(ctx, e.f.Measures[0].ID)
-	for _, a := range as {
-		switch a.UnitID {
-		case e.f.Units["市教育局"]:
-			e.lead = a
-		case e.f.Units["市残联"]:
-			e.coCanlian = a
-		case e.f.Units["台山市人民政府"]:
-			e.coTaishan = a
-		}
-	}
-	ts, _ := st.TargetsOf(ctx, e.f.Measures[0].ID)
-	e.target = ts[0]
-	as3, _ := st.AssignmentsOf(ctx, e.f.Measures[2].ID)
-	for _, a := range as3 {
-		if a.Role == model.AssignLead {
-			e.otherLeadCanlian = a
-		}
-	}
-	return e
+	return &flowEnv{testutil.NewFlow(t, opts...)}
 }
 
 func formURL(a model.Assignment, p model.Period) string {
@@ -135,25 +99,10 @@ func mustStatus(t *testing.T, res *testutil.Response, want int, what string) {
 
 var reportIDRe = regexp.MustCompile(`^/reports/(\d+)$`)
 
-func (e *flowEnv) report(a model.Assignment, p model.Period) *model.Report {
-	e.t.Helper()
-	r, err := e.p.App.Store.ReportOf(context.Background(), a.ID, p.ID)
-	if err != nil {
-		e.t.Fatalf("report of assignment %d: %v", a.ID, err)
-	}
-	return r
-}
-
-func (e *flowEnv) count(m any, where string, args ...any) int64 {
-	var n int64
-	e.p.App.DB.W.Model(m).Where(where, args...).Count(&n)
-	return n
-}
-
 // blobs lists the files in the attachments folder.
 func (e *flowEnv) blobs() []string {
 	var out []string
-	filepath.Walk(e.p.Config.AttachmentsDir(), func(p string, fi os.FileInfo, err error) error {
+	filepath.Walk(e.P.Config.AttachmentsDir(), func(p string, fi os.FileInfo, err error) error {
 		if err == nil && !fi.IsDir() {
 			out = append(out, p)
 		}
@@ -180,7 +129,7 @@ func TestJourneyPostgres(t *testing.T) { journey(t, testutil.WithDB(testutil.Pos
 
 func journey(t *testing.T, opts ...testutil.Option) {
 	e := newFlow(t, opts...)
-	canlian, jiaoyu, rv := e.p.Login("canlian"), e.p.Login("jiaoyuju"), e.p.Login("duchashi")
+	canlian, jiaoyu, rv := e.P.Login("canlian"), e.P.Login("jiaoyuju"), e.P.Login("duchashi")
 
 	// 市残联 sees the assignment to sign for on its dashboard.
 	res := canlian.Get("/")
@@ -194,7 +143,7 @@ func journey(t *testing.T, opts ...testutil.Option) {
 	}
 
 	// Reporting before signing is refused with a sign button on the form.
-	form := formURL(e.coCanlian, e.q1)
+	form := formURL(e.CoCanlian, e.Q1)
 	res = canlian.Get(form)
 	mustStatus(t, res, 200, "form before signing")
 	if res.Doc(t).Find(".sign-first form button").Length() != 1 || res.Doc(t).Find("fieldset[disabled]").Length() != 1 {
@@ -205,12 +154,12 @@ func journey(t *testing.T, opts ...testutil.Option) {
 	if !strings.Contains(res.Body, "请先签收") || !strings.Contains(res.Body, "试图先填报") {
 		t.Fatal("the refusal lacks the reason or lost the input")
 	}
-	res = canlian.PostForm(fmt.Sprintf("/assignments/%d/sign", e.coCanlian.ID), url.Values{"back": {form}})
+	res = canlian.PostForm(fmt.Sprintf("/assignments/%d/sign", e.CoCanlian.ID), url.Values{"back": {form}})
 	mustStatus(t, res, http.StatusSeeOther, "sign")
 	if res.Header.Get("Location") != form {
 		t.Fatalf("sign returned to %q", res.Header.Get("Location"))
 	}
-	a, _ := e.p.App.Store.AssignmentByID(context.Background(), e.coCanlian.ID)
+	a, _ := e.P.App.Store.AssignmentByID(context.Background(), e.CoCanlian.ID)
 	if a.SignedAt == nil || a.SignedBy == nil {
 		t.Fatal("signing recorded no time or user")
 	}
@@ -223,29 +172,29 @@ func journey(t *testing.T, opts ...testutil.Option) {
 	}
 	pdf := evidence.SamplePDF("canlian Q1 evidence")
 	res = postMultipart(t, canlian, form, reportFields(lock, "save", "已完成残疾儿童入园摸底。", 30, "on_track",
-		fmt.Sprintf("target_%d", e.target.ID), "88"), upload{"残联一季度佐证.pdf", pdf})
+		fmt.Sprintf("target_%d", e.Target.ID), "88"), upload{"残联一季度佐证.pdf", pdf})
 	mustStatus(t, res, http.StatusSeeOther, "save draft")
-	r := e.report(e.coCanlian, e.q1)
-	if r.State != model.ReportDraft || r.Percent != 30 || e.count(&model.Attachment{}, "report_id = ?", r.ID) != 1 {
+	r := e.Report(e.CoCanlian, e.Q1)
+	if r.State != model.ReportDraft || r.Percent != 30 || e.Count(&model.Attachment{}, "report_id = ?", r.ID) != 1 {
 		t.Fatalf("draft = %s %d%%", r.State, r.Percent)
 	}
 	res = canlian.Get(form)
-	if v, _ := res.Doc(t).Find(fmt.Sprintf("#target_%d", e.target.ID)).Attr("value"); v != "88" {
+	if v, _ := res.Doc(t).Find(fmt.Sprintf("#target_%d", e.Target.ID)).Attr("value"); v != "88" {
 		t.Fatalf("target value in the form = %q", v)
 	}
 	if !strings.Contains(res.Body, "残联一季度佐证.pdf") {
 		t.Fatal("the uploaded file is not listed")
 	}
 	res = postMultipart(t, canlian, form, reportFields(lockOf(t, res), "submit", "已完成残疾儿童入园摸底,建档126人。", 40, "on_track",
-		fmt.Sprintf("target_%d", e.target.ID), "88.5"))
+		fmt.Sprintf("target_%d", e.Target.ID), "88.5"))
 	mustStatus(t, res, http.StatusSeeOther, "submit input")
 	m := reportIDRe.FindStringSubmatch(res.Header.Get("Location"))
 	if m == nil {
 		t.Fatalf("submit went to %q", res.Header.Get("Location"))
 	}
 	inputURL := res.Header.Get("Location")
-	r = e.report(e.coCanlian, e.q1)
-	if r.State != model.ReportSubmitted || r.VersionNo != 1 || e.count(&model.ReportVersion{}, "report_id = ?", r.ID) != 1 {
+	r = e.Report(e.CoCanlian, e.Q1)
+	if r.State != model.ReportSubmitted || r.VersionNo != 1 || e.Count(&model.ReportVersion{}, "report_id = ?", r.ID) != 1 {
 		t.Fatalf("submitted = %s v%d", r.State, r.VersionNo)
 	}
 	// Submitted reports are locked for the unit.
@@ -253,8 +202,8 @@ func journey(t *testing.T, opts ...testutil.Option) {
 	mustStatus(t, res, http.StatusSeeOther, "form of a submitted report")
 
 	// The lead unit is told and reviews the input.
-	jiaoyuUser, _ := e.p.App.Store.UserByUsername(context.Background(), "jiaoyuju")
-	if e.count(&model.Notification{}, "user_id = ? AND kind = ? AND object_id = ?", jiaoyuUser.ID, "review_waiting", r.ID) != 1 {
+	jiaoyuUser, _ := e.P.App.Store.UserByUsername(context.Background(), "jiaoyuju")
+	if e.Count(&model.Notification{}, "user_id = ? AND kind = ? AND object_id = ?", jiaoyuUser.ID, "review_waiting", r.ID) != 1 {
 		t.Fatal("the lead unit was not notified")
 	}
 	res = jiaoyu.Get("/todo")
@@ -268,11 +217,11 @@ func journey(t *testing.T, opts ...testutil.Option) {
 	}
 	res = jiaoyu.PostForm(inputURL+"/review", url.Values{"decision": {"approve"}, "lock_version": {fmt.Sprint(r.LockVersion)}})
 	mustStatus(t, res, http.StatusSeeOther, "lead approves input")
-	if e.report(e.coCanlian, e.q1).State != model.ReportApproved {
+	if e.Report(e.CoCanlian, e.Q1).State != model.ReportApproved {
 		t.Fatal("input not approved")
 	}
 	// Co-units' evidence is downloadable by the lead once submitted.
-	atts, _ := e.p.App.Store.AttachmentsOf(context.Background(), []int64{r.ID})
+	atts, _ := e.P.App.Store.AttachmentsOf(context.Background(), []int64{r.ID})
 	res = jiaoyu.Get(fmt.Sprintf("/attachments/%d", atts[0].ID))
 	mustStatus(t, res, 200, "lead downloads co-unit evidence")
 	if !bytes.Equal([]byte(res.Body), pdf) {
@@ -280,8 +229,8 @@ func journey(t *testing.T, opts ...testutil.Option) {
 	}
 
 	// The lead signs and writes the official report, seeing its co-units.
-	jiaoyu.PostForm(fmt.Sprintf("/assignments/%d/sign", e.lead.ID), nil)
-	leadForm := formURL(e.lead, e.q1)
+	jiaoyu.PostForm(fmt.Sprintf("/assignments/%d/sign", e.Lead.ID), nil)
+	leadForm := formURL(e.Lead, e.Q1)
 	res = jiaoyu.Get(leadForm)
 	mustStatus(t, res, 200, "lead form")
 	co := wfText(t, res, ".co-inputs")
@@ -290,9 +239,9 @@ func journey(t *testing.T, opts ...testutil.Option) {
 		t.Fatalf("co-inputs panel = %q", co)
 	}
 	res = postMultipart(t, jiaoyu, leadForm, reportFields(lockOf(t, res), "submit", "全市新增幼儿园学位2000个。", 45, "on_track",
-		fmt.Sprintf("target_%d", e.target.ID), "91"), upload{"教育局汇总.pdf", evidence.SamplePDF("summary")})
+		fmt.Sprintf("target_%d", e.Target.ID), "91"), upload{"教育局汇总.pdf", evidence.SamplePDF("summary")})
 	mustStatus(t, res, http.StatusSeeOther, "lead submits")
-	official := e.report(e.lead, e.q1)
+	official := e.Report(e.Lead, e.Q1)
 	officialURL := fmt.Sprintf("/reports/%d", official.ID)
 	res = rv.Get("/todo")
 	if !strings.Contains(wfText(t, res, ".todo-reviews"), "市教育局") {
@@ -307,16 +256,16 @@ func journey(t *testing.T, opts ...testutil.Option) {
 	}
 	res = rv.PostForm(officialURL+"/review", url.Values{"decision": {"return"}, "reason": {"  "}, "lock_version": {fmt.Sprint(official.LockVersion)}})
 	mustStatus(t, res, http.StatusUnprocessableEntity, "return without reason")
-	if !strings.Contains(res.Body, "退回时请填写原因") || e.report(e.lead, e.q1).State != model.ReportSubmitted {
+	if !strings.Contains(res.Body, "退回时请填写原因") || e.Report(e.Lead, e.Q1).State != model.ReportSubmitted {
 		t.Fatal("a return without a reason was not refused clearly")
 	}
 	reason := "入园率数据缺少统计口径说明,请补充统计报表。"
 	res = rv.PostForm(officialURL+"/review", url.Values{"decision": {"return"}, "reason": {reason}, "lock_version": {fmt.Sprint(official.LockVersion)}})
 	mustStatus(t, res, http.StatusSeeOther, "return")
-	if e.report(e.lead, e.q1).State != model.ReportReturned {
+	if e.Report(e.Lead, e.Q1).State != model.ReportReturned {
 		t.Fatal("not returned")
 	}
-	if e.count(&model.Notification{}, "user_id = ? AND kind = ?", jiaoyuUser.ID, "report_returned") != 1 {
+	if e.Count(&model.Notification{}, "user_id = ? AND kind = ?", jiaoyuUser.ID, "report_returned") != 1 {
 		t.Fatal("the lead unit was not told of the return")
 	}
 	res = jiaoyu.Get("/")
@@ -331,9 +280,9 @@ func journey(t *testing.T, opts ...testutil.Option) {
 		t.Fatal("the form does not show the return reason")
 	}
 	res = postMultipart(t, jiaoyu, leadForm, reportFields(lockOf(t, res), "submit", "全市新增幼儿园学位2400个,附统计报表。", 50, "on_track",
-		fmt.Sprintf("target_%d", e.target.ID), "92.5"), upload{"统计报表.png", evidence.SamplePNG(3)})
+		fmt.Sprintf("target_%d", e.Target.ID), "92.5"), upload{"统计报表.png", evidence.SamplePNG(3)})
 	mustStatus(t, res, http.StatusSeeOther, "resubmit")
-	official = e.report(e.lead, e.q1)
+	official = e.Report(e.Lead, e.Q1)
 	if official.State != model.ReportSubmitted || official.VersionNo != 2 {
 		t.Fatalf("resubmitted = %s v%d", official.State, official.VersionNo)
 	}
@@ -352,7 +301,7 @@ func journey(t *testing.T, opts ...testutil.Option) {
 	}
 	res = rv.PostForm(officialURL+"/review", url.Values{"decision": {"approve"}, "lock_version": {fmt.Sprint(official.LockVersion)}})
 	mustStatus(t, res, http.StatusSeeOther, "approve")
-	if e.report(e.lead, e.q1).State != model.ReportApproved {
+	if e.Report(e.Lead, e.Q1).State != model.ReportApproved {
 		t.Fatal("not approved")
 	}
 	// Both versions stay viewable; approved reports are locked.
@@ -361,9 +310,9 @@ func journey(t *testing.T, opts ...testutil.Option) {
 	if !strings.Contains(res.Body, "全市新增幼儿园学位2000个") {
 		t.Fatal("version 1 lost its content")
 	}
-	res = postMultipart(t, jiaoyu, leadForm, reportFields(fmt.Sprint(e.report(e.lead, e.q1).LockVersion), "save", "改动", 60, "on_track"))
+	res = postMultipart(t, jiaoyu, leadForm, reportFields(fmt.Sprint(e.Report(e.Lead, e.Q1).LockVersion), "save", "改动", 60, "on_track"))
 	mustStatus(t, res, http.StatusConflict, "edit an approved report")
-	if e.report(e.lead, e.q1).Progress == "改动" {
+	if e.Report(e.Lead, e.Q1).Progress == "改动" {
 		t.Fatal("an approved report was changed")
 	}
 
@@ -381,11 +330,11 @@ func journey(t *testing.T, opts ...testutil.Option) {
 	if !strings.Contains(row.Text(), "已审核通过") {
 		t.Errorf("the dashboard row of 学前教育 = %q", row.Text())
 	}
-	if id, _, err := e.p.App.Store.VerifyAudit(context.Background()); id != 0 || err != nil {
+	if id, _, err := e.P.App.Store.VerifyAudit(context.Background()); id != 0 || err != nil {
 		t.Fatalf("audit chain broken at %d: %v", id, err)
 	}
 	var actions []string
-	e.p.App.DB.W.Model(&model.AuditEvent{}).Where("object_type = ? AND object_id = ?", "report", official.ID).Order("id").Pluck("action", &actions)
+	e.P.App.DB.W.Model(&model.AuditEvent{}).Where("object_type = ? AND object_id = ?", "report", official.ID).Order("id").Pluck("action", &actions)
 	if strings.Join(actions, ",") != "report.submit,report.return,report.submit,report.approve" {
 		t.Fatalf("audit of the official report = %v", actions)
 	}
@@ -393,12 +342,12 @@ func journey(t *testing.T, opts ...testutil.Option) {
 
 // signAll signs every fixture assignment through the router.
 func (e *flowEnv) signAll(users ...string) map[string]*testutil.Client {
-	e.t.Helper()
+	e.T.Helper()
 	cs := map[string]*testutil.Client{}
 	for _, u := range users {
-		c := e.p.Login(u)
+		c := e.P.Login(u)
 		if res := c.PostForm("/assignments/sign", nil); res.StatusCode != http.StatusSeeOther {
-			e.t.Fatalf("%s sign all = %d", u, res.StatusCode)
+			e.T.Fatalf("%s sign all = %d", u, res.StatusCode)
 		}
 		cs[u] = c
 	}
@@ -408,16 +357,16 @@ func (e *flowEnv) signAll(users ...string) map[string]*testutil.Client {
 func TestUploadEdgeCases(t *testing.T) {
 	e := newFlow(t)
 	c := e.signAll("canlian")["canlian"]
-	form := formURL(e.coCanlian, e.q1)
+	form := formURL(e.CoCanlian, e.Q1)
 	nothingStored := func(what string) {
 		t.Helper()
-		if n := e.count(&model.Attachment{}, "1 = 1"); n != 0 {
+		if n := e.Count(&model.Attachment{}, "1 = 1"); n != 0 {
 			t.Fatalf("%s: %d attachment rows", what, n)
 		}
 		if b := e.blobs(); len(b) != 0 {
 			t.Fatalf("%s: files left on disk: %v", what, b)
 		}
-		if n := e.count(&model.Report{}, "assignment_id = ?", e.coCanlian.ID); n != 0 {
+		if n := e.Count(&model.Report{}, "assignment_id = ?", e.CoCanlian.ID); n != 0 {
 			t.Fatalf("%s: a report was saved", what)
 		}
 	}
@@ -494,15 +443,15 @@ func TestUploadEdgeCases(t *testing.T) {
 		res := postMultipart(t, c, form, reportFields("0", "save", "x", 10, "on_track"), upload{"../../x.pdf", pdf})
 		mustStatus(t, res, http.StatusSeeOther, "../../x.pdf")
 		var att model.Attachment
-		e.p.App.DB.W.First(&att)
+		e.P.App.DB.W.First(&att)
 		if att.Name != "x.pdf" || strings.Contains(att.StorageKey, "x.pdf") || strings.Contains(att.StorageKey, "..") {
 			t.Fatalf("stored as name %q key %q", att.Name, att.StorageKey)
 		}
 		b := e.blobs()
-		if len(b) != 1 || !strings.HasPrefix(b[0], e.p.Config.AttachmentsDir()+string(os.PathSeparator)) {
+		if len(b) != 1 || !strings.HasPrefix(b[0], e.P.Config.AttachmentsDir()+string(os.PathSeparator)) {
 			t.Fatalf("files on disk: %v", b)
 		}
-		for _, p := range []string{filepath.Join(e.p.Config.DataDir, "x.pdf"), filepath.Join(filepath.Dir(e.p.Config.DataDir), "x.pdf")} {
+		for _, p := range []string{filepath.Join(e.P.Config.DataDir, "x.pdf"), filepath.Join(filepath.Dir(e.P.Config.DataDir), "x.pdf")} {
 			if _, err := os.Stat(p); err == nil {
 				t.Fatalf("a file escaped to %s", p)
 			}
@@ -519,12 +468,12 @@ func TestUploadEdgeCases(t *testing.T) {
 		}
 	})
 	t.Run("Chinese names use RFC 5987", func(t *testing.T) {
-		r := e.report(e.coCanlian, e.q1)
+		r := e.Report(e.CoCanlian, e.Q1)
 		res := postMultipart(t, c, form, reportFields(fmt.Sprint(r.LockVersion), "save", "x", 10, "on_track"),
 			upload{"一季度 佐证\"材料\".PDF", evidence.SamplePDF("y")})
 		mustStatus(t, res, http.StatusSeeOther, "chinese name")
 		var att model.Attachment
-		e.p.App.DB.W.Order("id DESC").First(&att)
+		e.P.App.DB.W.Order("id DESC").First(&att)
 		res = c.Get(fmt.Sprintf("/attachments/%d", att.ID))
 		cd := res.Header.Get("Content-Disposition")
 		want := fmt.Sprintf(`attachment; filename="attachment-%d.pdf"; filename*=UTF-8''%%E4%%B8%%80%%E5%%AD%%A3%%E5%%BA%%A6%%20%%E4%%BD%%90%%E8%%AF%%81_%%E6%%9D%%90%%E6%%96%%99_.pdf`, att.ID)
@@ -533,20 +482,20 @@ func TestUploadEdgeCases(t *testing.T) {
 		}
 	})
 	t.Run("files can be removed until submitted", func(t *testing.T) {
-		r := e.report(e.coCanlian, e.q1)
-		atts, _ := e.p.App.Store.AttachmentsOf(context.Background(), []int64{r.ID})
+		r := e.Report(e.CoCanlian, e.Q1)
+		atts, _ := e.P.App.Store.AttachmentsOf(context.Background(), []int64{r.ID})
 		res := postMultipart(t, c, form, reportFields(fmt.Sprint(r.LockVersion), "submit", "提交", 10, "on_track",
 			"remove_file", fmt.Sprint(atts[0].ID)))
 		mustStatus(t, res, http.StatusSeeOther, "submit removing a file")
-		if n := e.count(&model.Attachment{}, "report_id = ?", r.ID); n != 1 || len(e.blobs()) != 1 {
+		if n := e.Count(&model.Attachment{}, "report_id = ?", r.ID); n != 1 || len(e.blobs()) != 1 {
 			t.Fatalf("after removing one of two files: %d rows, %d blobs", n, len(e.blobs()))
 		}
 		// Submitted: nothing can be removed.
-		r = e.report(e.coCanlian, e.q1)
+		r = e.Report(e.CoCanlian, e.Q1)
 		res = postMultipart(t, c, form, reportFields(fmt.Sprint(r.LockVersion), "save", "提交", 10, "on_track",
 			"remove_file", fmt.Sprint(atts[1].ID)))
 		mustStatus(t, res, http.StatusConflict, "remove after submit")
-		if n := e.count(&model.Attachment{}, "report_id = ? AND removed_at IS NULL", r.ID); n != 1 {
+		if n := e.Count(&model.Attachment{}, "report_id = ? AND removed_at IS NULL", r.ID); n != 1 {
 			t.Fatal("a submitted report's file was removed")
 		}
 	})
@@ -573,7 +522,7 @@ func TestUploadStreamsToDisk(t *testing.T) {
 		w.Close()
 		pw.Close()
 	}()
-	req, _ := http.NewRequest(http.MethodPost, formURL(e.coCanlian, e.q1), pr)
+	req, _ := http.NewRequest(http.MethodPost, formURL(e.CoCanlian, e.Q1), pr)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("X-CSRF-Token", c.CSRF())
 	var before, after runtime.MemStats
@@ -588,7 +537,7 @@ func TestUploadStreamsToDisk(t *testing.T) {
 		t.Fatalf("allocated %d bytes for a %d byte upload: it is buffered in memory", alloc, size)
 	}
 	var att model.Attachment
-	e.p.App.DB.W.First(&att)
+	e.P.App.DB.W.First(&att)
 	if att.Size < size {
 		t.Fatalf("stored %d bytes", att.Size)
 	}
@@ -603,27 +552,27 @@ func TestIDOR(t *testing.T) {
 	canlian, jiaoyu, taishan := cs["canlian"], cs["jiaoyuju"], cs["taishan"]
 	ctx := context.Background()
 	// 市残联: a draft with a file (Q4) and a submitted input with a file (Q1).
-	q4 := e.periods[1]
-	mustStatus(t, postMultipart(t, canlian, formURL(e.coCanlian, q4), reportFields("0", "save", "草稿", 10, "on_track"),
+	q4 := e.Periods[1]
+	mustStatus(t, postMultipart(t, canlian, formURL(e.CoCanlian, q4), reportFields("0", "save", "草稿", 10, "on_track"),
 		upload{"draft.pdf", evidence.SamplePDF("d")}), http.StatusSeeOther, "draft")
-	mustStatus(t, postMultipart(t, canlian, formURL(e.coCanlian, e.q1), reportFields("0", "submit", "已报送", 30, "on_track"),
+	mustStatus(t, postMultipart(t, canlian, formURL(e.CoCanlian, e.Q1), reportFields("0", "submit", "已报送", 30, "on_track"),
 		upload{"sub.pdf", evidence.SamplePDF("s")}), http.StatusSeeOther, "submit")
-	draft, sub := e.report(e.coCanlian, q4), e.report(e.coCanlian, e.q1)
-	da, _ := e.p.App.Store.AttachmentsOf(ctx, []int64{draft.ID})
-	sa, _ := e.p.App.Store.AttachmentsOf(ctx, []int64{sub.ID})
+	draft, sub := e.Report(e.CoCanlian, q4), e.Report(e.CoCanlian, e.Q1)
+	da, _ := e.P.App.Store.AttachmentsOf(ctx, []int64{draft.ID})
+	sa, _ := e.P.App.Store.AttachmentsOf(ctx, []int64{sub.ID})
 	// 市残联's own report on measure 3, which 市教育局 has nothing to do with.
-	mustStatus(t, postMultipart(t, canlian, formURL(e.otherLeadCanlian, e.q1), reportFields("0", "submit", "残疾人就业", 30, "on_track")),
+	mustStatus(t, postMultipart(t, canlian, formURL(e.OtherLeadCanlian, e.Q1), reportFields("0", "submit", "残疾人就业", 30, "on_track")),
 		http.StatusSeeOther, "measure 3 report")
-	m3 := e.report(e.otherLeadCanlian, e.q1)
-	rvUser, _ := e.p.App.Store.UserByUsername(ctx, "duchashi")
-	e.p.Login("duchashi").PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.coCanlian.ID)}, "message": {"请报送"}})
-	canlianUser, _ := e.p.App.Store.UserByUsername(ctx, "canlian")
+	m3 := e.Report(e.OtherLeadCanlian, e.Q1)
+	rvUser, _ := e.P.App.Store.UserByUsername(ctx, "duchashi")
+	e.P.Login("duchashi").PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.CoCanlian.ID)}, "message": {"请报送"}})
+	canlianUser, _ := e.P.App.Store.UserByUsername(ctx, "canlian")
 	var note model.Notification
-	e.p.App.DB.W.Where("user_id = ?", canlianUser.ID).First(&note)
+	e.P.App.DB.W.Where("user_id = ?", canlianUser.ID).First(&note)
 
 	var audits, reportsBefore int64
-	e.p.App.DB.W.Model(&model.AuditEvent{}).Where("action NOT IN ?", []string{"access.denied", "object.denied", "login.ok"}).Count(&audits)
-	reportsBefore = e.count(&model.Report{}, "1 = 1")
+	e.P.App.DB.W.Model(&model.AuditEvent{}).Where("action NOT IN ?", []string{"access.denied", "object.denied", "login.ok"}).Count(&audits)
+	reportsBefore = e.Count(&model.Report{}, "1 = 1")
 
 	cases := []struct {
 		who  *testutil.Client
@@ -631,12 +580,12 @@ func TestIDOR(t *testing.T) {
 		do   func(c *testutil.Client) *testutil.Response
 	}{
 		{taishan, "another co-unit's assignment", func(c *testutil.Client) *testutil.Response {
-			return c.Get(fmt.Sprintf("/assignments/%d", e.coCanlian.ID))
+			return c.Get(fmt.Sprintf("/assignments/%d", e.CoCanlian.ID))
 		}},
-		{taishan, "the lead's assignment", func(c *testutil.Client) *testutil.Response { return c.Get(fmt.Sprintf("/assignments/%d", e.lead.ID)) }},
-		{taishan, "another unit's report form", func(c *testutil.Client) *testutil.Response { return c.Get(formURL(e.coCanlian, e.q1)) }},
+		{taishan, "the lead's assignment", func(c *testutil.Client) *testutil.Response { return c.Get(fmt.Sprintf("/assignments/%d", e.Lead.ID)) }},
+		{taishan, "another unit's report form", func(c *testutil.Client) *testutil.Response { return c.Get(formURL(e.CoCanlian, e.Q1)) }},
 		{taishan, "saving another unit's report", func(c *testutil.Client) *testutil.Response {
-			return postMultipart(t, c, formURL(e.coCanlian, q4), reportFields(fmt.Sprint(draft.LockVersion), "submit", "篡改", 99, "on_track"))
+			return postMultipart(t, c, formURL(e.CoCanlian, q4), reportFields(fmt.Sprint(draft.LockVersion), "submit", "篡改", 99, "on_track"))
 		}},
 		{taishan, "another unit's report", func(c *testutil.Client) *testutil.Response { return c.Get(fmt.Sprintf("/reports/%d", sub.ID)) }},
 		{taishan, "another unit's report version", func(c *testutil.Client) *testutil.Response {
@@ -647,7 +596,7 @@ func TestIDOR(t *testing.T) {
 		}},
 		{taishan, "another unit's evidence", func(c *testutil.Client) *testutil.Response { return c.Get(fmt.Sprintf("/attachments/%d", sa[0].ID)) }},
 		{taishan, "signing for another unit", func(c *testutil.Client) *testutil.Response {
-			return c.PostForm(fmt.Sprintf("/assignments/%d/sign", e.coCanlian.ID), nil)
+			return c.PostForm(fmt.Sprintf("/assignments/%d/sign", e.CoCanlian.ID), nil)
 		}},
 		{taishan, "another user's notification", func(c *testutil.Client) *testutil.Response {
 			return c.PostForm(fmt.Sprintf("/inbox/%d/read", note.ID), nil)
@@ -655,7 +604,7 @@ func TestIDOR(t *testing.T) {
 		{jiaoyu, "a co-unit's unsubmitted draft", func(c *testutil.Client) *testutil.Response { return c.Get(fmt.Sprintf("/reports/%d", draft.ID)) }},
 		{jiaoyu, "a co-unit's draft file", func(c *testutil.Client) *testutil.Response { return c.Get(fmt.Sprintf("/attachments/%d", da[0].ID)) }},
 		{jiaoyu, "a measure it does not work on", func(c *testutil.Client) *testutil.Response {
-			return c.Get(fmt.Sprintf("/assignments/%d", e.otherLeadCanlian.ID))
+			return c.Get(fmt.Sprintf("/assignments/%d", e.OtherLeadCanlian.ID))
 		}},
 		{jiaoyu, "a report on a measure it does not work on", func(c *testutil.Client) *testutil.Response {
 			return c.Get(fmt.Sprintf("/reports/%d", m3.ID))
@@ -680,16 +629,16 @@ func TestIDOR(t *testing.T) {
 	}{
 		{"canlian", "POST", "/prompts"},
 		{"lingdao", "POST", fmt.Sprintf("/reports/%d/review", sub.ID)},
-		{"jiaoyuju", "POST", fmt.Sprintf("/measures/%d/close", e.f.Measures[0].ID)},
-		{"duchashi", "POST", formURL(e.coCanlian, e.q1)},
+		{"jiaoyuju", "POST", fmt.Sprintf("/measures/%d/close", e.F.Measures[0].ID)},
+		{"duchashi", "POST", formURL(e.CoCanlian, e.Q1)},
 		{"lingdao", "GET", "/todo"},
 	} {
-		c := e.p.Login(tc.user)
+		c := e.P.Login(tc.user)
 		var res *testutil.Response
 		if tc.method == "GET" {
 			res = c.Get(tc.path)
 		} else {
-			res = c.PostForm(tc.path, url.Values{"assignment_id": {fmt.Sprint(e.coCanlian.ID)}, "decision": {"approve"}, "note": {"x"}})
+			res = c.PostForm(tc.path, url.Values{"assignment_id": {fmt.Sprint(e.CoCanlian.ID)}, "decision": {"approve"}, "note": {"x"}})
 		}
 		if res.StatusCode != http.StatusForbidden {
 			t.Errorf("%s %s %s = %d, want 403", tc.user, tc.method, tc.path, res.StatusCode)
@@ -697,26 +646,26 @@ func TestIDOR(t *testing.T) {
 	}
 	// Nothing changed.
 	var after int64
-	e.p.App.DB.W.Model(&model.AuditEvent{}).Where("action NOT IN ?", []string{"access.denied", "object.denied", "login.ok"}).Count(&after)
-	if after != audits || e.count(&model.Report{}, "1 = 1") != reportsBefore {
+	e.P.App.DB.W.Model(&model.AuditEvent{}).Where("action NOT IN ?", []string{"access.denied", "object.denied", "login.ok"}).Count(&after)
+	if after != audits || e.Count(&model.Report{}, "1 = 1") != reportsBefore {
 		t.Fatalf("refused requests changed something: audit %d → %d", audits, after)
 	}
-	if r := e.report(e.coCanlian, q4); r.Progress != "草稿" || r.State != model.ReportDraft {
+	if r := e.Report(e.CoCanlian, q4); r.Progress != "草稿" || r.State != model.ReportDraft {
 		t.Fatal("another unit's draft changed")
 	}
-	if r := e.report(e.coCanlian, e.q1); r.State != model.ReportSubmitted {
+	if r := e.Report(e.CoCanlian, e.Q1); r.State != model.ReportSubmitted {
 		t.Fatal("another unit's report was reviewed")
 	}
-	if n, _ := e.p.App.Store.NotificationOf(ctx, canlianUser.ID, note.ID); n.ReadAt != nil {
+	if n, _ := e.P.App.Store.NotificationOf(ctx, canlianUser.ID, note.ID); n.ReadAt != nil {
 		t.Fatal("another user's notification was marked read")
 	}
-	a, _ := e.p.App.Store.AssignmentByID(ctx, e.coCanlian.ID)
+	a, _ := e.P.App.Store.AssignmentByID(ctx, e.CoCanlian.ID)
 	if *a.SignedBy != canlianUser.ID {
 		t.Fatal("the signature changed")
 	}
 	// The reviewer and the viewer read everything submitted, never drafts.
 	for _, u := range []string{"duchashi", "lingdao", "admin"} {
-		c := e.p.Login(u)
+		c := e.P.Login(u)
 		if res := c.Get(fmt.Sprintf("/reports/%d", sub.ID)); res.StatusCode != 200 {
 			t.Errorf("%s reads a submitted report: %d", u, res.StatusCode)
 		}
@@ -737,19 +686,19 @@ func TestIDOR(t *testing.T) {
 func TestDraftConflict(t *testing.T) {
 	e := newFlow(t)
 	a := e.signAll("canlian")["canlian"]
-	b := e.p.Login("canlian") // the same unit, another desk
-	form := formURL(e.coCanlian, e.q1)
+	b := e.P.Login("canlian") // the same unit, another desk
+	form := formURL(e.CoCanlian, e.Q1)
 	mustStatus(t, postMultipart(t, a, form, reportFields("0", "save", "初稿", 10, "on_track")), http.StatusSeeOther, "first draft")
 	la, lb := lockOf(t, a.Get(form)), lockOf(t, b.Get(form))
 	mustStatus(t, postMultipart(t, a, form, reportFields(la, "save", "甲修改的内容", 20, "on_track")), http.StatusSeeOther, "A saves")
-	res := postMultipart(t, b, form, reportFields(lb, "save", "乙修改的内容", 30, "behind", fmt.Sprintf("target_%d", e.target.ID), "77"),
+	res := postMultipart(t, b, form, reportFields(lb, "save", "乙修改的内容", 30, "behind", fmt.Sprintf("target_%d", e.Target.ID), "77"),
 		upload{"乙的文件.pdf", evidence.SamplePDF("b")})
 	mustStatus(t, res, http.StatusConflict, "B saves a stale draft")
 	doc := res.Doc(t)
 	if got := doc.Find("#progress").Text(); got != "乙修改的内容" {
 		t.Fatalf("B's input on the page = %q", got)
 	}
-	if v, _ := doc.Find(fmt.Sprintf("#target_%d", e.target.ID)).Attr("value"); v != "77" {
+	if v, _ := doc.Find(fmt.Sprintf("#target_%d", e.Target.ID)).Attr("value"); v != "77" {
 		t.Fatalf("B's target value = %q", v)
 	}
 	if _, ok := doc.Find(`input[name=progress_state][value=behind]`).Attr("checked"); !ok {
@@ -761,13 +710,13 @@ func TestDraftConflict(t *testing.T) {
 	if !strings.Contains(res.Body, "所选文件也未保留") {
 		t.Fatal("B is not told to choose the file again")
 	}
-	r := e.report(e.coCanlian, e.q1)
-	if r.Progress != "甲修改的内容" || r.Percent != 20 || e.count(&model.Attachment{}, "1 = 1") != 0 || len(e.blobs()) != 0 {
+	r := e.Report(e.CoCanlian, e.Q1)
+	if r.Progress != "甲修改的内容" || r.Percent != 20 || e.Count(&model.Attachment{}, "1 = 1") != 0 || len(e.blobs()) != 0 {
 		t.Fatalf("the refused save changed the draft: %q %d%%", r.Progress, r.Percent)
 	}
 	// Saving again from the conflict page is a deliberate overwrite.
 	mustStatus(t, postMultipart(t, b, form, reportFields(lockOf(t, res), "save", "乙修改的内容", 30, "behind")), http.StatusSeeOther, "B saves again")
-	if e.report(e.coCanlian, e.q1).Progress != "乙修改的内容" {
+	if e.Report(e.CoCanlian, e.Q1).Progress != "乙修改的内容" {
 		t.Fatal("B's deliberate save did not go through")
 	}
 }
@@ -783,14 +732,14 @@ func TestConcurrentReviewersPostgres(t *testing.T) {
 func concurrentReviewers(t *testing.T, opts ...testutil.Option) {
 	e := newFlow(t, opts...)
 	jiaoyu := e.signAll("jiaoyuju")["jiaoyuju"]
-	mustStatus(t, postMultipart(t, jiaoyu, formURL(e.lead, e.q1), reportFields("0", "submit", "正式报告", 40, "on_track")),
+	mustStatus(t, postMultipart(t, jiaoyu, formURL(e.Lead, e.Q1), reportFields("0", "submit", "正式报告", 40, "on_track")),
 		http.StatusSeeOther, "submit")
-	r := e.report(e.lead, e.q1)
+	r := e.Report(e.Lead, e.Q1)
 	u2 := &model.User{Username: "duchashi2", DisplayName: "督查室二", PasswordHash: e.mustHash(), Role: model.RoleReviewer, Demo: true}
-	if err := e.p.App.Store.CreateUser(context.Background(), u2); err != nil {
+	if err := e.P.App.Store.CreateUser(context.Background(), u2); err != nil {
 		t.Fatal(err)
 	}
-	clients := []*testutil.Client{e.p.Login("duchashi"), e.p.Login("duchashi2"), e.p.Login("duchashi"), e.p.Login("duchashi2")}
+	clients := []*testutil.Client{e.P.Login("duchashi"), e.P.Login("duchashi2"), e.P.Login("duchashi"), e.P.Login("duchashi2")}
 	for _, c := range clients {
 		c.CSRF()
 	}
@@ -827,15 +776,15 @@ func concurrentReviewers(t *testing.T, opts ...testutil.Option) {
 			t.Errorf("unexpected status %d", res.status)
 		}
 	}
-	if wins != 1 || conflicts != len(clients)-1 || e.count(&model.Review{}, "report_id = ?", r.ID) != 1 {
-		t.Fatalf("wins %d conflicts %d reviews %d", wins, conflicts, e.count(&model.Review{}, "report_id = ?", r.ID))
+	if wins != 1 || conflicts != len(clients)-1 || e.Count(&model.Review{}, "report_id = ?", r.ID) != 1 {
+		t.Fatalf("wins %d conflicts %d reviews %d", wins, conflicts, e.Count(&model.Review{}, "report_id = ?", r.ID))
 	}
 }
 
 func (e *flowEnv) mustHash() string {
-	h, err := e.p.App.Hasher.Hash(context.Background(), e.p.App.DemoPassword)
+	h, err := e.P.App.Hasher.Hash(context.Background(), e.P.App.DemoPassword)
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return h
 }
@@ -844,7 +793,7 @@ func TestSupervisionPromptsAndClosure(t *testing.T) {
 	e := newFlow(t)
 	cs := e.signAll("canlian", "jiaoyuju")
 	canlian, jiaoyu := cs["canlian"], cs["jiaoyuju"]
-	rv := e.p.Login("duchashi")
+	rv := e.P.Login("duchashi")
 
 	// 督办 lists the overdue work with its reasons and a 催办 button.
 	res := rv.Get("/supervision")
@@ -858,7 +807,7 @@ func TestSupervisionPromptsAndClosure(t *testing.T) {
 	if title, _ := btn.Attr("title"); btn.Text() != "催办 3 期" || title != "2014年第3季度、2014年第4季度、2015年第1季度" {
 		t.Fatalf("prompt button = %q (%s)", btn.Text(), title)
 	}
-	if res := e.p.Login("lingdao").Get("/supervision"); res.StatusCode != 200 || strings.Contains(res.Body, `action="/prompts"`) {
+	if res := e.P.Login("lingdao").Get("/supervision"); res.StatusCode != 200 || strings.Contains(res.Body, `action="/prompts"`) {
 		t.Fatal("the viewer cannot read 督办 or can send prompts")
 	}
 	if res := rv.Get("/supervision?light=purple"); res.StatusCode != http.StatusBadRequest {
@@ -866,34 +815,34 @@ func TestSupervisionPromptsAndClosure(t *testing.T) {
 	}
 
 	// 催办 with one click, returning to the list.
-	res = rv.PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.coCanlian.ID)}, "period_id": {fmt.Sprint(e.q1.ID)},
+	res = rv.PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.CoCanlian.ID)}, "period_id": {fmt.Sprint(e.Q1.ID)},
 		"message": {"请于4月5日前报送一季度进展"}, "back": {"/supervision?light=red"}})
 	mustStatus(t, res, http.StatusSeeOther, "prompt")
 	if res.Header.Get("Location") != "/supervision?light=red" {
 		t.Fatalf("prompt returned to %q", res.Header.Get("Location"))
 	}
-	if e.count(&model.Prompt{}, "assignment_id = ? AND resolved_at IS NULL", e.coCanlian.ID) != 1 {
+	if e.Count(&model.Prompt{}, "assignment_id = ? AND resolved_at IS NULL", e.CoCanlian.ID) != 1 {
 		t.Fatal("no open prompt stored")
 	}
-	if e.count(&model.AuditEvent{}, "action = ?", "prompt.send") != 1 {
+	if e.Count(&model.AuditEvent{}, "action = ?", "prompt.send") != 1 {
 		t.Fatal("the prompt was not audited")
 	}
 	// Without periods the prompt names every period the rules chase, with
 	// the default message; the second on 2015Q1 is its 第2次.
-	if res := rv.PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.coCanlian.ID)}, "back": {"//evil.example/"}}); res.Header.Get("Location") != "/" {
+	if res := rv.PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.CoCanlian.ID)}, "back": {"//evil.example/"}}); res.Header.Get("Location") != "/" {
 		t.Fatalf("open redirect: %q", res.Header.Get("Location"))
 	}
 	var sent []model.Prompt
-	e.p.App.DB.W.Where("assignment_id = ?", e.coCanlian.ID).Order("id").Find(&sent)
-	if len(sent) != 4 || sent[1].PeriodID == nil || *sent[1].PeriodID != e.periods[0].ID || sent[1].Message != "请于4月8日前报送2014年第3季度、2014年第4季度、2015年第1季度工作进展。" {
+	e.P.App.DB.W.Where("assignment_id = ?", e.CoCanlian.ID).Order("id").Find(&sent)
+	if len(sent) != 4 || sent[1].PeriodID == nil || *sent[1].PeriodID != e.Periods[0].ID || sent[1].Message != "请于4月8日前报送2014年第3季度、2014年第4季度、2015年第1季度工作进展。" {
 		t.Fatalf("prompts = %+v", sent)
 	}
 	// A period handed in, or not owed yet, cannot be prompted: 422 with the
 	// reason, nothing stored, and the 待办 badge still there.
-	mustStatus(t, postMultipart(t, cs["canlian"], formURL(e.coCanlian, e.periods[0]), reportFields("0", "submit", "三季度进展", 10, "on_track")),
+	mustStatus(t, postMultipart(t, cs["canlian"], formURL(e.CoCanlian, e.Periods[0]), reportFields("0", "submit", "三季度进展", 10, "on_track")),
 		http.StatusSeeOther, "submit 2014Q3")
-	for _, per := range []model.Period{e.periods[0], e.periods[3]} {
-		res := rv.PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.coCanlian.ID)}, "period_id": {fmt.Sprint(per.ID)}})
+	for _, per := range []model.Period{e.Periods[0], e.Periods[3]} {
+		res := rv.PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.CoCanlian.ID)}, "period_id": {fmt.Sprint(per.ID)}})
 		mustStatus(t, res, http.StatusUnprocessableEntity, "prompt for "+per.Label)
 		if !strings.Contains(res.Body, "该报告期无需催办") {
 			t.Fatalf("the refused prompt for %s gives no reason", per.Label)
@@ -902,17 +851,17 @@ func TestSupervisionPromptsAndClosure(t *testing.T) {
 			t.Fatalf("待办 badge on the 422 page = %q, on /todo %q", got, want)
 		}
 	}
-	if e.count(&model.Prompt{}, "assignment_id = ?", e.coCanlian.ID) != 4 {
+	if e.Count(&model.Prompt{}, "assignment_id = ?", e.CoCanlian.ID) != 4 {
 		t.Fatal("a refused prompt was stored")
 	}
 	if !strings.Contains(wfText(t, canlian.Get("/todo"), "#todo-prompts"), "第2次催办") {
 		t.Fatal("the second prompt on 2015Q1 is not shown as 第2次")
 	}
-	if res := rv.PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.coCanlian.ID)}, "period_id": {"999999"}}); res.StatusCode != 404 {
+	if res := rv.PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.CoCanlian.ID)}, "period_id": {"999999"}}); res.StatusCode != 404 {
 		t.Fatalf("unknown period = %d", res.StatusCode)
 	}
 	long := strings.Repeat("催", 501)
-	res = rv.PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.coCanlian.ID)}, "message": {long}})
+	res = rv.PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.CoCanlian.ID)}, "message": {long}})
 	mustStatus(t, res, http.StatusUnprocessableEntity, "long prompt")
 	if !strings.Contains(res.Body, long) || !strings.Contains(res.Body, "最多 500 字") {
 		t.Fatal("the long prompt was not shown again with the reason")
@@ -932,14 +881,14 @@ func TestSupervisionPromptsAndClosure(t *testing.T) {
 		t.Fatalf("inbox = %d unread: %s", items.Length(), items.First().Text())
 	}
 	var first model.Notification
-	canlianUser, _ := e.p.App.Store.UserByUsername(context.Background(), "canlian")
-	e.p.App.DB.W.Where("user_id = ?", canlianUser.ID).Order("id").First(&first)
+	canlianUser, _ := e.P.App.Store.UserByUsername(context.Background(), "canlian")
+	e.P.App.DB.W.Where("user_id = ?", canlianUser.ID).Order("id").First(&first)
 	res = canlian.PostForm(fmt.Sprintf("/inbox/%d/read", first.ID), url.Values{"open": {"1"}})
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != fmt.Sprintf("/assignments/%d", e.coCanlian.ID) {
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != fmt.Sprintf("/assignments/%d", e.CoCanlian.ID) {
 		t.Fatalf("open notification = %d → %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	mustStatus(t, canlian.PostForm("/inbox/read-all", nil), http.StatusSeeOther, "read all")
-	if e.count(&model.Notification{}, "user_id = ? AND read_at IS NULL", canlianUser.ID) != 0 {
+	if e.Count(&model.Notification{}, "user_id = ? AND read_at IS NULL", canlianUser.ID) != 0 {
 		t.Fatal("read-all left unread notifications")
 	}
 	if canlian.Get("/").Doc(t).Find(".main-nav a[href='/inbox'] .nav-count").Length() != 0 {
@@ -947,27 +896,27 @@ func TestSupervisionPromptsAndClosure(t *testing.T) {
 	}
 
 	// Reporting answers the prompt.
-	mustStatus(t, postMultipart(t, canlian, formURL(e.coCanlian, e.q1), reportFields("0", "submit", "已报送", 30, "on_track")),
+	mustStatus(t, postMultipart(t, canlian, formURL(e.CoCanlian, e.Q1), reportFields("0", "submit", "已报送", 30, "on_track")),
 		http.StatusSeeOther, "submit")
 	// Only the prompt for 2014Q4, still not handed in, stays open.
 	if items := canlian.Get("/").Doc(t).Find("#todo-prompts li.prompt-item"); items.Length() != 1 ||
 		!strings.Contains(items.Text(), "2014年第4季度") {
 		t.Fatalf("open prompts on the dashboard: %d %s", items.Length(), items.Text())
 	}
-	if e.count(&model.Prompt{}, "assignment_id = ? AND resolved_at IS NOT NULL", e.coCanlian.ID) != 3 {
+	if e.Count(&model.Prompt{}, "assignment_id = ? AND resolved_at IS NOT NULL", e.CoCanlian.ID) != 3 {
 		t.Fatal("the prompts were not resolved")
 	}
 
 	// 办结: not before the lead reports done.
-	m := e.f.Measures[0]
+	m := e.F.Measures[0]
 	closeURL := fmt.Sprintf("/measures/%d/close", m.ID)
 	res = rv.PostForm(closeURL, url.Values{"note": {"提前办结"}, "back": {"/supervision"}})
 	mustStatus(t, res, http.StatusConflict, "close too early")
 	if !strings.Contains(res.Body, "不是“已完成”") || !strings.Contains(res.Body, "提前办结") {
 		t.Fatal("the early close gives no reason or loses the note")
 	}
-	mustStatus(t, postMultipart(t, jiaoyu, formURL(e.lead, e.q1), reportFields("0", "submit", "全部完成", 100, "done",
-		fmt.Sprintf("target_%d", e.target.ID), "93.5")), http.StatusSeeOther, "lead reports done")
+	mustStatus(t, postMultipart(t, jiaoyu, formURL(e.Lead, e.Q1), reportFields("0", "submit", "全部完成", 100, "done",
+		fmt.Sprintf("target_%d", e.Target.ID), "93.5")), http.StatusSeeOther, "lead reports done")
 	if !strings.Contains(wfText(t, rv.Get("/todo"), ".todo-closable"), "学前教育") {
 		t.Fatal("the reviewer's to-do lacks the measure to close")
 	}
@@ -980,17 +929,17 @@ func TestSupervisionPromptsAndClosure(t *testing.T) {
 	if !strings.Contains(res.Body, "请填写办结说明") || !strings.Contains(res.Body, "2015-04-02") {
 		t.Fatal("the close form was not shown again with the error and date")
 	}
-	res = rv.PostForm(closeURL, url.Values{"note": {"入园率达到93.5%,任务完成。"}, "closed_on": {"2015-04-02"}, "back": {fmt.Sprintf("/assignments/%d", e.lead.ID)}})
+	res = rv.PostForm(closeURL, url.Values{"note": {"入园率达到93.5%,任务完成。"}, "closed_on": {"2015-04-02"}, "back": {fmt.Sprintf("/assignments/%d", e.Lead.ID)}})
 	mustStatus(t, res, http.StatusSeeOther, "close")
-	res = jiaoyu.Get(fmt.Sprintf("/assignments/%d", e.lead.ID))
+	res = jiaoyu.Get(fmt.Sprintf("/assignments/%d", e.Lead.ID))
 	if !strings.Contains(wfText(t, res, ".closed-note"), "2015-04-02") || !strings.Contains(res.Body, "蓝灯") {
 		t.Fatalf("the closed measure's page: %s", wfText(t, res, ".closed-note"))
 	}
 	if strings.Contains(wfText(t, canlian.Get("/"), "#todo-due"), "学前教育") {
 		t.Fatal("a closed measure's reports are still due")
 	}
-	res = rv.PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.coCanlian.ID)}, "back": {"/supervision"}})
-	if res.StatusCode != http.StatusSeeOther || e.count(&model.Prompt{}, "assignment_id = ?", e.coCanlian.ID) != 4 {
+	res = rv.PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.CoCanlian.ID)}, "back": {"/supervision"}})
+	if res.StatusCode != http.StatusSeeOther || e.Count(&model.Prompt{}, "assignment_id = ?", e.CoCanlian.ID) != 4 {
 		t.Fatal("a prompt on a closed measure was sent")
 	}
 
@@ -998,7 +947,7 @@ func TestSupervisionPromptsAndClosure(t *testing.T) {
 	reopenURL := fmt.Sprintf("/measures/%d/reopen", m.ID)
 	mustStatus(t, rv.PostForm(reopenURL, url.Values{"reason": {""}}), http.StatusUnprocessableEntity, "reopen without reason")
 	mustStatus(t, rv.PostForm(reopenURL, url.Values{"reason": {"复核发现统计口径有误"}}), http.StatusSeeOther, "reopen")
-	res = rv.Get(fmt.Sprintf("/assignments/%d", e.lead.ID))
+	res = rv.Get(fmt.Sprintf("/assignments/%d", e.Lead.ID))
 	hist := wfText(t, res, ".trail")
 	if res.Doc(t).Find(".closed-note").Length() != 0 || !strings.Contains(res.Body, "复核发现统计口径有误") || !strings.Contains(res.Body, "入园率达到93.5%") {
 		t.Fatalf("after reopening: %s", hist)
@@ -1059,24 +1008,24 @@ func i18nDefault() *i18n.Catalog { return i18n.Default() }
 // looks for catalog keys shown raw (an unknown key is shown as itself).
 func TestPagesInBothLanguages(t *testing.T) {
 	e := newFlow(t)
-	if err := demo.SeedHistory(context.Background(), e.p.App.Store, evidence.NewLocal(e.p.Config.AttachmentsDir()), e.p.Clock.Now()); err != nil {
+	if err := demo.SeedHistory(context.Background(), e.P.App.Store, evidence.NewLocal(e.P.Config.AttachmentsDir()), e.P.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	var rep model.Report
-	e.p.App.DB.W.Where("version_no >= 1").Order("version_no DESC, id").First(&rep)
+	e.P.App.DB.W.Where("version_no >= 1").Order("version_no DESC, id").First(&rep)
 	var att model.Attachment
-	e.p.App.DB.W.First(&att)
+	e.P.App.DB.W.First(&att)
 	raw := regexp.MustCompile(`\b(?:flow|report|review|evidence|prompt|closure|supervision|inbox|todo|sign|diff|assignment|progress|light|period|nav)\.[a-z_.]+\b`)
 	pages := map[string][]string{
 		"duchashi": {"/", "/todo", "/supervision", "/supervision?light=red", "/inbox", fmt.Sprintf("/reports/%d", rep.ID),
-			fmt.Sprintf("/reports/%d/versions/1", rep.ID), fmt.Sprintf("/assignments/%d", e.lead.ID), fmt.Sprintf("/assignments/%d", e.otherLeadCanlian.ID)},
-		"jiaoyuju": {"/", "/todo", "/inbox", fmt.Sprintf("/assignments/%d", e.lead.ID), formURL(e.lead, e.periods[3]), fmt.Sprintf("/assignments/%d", e.coCanlian.ID)},
-		"canlian":  {"/", "/todo", "/inbox", fmt.Sprintf("/assignments/%d", e.coCanlian.ID), formURL(e.coCanlian, e.periods[3])},
+			fmt.Sprintf("/reports/%d/versions/1", rep.ID), fmt.Sprintf("/assignments/%d", e.Lead.ID), fmt.Sprintf("/assignments/%d", e.OtherLeadCanlian.ID)},
+		"jiaoyuju": {"/", "/todo", "/inbox", fmt.Sprintf("/assignments/%d", e.Lead.ID), formURL(e.Lead, e.Periods[3]), fmt.Sprintf("/assignments/%d", e.CoCanlian.ID)},
+		"canlian":  {"/", "/todo", "/inbox", fmt.Sprintf("/assignments/%d", e.CoCanlian.ID), formURL(e.CoCanlian, e.Periods[3])},
 		"lingdao":  {"/supervision", fmt.Sprintf("/reports/%d", rep.ID), "/inbox"},
 	}
 	for _, lang := range []string{"zh-CN", "en"} {
 		for user, paths := range pages {
-			c := e.p.Login(user)
+			c := e.P.Login(user)
 			c.PostForm("/lang", url.Values{"to": {lang}, "back": {"/"}})
 			for _, path := range paths {
 				res := c.Get(path)
@@ -1101,19 +1050,19 @@ func TestPagesInBothLanguages(t *testing.T) {
 func TestRemovedFileStaysInHistory(t *testing.T) {
 	e := newFlow(t)
 	jiaoyu := e.signAll("jiaoyuju")["jiaoyuju"]
-	rv := e.p.Login("duchashi")
-	form := formURL(e.lead, e.q1)
+	rv := e.P.Login("duchashi")
+	form := formURL(e.Lead, e.Q1)
 	mustStatus(t, postMultipart(t, jiaoyu, form, reportFields("0", "submit", "第一版", 40, "on_track"),
 		upload{"旧表.pdf", evidence.SamplePDF("old")}), http.StatusSeeOther, "v1")
-	r := e.report(e.lead, e.q1)
+	r := e.Report(e.Lead, e.Q1)
 	mustStatus(t, rv.PostForm(fmt.Sprintf("/reports/%d/review", r.ID), url.Values{"decision": {"return"}, "reason": {"换表"},
 		"lock_version": {fmt.Sprint(r.LockVersion)}}), http.StatusSeeOther, "return")
 	var old model.Attachment
-	e.p.App.DB.W.Where("report_id = ?", r.ID).First(&old)
+	e.P.App.DB.W.Where("report_id = ?", r.ID).First(&old)
 	res := jiaoyu.Get(form)
 	mustStatus(t, postMultipart(t, jiaoyu, form, reportFields(lockOf(t, res), "submit", "第二版", 45, "on_track",
 		"remove_file", fmt.Sprint(old.ID)), upload{"新表.pdf", evidence.SamplePDF("new")}), http.StatusSeeOther, "v2")
-	e.p.App.DB.W.First(&old, old.ID)
+	e.P.App.DB.W.First(&old, old.ID)
 	if old.RemovedAt == nil || len(e.blobs()) != 2 {
 		t.Fatalf("removed_at %v, %d blobs", old.RemovedAt, len(e.blobs()))
 	}
@@ -1146,9 +1095,9 @@ func TestUploadWithFormToken(t *testing.T) {
 	fw, _ := w.CreateFormFile("files", "令牌.pdf")
 	fw.Write(evidence.SamplePDF("token"))
 	w.Close()
-	res := c.PostRaw(formURL(e.coCanlian, e.q1), w.FormDataContentType(), &buf)
+	res := c.PostRaw(formURL(e.CoCanlian, e.Q1), w.FormDataContentType(), &buf)
 	mustStatus(t, res, http.StatusSeeOther, "form-token upload")
-	if e.count(&model.Attachment{}, "name = ?", "令牌.pdf") != 1 || len(e.blobs()) != 1 || e.report(e.coCanlian, e.q1).Progress != "表单令牌" {
+	if e.Count(&model.Attachment{}, "name = ?", "令牌.pdf") != 1 || len(e.blobs()) != 1 || e.Report(e.CoCanlian, e.Q1).Progress != "表单令牌" {
 		t.Fatal("the upload with a form token was not stored")
 	}
 	// Without any token the request is refused and nothing is stored.
@@ -1158,7 +1107,7 @@ func TestUploadWithFormToken(t *testing.T) {
 	fw, _ = w.CreateFormFile("files", "无令牌.pdf")
 	fw.Write(evidence.SamplePDF("x"))
 	w.Close()
-	res = c.PostRaw(formURL(e.coCanlian, e.q1), w.FormDataContentType(), &bad)
+	res = c.PostRaw(formURL(e.CoCanlian, e.Q1), w.FormDataContentType(), &bad)
 	if res.StatusCode != http.StatusForbidden || len(e.blobs()) != 1 {
 		t.Fatalf("upload without a CSRF token = %d, %d blobs", res.StatusCode, len(e.blobs()))
 	}

@@ -5,9 +5,6 @@ import (
 	"strconv"
 )
 
-// PageSize is the number of rows a long list (督办, 台账) shows per page.
-const PageSize = 50
-
 // Pager is the page navigation of a long list. Every link is the list's
 // own URL with its filters and another page number, so paging works
 // without JavaScript and a page can be bookmarked.
@@ -22,19 +19,6 @@ type PageLink struct {
 	No  int
 	URL string
 	Gap bool
-}
-
-// PageOf clamps a requested page number (from the URL, any text) to the
-// pages that total rows fill and returns it, the page count and the rows
-// [from, to) it shows.
-func PageOf(requested string, total int) (no, pages, from, to int) {
-	pages = max(1, (total+PageSize-1)/PageSize)
-	no = 1
-	if n, err := strconv.Atoi(requested); err == nil && n > 1 {
-		no = min(n, pages)
-	}
-	from = (no - 1) * PageSize
-	return no, pages, min(from, total), min(total, from+PageSize)
 }
 
 // NewPager builds the navigation of page no of pages for the list at
@@ -80,17 +64,4 @@ func NewPagerParam(path string, q url.Values, param string, no, pages int) Pager
 		last = n
 	}
 	return p
-}
-
-// Runs splits items into runs of consecutive items with the same key,
-// keeping their order: the domain groups of a list in plan order.
-func Runs[T any, K comparable](items []T, key func(T) K) [][]T {
-	var out [][]T
-	for i, it := range items {
-		if i == 0 || key(items[i-1]) != key(it) {
-			out = append(out, nil)
-		}
-		out[len(out)-1] = append(out[len(out)-1], it)
-	}
-	return out
 }

@@ -37,6 +37,9 @@ const (
 //	  A8 台山            P1, P2 approved, P3 submitted 100%                → blue
 //
 // Expected figures (see Expect).
+//
+// Start is the usual way in: a portal with the demo accounts and this
+// scenario in its database.
 func Scenario(t testing.TB, st *store.Store) (*testutil.Fixture, *History) {
 	t.Helper()
 	f := testutil.SeedFixture(t, st)
@@ -132,4 +135,13 @@ var Expect = struct {
 	ScoreReturns:     map[string]int{Edu: 1, Disabled: 0, Taishan: 1},
 	ScoreClosed:      map[string]int{Edu: 0, Disabled: 1, Taishan: 1},
 	ScoreAs:          map[string]int{Edu: 2, Disabled: 3, Taishan: 3},
+}
+
+// Start starts a portal with the demo accounts but not the demo plan, and
+// stores the scenario in it.
+func Start(t testing.TB) (*testutil.Portal, *testutil.Fixture, *History) {
+	t.Helper()
+	p := testutil.Start(t, testutil.DemoWithoutPlan())
+	f, h := Scenario(t, p.App.Store)
+	return p, f, h
 }

@@ -11,6 +11,7 @@ import (
 	"duban/internal/validate"
 	"duban/internal/web/render"
 	adminpages "duban/views/pages/admin"
+	"duban/views/paths"
 )
 
 // AdminGroups lists unit groups.
@@ -34,7 +35,7 @@ func (h *Handlers) renderGroup(c echo.Context, status int, p adminpages.GroupPag
 func groupForm(c echo.Context) (string, []int64, map[int64]bool, validate.Errors) {
 	name := field(c, "name")
 	errs := validate.Errors{}
-	if k := checkText(name, true, 100); k != "" {
+	if k := validate.Text(name, true, 100); k != "" {
 		errs.Set("name", k)
 	}
 	var ids []int64
@@ -72,7 +73,7 @@ func (h *Handlers) AdminGroupCreate(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			return render.Redirect(c, "/admin/groups/"+strconv.FormatInt(g.ID, 10), "ok", "admin.saved")
+			return render.Redirect(c, paths.AdminGroup(g.ID), "ok", "admin.saved")
 		}
 	}
 	return h.renderGroup(c, http.StatusUnprocessableEntity, adminpages.GroupPage{Name: name, Members: set, Errors: errs})
@@ -115,7 +116,7 @@ func (h *Handlers) AdminGroupUpdate(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			return render.Redirect(c, "/admin/groups/"+strconv.FormatInt(id, 10), "ok", "admin.saved")
+			return render.Redirect(c, paths.AdminGroup(id), "ok", "admin.saved")
 		}
 	}
 	return h.renderGroup(c, http.StatusUnprocessableEntity, adminpages.GroupPage{ID: id, Name: name, Members: set, Errors: errs})

@@ -13,6 +13,7 @@ import (
 	"duban/internal/validate"
 	"duban/internal/web/render"
 	adminpages "duban/views/pages/admin"
+	"duban/views/paths"
 )
 
 // AdminUnits lists units; ?unconfirmed=1 shows those the importer created
@@ -40,7 +41,7 @@ func unitForm(c echo.Context) (adminpages.UnitForm, store.UnitChange, validate.E
 		Confirmed: c.FormValue("confirmed") == "1",
 	}
 	errs := validate.Errors{}
-	if k := checkText(f.Name, true, 100); k != "" {
+	if k := validate.Text(f.Name, true, 100); k != "" {
 		errs.Set("name", k)
 	}
 	if oneOf(f.Kind, model.UnitKinds) == "" {
@@ -94,8 +95,6 @@ func unitFormOf(u *model.Unit) adminpages.UnitForm {
 	return adminpages.UnitForm{Name: u.Name, Kind: u.Kind, SortOrder: strconv.Itoa(u.SortOrder), Confirmed: u.Confirmed}
 }
 
-func unitPath(id int64) string { return "/admin/units/" + strconv.FormatInt(id, 10) }
-
 // AdminUnitNew shows the new-unit form.
 func (h *Handlers) AdminUnitNew(c echo.Context) error {
 	return h.renderUnit(c, http.StatusOK, adminpages.UnitPage{Form: adminpages.UnitForm{Kind: model.UnitDepartment, SortOrder: "0", Confirmed: true}})
@@ -112,7 +111,7 @@ func (h *Handlers) AdminUnitCreate(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			return render.Redirect(c, unitPath(u.ID), "ok", "admin.units.created")
+			return render.Redirect(c, paths.AdminUnit(u.ID), "ok", "admin.units.created")
 		}
 	}
 	return h.renderUnit(c, http.StatusUnprocessableEntity, adminpages.UnitPage{Form: form, Errors: errs})
@@ -142,7 +141,7 @@ func (h *Handlers) AdminUnitUpdate(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			return render.Redirect(c, unitPath(u.ID), "ok", "admin.saved")
+			return render.Redirect(c, paths.AdminUnit(u.ID), "ok", "admin.saved")
 		}
 	}
 	return h.renderUnit(c, http.StatusUnprocessableEntity, adminpages.UnitPage{ID: u.ID, Form: form, Errors: errs})
@@ -157,7 +156,7 @@ func (h *Handlers) AdminUnitConfirm(c echo.Context) error {
 	if err := h.Store.ConfirmUnit(c.Request().Context(), actor(c), id); err != nil {
 		return err
 	}
-	return render.Redirect(c, unitPath(id), "ok", "admin.units.confirmed_ok")
+	return render.Redirect(c, paths.AdminUnit(id), "ok", "admin.units.confirmed_ok")
 }
 
 // AdminUnitMerge folds the unit into another one, keeping its name as an
@@ -184,7 +183,7 @@ func (h *Handlers) AdminUnitMerge(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	return render.Redirect(c, unitPath(target), "ok", "admin.units.merged")
+	return render.Redirect(c, paths.AdminUnit(target), "ok", "admin.units.merged")
 }
 
 // AdminUnitAliasAdd gives the unit another name.
@@ -195,7 +194,7 @@ func (h *Handlers) AdminUnitAliasAdd(c echo.Context) error {
 	}
 	alias := field(c, "alias")
 	page := adminpages.UnitPage{ID: u.ID, Form: unitFormOf(u), Alias: alias}
-	if page.AliasError.Key = checkText(alias, true, 100); page.AliasError.Key == "" {
+	if page.AliasError.Key = validate.Text(alias, true, 100); page.AliasError.Key == "" {
 		err := h.Store.AddAlias(c.Request().Context(), actor(c), u.ID, alias)
 		switch {
 		case errors.Is(err, model.ErrConflict):
@@ -203,7 +202,7 @@ func (h *Handlers) AdminUnitAliasAdd(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			return render.Redirect(c, unitPath(u.ID), "ok", "admin.saved")
+			return render.Redirect(c, paths.AdminUnit(u.ID), "ok", "admin.saved")
 		}
 	}
 	return h.renderUnit(c, http.StatusUnprocessableEntity, page)
@@ -222,5 +221,5 @@ func (h *Handlers) AdminUnitAliasDelete(c echo.Context) error {
 	if err := h.Store.DeleteAlias(c.Request().Context(), actor(c), id, aid); err != nil {
 		return err
 	}
-	return render.Redirect(c, unitPath(id), "ok", "admin.saved")
+	return render.Redirect(c, paths.AdminUnit(id), "ok", "admin.saved")
 }

@@ -13,6 +13,7 @@ import (
 	"duban/internal/validate"
 	"duban/internal/web/render"
 	adminpages "duban/views/pages/admin"
+	"duban/views/paths"
 )
 
 // AdminUsers lists accounts.
@@ -54,7 +55,7 @@ func (h *Handlers) userForm(c echo.Context, isNew bool) (form adminpages.UserFor
 			errs.Set("username", "admin.users.err.username")
 		}
 	}
-	if k := checkText(form.DisplayName, false, 100); k != "" {
+	if k := validate.Text(form.DisplayName, false, 100); k != "" {
 		errs.Set("display_name", k)
 	}
 	if oneOf(form.Role, model.Roles) == "" {
@@ -141,7 +142,7 @@ func (h *Handlers) AdminUserCreate(c echo.Context) error {
 		}
 		return err
 	}
-	return render.Redirect(c, "/admin/users/"+strconv.FormatInt(u.ID, 10), "ok", "admin.users.created")
+	return render.Redirect(c, paths.AdminUser(u.ID), "ok", "admin.users.created")
 }
 
 func (h *Handlers) targetUser(c echo.Context) (*model.User, error) {
@@ -192,7 +193,7 @@ func (h *Handlers) AdminUserUpdate(c echo.Context) error {
 	if len(errs) > 0 {
 		return h.renderUser(c, http.StatusUnprocessableEntity, adminpages.UserPage{User: u, Form: form, Errors: errs})
 	}
-	return render.Redirect(c, "/admin/users/"+strconv.FormatInt(u.ID, 10), "ok", "admin.saved")
+	return render.Redirect(c, paths.AdminUser(u.ID), "ok", "admin.saved")
 }
 
 // AdminUserDisable disables an account; its sessions end at once.
@@ -206,7 +207,7 @@ func (h *Handlers) setDisabled(c echo.Context, disabled bool) error {
 	if err != nil {
 		return err
 	}
-	back := "/admin/users/" + strconv.FormatInt(u.ID, 10)
+	back := paths.AdminUser(u.ID)
 	if u.ID == user(c).ID {
 		return render.Redirect(c, back, "error", "admin.users.err.self")
 	}
@@ -232,7 +233,7 @@ func (h *Handlers) AdminUserPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	back := "/admin/users/" + strconv.FormatInt(u.ID, 10)
+	back := paths.AdminUser(u.ID)
 	if u.ID == user(c).ID {
 		// Their own password goes through /password, which asks for the
 		// current one.
@@ -264,5 +265,5 @@ func (h *Handlers) AdminUserEndSessions(c echo.Context) error {
 	if u.ID == user(c).ID {
 		return render.Redirect(c, "/login", "ok", "login.logged_out")
 	}
-	return render.Redirect(c, "/admin/users/"+strconv.FormatInt(u.ID, 10), "ok", "admin.users.sessions_ended")
+	return render.Redirect(c, paths.AdminUser(u.ID), "ok", "admin.users.sessions_ended")
 }

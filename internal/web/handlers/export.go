@@ -71,15 +71,11 @@ func (h *Handlers) LedgerXLSX(c echo.Context) error {
 		return model.ErrNotFound
 	}
 	now := h.Clock.Now()
-	snap, err := figures.Load(ctx, h.Store, lr.scope, now)
+	l, err := h.ledger(c, lr, false)
 	if err != nil {
 		return err
 	}
-	plan := snap.Plan(lr.planID)
-	if plan == nil {
-		return model.ErrNotFound
-	}
-	rows := snap.Ledger(lr.filter)
+	plan, rows := l.Plan, l.Rows
 	u := user(c)
 	filters := h.ledgerFilters(c, lr, plan)
 	info := export.LedgerInfo{Plan: plan, At: now, By: u.DisplayName}
@@ -169,62 +165,13 @@ func (h *Handlers) MeasureHistoryXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := h.Store.MeasureByID(ctx, id)
+	hist, err := h.Flow.MeasureHistory(ctx, actor(c), id)
 	if err != nil {
 		return err
 	}
-	unitID := unitScope(user(c))
-	if unitID != 0 {
-		ok, err := h.Store.IsAssigned(ctx, m.ID, unitID)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return model.Refused("measure", m.ID)
-		}
-	}
-	hist := export.History{Measure: *m, Periods: map[int64]model.Period{}}
-	plan, err := h.Store.PlanByID(ctx, m.PlanID)
-	if err != nil {
-		return err
-	}
-	hist.Plan = *plan
-	ds, err := h.Store.DomainsOf(ctx, m.PlanID)
-	if err != nil {
-		return err
-	}
-	for _, d := range ds {
-		if d.ID == m.DomainID {
-			hist.Domain = d
-		}
-	}
-	if hist.Targets, err = h.Store.TargetsOf(ctx, m.ID); err != nil {
-		return err
-	}
-	ps, err := h.Store.PeriodsOf(ctx, m.PlanID)
-	if err != nil {
-		return err
-	}
-	for _, p := range ps {
-		hist.Periods[p.ID] = p
-	}
-	if hist.Reports, hist.Values, hist.Reviews, err = h.Store.MeasureHistory(ctx, m.ID, unitID); err != nil {
-		return err
-	}
-	ids := []int64{}
-	for _, r := range hist.Reports {
-		ids = append(ids, r.UnitID)
-	}
-	if hist.Units, err = h.Store.UnitsByID(ctx, ids); err != nil {
-		return err
-	}
-	rec, err := h.Flow.MeasureRecordOf(ctx, actor(c), m, 0)
-	if err != nil {
-		return err
-	}
-	hist.Timeline = rec.Timeline
+	m := &hist.Measure
 	name := i18n.T(ctx, "dash.export.history_file", format.MeasureName(hist.Domain.Label, m.Label, m.Title)) + ".xlsx"
 	return sendXLSX(c, release, "duban-measure-"+strconv.FormatInt(m.ID, 10)+".xlsx", name, func(w io.Writer) error {
-		return export.MeasureHistory(ctx, w, hist)
+		return export.MeasureHistory(ctx, w, *hist)
 	})
 }

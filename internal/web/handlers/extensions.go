@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/record"
+	"duban/views/paths"
 )
 
 // recordPage builds the record part of the measure page for the user,
@@ -38,18 +38,13 @@ func (h *Handlers) recordPage(c echo.Context, measureID int64, form record.Form)
 		MaxUploadMB: h.Config.MaxUploadMB, Today: clock.DayText(h.Clock.Now())}, nil
 }
 
-// measureAnchor is a measure page's URL at one of its sections.
-func measureAnchor(measureID int64, anchor string) string {
-	return fmt.Sprintf("/measures/%d#%s", measureID, anchor)
-}
-
 // optionalDay reads an optional yyyy-mm-dd field; ok is false when it is
 // given and not a date.
 func optionalDay(v string) (time.Time, bool) {
 	if strings.TrimSpace(v) == "" {
 		return time.Time{}, true
 	}
-	return parseDay(v)
+	return clock.ParseDay(v)
 }
 
 // formValues keeps the typed text fields of a refused form.
@@ -118,7 +113,7 @@ func (h *Handlers) RequestExtension(c echo.Context) error {
 	if _, err := h.Flow.RequestExtension(ctx, actor(c), in); err != nil {
 		return h.refusedForm(c, asg.MeasureID, form, err)
 	}
-	return render.Redirect(c, measureAnchor(asg.MeasureID, "extensions"), "ok", "ext.requested")
+	return render.Redirect(c, paths.MeasureAt(asg.MeasureID, "extensions"), "ok", "ext.requested")
 }
 
 // DecideExtension records the office's approval (with the date granted) or
@@ -150,5 +145,5 @@ func (h *Handlers) DecideExtension(c echo.Context) error {
 	if approve {
 		key = "ext.approved"
 	}
-	return render.Redirect(c, measureAnchor(e.MeasureID, "extension-"+strconv.FormatInt(id, 10)), "ok", key)
+	return render.Redirect(c, paths.MeasureAt(e.MeasureID, "extension-"+strconv.FormatInt(id, 10)), "ok", key)
 }

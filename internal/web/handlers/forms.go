@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -26,23 +24,6 @@ func paramID(c echo.Context, name string) (int64, error) {
 		return 0, fmt.Errorf("%s %q: %w", name, c.Param(name), model.ErrNotFound)
 	}
 	return n, nil
-}
-
-// checkText validates a free-text field: required or not, at most max
-// characters, no control characters. It returns a catalog key or "".
-func checkText(s string, required bool, max int) string {
-	switch {
-	case s == "" && required:
-		return "form.required"
-	case utf8.RuneCountInString(s) > max:
-		return "form.too_long"
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return "form.invalid_chars"
-		}
-	}
-	return ""
 }
 
 // queryInt64 parses an optional numeric query parameter (0 when absent or

@@ -13,6 +13,7 @@ import (
 	"duban/internal/web/render"
 	"duban/internal/workflow"
 	"duban/views/pages/record"
+	"duban/views/paths"
 )
 
 // WriteInstruction records a leader's or the office's 批示 on a measure.
@@ -54,7 +55,7 @@ func (h *Handlers) WriteInstruction(c echo.Context) error {
 	if err != nil {
 		return h.refusedForm(c, id, form, err)
 	}
-	return render.Redirect(c, measureAnchor(id, "instruction-"+strconv.FormatInt(x.ID, 10)), "ok", "instr.written")
+	return render.Redirect(c, paths.MeasureAt(id, "instruction-"+strconv.FormatInt(x.ID, 10)), "ok", "instr.written")
 }
 
 // AnswerInstruction records the lead unit's 落实情况 with evidence files.
@@ -88,7 +89,7 @@ func (h *Handlers) AnswerInstruction(c echo.Context) error {
 	if err := h.Flow.AnswerInstruction(ctx, actor(c), id, vals.Get("reply"), files); err != nil {
 		return h.refusedForm(c, in.MeasureID, form, err)
 	}
-	return render.Redirect(c, measureAnchor(in.MeasureID, "instruction-"+strconv.FormatInt(id, 10)), "ok", "instr.answered")
+	return render.Redirect(c, paths.MeasureAt(in.MeasureID, "instruction-"+strconv.FormatInt(id, 10)), "ok", "instr.answered")
 }
 
 // DownloadCaseFile sends an extension's or a reply's evidence file to

@@ -13,8 +13,10 @@ import (
 	"duban/internal/figures"
 	"duban/internal/i18n"
 	"duban/internal/model"
+	"duban/internal/paging"
 	"duban/internal/rules"
 	"duban/internal/web/render"
+	"duban/internal/workflow"
 	"duban/views/components"
 	"duban/views/pages/ledger"
 )
@@ -34,16 +36,12 @@ type ledgerRequest struct {
 }
 
 func (h *Handlers) parseLedger(c echo.Context) (*ledgerRequest, error) {
-	ctx := c.Request().Context()
 	u := user(c)
 	plans, planID, err := h.choosePlan(c, false)
 	if err != nil || len(plans) == 0 {
 		return &ledgerRequest{plans: plans}, err
 	}
 	lr := &ledgerRequest{plans: plans, planID: planID, scope: figures.Scope{PlanID: planID}}
-	if lr.periods, err = h.Store.PeriodsOf(ctx, planID); err != nil {
-		return nil, err
-	}
 	id := func(name string) int64 {
 		n, err := strconv.ParseInt(c.QueryParam(name), 10, 64)
 		if err != nil || n <= 0 {
@@ -70,13 +68,9 @@ func (h *Handlers) parseLedger(c echo.Context) (*ledgerRequest, error) {
 	if s := c.QueryParam("state"); slices.Contains(figures.LedgerStates, s) {
 		lr.filter.State, lr.form.State = s, s
 	}
-	if pid := id("period"); pid != 0 {
-		for _, p := range lr.periods {
-			if p.ID == pid {
-				lr.filter.PeriodID = pid
-				lr.form.Period = strconv.FormatInt(pid, 10)
-			}
-		}
+	if pid := id("period"); pid != 0 { // kept if it is one of the plan's (see ledger)
+		lr.filter.PeriodID = pid
+		lr.form.Period = strconv.FormatInt(pid, 10)
 	}
 	if q := strings.TrimSpace(c.QueryParam("q")); q != "" {
 		if utf8.RuneCountInString(q) > 100 {
@@ -100,6 +94,23 @@ func (lr *ledgerRequest) query() url.Values {
 	return v
 }
 
+// ledger computes the parsed 台账 through the workflow's Ledger (the page,
+// its export and the API read the same) and keeps the filters it took;
+// units asks for the plan's units for the filter form.
+func (h *Handlers) ledger(c echo.Context, lr *ledgerRequest, units bool) (*workflow.Ledger, error) {
+	q := workflow.LedgerQuery{PlanID: lr.planID, DomainID: lr.scope.DomainID, UnitID: lr.scope.UnitID, Text: lr.scope.Text,
+		Light: lr.filter.Light, State: lr.filter.State, PeriodID: lr.filter.PeriodID, Units: units}
+	l, err := h.Flow.Ledger(c.Request().Context(), actor(c), q, h.Clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	lr.periods, lr.scope, lr.filter = l.Periods, l.Scope, l.Filter
+	if l.Filter.PeriodID == 0 {
+		lr.form.Period = ""
+	}
+	return l, nil
+}
+
 // Ledger is the 督办台账: one row per measure × unit, filtered and
 // searched by the URL (a GET form, so a view can be bookmarked), 50 rows a
 // page grouped by domain in plan order.
@@ -113,35 +124,25 @@ func (h *Handlers) Ledger(c echo.Context) error {
 	if len(lr.plans) == 0 {
 		return render.Page(c, http.StatusOK, ledger.Ledger(ledger.Page{}))
 	}
-	snap, err := figures.Load(ctx, h.Store, lr.scope, h.Clock.Now())
+	l, err := h.ledger(c, lr, lr.unitName == "")
 	if err != nil {
 		return err
 	}
-	rows := snap.Ledger(lr.filter)
 	p := ledger.Page{
-		Picker: picker("/ledger", lr.plans, lr.planID, false), Plan: snap.Plan(lr.planID), Filters: lr.form,
-		UnitLocked: lr.unitName, Total: len(rows), ByPeriod: lr.filter.PeriodID != 0,
-	}
-	if p.Plan == nil {
-		return model.ErrNotFound
+		Picker: picker("/ledger", lr.plans, lr.planID, false), Plan: l.Plan, Filters: lr.form,
+		UnitLocked: lr.unitName, Total: len(l.Rows), ByPeriod: lr.filter.PeriodID != 0,
 	}
 	for _, d := range p.Plan.Domains {
 		p.Domains = append(p.Domains, ledger.Option{Value: strconv.FormatInt(d.ID, 10), Label: d.Label + " " + d.Title})
 	}
-	if lr.unitName == "" {
-		units, err := h.Store.UnitsOfPlan(ctx, lr.planID)
-		if err != nil {
-			return err
-		}
-		for _, u := range units {
-			p.Units = append(p.Units, ledger.Option{Value: strconv.FormatInt(u.ID, 10), Label: u.Name})
-		}
+	for _, u := range l.Units {
+		p.Units = append(p.Units, ledger.Option{Value: strconv.FormatInt(u.ID, 10), Label: u.Name})
 	}
 	for _, per := range lr.periods {
 		p.Periods = append(p.Periods, ledger.Option{Value: strconv.FormatInt(per.ID, 10), Label: i18n.PeriodLabel(ctx, per.Label)})
 	}
-	no, pages, from, to := components.PageOf(c.QueryParam("page"), len(rows))
-	p.Rows, p.From = rows[from:to], from
+	no, pages, from, to := paging.Of(c.QueryParam("page"), len(l.Rows))
+	p.Rows, p.From = l.Rows[from:to], from
 	q := lr.query()
 	p.ExportURL = "/ledger.xlsx?" + q.Encode()
 	p.Pager = components.NewPager("/ledger", q, no, pages)

@@ -2,9 +2,7 @@ package handlers
 
 import (
 	"context"
-	plansvc "duban/internal/planadmin"
 	"errors"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,11 +15,12 @@ import (
 	"duban/internal/format"
 	"duban/internal/i18n"
 	"duban/internal/model"
-	"duban/internal/periods"
+	plansvc "duban/internal/planadmin"
 	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/views/pages/planadmin"
 	planpages "duban/views/pages/plans"
+	"duban/views/paths"
 )
 
 // Editing the breakdown after the import (admins only): a measure's title,
@@ -30,21 +29,8 @@ import (
 // user's input; a stale form (someone saved in between) gets 409 with the
 // input kept; everything that is saved is audited by the store.
 
-const (
-	maxTitleRunes    = 200
-	maxPlanTitle     = 300
-	maxIndicator     = 100
-	maxTargetUnit    = 20
-	maxTargetRows    = 100
-	maxPlanYears     = 20
-	blankTargetsShow = 1 // empty rows offered for new targets
-)
-
-// parseDay reads a form date (YYYY-MM-DD) as a local midnight.
-func parseDay(s string) (time.Time, bool) {
-	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), clock.Zone)
-	return t, err == nil
-}
+// blankTargetsShow is how many empty rows are offered for new targets.
+const blankTargetsShow = 1
 
 // EditMeasureForm shows a measure's edit form with its stored values.
 func (h *Handlers) EditMeasureForm(c echo.Context) error {
@@ -139,49 +125,29 @@ func (h *Handlers) measureEditPage(ctx context.Context, m *model.Measure, f plan
 			page.Groups = append(page.Groups, planadmin.GroupOption{ID: g.Group.ID, Name: g.Group.Name, Members: len(g.UnitIDs)})
 		}
 	}
-	for _, o := range targetOps {
+	for _, o := range i18n.TargetOps {
 		page.Ops = append(page.Ops, planadmin.OpOption{Op: o.Op, Key: o.Key})
 	}
 	return page, nil
 }
 
-// bindMeasureForm reads and checks the posted form. It returns the form as
-// typed (for re-rendering), the edit to store, and the field errors.
+// bindMeasureForm reads the posted form and has the plan-editing rules
+// check it. It returns the form as typed (for re-rendering), the edit to
+// store, and the field errors.
 func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []model.Target) (planadmin.MeasureForm, plansvc.MeasureEdit, validate.Errors, error) {
-	ctx := c.Request().Context()
 	errs := validate.Errors{}
-	f := planadmin.MeasureForm{Responsible: map[int64]bool{}}
-	var e plansvc.MeasureEdit
+	f := planadmin.MeasureForm{Responsible: map[int64]bool{}, Title: field(c, "title"), DueOn: field(c, "due_on")}
 	f.Version, _ = strconv.Atoi(c.FormValue("version"))
-
-	f.Title = strings.TrimSpace(c.FormValue("title"))
-	switch n := utf8.RuneCountInString(f.Title); {
-	case n == 0:
-		errs.Set("title", "form.required")
-	case n > maxTitleRunes:
-		errs.Set("title", "plans.err.too_long", strconv.Itoa(maxTitleRunes))
-	}
-	e.Title = f.Title
-
-	f.DueOn = strings.TrimSpace(c.FormValue("due_on"))
-	if due, ok := parseDay(f.DueOn); !ok {
-		errs.Set("due_on", "plans.err.date")
-	} else if due.Before(clock.Date(plan.StartOn)) {
-		errs.Set("due_on", "plans.err.due_before_start", clock.DayText(plan.StartOn))
-	} else {
-		e.DueOn = due
-	}
-
 	if v := c.FormValue("lead"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
 			errs.Set("lead", "plans.err.unknown_unit")
 		}
-		f.LeadUnitID, e.LeadUnitID = id, id
+		f.LeadUnitID = id
 	}
 	form, err := c.FormParams()
 	if err != nil {
-		return f, e, errs, err
+		return f, plansvc.MeasureEdit{}, errs, err
 	}
 	for _, v := range form["responsible"] {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -191,98 +157,22 @@ func (h *Handlers) bindMeasureForm(c echo.Context, plan *model.Plan, stored []mo
 		}
 		f.Responsible[id] = true
 	}
-	// A ticked unit group adds all its members (各市(区)政府 → seven).
-	if len(form["group"]) > 0 {
-		groups, err := h.Store.UnitGroupsForPlans(ctx)
-		if err != nil {
-			return f, e, errs, err
+	var groups []int64
+	for _, v := range form["group"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			groups = append(groups, id)
 		}
-		for _, v := range form["group"] {
-			for _, g := range groups {
-				if strconv.FormatInt(g.Group.ID, 10) == v {
-					for _, u := range g.UnitIDs {
-						f.Responsible[u] = true
-					}
-				}
-			}
-		}
-	}
-	for id := range f.Responsible {
-		if id != f.LeadUnitID {
-			e.ResponsibleUnitIDs = append(e.ResponsibleUnitIDs, id)
-		}
-	}
-	delete(f.Responsible, f.LeadUnitID)
-
-	storedByID := map[int64]model.Target{}
-	for _, t := range stored {
-		storedByID[t.ID] = t
 	}
 	rows, _ := strconv.Atoi(c.FormValue("t_rows"))
-	rows = min(max(rows, 0), maxTargetRows)
-	horizon := clock.Date(plan.EndOn).Year()
-	for i := range rows {
-		get := func(field string) string { return strings.TrimSpace(c.FormValue("t" + strconv.Itoa(i) + "_" + field)) }
+	for i := range min(max(rows, 0), plansvc.MaxTargetRows) {
+		get := func(name string) string { return field(c, "t"+strconv.Itoa(i)+"_"+name) }
 		row := planadmin.TargetRow{Indicator: get("indicator"), Op: get("op"), Value: get("value"), Unit: get("unit"),
 			Year: get("year"), Remove: get("remove") != ""}
 		row.ID, _ = strconv.ParseInt(get("id"), 10, 64)
-		if row.ID != 0 {
-			st, ok := storedByID[row.ID]
-			if !ok {
-				// A row of a target that is gone (or was never here).
-				errs.Set(validate.Form, "form.conflict")
-				continue
-			}
-			row.Text = st.Text
-		}
 		f.Targets = append(f.Targets, row)
-		if row.ID == 0 && row.Indicator == "" && row.Value == "" && row.Unit == "" {
-			continue // an unused blank row
-		}
-		if row.Remove && row.ID != 0 {
-			continue
-		}
-		key := "t" + strconv.Itoa(len(f.Targets)-1) + "_row"
-		t := plansvc.TargetEdit{ID: row.ID, Text: row.Text, Indicator: row.Indicator, Op: row.Op, Unit: row.Unit}
-		switch n := utf8.RuneCountInString(row.Indicator); {
-		case n == 0:
-			errs.Set(key, "plans.err.indicator_required")
-		case n > maxIndicator:
-			errs.Set(key, "plans.err.too_long", strconv.Itoa(maxIndicator))
-		}
-		if !validOp(row.Op) {
-			errs.Set(key, "plans.err.op")
-		}
-		v, err := strconv.ParseFloat(strings.ReplaceAll(row.Value, ",", ""), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			if _, dup := errs[key]; !dup {
-				errs.Set(key, "plans.err.value")
-			}
-		}
-		t.Value = v
-		if utf8.RuneCountInString(row.Unit) > maxTargetUnit {
-			errs.Set(key, "plans.err.too_long", strconv.Itoa(maxTargetUnit))
-		}
-		t.Year = horizon
-		if row.Year != "" {
-			y, err := strconv.Atoi(row.Year)
-			if err != nil || y < 1949 || y > 2100 {
-				if _, dup := errs[key]; !dup {
-					errs.Set(key, "plans.err.year")
-				}
-			}
-			t.Year = y
-		} else {
-			f.Targets[len(f.Targets)-1].Year = strconv.Itoa(horizon)
-		}
-		if t.ID == 0 {
-			// A target added by hand has no phrase in the plan; its text
-			// says it in words so the measure page reads naturally.
-			t.Text = row.Indicator + i18n.Default().Text(i18n.ZH, opKey(row.Op)) + format.Num(v) + row.Unit
-		}
-		e.Targets = append(e.Targets, t)
 	}
-	return f, e, errs, nil
+	e, err := plansvc.New(h.Store).CheckMeasure(c.Request().Context(), plan, stored, &f, groups, errs)
+	return f, e, errs, err
 }
 
 // UpdateMeasure saves a measure's edit form.
@@ -318,7 +208,7 @@ func (h *Handlers) UpdateMeasure(c echo.Context) error {
 	if c.FormValue("add_row") != "" {
 		// "Add a row" without JavaScript: the same form, one more blank row,
 		// nothing saved and no errors shown yet.
-		if len(f.Targets) < maxTargetRows {
+		if len(f.Targets) < plansvc.MaxTargetRows {
 			f.Targets = append(f.Targets, planadmin.TargetRow{Op: ">="})
 		}
 		errs = nil
@@ -338,7 +228,7 @@ func (h *Handlers) UpdateMeasure(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	return render.Redirect(c, "/measures/"+strconv.FormatInt(id, 10), "ok", "plans.measure.saved")
+	return render.Redirect(c, paths.Measure(id), "ok", "plans.measure.saved")
 }
 
 // placeRefusal puts a refusal from the store next to the field or row it
@@ -397,12 +287,12 @@ func (h *Handlers) AddMeasure(c echo.Context) error {
 	switch n := utf8.RuneCountInString(add.Title); {
 	case n == 0:
 		add.Errors.Set("title", "form.required")
-	case n > maxTitleRunes:
+	case n > plansvc.MaxTitleRunes:
 		add.Errors.Set("title", "plans.err.title_long")
 	}
 	var due time.Time
 	if add.DueOn != "" {
-		d, ok := parseDay(add.DueOn)
+		d, ok := clock.ParseDay(add.DueOn)
 		switch {
 		case !ok:
 			add.Errors.Set("due_on", "plans.err.date")
@@ -420,7 +310,7 @@ func (h *Handlers) AddMeasure(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			return render.Redirect(c, "/admin/measures/"+strconv.FormatInt(m.ID, 10)+"/edit", "ok", "plans.measure.created")
+			return render.Redirect(c, paths.MeasureEdit(m.ID), "ok", "plans.measure.created")
 		}
 	}
 	page, err := h.planPage(c, planID, false)
@@ -467,7 +357,7 @@ func (h *Handlers) DeleteMeasure(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	return render.Redirect(c, "/plans/"+strconv.FormatInt(m.PlanID, 10), "ok", "plans.measure.deleted")
+	return render.Redirect(c, paths.Plan(m.PlanID), "ok", "plans.measure.deleted")
 }
 
 // EditPlanForm shows the plan settings form.
@@ -518,37 +408,7 @@ func (h *Handlers) UpdatePlan(c echo.Context) error {
 		EndOn: strings.TrimSpace(c.FormValue("end_on"))}
 	f.Version, _ = strconv.Atoi(c.FormValue("version"))
 	errs := validate.Errors{}
-	var ps plansvc.PlanSettings
-	switch n := utf8.RuneCountInString(f.Title); {
-	case n == 0:
-		errs.Set("title", "form.required")
-	case n > maxPlanTitle:
-		errs.Set("title", "plans.err.too_long", strconv.Itoa(maxPlanTitle))
-	}
-	ps.Title = f.Title
-	if f.Reporting != periods.Quarterly && f.Reporting != periods.Monthly {
-		errs.Set("reporting", "plans.err.reporting")
-	}
-	ps.Reporting = f.Reporting
-	if n, err := strconv.Atoi(f.DueDays); err != nil || n < 0 || n > 60 {
-		errs.Set("due_days", "plans.err.due_days")
-	} else {
-		ps.DueDays = n
-	}
-	start, okStart := parseDay(f.StartOn)
-	if !okStart {
-		errs.Set("start_on", "plans.err.date")
-	}
-	end, okEnd := parseDay(f.EndOn)
-	switch {
-	case !okEnd:
-		errs.Set("end_on", "plans.err.date")
-	case okStart && end.Before(start):
-		errs.Set("end_on", "plans.err.end_before_start")
-	case okStart && end.After(start.AddDate(maxPlanYears, 0, 0)):
-		errs.Set("end_on", "plans.err.span_too_long", strconv.Itoa(maxPlanYears))
-	}
-	ps.StartOn, ps.EndOn = start, end
+	ps := plansvc.CheckPlan(f, errs)
 	rerender := func(status int) error {
 		page, err := h.planEditPage(ctx, id, f, errs)
 		if err != nil {
@@ -578,7 +438,7 @@ func (h *Handlers) UpdatePlan(c echo.Context) error {
 	case change.DueDatesMoved:
 		key = "plans.plan.saved_due_dates"
 	}
-	return render.Redirect(c, "/plans/"+strconv.FormatInt(id, 10), "ok", key)
+	return render.Redirect(c, paths.Plan(id), "ok", key)
 }
 
 // unitChooser lists every unit grouped by kind for the unit pickers of the

@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/format"
+	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/periods"
 	"duban/internal/planimport"
@@ -23,6 +24,7 @@ import (
 	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/views/pages/planadmin"
+	"duban/views/paths"
 )
 
 // The admin's plan import (立项): upload a .txt, .docx, .xlsx or .csv file
@@ -129,7 +131,7 @@ func (h *Handlers) PreviewPlanImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.previewPage(c.Request().Context(), pv, raw, notices, page.Form.Reporting, page.Form.DueDays, nil, nil, correctionFromPlan(pv.Parsed))
+	out, err := h.previewPage(c.Request().Context(), pv, raw, notices, page.Form.Reporting, page.Form.DueDays, nil, nil, planimport.CorrectionFromPlan(pv.Parsed))
 	if err != nil {
 		return err
 	}
@@ -174,7 +176,7 @@ func mostlyUTF8(b []byte) bool {
 
 // previewPage builds the preview's view model.
 func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw []byte, notices []validate.Message,
-	reporting, dueDays string, choices map[string]int64, errs validate.Errors, corr *correction) (planadmin.PreviewPage, error) {
+	reporting, dueDays string, choices map[string]int64, errs validate.Errors, corr *planimport.Correction) (planadmin.PreviewPage, error) {
 	p := pv.Parsed
 	page := planadmin.PreviewPage{
 		Payload: base64.StdEncoding.EncodeToString(raw), SHA256: pv.SHA256, Reporting: reporting, DueDays: dueDays,
@@ -191,64 +193,14 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 			unknown[u.Name] = true
 		}
 	}
-	namesOf := func(ns []string) []planadmin.PreviewName {
-		var out []planadmin.PreviewName
-		for _, n := range ns {
-			n = strings.TrimSpace(n)
-			out = append(out, planadmin.PreviewName{Name: n, Unknown: unknown[n]})
-		}
-		return out
-	}
-	for _, o := range targetOps {
+	for _, o := range i18n.TargetOps {
 		page.Ops = append(page.Ops, planadmin.OpOption{Op: o.Op, Key: o.Key})
 	}
-	// The tree follows the correction form: each row under the domain it
-	// goes to, showing the measure it makes. Rows are numbered afresh in
-	// that order, so removed rows leave no gaps.
-	for i, d := range p.Domains {
-		pd := planadmin.PreviewDomain{Index: i, Label: d.Label, Title: d.Title, Goal: d.Goal,
-			Form: planadmin.DomainFields{Label: d.Label, Title: d.Title}}
-		if i < len(corr.domains) {
-			pd.Form = corr.domains[i]
-		}
-		for _, r := range corr.rows {
-			if r.domain != i {
-				continue
-			}
-			m := r.built
-			pm := planadmin.PreviewMeasure{Label: m.Label, Title: m.Title, Lead: namesOf(m.LeadUnits), Responsible: namesOf(m.ResponsibleUnits),
-				Inherited: m.UnitsInherited, Due: m.Due, DueText: m.DueText, Ongoing: m.Ongoing, Key: page.Rows, Form: r.form}
-			page.Rows++
-			for _, t := range m.Targets {
-				pm.Targets = append(pm.Targets, planadmin.PreviewTarget{Indicator: t.Indicator, OpKey: opKey(t.Op),
-					Value: format.Num(t.Value), Unit: t.Unit, Year: t.Year})
-			}
-			pd.Measures = append(pd.Measures, pm)
-		}
-		page.Domains = append(page.Domains, pd)
-	}
+	page.Domains, page.Rows = previewTree(p, corr, unknown)
 	if pv.Existing != nil {
 		page.Existing = &planadmin.ExistingPlan{ID: pv.Existing.ID, Title: pv.Existing.Title}
 	}
-	if d := pv.Diff; d != nil {
-		page.Diff = &planadmin.PreviewDiff{DomainsAdded: d.DomainsAdded}
-		rows := func(cs []planimport.MeasureChange) []planadmin.DiffRow {
-			var out []planadmin.DiffRow
-			for _, x := range cs {
-				r := planadmin.DiffRow{Label: format.Citation(x.Domain, x.Label), Title: x.Title, MeasureID: x.MeasureID}
-				if x.DueFrom != nil && x.DueTo != nil {
-					r.DueFrom = &planadmin.DueView{On: x.DueFrom.On, Note: x.DueFrom.Note, Ongoing: x.DueFrom.Ongoing}
-					r.DueTo = &planadmin.DueView{On: x.DueTo.On, Note: x.DueTo.Note, Ongoing: x.DueTo.Ongoing}
-				}
-				for _, f := range x.Fields {
-					r.FieldKeys = append(r.FieldKeys, "plans.import.field."+f)
-				}
-				out = append(out, r)
-			}
-			return out
-		}
-		page.Diff.Added, page.Diff.Changed, page.Diff.Removed = rows(d.Added), rows(d.Changed), rows(d.Removed)
-	}
+	page.Diff = previewDiff(pv.Diff)
 	if len(unknown) > 0 {
 		var err error
 		if page.UnitKinds, err = h.unitChooser(ctx, nil); err != nil {
@@ -258,154 +210,257 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 	return page, nil
 }
 
+// previewTree is the preview's tree. It follows the correction form: each
+// row under the domain it goes to, showing the measure it makes. Rows are
+// numbered afresh in that order, so removed rows leave no gaps.
+func previewTree(p *planparse.Plan, corr *planimport.Correction, unknown map[string]bool) ([]planadmin.PreviewDomain, int) {
+	namesOf := func(ns []string) []planadmin.PreviewName {
+		var out []planadmin.PreviewName
+		for _, n := range ns {
+			n = strings.TrimSpace(n)
+			out = append(out, planadmin.PreviewName{Name: n, Unknown: unknown[n]})
+		}
+		return out
+	}
+	var out []planadmin.PreviewDomain
+	rows := 0
+	for i, d := range p.Domains {
+		pd := planadmin.PreviewDomain{Index: i, Label: d.Label, Title: d.Title, Goal: d.Goal,
+			Form: planadmin.DomainFields{Label: d.Label, Title: d.Title}}
+		if i < len(corr.Domains) {
+			pd.Form = corr.Domains[i]
+		}
+		for _, r := range corr.Rows {
+			if r.Domain != i {
+				continue
+			}
+			m := r.Built
+			pm := planadmin.PreviewMeasure{Label: m.Label, Title: m.Title, Lead: namesOf(m.LeadUnits), Responsible: namesOf(m.ResponsibleUnits),
+				Inherited: m.UnitsInherited, Due: m.Due, DueText: m.DueText, Ongoing: m.Ongoing, Key: rows, Form: r.Form}
+			rows++
+			for _, t := range m.Targets {
+				pm.Targets = append(pm.Targets, planadmin.PreviewTarget{Indicator: t.Indicator, OpKey: i18n.OpKey(t.Op),
+					Value: format.Num(t.Value), Unit: t.Unit, Year: t.Year})
+			}
+			pd.Measures = append(pd.Measures, pm)
+		}
+		out = append(out, pd)
+	}
+	return out, rows
+}
+
+// previewDiff is what a revised document would change in the stored plan.
+func previewDiff(d *planimport.Diff) *planadmin.PreviewDiff {
+	if d == nil {
+		return nil
+	}
+	rows := func(cs []planimport.MeasureChange) []planadmin.DiffRow {
+		var out []planadmin.DiffRow
+		for _, x := range cs {
+			r := planadmin.DiffRow{Label: format.Citation(x.Domain, x.Label), Title: x.Title, MeasureID: x.MeasureID}
+			if x.DueFrom != nil && x.DueTo != nil {
+				r.DueFrom = &planadmin.DueView{On: x.DueFrom.On, Note: x.DueFrom.Note, Ongoing: x.DueFrom.Ongoing}
+				r.DueTo = &planadmin.DueView{On: x.DueTo.On, Note: x.DueTo.Note, Ongoing: x.DueTo.Ongoing}
+			}
+			for _, f := range x.Fields {
+				r.FieldKeys = append(r.FieldKeys, "plans.import.field."+f)
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+	return &planadmin.PreviewDiff{DomainsAdded: d.DomainsAdded, Added: rows(d.Added), Changed: rows(d.Changed), Removed: rows(d.Removed)}
+}
+
 // ConfirmPlanImport stores the previewed document: a new plan, or the
-// changes of a revised one.
+// changes of a revised one. The buttons of the correction form show the
+// page again instead of storing.
 func (h *Handlers) ConfirmPlanImport(c echo.Context) error {
 	ctx := c.Request().Context()
-	errs := validate.Errors{}
 	raw, err := base64.StdEncoding.DecodeString(c.FormValue("payload"))
 	if err != nil || len(raw) == 0 || len(raw) > maxPlanUpload {
-		page := planImportPage()
-		page.Errors = validate.Errors{"_form": {Key: "plans.import.err.payload"}}
-		return render.Page(c, http.StatusUnprocessableEntity, planadmin.Import(page))
+		return payloadRefused(c, "")
 	}
-	reporting, dueDays := c.FormValue("reporting"), c.FormValue("due_days")
-	opt := importSettings(reporting, dueDays, errs)
+	st := &confirmState{raw: raw, reporting: c.FormValue("reporting"), dueDays: c.FormValue("due_days"), errs: validate.Errors{}}
+	st.opt = importSettings(st.reporting, st.dueDays, st.errs)
 	pv, decodeWarnings, notices, err := h.previewPlan(ctx, raw)
 	if err != nil {
 		// The payload passed the preview; failing now means it was altered.
-		page := planImportPage()
-		page.Errors = validate.Errors{"_form": {Key: "plans.import.err.payload"}}
 		if key := planparse.MessageKey(err); key != "planparse.err.unknown" {
-			page.Errors.Set(validate.Form, key)
-		} else {
-			return err
+			return payloadRefused(c, key)
 		}
-		return render.Page(c, http.StatusUnprocessableEntity, planadmin.Import(page))
+		return err
 	}
+	st.pv, st.notices, st.decodeWarnings, st.text = pv, notices, decodeWarnings, pv.Text
+	if st.choices, err = h.readUnitChoices(c, st.errs); err != nil {
+		return err
+	}
+	if err := h.correctImport(c, st); err != nil {
+		return err
+	}
+	if c.FormValue("sha256") != st.pv.SHA256 {
+		st.errs.Set(validate.Form, "plans.import.err.payload")
+	}
+	action, arg, _ := strings.Cut(c.FormValue("action"), ":")
+	switch action {
+	case "update":
+		if len(st.errs) > 0 {
+			return h.previewAgain(c, st, http.StatusUnprocessableEntity)
+		}
+		return h.previewAgain(c, st, http.StatusOK)
+	case "add_measure", "add_target":
+		// Adding shows no errors yet (the new row is empty); they come
+		// with the next apply or the confirm.
+		n, _ := strconv.Atoi(arg)
+		if action == "add_measure" && n >= 0 && n < len(st.parsed.Domains) {
+			st.corr.AddMeasure(n)
+		} else if action == "add_target" {
+			st.corr.AddTarget(n, st.parsed.Horizon)
+		}
+		clear(st.errs)
+		return h.previewAgain(c, st, http.StatusOK)
+	}
+	if len(st.errs) > 0 {
+		return h.previewAgain(c, st, http.StatusUnprocessableEntity)
+	}
+	return h.storeImport(c, st, c.FormValue("apply") == "1")
+}
 
-	// The admin's choice for each unknown unit name: 0 creates it (flagged),
-	// an ID maps it to that unit (remembered as an alias).
+// confirmState is a confirm post as it is read and checked.
+type confirmState struct {
+	raw                []byte
+	reporting, dueDays string
+	opt                planimport.Options
+	pv                 *planimport.Preview
+	notices            []validate.Message
+	decodeWarnings     []string
+	text               string
+	parsed             *planparse.Plan
+	choices            planimport.Choices
+	corr               *planimport.Correction
+	errs               validate.Errors
+}
+
+// payloadRefused shows the upload form again: the posted document is not
+// one the preview could have sent.
+func payloadRefused(c echo.Context, key string) error {
+	page := planImportPage()
+	page.Errors = validate.Errors{validate.Form: {Key: "plans.import.err.payload"}}
+	if key != "" {
+		page.Errors.Set(validate.Form, key)
+	}
+	return render.Page(c, http.StatusUnprocessableEntity, planadmin.Import(page))
+}
+
+// readUnitChoices reads the admin's choice for each unknown unit name: 0
+// creates it (flagged), an ID maps it to that unit (remembered as an
+// alias).
+func (h *Handlers) readUnitChoices(c echo.Context, errs validate.Errors) (planimport.Choices, error) {
 	choices := planimport.Choices{}
+	field := map[string]string{}
 	n, _ := strconv.Atoi(c.FormValue("units"))
-	var chosen []int64
 	for i := range min(max(n, 0), 1000) {
 		name := strings.TrimSpace(c.FormValue("unit_name_" + strconv.Itoa(i)))
 		v := c.FormValue("unit_" + strconv.Itoa(i))
 		if name == "" || v == "" {
 			continue
 		}
+		field[name] = "unit_" + strconv.Itoa(i)
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id < 0 {
-			errs.Set("unit_"+strconv.Itoa(i), "plans.err.unknown_unit")
+			errs.Set(field[name], "plans.err.unknown_unit")
 			continue
 		}
 		if id > 0 {
 			choices[name] = id
-			chosen = append(chosen, id)
 		}
 	}
-	if len(chosen) > 0 {
-		found, err := h.Store.UnitsByID(ctx, chosen)
-		if err != nil {
-			return err
-		}
-		for i := range min(max(n, 0), 1000) {
-			name := strings.TrimSpace(c.FormValue("unit_name_" + strconv.Itoa(i)))
-			if id := choices[name]; id > 0 {
-				if _, ok := found[id]; !ok {
-					errs.Set("unit_"+strconv.Itoa(i), "plans.err.unknown_unit")
-				}
-			}
-		}
+	missing, err := planimport.New(h.Store).MissingChoices(c.Request().Context(), choices)
+	for name := range missing {
+		errs.Set(field[name], "plans.err.unknown_unit")
 	}
-	// The admin's corrections of the parsed plan (none on an old form).
-	text, parsed := pv.Text, pv.Parsed
-	corr := readCorrection(c, len(parsed.Domains))
-	if corr == nil {
-		corr = correctionFromPlan(parsed)
-	} else {
-		parsed = corr.apply(pv.Parsed, errs)
-		format := pv.Format
-		if pv, err = planimport.New(h.Store).PreviewPlan(ctx, text, parsed, decodeWarnings); err != nil {
-			return err
-		}
-		pv.Format = format
+	return choices, err
+}
+
+// correctImport applies the admin's corrections of the parsed plan (none
+// on an old form) and previews the corrected plan.
+func (h *Handlers) correctImport(c echo.Context, st *confirmState) error {
+	st.parsed = st.pv.Parsed
+	st.corr = readCorrection(c, len(st.parsed.Domains))
+	if st.corr == nil {
+		st.corr = planimport.CorrectionFromPlan(st.parsed)
+		return nil
 	}
-	rerender := func(status int) error {
-		page, err := h.previewPage(ctx, pv, raw, notices, reporting, dueDays, choices, errs, corr)
-		if err != nil {
-			return err
-		}
-		return render.Page(c, status, planadmin.Preview(page))
+	st.parsed = st.corr.Apply(st.pv.Parsed, st.errs)
+	return h.previewCorrected(c, st)
+}
+
+// previewCorrected previews the corrected plan again (against what is
+// stored now).
+func (h *Handlers) previewCorrected(c echo.Context, st *confirmState) error {
+	format := st.pv.Format
+	pv, err := planimport.New(h.Store).PreviewPlan(c.Request().Context(), st.text, st.parsed, st.decodeWarnings)
+	if err != nil {
+		return err
 	}
-	if c.FormValue("sha256") != pv.SHA256 {
-		errs.Set(validate.Form, "plans.import.err.payload")
+	pv.Format = format
+	st.pv = pv
+	return nil
+}
+
+// previewAgain shows the preview with the corrections and errors.
+func (h *Handlers) previewAgain(c echo.Context, st *confirmState, status int) error {
+	page, err := h.previewPage(c.Request().Context(), st.pv, st.raw, st.notices, st.reporting, st.dueDays, st.choices, st.errs, st.corr)
+	if err != nil {
+		return err
 	}
-	// Buttons of the correction form show the page again instead of
-	// storing: apply the corrections, add a measure to a domain, add a
-	// target to a measure. Adding shows no errors yet (the new row is
-	// empty); they come with the next apply or the confirm.
-	action, arg, _ := strings.Cut(c.FormValue("action"), ":")
-	switch action {
-	case "update":
-		if len(errs) > 0 {
-			return rerender(http.StatusUnprocessableEntity)
-		}
-		return rerender(http.StatusOK)
-	case "add_measure", "add_target":
-		n, _ := strconv.Atoi(arg)
-		if action == "add_measure" && n >= 0 && n < len(parsed.Domains) {
-			corr.addMeasure(n)
-		} else if action == "add_target" {
-			corr.addTarget(n, parsed.Horizon)
-		}
-		clear(errs)
-		return rerender(http.StatusOK)
+	return render.Page(c, status, planadmin.Preview(page))
+}
+
+// storeImport stores the checked plan and says what became of it.
+func (h *Handlers) storeImport(c echo.Context, st *confirmState, apply bool) error {
+	if st.pv.Unchanged {
+		return render.Redirect(c, paths.Plan(st.pv.Existing.ID), "info", "plans.import.unchanged")
 	}
-	if len(errs) > 0 {
-		return rerender(http.StatusUnprocessableEntity)
-	}
-	if pv.Unchanged {
-		return render.Redirect(c, "/plans/"+strconv.FormatInt(pv.Existing.ID, 10), "info", "plans.import.unchanged")
-	}
-	apply := c.FormValue("apply") == "1"
-	if pv.Existing != nil && !apply {
+	if st.pv.Existing != nil && !apply {
 		// Someone imported this plan between the preview and now: show the
 		// changes it would make instead.
-		errs.Set(validate.Form, "plans.import.err.imported_meanwhile")
-		return rerender(http.StatusConflict)
+		st.errs.Set(validate.Form, "plans.import.err.imported_meanwhile")
+		return h.previewAgain(c, st, http.StatusConflict)
 	}
-	res, err := planimport.New(h.Store).ImportPlan(ctx, actor(c), text, parsed, decodeWarnings, opt, choices, apply)
+	res, err := planimport.New(h.Store).ImportPlan(c.Request().Context(), actor(c), st.text, st.parsed, st.decodeWarnings, st.opt, st.choices, apply)
 	switch {
 	case errors.Is(err, planimport.ErrChangedNeedsApply):
-		errs.Set(validate.Form, "plans.import.err.imported_meanwhile")
-		format := pv.Format
-		if pv, err = planimport.New(h.Store).PreviewPlan(ctx, text, parsed, decodeWarnings); err != nil {
+		st.errs.Set(validate.Form, "plans.import.err.imported_meanwhile")
+		if err := h.previewCorrected(c, st); err != nil {
 			return err
 		}
-		pv.Format = format
-		return rerender(http.StatusConflict)
+		return h.previewAgain(c, st, http.StatusConflict)
 	case errors.Is(err, model.ErrNotFound):
 		// A unit chosen for a name was deleted meanwhile.
-		errs.Set("units", "plans.err.unknown_unit")
-		return rerender(http.StatusConflict)
+		st.errs.Set("units", "plans.err.unknown_unit")
+		return h.previewAgain(c, st, http.StatusConflict)
 	case err != nil:
 		return err
 	}
-	to := "/plans/" + strconv.FormatInt(res.Plan.ID, 10)
+	kind, key := importedFlash(res)
+	return render.Redirect(c, paths.Plan(res.Plan.ID), kind, key)
+}
+
+// importedFlash is the flash (kind, message) of a stored import.
+func importedFlash(res *planimport.Result) (string, string) {
 	switch {
 	case res.Unchanged:
-		return render.Redirect(c, to, "info", "plans.import.unchanged")
+		return "info", "plans.import.unchanged"
 	case res.Applied != nil:
 		for _, r := range res.Applied.Removed {
 			if r.Kept {
-				return render.Redirect(c, to, "ok", "plans.import.applied_kept")
+				return "ok", "plans.import.applied_kept"
 			}
 		}
-		return render.Redirect(c, to, "ok", "plans.import.applied")
+		return "ok", "plans.import.applied"
 	case len(res.NewUnits) > 0:
-		return render.Redirect(c, to, "ok", "plans.import.done_new_units")
+		return "ok", "plans.import.done_new_units"
 	}
-	return render.Redirect(c, to, "ok", "plans.import.done")
+	return "ok", "plans.import.done"
 }

@@ -28,7 +28,7 @@ func (h *Handlers) Profile(c echo.Context) error {
 func (h *Handlers) UpdateProfile(c echo.Context) error {
 	u := user(c)
 	name := field(c, "display_name")
-	if k := checkText(name, false, 100); k != "" {
+	if k := validate.Text(name, false, 100); k != "" {
 		toks, err := h.tokenSection(c, authpages.TokensSection{})
 		if err != nil {
 			return err

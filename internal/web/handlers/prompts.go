@@ -24,22 +24,9 @@ func (h *Handlers) SendPrompt(c echo.Context) error {
 	if err != nil || asgID <= 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, "assignment_id is required")
 	}
-	form, err := c.FormParams()
+	periodIDs, picked, err := promptPeriods(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "unreadable form")
-	}
-	var periodIDs []int64
-	picked := map[int64]bool{}
-	for _, s := range form["period_id"] {
-		if s == "" {
-			continue
-		}
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || id <= 0 {
-			return echo.NewHTTPError(http.StatusBadRequest, "period_id is not a number")
-		}
-		periodIDs = append(periodIDs, id)
-		picked[id] = true
+		return err
 	}
 	back := render.SafeNext(c.FormValue("back"))
 	if c.FormValue("back") == "" {
@@ -79,4 +66,26 @@ func (h *Handlers) SendPrompt(c echo.Context) error {
 	page := assignments.ActionPage{Kind: assignments.ActionPrompt, Row: *row, Chase: chase.Status.Chase, Picked: picked,
 		Back: back, Text: message, Errors: validate.FieldsOf(err)}
 	return render.Page(c, http.StatusUnprocessableEntity, assignments.Action(page))
+}
+
+// promptPeriods reads the periods a 催办 form names.
+func promptPeriods(c echo.Context) ([]int64, map[int64]bool, error) {
+	form, err := c.FormParams()
+	if err != nil {
+		return nil, nil, echo.NewHTTPError(http.StatusBadRequest, "unreadable form")
+	}
+	var ids []int64
+	picked := map[int64]bool{}
+	for _, s := range form["period_id"] {
+		if s == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, nil, echo.NewHTTPError(http.StatusBadRequest, "period_id is not a number")
+		}
+		ids = append(ids, id)
+		picked[id] = true
+	}
+	return ids, picked, nil
 }

@@ -1,9 +1,7 @@
 package handlers
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,7 +10,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"duban/internal/clock"
 	"duban/internal/evidence"
 	"duban/internal/format"
 	"duban/internal/model"
@@ -24,121 +21,38 @@ import (
 	"duban/views/paths"
 )
 
-// assignmentPeriod loads the assignment and period of a report form URL,
-// checking the caller may see the assignment.
-func (h *Handlers) assignmentPeriod(c echo.Context) (*store.AssignmentRow, int64, *model.Period, error) {
-	ctx := c.Request().Context()
-	id, err := paramID(c, "id")
-	if err != nil {
-		return nil, 0, nil, err
+// reportFormIDs reads the assignment and period of a report form URL.
+func reportFormIDs(c echo.Context) (asgID, periodID int64, err error) {
+	if asgID, err = paramID(c, "id"); err != nil {
+		return 0, 0, err
 	}
-	pid, err := paramID(c, "period")
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	row, leadUnit, err := h.Flow.Assignment(ctx, actor(c), id)
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	p, err := h.Store.PeriodByID(ctx, pid)
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	if p.PlanID != row.PlanID {
-		return nil, 0, nil, fmt.Errorf("period %d: %w", pid, model.ErrNotFound)
-	}
-	return row, leadUnit, p, nil
-}
-
-func (h *Handlers) reportOf(ctx context.Context, asgID, periodID int64) (*model.Report, error) {
-	r, err := h.Store.ReportOf(ctx, asgID, periodID)
-	if errors.Is(err, model.ErrNotFound) {
-		return nil, nil
-	}
-	return r, err
+	periodID, err = paramID(c, "period")
+	return asgID, periodID, err
 }
 
 // ReportForm shows the report form to the assignment's unit. Others are
 // sent to the report page, if there is one they may see.
 func (h *Handlers) ReportForm(c echo.Context) error {
-	ctx := c.Request().Context()
-	row, leadUnit, p, err := h.assignmentPeriod(c)
+	asgID, periodID, err := reportFormIDs(c)
 	if err != nil {
 		return err
 	}
-	rep, err := h.reportOf(ctx, row.ID, p.ID)
+	f, err := h.Flow.ReportForm(c.Request().Context(), actor(c), asgID, periodID, h.Clock.Now())
 	if err != nil {
 		return err
 	}
-	a := actor(c)
-	if !workflow.IsOwner(a, row.UnitID) || (rep != nil && (rep.State == model.ReportSubmitted || rep.State == model.ReportApproved)) {
-		if rep != nil && workflow.CanSeeReport(a, row.UnitID, leadUnit, rep) {
-			return c.Redirect(http.StatusSeeOther, paths.Report(rep.ID))
-		}
-		return model.Refused("assignment", row.ID)
+	if f.SeeReport != 0 {
+		return c.Redirect(http.StatusSeeOther, paths.Report(f.SeeReport))
 	}
-	page, err := h.reportFormPage(ctx, row, p, rep)
-	if err != nil {
-		return err
-	}
-	var vals []model.TargetValue
-	if rep != nil {
-		if vals, err = h.Store.TargetValuesOf(ctx, []int64{rep.ID}); err != nil {
-			return err
-		}
-	}
-	page.Input = formInputOf(rep, vals)
-	return render.Page(c, http.StatusOK, reports.Form(*page))
+	page := h.formPage(f)
+	page.Input = formInputOf(f.Report, f.Values)
+	return render.Page(c, http.StatusOK, reports.Form(page))
 }
 
-// reportFormPage assembles everything the form shows but the user's input.
-func (h *Handlers) reportFormPage(ctx context.Context, row *store.AssignmentRow, p *model.Period, rep *model.Report) (*reports.FormPage, error) {
-	now := h.Clock.Now()
-	page := &reports.FormPage{Row: *row, Period: *p, Report: rep, Action: paths.ReportForm(row.ID, p.ID),
-		DaysLeft: clock.DaysBetween(now, p.DueOn), MaxUploadMB: h.Config.MaxUploadMB, Accept: evidence.Accept(),
-		NeedsSign: row.SignedAt == nil, Errors: validate.Errors{}}
-	var err error
-	if page.Targets, err = h.Store.TargetsOf(ctx, row.MeasureID); err != nil {
-		return nil, err
-	}
-	editable := rep == nil || rep.State == model.ReportDraft || rep.State == model.ReportReturned
-	switch {
-	case row.Closed():
-		page.FormError, editable = "flow.err.measure_closed", false
-	case clock.Date(now).Before(clock.Date(p.StartsOn)):
-		page.FormError, editable = "flow.err.period_not_open", false
-	}
-	page.Editable = editable && !page.NeedsSign
-	if rep != nil {
-		page.LockVersion = rep.LockVersion
-		files, err := h.Store.AttachmentsOf(ctx, []int64{rep.ID})
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range files {
-			if f.RemovedAt == nil {
-				page.Files = append(page.Files, f)
-			}
-		}
-		if rep.State == model.ReportReturned {
-			lines, err := h.Flow.ReviewLines(ctx, []int64{rep.ID}, nil)
-			if err != nil {
-				return nil, err
-			}
-			for i := len(lines) - 1; i >= 0; i-- {
-				if lines[i].Decision == store.DecisionReturn {
-					page.LastReturn = &lines[i]
-					break
-				}
-			}
-		}
-	}
-	if row.Role == model.AssignLead {
-		if page.CoInputs, err = h.coInputs(ctx, row.MeasureID, p.ID); err != nil {
-			return nil, err
-		}
-	}
-	return page, nil
+// formPage is the form's view model around the workflow's form model.
+func (h *Handlers) formPage(f *workflow.ReportForm) reports.FormPage {
+	return reports.FormPage{ReportForm: f, Action: paths.ReportForm(f.Row.ID, f.Period.ID), MaxUploadMB: h.Config.MaxUploadMB,
+		Accept: evidence.Accept(), Errors: validate.Errors{}}
 }
 
 // formInputOf fills the form from the stored report (or defaults).
@@ -155,160 +69,130 @@ func formInputOf(rep *model.Report, vals []model.TargetValue) reports.FormInput 
 	return in
 }
 
-// coInputs lists the co-units of a measure with their reports for a
-// period and the latest version each submitted.
-func (h *Handlers) coInputs(ctx context.Context, measureID, periodID int64) ([]reports.CoInput, error) {
-	rows, err := h.Store.AssignmentRowsOfMeasure(ctx, measureID)
-	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for _, r := range rows {
-		if r.Role == model.AssignResponsible {
-			ids = append(ids, r.ID)
-		}
-	}
-	reps, err := h.Store.ReportsOfAssignments(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	byAsg := map[int64]*model.Report{}
-	var repIDs []int64
-	for i, r := range reps {
-		if r.PeriodID == periodID {
-			byAsg[r.AssignmentID] = &reps[i]
-			repIDs = append(repIDs, r.ID)
-		}
-	}
-	latest, err := h.latestSnapshots(ctx, repIDs)
-	if err != nil {
-		return nil, err
-	}
-	var out []reports.CoInput
-	for _, r := range rows {
-		if r.Role != model.AssignResponsible {
-			continue
-		}
-		ci := reports.CoInput{Row: r, Report: byAsg[r.ID]}
-		if ci.Report != nil {
-			if sn, ok := latest[ci.Report.ID]; ok {
-				ci.Content = &sn
-			}
-		}
-		out = append(out, ci)
-	}
-	return out, nil
-}
-
-// latestSnapshots returns the newest submitted version of each report.
-func (h *Handlers) latestSnapshots(ctx context.Context, reportIDs []int64) (map[int64]workflow.Snapshot, error) {
-	vs, err := h.Store.ReportVersionsOf(ctx, reportIDs)
-	if err != nil {
-		return nil, err
-	}
-	out := map[int64]workflow.Snapshot{}
-	for _, v := range vs { // ordered by report, version
-		sn, err := workflow.ParseSnapshot(v.Snapshot)
-		if err != nil {
-			return nil, err
-		}
-		out[v.ReportID] = sn
-	}
-	return out, nil
-}
-
 // SaveReport saves the report form as a draft or submits it. Bad input
 // re-renders the form with 422 and everything typed; a concurrent change
 // re-renders it with 409, the typed input and the other person's version;
 // a file over the size limit answers 413 and keeps nothing.
 func (h *Handlers) SaveReport(c echo.Context) error {
 	ctx := c.Request().Context()
-	row, leadUnit, p, err := h.assignmentPeriod(c)
+	asgID, periodID, err := reportFormIDs(c)
 	if err != nil {
 		return err
 	}
 	a := actor(c)
+	row, leadUnit, p, err := h.Flow.AssignmentPeriod(ctx, a, asgID, periodID)
+	if err != nil {
+		return err
+	}
 	if !workflow.IsOwner(a, row.UnitID) {
 		if workflow.CanSeeAssignment(a, row.UnitID, leadUnit) {
 			return model.ErrForbidden
 		}
 		return model.Refused("assignment", row.ID)
 	}
+	sub, err := h.readReportSubmission(c, row, p)
+	if err != nil {
+		return err
+	}
+	if sub.status != 0 {
+		h.discardUploads(ctx, sub.ups)
+		return h.reportFormAgain(c, sub, sub.status, "", nil)
+	}
+	rep, err := h.Flow.SaveReport(ctx, a, sub.in, sub.submit)
+	if err != nil {
+		return h.saveRefused(c, sub, err) // the service removed the new files
+	}
+	if sub.submit {
+		return render.Redirect(c, paths.Report(rep.ID), "ok", "report.flash.submitted")
+	}
+	return render.Redirect(c, paths.ReportForm(row.ID, p.ID), "ok", "report.flash.saved")
+}
+
+// reportSubmission is a posted report form: what to save, the input as
+// typed and what is wrong with it.
+type reportSubmission struct {
+	row    *store.AssignmentRow
+	period *model.Period
+	in     workflow.ReportInput
+	typed  reports.FormInput
+	errs   validate.Errors
+	ups    []evidenceUpload
+	submit bool
+	status int // 413 or 422 when refused before saving
+}
+
+// readReportSubmission reads, binds and checks the posted form and its
+// files.
+func (h *Handlers) readReportSubmission(c echo.Context, row *store.AssignmentRow, p *model.Period) (*reportSubmission, error) {
 	vals, ups, rerr := h.readReportForm(c)
 	if rerr != nil && !errors.Is(rerr, errUploadTooLarge) {
-		return rerr
+		return nil, rerr
 	}
 	if vals == nil {
 		vals = url.Values{}
 	}
-	in, typed, errs := parseReport(vals, row.ID, p.ID)
-	submit := vals.Get("action") == "submit"
-	var files []workflow.NewFile
+	sub := &reportSubmission{row: row, period: p, ups: ups, submit: vals.Get("action") == "submit"}
+	sub.in, sub.typed, sub.errs = parseReport(vals, row.ID, p.ID)
 	for _, u := range ups {
 		if u.Blob != nil {
-			files = append(files, workflow.NewFile{Name: u.Name, ContentType: u.Kind.ContentType, Blob: u.Blob})
+			sub.in.AddFiles = append(sub.in.AddFiles, workflow.NewFile{Name: u.Name, ContentType: u.Kind.ContentType, Blob: u.Blob})
 		}
-	}
-	in.AddFiles = files
-	rerender := func(status int, formErr string, latest *workflow.Snapshot) error {
-		rep, err := h.reportOf(ctx, row.ID, p.ID)
-		if err != nil {
-			return err
-		}
-		page, err := h.reportFormPage(ctx, row, p, rep)
-		if err != nil {
-			return err
-		}
-		if latest == nil {
-			// The form keeps the version it was loaded at.
-			page.LockVersion = in.LockVersion
-		}
-		page.Input, page.Errors, page.FormError, page.Latest = typed, errs, formErr, latest
-		page.FileErrors = fileProblems(ups)
-		page.FilesLost = len(ups) > 0
-		return render.Page(c, status, reports.Form(*page))
 	}
 	if rerr != nil { // a file over the limit
-		h.discardUploads(ctx, ups)
-		errs.Set("files", "evidence.err.too_large")
-		return rerender(http.StatusRequestEntityTooLarge, "", nil)
+		sub.errs.Set("files", "evidence.err.too_large")
+		sub.status = http.StatusRequestEntityTooLarge
+		return sub, nil
 	}
-	for k, v := range in.Validate(submit) {
-		if _, ok := errs[k]; !ok {
-			errs[k] = v
+	for k, v := range sub.in.Validate(sub.submit) {
+		if _, ok := sub.errs[k]; !ok {
+			sub.errs[k] = v
 		}
 	}
 	if fp := fileProblems(ups); len(fp) > 0 {
-		errs.Set("files", "evidence.err.refused")
+		sub.errs.Set("files", "evidence.err.refused")
 	}
-	if len(errs) > 0 {
-		h.discardUploads(ctx, ups)
-		return rerender(http.StatusUnprocessableEntity, "", nil)
+	if len(sub.errs) > 0 {
+		sub.status = http.StatusUnprocessableEntity
 	}
-	rep, err := h.Flow.SaveReport(ctx, a, in, submit)
+	return sub, nil
+}
+
+// saveRefused shows the form again after the service refused the save.
+func (h *Handlers) saveRefused(c echo.Context, sub *reportSubmission, err error) error {
+	if fe := validate.FieldsOf(err); fe != nil {
+		sub.errs = fe
+		return h.reportFormAgain(c, sub, http.StatusUnprocessableEntity, "", nil)
+	}
+	switch {
+	case errors.Is(err, workflow.ErrStale):
+		latest, err := h.Flow.CurrentSnapshot(c.Request().Context(), sub.row.ID, sub.row.MeasureID, sub.period.ID)
+		if err != nil {
+			return err
+		}
+		return h.reportFormAgain(c, sub, http.StatusConflict, "report.form.conflict", latest)
+	case errors.Is(err, workflow.ErrNotSigned), errors.Is(err, workflow.ErrMeasureClosed),
+		errors.Is(err, workflow.ErrPeriodNotOpen), errors.Is(err, workflow.ErrState):
+		return h.reportFormAgain(c, sub, http.StatusConflict, workflow.MessageKey(err), nil)
+	}
+	return err
+}
+
+// reportFormAgain shows the form with status, the typed input and its
+// errors; latest is someone else's newer save after a conflict.
+func (h *Handlers) reportFormAgain(c echo.Context, sub *reportSubmission, status int, formErr string, latest *workflow.Snapshot) error {
+	f, err := h.Flow.ReportFormOf(c.Request().Context(), sub.row, sub.period, h.Clock.Now())
 	if err != nil {
-		// The service removed the new files.
-		if fe := validate.FieldsOf(err); fe != nil {
-			errs = fe
-			return rerender(http.StatusUnprocessableEntity, "", nil)
-		}
-		switch {
-		case errors.Is(err, workflow.ErrStale):
-			latest, err := h.Flow.CurrentSnapshot(ctx, row.ID, row.MeasureID, p.ID)
-			if err != nil {
-				return err
-			}
-			return rerender(http.StatusConflict, "report.form.conflict", latest)
-		case errors.Is(err, workflow.ErrNotSigned), errors.Is(err, workflow.ErrMeasureClosed),
-			errors.Is(err, workflow.ErrPeriodNotOpen), errors.Is(err, workflow.ErrState):
-			return rerender(http.StatusConflict, workflow.MessageKey(err), nil)
-		}
 		return err
 	}
-	if submit {
-		return render.Redirect(c, paths.Report(rep.ID), "ok", "report.flash.submitted")
+	page := h.formPage(f)
+	if latest == nil {
+		// The form keeps the version it was loaded at.
+		page.LockVersion = sub.in.LockVersion
 	}
-	return render.Redirect(c, paths.ReportForm(row.ID, p.ID), "ok", "report.flash.saved")
+	page.Input, page.Errors, page.FormError, page.Latest = sub.typed, sub.errs, formErr, latest
+	page.FileErrors = fileProblems(sub.ups)
+	page.FilesLost = len(sub.ups) > 0
+	return render.Page(c, status, reports.Form(page))
 }
 
 // parseReport binds the report form. typed keeps the raw input for a
@@ -397,99 +281,11 @@ func (h *Handlers) ReportVersion(c echo.Context) error {
 	return render.Page(c, http.StatusOK, reports.View(*page))
 }
 
-// reportPage assembles a report page; version 0 means the latest.
+// reportPage is a report page's view model; version 0 means the latest.
 func (h *Handlers) reportPage(c echo.Context, reportID int64, version int) (*reports.ReportPage, error) {
-	ctx := c.Request().Context()
-	rep, err := h.Store.ReportByID(ctx, reportID)
+	p, err := h.Flow.ReportPage(c.Request().Context(), actor(c), reportID, version)
 	if err != nil {
 		return nil, err
 	}
-	row, leadUnit, err := h.Flow.AssignmentRow(ctx, rep.AssignmentID)
-	if err != nil {
-		return nil, err
-	}
-	a := actor(c)
-	if !workflow.CanSeeReport(a, row.UnitID, leadUnit, rep) {
-		return nil, model.Refused("report", reportID)
-	}
-	p, err := h.Store.PeriodByID(ctx, rep.PeriodID)
-	if err != nil {
-		return nil, err
-	}
-	vs, err := h.Store.ReportVersions(ctx, rep.ID)
-	if err != nil {
-		return nil, err
-	}
-	reviews, err := h.Flow.ReviewLines(ctx, []int64{rep.ID}, nil)
-	if err != nil {
-		return nil, err
-	}
-	var uids []int64
-	for _, v := range vs {
-		if v.SubmittedBy != nil {
-			uids = append(uids, *v.SubmittedBy)
-		}
-	}
-	names, err := h.Store.UserNames(ctx, uids)
-	if err != nil {
-		return nil, err
-	}
-	page := &reports.ReportPage{Row: *row, Period: *p, Report: *rep, VersionPage: version > 0}
-	decision := map[int]string{}
-	for _, r := range reviews {
-		decision[r.VersionNo] = r.Decision
-	}
-	snaps := make([]workflow.Snapshot, len(vs))
-	for i, v := range vs {
-		if snaps[i], err = workflow.ParseSnapshot(v.Snapshot); err != nil {
-			return nil, err
-		}
-		line := reports.VersionLine{No: v.VersionNo, SubmittedAt: v.SubmittedAt, Decision: decision[v.VersionNo]}
-		if v.SubmittedBy != nil {
-			line.SubmittedBy = names[*v.SubmittedBy]
-		}
-		page.Versions = append(page.Versions, line)
-	}
-	page.Reviews = reviews
-	obj := workflow.ReportObject(row.Role)
-	kind := workflow.KindOf(a, obj, row.UnitID, leadUnit)
-	switch {
-	case version > 0:
-		if version > len(vs) {
-			return nil, fmt.Errorf("report %d version %d: %w", reportID, version, model.ErrNotFound)
-		}
-		page.Shown = version
-	case len(vs) > 0:
-		page.Shown = len(vs)
-	}
-	if page.Shown > 0 {
-		page.Content = &snaps[page.Shown-1]
-		if page.Shown >= 2 {
-			d := workflow.Compare(snaps[page.Shown-2], snaps[page.Shown-1])
-			page.Diff, page.DiffFrom = &d, page.Shown-1
-			for _, r := range reviews {
-				if r.VersionNo == page.DiffFrom && r.Decision == store.DecisionReturn {
-					page.ReturnedFor = append(page.ReturnedFor, r)
-				}
-			}
-		}
-	} else if kind == workflow.Owner {
-		cur, err := h.Flow.CurrentSnapshot(ctx, row.ID, row.MeasureID, p.ID)
-		if err != nil {
-			return nil, err
-		}
-		page.Content = cur
-	}
-	if version == 0 {
-		_, errEdit := workflow.Next(obj, rep.State, workflow.ActSave, kind)
-		page.CanEdit = errEdit == nil && !row.Closed()
-		_, errReview := workflow.Next(obj, rep.State, workflow.ActApprove, kind)
-		page.CanReview = errReview == nil
-	}
-	if row.Role == model.AssignLead && kind != workflow.Owner {
-		if page.CoInputs, err = h.coInputs(ctx, row.MeasureID, p.ID); err != nil {
-			return nil, err
-		}
-	}
-	return page, nil
+	return &reports.ReportPage{ReportPage: p}, nil
 }

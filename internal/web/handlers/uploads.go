@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"unicode/utf8"
@@ -46,45 +47,59 @@ func (h *Handlers) readReportForm(c echo.Context) (url.Values, []evidenceUpload,
 		}
 		return r.PostForm, nil, nil
 	}
+	if r.MultipartForm != nil {
+		// An old browser without Sec-Fetch-Site makes the CSRF check parse
+		// the form before we get it; take the files from there.
+		return h.parsedReportForm(ctx, r.MultipartForm)
+	}
+	return h.streamReportForm(ctx, r)
+}
+
+// uploadFailure removes every stored file of a failed read and returns
+// the fields read so far, so that a 413 can show the form again with them.
+func (h *Handlers) uploadFailure(ctx context.Context, vals url.Values, ups []evidenceUpload, err error) (url.Values, []evidenceUpload, error) {
+	h.discardUploads(ctx, ups)
+	for i := range ups {
+		ups[i].Blob = nil
+	}
+	return vals, ups, err
+}
+
+// parsedReportForm stores the files of a form already parsed.
+func (h *Handlers) parsedReportForm(ctx context.Context, mf *multipart.Form) (url.Values, []evidenceUpload, error) {
+	limit := h.Config.MaxUploadMB << 20
+	vals := url.Values(mf.Value)
+	var ups []evidenceUpload
+	for _, fh := range mf.File["files"] {
+		if fh.Filename == "" && fh.Size == 0 {
+			continue
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return h.uploadFailure(ctx, vals, ups, err)
+		}
+		up, err := h.storeUpload(ctx, fh.Filename, f, limit)
+		f.Close()
+		if up.Name != "" {
+			ups = append(ups, up)
+		}
+		if err != nil {
+			return h.uploadFailure(ctx, vals, ups, err)
+		}
+	}
+	if err := CheckInput(mf.Value); err != nil {
+		return h.uploadFailure(ctx, vals, ups, err)
+	}
+	return vals, ups, nil
+}
+
+// streamReportForm reads a multipart body part by part, streaming each
+// file into storage.
+func (h *Handlers) streamReportForm(ctx context.Context, r *http.Request) (url.Values, []evidenceUpload, error) {
 	limit := h.Config.MaxUploadMB << 20
 	var ups []evidenceUpload
 	vals := url.Values{}
-	// On failure every stored file is removed; the fields read so far are
-	// kept so a 413 can show the form again with them.
-	fail := func(err error) (url.Values, []evidenceUpload, error) {
-		h.discardUploads(ctx, ups)
-		for i := range ups {
-			ups[i].Blob = nil
-		}
-		return vals, ups, err
-	}
-	// An old browser without Sec-Fetch-Site makes the CSRF check parse the
-	// form before we get it; take the files from there.
-	if r.MultipartForm != nil {
-		vals = url.Values(r.MultipartForm.Value)
-		for _, fh := range r.MultipartForm.File["files"] {
-			if fh.Filename == "" && fh.Size == 0 {
-				continue
-			}
-			f, err := fh.Open()
-			if err != nil {
-				return fail(err)
-			}
-			up, err := h.storeUpload(ctx, fh.Filename, f, limit)
-			f.Close()
-			if up.Name != "" {
-				ups = append(ups, up)
-			}
-			if err != nil {
-				return fail(err)
-			}
-		}
-		if err := CheckInput(r.MultipartForm.Value); err != nil {
-			return fail(err)
-		}
-		return url.Values(r.MultipartForm.Value), ups, nil
-	}
-	vals = url.Values{}
+	fail := func(err error) (url.Values, []evidenceUpload, error) { return h.uploadFailure(ctx, vals, ups, err) }
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, nil, echo.NewHTTPError(http.StatusBadRequest, err.Error())
@@ -100,19 +115,9 @@ func (h *Handlers) readReportForm(c echo.Context) (url.Values, []evidenceUpload,
 		}
 		name := part.FormName()
 		if part.FileName() == "" && name != "files" {
-			b, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
+			b, err := readField(part)
 			if err != nil {
-				return fail(bodyErr(err))
-			}
-			if len(b) > maxFieldBytes {
-				// A client that ignores maxlength: keep the start, so
-				// the form comes back with it and the field marked too
-				// long (every text limit is far below this), and skip
-				// the rest of the field.
-				if _, err := io.Copy(io.Discard, part); err != nil {
-					return fail(bodyErr(err))
-				}
-				b = validPrefix(b, maxFieldBytes)
+				return fail(err)
 			}
 			textBytes += len(b)
 			if textBytes > maxFormBytes {
@@ -140,6 +145,23 @@ func (h *Handlers) readReportForm(c echo.Context) (url.Values, []evidenceUpload,
 		return fail(err)
 	}
 	return vals, ups, nil
+}
+
+// readField reads a text field. A client that ignores maxlength gets the
+// start kept, so the form comes back with it and the field marked too
+// long (every text limit is far below this), and the rest skipped.
+func readField(part *multipart.Part) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
+	if err != nil {
+		return nil, bodyErr(err)
+	}
+	if len(b) > maxFieldBytes {
+		if _, err := io.Copy(io.Discard, part); err != nil {
+			return nil, bodyErr(err)
+		}
+		b = validPrefix(b, maxFieldBytes)
+	}
+	return b, nil
 }
 
 // storeUpload streams one file into storage and checks it. A refused file

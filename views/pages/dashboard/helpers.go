@@ -184,7 +184,7 @@ func ActivityURL(it ActivityItem) string {
 	case "assignment":
 		return paths.Assignment(it.ObjectID)
 	case "plan":
-		return "/plans/" + I64(it.ObjectID)
+		return paths.Plan(it.ObjectID)
 	}
 	return ""
 }

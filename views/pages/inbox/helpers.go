@@ -18,16 +18,15 @@ func link(n model.Notification) string {
 	case "assignment":
 		return paths.Assignment(n.ObjectID)
 	case "measure": // 延期申请 and 领导批示: their section of the measure page
-		u := "/measures/" + strconv.FormatInt(n.ObjectID, 10)
 		switch {
 		case strings.HasPrefix(n.Kind, "extension"):
-			u += "#extensions"
+			return paths.MeasureAt(n.ObjectID, "extensions")
 		case strings.HasPrefix(n.Kind, "instruction"):
-			u += "#instructions"
+			return paths.MeasureAt(n.ObjectID, "instructions")
 		}
-		return u
+		return paths.Measure(n.ObjectID)
 	case "bulletin":
-		return "/bulletins/" + strconv.FormatInt(n.ObjectID, 10)
+		return paths.Bulletin(n.ObjectID)
 	}
 	return ""
 }

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/a-h/templ"
-
 	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/reqctx"
@@ -66,11 +64,6 @@ func (f Form) val(name, field, def string) string {
 }
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
-
-func url(format string, n int64) templ.SafeURL { return templ.SafeURL(fmt.Sprintf(format, n)) }
-
-// FileURL downloads an extension's or a reply's evidence file.
-func FileURL(id int64) string { return fmt.Sprintf("/case-files/%d", id) }
 
 func stateKey(state string) string { return "ext.state." + state }
 

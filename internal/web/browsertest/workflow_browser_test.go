@@ -1,4 +1,4 @@
-package web_test
+package browsertest_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"duban/internal/evidence"
 	"duban/internal/model"
 	"duban/internal/testutil"
+	"duban/views/paths"
 )
 
 // person is one user in their own browser context (own cookies).
@@ -26,10 +27,7 @@ type person struct {
 }
 
 func newPerson(t *testing.T, browser context.Context, p *testutil.Portal, username string) *person {
-	ctx := testutil.NewSession(t, browser)
-	if err := testutil.Login(ctx, p.Server.URL, username, p.App.DemoPassword); err != nil {
-		t.Fatalf("log in as %s: %v", username, err)
-	}
+	ctx := testutil.LoginSession(t, browser, p, username)
 	return &person{t: t, name: username, ctx: ctx, base: p.Server.URL}
 }
 
@@ -90,7 +88,7 @@ func (u *person) screenshot(what string) {
 // in a real browser, no JavaScript needed.
 func TestBrowserJourney(t *testing.T) {
 	browser := testutil.NewBrowser(t)
-	e := newFlow(t)
+	e := testutil.NewFlow(t)
 	pdfPath := filepath.Join(t.TempDir(), "残联一季度佐证.pdf")
 	if err := os.WriteFile(pdfPath, evidence.SamplePDF("canlian evidence"), 0o600); err != nil {
 		t.Fatal(err)
@@ -99,11 +97,11 @@ func TestBrowserJourney(t *testing.T) {
 	if err := os.WriteFile(table, evidence.SamplePNG(5), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	coForm, leadForm := formURL(e.coCanlian, e.q1), formURL(e.lead, e.q1)
+	coForm, leadForm := paths.ReportForm(e.CoCanlian.ID, e.Q1.ID), paths.ReportForm(e.Lead.ID, e.Q1.ID)
 	submit := chromedp.CSS(`button[name=action][value=submit]`)
 
 	// 市残联 signs from its dashboard and submits its input with a file.
-	canlian := newPerson(t, browser, e.p, "canlian")
+	canlian := newPerson(t, browser, e.P, "canlian")
 	canlian.open("/", "#todo-sign")
 	canlian.do(
 		chromedp.Click(chromedp.CSS(`#todo-sign button.btn-primary`)), // 全部签收
@@ -114,7 +112,7 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`input[name=progress_state][value=on_track]`)),
 		chromedp.SetValue(chromedp.ID("percent"), "40"),
 		chromedp.SendKeys(chromedp.ID("progress"), "已完成残疾儿童入园摸底,建档126人。"),
-		chromedp.SendKeys(chromedp.ID(fmt.Sprintf("target_%d", e.target.ID)), "88.5"),
+		chromedp.SendKeys(chromedp.ID(fmt.Sprintf("target_%d", e.Target.ID)), "88.5"),
 		chromedp.SetUploadFiles(chromedp.ID("files"), []string{pdfPath}),
 		chromedp.Click(submit),
 		chromedp.WaitVisible(chromedp.CSS(`.flash-ok`)),
@@ -128,7 +126,7 @@ func TestBrowserJourney(t *testing.T) {
 	}
 
 	// 市教育局 approves the input from its to-do list, then reports.
-	jiaoyu := newPerson(t, browser, e.p, "jiaoyuju")
+	jiaoyu := newPerson(t, browser, e.P, "jiaoyuju")
 	jiaoyu.open("/", "#todo-inputs")
 	jiaoyu.do(
 		chromedp.Click(chromedp.CSS(`#todo-inputs a.btn-primary`)),
@@ -139,7 +137,7 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`button[name=decision][value=approve]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.flash-ok`)),
 	)
-	jiaoyu.open(fmt.Sprintf("/assignments/%d", e.lead.ID), ".sign-state")
+	jiaoyu.open(fmt.Sprintf("/assignments/%d", e.Lead.ID), ".sign-state")
 	jiaoyu.do(
 		chromedp.Click(chromedp.CSS(`.sign-state button`)),
 		chromedp.WaitVisible(chromedp.CSS(`.flash-ok`)),
@@ -152,14 +150,14 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`input[name=progress_state][value=on_track]`)),
 		chromedp.SetValue(chromedp.ID("percent"), "45"),
 		chromedp.SendKeys(chromedp.ID("progress"), "全市新增幼儿园学位2000个。"),
-		chromedp.SendKeys(chromedp.ID(fmt.Sprintf("target_%d", e.target.ID)), "91"),
+		chromedp.SendKeys(chromedp.ID(fmt.Sprintf("target_%d", e.Target.ID)), "91"),
 		chromedp.Click(submit),
 		chromedp.WaitVisible(chromedp.CSS(`.flash-ok`)),
 	)
 
 	// The supervision office returns it with a reason.
 	reason := "入园率数据缺少统计口径说明,请补充统计报表。"
-	rv := newPerson(t, browser, e.p, "duchashi")
+	rv := newPerson(t, browser, e.P, "duchashi")
 	rv.open("/todo", ".todo-reviews")
 	rv.do(
 		chromedp.Click(chromedp.CSS(`.todo-reviews a.btn-primary`)),
@@ -179,7 +177,7 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#todo-returned a.btn-primary`)),
 		chromedp.WaitVisible(chromedp.CSS(`.returned-note`)),
 		chromedp.SetValue(chromedp.ID("progress"), "全市新增幼儿园学位2400个,附统计报表。"),
-		chromedp.SetValue(chromedp.ID(fmt.Sprintf("target_%d", e.target.ID)), "92.5"),
+		chromedp.SetValue(chromedp.ID(fmt.Sprintf("target_%d", e.Target.ID)), "92.5"),
 		chromedp.SetValue(chromedp.ID("percent"), "50"),
 		chromedp.SetUploadFiles(chromedp.ID("files"), []string{table}),
 		chromedp.Click(submit),
@@ -216,10 +214,10 @@ func TestBrowserJourney(t *testing.T) {
 	if row := jiaoyu.text(".my-measures tbody tr:first-child"); !strings.Contains(row, "学前教育") || !strings.Contains(row, "已审核通过") {
 		t.Errorf("the lead's dashboard row = %q", row)
 	}
-	if r := e.report(e.lead, e.q1); r.State != model.ReportApproved || r.VersionNo != 2 {
+	if r := e.Report(e.Lead, e.Q1); r.State != model.ReportApproved || r.VersionNo != 2 {
 		t.Fatalf("stored report = %s v%d", r.State, r.VersionNo)
 	}
-	if n := e.count(&model.Attachment{}, "name = ?", "统计报表.png"); n != 1 {
+	if n := e.Count(&model.Attachment{}, "name = ?", "统计报表.png"); n != 1 {
 		t.Fatalf("uploaded table stored %d times", n)
 	}
 }

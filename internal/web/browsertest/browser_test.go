@@ -1,4 +1,4 @@
-package web_test
+package browsertest_test
 
 import (
 	"context"

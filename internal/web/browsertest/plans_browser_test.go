@@ -1,4 +1,4 @@
-package web_test
+package browsertest_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"duban/internal/testutil"
+	"duban/views/paths"
 )
 
 // TestPlanImportInTheBrowser imports a plan in headless Chromium the way an
@@ -20,10 +21,7 @@ import (
 func TestPlanImportInTheBrowser(t *testing.T) {
 	p := testutil.Start(t)
 	browser := testutil.NewBrowser(t)
-	ctx := testutil.NewSession(t, browser)
-	if err := testutil.Login(ctx, p.Server.URL, "admin", p.App.DemoPassword); err != nil {
-		t.Fatal(err)
-	}
+	ctx := testutil.LoginSession(t, browser, p, "admin")
 	ctx, cancel := context.WithTimeout(ctx, 3*testutil.BrowserTimeout)
 	defer cancel()
 	shots := os.Getenv("DUBAN_SCREENSHOTS")
@@ -35,7 +33,7 @@ func TestPlanImportInTheBrowser(t *testing.T) {
 		}
 	}
 	file := filepath.Join(t.TempDir(), "测试方案.txt")
-	if err := os.WriteFile(file, []byte(smallPlan), 0o644); err != nil {
+	if err := os.WriteFile(file, []byte(testutil.SmallPlan), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	err := chromedp.Do(ctx,
@@ -57,7 +55,7 @@ func TestPlanImportInTheBrowser(t *testing.T) {
 	shot("plan-import-preview")
 
 	// 市人社局 is the fourth name of the document: map it to the bureau.
-	hr := unitNamed(t, p, "市人力资源社会保障局")
+	hr := testutil.UnitNamed(t, p, "市人力资源社会保障局")
 	name, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`input[name="unit_name_3"]`)))
 	if err != nil || name != "市人社局" {
 		t.Fatalf("fourth unit name = %q, %v", name, err)
@@ -86,7 +84,7 @@ func TestPlanImportInTheBrowser(t *testing.T) {
 
 	// The first measure: its target marked in the text; then its edit form.
 	ms, _ := p.App.Store.MeasuresOf(context.Background(), planID)
-	if err := chromedp.Do(ctx, chromedp.Navigate(p.Server.URL+idPath("/measures/", ms[0].ID, ""))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(p.Server.URL+paths.Measure(ms[0].ID))); err != nil {
 		t.Fatal(err)
 	}
 	mark, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("mark.target")))
@@ -94,7 +92,7 @@ func TestPlanImportInTheBrowser(t *testing.T) {
 		t.Fatalf("marked target = %q, %v", mark, err)
 	}
 	shot("measure-page")
-	if err := chromedp.Do(ctx, chromedp.Navigate(p.Server.URL+idPath("/admin/measures/", ms[0].ID, "/edit")),
+	if err := chromedp.Do(ctx, chromedp.Navigate(p.Server.URL+paths.MeasureEdit(ms[0].ID)),
 		chromedp.WaitVisible(chromedp.CSS("#title"))); err != nil {
 		t.Fatal(err)
 	}

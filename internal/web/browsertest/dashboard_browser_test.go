@@ -1,4 +1,4 @@
-package web_test
+package browsertest_test
 
 import (
 	"context"
@@ -19,12 +19,9 @@ import (
 // time limit for the steps.
 func browserLogin(t *testing.T, browser context.Context, p *testutil.Portal, username string) context.Context {
 	t.Helper()
-	tab := testutil.NewSession(t, browser)
+	tab := testutil.LoginSession(t, browser, p, username)
 	if err := testutil.SetViewport(tab, 1366, 900); err != nil {
 		t.Fatal(err)
-	}
-	if err := testutil.Login(tab, p.Server.URL, username, p.App.DemoPassword); err != nil {
-		t.Fatalf("log in as %s: %v", username, err)
 	}
 	ctx, cancel := context.WithTimeout(tab, 60*time.Second)
 	t.Cleanup(cancel)
@@ -58,7 +55,7 @@ func screenshot(t *testing.T, ctx context.Context, dir, name string) {
 // in force — and saves a screenshot of each.
 func TestDashboardInChromium(t *testing.T) {
 	browser := testutil.NewBrowser(t)
-	p, _, _ := dashPortal(t)
+	p, _, _ := figurestest.Start(t)
 	dir := testutil.ScreenshotDir(t)
 
 	t.Run("reviewer overview", func(t *testing.T) {

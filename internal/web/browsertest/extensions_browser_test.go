@@ -1,4 +1,4 @@
-package web_test
+package browsertest_test
 
 import (
 	"fmt"
@@ -22,14 +22,14 @@ import (
 // sees the instruction and the answer on the measure's timeline.
 func TestExtensionAndInstructionJourney(t *testing.T) {
 	browser := testutil.NewBrowser(t)
-	e := newFlow(t)
+	e := testutil.NewFlow(t)
 	// Past measure 3's date (2015-06-30): 台山's work on it is overdue.
-	e.p.Clock.Set(time.Date(2015, 7, 3, 9, 0, 0, 0, clock.Zone))
-	m3 := e.f.Measures[2]
+	e.P.Clock.Set(time.Date(2015, 7, 3, 9, 0, 0, 0, clock.Zone))
+	m3 := e.F.Measures[2]
 	var co3 int64
-	as, _ := e.p.App.Store.AssignmentsOf(t.Context(), m3.ID)
+	as, _ := e.P.App.Store.AssignmentsOf(t.Context(), m3.ID)
 	for _, a := range as {
-		if a.UnitID == e.f.Units["台山市人民政府"] {
+		if a.UnitID == e.F.Units["台山市人民政府"] {
 			co3 = a.ID
 		}
 	}
@@ -39,7 +39,7 @@ func TestExtensionAndInstructionJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	taishan := newPerson(t, browser, e.p, "taishan")
+	taishan := newPerson(t, browser, e.P, "taishan")
 	taishan.open(asgPath, ".assignment-meta .reasons")
 	if r := taishan.text(".assignment-meta .reasons"); !strings.Contains(r, "尚未办结") {
 		t.Fatalf("before the extension the reasons are %q", r)
@@ -56,7 +56,7 @@ func TestExtensionAndInstructionJourney(t *testing.T) {
 		t.Fatalf("the request shows %q", s)
 	}
 
-	office := newPerson(t, browser, e.p, "duchashi")
+	office := newPerson(t, browser, e.P, "duchashi")
 	office.open("/", "#todo-extensions")
 	office.do(chromedp.Click(chromedp.CSS(`#todo-extensions a[href^="/measures/"]`)), chromedp.WaitVisible(chromedp.CSS(".approve-form")))
 	office.do(
@@ -75,15 +75,15 @@ func TestExtensionAndInstructionJourney(t *testing.T) {
 		t.Fatalf("the assignment's deadline shows %q", m)
 	}
 	// The 台账 export has both dates.
-	x := xlsxOf(t, e.p.Login("duchashi").Get("/ledger.xlsx"))
+	x := testutil.XLSX(t, e.P.Login("duchashi").Get("/ledger.xlsx"))
 	found := false
-	for _, r := range rowsOf(t, x, "(二)就业保障") {
+	for _, r := range testutil.SheetRows(t, x, "(二)就业保障") {
 		if len(r) > 6 && r[3] == "台山市人民政府" {
 			found = r[5] == "2015-06-30" && r[6] == "2015-09-30"
 		}
 	}
 	if !found {
-		t.Fatalf("the ledger lacks 原定时限/调整后时限 for 台山: %v", rowsOf(t, x, "(二)就业保障"))
+		t.Fatalf("the ledger lacks 原定时限/调整后时限 for 台山: %v", testutil.SheetRows(t, x, "(二)就业保障"))
 	}
 
 	// 领导批示 on measure 1 (led by 市教育局), answered with a file.
@@ -91,8 +91,8 @@ func TestExtensionAndInstructionJourney(t *testing.T) {
 	if err := os.WriteFile(reply, evidence.SamplePDF("reply"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	m1 := fmt.Sprintf("/measures/%d", e.f.Measures[0].ID)
-	leader := newPerson(t, browser, e.p, "lingdao")
+	m1 := fmt.Sprintf("/measures/%d", e.F.Measures[0].ID)
+	leader := newPerson(t, browser, e.P, "lingdao")
 	leader.open(m1, "#instruction-form")
 	leader.do(
 		chromedp.SendKeys(chromedp.ID("instr-body"), "请加快普惠性幼儿园建设，月底前报告进展。"),
@@ -100,7 +100,7 @@ func TestExtensionAndInstructionJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#instruction-form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.flash-ok`)),
 	)
-	jiaoyu := newPerson(t, browser, e.p, "jiaoyuju")
+	jiaoyu := newPerson(t, browser, e.P, "jiaoyuju")
 	jiaoyu.open("/todo", "#todo-instructions")
 	jiaoyu.do(chromedp.Click(chromedp.CSS(`#todo-instructions a`)), chromedp.WaitVisible(chromedp.CSS(".answer-form")))
 	jiaoyu.do(

@@ -1,4 +1,4 @@
-package web_test
+package browsertest_test
 
 import (
 	"context"
@@ -19,14 +19,11 @@ import (
 func TestPlanImportDocxInTheBrowser(t *testing.T) {
 	p := testutil.Start(t)
 	browser := testutil.NewBrowser(t)
-	ctx := testutil.NewSession(t, browser)
-	if err := testutil.Login(ctx, p.Server.URL, "admin", p.App.DemoPassword); err != nil {
-		t.Fatal(err)
-	}
+	ctx := testutil.LoginSession(t, browser, p, "admin")
 	ctx, cancel := context.WithTimeout(ctx, 3*testutil.BrowserTimeout)
 	defer cancel()
 	file := filepath.Join(t.TempDir(), "分工方案.docx")
-	if err := os.WriteFile(file, dividedPlanDocx(), 0o644); err != nil {
+	if err := os.WriteFile(file, testutil.DividedPlanDocx(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := chromedp.Do(ctx,
