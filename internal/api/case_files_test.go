@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"duban/internal/evidence"
-	"duban/internal/store"
-	"duban/internal/workflow"
 )
 
 // TestEvidenceWithExtensionsAndAnswers: a unit sends a file with its
@@ -19,11 +17,8 @@ import (
 // another unit; a refused file keeps nothing on disk.
 func TestEvidenceWithExtensionsAndAnswers(t *testing.T) {
 	e := start(t)
-	ctx := t.Context()
 	pr := demoPair(t, e.p)
-	co, lead, office := e.token(pr.co, noScope), e.token(pr.lead, noScope), e.token("duchashi", noScope)
-	third := pr.third()
-	stranger := e.token(third, noScope)
+	co, lead, office, stranger := e.tokens(pr)
 	before := countFiles(t, e.p.Config.DataDir)
 
 	// A refused file: 422 naming it, nothing kept, no request made.
@@ -54,15 +49,7 @@ func TestEvidenceWithExtensionsAndAnswers(t *testing.T) {
 		t.Fatalf("extension %+v", ext)
 	}
 
-	leader, err := e.p.App.Store.UserByUsername(ctx, "lingdao")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ins, err := workflow.New(e.p.App.Store, nil).WriteInstruction(ctx, store.ActorOf(leader, "test"),
-		workflow.InstructionInput{MeasureID: pr.measure, Body: "请报送落实情况。"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ins := e.instruction(pr.measure, "请报送落实情况。")
 	minutes := evidence.SamplePDF("会议纪要")
 	want(t, e.call(lead, "POST", path("/instructions/%d/answer", ins.ID),
 		withFiles(t, "answer", m{"reply": "已召开专题会议部署。"}, map[string][]byte{"会议纪要.pdf": minutes})), http.StatusOK)

@@ -4,9 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
-
-	"duban/internal/store"
-	"duban/internal/workflow"
 )
 
 // TestExtensionsAndInstructions: a unit asks for a later deadline through
@@ -15,11 +12,9 @@ import (
 // neither.
 func TestExtensionsAndInstructions(t *testing.T) {
 	e := start(t)
-	ctx := t.Context()
 	pr := demoPair(t, e.p)
-	co, lead, office := e.token(pr.co, noScope), e.token(pr.lead, noScope), e.token("duchashi", noScope)
+	co, lead, office, stranger := e.tokens(pr)
 	third := pr.third()
-	stranger := e.token(third, noScope)
 
 	want(t, e.call(co, "POST", path("/assignments/%d/extensions", pr.coAsg), m{"reason": "需协调资金"}), http.StatusUnprocessableEntity)
 	want(t, e.call(stranger, "POST", path("/assignments/%d/extensions", pr.coAsg), m{"proposed_on": "2015-12-31", "reason": "x"}), http.StatusNotFound)
@@ -58,14 +53,7 @@ func TestExtensionsAndInstructions(t *testing.T) {
 	}
 
 	// A leader's instruction, answered once by the lead unit.
-	leader, err := e.p.App.Store.UserByUsername(ctx, "lingdao")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ins, err := workflow.New(e.p.App.Store, nil).WriteInstruction(ctx, store.ActorOf(leader, "test"), workflow.InstructionInput{MeasureID: pr.measure, Body: "请加快进度。"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ins := e.instruction(pr.measure, "请加快进度。")
 	// Another unit is refused as the page refuses it (the same service).
 	page := e.p.Login(third).PostForm(path("/instructions/%d/answer", ins.ID), url.Values{"reply": {"x"}})
 	if page.StatusCode < 400 {

@@ -20,6 +20,7 @@ import (
 	"duban/internal/model"
 	"duban/internal/store"
 	"duban/internal/testutil"
+	"duban/internal/workflow"
 )
 
 // env is a portal with its API document loaded into a validator: every
@@ -199,6 +200,27 @@ type pair struct {
 	lead, co         string // usernames
 	leadAsg, coAsg   int64
 	leadUnit, coUnit int64
+}
+
+// tokens are tokens for the pair's co-unit and lead unit, the office and
+// the third demo unit (a stranger to the pair's assignments).
+func (e *env) tokens(pr pair) (co, lead, office, stranger string) {
+	return e.token(pr.co, noScope), e.token(pr.lead, noScope), e.token("duchashi", noScope), e.token(pr.third(), noScope)
+}
+
+// instruction has the demo leader write an instruction on a measure.
+func (e *env) instruction(measure int64, body string) *model.Instruction {
+	e.t.Helper()
+	leader, err := e.p.App.Store.UserByUsername(e.t.Context(), "lingdao")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ins, err := workflow.New(e.p.App.Store, nil).WriteInstruction(e.t.Context(), store.ActorOf(leader, "test"),
+		workflow.InstructionInput{MeasureID: measure, Body: body})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return ins
 }
 
 // third is the demo unit account that is neither the lead nor the co-unit.

@@ -116,10 +116,7 @@ func apiRows(ctx context.Context, o Options, clients map[string]*Client) ([]Row,
 	if !want(draftName) {
 		return rows, nil
 	}
-	if err := unit.SignAll(ctx); err != nil {
-		return nil, err
-	}
-	forms, err := unit.ReportForms(ctx)
+	forms, err := unit.SignedForms(ctx)
 	if err != nil {
 		return nil, err
 	}

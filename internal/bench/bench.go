@@ -217,14 +217,7 @@ type writer struct {
 func loginWriters(ctx context.Context, url, password string, acc Accounts) ([]writer, error) {
 	var out []writer
 	for _, u := range acc.orDemo().Writers {
-		c := NewClient(url)
-		if err := c.Login(ctx, u, password); err != nil {
-			return nil, err
-		}
-		if err := c.SignAll(ctx); err != nil {
-			return nil, err
-		}
-		forms, err := c.ReportForms(ctx)
+		c, forms, err := LoginWriter(ctx, url, u, password)
 		if err != nil {
 			return nil, err
 		}

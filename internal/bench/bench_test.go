@@ -97,14 +97,7 @@ func TestSoakMixesReadsAndWrites(t *testing.T) {
 func TestRepeatedDraftsStayUnderTheFileLimit(t *testing.T) {
 	p := testutil.Start(t)
 	ctx := context.Background()
-	c := bench.NewClient(p.Server.URL)
-	if err := c.Login(ctx, "canlian", p.App.DemoPassword); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.SignAll(ctx); err != nil {
-		t.Fatal(err)
-	}
-	forms, err := c.ReportForms(ctx)
+	c, forms, err := bench.LoginWriter(ctx, p.Server.URL, "canlian", p.App.DemoPassword)
 	if err != nil || len(forms) == 0 {
 		t.Fatalf("forms %v: %v", forms, err)
 	}
@@ -167,14 +160,7 @@ func TestRunPagesOnASynthDataset(t *testing.T) {
 func BenchmarkSaveDraft(b *testing.B) {
 	p := testutil.Start(b, testutil.WithDemoHistory())
 	ctx := context.Background()
-	c := bench.NewClient(p.Server.URL)
-	if err := c.Login(ctx, "jiaoyuju", p.App.DemoPassword); err != nil {
-		b.Fatal(err)
-	}
-	if err := c.SignAll(ctx); err != nil {
-		b.Fatal(err)
-	}
-	forms, err := c.ReportForms(ctx)
+	c, forms, err := bench.LoginWriter(ctx, p.Server.URL, "jiaoyuju", p.App.DemoPassword)
 	if err != nil || len(forms) == 0 {
 		b.Fatal("no report form", err)
 	}

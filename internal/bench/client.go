@@ -106,6 +106,26 @@ func (c *Client) Login(ctx context.Context, username, password string) error {
 	return nil
 }
 
+// LoginWriter logs a unit user in, signs for (签收) every assignment of
+// the unit and lists the report forms it may then save.
+func LoginWriter(ctx context.Context, base, username, password string) (*Client, []string, error) {
+	c := NewClient(base)
+	if err := c.Login(ctx, username, password); err != nil {
+		return nil, nil, err
+	}
+	forms, err := c.SignedForms(ctx)
+	return c, forms, err
+}
+
+// SignedForms signs for every assignment of the user's unit and lists the
+// report forms on its to-do page.
+func (c *Client) SignedForms(ctx context.Context) ([]string, error) {
+	if err := c.SignAll(ctx); err != nil {
+		return nil, err
+	}
+	return c.ReportForms(ctx)
+}
+
 // SignAll signs for (签收) every assignment of the user's unit.
 func (c *Client) SignAll(ctx context.Context) error {
 	if _, err := c.Get(ctx, "/todo"); err != nil {

@@ -87,14 +87,7 @@ func TestPortalSweepsAtStart(t *testing.T) {
 	p := testutil.Start(t, testutil.WithDataDir(dir))
 	ctx := context.Background()
 	// A unit saves a report with a file: its row references the file.
-	c := bench.NewClient(p.Server.URL)
-	if err := c.Login(ctx, "canlian", p.App.DemoPassword); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.SignAll(ctx); err != nil {
-		t.Fatal(err)
-	}
-	forms, err := c.ReportForms(ctx)
+	c, forms, err := bench.LoginWriter(ctx, p.Server.URL, "canlian", p.App.DemoPassword)
 	if err != nil || len(forms) == 0 {
 		t.Fatalf("report forms: %v %v", forms, err)
 	}
