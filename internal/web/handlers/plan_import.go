@@ -19,6 +19,7 @@ import (
 	"duban/internal/i18n"
 	"duban/internal/model"
 	"duban/internal/periods"
+	plansvc "duban/internal/planadmin"
 	"duban/internal/planimport"
 	"duban/internal/planparse"
 	"duban/internal/validate"
@@ -193,9 +194,7 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 			unknown[u.Name] = true
 		}
 	}
-	for _, o := range i18n.TargetOps {
-		page.Ops = append(page.Ops, planadmin.OpOption{Op: o.Op, Key: o.Key})
-	}
+	page.Ops = plansvc.TargetOps()
 	page.Domains, page.Rows = previewTree(p, corr, unknown)
 	if pv.Existing != nil {
 		page.Existing = &planadmin.ExistingPlan{ID: pv.Existing.ID, Title: pv.Existing.Title}
@@ -203,7 +202,7 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 	page.Diff = previewDiff(pv.Diff)
 	if len(unknown) > 0 {
 		var err error
-		if page.UnitKinds, err = h.unitChooser(ctx, nil); err != nil {
+		if page.UnitKinds, err = plansvc.New(h.Store).UnitChooser(ctx, nil); err != nil {
 			return page, err
 		}
 	}
