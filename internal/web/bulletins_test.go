@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -182,8 +183,8 @@ func TestBulletinPages(t *testing.T) {
 
 // unitOf logs in as the owner of a notification.
 func unitOf(p *testutil.Portal, userID int64) *testutil.Client {
-	var u model.User
-	if err := p.App.DB.R.First(&u, userID).Error; err != nil {
+	u, err := p.App.Store.UserByID(context.Background(), userID)
+	if err != nil {
 		p.T.Fatal(err)
 	}
 	return p.Login(u.Username)
