@@ -4,20 +4,15 @@ import (
 	"context"
 
 	"duban/internal/clock"
+	"duban/internal/model"
 )
 
-// PlanRow is one plan in the list of plans.
+// PlanRow is one plan in the list of plans: its header (Periods not
+// counted) and its measures.
 type PlanRow struct {
-	ID           int64
-	Title        string
-	Issuer       string
-	IssuedOn     string
-	StartOn      string
-	EndOn        string
-	ReportingKey string // catalog key of the reporting cycle
-	Measures     int64
-	Closed       int64
-	Demo         bool
+	PlanInfo
+	Measures int64
+	Closed   int64
 }
 
 // PlanList lists every plan, newest first, with its measures counted.
@@ -34,9 +29,13 @@ func (s *Service) PlanList(ctx context.Context) ([]PlanRow, error) {
 	var out []PlanRow
 	for _, p := range ps {
 		n := counts[p.ID]
-		out = append(out, PlanRow{ID: p.ID, Title: p.Title, Issuer: p.Issuer, IssuedOn: p.IssuedOn,
-			StartOn: clock.DayText(p.StartOn), EndOn: clock.DayText(p.EndOn), ReportingKey: "plans.reporting." + p.Reporting,
-			Measures: n.Total, Closed: n.Closed, Demo: p.Demo})
+		out = append(out, PlanRow{PlanInfo: planInfo(&p, 0), Measures: n.Total, Closed: n.Closed})
 	}
 	return out, nil
+}
+
+// planInfo is a plan's header with its number of periods.
+func planInfo(p *model.Plan, periods int) PlanInfo {
+	return PlanInfo{ID: p.ID, Title: p.Title, Issuer: p.Issuer, IssuedOn: p.IssuedOn, StartOn: clock.DayText(p.StartOn),
+		EndOn: clock.DayText(p.EndOn), Reporting: p.Reporting, DueDays: p.DueDays, Periods: periods, Demo: p.Demo}
 }
