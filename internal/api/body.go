@@ -107,15 +107,6 @@ func (a *API) discard(ctx context.Context, ups []evidence.Upload) {
 	evidence.Discard(ctx, a.d.Files, ups)
 }
 
-// newFiles hands received uploads to a workflow write.
-func newFiles(ups []evidence.Upload) []workflow.NewFile {
-	var out []workflow.NewFile
-	for _, u := range ups {
-		out = append(out, workflow.NewFile{Name: u.Name, ContentType: u.Kind.ContentType, Blob: u.Blob})
-	}
-	return out
-}
-
 // decodeErr says what is wrong with a write's JSON in the caller's
 // language: a field of the wrong type or not accepted is a 422 naming the
 // field (as huma's own validation does), anything else a 400.
