@@ -52,6 +52,10 @@ type Row struct {
 	P50, P99 time.Duration
 	Ratio    float64 // RPS / hello's RPS
 	PeakKB   int64   // the server's peak RSS while the row ran (0: not measured)
+	// CPUms is the server's CPU time per answered request in ms (0: not
+	// measured): unlike req/s it hardly depends on what else the machine
+	// runs, so it compares two builds measured at different times.
+	CPUms float64
 }
 
 // CheckLoopback refuses any target but this machine: the tool is a load
@@ -253,8 +257,12 @@ func measure(ctx context.Context, o Options, name string, fn func(ctx context.Co
 		run(ctx, o.Concurrency, o.Warmup, fn)
 	}
 	stopRSS := peakRSS(o.PID)
+	cpu0, cpuErr := CPUTime(o.PID)
 	lat, errs, conflicts, elapsed := run(ctx, o.Concurrency, o.Duration, fn)
 	row := Row{Name: name, Requests: len(lat), Errors: errs, Conflict: conflicts, PeakKB: stopRSS()}
+	if cpu1, err := CPUTime(o.PID); o.PID > 0 && cpuErr == nil && err == nil && len(lat) > 0 {
+		row.CPUms = ms(cpu1-cpu0) / float64(len(lat))
+	}
 	if elapsed > 0 {
 		row.RPS = float64(len(lat)) / elapsed.Seconds()
 	}
@@ -363,6 +371,9 @@ func PrintRows(w io.Writer, rows []Row) {
 	if withRSS {
 		rssHead = "peak RSS MB\t"
 	}
+	if withRSS {
+		rssHead += "server CPU ms/req\t"
+	}
 	fmt.Fprintf(tw, "page\treq/s\tp50 ms\tp99 ms\t%srequests\terrors\t409\t%s\n", ratioHead, rssHead)
 	var peak int64
 	for _, r := range rows {
@@ -371,9 +382,9 @@ func PrintRows(w io.Writer, rows []Row) {
 			ratio = fmt.Sprintf("%.4f\t", r.Ratio)
 		}
 		if withRSS {
-			rss = "—\t"
+			rss = "—\t—\t"
 			if r.PeakKB > 0 {
-				rss = fmt.Sprintf("%.1f\t", float64(r.PeakKB)/1024)
+				rss = fmt.Sprintf("%.1f\t%.2f\t", float64(r.PeakKB)/1024, r.CPUms)
 			}
 		}
 		peak = max(peak, r.PeakKB)
@@ -386,6 +397,33 @@ func PrintRows(w io.Writer, rows []Row) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// CPUTime reads the user and system CPU time a process has used
+// (Linux /proc, in clock ticks of 10 ms).
+func CPUTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) may hold spaces: count from its ")".
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, errors.New("no command name in /proc stat")
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("short /proc stat")
+	}
+	var ticks int64
+	for _, s := range f[11:13] { // utime, stime (fields 14 and 15)
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, err
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
+}
 
 // RSS reads a process's resident set size in kB from /proc.
 func RSS(pid int) (int64, error) {

@@ -40,6 +40,7 @@ func TestRunPagesOnTheRouter(t *testing.T) {
 	rows, err := bench.RunPages(context.Background(), bench.Options{
 		URL: p.Server.URL, Password: p.App.DemoPassword, Concurrency: 2,
 		Duration: 150 * time.Millisecond, HelloAddr: hello, FileKB: 5, AllUnits: true,
+		PID: os.Getpid(), // the portal serves from this process
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -57,6 +58,9 @@ func TestRunPagesOnTheRouter(t *testing.T) {
 		}
 		if strings.HasPrefix(r.Name, "unit: ") {
 			writes++
+			if r.CPUms <= 0 || r.PeakKB <= 0 {
+				t.Errorf("%s: no CPU time or RSS measured: %+v", r.Name, r)
+			}
 		}
 		// Every writer saves forms of its own: a 409 would be the tool's
 		// mistake (a shared form or a wrong lock version), not contention.
