@@ -186,6 +186,10 @@ func journey(t *testing.T, opts ...testutil.Option) {
 	if !strings.Contains(res.Body, "请先签收") || !strings.Contains(res.Body, "试图先填报") {
 		t.Fatal("the refusal lacks the reason or lost the input")
 	}
+	// A post counts the to-do items only when it shows a page, as here.
+	if got := wfText(t, res, ".main-nav a[href='/todo'] .nav-count"); got != before {
+		t.Fatalf("the refused form's navigation counts %q to do, the dashboard %q", got, before)
+	}
 	res = canlian.PostForm(fmt.Sprintf("/assignments/%d/sign", e.CoCanlian.ID), url.Values{"back": {form}})
 	mustStatus(t, res, http.StatusSeeOther, "sign")
 	if res.Header.Get("Location") != form {
