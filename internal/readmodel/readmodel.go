@@ -326,6 +326,9 @@ func flush(ctx context.Context, st *store.Store, now time.Time) (bool, error) {
 		}
 	}
 	if changed {
+		if _, err := updateRollups(ctx, st, now); err != nil {
+			return changed, err
+		}
 		return true, st.BumpGeneration(ctx)
 	}
 	return false, nil
@@ -400,7 +403,11 @@ func RefreshDue(ctx context.Context, st *store.Store, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		if due && !changed {
+		rolled, err := updateRollups(ctx, st, now)
+		if err != nil {
+			return err
+		}
+		if (due || rolled) && !changed {
 			return st.BumpGeneration(ctx)
 		}
 		return nil
@@ -442,6 +449,9 @@ func Rebuild(ctx context.Context, st *store.Store, now time.Time) (int, error) {
 		}
 		n = len(ids)
 		if err := Refresh(ctx, st, ids, now); err != nil {
+			return err
+		}
+		if err := rebuildRollups(ctx, st, now); err != nil {
 			return err
 		}
 		return st.BumpGeneration(ctx)

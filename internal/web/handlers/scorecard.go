@@ -47,17 +47,23 @@ func (h *Handlers) Scorecard(c echo.Context) error {
 	if len(plans) == 0 {
 		return render.Page(c, http.StatusOK, scorecard.Scorecard(scorecard.Page{}))
 	}
-	snap, err := figures.Load(ctx, h.Store, figures.Scope{PlanID: planID}, h.Clock.Now())
-	if err != nil {
-		return err
+	p := scorecard.Page{Picker: picker("/scorecard", plans, planID, true), HasPlan: true}
+	if planID == 0 {
+		// Every plan: from the read model's rollups, a row per unit.
+		sum, err := figures.LoadSummary(ctx, h.Store, h.Clock.Now())
+		if err != nil {
+			return err
+		}
+		p.Scores = sum.Scorecard()
+	} else {
+		snap, err := figures.Load(ctx, h.Store, figures.Scope{PlanID: planID}, h.Clock.Now())
+		if err != nil {
+			return err
+		}
+		p.Plan, p.Scores = snap.Plan(planID), snap.Scorecard()
 	}
-	scores := snap.Scorecard()
 	key, desc := parseSort(c.QueryParam("sort"))
-	figures.SortScores(scores, key, desc)
-	p := scorecard.Page{Picker: picker("/scorecard", plans, planID, true), HasPlan: true, Scores: scores}
-	if planID != 0 {
-		p.Plan = snap.Plan(planID)
-	}
+	figures.SortScores(p.Scores, key, desc)
 	for _, col := range scoreColumns {
 		v := url.Values{}
 		if planID == 0 {
