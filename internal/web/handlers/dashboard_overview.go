@@ -193,12 +193,7 @@ func picker(action string, plans []model.Plan, selected int64, allowAll bool) da
 }
 
 // planQuery is "?plan=ID", or "?plan=all" for every plan.
-func planQuery(planID int64) string {
-	if planID == 0 {
-		return "?plan=all"
-	}
-	return "?plan=" + strconv.FormatInt(planID, 10)
-}
+func planQuery(planID int64) string { return "?plan=" + planParam(planID) }
 
 // unitScope is the unit a user's views are limited to (0 for roles that
 // read everything). Unit users only ever see their own unit's rows.
