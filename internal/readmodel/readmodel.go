@@ -403,7 +403,7 @@ func RefreshDue(ctx context.Context, st *store.Store, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		rolled, err := updateRollups(ctx, st, now)
+		rolled, err := refreshRollups(ctx, st, now)
 		if err != nil {
 			return err
 		}

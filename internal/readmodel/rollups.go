@@ -171,18 +171,12 @@ func DecodeTally(s string) (*Tally, error) {
 type rollPlan struct {
 	periods []rules.Period
 	ends    []time.Time
-	start   time.Time
 	current int   // periods.Current at now
 	next    int64 // when the clock next moves periods.Current (0: never)
 }
 
 func rollPlans(ctx context.Context, st *store.Store, ids []int64, now time.Time) (map[int64]*rollPlan, error) {
-	sc := store.FactScope{PlanIDs: ids}
-	ps, err := st.FactPlans(ctx, sc)
-	if err != nil {
-		return nil, err
-	}
-	pers, err := st.FactPeriods(ctx, sc)
+	pers, err := st.FactPeriods(ctx, store.FactScope{PlanIDs: ids})
 	if err != nil {
 		return nil, err
 	}
@@ -191,11 +185,11 @@ func rollPlans(ctx context.Context, st *store.Store, ids []int64, now time.Time)
 		byPlan[x.PlanID] = append(byPlan[x.PlanID], x)
 	}
 	out := map[int64]*rollPlan{}
-	for _, p := range ps {
-		rp := &rollPlan{start: p.StartOn}
-		gen := make([]periods.Period, 0, len(byPlan[p.ID]))
+	for _, id := range ids {
+		rp := &rollPlan{}
+		gen := make([]periods.Period, 0, len(byPlan[id]))
 		var next time.Time
-		for _, x := range byPlan[p.ID] {
+		for _, x := range byPlan[id] {
 			rp.periods = append(rp.periods, rules.Period{ID: x.ID, Seq: x.Seq, Label: x.Label,
 				Starts: clock.Date(x.StartsOn), Ends: clock.Date(x.EndsOn), Due: clock.Date(x.DueOn)})
 			rp.ends = append(rp.ends, x.EndsOn)
@@ -207,7 +201,7 @@ func rollPlans(ctx context.Context, st *store.Store, ids []int64, now time.Time)
 		}
 		rp.current = periods.Current(gen, now)
 		rp.next = Epoch(next)
-		out[p.ID] = rp
+		out[id] = rp
 	}
 	return out, nil
 }
@@ -299,7 +293,7 @@ func groupTally(rows []model.AssignmentState, p *rollPlan, targets map[int64][]*
 				continue
 			}
 			tr := Track(f.Values, tg, p.ends)
-			st := IndicatorStatus(tg, tr, v, p.start, now)
+			st := IndicatorStatus(tg, tr, v, FromEpoch(f.PlanStart), now)
 			t.Indicators[slices.Index(countedIndicators[:], st)]++
 			end := rules.YearEnd(tg.Year)
 			next = earliest(next, end.Add(time.Second), now)
@@ -338,6 +332,7 @@ type computed struct {
 	till     map[groupKey]int64
 	measures map[int64]store.RollupMeasure
 	gone     map[int64]bool // measures
+	plans    []int64        // the plans the queue named
 }
 
 // computeGroups tallies groups from their state rows at now.
@@ -382,19 +377,31 @@ func newComputed() *computed {
 // updateRollups rebuilds every rollup instead.
 const rebuildOver = 5000
 
-// updateRollups recomputes what rollup_dirty lists and the groups the
-// clock has changed, in the transaction ctx carries; it reports whether
+// updateRollups recomputes what rollup_dirty lists, in the transaction
+// ctx carries (a writer, after its state rows); it reports whether
 // anything was recomputed.
 func updateRollups(ctx context.Context, st *store.Store, now time.Time) (bool, error) {
+	return recompute(ctx, st, now, false)
+}
+
+// refreshRollups is updateRollups and the groups the clock has changed
+// (readers and the ticker).
+func refreshRollups(ctx context.Context, st *store.Store, now time.Time) (bool, error) {
+	return recompute(ctx, st, now, true)
+}
+
+func recompute(ctx context.Context, st *store.Store, now time.Time, clocked bool) (bool, error) {
 	keys, err := st.TakeRollupDirty(ctx)
 	if err != nil {
 		return false, err
 	}
-	expired, err := st.ExpiredRollupGroups(ctx, now.Unix())
-	if err != nil {
-		return false, err
+	if clocked {
+		expired, err := st.ExpiredRollupGroups(ctx, now.Unix())
+		if err != nil {
+			return false, err
+		}
+		keys = append(keys, expired...)
 	}
-	keys = append(keys, expired...)
 	if len(keys) == 0 {
 		return false, nil
 	}
@@ -410,6 +417,7 @@ func updateRollups(ctx context.Context, st *store.Store, now time.Time) (bool, e
 	rows := map[groupKey][]model.AssignmentState{}
 	c := newComputed()
 	for _, k := range keys {
+		c.plans = append(c.plans, k.PlanID)
 		if k.UnitID != 0 {
 			g := groupKey{k.PlanID, k.UnitID}
 			if _, done := rows[g]; !done {
@@ -442,6 +450,23 @@ func updateRollups(ctx context.Context, st *store.Store, now time.Time) (bool, e
 // saveRollups stores fresh groups and measures and moves their difference
 // from the stored ones into the plan and unit rows.
 func saveRollups(ctx context.Context, st *store.Store, c *computed) error {
+	var groups [][2]int64
+	var planIDs, unitIDs, measureIDs []int64
+	for k := range c.groups {
+		groups = append(groups, [2]int64{k.plan, k.unit})
+		planIDs, unitIDs = append(planIDs, k.plan), append(unitIDs, k.unit)
+	}
+	for id, m := range c.measures {
+		measureIDs, planIDs = append(measureIDs, id), append(planIDs, m.PlanID)
+	}
+	for id := range c.gone {
+		measureIDs = append(measureIDs, id)
+	}
+	planIDs = append(planIDs, c.plans...) // where measures moved from
+	stored, err := st.ReadRollups(ctx, groups, uniq(planIDs), uniq(unitIDs), measureIDs)
+	if err != nil {
+		return err
+	}
 	plans, units := map[int64]*Tally{}, map[int64]*Tally{}
 	delta := func(m map[int64]*Tally, id int64) *Tally {
 		if m[id] == nil {
@@ -450,18 +475,20 @@ func saveRollups(ctx context.Context, st *store.Store, c *computed) error {
 		return m[id]
 	}
 	for k, t := range c.groups {
-		s, err := st.Tally(ctx, store.RollupGroups, k.plan, k.unit)
-		if err != nil {
-			return err
-		}
-		old, err := DecodeTally(s)
+		was := stored.Groups[[2]int64{k.plan, k.unit}]
+		old, err := DecodeTally(was)
 		if err != nil {
 			return fmt.Errorf("rollup of plan %d unit %d: %w", k.plan, k.unit, err)
 		}
-		if t == nil || t.zero() {
+		switch {
+		case t == nil || t.zero():
 			t = &Tally{}
-			err = st.DeleteTally(ctx, store.RollupGroups, k.plan, k.unit)
-		} else {
+			if was != "" {
+				err = st.DeleteTally(ctx, store.RollupGroups, k.plan, k.unit)
+			}
+		case t.encode() == was && c.till[k] == stored.Tills[[2]int64{k.plan, k.unit}]:
+			continue // unchanged (most drafts)
+		default:
 			err = st.PutGroupTally(ctx, k.plan, k.unit, t.encode(), c.till[k])
 		}
 		if err != nil {
@@ -480,9 +507,9 @@ func saveRollups(ctx context.Context, st *store.Store, c *computed) error {
 		d.Percent += sign * m.Percent
 	}
 	for id, m := range c.measures {
-		old, ok, err := st.RollupMeasureRow(ctx, id)
-		if err != nil {
-			return err
+		old, ok := stored.Measures[id]
+		if ok && old == m {
+			continue
 		}
 		if ok {
 			move(old, -1)
@@ -493,9 +520,9 @@ func saveRollups(ctx context.Context, st *store.Store, c *computed) error {
 		move(m, 1)
 	}
 	for id := range c.gone {
-		old, ok, err := st.RollupMeasureRow(ctx, id)
-		if err != nil || !ok {
-			return err
+		old, ok := stored.Measures[id]
+		if !ok {
+			continue
 		}
 		move(old, -1)
 		if err := st.DeleteRollupMeasure(ctx, id); err != nil {
@@ -503,16 +530,21 @@ func saveRollups(ctx context.Context, st *store.Store, c *computed) error {
 		}
 	}
 	for _, x := range []struct {
-		table string
-		m     map[int64]*Tally
-	}{{store.RollupPlans, plans}, {store.RollupUnits, units}} {
+		table  string
+		m      map[int64]*Tally
+		stored map[int64]string
+	}{{store.RollupPlans, plans, stored.Plans}, {store.RollupUnits, units, stored.Units}} {
 		for id, d := range x.m {
 			if d.zero() {
 				continue
 			}
-			s, err := st.Tally(ctx, x.table, id)
-			if err != nil {
-				return err
+			s, ok := x.stored[id]
+			if !ok {
+				// Not asked for up front (a measure moved from a plan the
+				// queue did not name): read it on its own.
+				if s, err = st.Tally(ctx, x.table, id); err != nil {
+					return err
+				}
 			}
 			t, err := DecodeTally(s)
 			if err != nil {
@@ -649,7 +681,7 @@ func SyncRollups(ctx context.Context, st *store.Store, now time.Time) (bool, err
 	changed := false
 	err = st.WithTx(ctx, func(ctx context.Context) error {
 		var err error
-		if changed, err = updateRollups(ctx, st, now); err != nil || !changed {
+		if changed, err = refreshRollups(ctx, st, now); err != nil || !changed {
 			return err
 		}
 		return st.BumpGeneration(ctx)

@@ -69,29 +69,84 @@ type RollupMeasure struct {
 }
 
 // MeasureForRollup returns a measure's plan, whether it is closed and its
-// assignments' lights; ok is false when the measure is gone.
+// assignments' lights (one query); ok is false when the measure is gone.
 func (s *Store) MeasureForRollup(ctx context.Context, measureID int64) (planID int64, closed, ok bool, lights []MeasureLight, err error) {
-	var isClosed int64
-	row := s.w(ctx).Raw("SELECT plan_id, CASE WHEN closed_at IS NULL THEN 0 ELSE 1 END FROM measures WHERE id = ?", measureID).Row()
-	switch err := row.Scan(&planID, &isClosed); {
-	case err == sql.ErrNoRows:
-		return 0, false, false, nil, nil
-	case err != nil:
+	var rows []struct {
+		PlanID        int64
+		Closed        int
+		AssignmentID  sql.NullInt64
+		Role          sql.NullString
+		Light         sql.NullInt64
+		LatestPercent sql.NullInt64
+	}
+	err = s.w(ctx).Raw("SELECT m.plan_id, CASE WHEN m.closed_at IS NULL THEN 0 ELSE 1 END AS closed, "+
+		"st.assignment_id, st.role, st.light, st.latest_percent "+
+		"FROM measures m LEFT JOIN assignment_states st ON st.measure_id = m.id WHERE m.id = ? ORDER BY st.assignment_id", measureID).
+		Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
 		return 0, false, false, nil, translate(err, "load a measure for the rollups")
 	}
-	err = s.w(ctx).Raw("SELECT assignment_id, role, light, latest_percent FROM assignment_states WHERE measure_id = ? ORDER BY assignment_id",
-		measureID).Scan(&lights).Error
-	return planID, isClosed == 1, true, lights, translate(err, "load a measure's lights")
+	for _, r := range rows {
+		if r.AssignmentID.Valid {
+			lights = append(lights, MeasureLight{AssignmentID: r.AssignmentID.Int64, Role: r.Role.String, Light: int(r.Light.Int64),
+				LatestPercent: int(r.LatestPercent.Int64)})
+		}
+	}
+	return rows[0].PlanID, rows[0].Closed == 1, true, lights, nil
 }
 
-// RollupMeasureRow returns a measure's stored row; ok is false for none.
-func (s *Store) RollupMeasureRow(ctx context.Context, measureID int64) (RollupMeasure, bool, error) {
-	var out []RollupMeasure
-	err := s.w(ctx).Raw("SELECT measure_id, plan_id, light, percent FROM rollup_measures WHERE measure_id = ?", measureID).Scan(&out).Error
-	if err != nil || len(out) == 0 {
-		return RollupMeasure{}, false, translate(err, "load a measure's rollup")
+// StoredRollups are rows read before an update: tallies by key ("" for
+// none) and measure rows.
+type StoredRollups struct {
+	Groups   map[[2]int64]string // plan, unit
+	Tills    map[[2]int64]int64  // the groups' valid_till (0: none)
+	Plans    map[int64]string
+	Units    map[int64]string
+	Measures map[int64]RollupMeasure
+}
+
+// ReadRollups reads the stored rows of groups (plan, unit), plans, units
+// and measures in one query.
+func (s *Store) ReadRollups(ctx context.Context, groups [][2]int64, plans, units, measures []int64) (StoredRollups, error) {
+	out := StoredRollups{Groups: map[[2]int64]string{}, Tills: map[[2]int64]int64{}, Plans: map[int64]string{}, Units: map[int64]string{}, Measures: map[int64]RollupMeasure{}}
+	var rows []struct {
+		Kind       string
+		A, B       int64
+		Tally      string
+		Light, Pct int
+		Till       sql.NullInt64
 	}
-	return out[0], true, nil
+	q := "SELECT 'p' AS kind, plan_id AS a, 0 AS b, tally, 0 AS light, 0 AS pct, CAST(NULL AS BIGINT) AS till FROM rollup_plans WHERE plan_id IN ? " +
+		"UNION ALL SELECT 'u', unit_id, 0, tally, 0, 0, NULL FROM rollup_units WHERE unit_id IN ? " +
+		"UNION ALL SELECT 'm', measure_id, plan_id, '', light, percent, NULL FROM rollup_measures WHERE measure_id IN ?"
+	args := []any{plans, units, measures}
+	if len(groups) > 0 {
+		q += " UNION ALL SELECT 'g', plan_id, unit_id, tally, 0, 0, valid_till FROM rollup_groups WHERE "
+		for i, g := range groups {
+			if i > 0 {
+				q += " OR "
+			}
+			q += "(plan_id = ? AND unit_id = ?)"
+			args = append(args, g[0], g[1])
+		}
+	}
+	if err := s.w(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+		return out, translate(err, "load rollups")
+	}
+	for _, r := range rows {
+		switch r.Kind {
+		case "p":
+			out.Plans[r.A] = r.Tally
+		case "u":
+			out.Units[r.A] = r.Tally
+		case "m":
+			out.Measures[r.A] = RollupMeasure{MeasureID: r.A, PlanID: r.B, Light: r.Light, Percent: r.Pct}
+		case "g":
+			out.Groups[[2]int64{r.A, r.B}] = r.Tally
+			out.Tills[[2]int64{r.A, r.B}] = r.Till.Int64
+		}
+	}
+	return out, nil
 }
 
 // PutRollupMeasure stores a measure's row.
