@@ -28,7 +28,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var (
 		target, password, dataDir, hello string
 		only, dbURL, now, accounts, tag  string
-		start                            bool
+		start, allUnits                  bool
 		port, pid, conc, users, fileKB   int
 		dur, warm, soak, think, every    time.Duration
 	)
@@ -51,9 +51,15 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&users, "users", 200, "soak: simulated users")
 	fs.DurationVar(&think, "think", 250*time.Millisecond, "soak: mean pause between a user's requests")
 	fs.DurationVar(&every, "every", 30*time.Second, "soak: report interval")
+	fs.BoolVar(&allUnits, "all-units", false, "also write as a new account per unit, created as the demo's admin (default with --start on the demo: its data belongs to the run)")
 	fs.IntVar(&pid, "pid", 0, "the server's process ID, for its RSS (set by --start)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	allSet := false
+	fs.Visit(func(f *flag.Flag) { allSet = allSet || f.Name == "all-units" })
+	if !allSet {
+		allUnits = start && accounts == "demo"
 	}
 	var acc bench.Accounts
 	switch accounts {
@@ -125,7 +131,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "%d clients, %s per page after %s warm-up, against %s; hello on %s\n", conc, dur, warm, target, hello)
 	rows, err := bench.RunPages(ctx, bench.Options{URL: target, Password: password, Concurrency: conc, Duration: dur,
-		Warmup: warm, HelloAddr: hello, FileKB: fileKB, Out: stdout, PID: pid, Only: onlyRe, Accounts: acc})
+		Warmup: warm, HelloAddr: hello, FileKB: fileKB, Out: stdout, PID: pid, Only: onlyRe, Accounts: acc, AllUnits: allUnits})
 	if err != nil {
 		return err
 	}

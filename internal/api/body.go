@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"reflect"
 	"strings"
@@ -63,73 +64,47 @@ func (a *API) readBody(ctx context.Context, part string, dst any) ([]evidence.Up
 	if err != nil {
 		return nil, problemFor(ctx, http.StatusBadRequest, "api.err.invalid")
 	}
-	var ups []evidence.Upload
-	fail := func(err error) ([]evidence.Upload, error) {
-		a.discard(ctx, ups)
-		return nil, err
-	}
 	got := false
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fail(a.bodyErr(ctx, err))
-		}
-		switch {
-		case p.FormName() == part && !got:
-			got = true
-			if err := decode(p); err != nil {
-				return fail(err)
-			}
-		case p.FormName() == "files" && p.FileName() != "":
-			if len(ups) >= workflow.MaxFiles {
-				return fail(invalidFields(ctx, validate.Errors{"files": {Key: "report.form.err.too_many_files"}}))
-			}
-			up, err := evidence.Receive(ctx, a.d.Files, p.FileName(), p, a.d.MaxUploadMB<<20)
-			if up.Blob != nil {
-				ups = append(ups, up)
-			}
-			if errors.Is(err, evidence.ErrTooLarge) {
-				return fail(problemFor(ctx, http.StatusRequestEntityTooLarge, "evidence.err.too_large"))
-			}
-			if err != nil {
-				return fail(a.bodyErr(ctx, err))
-			}
-			if up.Err != "" {
-				pr := invalidFields(ctx, validate.Errors{"files": {Key: up.Err}})
-				pr.Fields["files"] = i18n.T(ctx, "api.err.file_refused", up.Name+": "+pr.Fields["files"])
-				return fail(pr)
-			}
-		default:
+	field := func(p *multipart.Part) error {
+		if p.FormName() != part || got {
 			if _, err := io.Copy(io.Discard, p); err != nil {
-				return fail(a.bodyErr(ctx, err))
+				return a.bodyErr(ctx, err)
 			}
+			return nil
 		}
+		got = true
+		return decode(p)
 	}
-	if !got {
-		return fail(invalidFields(ctx, validate.Errors{part: {Key: "form.required"}}))
+	file := func(ups []evidence.Upload) error {
+		if len(ups) > workflow.MaxFiles {
+			return invalidFields(ctx, validate.Errors{evidence.FilesPart: {Key: "report.form.err.too_many_files"}})
+		}
+		if up := ups[len(ups)-1]; up.Err != "" {
+			pr := invalidFields(ctx, validate.Errors{evidence.FilesPart: {Key: up.Err}})
+			pr.Fields[evidence.FilesPart] = i18n.T(ctx, "api.err.file_refused", up.Name+": "+pr.Fields[evidence.FilesPart])
+			return pr
+		}
+		return nil
+	}
+	ups, err := evidence.ReadParts(ctx, mr, a.d.Files, a.d.MaxUploadMB<<20, field, file)
+	var be *evidence.BodyError
+	switch {
+	case errors.Is(err, evidence.ErrTooLarge):
+		return nil, problemFor(ctx, http.StatusRequestEntityTooLarge, "evidence.err.too_large")
+	case errors.As(err, &be):
+		return nil, a.bodyErr(ctx, be.Err)
+	case err != nil:
+		return nil, err
+	case !got:
+		evidence.Discard(ctx, a.d.Files, ups)
+		return nil, invalidFields(ctx, validate.Errors{part: {Key: "form.required"}})
 	}
 	return ups, nil
 }
 
 // discard removes received files a write will not take.
 func (a *API) discard(ctx context.Context, ups []evidence.Upload) {
-	for _, u := range ups {
-		if u.Blob != nil {
-			_ = a.d.Files.Remove(ctx, u.Blob.Key)
-		}
-	}
-}
-
-// newFiles hands received uploads to a workflow write.
-func newFiles(ups []evidence.Upload) []workflow.NewFile {
-	var out []workflow.NewFile
-	for _, u := range ups {
-		out = append(out, workflow.NewFile{Name: u.Name, ContentType: u.Kind.ContentType, Blob: u.Blob})
-	}
-	return out
+	evidence.Discard(ctx, a.d.Files, ups)
 }
 
 // decodeErr says what is wrong with a write's JSON in the caller's

@@ -184,7 +184,7 @@ func (a *API) requestExtension(ctx context.Context, in *IDParam) (*extensionWrit
 		return nil, err
 	}
 	e, err := a.d.Flow.RequestExtension(ctx, callerOf(ctx).Actor, workflow.ExtensionInput{AssignmentID: in.ID, ProposedOn: on,
-		Reason: body.Reason, WholeMeasure: body.WholeMeasure, Files: newFiles(ups)})
+		Reason: body.Reason, WholeMeasure: body.WholeMeasure, Files: workflow.FilesOf(ups)})
 	if err != nil {
 		return nil, a.fail(ctx, err, func() any { return a.currentAssignment(ctx, in.ID) })
 	}
@@ -227,7 +227,7 @@ func (a *API) answerInstruction(ctx context.Context, in *IDParam) (*answerWritte
 	if err != nil {
 		return nil, err
 	}
-	if err := a.d.Flow.AnswerInstruction(ctx, callerOf(ctx).Actor, in.ID, body.Reply, newFiles(ups)); err != nil {
+	if err := a.d.Flow.AnswerInstruction(ctx, callerOf(ctx).Actor, in.ID, body.Reply, workflow.FilesOf(ups)); err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
 	out := &answerWritten{}

@@ -165,7 +165,7 @@ func (a *API) writeReport(ctx context.Context, in *ReportParams, submit bool) (*
 		v := t.Actual
 		rin.Targets[t.TargetID] = &v
 	}
-	rin.AddFiles = newFiles(ups)
+	rin.AddFiles = workflow.FilesOf(ups)
 	rep, err := a.d.Flow.SaveReport(ctx, act, rin, submit) // removes the new files when it fails
 	if err != nil {
 		return nil, a.fail(ctx, err, func() any { return a.currentReport(ctx, row.ID, in.Period) })

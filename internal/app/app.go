@@ -155,7 +155,7 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 		Hasher:    hasher,
 		// Exports are CPU work: one per core at a time.
 		Exports: export.NewGate(runtime.NumCPU()),
-		Logins:  auth.NewLogins(st, clk),
+		Logins:  auth.NewLogins(st, clk, hasher),
 		Tokens:  auth.NewTokens(st, clk),
 		Clock:   clk,
 		Config:  cfg,

@@ -175,22 +175,24 @@ func (g *LoginGate) Enter(ctx context.Context, key string) (leave func(), err er
 // Logins applies the limits above: the one place a password check (login
 // form, current password on the password form) asks whether it may go on.
 type Logins struct {
-	st    *store.Store
-	clock clock.Clock
-	gate  *LoginGate
+	st     *store.Store
+	clock  clock.Clock
+	gate   *LoginGate
+	hasher *Hasher
 }
 
-// NewLogins makes the limiter.
-func NewLogins(st *store.Store, c clock.Clock) *Logins {
-	return &Logins{st: st, clock: c, gate: NewLoginGate()}
+// NewLogins makes the limiter; hasher checks and hashes the passwords.
+func NewLogins(st *store.Store, c clock.Clock, hasher *Hasher) *Logins {
+	return &Logins{st: st, clock: c, gate: NewLoginGate(), hasher: hasher}
 }
 
-// Begin is called before a password of username is checked for a client at
-// addr. When the attempt is refused, v.RetryAfter > 0 and there is nothing
-// to end. Otherwise Begin has waited the account's delay, and the caller
-// checks the password, records the outcome (store.RecordLogin,
-// RecordLoginFailure or RecordLoginAttempt) and then calls end.
-func (l *Logins) Begin(ctx context.Context, username, addr string) (v LoginVerdict, end func(), err error) {
+// begin is called before a password of username is checked for a client at
+// addr (by Login and ChangePassword). When the attempt is refused,
+// v.RetryAfter > 0 and there is nothing to end. Otherwise begin has waited
+// the account's delay, and the caller checks the password, records the
+// outcome (store.RecordLogin, RecordLoginFailure or RecordLoginAttempt)
+// and then calls end.
+func (l *Logins) begin(ctx context.Context, username, addr string) (v LoginVerdict, end func(), err error) {
 	leave, err := l.gate.Enter(ctx, username+"\x00"+addr)
 	if err != nil {
 		return v, nil, err

@@ -81,77 +81,110 @@ func (c *Client) API(ctx context.Context, token, method, path string, body any, 
 	return b, res.Header.Get("ETag"), nil
 }
 
+// The API rows' names.
+const (
+	apiLedgerName = "api GET /api/v1/ledger?plan=…"
+	apiDraftName  = "api: save draft (PUT, JSON, If-Match)"
+)
+
 // apiRows measures GET /api/v1/ledger for the reviewer's first plan (the
-// page row "reviewer /ledger" is its counterpart) and a unit's draft saved
-// as JSON (counterpart: the page's draft row). Submissions use forms up
-// (the demo has 45): BenchmarkSubmitAPIvsPage in internal/api
+// page row "reviewer /ledger" is its counterpart) and the writers' drafts
+// saved as JSON (counterpart: the page's draft row). Submissions use forms
+// up (the demo has 45): BenchmarkSubmitAPIvsPage in internal/api
 // compares them on a fresh portal per round.
-func apiRows(ctx context.Context, o Options, clients map[string]*Client) ([]Row, error) {
+func apiRows(ctx context.Context, o Options, clients map[string]*Client, ws []writer) ([]Row, error) {
 	want := func(name string) bool { return o.Only == nil || o.Only.MatchString(name) }
-	const ledgerName, draftName = "api GET /api/v1/ledger?plan=…", "api: save draft (PUT, JSON)"
-	if !want(ledgerName) && !want(draftName) {
-		return nil, nil
-	}
-	reviewer, unit := clients["reviewer"], clients["unit"]
-	rtok, err := reviewer.Token(ctx, "bench")
-	if err != nil {
-		return nil, err
-	}
-	utok, err := unit.Token(ctx, "bench")
-	if err != nil {
-		return nil, err
-	}
 	var rows []Row
-	if want(ledgerName) {
+	if want(apiLedgerName) {
+		reviewer := clients["reviewer"]
+		rtok, err := reviewer.Token(ctx, "bench")
+		if err != nil {
+			return nil, err
+		}
 		b, _, err := reviewer.API(ctx, rtok, http.MethodGet, "/plans?limit=1", nil, "")
 		m := apiPlanRe.FindSubmatch(b)
 		if err != nil || m == nil {
 			return nil, fmt.Errorf("api plans: %v", err)
 		}
 		ledger := "/ledger?plan=" + string(m[1]) + "&limit=200"
-		rows = append(rows, measure(ctx, o, ledgerName, func(ctx context.Context, _ int) error {
+		rows = append(rows, measure(ctx, o, apiLedgerName, func(ctx context.Context, _ int) error {
 			_, _, err := reviewer.API(ctx, rtok, http.MethodGet, ledger, nil, "")
 			return err
 		}))
 	}
-	if !want(draftName) {
+	if !want(apiDraftName) {
 		return rows, nil
 	}
-	forms, err := unit.SignedForms(ctx)
+	drafts, err := apiDrafts(ctx, ws, o.Concurrency)
 	if err != nil {
 		return nil, err
-	}
-	if len(forms) == 0 {
-		return rows, errors.New("api rows: the unit has no report form")
-	}
-	draft := map[string]any{"progress_state": "on_track", "percent": 50, "progress": "bench draft via the API"}
-	// Keep the forms that take a draft now (the to-do also lists periods
-	// not open yet, refused with 409), with the ETag of that first save.
-	var open, tags []string
-	for _, f := range forms {
-		if _, tag, err := unit.API(ctx, utok, http.MethodPut, f+"/report", draft, ""); err == nil {
-			open, tags = append(open, f), append(tags, tag)
-		}
-	}
-	if len(open) == 0 {
-		return rows, errors.New("api rows: no report form takes a draft")
 	}
 	// As the page row: each worker keeps saving a form of its own, with
 	// the ETag of its last save (a 409 carries the current lock version).
 	var mu sync.Mutex
-	rows = append(rows, measure(ctx, o, draftName, func(ctx context.Context, w int) error {
-		i := w % len(open)
+	rows = append(rows, measure(ctx, o, apiDraftName, func(ctx context.Context, w int) error {
+		d := &drafts[w%len(drafts)]
 		mu.Lock()
-		prev := tags[i]
+		prev := d.tag
 		mu.Unlock()
-		b, tag, err := unit.API(ctx, utok, http.MethodPut, open[i]+"/report", draft, prev)
+		b, tag, err := d.c.API(ctx, d.token, http.MethodPut, d.path+"/report", apiDraft, prev)
 		if m := lockVersionRe.FindSubmatch(b); err != nil && m != nil {
 			tag = `"` + string(m[1]) + `"`
 		}
 		mu.Lock()
-		tags[i] = tag
+		d.tag = tag
 		mu.Unlock()
 		return err
 	}))
 	return rows, nil
+}
+
+var apiDraft = map[string]any{"progress_state": "on_track", "percent": 50, "progress": "bench draft via the API"}
+
+// apiForm is a report form saved through the API: its writer's token and
+// the ETag of its last save.
+type apiForm struct {
+	c           *Client
+	token, path string
+	tag         string
+}
+
+// apiDrafts picks up to n report forms that take a draft now, taking the
+// writers in turn (so that n workers have a form each), each saved once;
+// the to-do also lists periods not open yet, refused with 409.
+func apiDrafts(ctx context.Context, ws []writer, n int) ([]apiForm, error) {
+	tokens := make([]string, len(ws))
+	var out []apiForm
+	seen := map[string]bool{}
+	for round := 0; len(out) < n; round++ {
+		more := false
+		for i, w := range ws {
+			if round >= len(w.forms) || len(out) >= n {
+				continue
+			}
+			more = true
+			f := w.forms[round]
+			if seen[f] {
+				continue
+			}
+			seen[f] = true
+			if tokens[i] == "" {
+				tok, err := w.c.Token(ctx, "bench")
+				if err != nil {
+					return nil, err
+				}
+				tokens[i] = tok
+			}
+			if _, tag, err := w.c.API(ctx, tokens[i], http.MethodPut, f+"/report", apiDraft, ""); err == nil {
+				out = append(out, apiForm{w.c, tokens[i], f, tag})
+			}
+		}
+		if !more {
+			break
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("api rows: no report form takes a draft")
+	}
+	return out, nil
 }

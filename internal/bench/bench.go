@@ -35,6 +35,11 @@ type Options struct {
 	PID         int            // the server's process, for its peak RSS per row (0: not measured)
 	Only        *regexp.Regexp // measure only the rows whose name matches (nil: all); hello always runs
 	Accounts    Accounts       // zero: the demo's
+	// AllUnits adds a writer for every unit, created through the admin
+	// pages as Accounts.Admin (bench-unit-ID, with Password): the three
+	// demo writers hold ~50 report forms, too few for the write rows at
+	// hundreds a second. Only for a portal whose data belongs to the run.
+	AllUnits bool
 }
 
 // Row is one measured page.
@@ -47,6 +52,10 @@ type Row struct {
 	P50, P99 time.Duration
 	Ratio    float64 // RPS / hello's RPS
 	PeakKB   int64   // the server's peak RSS while the row ran (0: not measured)
+	// CPUms is the server's CPU time per answered request in ms (0: not
+	// measured): unlike req/s it hardly depends on what else the machine
+	// runs, so it compares two builds measured at different times.
+	CPUms float64
 }
 
 // CheckLoopback refuses any target but this machine: the tool is a load
@@ -88,11 +97,13 @@ type page struct {
 type Accounts struct {
 	Reviewer, Leader, Unit string
 	Writers                []string
+	Admin                  string // may create accounts (Options.AllUnits); "" when there is none
 }
 
 // DemoAccounts are the demo's accounts.
 func DemoAccounts() Accounts {
-	return Accounts{Reviewer: "duchashi", Leader: "lingdao", Unit: "canlian", Writers: []string{"canlian", "taishan", "jiaoyuju"}}
+	return Accounts{Reviewer: "duchashi", Leader: "lingdao", Unit: "canlian", Writers: []string{"canlian", "taishan", "jiaoyuju"},
+		Admin: "admin"}
 }
 
 // PasswordFile holds, in a data dir made by `duban synth --bench-accounts`,
@@ -189,12 +200,18 @@ func RunPages(ctx context.Context, o Options) ([]Row, error) {
 		row := measure(ctx, o, p.name, func(ctx context.Context, _ int) error { return get(ctx, c.HTTP, c.Base+p.path) })
 		rows = append(rows, row)
 	}
-	apiR, err := apiRows(ctx, o, clients)
+	var ws []writer
+	if wantsWriters(o) {
+		if ws, err = setUpWriters(ctx, o); err != nil {
+			return nil, err
+		}
+	}
+	apiR, err := apiRows(ctx, o, clients, ws)
 	if err != nil {
 		return nil, err
 	}
 	rows = append(rows, apiR...)
-	writes, err := writeRows(ctx, o)
+	writes, err := writeRows(ctx, o, ws)
 	if err != nil {
 		return nil, err
 	}
@@ -204,89 +221,6 @@ func RunPages(ctx context.Context, o Options) ([]Row, error) {
 			rows[i].Ratio = rows[i].RPS / hello.RPS
 		}
 	}
-	return rows, nil
-}
-
-// writer is a unit account logged in and signed for its assignments,
-// with the report forms it may save.
-type writer struct {
-	c     *Client
-	forms []string
-}
-
-// loginWriters logs every writing account of acc in, signs for its
-// assignments and lists its report forms.
-func loginWriters(ctx context.Context, url, password string, acc Accounts) ([]writer, error) {
-	var out []writer
-	for _, u := range acc.orDemo().Writers {
-		c, forms, err := LoginWriter(ctx, url, u, password)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, writer{c, forms})
-	}
-	return out, nil
-}
-
-// writeRows measures the unit's writes: saving a draft with a file (open
-// the form, save), which can repeat, and the full flow (open, save with a
-// file, open, submit), which uses up the report forms: it runs until the
-// duration ends or no form is left.
-func writeRows(ctx context.Context, o Options) ([]Row, error) {
-	kb := max(1, o.FileKB)
-	want := func(name string) bool { return o.Only == nil || o.Only.MatchString(name) }
-	draftName := fmt.Sprintf("unit: open form + save draft with %d KB file", kb)
-	fullName := fmt.Sprintf("unit: form + save with %d KB file + submit", kb)
-	if !want(draftName) && !want(fullName) {
-		return nil, nil
-	}
-	ws, err := loginWriters(ctx, o.URL, o.Password, o.Accounts)
-	if err != nil {
-		return nil, err
-	}
-	var queue []string
-	var users []*Client
-	for i, w := range ws {
-		for _, f := range w.forms {
-			queue = append(queue, strconv.Itoa(i)+" "+f)
-		}
-		users = append(users, w.c)
-	}
-	if len(queue) == 0 {
-		return nil, errors.New("no report form to write to")
-	}
-	var rows []Row
-	// Drafts: each worker keeps saving one form of its own (two workers
-	// share a form only when there are fewer forms than workers: their
-	// conflicts are answered 409 and counted apart).
-	if want(draftName) {
-		rows = append(rows, measure(ctx, o, draftName, func(ctx context.Context, w int) error {
-			item := queue[w%len(queue)]
-			c := users[item[0]-'0'].Clone()
-			form := item[2:]
-			_, err := c.SaveAndSubmit(ctx, form, "bench draft", NewEvidence(fmt.Sprintf("bench-%d.pdf", w), kb*1024), false)
-			return err
-		}))
-	}
-	// Full flows, each on a fresh form.
-	var mu sync.Mutex
-	next := 0
-	if !want(fullName) {
-		return rows, nil
-	}
-	rows = append(rows, measure(ctx, Options{Concurrency: o.Concurrency, Duration: o.Duration, PID: o.PID}, fullName, func(ctx context.Context, w int) error {
-		mu.Lock()
-		if next >= len(queue) {
-			mu.Unlock()
-			return errExhausted
-		}
-		item := queue[next]
-		next++
-		mu.Unlock()
-		c := users[item[0]-'0'].Clone()
-		_, err := c.SaveAndSubmit(ctx, item[2:], "bench submit", NewEvidence(fmt.Sprintf("bench-submit-%d.pdf", w), kb*1024), true)
-		return err
-	}))
 	return rows, nil
 }
 
@@ -325,8 +259,12 @@ func measure(ctx context.Context, o Options, name string, fn func(ctx context.Co
 		run(ctx, o.Concurrency, o.Warmup, fn)
 	}
 	stopRSS := peakRSS(o.PID)
+	cpu0, cpuErr := CPUTime(o.PID)
 	lat, errs, conflicts, elapsed := run(ctx, o.Concurrency, o.Duration, fn)
 	row := Row{Name: name, Requests: len(lat), Errors: errs, Conflict: conflicts, PeakKB: stopRSS()}
+	if cpu1, err := CPUTime(o.PID); o.PID > 0 && cpuErr == nil && err == nil && len(lat) > 0 {
+		row.CPUms = ms(cpu1-cpu0) / float64(len(lat))
+	}
 	if elapsed > 0 {
 		row.RPS = float64(len(lat)) / elapsed.Seconds()
 	}
@@ -435,6 +373,9 @@ func PrintRows(w io.Writer, rows []Row) {
 	if withRSS {
 		rssHead = "peak RSS MB\t"
 	}
+	if withRSS {
+		rssHead += "server CPU ms/req\t"
+	}
 	fmt.Fprintf(tw, "page\treq/s\tp50 ms\tp99 ms\t%srequests\terrors\t409\t%s\n", ratioHead, rssHead)
 	var peak int64
 	for _, r := range rows {
@@ -443,9 +384,9 @@ func PrintRows(w io.Writer, rows []Row) {
 			ratio = fmt.Sprintf("%.4f\t", r.Ratio)
 		}
 		if withRSS {
-			rss = "—\t"
+			rss = "—\t—\t"
 			if r.PeakKB > 0 {
-				rss = fmt.Sprintf("%.1f\t", float64(r.PeakKB)/1024)
+				rss = fmt.Sprintf("%.1f\t%.2f\t", float64(r.PeakKB)/1024, r.CPUms)
 			}
 		}
 		peak = max(peak, r.PeakKB)
@@ -458,6 +399,33 @@ func PrintRows(w io.Writer, rows []Row) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// CPUTime reads the user and system CPU time a process has used
+// (Linux /proc, in clock ticks of 10 ms).
+func CPUTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) may hold spaces: count from its ")".
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, errors.New("no command name in /proc stat")
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("short /proc stat")
+	}
+	var ticks int64
+	for _, s := range f[11:13] { // utime, stime (fields 14 and 15)
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, err
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
+}
 
 // RSS reads a process's resident set size in kB from /proc.
 func RSS(pid int) (int64, error) {
@@ -521,7 +489,7 @@ func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
 		byRole[p.role] = append(byRole[p.role], p)
 	}
 	// Unit staff write as the three demo units, each on its unit's forms.
-	units, err := loginWriters(ctx, o.URL, o.Password, o.Accounts)
+	units, err := loginWriters(ctx, o.URL, o.Password, o.Accounts.orDemo().Writers)
 	if err != nil {
 		return nil, err
 	}

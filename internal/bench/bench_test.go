@@ -39,7 +39,8 @@ func TestRunPagesOnTheRouter(t *testing.T) {
 	l.Close()
 	rows, err := bench.RunPages(context.Background(), bench.Options{
 		URL: p.Server.URL, Password: p.App.DemoPassword, Concurrency: 2,
-		Duration: 150 * time.Millisecond, HelloAddr: hello, FileKB: 5,
+		Duration: 150 * time.Millisecond, HelloAddr: hello, FileKB: 5, AllUnits: true,
+		PID: os.Getpid(), // the portal serves from this process
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +48,7 @@ func TestRunPagesOnTheRouter(t *testing.T) {
 	if len(rows) < 10 || !strings.HasPrefix(rows[0].Name, "hello") || rows[0].Ratio != 1 {
 		t.Fatalf("rows = %+v", rows)
 	}
-	api := 0
+	api, writes := 0, 0
 	for _, r := range rows {
 		if r.Errors > 0 || r.Requests == 0 || r.Ratio <= 0 || r.P99 < r.P50 {
 			t.Errorf("%s: %+v", r.Name, r)
@@ -55,9 +56,23 @@ func TestRunPagesOnTheRouter(t *testing.T) {
 		if strings.HasPrefix(r.Name, "api") {
 			api++
 		}
+		if strings.HasPrefix(r.Name, "unit: ") {
+			writes++
+			if r.CPUms <= 0 || r.PeakKB <= 0 {
+				t.Errorf("%s: no CPU time or RSS measured: %+v", r.Name, r)
+			}
+		}
+		// Every writer saves forms of its own: a 409 would be the tool's
+		// mistake (a shared form or a wrong lock version), not contention.
+		if (strings.HasPrefix(r.Name, "unit: ") || strings.HasPrefix(r.Name, "api: ")) && r.Conflict > 0 {
+			t.Errorf("%s: %d conflicts", r.Name, r.Conflict)
+		}
 	}
 	if api != 2 {
 		t.Errorf("%d API rows, want the ledger and the draft", api)
+	}
+	if writes != 3 {
+		t.Errorf("%d write rows, want drafts, saves and submits alone, and the full flow", writes)
 	}
 	var b strings.Builder
 	bench.PrintRows(&b, rows)

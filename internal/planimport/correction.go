@@ -73,6 +73,17 @@ func CorrectionFromPlan(p *planparse.Plan) *Correction {
 	return c
 }
 
+// fitDomains makes the form's domains those of a plan of n domains: the
+// form may name fewer (a field left out reads as empty) or more (ignored).
+func (corr *Correction) fitDomains(n int) {
+	if len(corr.Domains) > n {
+		corr.Domains = corr.Domains[:n]
+	}
+	for len(corr.Domains) < n {
+		corr.Domains = append(corr.Domains, DomainFields{})
+	}
+}
+
 // Limits of the correction form: a plan has tens of domains and hundreds
 // of measures; anything far beyond is not a form this page rendered.
 const (

@@ -20,6 +20,7 @@ import (
 	"duban/internal/periods"
 	"duban/internal/planparse"
 	"duban/internal/store"
+	"duban/internal/validate"
 )
 
 // Service imports plans.
@@ -65,18 +66,22 @@ type Options struct {
 
 // Preview is what an import would store, computed without writing.
 type Preview struct {
-	Parsed    *planparse.Plan
-	Text      string // the decoded document
-	Format    string // planparse.FormatText, FormatDocx, … (set by the caller that read the upload)
-	SHA256    string
-	Warnings  []string // decoding and parsing warnings
-	Units     []UnitRef
-	Domains   int
-	Measures  int
-	Targets   int
-	Existing  *model.Plan // a stored plan with the same title and issuer
-	Unchanged bool        // Existing has exactly this document
-	Diff      *Diff       // changes against Existing
+	Parsed   *planparse.Plan
+	Text     string // the decoded document
+	Format   string // planparse.FormatText, FormatDocx, … (set by PreviewUpload)
+	SHA256   string
+	Warnings []string // decoding and parsing warnings
+	// DecodeWarnings and Notices are what decoding the upload said (set by
+	// PreviewUpload): warnings for the import, notices for the admin.
+	DecodeWarnings []string
+	Notices        []validate.Message
+	Units          []UnitRef
+	Domains        int
+	Measures       int
+	Targets        int
+	Existing       *model.Plan // a stored plan with the same title and issuer
+	Unchanged      bool        // Existing has exactly this document
+	Diff           *Diff       // changes against Existing
 }
 
 // Decode reads an uploaded document — text, .docx, .xlsx or .csv, told by

@@ -200,9 +200,13 @@ func Compute(ctx context.Context, st *store.Store, ids []int64, now time.Time) (
 			f.Prompts[i] += pc.Sent
 		}
 	}
-	ins, err := st.FactInstructions(ctx, sc)
-	if err != nil {
-		return nil, err
+	// Instructions are answered by a measure's lead unit: a co-unit's
+	// assignment has none to look up (a save's usual case).
+	var ins []store.InstructionFact
+	if slices.ContainsFunc(as, func(a model.Assignment) bool { return a.Role == model.AssignLead }) {
+		if ins, err = st.FactInstructions(ctx, sc); err != nil {
+			return nil, err
+		}
 	}
 	for _, in := range ins {
 		if f := facts[in.AssignmentID]; f != nil {
@@ -323,6 +327,9 @@ func flush(ctx context.Context, st *store.Store, now time.Time) (bool, error) {
 		changed = true
 		if err := Refresh(ctx, st, ids, now); err != nil {
 			return changed, err
+		}
+		if len(ids) < batch {
+			break // the list is empty: a refresh lists nothing again
 		}
 	}
 	if changed {

@@ -32,6 +32,23 @@ type Info struct {
 	Todo      int  // open to-do items (待办), for the navigation
 	// Nav is the user's main navigation, derived from the route table.
 	Nav []NavLink
+	// counts, when set, fills the navigation's counts (Todo); it runs
+	// once, when a page is rendered (Counted).
+	counts func(*Info)
+}
+
+// CountLater has the navigation's counts filled by fill only if the
+// request renders a page: a form post that answers with a redirect, the
+// usual outcome, never pays for them.
+func (i *Info) CountLater(fill func(*Info)) { i.counts = fill }
+
+// Counted fills the counts deferred by CountLater, once; the render
+// helper calls it before it renders a page.
+func (i *Info) Counted() {
+	if f := i.counts; f != nil {
+		i.counts = nil
+		f(i)
+	}
 }
 
 // NavLink is one entry of the main navigation.

@@ -63,14 +63,16 @@ func (s *Store) NotificationOf(ctx context.Context, userID, id int64) (*model.No
 	return &n, translate(err, fmt.Sprintf("notification %d", id))
 }
 
-// MarkNotificationRead marks one of a user's notifications read.
-func (s *Store) MarkNotificationRead(ctx context.Context, userID, id int64) error {
-	if _, err := s.NotificationOf(ctx, userID, id); err != nil {
-		return err
+// MarkNotificationRead marks one of a user's notifications read and
+// returns it (as it was before); another user's is model.ErrNotFound.
+func (s *Store) MarkNotificationRead(ctx context.Context, userID, id int64) (*model.Notification, error) {
+	n, err := s.NotificationOf(ctx, userID, id)
+	if err != nil {
+		return nil, err
 	}
-	err := s.w(ctx).Model(&model.Notification{}).Where("id = ? AND user_id = ? AND read_at IS NULL", id, userID).
+	err = s.w(ctx).Model(&model.Notification{}).Where("id = ? AND user_id = ? AND read_at IS NULL", id, userID).
 		Update("read_at", s.clock.Now().UTC()).Error
-	return translate(err, "mark notification read")
+	return n, translate(err, "mark notification read")
 }
 
 // MarkAllNotificationsRead marks a user's whole inbox read.

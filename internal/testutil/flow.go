@@ -69,9 +69,5 @@ func (e *Flow) Report(a model.Assignment, p model.Period) *model.Report {
 	return r
 }
 
-// Count counts the rows of m's table that match where.
-func (e *Flow) Count(m any, where string, args ...any) int64 {
-	var n int64
-	e.P.App.DB.W.Model(m).Where(where, args...).Count(&n)
-	return n
-}
+// Count counts the rows of m's table that match where (see Portal.Count).
+func (e *Flow) Count(m any, where string, args ...any) int64 { return e.P.Count(m, where, args...) }

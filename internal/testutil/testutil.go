@@ -121,6 +121,18 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// Count counts the rows of m's table that match where ("1 = 1": all):
+// what a test checks was written, or not, whatever page would show it.
+// It reads the primary, so a write just made is counted.
+func (p *Portal) Count(m any, where string, args ...any) int64 {
+	p.T.Helper()
+	var n int64
+	if err := p.App.DB.W.Model(m).Where(where, args...).Count(&n).Error; err != nil {
+		p.T.Fatalf("count %T where %s: %v", m, where, err)
+	}
+	return n
+}
+
 // Client is one browser: a cookie jar that does not follow redirects, so
 // tests can assert them.
 type Client struct {

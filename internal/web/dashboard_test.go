@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -189,20 +190,32 @@ func TestOverviewPlanSelector(t *testing.T) {
 
 func assignmentID(t *testing.T, p *testutil.Portal, f *testutil.Fixture, mi int, unit string) int64 {
 	t.Helper()
-	var a model.Assignment
-	if err := p.App.DB.R.Where("measure_id = ? AND unit_id = ?", f.Measures[mi].ID, f.Units[unit]).First(&a).Error; err != nil {
+	as, err := p.App.Store.AssignmentsOf(context.Background(), f.Measures[mi].ID)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return a.ID
+	for _, a := range as {
+		if a.UnitID == f.Units[unit] {
+			return a.ID
+		}
+	}
+	t.Fatalf("%s is not assigned to measure %d", unit, mi)
+	return 0
 }
 
 func periodID(t *testing.T, p *testutil.Portal, f *testutil.Fixture, label string) int64 {
 	t.Helper()
-	var per model.Period
-	if err := p.App.DB.R.Where("plan_id = ? AND label = ?", f.Plan.ID, label).First(&per).Error; err != nil {
+	ps, err := p.App.Store.PeriodsOf(context.Background(), f.Plan.ID)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return per.ID
+	for _, per := range ps {
+		if per.Label == label {
+			return per.ID
+		}
+	}
+	t.Fatalf("no period %s", label)
+	return 0
 }
 
 // ledgerRows returns "measure-title/unit" of each 台账 row.
@@ -317,10 +330,19 @@ func TestLedgerPaging(t *testing.T) {
 
 func TestLedgerExport(t *testing.T) {
 	p, f, _ := figurestest.Start(t)
-	db := p.App.DB.W
 	// Plan text that a spreadsheet would run as formulas.
-	db.Model(&model.Measure{}).Where("id = ?", f.Measures[0].ID).Update("title", `=HYPERLINK("http://evil.example","点我")`)
-	db.Model(&model.Measure{}).Where("id = ?", f.Measures[2].ID).Update("title", "@SUM(1+1)")
+	retitle := func(id int64, title string) {
+		ctx := context.Background()
+		m, err := p.App.Store.MeasureByID(ctx, id)
+		if err == nil {
+			_, err = p.App.Store.UpdateMeasureIfVersion(ctx, id, m.Version, title, m.DueOn)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	retitle(f.Measures[0].ID, `=HYPERLINK("http://evil.example","点我")`)
+	retitle(f.Measures[2].ID, "@SUM(1+1)")
 
 	rev := p.Login("duchashi")
 	res := rev.Get("/ledger.xlsx")
@@ -591,9 +613,7 @@ func TestLightRulesAdmin(t *testing.T) {
 	if before != "3" || after != "2" {
 		t.Errorf("yellow assignments %s → %s, want 3 → 2", before, after)
 	}
-	var n int64
-	p.App.DB.R.Model(&model.AuditEvent{}).Where("action = ?", "settings.light_rules").Count(&n)
-	if n != 1 {
+	if n := p.Count(&model.AuditEvent{}, "action = ?", "settings.light_rules"); n != 1 {
 		t.Errorf("audit entries = %d", n)
 	}
 	for _, who := range []string{"duchashi", "lingdao", "taishan"} {

@@ -53,15 +53,23 @@ func TestExtensionAndInstructionPages(t *testing.T) {
 	if res := postMultipart(t, taishan, ask, url.Values{"proposed_on": {"2016-06-30"}, "reason": {"again"}}); res.StatusCode != http.StatusConflict {
 		t.Fatalf("second open request = %d, want 409", res.StatusCode)
 	}
-	var x model.Extension
-	e.P.App.DB.W.Last(&x)
+	xs, err := e.P.App.Store.ExtensionsOfMeasure(context.Background(), m.ID)
+	if err != nil || len(xs) == 0 {
+		t.Fatalf("no extension request stored: %v", err)
+	}
+	x := xs[len(xs)-1]
 	// The office's queue on / shows it with its age; its file downloads.
 	home := rv.Get("/").Doc(t)
 	if home.Find("#todo-extensions tbody tr").Length() != 1 || !strings.Contains(home.Find("#todo-extensions").Text(), "场地改造未完工") {
 		t.Fatal("the office's queue does not list the pending request")
 	}
 	var cf model.CaseFile
-	e.P.App.DB.W.Where("extension_id = ?", x.ID).First(&cf)
+	cfs, _ := e.P.App.Store.CaseFilesOfMeasure(context.Background(), m.ID)
+	for _, f := range cfs {
+		if f.ExtensionID != nil && *f.ExtensionID == x.ID {
+			cf = f
+		}
+	}
 	if res := rv.Get(fmt.Sprintf("/case-files/%d", cf.ID)); res.StatusCode != http.StatusOK || res.Body != string(pdf) {
 		t.Fatalf("office downloads the evidence = %d", res.StatusCode)
 	}
@@ -103,8 +111,11 @@ func TestExtensionAndInstructionPages(t *testing.T) {
 	if !strings.Contains(canlian.Get("/todo").Doc(t).Find("#todo-instructions").Text(), "请加快推进") {
 		t.Fatal("the named co-unit's to-do page does not list the instruction")
 	}
-	var in model.Instruction
-	e.P.App.DB.W.Last(&in)
+	ins, _, err := e.P.App.Store.InstructionsOfMeasure(context.Background(), m.ID)
+	if err != nil || len(ins) == 0 {
+		t.Fatalf("no instruction stored: %v", err)
+	}
+	in := ins[len(ins)-1]
 	answer := fmt.Sprintf("/instructions/%d/answer", in.ID)
 	if res := postMultipart(t, canlian, answer, url.Values{"reply": {"x"}}); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("a co-unit answers = %d", res.StatusCode)

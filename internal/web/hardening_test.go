@@ -75,6 +75,7 @@ func TestClosureDatabaseErrorIsNotAConflict(t *testing.T) {
 	rv := e.P.Login("duchashi")
 	mustStatus(t, postMultipart(t, jiaoyu, formURL(e.Lead, e.Q1), reportFields("0", "submit", "全部完成", 100, "done",
 		fmt.Sprintf("target_%d", e.Target.ID), "93.5")), http.StatusSeeOther, "lead reports done")
+	// A fault the product cannot cause: every update of measures fails.
 	must(t, e.P.App.DB.W.Exec(`CREATE TRIGGER measures_fail BEFORE UPDATE ON measures BEGIN SELECT RAISE(ABORT, 'disk failure'); END`).Error)
 	res := rv.PostForm(fmt.Sprintf("/measures/%d/close", e.F.Measures[0].ID), url.Values{"note": {"完成"}})
 	if res.StatusCode != http.StatusInternalServerError {

@@ -78,8 +78,9 @@ func loggedIn(t *testing.T, c *testutil.Client) bool {
 }
 
 // fixture is a minimal plan (one domain, measures and one period) written
-// straight into the database, for tests of units that need assignments
-// before the importer exists.
+// straight into the database: tests of sixty measures or of backdated rows
+// (reports submitted at set times) that the importer and the forms, which
+// stamp everything now, cannot write.
 type fixture struct {
 	measures []int64
 	period   int64

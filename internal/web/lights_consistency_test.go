@@ -305,6 +305,7 @@ func edgeScenario(t *testing.T, p *testutil.Portal) {
 	ctx := context.Background()
 	st := p.App.Store
 	f, _ := figurestest.Scenario(t, st)
+	// Backdated rows go in directly: the product stamps everything now.
 	w := p.App.DB.W
 	day := func(s string) time.Time {
 		d, _ := time.ParseInLocation(time.DateOnly, s, clock.Zone)

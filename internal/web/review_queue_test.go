@@ -20,10 +20,14 @@ func TestReviewQueuePages(t *testing.T) {
 	p := testutil.Start(t, testutil.DemoWithoutPlan())
 	f := seedPlan(t, p, 60)
 	unit := testutil.UnitNamed(t, p, "市教育局")
+	// Rows go in directly: the queue's order is by submission time, which
+	// the product only ever sets to now.
 	db := p.App.DB.W
 	base := time.Date(2015, 3, 1, 0, 0, 0, 0, time.UTC)
+	var asg []int64
 	for i, m := range f.measures {
 		a := assign(t, p, m, unit.ID, model.AssignLead)
+		asg = append(asg, a)
 		at := base.Add(time.Duration(i) * time.Hour)
 		r := model.Report{AssignmentID: a, PeriodID: f.period, State: model.ReportSubmitted, ProgressState: model.ProgressOnTrack,
 			VersionNo: 1, LockVersion: 1, SubmittedAt: &at, CreatedAt: at, UpdatedAt: at}
@@ -31,11 +35,9 @@ func TestReviewQueuePages(t *testing.T) {
 	}
 	rv := p.Login("duchashi")
 	sender := userNamed(t, p, "duchashi")
-	for i, m := range f.measures[:55] {
-		var a model.Assignment
-		must(t, db.Where("measure_id = ?", m).First(&a).Error)
+	for i, a := range asg[:55] {
 		at := base.Add(time.Duration(i) * time.Minute)
-		must(t, db.Create(&model.Prompt{UnitID: unit.ID, AssignmentID: &a.ID, PeriodID: &f.period, SenderID: sender.ID,
+		must(t, db.Create(&model.Prompt{UnitID: unit.ID, AssignmentID: &a, PeriodID: &f.period, SenderID: sender.ID,
 			Message: "催办" + strconv.Itoa(i+1), CreatedAt: at}).Error)
 	}
 	for _, path := range []string{"/", "/todo"} {
@@ -100,6 +102,8 @@ func TestInboxBadgeStopsAt99(t *testing.T) {
 	u := userNamed(t, p, "duchashi")
 	rv := p.Login("duchashi")
 	add := func(n int) {
+		// Straight in: a hundred 催办 through the product would need a
+		// hundred assignments owing a report.
 		for i := range n {
 			must(t, p.App.DB.W.Create(&model.Notification{UserID: u.ID, Kind: "prompt", ObjectType: "prompt", ObjectID: int64(i + 1),
 				Message: "msg", CreatedAt: time.Date(2015, 3, 1, 0, 0, 0, 0, time.UTC)}).Error)

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,6 +22,7 @@ import (
 	"duban/internal/evidence"
 	"duban/internal/i18n"
 	"duban/internal/model"
+	"duban/internal/store"
 	"duban/internal/testutil"
 )
 
@@ -30,6 +32,36 @@ type flowEnv struct{ *testutil.Flow }
 func newFlow(t *testing.T, opts ...testutil.Option) *flowEnv {
 	t.Helper()
 	return &flowEnv{testutil.NewFlow(t, opts...)}
+}
+
+// files lists the evidence of a's report for p, removed files included,
+// in upload order; the test fails when there is none.
+func (e *flowEnv) files(a model.Assignment, p model.Period) []model.Attachment {
+	e.T.Helper()
+	atts, err := e.P.App.Store.AttachmentsOf(context.Background(), []int64{e.Report(a, p).ID})
+	if err != nil || len(atts) == 0 {
+		e.T.Fatalf("files of assignment %d: %d, %v", a.ID, len(atts), err)
+	}
+	return atts
+}
+
+// firstNote is the oldest notification in username's inbox; the test
+// fails when there is none.
+func (e *flowEnv) firstNote(username string) model.Notification {
+	e.T.Helper()
+	ctx := context.Background()
+	u, err := e.P.App.Store.UserByUsername(ctx, username)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	ns, total, err := e.P.App.Store.Notifications(ctx, u.ID, false, 1, 0)
+	if err == nil && total > 1 {
+		ns, _, err = e.P.App.Store.Notifications(ctx, u.ID, false, 1, int(total-1))
+	}
+	if err != nil || len(ns) == 0 {
+		e.T.Fatalf("no notification for %s: %v", username, err)
+	}
+	return ns[0]
 }
 
 func formURL(a model.Assignment, p model.Period) string {
@@ -153,6 +185,10 @@ func journey(t *testing.T, opts ...testutil.Option) {
 	mustStatus(t, res, http.StatusConflict, "save before signing")
 	if !strings.Contains(res.Body, "请先签收") || !strings.Contains(res.Body, "试图先填报") {
 		t.Fatal("the refusal lacks the reason or lost the input")
+	}
+	// A post counts the to-do items only when it shows a page, as here.
+	if got := wfText(t, res, ".main-nav a[href='/todo'] .nav-count"); got != before {
+		t.Fatalf("the refused form's navigation counts %q to do, the dashboard %q", got, before)
 	}
 	res = canlian.PostForm(fmt.Sprintf("/assignments/%d/sign", e.CoCanlian.ID), url.Values{"back": {form}})
 	mustStatus(t, res, http.StatusSeeOther, "sign")
@@ -333,8 +369,14 @@ func journey(t *testing.T, opts ...testutil.Option) {
 	if id, _, err := e.P.App.Store.VerifyAudit(context.Background()); id != 0 || err != nil {
 		t.Fatalf("audit chain broken at %d: %v", id, err)
 	}
+	evs, _, err := e.P.App.Store.ListAudit(context.Background(), store.AuditFilter{ObjectType: "report", ObjectID: official.ID, Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var actions []string
-	e.P.App.DB.W.Model(&model.AuditEvent{}).Where("object_type = ? AND object_id = ?", "report", official.ID).Order("id").Pluck("action", &actions)
+	for _, ev := range slices.Backward(evs) {
+		actions = append(actions, ev.Action)
+	}
 	if strings.Join(actions, ",") != "report.submit,report.return,report.submit,report.approve" {
 		t.Fatalf("audit of the official report = %v", actions)
 	}
@@ -442,8 +484,7 @@ func TestUploadEdgeCases(t *testing.T) {
 		pdf := evidence.SamplePDF("x")
 		res := postMultipart(t, c, form, reportFields("0", "save", "x", 10, "on_track"), upload{"../../x.pdf", pdf})
 		mustStatus(t, res, http.StatusSeeOther, "../../x.pdf")
-		var att model.Attachment
-		e.P.App.DB.W.First(&att)
+		att := e.files(e.CoCanlian, e.Q1)[0]
 		if att.Name != "x.pdf" || strings.Contains(att.StorageKey, "x.pdf") || strings.Contains(att.StorageKey, "..") {
 			t.Fatalf("stored as name %q key %q", att.Name, att.StorageKey)
 		}
@@ -472,8 +513,8 @@ func TestUploadEdgeCases(t *testing.T) {
 		res := postMultipart(t, c, form, reportFields(fmt.Sprint(r.LockVersion), "save", "x", 10, "on_track"),
 			upload{"一季度 佐证\"材料\".PDF", evidence.SamplePDF("y")})
 		mustStatus(t, res, http.StatusSeeOther, "chinese name")
-		var att model.Attachment
-		e.P.App.DB.W.Order("id DESC").First(&att)
+		atts := e.files(e.CoCanlian, e.Q1)
+		att := atts[len(atts)-1]
 		res = c.Get(fmt.Sprintf("/attachments/%d", att.ID))
 		cd := res.Header.Get("Content-Disposition")
 		want := fmt.Sprintf(`attachment; filename="attachment-%d.pdf"; filename*=UTF-8''%%E4%%B8%%80%%E5%%AD%%A3%%E5%%BA%%A6%%20%%E4%%BD%%90%%E8%%AF%%81_%%E6%%9D%%90%%E6%%96%%99_.pdf`, att.ID)
@@ -536,9 +577,7 @@ func TestUploadStreamsToDisk(t *testing.T) {
 	if alloc > 8<<20 {
 		t.Fatalf("allocated %d bytes for a %d byte upload: it is buffered in memory", alloc, size)
 	}
-	var att model.Attachment
-	e.P.App.DB.W.First(&att)
-	if att.Size < size {
+	if att := e.files(e.CoCanlian, e.Q1)[0]; att.Size < size {
 		t.Fatalf("stored %d bytes", att.Size)
 	}
 }
@@ -567,12 +606,11 @@ func TestIDOR(t *testing.T) {
 	rvUser, _ := e.P.App.Store.UserByUsername(ctx, "duchashi")
 	e.P.Login("duchashi").PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.CoCanlian.ID)}, "message": {"请报送"}})
 	canlianUser, _ := e.P.App.Store.UserByUsername(ctx, "canlian")
-	var note model.Notification
-	e.P.App.DB.W.Where("user_id = ?", canlianUser.ID).First(&note)
+	note := e.firstNote("canlian")
 
-	var audits, reportsBefore int64
-	e.P.App.DB.W.Model(&model.AuditEvent{}).Where("action NOT IN ?", []string{"access.denied", "object.denied", "login.ok"}).Count(&audits)
-	reportsBefore = e.Count(&model.Report{}, "1 = 1")
+	notRefusals := []string{"access.denied", "object.denied", "login.ok"}
+	audits := e.Count(&model.AuditEvent{}, "action NOT IN ?", notRefusals)
+	reportsBefore := e.Count(&model.Report{}, "1 = 1")
 
 	cases := []struct {
 		who  *testutil.Client
@@ -645,9 +683,7 @@ func TestIDOR(t *testing.T) {
 		}
 	}
 	// Nothing changed.
-	var after int64
-	e.P.App.DB.W.Model(&model.AuditEvent{}).Where("action NOT IN ?", []string{"access.denied", "object.denied", "login.ok"}).Count(&after)
-	if after != audits || e.Count(&model.Report{}, "1 = 1") != reportsBefore {
+	if after := e.Count(&model.AuditEvent{}, "action NOT IN ?", notRefusals); after != audits || e.Count(&model.Report{}, "1 = 1") != reportsBefore {
 		t.Fatalf("refused requests changed something: audit %d → %d", audits, after)
 	}
 	if r := e.Report(e.CoCanlian, q4); r.Progress != "草稿" || r.State != model.ReportDraft {
@@ -832,8 +868,11 @@ func TestSupervisionPromptsAndClosure(t *testing.T) {
 	if res := rv.PostForm("/prompts", url.Values{"assignment_id": {fmt.Sprint(e.CoCanlian.ID)}, "back": {"//evil.example/"}}); res.Header.Get("Location") != "/" {
 		t.Fatalf("open redirect: %q", res.Header.Get("Location"))
 	}
-	var sent []model.Prompt
-	e.P.App.DB.W.Where("assignment_id = ?", e.CoCanlian.ID).Order("id").Find(&sent)
+	sent, err := e.P.App.Store.PromptsOfAssignment(context.Background(), e.CoCanlian.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Reverse(sent) // oldest first
 	if len(sent) != 4 || sent[1].PeriodID == nil || *sent[1].PeriodID != e.Periods[0].ID || sent[1].Message != "请于4月8日前报送2014年第3季度、2014年第4季度、2015年第1季度工作进展。" {
 		t.Fatalf("prompts = %+v", sent)
 	}
@@ -880,15 +919,13 @@ func TestSupervisionPromptsAndClosure(t *testing.T) {
 	if items.Length() != 4 || !strings.Contains(items.First().Text(), "催办通知") {
 		t.Fatalf("inbox = %d unread: %s", items.Length(), items.First().Text())
 	}
-	var first model.Notification
-	canlianUser, _ := e.P.App.Store.UserByUsername(context.Background(), "canlian")
-	e.P.App.DB.W.Where("user_id = ?", canlianUser.ID).Order("id").First(&first)
+	first := e.firstNote("canlian")
 	res = canlian.PostForm(fmt.Sprintf("/inbox/%d/read", first.ID), url.Values{"open": {"1"}})
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != fmt.Sprintf("/assignments/%d", e.CoCanlian.ID) {
 		t.Fatalf("open notification = %d → %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	mustStatus(t, canlian.PostForm("/inbox/read-all", nil), http.StatusSeeOther, "read all")
-	if e.Count(&model.Notification{}, "user_id = ? AND read_at IS NULL", canlianUser.ID) != 0 {
+	if e.Count(&model.Notification{}, "user_id = ? AND read_at IS NULL", first.UserID) != 0 {
 		t.Fatal("read-all left unread notifications")
 	}
 	if canlian.Get("/").Doc(t).Find(".main-nav a[href='/inbox'] .nav-count").Length() != 0 {
@@ -1057,14 +1094,12 @@ func TestRemovedFileStaysInHistory(t *testing.T) {
 	r := e.Report(e.Lead, e.Q1)
 	mustStatus(t, rv.PostForm(fmt.Sprintf("/reports/%d/review", r.ID), url.Values{"decision": {"return"}, "reason": {"换表"},
 		"lock_version": {fmt.Sprint(r.LockVersion)}}), http.StatusSeeOther, "return")
-	var old model.Attachment
-	e.P.App.DB.W.Where("report_id = ?", r.ID).First(&old)
+	old := e.files(e.Lead, e.Q1)[0]
 	res := jiaoyu.Get(form)
 	mustStatus(t, postMultipart(t, jiaoyu, form, reportFields(lockOf(t, res), "submit", "第二版", 45, "on_track",
 		"remove_file", fmt.Sprint(old.ID)), upload{"新表.pdf", evidence.SamplePDF("new")}), http.StatusSeeOther, "v2")
-	e.P.App.DB.W.First(&old, old.ID)
-	if old.RemovedAt == nil || len(e.blobs()) != 2 {
-		t.Fatalf("removed_at %v, %d blobs", old.RemovedAt, len(e.blobs()))
+	if got, err := e.P.App.Store.AttachmentByID(context.Background(), old.ID); err != nil || got.RemovedAt == nil || len(e.blobs()) != 2 {
+		t.Fatalf("removed_at %v (%v), %d blobs", got.RemovedAt, err, len(e.blobs()))
 	}
 	res = rv.Get(fmt.Sprintf("/reports/%d", r.ID))
 	if !strings.Contains(wfText(t, res, ".diff-file-removed"), "旧表.pdf") || !strings.Contains(wfText(t, res, ".diff-file-added"), "新表.pdf") {

@@ -90,8 +90,7 @@ func (s *Service) PlanPage(ctx context.Context, a store.Actor, id int64, mineOnl
 		return nil, err
 	}
 	page := &PlanPage{
-		Plan: PlanInfo{ID: p.ID, Title: p.Title, Issuer: p.Issuer, IssuedOn: p.IssuedOn, StartOn: clock.DayText(p.StartOn),
-			EndOn: clock.DayText(p.EndOn), Reporting: p.Reporting, DueDays: p.DueDays, Periods: len(ps), Demo: p.Demo},
+		Plan:     planInfo(p, len(ps)),
 		IsAdmin:  a.Role == model.RoleAdmin,
 		Targets:  len(targets),
 		MineOnly: mineOnly && a.UnitID != 0,

@@ -208,8 +208,11 @@ func (s *Service) saveReport(ctx context.Context, a store.Actor, in ReportInput,
 			vals = append(vals, model.TargetValue{TargetID: t.ID, Value: &x})
 		}
 	}
-	if err := s.st.SetTargetValues(ctx, r.ID, vals); err != nil {
-		return nil, nil, err
+	// A report just created has no values to replace.
+	if exists || len(vals) > 0 {
+		if err := s.st.SetTargetValues(ctx, r.ID, vals); err != nil {
+			return nil, nil, err
+		}
 	}
 
 	// Evidence: files a submitted version lists stay for the history.
@@ -229,9 +232,11 @@ func (s *Service) saveReport(ctx context.Context, a store.Actor, in ReportInput,
 	}
 	var drop []string
 	var removed []int64
+	var current []model.Attachment // the files the report carries after this save, by ID
 	kept := len(files)
 	for _, f := range files {
 		if !slices.Contains(in.RemoveFiles, f.ID) {
+			current = append(current, f)
 			continue
 		}
 		if listed.HasFile(f.ID) {
@@ -256,6 +261,7 @@ func (s *Service) saveReport(ctx context.Context, a store.Actor, in ReportInput,
 		if err := s.st.AddAttachment(ctx, att); err != nil {
 			return nil, nil, err
 		}
+		current = append(current, *att)
 		added = append(added, f.Name)
 	}
 
@@ -268,11 +274,10 @@ func (s *Service) saveReport(ctx context.Context, a store.Actor, in ReportInput,
 		newVals["files_removed"] = removed
 	}
 	if submit {
-		sn, err := s.snapshot(ctx, r, m.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		b, _ := json.Marshal(sn)
+		// The version lists what this transaction just wrote: the
+		// measure's targets with the values given, the files kept and
+		// added (new IDs are higher, so the order is the stored one).
+		b, _ := json.Marshal(BuildSnapshot(r, targets, vals, current))
 		if err := s.st.AddReportVersion(ctx, &model.ReportVersion{ReportID: r.ID, VersionNo: r.VersionNo,
 			Snapshot: string(b), SubmittedAt: now.UTC(), SubmittedBy: userPtr(a.UserID)}); err != nil {
 			return nil, nil, err

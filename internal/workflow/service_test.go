@@ -31,24 +31,12 @@ type env struct {
 
 func setup(t *testing.T, opts ...testutil.Option) *env {
 	t.Helper()
-	p := testutil.Start(t, append([]testutil.Option{testutil.DemoWithoutPlan()}, opts...)...)
-	st := p.App.Store
-	e := &env{t: t, p: p, st: st, f: testutil.SeedFixture(t, st), actors: map[string]store.Actor{},
-		wf: workflow.New(st, evidence.NewLocal(p.Config.AttachmentsDir()))}
+	fl := testutil.NewFlow(t, opts...)
+	st := fl.P.App.Store
+	e := &env{t: t, p: fl.P, st: st, f: fl.F, actors: map[string]store.Actor{},
+		wf:     workflow.New(st, evidence.NewLocal(fl.P.Config.AttachmentsDir())),
+		period: fl.Q1, lead: fl.Lead, input: fl.CoCanlian, other: fl.CoTaishan}
 	ctx := context.Background()
-	ps, _ := st.PeriodsOf(ctx, e.f.Plan.ID)
-	e.period = ps[2]
-	as, _ := st.AssignmentsOf(ctx, e.f.Measures[0].ID)
-	for _, a := range as {
-		switch a.UnitID {
-		case e.f.Units["市教育局"]:
-			e.lead = a
-		case e.f.Units["市残联"]:
-			e.input = a
-		case e.f.Units["台山市人民政府"]:
-			e.other = a
-		}
-	}
 	for _, n := range []string{"admin", "duchashi", "jiaoyuju", "canlian", "taishan", "lingdao"} {
 		u, err := st.UserByUsername(ctx, n)
 		if err != nil {

@@ -81,22 +81,6 @@ func BuildSnapshot(r *model.Report, targets []model.Target, vals []model.TargetV
 	return sn
 }
 
-func (s *Service) snapshot(ctx context.Context, r *model.Report, measureID int64) (Snapshot, error) {
-	ts, err := s.st.TargetsOf(ctx, measureID)
-	if err != nil {
-		return Snapshot{}, err
-	}
-	vals, err := s.st.TargetValuesOfReport(ctx, r.ID)
-	if err != nil {
-		return Snapshot{}, err
-	}
-	files, err := s.st.CurrentAttachments(ctx, r.ID)
-	if err != nil {
-		return Snapshot{}, err
-	}
-	return BuildSnapshot(r, ts, vals, files), nil
-}
-
 // Diff is what changed from one version to the next.
 type Diff struct {
 	Fields  []FieldChange

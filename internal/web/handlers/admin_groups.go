@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/admin"
 	"duban/internal/model"
 	"duban/internal/validate"
 	"duban/internal/web/render"
@@ -23,11 +24,14 @@ func (h *Handlers) AdminGroups(c echo.Context) error {
 	return render.Page(c, http.StatusOK, adminpages.Groups(adminpages.GroupsPage{Groups: groups}))
 }
 
+// renderGroup shows group p.ID's form (0: a new group) with the units to
+// choose from; an unknown group is not found.
 func (h *Handlers) renderGroup(c echo.Context, status int, p adminpages.GroupPage) error {
-	var err error
-	if p.Units, err = h.Store.AllUnits(c.Request().Context()); err != nil {
+	g, err := admin.New(h.Store).GroupMembers(c.Request().Context(), p.ID)
+	if err != nil {
 		return err
 	}
+	p.Units = g.Units
 	return render.Page(c, status, adminpages.GroupEdit(p))
 }
 
@@ -85,15 +89,11 @@ func (h *Handlers) AdminGroup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	g, members, err := h.Store.GroupByID(c.Request().Context(), id)
+	g, err := admin.New(h.Store).GroupMembers(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	set := map[int64]bool{}
-	for _, m := range members {
-		set[m] = true
-	}
-	return h.renderGroup(c, http.StatusOK, adminpages.GroupPage{ID: g.ID, Name: g.Name, Members: set})
+	return render.Page(c, http.StatusOK, adminpages.GroupEdit(adminpages.GroupPage{ID: g.Group.ID, Name: g.Group.Name, Members: g.Members, Units: g.Units}))
 }
 
 // AdminGroupUpdate renames a group and sets its members.
@@ -102,9 +102,8 @@ func (h *Handlers) AdminGroupUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := h.Store.GroupByID(c.Request().Context(), id); err != nil {
-		return err
-	}
+	// An unknown group is not found: by UpdateGroup, or by renderGroup
+	// when the form is refused.
 	name, ids, set, errs := groupForm(c)
 	if len(errs) == 0 {
 		err := h.Store.UpdateGroup(c.Request().Context(), actor(c), id, name, ids)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/admin"
 	"duban/internal/model"
 	"duban/internal/planadmin"
 	"duban/internal/store"
@@ -63,22 +64,9 @@ func (h *Handlers) renderUnit(c echo.Context, status int, p adminpages.UnitPage)
 	if p.ID == 0 {
 		return render.Page(c, status, adminpages.UnitEdit(p))
 	}
-	ctx := c.Request().Context()
 	var err error
-	if p.Aliases, err = h.Store.UnitAliases(ctx, p.ID); err != nil {
+	if p.UnitRelations, err = admin.New(h.Store).UnitRelations(c.Request().Context(), p.ID); err != nil {
 		return err
-	}
-	if p.Users, err = h.Store.ListUsers(ctx, store.UserFilter{UnitID: p.ID}); err != nil {
-		return err
-	}
-	all, err := h.Store.AllUnits(ctx)
-	if err != nil {
-		return err
-	}
-	for _, u := range all {
-		if u.ID != p.ID {
-			p.Others = append(p.Others, u)
-		}
 	}
 	return render.Page(c, status, adminpages.UnitEdit(p))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/admin"
 	"duban/internal/auth"
 	"duban/internal/model"
 	"duban/internal/store"
@@ -18,7 +19,6 @@ import (
 
 // AdminUsers lists accounts.
 func (h *Handlers) AdminUsers(c echo.Context) error {
-	ctx := c.Request().Context()
 	p := adminpages.UsersPage{
 		Q:      c.QueryParam("q"),
 		Role:   oneOf(c.QueryParam("role"), model.Roles),
@@ -31,10 +31,7 @@ func (h *Handlers) AdminUsers(c echo.Context) error {
 		f.Disabled = &disabled
 	}
 	var err error
-	if p.Users, err = h.Store.ListUsers(ctx, f); err != nil {
-		return err
-	}
-	if p.Units, err = h.Store.AllUnits(ctx); err != nil {
+	if p.UserList, err = admin.New(h.Store).Users(c.Request().Context(), f); err != nil {
 		return err
 	}
 	return render.Page(c, http.StatusOK, adminpages.Users(p))
@@ -96,16 +93,13 @@ func (h *Handlers) passwordForm(c echo.Context, username, displayName string) (s
 }
 
 func (h *Handlers) renderUser(c echo.Context, status int, p adminpages.UserPage) error {
-	ctx := c.Request().Context()
-	var err error
-	if p.Units, err = h.Store.AllUnits(ctx); err != nil {
-		return err
-	}
+	var id int64
 	if p.User != nil {
-		p.Self = p.User.ID == user(c).ID
-		if p.Sessions, err = h.Store.UserSessions(ctx, p.User.ID, h.Clock.Now()); err != nil {
-			return err
-		}
+		id, p.Self = p.User.ID, p.User.ID == user(c).ID
+	}
+	var err error
+	if p.UserRelations, err = admin.New(h.Store).UserRelations(c.Request().Context(), id, h.Clock.Now()); err != nil {
+		return err
 	}
 	return render.Page(c, status, adminpages.UserEdit(p))
 }

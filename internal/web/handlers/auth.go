@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,8 +8,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"duban/internal/auth"
-	"duban/internal/model"
 	"duban/internal/reqctx"
 	"duban/internal/store"
 	"duban/internal/validate"
@@ -37,55 +34,34 @@ func (h *Handlers) LoginForm(c echo.Context) error {
 	return render.Page(c, http.StatusOK, authpages.Login(h.loginPage(c, authpages.LoginPage{})))
 }
 
-// Login checks the credentials. Unknown users and wrong passwords get the
-// same answer after the same work (a dummy hash is verified).
+// Login checks the credentials (auth.Logins: throttled, the same answer
+// for unknown users and wrong passwords) and starts a session.
 func (h *Handlers) Login(c echo.Context) error {
 	ctx := c.Request().Context()
 	username := strings.TrimSpace(c.FormValue("username"))
 	password := c.FormValue("password")
+	refuse := func(status int, key string, arg int) error {
+		return render.Page(c, status, authpages.Login(h.loginPage(c, authpages.LoginPage{Username: username, ErrorKey: key, ErrorArg: arg})))
+	}
 	if username == "" || password == "" {
-		return render.Page(c, http.StatusUnprocessableEntity,
-			authpages.Login(h.loginPage(c, authpages.LoginPage{Username: username, ErrorKey: "login.required"})))
+		return refuse(http.StatusUnprocessableEntity, "login.required", 0)
 	}
-	addr := c.RealIP()
-	v, end, err := h.Logins.Begin(ctx, username, addr)
-	if err != nil {
+	res, err := h.Logins.Login(ctx, username, password, c.RealIP())
+	switch {
+	case err != nil:
 		return err
-	}
-	if v.RetryAfter > 0 {
-		a := store.Actor{Username: username, ClientAddr: addr}
+	case res.RetryAfter > 0:
+		a := store.Actor{Username: username, ClientAddr: c.RealIP()}
 		if err := h.Refusals.Record(ctx, a, store.AuditEntry{Action: "login.throttled", ObjectType: "user"}); err != nil {
 			return err
 		}
-		secs := int(v.RetryAfter / time.Second)
+		secs := int(res.RetryAfter / time.Second)
 		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-		return render.Page(c, http.StatusTooManyRequests, authpages.Login(h.loginPage(c, authpages.LoginPage{
-			Username: username, ErrorKey: "login.throttled", ErrorArg: (secs + 59) / 60})))
+		return refuse(http.StatusTooManyRequests, "login.throttled", (secs+59)/60)
+	case res.User == nil:
+		return refuse(http.StatusUnauthorized, "login.failed", 0)
 	}
-	defer end()
-	u, err := h.Store.UserByUsername(ctx, username)
-	if err != nil && !errors.Is(err, model.ErrNotFound) {
-		return err
-	}
-	hash := ""
-	if err == nil && !u.Disabled {
-		hash = u.PasswordHash
-	}
-	ok, verr := h.Hasher.Verify(ctx, hash, password)
-	if verr != nil {
-		return verr
-	}
-	if !ok {
-		if err := h.Store.RecordLoginFailure(ctx, store.Actor{Username: username, ClientAddr: addr}, u.ID); err != nil {
-			return err
-		}
-		return render.Page(c, http.StatusUnauthorized,
-			authpages.Login(h.loginPage(c, authpages.LoginPage{Username: username, ErrorKey: "login.failed"})))
-	}
-	if err := h.Store.RecordLogin(ctx, store.ActorOf(u, addr), u.ID); err != nil {
-		return err
-	}
-	if err := h.Sessions.Start(c.Response(), c.Request(), u); err != nil {
+	if err := h.Sessions.Start(c.Response(), c.Request(), res.User); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, render.SafeNext(c.QueryParam("next")))
@@ -109,58 +85,25 @@ func (h *Handlers) PasswordForm(c echo.Context) error {
 	return render.Page(c, http.StatusOK, authpages.Password(authpages.PasswordPage{MustChange: user(c).MustChangePassword}))
 }
 
-// ChangePassword changes the user's own password and ends their other
+// ChangePassword changes the user's own password (auth.Logins: the
+// current one is checked and throttled like a login) and ends their other
 // sessions.
 func (h *Handlers) ChangePassword(c echo.Context) error {
-	ctx := c.Request().Context()
 	u := user(c)
-	cur, pw, confirm := c.FormValue("current"), c.FormValue("new"), c.FormValue("confirm")
-	errs := validate.Errors{}
-	// The current password is as much a secret as at login: guesses through
-	// this form count against the same limit, or a stolen session could
-	// find it out and lock the owner out.
-	v, end, err := h.Logins.Begin(ctx, u.Username, c.RealIP())
-	if err != nil {
+	retry, errs, err := h.Logins.ChangePassword(c.Request().Context(), actor(c), u, c.RealIP(),
+		c.FormValue("current"), c.FormValue("new"), c.FormValue("confirm"))
+	switch {
+	case err != nil:
 		return err
-	}
-	if v.RetryAfter > 0 {
-		c.Response().Header().Set("Retry-After", strconv.Itoa(int(v.RetryAfter/time.Second)))
+	case retry > 0:
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(retry/time.Second)))
 		return render.Page(c, http.StatusTooManyRequests, authpages.Password(authpages.PasswordPage{
 			Errors: validate.Errors{"current": {Key: "password.err.throttled"}}, MustChange: u.MustChangePassword}))
-	}
-	ok, err := h.Hasher.Verify(ctx, u.PasswordHash, cur)
-	if err == nil {
-		err = h.Store.RecordLoginAttempt(ctx, u.Username, c.RealIP(), ok)
-	}
-	end()
-	if err != nil {
-		return err
-	}
-	if !ok {
-		errs.Set("current", "password.err.current")
-	}
-	if err := h.Hasher.Check(pw, u.Username, u.DisplayName); err != nil {
-		errs.Set("new", auth.PasswordErrorKey(err))
-	} else if pw == cur {
-		errs.Set("new", "password.err.same")
-	} else if pw != confirm {
-		errs.Set("confirm", "password.err.mismatch")
-	}
-	if len(errs) > 0 {
+	case len(errs) > 0:
 		return render.Page(c, http.StatusUnprocessableEntity, authpages.Password(authpages.PasswordPage{Errors: errs, MustChange: u.MustChangePassword}))
 	}
-	hash, err := h.Hasher.Hash(ctx, pw, u.Username, u.DisplayName)
-	if err != nil {
-		return err
-	}
-	if err := h.Store.SetPassword(ctx, actor(c), u.ID, hash); err != nil {
-		return err
-	}
-	// Every session of the user ends, this one included; a fresh one
+	// Every session of the user ended, this one included; a fresh one
 	// starts so the user stays logged in here only.
-	if err := h.Store.DeleteUserSessions(ctx, u.ID, ""); err != nil {
-		return err
-	}
 	if err := h.Sessions.Start(c.Response(), c.Request(), u); err != nil {
 		return err
 	}

@@ -104,12 +104,7 @@ func (h *Handlers) RequestExtension(c echo.Context) error {
 		return h.showMeasure(c, asg.MeasureID, http.StatusUnprocessableEntity, form)
 	}
 	in := workflow.ExtensionInput{AssignmentID: id, ProposedOn: on, Reason: vals.Get("reason"),
-		WholeMeasure: vals.Get("whole_measure") == "1"}
-	for _, u := range ups {
-		if u.Blob != nil {
-			in.Files = append(in.Files, workflow.NewFile{Name: u.Name, ContentType: u.Kind.ContentType, Blob: u.Blob})
-		}
-	}
+		WholeMeasure: vals.Get("whole_measure") == "1", Files: workflow.FilesOf(ups)}
 	if _, err := h.Flow.RequestExtension(ctx, actor(c), in); err != nil {
 		return h.refusedForm(c, asg.MeasureID, form, err)
 	}

@@ -80,13 +80,7 @@ func (h *Handlers) AnswerInstruction(c echo.Context) error {
 		form.Errors = validate.Errors{"files": {Key: "evidence.err.refused"}}
 		return h.showMeasure(c, in.MeasureID, http.StatusUnprocessableEntity, form)
 	}
-	var files []workflow.NewFile
-	for _, u := range ups {
-		if u.Blob != nil {
-			files = append(files, workflow.NewFile{Name: u.Name, ContentType: u.Kind.ContentType, Blob: u.Blob})
-		}
-	}
-	if err := h.Flow.AnswerInstruction(ctx, actor(c), id, vals.Get("reply"), files); err != nil {
+	if err := h.Flow.AnswerInstruction(ctx, actor(c), id, vals.Get("reply"), workflow.FilesOf(ups)); err != nil {
 		return h.refusedForm(c, in.MeasureID, form, err)
 	}
 	return render.Redirect(c, paths.MeasureAt(in.MeasureID, "instruction-"+strconv.FormatInt(id, 10)), "ok", "instr.answered")

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -11,14 +10,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/format"
 	"duban/internal/i18n"
-	"duban/internal/model"
 	"duban/internal/periods"
+	plansvc "duban/internal/planadmin"
 	"duban/internal/planimport"
 	"duban/internal/planparse"
 	"duban/internal/validate"
@@ -41,34 +39,13 @@ import (
 // nothing an admin could not have uploaded anyway. A plan is tens of
 // kilobytes; the field is capped with the upload.
 
-// maxPlanUpload is the largest plan document accepted. A long plan is a
-// few hundred kilobytes of text; anything near this is not a plan.
-const maxPlanUpload = 2 << 20
-
 func planImportPage() planadmin.ImportPage {
-	return planadmin.ImportPage{Form: planadmin.ImportForm{Reporting: periods.Quarterly, DueDays: "5"}, MaxMB: maxPlanUpload >> 20}
+	return planadmin.ImportPage{Form: planadmin.ImportForm{Reporting: periods.Quarterly, DueDays: "5"}, MaxMB: planimport.MaxUpload >> 20}
 }
 
 // ImportPlanForm shows the upload form.
 func (h *Handlers) ImportPlanForm(c echo.Context) error {
 	return render.Page(c, http.StatusOK, planadmin.Import(planImportPage()))
-}
-
-// importSettings checks the reporting cycle and due days of the forms.
-func importSettings(reporting, dueDays string, errs validate.Errors) planimport.Options {
-	var opt planimport.Options
-	if reporting != periods.Quarterly && reporting != periods.Monthly {
-		errs.Set("reporting", "plans.err.reporting")
-	}
-	opt.Reporting = reporting
-	// planimport reads 0 as "the default, 5", so an import asks for at
-	// least one day; the plan settings can set 0 afterwards.
-	n, err := strconv.Atoi(strings.TrimSpace(dueDays))
-	if err != nil || n < 1 || n > 60 {
-		errs.Set("due_days", "plans.import.err.due_days")
-	}
-	opt.DueDays = n
-	return opt
 }
 
 // PreviewPlanImport reads the upload and shows what would be stored.
@@ -78,11 +55,33 @@ func (h *Handlers) PreviewPlanImport(c echo.Context) error {
 	page.Form.Text = c.FormValue("text")
 	page.Form.Reporting = c.FormValue("reporting")
 	page.Form.DueDays = c.FormValue("due_days")
-	importSettings(page.Form.Reporting, page.Form.DueDays, page.Errors)
-	refuse := func(status int) error {
+	planimport.CheckSettings(page.Form.Reporting, page.Form.DueDays, page.Errors)
+	raw, field, status, err := readPlanUpload(c, &page)
+	switch {
+	case err != nil:
+		return err
+	case status != 0:
 		return render.Page(c, status, planadmin.Import(page))
 	}
+	pv, err := planimport.New(h.Store).PreviewUpload(c.Request().Context(), raw)
+	if key := planparse.MessageKey(err); key != "" && key != "planparse.err.unknown" {
+		page.Errors.Set(field, key)
+		return render.Page(c, http.StatusUnprocessableEntity, planadmin.Import(page))
+	}
+	if err != nil {
+		return err
+	}
+	out, err := h.previewPage(c.Request().Context(), pv, raw, page.Form.Reporting, page.Form.DueDays, nil, nil, planimport.CorrectionFromPlan(pv.Parsed))
+	if err != nil {
+		return err
+	}
+	return render.Page(c, http.StatusOK, planadmin.Preview(out))
+}
 
+// readPlanUpload reads the uploaded file or the pasted text of the import
+// form and names the field it came from. A refusal is a status to show the
+// form again with (page's errors set), 0 when the upload may be previewed.
+func readPlanUpload(c echo.Context, page *planadmin.ImportPage) ([]byte, string, int, error) {
 	var raw []byte
 	field := "text"
 	fh, err := c.FormFile("file")
@@ -92,97 +91,49 @@ func (h *Handlers) PreviewPlanImport(c echo.Context) error {
 		field = "file"
 		if strings.TrimSpace(page.Form.Text) != "" {
 			page.Errors.Set(validate.Form, "plans.import.err.both")
-			return refuse(http.StatusUnprocessableEntity)
+			return nil, field, http.StatusUnprocessableEntity, nil
 		}
-		if fh.Size > maxPlanUpload {
-			page.Errors.Set("file", "plans.import.err.too_large", strconv.Itoa(maxPlanUpload>>20))
-			return refuse(http.StatusRequestEntityTooLarge)
+		if fh.Size > planimport.MaxUpload {
+			page.Errors.Set("file", "plans.import.err.too_large", strconv.Itoa(planimport.MaxUpload>>20))
+			return nil, field, http.StatusRequestEntityTooLarge, nil
 		}
 		f, err := fh.Open()
 		if err != nil {
-			return fmt.Errorf("open upload: %w", err)
+			return nil, field, 0, fmt.Errorf("open upload: %w", err)
 		}
-		raw, err = io.ReadAll(io.LimitReader(f, maxPlanUpload+1))
+		raw, err = io.ReadAll(io.LimitReader(f, planimport.MaxUpload+1))
 		f.Close()
 		if err != nil {
-			return fmt.Errorf("read upload: %w", err)
+			return nil, field, 0, fmt.Errorf("read upload: %w", err)
 		}
 	case err == nil || errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart):
 		raw = []byte(page.Form.Text)
 		if strings.TrimSpace(page.Form.Text) == "" {
 			page.Errors.Set(validate.Form, "plans.import.err.nothing")
-			return refuse(http.StatusUnprocessableEntity)
+			return nil, field, http.StatusUnprocessableEntity, nil
 		}
 	default:
-		return err
+		return nil, field, 0, err
 	}
-	if len(raw) > maxPlanUpload {
-		page.Errors.Set(field, "plans.import.err.too_large", strconv.Itoa(maxPlanUpload>>20))
-		return refuse(http.StatusRequestEntityTooLarge)
+	if len(raw) > planimport.MaxUpload {
+		page.Errors.Set(field, "plans.import.err.too_large", strconv.Itoa(planimport.MaxUpload>>20))
+		return nil, field, http.StatusRequestEntityTooLarge, nil
 	}
 	if len(page.Errors) > 0 {
-		return refuse(http.StatusUnprocessableEntity)
+		return nil, field, http.StatusUnprocessableEntity, nil
 	}
-	pv, _, notices, err := h.previewPlan(c.Request().Context(), raw)
-	if key := planparse.MessageKey(err); key != "" && key != "planparse.err.unknown" {
-		page.Errors.Set(field, key)
-		return refuse(http.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return err
-	}
-	out, err := h.previewPage(c.Request().Context(), pv, raw, notices, page.Form.Reporting, page.Form.DueDays, nil, nil, planimport.CorrectionFromPlan(pv.Parsed))
-	if err != nil {
-		return err
-	}
-	return render.Page(c, http.StatusOK, planadmin.Preview(out))
-}
-
-// previewPlan decodes and parses an upload without storing anything. It
-// returns the decoder's warnings (Import needs them again) and notices that
-// say in the user's language what the decoder did to the bytes.
-func (h *Handlers) previewPlan(ctx context.Context, raw []byte) (*planimport.Preview, []string, []validate.Message, error) {
-	src, err := planparse.Read(raw)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	var notices []validate.Message
-	switch {
-	case src.Format != planparse.FormatText && src.Format != planparse.FormatCSV:
-	case bytes.HasPrefix(raw, []byte{0xFF, 0xFE}) || bytes.HasPrefix(raw, []byte{0xFE, 0xFF}):
-		notices = append(notices, validate.Message{Key: "plans.import.notice.utf16"})
-	case !mostlyUTF8(raw):
-		notices = append(notices, validate.Message{Key: "plans.import.notice.gbk"})
-	}
-	pv, err := planimport.New(h.Store).PreviewText(ctx, src.Text, src.Warnings)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	pv.Format = src.Format
-	return pv, src.Warnings, notices, nil
-}
-
-// mostlyUTF8 reports whether b is UTF-8 but for a character cut off at the
-// very end (which the decoder drops): anything else was converted from
-// GB18030/GBK.
-func mostlyUTF8(b []byte) bool {
-	for k := 0; k <= 3 && k <= len(b); k++ {
-		if utf8.Valid(b[:len(b)-k]) {
-			return true
-		}
-	}
-	return false
+	return raw, field, 0, nil
 }
 
 // previewPage builds the preview's view model.
-func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw []byte, notices []validate.Message,
+func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw []byte,
 	reporting, dueDays string, choices map[string]int64, errs validate.Errors, corr *planimport.Correction) (planadmin.PreviewPage, error) {
 	p := pv.Parsed
 	page := planadmin.PreviewPage{
 		Payload: base64.StdEncoding.EncodeToString(raw), SHA256: pv.SHA256, Reporting: reporting, DueDays: dueDays,
 		Title: p.Title, Issuer: p.Issuer, IssuedOn: p.Date, Horizon: p.Horizon, HorizonFrom: p.HorizonFrom,
 		Counts:  [3]int{pv.Domains, pv.Measures, pv.Targets},
-		Notices: notices, Warnings: pv.Warnings, Unchanged: pv.Unchanged, Errors: errs,
+		Notices: pv.Notices, Warnings: pv.Warnings, Unchanged: pv.Unchanged, Errors: errs,
 		Format: pv.Format, Text: planparse.Normalize(pv.Text), PlanEnd: planimport.PlanEnd(p).Format(time.DateOnly),
 	}
 	unknown := map[string]bool{}
@@ -193,9 +144,7 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 			unknown[u.Name] = true
 		}
 	}
-	for _, o := range i18n.TargetOps {
-		page.Ops = append(page.Ops, planadmin.OpOption{Op: o.Op, Key: o.Key})
-	}
+	page.Ops = plansvc.TargetOps()
 	page.Domains, page.Rows = previewTree(p, corr, unknown)
 	if pv.Existing != nil {
 		page.Existing = &planadmin.ExistingPlan{ID: pv.Existing.ID, Title: pv.Existing.Title}
@@ -203,7 +152,7 @@ func (h *Handlers) previewPage(ctx context.Context, pv *planimport.Preview, raw 
 	page.Diff = previewDiff(pv.Diff)
 	if len(unknown) > 0 {
 		var err error
-		if page.UnitKinds, err = h.unitChooser(ctx, nil); err != nil {
+		if page.UnitKinds, err = plansvc.New(h.Store).UnitChooser(ctx, nil); err != nil {
 			return page, err
 		}
 	}
@@ -272,73 +221,36 @@ func previewDiff(d *planimport.Diff) *planadmin.PreviewDiff {
 	return &planadmin.PreviewDiff{DomainsAdded: d.DomainsAdded, Added: rows(d.Added), Changed: rows(d.Changed), Removed: rows(d.Removed)}
 }
 
-// ConfirmPlanImport stores the previewed document: a new plan, or the
-// changes of a revised one. The buttons of the correction form show the
-// page again instead of storing.
+// ConfirmPlanImport stores the previewed document (planimport.Confirm): a
+// new plan, or the changes of a revised one. The buttons of the correction
+// form show the page again instead of storing.
 func (h *Handlers) ConfirmPlanImport(c echo.Context) error {
 	ctx := c.Request().Context()
-	raw, err := base64.StdEncoding.DecodeString(c.FormValue("payload"))
-	if err != nil || len(raw) == 0 || len(raw) > maxPlanUpload {
-		return payloadRefused(c, "")
+	in := planimport.ConfirmInput{Payload: c.FormValue("payload"), SHA256: c.FormValue("sha256"),
+		Reporting: c.FormValue("reporting"), DueDays: c.FormValue("due_days"), Units: readUnitChoices(c),
+		Correction: readCorrection(c), Action: c.FormValue("action"), Apply: c.FormValue("apply") == "1"}
+	cf, err := planimport.New(h.Store).Confirm(ctx, actor(c), in)
+	var perr *planimport.PayloadError
+	switch {
+	case errors.As(err, &perr):
+		return payloadRefused(c, perr.Key)
+	case err != nil:
+		return err
+	case cf.Result != nil:
+		kind, key := importedFlash(cf.Result)
+		return render.Redirect(c, paths.Plan(cf.Result.Plan.ID), kind, key)
 	}
-	st := &confirmState{raw: raw, reporting: c.FormValue("reporting"), dueDays: c.FormValue("due_days"), errs: validate.Errors{}}
-	st.opt = importSettings(st.reporting, st.dueDays, st.errs)
-	pv, decodeWarnings, notices, err := h.previewPlan(ctx, raw)
+	page, err := h.previewPage(ctx, cf.Preview, cf.Raw, in.Reporting, in.DueDays, cf.Choices, cf.Errors, cf.Correction)
 	if err != nil {
-		// The payload passed the preview; failing now means it was altered.
-		if key := planparse.MessageKey(err); key != "planparse.err.unknown" {
-			return payloadRefused(c, key)
-		}
 		return err
 	}
-	st.pv, st.notices, st.decodeWarnings, st.text = pv, notices, decodeWarnings, pv.Text
-	if st.choices, err = h.readUnitChoices(c, st.errs); err != nil {
-		return err
+	status := http.StatusOK
+	if cf.Conflict {
+		status = http.StatusConflict
+	} else if len(cf.Errors) > 0 {
+		status = http.StatusUnprocessableEntity
 	}
-	if err := h.correctImport(c, st); err != nil {
-		return err
-	}
-	if c.FormValue("sha256") != st.pv.SHA256 {
-		st.errs.Set(validate.Form, "plans.import.err.payload")
-	}
-	action, arg, _ := strings.Cut(c.FormValue("action"), ":")
-	switch action {
-	case "update":
-		if len(st.errs) > 0 {
-			return h.previewAgain(c, st, http.StatusUnprocessableEntity)
-		}
-		return h.previewAgain(c, st, http.StatusOK)
-	case "add_measure", "add_target":
-		// Adding shows no errors yet (the new row is empty); they come
-		// with the next apply or the confirm.
-		n, _ := strconv.Atoi(arg)
-		if action == "add_measure" && n >= 0 && n < len(st.parsed.Domains) {
-			st.corr.AddMeasure(n)
-		} else if action == "add_target" {
-			st.corr.AddTarget(n, st.parsed.Horizon)
-		}
-		clear(st.errs)
-		return h.previewAgain(c, st, http.StatusOK)
-	}
-	if len(st.errs) > 0 {
-		return h.previewAgain(c, st, http.StatusUnprocessableEntity)
-	}
-	return h.storeImport(c, st, c.FormValue("apply") == "1")
-}
-
-// confirmState is a confirm post as it is read and checked.
-type confirmState struct {
-	raw                []byte
-	reporting, dueDays string
-	opt                planimport.Options
-	pv                 *planimport.Preview
-	notices            []validate.Message
-	decodeWarnings     []string
-	text               string
-	parsed             *planparse.Plan
-	choices            planimport.Choices
-	corr               *planimport.Correction
-	errs               validate.Errors
+	return render.Page(c, status, planadmin.Preview(page))
 }
 
 // payloadRefused shows the upload form again: the posted document is not
@@ -352,99 +264,16 @@ func payloadRefused(c echo.Context, key string) error {
 	return render.Page(c, http.StatusUnprocessableEntity, planadmin.Import(page))
 }
 
-// readUnitChoices reads the admin's choice for each unknown unit name: 0
-// creates it (flagged), an ID maps it to that unit (remembered as an
-// alias).
-func (h *Handlers) readUnitChoices(c echo.Context, errs validate.Errors) (planimport.Choices, error) {
-	choices := planimport.Choices{}
-	field := map[string]string{}
+// readUnitChoices reads the admin's choice for each unknown unit name.
+func readUnitChoices(c echo.Context) []planimport.UnitChoice {
+	var out []planimport.UnitChoice
 	n, _ := strconv.Atoi(c.FormValue("units"))
 	for i := range min(max(n, 0), 1000) {
-		name := strings.TrimSpace(c.FormValue("unit_name_" + strconv.Itoa(i)))
-		v := c.FormValue("unit_" + strconv.Itoa(i))
-		if name == "" || v == "" {
-			continue
-		}
-		field[name] = "unit_" + strconv.Itoa(i)
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || id < 0 {
-			errs.Set(field[name], "plans.err.unknown_unit")
-			continue
-		}
-		if id > 0 {
-			choices[name] = id
-		}
+		field := "unit_" + strconv.Itoa(i)
+		out = append(out, planimport.UnitChoice{Field: field, ID: c.FormValue(field),
+			Name: strings.TrimSpace(c.FormValue("unit_name_" + strconv.Itoa(i)))})
 	}
-	missing, err := planimport.New(h.Store).MissingChoices(c.Request().Context(), choices)
-	for name := range missing {
-		errs.Set(field[name], "plans.err.unknown_unit")
-	}
-	return choices, err
-}
-
-// correctImport applies the admin's corrections of the parsed plan (none
-// on an old form) and previews the corrected plan.
-func (h *Handlers) correctImport(c echo.Context, st *confirmState) error {
-	st.parsed = st.pv.Parsed
-	st.corr = readCorrection(c, len(st.parsed.Domains))
-	if st.corr == nil {
-		st.corr = planimport.CorrectionFromPlan(st.parsed)
-		return nil
-	}
-	st.parsed = st.corr.Apply(st.pv.Parsed, st.errs)
-	return h.previewCorrected(c, st)
-}
-
-// previewCorrected previews the corrected plan again (against what is
-// stored now).
-func (h *Handlers) previewCorrected(c echo.Context, st *confirmState) error {
-	format := st.pv.Format
-	pv, err := planimport.New(h.Store).PreviewPlan(c.Request().Context(), st.text, st.parsed, st.decodeWarnings)
-	if err != nil {
-		return err
-	}
-	pv.Format = format
-	st.pv = pv
-	return nil
-}
-
-// previewAgain shows the preview with the corrections and errors.
-func (h *Handlers) previewAgain(c echo.Context, st *confirmState, status int) error {
-	page, err := h.previewPage(c.Request().Context(), st.pv, st.raw, st.notices, st.reporting, st.dueDays, st.choices, st.errs, st.corr)
-	if err != nil {
-		return err
-	}
-	return render.Page(c, status, planadmin.Preview(page))
-}
-
-// storeImport stores the checked plan and says what became of it.
-func (h *Handlers) storeImport(c echo.Context, st *confirmState, apply bool) error {
-	if st.pv.Unchanged {
-		return render.Redirect(c, paths.Plan(st.pv.Existing.ID), "info", "plans.import.unchanged")
-	}
-	if st.pv.Existing != nil && !apply {
-		// Someone imported this plan between the preview and now: show the
-		// changes it would make instead.
-		st.errs.Set(validate.Form, "plans.import.err.imported_meanwhile")
-		return h.previewAgain(c, st, http.StatusConflict)
-	}
-	res, err := planimport.New(h.Store).ImportPlan(c.Request().Context(), actor(c), st.text, st.parsed, st.decodeWarnings, st.opt, st.choices, apply)
-	switch {
-	case errors.Is(err, planimport.ErrChangedNeedsApply):
-		st.errs.Set(validate.Form, "plans.import.err.imported_meanwhile")
-		if err := h.previewCorrected(c, st); err != nil {
-			return err
-		}
-		return h.previewAgain(c, st, http.StatusConflict)
-	case errors.Is(err, model.ErrNotFound):
-		// A unit chosen for a name was deleted meanwhile.
-		st.errs.Set("units", "plans.err.unknown_unit")
-		return h.previewAgain(c, st, http.StatusConflict)
-	case err != nil:
-		return err
-	}
-	kind, key := importedFlash(res)
-	return render.Redirect(c, paths.Plan(res.Plan.ID), kind, key)
+	return out
 }
 
 // importedFlash is the flash (kind, message) of a stored import.

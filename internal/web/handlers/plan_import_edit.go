@@ -16,11 +16,22 @@ import (
 // readCorrection reads the correction form; nil when the post has none (a
 // form from before corrections existed, or the CLI-like minimal post).
 // Removed measures and targets are left out.
-func readCorrection(c echo.Context, domains int) *planimport.Correction {
+func readCorrection(c echo.Context) *planimport.Correction {
 	if c.FormValue("edit") != "1" {
 		return nil
 	}
 	corr := &planimport.Correction{}
+	// The domains the form names, d0_… to the last; planimport fits them to
+	// the parsed plan's.
+	domains := 0
+	params, _ := c.FormParams()
+	for k := range params {
+		rest, ok := strings.CutPrefix(k, "d")
+		n, _, cut := strings.Cut(rest, "_")
+		if i, err := strconv.Atoi(n); ok && cut && err == nil && i >= domains && i < planimport.MaxCorrectionRows {
+			domains = i + 1
+		}
+	}
 	for i := range domains {
 		corr.Domains = append(corr.Domains, planimport.DomainFields{
 			Label: strings.TrimSpace(c.FormValue("d" + strconv.Itoa(i) + "_label")),

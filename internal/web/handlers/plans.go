@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"duban/internal/clock"
 	"duban/internal/model"
 	"duban/internal/web/render"
 	planpages "duban/views/pages/plans"
@@ -15,26 +14,13 @@ import (
 // domains (一)…(十) with their measures. Every role reads every plan; a unit
 // user's own assignments are highlighted and can be filtered to.
 
-func reportingKey(cycle string) string { return "plans.reporting." + cycle }
-
 // Plans lists every plan.
 func (h *Handlers) Plans(c echo.Context) error {
-	ctx := c.Request().Context()
-	ps, err := h.Store.ListPlans(ctx)
+	rows, err := h.Flow.PlanList(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	counts, err := h.Store.MeasureCountsByPlan(ctx)
-	if err != nil {
-		return err
-	}
-	page := planpages.ListPage{CanManage: user(c).Role == model.RoleAdmin}
-	for _, p := range ps {
-		n := counts[p.ID]
-		page.Plans = append(page.Plans, planpages.PlanRow{ID: p.ID, Title: p.Title, Issuer: p.Issuer, IssuedOn: p.IssuedOn,
-			StartOn: clock.DayText(p.StartOn), EndOn: clock.DayText(p.EndOn), ReportingKey: reportingKey(p.Reporting),
-			Measures: n.Total, Closed: n.Closed, Demo: p.Demo})
-	}
+	page := planpages.ListPage{Plans: rows, CanManage: user(c).Role == model.RoleAdmin}
 	return render.Page(c, http.StatusOK, planpages.List(page))
 }
 

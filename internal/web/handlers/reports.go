@@ -133,11 +133,7 @@ func (h *Handlers) readReportSubmission(c echo.Context, row *store.AssignmentRow
 	}
 	sub := &reportSubmission{row: row, period: p, ups: ups, submit: vals.Get("action") == "submit"}
 	sub.in, sub.typed, sub.errs = parseReport(vals, row.ID, p.ID)
-	for _, u := range ups {
-		if u.Blob != nil {
-			sub.in.AddFiles = append(sub.in.AddFiles, workflow.NewFile{Name: u.Name, ContentType: u.Kind.ContentType, Blob: u.Blob})
-		}
-	}
+	sub.in.AddFiles = workflow.FilesOf(ups)
 	if rerr != nil { // a file over the limit
 		sub.errs.Set("files", "evidence.err.too_large")
 		sub.status = http.StatusRequestEntityTooLarge

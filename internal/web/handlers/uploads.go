@@ -93,56 +93,45 @@ func (h *Handlers) parsedReportForm(ctx context.Context, mf *multipart.Form) (ur
 	return vals, ups, nil
 }
 
-// streamReportForm reads a multipart body part by part, streaming each
-// file into storage.
+// streamReportForm reads a multipart body part by part (evidence.ReadParts):
+// text fields into memory, bounded; each file streamed into storage.
 func (h *Handlers) streamReportForm(ctx context.Context, r *http.Request) (url.Values, []evidenceUpload, error) {
-	limit := h.Config.MaxUploadMB << 20
-	var ups []evidenceUpload
-	vals := url.Values{}
-	fail := func(err error) (url.Values, []evidenceUpload, error) { return h.uploadFailure(ctx, vals, ups, err) }
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, nil, echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
+	vals := url.Values{}
 	textBytes := 0
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fail(bodyErr(err))
-		}
-		name := part.FormName()
-		if part.FileName() == "" && name != "files" {
-			b, err := readField(part)
-			if err != nil {
-				return fail(err)
-			}
-			textBytes += len(b)
-			if textBytes > maxFormBytes {
-				return fail(echo.NewHTTPError(http.StatusBadRequest, "form fields too large"))
-			}
-			vals.Add(name, string(b))
-			continue
-		}
-		if name != "files" || part.FileName() == "" {
-			// An empty file input, or a file under a name we do not take.
+	field := func(part *multipart.Part) error {
+		if part.FileName() != "" {
+			// A file under a name we do not take.
 			if _, err := io.Copy(io.Discard, part); err != nil {
-				return fail(bodyErr(err))
+				return bodyErr(err)
 			}
-			continue
+			return nil
 		}
-		up, err := h.storeUpload(ctx, part.FileName(), part, limit)
-		if up.Name != "" {
-			ups = append(ups, up)
-		}
+		b, err := readField(part)
 		if err != nil {
-			return fail(err)
+			return err
 		}
+		if textBytes += len(b); textBytes > maxFormBytes {
+			return echo.NewHTTPError(http.StatusBadRequest, "form fields too large")
+		}
+		vals.Add(part.FormName(), string(b))
+		return nil
+	}
+	ups, err := evidence.ReadParts(ctx, mr, h.Files, h.Config.MaxUploadMB<<20, field, nil)
+	var be *evidence.BodyError
+	switch {
+	case errors.Is(err, evidence.ErrTooLarge):
+		return vals, ups, errUploadTooLarge
+	case errors.As(err, &be):
+		return vals, ups, bodyErr(be.Err)
+	case err != nil:
+		return vals, ups, err
 	}
 	if err := CheckInput(vals); err != nil {
-		return fail(err)
+		return h.uploadFailure(ctx, vals, ups, err)
 	}
 	return vals, ups, nil
 }
@@ -195,11 +184,7 @@ func bodyErr(err error) error {
 }
 
 func (h *Handlers) discardUploads(ctx context.Context, ups []evidenceUpload) {
-	for _, u := range ups {
-		if u.Blob != nil {
-			_ = h.Files.Remove(ctx, u.Blob.Key)
-		}
-	}
+	evidence.Discard(ctx, h.Files, ups)
 }
 
 // fileProblems lists refused uploads for the form.

@@ -20,6 +20,7 @@ import (
 // Page renders c into a buffer first, so a failed render becomes a clean
 // 500 instead of half a page.
 func Page(c echo.Context, status int, comp templ.Component) error {
+	reqctx.Get(c.Request().Context()).Counted()
 	var buf bytes.Buffer
 	if err := comp.Render(c.Request().Context(), &buf); err != nil {
 		return fmt.Errorf("render %s: %w", c.Path(), err)
