@@ -12,7 +12,8 @@ import (
 	"duban/internal/readmodel"
 )
 
-// cmdReadModel rebuilds the read model (assignment states) from the raw
+// cmdReadModel rebuilds the read model (assignment states and their
+// rollups) from the raw
 // tables, for operators: after a restore from an old backup, or to check
 // that nothing drifted (`--check` compares without writing).
 func cmdReadModel(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -44,7 +45,17 @@ func cmdReadModel(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			}
 			return fmt.Errorf("read model differs from the raw tables on %d of %d assignments", len(diffs), n)
 		}
-		fmt.Fprintf(stdout, "read model matches the raw tables: %d assignments (%s)\n", n, time.Since(start).Round(time.Millisecond))
+		rdiffs, err := readmodel.CheckRollups(ctx, st, clk.Now())
+		if err != nil {
+			return err
+		}
+		if len(rdiffs) > 0 {
+			for _, x := range rdiffs[:min(20, len(rdiffs))] {
+				fmt.Fprintln(stdout, x)
+			}
+			return fmt.Errorf("read model's rollups differ from a recomputation on %d rows", len(rdiffs))
+		}
+		fmt.Fprintf(stdout, "read model and rollups match the raw tables: %d assignments (%s)\n", n, time.Since(start).Round(time.Millisecond))
 		return nil
 	}
 	n, err := readmodel.Rebuild(ctx, st, clk.Now())

@@ -142,6 +142,8 @@ func pages(ctx context.Context, reviewer *Client) ([]page, error) {
 		{"reviewer /ledger", "reviewer", "/ledger"},
 		{"reviewer /indicators", "reviewer", "/indicators"},
 		{"reviewer /scorecard", "reviewer", "/scorecard"},
+		{"reviewer /?plan=all", "reviewer", "/?plan=all"},
+		{"reviewer /scorecard?plan=all", "reviewer", "/scorecard?plan=all"},
 		{"reviewer /measures/" + string(m[1]), "reviewer", "/measures/" + string(m[1])},
 		{"reviewer /ledger.xlsx", "reviewer", "/ledger.xlsx"},
 		{"leader /", "leader", "/"},

@@ -7,6 +7,7 @@ import (
 
 	"duban/internal/clock"
 	"duban/internal/model"
+	"duban/internal/readmodel"
 	"duban/internal/rules"
 )
 
@@ -102,15 +103,6 @@ func (s *Snapshot) DomainGroups() []Group {
 			}
 			out = append(out, group(p, d, d.Measures))
 		}
-	}
-	return out
-}
-
-// PlanGroups returns one row per plan in scope.
-func (s *Snapshot) PlanGroups() []Group {
-	out := make([]Group, 0, len(s.Plans))
-	for _, p := range s.Plans {
-		out = append(out, group(p, nil, p.Measures))
 	}
 	return out
 }
@@ -266,11 +258,11 @@ func (s *Snapshot) PeriodRates(max int) []PeriodRate {
 
 // Indicator statuses.
 const (
-	IndicatorNoData = "no_data" // nothing reported yet
-	IndicatorMet    = "met"     // the latest actual meets the target
-	IndicatorOnPath = "on_path" // not met yet, on its straight-line path (序时进度)
-	IndicatorBehind = "behind"  // not met and behind its path
-	IndicatorMissed = "missed"  // the target year is over and it was not met
+	IndicatorNoData = readmodel.IndicatorNoData
+	IndicatorMet    = readmodel.IndicatorMet
+	IndicatorOnPath = readmodel.IndicatorOnPath
+	IndicatorBehind = readmodel.IndicatorBehind
+	IndicatorMissed = readmodel.IndicatorMissed
 )
 
 // IndicatorStatuses lists the statuses in display order.
@@ -304,16 +296,7 @@ func (s *Snapshot) Indicators() []Indicator {
 					ind.At = lead.Reports[i].SubmittedAt()
 					tr := lead.Track(t)
 					ind.Path, ind.HasPath = rules.PathValue(tr, m.Plan.StartOn, s.Now)
-					switch {
-					case rules.Met(t.Op, t.Value, v):
-						ind.Status = IndicatorMet
-					case clock.Date(s.Now).After(rules.YearEnd(t.Year)):
-						ind.Status = IndicatorMissed
-					case rules.TargetOffPath(tr, m.Plan.StartOn, s.Now):
-						ind.Status = IndicatorBehind
-					default:
-						ind.Status = IndicatorOnPath
-					}
+					ind.Status = readmodel.IndicatorStatus(t, tr, v, m.Plan.StartOn, s.Now)
 				}
 			}
 			out = append(out, ind)

@@ -249,13 +249,7 @@ func (a *Assignment) LastSubmittedAt() time.Time {
 // Actual returns the newest actual the assignment reported for a target in
 // a submitted report: its period index and value; ok is false for none.
 func (a *Assignment) Actual(targetID int64) (period int, v float64, ok bool) {
-	period = -1
-	for _, x := range a.values {
-		if x.Target == targetID && x.Period > period {
-			period, v, ok = x.Period, x.V, true
-		}
-	}
-	return period, v, ok
+	return readmodel.LatestActual(a.values, targetID)
 }
 
 // Track is a target's actuals as reported by the assignment, oldest first,

@@ -333,6 +333,9 @@ func flush(ctx context.Context, st *store.Store, now time.Time) (bool, error) {
 		}
 	}
 	if changed {
+		if _, err := updateRollups(ctx, st, now); err != nil {
+			return changed, err
+		}
 		return true, st.BumpGeneration(ctx)
 	}
 	return false, nil
@@ -407,7 +410,11 @@ func RefreshDue(ctx context.Context, st *store.Store, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		if due && !changed {
+		rolled, err := refreshRollups(ctx, st, now)
+		if err != nil {
+			return err
+		}
+		if (due || rolled) && !changed {
 			return st.BumpGeneration(ctx)
 		}
 		return nil
@@ -449,6 +456,9 @@ func Rebuild(ctx context.Context, st *store.Store, now time.Time) (int, error) {
 		}
 		n = len(ids)
 		if err := Refresh(ctx, st, ids, now); err != nil {
+			return err
+		}
+		if err := rebuildRollups(ctx, st, now); err != nil {
 			return err
 		}
 		return st.BumpGeneration(ctx)

@@ -161,6 +161,15 @@ func (w *workload) check(when string) {
 	if len(diffs) > 0 {
 		w.t.Fatalf("%s (%v): %d of %d assignments differ from a rebuild, e.g. %s", when, w.p.Clock.Now(), len(diffs), n, diffs[0])
 	}
+	// The rollups of the all-plans pages equal a recomputation too.
+	rdiffs, err := readmodel.CheckRollups(w.ctx, w.st, w.p.Clock.Now())
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if len(rdiffs) > 0 {
+		w.t.Fatalf("%s (%v): %d rollups differ from a recomputation, e.g. %s", when, w.p.Clock.Now(), len(rdiffs), rdiffs[0])
+	}
+	sameSummary(w.t, w.ctx, w.st, w.p.Clock.Now(), when)
 	// The unit badge counts the state rows; it must equal the to-do list
 	// the rules give over the same facts.
 	for _, u := range w.units {
@@ -359,3 +368,80 @@ func isRefusal(err error) bool {
 }
 
 var errorsIs = errors.Is
+
+// sameSummary checks that the all-plans figures read from the rollups
+// equal those of a snapshot of every assignment.
+func sameSummary(t *testing.T, ctx context.Context, st *store.Store, now time.Time, when string) {
+	t.Helper()
+	sum, err := figures.LoadSummary(ctx, st, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := figures.Load(ctx, st, figures.Scope{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := func(what string, got, want any) {
+		t.Helper()
+		if g, w := fmt.Sprintf("%+v", got), fmt.Sprintf("%+v", want); g != w {
+			t.Fatalf("%s: all plans' %s from the rollups\n%s\nfrom every assignment\n%s", when, what, g, w)
+		}
+	}
+	group := func(g figures.Group) string { return fmt.Sprintf("%+v %.6f", g.Counts, g.Completion) }
+	same("total", group(sum.Total()), group(snap.Total()))
+	same("measure lights", sum.MeasureLights(), snap.MeasureLights())
+	same("assignment lights", sum.AssignmentLights(), snap.AssignmentLights())
+	var gotPlans, wantPlans []string
+	for _, g := range sum.PlanGroups() {
+		gotPlans = append(gotPlans, fmt.Sprint(g.Plan.ID, " ", group(g)))
+	}
+	for _, p := range snap.Plans {
+		var c figures.Counts
+		pct := 0
+		for _, m := range p.Measures {
+			c.Add(m.Light)
+			pct += m.Percent()
+		}
+		g := figures.Group{Counts: c}
+		if len(p.Measures) > 0 {
+			g.Completion = float64(pct) / float64(len(p.Measures))
+		}
+		wantPlans = append(wantPlans, fmt.Sprint(p.ID, " ", group(g)))
+	}
+	same("plans", gotPlans, wantPlans)
+	ids := func(as []figures.Attention) (out []int64) {
+		for _, a := range as {
+			out = append(out, a.Assignment.ID)
+		}
+		return out
+	}
+	gotAtt, gotN, err := sum.Attention(ctx, st, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAtt, wantN := snap.Attention(10)
+	same("attention", fmt.Sprint(ids(gotAtt), gotN), fmt.Sprint(ids(wantAtt), wantN))
+	rates := func(rs []figures.UnitRate) (out []string) {
+		for _, r := range rs {
+			out = append(out, fmt.Sprint(r.Unit.ID, r.Rate))
+		}
+		return out
+	}
+	same("current rates", rates(sum.CurrentRates()), rates(snap.CurrentRates()))
+	same("period rates", sum.PeriodRates(0), snap.PeriodRates(0))
+	inds := snap.Indicators()
+	gotInd, gotTotal := sum.IndicatorCounts()
+	same("indicators", fmt.Sprint(gotInd, gotTotal), fmt.Sprint(figures.IndicatorCounts(inds), len(inds)))
+	scores := func(ss []figures.Score) (out []string) {
+		for _, s := range ss {
+			u := s.Unit.ID
+			s.Unit = nil
+			out = append(out, fmt.Sprintf("%d %+v", u, s))
+		}
+		return out
+	}
+	same("scorecard", scores(sum.Scorecard()), scores(snap.Scorecard()))
+	if len(snap.Assignments) == 0 || len(inds) == 0 {
+		t.Fatalf("%s: nothing to compare", when)
+	}
+}

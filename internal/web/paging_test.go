@@ -3,7 +3,9 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"duban/internal/figures/figurestest"
@@ -154,5 +156,45 @@ func TestOverviewShowsTheTopTenWithALinkToTheRest(t *testing.T) {
 		if got := cellText(sup.Find(".at-risk h2 .badge")); got != strconv.Itoa(total) {
 			t.Errorf("%s: 督办 counts %s, the overview %d", who, got, total)
 		}
+	}
+}
+
+// TestScorecardPages: a province has thousands of units; the scorecard
+// of every plan shows 50 a page, the sort and the plan kept in the links,
+// every unit on exactly one page in the sorted order.
+func TestScorecardPages(t *testing.T) {
+	p, _, _ := figurestest.Start(t)
+	synthPlan(t, p, 8, 70) // 70 units on 8 measures
+	c := p.Login("duchashi")
+	want := url.Values{"plan": {"all"}, "sort": {"-outstanding"}}
+	var order []int
+	seen := map[string]bool{}
+	pages := 0
+	for path := "/scorecard?" + want.Encode(); path != ""; pages++ {
+		doc := page(t, c, path, http.StatusOK)
+		rows := doc.Find(".score-row")
+		if rows.Length() == 0 || rows.Length() > 50 {
+			t.Fatalf("%s: %d units", path, rows.Length())
+		}
+		rows.Each(func(_ int, r *goquery.Selection) {
+			id := r.AttrOr("data-unit", "")
+			if seen[id] {
+				t.Errorf("unit %s on two pages", id)
+			}
+			seen[id] = true
+			n, err := strconv.Atoi(strings.Fields(cellText(r.Find(".outstanding")) + " x")[0])
+			if err != nil {
+				t.Fatalf("outstanding %q", cellText(r.Find(".outstanding")))
+			}
+			order = append(order, n)
+		})
+		pagerOf(t, doc, want, pages+1)
+		path = doc.Find("a[rel=next]").AttrOr("href", "")
+	}
+	if pages < 2 || len(seen) < 70 {
+		t.Fatalf("%d pages list %d units", pages, len(seen))
+	}
+	if !slices.IsSortedFunc(order, func(a, b int) int { return b - a }) {
+		t.Errorf("outstanding across the pages is not descending: %v", order)
 	}
 }

@@ -64,6 +64,9 @@ func (h *Handlers) overviewPage(c echo.Context) (dashboard.OverviewPage, error) 
 	if err != nil || len(plans) == 0 {
 		return dashboard.OverviewPage{}, err
 	}
+	if planID == 0 {
+		return h.allPlansPage(c, plans)
+	}
 	snap, err := figures.Load(ctx, h.Store, figures.Scope{PlanID: planID}, h.Clock.Now())
 	if err != nil {
 		return dashboard.OverviewPage{}, err
@@ -80,38 +83,70 @@ func (h *Handlers) overviewPage(c echo.Context) (dashboard.OverviewPage, error) 
 		PlanQuery:   planQuery(planID),
 		Today:       clock.Date(h.Clock.Now()),
 	}
-	if planID != 0 {
-		p.Plan = snap.Plan(planID)
-		p.Groups = snap.DomainGroups()
-	} else {
-		p.ByPlan = true
-		p.Groups = snap.PlanGroups()
-	}
+	p.Plan = snap.Plan(planID)
+	p.Groups = snap.DomainGroups()
 	p.Attention, p.AttentionTotal = snap.Attention(overviewAttentionMax)
-	rates := snap.CurrentRates()
-	for _, r := range rates {
-		p.CurrentRate.Expected += r.Expected
-		p.CurrentRate.Submitted += r.Submitted
-		p.CurrentRate.OnTime += r.OnTime
-	}
-	p.CurrentNotDue = currentNotDue(snap, p.Today)
-	p.UnitRatesTotal = len(rates)
-	if len(rates) > overviewUnitRatesMax {
-		rates = rates[:overviewUnitRatesMax]
-	}
-	p.UnitRates = rates
+	setRates(&p, snap.CurrentRates(), snap.Plans)
 	p.PeriodRates = snap.PeriodRates(overviewPeriodsMax)
 	inds := snap.Indicators()
 	p.Indicators, p.IndicatorTotal = figures.IndicatorCounts(inds), len(inds)
 	return p, nil
 }
 
-// currentNotDue reports whether the current period of every plan in the
-// snapshot that has one is not yet due on today: the units' current rates
-// are then not judged.
-func currentNotDue(snap *figures.Snapshot, today time.Time) bool {
+// allPlansPage is the overview of every plan, from the read model's
+// rollups (a row per plan and per unit).
+func (h *Handlers) allPlansPage(c echo.Context, plans []model.Plan) (dashboard.OverviewPage, error) {
+	ctx := c.Request().Context()
+	u := user(c)
+	sum, err := figures.LoadSummary(ctx, h.Store, h.Clock.Now())
+	if err != nil {
+		return dashboard.OverviewPage{}, err
+	}
+	p := dashboard.OverviewPage{
+		Picker:      picker("/", plans, 0, true),
+		PlanCount:   len(plans),
+		Total:       sum.Total(),
+		ByPlan:      true,
+		Groups:      sum.PlanGroups(),
+		Lights:      sum.MeasureLights(),
+		AsgLights:   sum.AssignmentLights(),
+		MeasureRule: sum.Settings.MeasureRule,
+		CanPrompt:   u.Role == model.RoleReviewer,
+		IsAdmin:     u.Role == model.RoleAdmin,
+		PlanQuery:   planQuery(0),
+		Today:       clock.Date(h.Clock.Now()),
+	}
+	if p.Attention, p.AttentionTotal, err = sum.Attention(ctx, h.Store, overviewAttentionMax); err != nil {
+		return dashboard.OverviewPage{}, err
+	}
+	setRates(&p, sum.CurrentRates(), sum.Plans)
+	p.PeriodRates = sum.PeriodRates(overviewPeriodsMax)
+	p.Indicators, p.IndicatorTotal = sum.IndicatorCounts()
+	return p, nil
+}
+
+// setRates puts the units' current rates (lowest first) on the page: their
+// sum, the first of them and whether the current period is due yet.
+func setRates(p *dashboard.OverviewPage, rates []figures.UnitRate, plans []*figures.Plan) {
+	for _, r := range rates {
+		p.CurrentRate.Expected += r.Expected
+		p.CurrentRate.Submitted += r.Submitted
+		p.CurrentRate.OnTime += r.OnTime
+	}
+	p.CurrentNotDue = currentNotDue(plans, p.Today)
+	p.UnitRatesTotal = len(rates)
+	if len(rates) > overviewUnitRatesMax {
+		rates = rates[:overviewUnitRatesMax]
+	}
+	p.UnitRates = rates
+}
+
+// currentNotDue reports whether the current period of every plan shown
+// that has one is not yet due on today: the units' current rates are
+// then not judged.
+func currentNotDue(plans []*figures.Plan, today time.Time) bool {
 	any := false
-	for _, pl := range snap.Plans {
+	for _, pl := range plans {
 		if per := pl.CurrentPeriod(); per != nil {
 			if today.After(clock.Date(per.DueOn)) {
 				return false
@@ -158,12 +193,7 @@ func picker(action string, plans []model.Plan, selected int64, allowAll bool) da
 }
 
 // planQuery is "?plan=ID", or "?plan=all" for every plan.
-func planQuery(planID int64) string {
-	if planID == 0 {
-		return "?plan=all"
-	}
-	return "?plan=" + strconv.FormatInt(planID, 10)
-}
+func planQuery(planID int64) string { return "?plan=" + planParam(planID) }
 
 // unitScope is the unit a user's views are limited to (0 for roles that
 // read everything). Unit users only ever see their own unit's rows.

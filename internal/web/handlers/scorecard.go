@@ -10,7 +10,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"duban/internal/figures"
+	"duban/internal/paging"
 	"duban/internal/web/render"
+	"duban/views/components"
 	"duban/views/pages/scorecard"
 )
 
@@ -47,24 +49,33 @@ func (h *Handlers) Scorecard(c echo.Context) error {
 	if len(plans) == 0 {
 		return render.Page(c, http.StatusOK, scorecard.Scorecard(scorecard.Page{}))
 	}
-	snap, err := figures.Load(ctx, h.Store, figures.Scope{PlanID: planID}, h.Clock.Now())
-	if err != nil {
-		return err
-	}
-	scores := snap.Scorecard()
-	key, desc := parseSort(c.QueryParam("sort"))
-	figures.SortScores(scores, key, desc)
-	p := scorecard.Page{Picker: picker("/scorecard", plans, planID, true), HasPlan: true, Scores: scores}
-	if planID != 0 {
-		p.Plan = snap.Plan(planID)
-	}
-	for _, col := range scoreColumns {
-		v := url.Values{}
-		if planID == 0 {
-			v.Set("plan", "all")
-		} else {
-			v.Set("plan", strconv.FormatInt(planID, 10))
+	p := scorecard.Page{Picker: picker("/scorecard", plans, planID, true), HasPlan: true}
+	if planID == 0 {
+		// Every plan: from the read model's rollups, a row per unit.
+		sum, err := figures.LoadSummary(ctx, h.Store, h.Clock.Now())
+		if err != nil {
+			return err
 		}
+		p.Scores = sum.Scorecard()
+	} else {
+		snap, err := figures.Load(ctx, h.Store, figures.Scope{PlanID: planID}, h.Clock.Now())
+		if err != nil {
+			return err
+		}
+		p.Plan, p.Scores = snap.Plan(planID), snap.Scorecard()
+	}
+	key, desc := parseSort(c.QueryParam("sort"))
+	figures.SortScores(p.Scores, key, desc)
+	// A province has thousands of units: 50 a page, as 督办 and the 台账.
+	no, pages, from, to := paging.Of(c.QueryParam("page"), len(p.Scores))
+	p.Scores = p.Scores[from:to]
+	pq := url.Values{"plan": {planParam(planID)}}
+	if c.QueryParam("sort") != "" {
+		pq.Set("sort", c.QueryParam("sort"))
+	}
+	p.Pager = components.NewPager("/scorecard", pq, no, pages)
+	for _, col := range scoreColumns {
+		v := url.Values{"plan": {planParam(planID)}}
 		sc := scorecard.Column{Key: col.label, Class: col.class}
 		next := col.key
 		if col.key == key {
@@ -80,4 +91,12 @@ func (h *Handlers) Scorecard(c echo.Context) error {
 		p.Columns = append(p.Columns, sc)
 	}
 	return render.Page(c, http.StatusOK, scorecard.Scorecard(p))
+}
+
+// planParam is the plan query parameter: an ID, or "all".
+func planParam(planID int64) string {
+	if planID == 0 {
+		return "all"
+	}
+	return strconv.FormatInt(planID, 10)
 }
