@@ -30,11 +30,13 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		only, dbURL, now, accounts, tag  string
 		start, allUnits                  bool
 		port, pid, conc, users, fileKB   int
+		instances                        int
 		dur, warm, soak, think, every    time.Duration
 	)
 	fs.StringVar(&target, "url", "", "portal to measure, http://127.0.0.1:PORT (127.0.0.1 only)")
 	fs.BoolVar(&start, "start", false, "start this binary on a fresh demo (in --data-dir, or a temporary folder) and measure it")
 	fs.IntVar(&port, "port", 8091, "with --start, the port to serve on")
+	fs.IntVar(&instances, "instances", 1, "with --start and a PostgreSQL --db, start this many portals on the database and one data dir (ports --port, --port+1, …); the writers take them in turn")
 	fs.StringVar(&dataDir, "data-dir", "", "data dir of the portal (the demo password is read from demo-password.txt there)")
 	fs.StringVar(&password, "password", "", "the demo accounts' password")
 	fs.StringVar(&hello, "hello", "127.0.0.1:0", "address of the built-in hello handler (port 0: any free port)")
@@ -78,9 +80,14 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("--only: %w", err)
 		}
 	}
-	if soak > time.Hour || dur > 5*time.Minute || conc > 512 || users > 5000 {
-		return errors.New("bench is bounded: --soak ≤ 1h, -d ≤ 5m, -c ≤ 512, --users ≤ 5000")
+	if soak > time.Hour || dur > 5*time.Minute || conc > 512 || users > 5000 || instances < 1 || instances > 8 {
+		return errors.New("bench is bounded: --soak ≤ 1h, -d ≤ 5m, -c ≤ 512, --users ≤ 5000, --instances 1–8")
 	}
+	if instances > 1 && (!start || !strings.HasPrefix(dbURL, "postgres")) {
+		return errors.New("--instances needs --start and a PostgreSQL --db: SQLite has one writer process")
+	}
+	var more []string
+	var morePIDs []int
 	if start {
 		if dataDir == "" {
 			d, err := os.MkdirTemp("", "duban-bench-")
@@ -99,6 +106,19 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			<-exited
 		}()
 		target, pid = fmt.Sprintf("http://127.0.0.1:%d", port), child.Process.Pid
+		// The others start once the first has migrated and seeded the
+		// database; they share its data dir (keys, evidence files).
+		for i := 1; i < instances; i++ {
+			c, ex, err := startPortal(ctx, dataDir, dbURL, now, accounts == "demo", port+i, stderr)
+			if err != nil {
+				return err
+			}
+			defer func() {
+				c.Process.Signal(syscall.SIGTERM)
+				<-ex
+			}()
+			more, morePIDs = append(more, fmt.Sprintf("http://127.0.0.1:%d", port+i)), append(morePIDs, c.Process.Pid)
+		}
 	}
 	if target == "" {
 		return errors.New("usage: duban bench --url http://127.0.0.1:PORT --data-dir DIR | --start  [-c 32 -d 5s] [--soak 10m --users 200]")
@@ -130,8 +150,11 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return nil
 	}
 	fmt.Fprintf(stdout, "%d clients, %s per page after %s warm-up, against %s; hello on %s\n", conc, dur, warm, target, hello)
+	if len(more) > 0 {
+		fmt.Fprintf(stdout, "writers also on %s (server CPU: all instances)\n", strings.Join(more, ", "))
+	}
 	rows, err := bench.RunPages(ctx, bench.Options{URL: target, Password: password, Concurrency: conc, Duration: dur,
-		Warmup: warm, HelloAddr: hello, FileKB: fileKB, Out: stdout, PID: pid, Only: onlyRe, Accounts: acc, AllUnits: allUnits})
+		Warmup: warm, HelloAddr: hello, FileKB: fileKB, Out: stdout, PID: pid, Only: onlyRe, Accounts: acc, AllUnits: allUnits, Instances: more, InstancePIDs: morePIDs})
 	if err != nil {
 		return err
 	}

@@ -32,9 +32,14 @@ type Options struct {
 	HelloAddr   string        // 127.0.0.1:PORT for the hello handler (port 0: any free port)
 	FileKB      int
 	Out         io.Writer
-	PID         int            // the server's process, for its peak RSS per row (0: not measured)
-	Only        *regexp.Regexp // measure only the rows whose name matches (nil: all); hello always runs
-	Accounts    Accounts       // zero: the demo's
+	PID         int // the server's process, for its peak RSS and CPU per row (0: not measured)
+	// Instances are more portals on the same database (base URLs, and
+	// their processes for the CPU figure): the writers take the instances
+	// in turn; the pages are read from URL.
+	Instances    []string
+	InstancePIDs []int
+	Only         *regexp.Regexp // measure only the rows whose name matches (nil: all); hello always runs
+	Accounts     Accounts       // zero: the demo's
 	// AllUnits adds a writer for every unit, created through the admin
 	// pages as Accounts.Admin (bench-unit-ID, with Password): the three
 	// demo writers hold ~50 report forms, too few for the write rows at
@@ -259,10 +264,11 @@ func measure(ctx context.Context, o Options, name string, fn func(ctx context.Co
 		run(ctx, o.Concurrency, o.Warmup, fn)
 	}
 	stopRSS := peakRSS(o.PID)
-	cpu0, cpuErr := CPUTime(o.PID)
+	pids := append([]int{o.PID}, o.InstancePIDs...)
+	cpu0, cpuErr := cpuTimes(pids)
 	lat, errs, conflicts, elapsed := run(ctx, o.Concurrency, o.Duration, fn)
 	row := Row{Name: name, Requests: len(lat), Errors: errs, Conflict: conflicts, PeakKB: stopRSS()}
-	if cpu1, err := CPUTime(o.PID); o.PID > 0 && cpuErr == nil && err == nil && len(lat) > 0 {
+	if cpu1, err := cpuTimes(pids); o.PID > 0 && cpuErr == nil && err == nil && len(lat) > 0 {
 		row.CPUms = ms(cpu1-cpu0) / float64(len(lat))
 	}
 	if elapsed > 0 {
@@ -400,6 +406,19 @@ func PrintRows(w io.Writer, rows []Row) {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
+// cpuTimes sums the CPU time of the processes.
+func cpuTimes(pids []int) (time.Duration, error) {
+	var sum time.Duration
+	for _, pid := range pids {
+		d, err := CPUTime(pid)
+		if err != nil {
+			return 0, err
+		}
+		sum += d
+	}
+	return sum, nil
+}
+
 // CPUTime reads the user and system CPU time a process has used
 // (Linux /proc, in clock ticks of 10 ms).
 func CPUTime(pid int) (time.Duration, error) {
@@ -489,7 +508,7 @@ func RunSoak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
 		byRole[p.role] = append(byRole[p.role], p)
 	}
 	// Unit staff write as the three demo units, each on its unit's forms.
-	units, err := loginWriters(ctx, o.URL, o.Password, o.Accounts.orDemo().Writers)
+	units, err := loginWriters(ctx, []string{o.URL}, o.Password, o.Accounts.orDemo().Writers)
 	if err != nil {
 		return nil, err
 	}

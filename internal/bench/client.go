@@ -126,19 +126,25 @@ func (c *Client) SignedForms(ctx context.Context) ([]string, error) {
 	return c.ReportForms(ctx)
 }
 
-// SignAll signs for (签收) every assignment of the user's unit.
+// SignAll signs for (签收) every assignment of the user's unit. Another
+// account of the unit signing at the same time makes it 409 (on
+// PostgreSQL, with concurrent transactions); it then signs what is left.
 func (c *Client) SignAll(ctx context.Context) error {
-	if _, err := c.Get(ctx, "/todo"); err != nil {
-		return err
+	for try := 0; ; try++ {
+		if _, err := c.Get(ctx, "/todo"); err != nil {
+			return err
+		}
+		p, err := c.Post(ctx, "/assignments/sign", url.Values{})
+		if err != nil {
+			return err
+		}
+		switch {
+		case p.Status == http.StatusSeeOther:
+			return nil
+		case p.Status != http.StatusConflict || try == 2:
+			return fmt.Errorf("sign all: status %d", p.Status)
+		}
 	}
-	p, err := c.Post(ctx, "/assignments/sign", url.Values{})
-	if err != nil {
-		return err
-	}
-	if p.Status != http.StatusSeeOther {
-		return fmt.Errorf("sign all: status %d", p.Status)
-	}
-	return nil
 }
 
 var formLinkRe = regexp.MustCompile(`href="(/assignments/\d+/periods/\d+)"`)

@@ -63,7 +63,7 @@ func setUpWriters(ctx context.Context, o Options) ([]writer, error) {
 		}
 		users = append(users[:len(users):len(users)], more...)
 	}
-	return loginWriters(ctx, o.URL, o.Password, users)
+	return loginWriters(ctx, append([]string{o.URL}, o.Instances...), o.Password, users)
 }
 
 var unitOptionRe = regexp.MustCompile(`<option value="(\d+)"`)
@@ -103,8 +103,9 @@ func AddWriters(ctx context.Context, base, admin, password string) ([]string, er
 }
 
 // loginWriters logs every user in (a few at a time: each login checks a
-// password hash), signs for its assignments and lists its report forms.
-func loginWriters(ctx context.Context, base, password string, users []string) ([]writer, error) {
+// password hash), on the portals at bases in turn, signs for its
+// assignments and lists its report forms.
+func loginWriters(ctx context.Context, bases []string, password string, users []string) ([]writer, error) {
 	out := make([]writer, len(users))
 	errs := make([]error, len(users))
 	sem := make(chan struct{}, 4)
@@ -113,7 +114,7 @@ func loginWriters(ctx context.Context, base, password string, users []string) ([
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			c, forms, err := LoginWriter(ctx, base, u, password)
+			c, forms, err := LoginWriter(ctx, bases[i%len(bases)], u, password)
 			out[i], errs[i] = writer{c, forms}, err
 		})
 	}
@@ -172,7 +173,8 @@ func writeRows(ctx context.Context, o Options, ws []writer) ([]Row, error) {
 	case !want(fullName):
 		postQ = queue
 	}
-	once := Options{Concurrency: o.Concurrency, Duration: o.Duration, PID: o.PID} // no warm-up: it would use forms up
+	once := o // no warm-up: it would use forms up
+	once.Warmup = 0
 	if want(postName) {
 		row, err := saveSubmitRow(ctx, once, postName, ws, postQ, kb)
 		if err != nil {

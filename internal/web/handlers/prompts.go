@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"duban/internal/rules"
 	"duban/internal/validate"
 	"duban/internal/web/render"
 	"duban/internal/workflow"
@@ -39,16 +40,7 @@ func (h *Handlers) SendPrompt(c echo.Context) error {
 	message := c.FormValue("message")
 	if message == "" {
 		// The one-click buttons send the default text for what they chase.
-		named := chase.Status.Chase
-		if len(picked) > 0 {
-			named = nil
-			for _, ch := range chase.Status.Chase {
-				if picked[ch.PeriodID] {
-					named = append(named, ch)
-				}
-			}
-		}
-		message = dashboard.PromptMessage(ctx, named, h.Clock.Now(), settings.ReturnGraceDays)
+		message = dashboard.PromptMessage(ctx, picked.of(chase.Status.Chase), h.Clock.Now(), settings.ReturnGraceDays)
 	}
 	_, err = h.Flow.SendPrompt(ctx, actor(c), asgID, periodIDs, message)
 	switch {
@@ -68,14 +60,32 @@ func (h *Handlers) SendPrompt(c echo.Context) error {
 	return render.Page(c, http.StatusUnprocessableEntity, assignments.Action(page))
 }
 
+// pickedPeriods are the periods a 催办 form names; none means every period
+// the rules chase.
+type pickedPeriods map[int64]bool
+
+// of is what the rules chase among the picked periods.
+func (p pickedPeriods) of(cs []rules.Chase) []rules.Chase {
+	if len(p) == 0 {
+		return cs
+	}
+	var out []rules.Chase
+	for _, ch := range cs {
+		if p[ch.PeriodID] {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
 // promptPeriods reads the periods a 催办 form names.
-func promptPeriods(c echo.Context) ([]int64, map[int64]bool, error) {
+func promptPeriods(c echo.Context) ([]int64, pickedPeriods, error) {
 	form, err := c.FormParams()
 	if err != nil {
 		return nil, nil, echo.NewHTTPError(http.StatusBadRequest, "unreadable form")
 	}
 	var ids []int64
-	picked := map[int64]bool{}
+	picked := pickedPeriods{}
 	for _, s := range form["period_id"] {
 		if s == "" {
 			continue

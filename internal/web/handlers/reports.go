@@ -215,6 +215,19 @@ func parseReport(v url.Values, asgID, periodID int64) (workflow.ReportInput, rep
 	} else {
 		errs.Set("percent", "report.form.err.percent")
 	}
+	parseTargetValues(v, &in, &typed, errs)
+	for _, s := range v["remove_file"] {
+		if id, err := strconv.ParseInt(s, 10, 64); err == nil && !slices.Contains(in.RemoveFiles, id) {
+			in.RemoveFiles = append(in.RemoveFiles, id)
+			typed.Remove[id] = true
+		}
+	}
+	return in, typed, errs
+}
+
+// parseTargetValues binds the target_<id> fields: a number (thousands
+// separators allowed) or empty for no value.
+func parseTargetValues(v url.Values, in *workflow.ReportInput, typed *reports.FormInput, errs validate.Errors) {
 	for k, vs := range v {
 		id, ok := strings.CutPrefix(k, "target_")
 		if !ok || len(vs) == 0 {
@@ -236,13 +249,6 @@ func parseReport(v url.Values, asgID, periodID int64) (workflow.ReportInput, rep
 		}
 		in.Targets[tid] = &x
 	}
-	for _, s := range v["remove_file"] {
-		if id, err := strconv.ParseInt(s, 10, 64); err == nil && !slices.Contains(in.RemoveFiles, id) {
-			in.RemoveFiles = append(in.RemoveFiles, id)
-			typed.Remove[id] = true
-		}
-	}
-	return in, typed, errs
 }
 
 // Report shows a report: its latest submitted version (the owner also
