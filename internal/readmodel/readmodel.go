@@ -333,9 +333,6 @@ func flush(ctx context.Context, st *store.Store, now time.Time) (bool, error) {
 		}
 	}
 	if changed {
-		if _, err := updateRollups(ctx, st, now); err != nil {
-			return changed, err
-		}
 		return true, st.BumpGeneration(ctx)
 	}
 	return false, nil
@@ -410,7 +407,7 @@ func RefreshDue(ctx context.Context, st *store.Store, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		rolled, err := refreshRollups(ctx, st, now)
+		rolled, _, err := refreshRollups(ctx, st, now)
 		if err != nil {
 			return err
 		}

@@ -3,8 +3,8 @@
 -- scorecard show, kept by the writes so those pages read a row per plan
 -- and per unit instead of every assignment. See the SQLite migration of
 -- the same number for the tables; the triggers list what changed in
--- rollup_dirty, which internal/readmodel drains in the writer's
--- transaction.
+-- rollup_dirty, which internal/readmodel drains when the all-plans pages
+-- are next read (or on the ticker).
 CREATE TABLE rollup_groups (
     plan_id    BIGINT NOT NULL,
     unit_id    BIGINT NOT NULL,

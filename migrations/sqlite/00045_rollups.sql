@@ -11,10 +11,10 @@
 --   rollup_measures  one row per measure: its light and completion.
 --   rollup_plans     per plan the sum of its groups and measures.
 --   rollup_units     per unit the sum of its groups over every plan.
--- internal/readmodel recomputes the groups and measures listed in
--- rollup_dirty (filled by the triggers below whenever a state row or a
--- measure changes) in the writer's transaction, and moves the difference
--- into the plan and unit rows.
+-- The triggers below list in rollup_dirty what a write changed (a state
+-- row, a measure); internal/readmodel recomputes those groups and
+-- measures when the all-plans pages are next read (or on the ticker) and
+-- moves the difference into the plan and unit rows.
 CREATE TABLE rollup_groups (
     plan_id    INTEGER NOT NULL,
     unit_id    INTEGER NOT NULL,
