@@ -12,9 +12,7 @@ import (
 // TestReportWriteStatements bounds the statements a report save and a
 // submission run (middleware, handler, workflow, read model): every write
 // queues for SQLite's one writer, so a statement added to this path costs
-// every unit's save. Lower the bounds when the path gets cheaper. (The
-// dashboards' rollups, kept in the same transaction, are 7 of a save's
-// statements and 10 of a submission's.)
+// every unit's save. Lower the bounds when the path gets cheaper.
 func TestReportWriteStatements(t *testing.T) {
 	e := newFlow(t)
 	c := e.signAll("canlian")["canlian"]
@@ -44,12 +42,12 @@ func TestReportWriteStatements(t *testing.T) {
 		}
 	}
 	lock := lockOf(t, c.Get(form))
-	count("first save with a file", 34, func() int {
+	count("first save with a file", 27, func() int {
 		return postMultipart(t, c, form, reportFields(lock, "save", "进展", 30, "on_track"),
 			upload{"佐证.pdf", evidence.SamplePDF("statements")}).StatusCode
 	})
 	lock = lockOf(t, c.Get(form))
-	count("submit", 43, func() int {
+	count("submit", 33, func() int {
 		return postMultipart(t, c, form, reportFields(lock, "submit", "进展", 60, "on_track")).StatusCode
 	})
 }
