@@ -231,24 +231,44 @@ type PeriodRate struct {
 // one, oldest first; periods with the same label in several plans are
 // added up. At most the last max labels (all when max <= 0).
 func (s *Snapshot) PeriodRates(max int) []PeriodRate {
-	idx := map[string]int{}
-	var out []PeriodRate
+	var rs periodRates
 	for _, a := range s.Assignments {
 		p := a.Measure.Plan
 		for i := 0; i <= p.Current && i < len(p.Periods); i++ {
-			per := p.Periods[i]
-			k, ok := idx[per.Label]
-			if !ok {
-				k = len(out)
-				idx[per.Label] = k
-				out = append(out, PeriodRate{Label: per.Label, DueOn: per.DueOn})
-			}
-			if per.DueOn.After(out[k].DueOn) {
-				out[k].DueOn = per.DueOn
-			}
-			out[k].add(a, i)
+			rs.of(p.Periods[i]).add(a, i)
 		}
 	}
+	return rs.last(max)
+}
+
+// periodRates adds up the rates of the periods that share a label across
+// plans, keeping the latest due date among them.
+type periodRates struct {
+	idx map[string]int
+	out []PeriodRate
+}
+
+func (rs *periodRates) of(per model.Period) *PeriodRate {
+	k, ok := rs.idx[per.Label]
+	if !ok {
+		if rs.idx == nil {
+			rs.idx = map[string]int{}
+		}
+		k = len(rs.out)
+		rs.idx[per.Label] = k
+		rs.out = append(rs.out, PeriodRate{Label: per.Label, DueOn: per.DueOn})
+	}
+	r := &rs.out[k]
+	if per.DueOn.After(r.DueOn) {
+		r.DueOn = per.DueOn
+	}
+	return r
+}
+
+// last sorts the labels, oldest first, and keeps the last max (all when
+// max <= 0).
+func (rs *periodRates) last(max int) []PeriodRate {
+	out := rs.out
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Label < out[j].Label })
 	if max > 0 && len(out) > max {
 		out = out[len(out)-max:]

@@ -256,37 +256,23 @@ func (s *Summary) CurrentRates() []UnitRate {
 // current one, oldest first, added up over the plans; at most the last
 // max labels (all when max <= 0).
 func (s *Summary) PeriodRates(max int) []PeriodRate {
-	idx := map[string]int{}
-	var out []PeriodRate
+	var rs periodRates
 	for _, p := range s.Plans {
 		t := s.plan(p.ID)
 		if t.Assignments == 0 {
 			continue
 		}
 		for i := 0; i <= p.Current && i < len(p.Periods); i++ {
-			per := p.Periods[i]
-			k, ok := idx[per.Label]
-			if !ok {
-				k = len(out)
-				idx[per.Label] = k
-				out = append(out, PeriodRate{Label: per.Label, DueOn: per.DueOn})
-			}
-			if per.DueOn.After(out[k].DueOn) {
-				out[k].DueOn = per.DueOn
-			}
+			out := rs.of(p.Periods[i])
 			if i < len(t.Periods) {
 				r := t.Periods[i]
-				out[k].Expected += r.Expected
-				out[k].Submitted += r.Submitted
-				out[k].OnTime += r.OnTime
+				out.Expected += r.Expected
+				out.Submitted += r.Submitted
+				out.OnTime += r.OnTime
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Label < out[j].Label })
-	if max > 0 && len(out) > max {
-		out = out[len(out)-max:]
-	}
-	return out
+	return rs.last(max)
 }
 
 // IndicatorCounts counts every target by status, and all of them.
