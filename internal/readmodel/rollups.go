@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -400,8 +401,15 @@ func refreshRollups(ctx context.Context, st *store.Store, now time.Time) (change
 	}
 	if len(keys) > rebuildOver {
 		// A whole database waits (after the migration, an import in
-		// bulk): one pass over every state row is cheaper.
-		return true, true, rebuildRollups(ctx, st, now)
+		// bulk): one pass over every state row is cheaper. On a province
+		// it takes seconds, once: say so, since it can hold up the start.
+		start := time.Now()
+		slog.Info("rebuilding the dashboards' rollups", "waiting", len(keys))
+		if err := rebuildRollups(ctx, st, now); err != nil {
+			return true, true, err
+		}
+		slog.Info("rollups rebuilt", "ms", time.Since(start).Milliseconds())
+		return true, true, nil
 	}
 	return true, len(expired) > 0, recomputeKeys(ctx, st, keys, now)
 }
