@@ -17,6 +17,7 @@ import (
 	"duban/internal/backup"
 	"duban/internal/bench"
 	"duban/internal/model"
+	"duban/internal/readmodel"
 	"duban/internal/testutil"
 )
 
@@ -137,6 +138,9 @@ func TestBackupWhileWritingRestores(t *testing.T) {
 			// The restored portal: same rows, every file served intact.
 			p2 := testutil.Start(t, append(restoreOpts, testutil.NoDemo(), testutil.WithDataDir(target.DataDir))...)
 			for table, want := range m.Tables {
+				if derivedTable(table) {
+					continue // checked below against a recomputation
+				}
 				var got int64
 				if err := p2.App.DB.R.Table(table).Count(&got).Error; err != nil || got != want {
 					t.Errorf("restored %s: %d rows (%v), the backup had %d", table, got, err, want)
@@ -175,6 +179,15 @@ func TestBackupWhileWritingRestores(t *testing.T) {
 					t.Fatalf("attachment %d (%s) is served to nobody", a.ID, a.Name)
 				}
 			}
+			// The restored portal worked off the dirty lists it found at
+			// start: its read model and rollups equal a recomputation
+			// from the restored rows.
+			if diffs, _, err := readmodel.Check(ctx, p2.App.Store, p2.Clock.Now()); err != nil || len(diffs) > 0 {
+				t.Fatalf("restored read model differs from a rebuild (%v): %v", err, diffs)
+			}
+			if diffs, err := readmodel.CheckRollups(ctx, p2.App.Store, p2.Clock.Now()); err != nil || len(diffs) > 0 {
+				t.Fatalf("restored rollups differ from a rebuild (%v): %v", err, diffs)
+			}
 			if c, err := p2.App.Store.CheckAudit(ctx); err != nil || c.BrokenID != 0 {
 				t.Fatalf("audit verify on the restored portal: %+v %v", c, err)
 			}
@@ -200,4 +213,11 @@ func TestBackupWhileWritingRestores(t *testing.T) {
 				backend, m.Attachments, m.Tables["audit_events"], ackedAtBackup, live)
 		})
 	}
+}
+
+// derivedTable: the dashboards' rollups and the work lists of the read
+// model, which a restored portal brings up to date at start (the lists
+// drained, the rollups recomputed): their row counts may move then.
+func derivedTable(name string) bool {
+	return strings.HasPrefix(name, "rollup_") || strings.HasSuffix(name, "_dirty")
 }
