@@ -25,21 +25,9 @@ import (
 // steps that the incrementally kept rows equal a recomputation from the
 // raw tables; at the end a rebuild must leave every row as it was.
 func TestIncrementalEqualsRebuild(t *testing.T) {
-	backends := []struct {
-		name string
-		opts func(t *testing.T) []testutil.Option
-	}{
-		{"sqlite", func(t *testing.T) []testutil.Option { return nil }},
-		{"postgres", func(t *testing.T) []testutil.Option {
-			return []testutil.Option{testutil.WithDB(testutil.PostgresURL(t))}
-		}},
-	}
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			p := testutil.Start(t, b.opts(t)...)
-			runWorkload(t, p, 400)
-		})
-	}
+	onEachDatabase(t, func(t *testing.T, p *testutil.Portal) {
+		runWorkload(t, p, 400)
+	})
 }
 
 type workload struct {
@@ -443,5 +431,21 @@ func sameSummary(t *testing.T, ctx context.Context, st *store.Store, now time.Ti
 	same("scorecard", scores(sum.Scorecard()), scores(snap.Scorecard()))
 	if len(snap.Assignments) == 0 || len(inds) == 0 {
 		t.Fatalf("%s: nothing to compare", when)
+	}
+}
+
+// onEachDatabase runs fn on a fresh portal on SQLite and on PostgreSQL.
+func onEachDatabase(t *testing.T, fn func(t *testing.T, p *testutil.Portal)) {
+	backends := []struct {
+		name string
+		opts func(t *testing.T) []testutil.Option
+	}{
+		{"sqlite", func(t *testing.T) []testutil.Option { return nil }},
+		{"postgres", func(t *testing.T) []testutil.Option {
+			return []testutil.Option{testutil.WithDB(testutil.PostgresURL(t))}
+		}},
+	}
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { fn(t, testutil.Start(t, b.opts(t)...)) })
 	}
 }

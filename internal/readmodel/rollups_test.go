@@ -16,44 +16,32 @@ import (
 // the clock alone, and rebuilt, they equal a recomputation and the
 // figures of every assignment each time.
 func TestRollupsOfSeveralPlans(t *testing.T) {
-	backends := []struct {
-		name string
-		opts func(t *testing.T) []testutil.Option
-	}{
-		{"sqlite", func(t *testing.T) []testutil.Option { return nil }},
-		{"postgres", func(t *testing.T) []testutil.Option {
-			return []testutil.Option{testutil.WithDB(testutil.PostgresURL(t))}
-		}},
-	}
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			p := testutil.Start(t, b.opts(t)...)
-			ctx, st := context.Background(), p.App.Store
-			if _, err := synth.Generate(ctx, st, synth.Options{Units: 30, Plans: 3, Measures: 12, UnitsPerMeasure: 3,
-				Periods: 4, Now: p.Clock.Now(), Seed: 5, Tag: "R"}); err != nil {
+	onEachDatabase(t, func(t *testing.T, p *testutil.Portal) {
+		ctx, st := context.Background(), p.App.Store
+		if _, err := synth.Generate(ctx, st, synth.Options{Units: 30, Plans: 3, Measures: 12, UnitsPerMeasure: 3,
+			Periods: 4, Now: p.Clock.Now(), Seed: 5, Tag: "R"}); err != nil {
+			t.Fatal(err)
+		}
+		check := func(when string) {
+			t.Helper()
+			diffs, err := readmodel.CheckRollups(ctx, st, p.Clock.Now())
+			if err != nil {
 				t.Fatal(err)
 			}
-			check := func(when string) {
-				t.Helper()
-				diffs, err := readmodel.CheckRollups(ctx, st, p.Clock.Now())
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(diffs) > 0 {
-					t.Fatalf("%s: %d rollups differ from a recomputation, e.g. %s", when, len(diffs), diffs[0])
-				}
-				sameSummary(t, ctx, st, p.Clock.Now(), when)
+			if len(diffs) > 0 {
+				t.Fatalf("%s: %d rollups differ from a recomputation, e.g. %s", when, len(diffs), diffs[0])
 			}
-			check("after the import")
-			// Through the next period ends and deadlines, by the clock alone.
-			for range 8 {
-				p.Clock.Advance(12 * 24 * time.Hour)
-				check("later")
-			}
-			if _, err := readmodel.Rebuild(ctx, st, p.Clock.Now()); err != nil {
-				t.Fatal(err)
-			}
-			check("after a rebuild")
-		})
-	}
+			sameSummary(t, ctx, st, p.Clock.Now(), when)
+		}
+		check("after the import")
+		// Through the next period ends and deadlines, by the clock alone.
+		for range 8 {
+			p.Clock.Advance(12 * 24 * time.Hour)
+			check("later")
+		}
+		if _, err := readmodel.Rebuild(ctx, st, p.Clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		check("after a rebuild")
+	})
 }
