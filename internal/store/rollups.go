@@ -105,33 +105,56 @@ type StoredRollups struct {
 	Measures map[int64]RollupMeasure
 }
 
+// groupBranches bounds the plans whose groups one query reads.
+const groupBranches = 100
+
+// rollupRow is one row of ReadRollups' union.
+type rollupRow struct {
+	Kind       string
+	A, B       int64
+	Tally      string
+	Light, Pct int
+	Till       sql.NullInt64
+}
+
 // ReadRollups reads the stored rows of groups (plan, unit), plans, units
-// and measures in one query.
+// and measures: one query unless the groups span more than groupBranches
+// plans.
 func (s *Store) ReadRollups(ctx context.Context, groups [][2]int64, plans, units, measures []int64) (StoredRollups, error) {
 	out := StoredRollups{Groups: map[[2]int64]string{}, Tills: map[[2]int64]int64{}, Plans: map[int64]string{}, Units: map[int64]string{}, Measures: map[int64]RollupMeasure{}}
-	var rows []struct {
-		Kind       string
-		A, B       int64
-		Tally      string
-		Light, Pct int
-		Till       sql.NullInt64
-	}
+	var rows []rollupRow
 	q := "SELECT 'p' AS kind, plan_id AS a, 0 AS b, tally, 0 AS light, 0 AS pct, CAST(NULL AS BIGINT) AS till FROM rollup_plans WHERE plan_id IN ? " +
 		"UNION ALL SELECT 'u', unit_id, 0, tally, 0, 0, NULL FROM rollup_units WHERE unit_id IN ? " +
 		"UNION ALL SELECT 'm', measure_id, plan_id, '', light, percent, NULL FROM rollup_measures WHERE measure_id IN ?"
 	args := []any{plans, units, measures}
-	if len(groups) > 0 {
-		q += " UNION ALL SELECT 'g', plan_id, unit_id, tally, 0, 0, valid_till FROM rollup_groups WHERE "
-		for i, g := range groups {
-			if i > 0 {
-				q += " OR "
-			}
-			q += "(plan_id = ? AND unit_id = ?)"
-			args = append(args, g[0], g[1])
+	// The groups as one branch per plan (plan_id = ? AND unit_id IN ?): each
+	// is a search of the primary key whatever the number of groups, where a
+	// chain of ORs let SQLite's planner prefer a scan of a small table. At
+	// most groupBranches plans a query keeps SQLite's compound-select limit.
+	byPlan := map[int64][]int64{}
+	var order []int64
+	for _, g := range groups {
+		if byPlan[g[0]] == nil {
+			order = append(order, g[0])
 		}
+		byPlan[g[0]] = append(byPlan[g[0]], g[1])
 	}
-	if err := s.w(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
-		return out, translate(err, "load rollups")
+	for len(q) > 0 || len(order) > 0 {
+		n := min(len(order), groupBranches)
+		for i, planID := range order[:n] {
+			if i > 0 || q != "" {
+				q += " UNION ALL "
+			}
+			q += "SELECT 'g' AS kind, plan_id AS a, unit_id AS b, tally, 0 AS light, 0 AS pct, valid_till AS till FROM rollup_groups WHERE plan_id = ? AND unit_id IN ?"
+			args = append(args, planID, byPlan[planID])
+		}
+		order = order[n:]
+		var part []rollupRow
+		if err := s.w(ctx).Raw(q, args...).Scan(&part).Error; err != nil {
+			return out, translate(err, "load rollups")
+		}
+		rows = append(rows, part...)
+		q, args = "", nil
 	}
 	for _, r := range rows {
 		switch r.Kind {
