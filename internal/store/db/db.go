@@ -112,7 +112,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// server's CPU under writers, on the one connection every write
 	// queues for. Bounded, unlike GORM's statement cache, so the one-off
 	// statements of imports and bulk writes fall out again.
-	w, err := gorm.Open(sqlite.Open("file:"+path+"?"+common+"&_txlock=immediate&_stmt_cache_size=64"), gormConfig())
+	register()
+	w, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: "file:" + path + "?" + common + "&_txlock=immediate&_stmt_cache_size=64"}), gormConfig())
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -130,7 +131,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		wsql.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	r, err := gorm.Open(sqlite.Open("file:"+path+"?"+common+"&_query_only=1"), sqliteGormConfig())
+	r, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: "file:" + path + "?" + common + "&_query_only=1"}), sqliteGormConfig())
 	if err != nil {
 		wsql.Close()
 		return nil, fmt.Errorf("open sqlite readers %s: %w", path, err)
