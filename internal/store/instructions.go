@@ -88,8 +88,8 @@ func (s *Store) OpenInstructionsOfUnit(ctx context.Context, unitID int64) ([]Ins
 
 func (s *Store) openInstructions(ctx context.Context, unitID int64) *gorm.DB {
 	return s.r(ctx).Table("instructions").
-		Joins("JOIN measures ON measures.id = instructions.measure_id").
-		Where("instructions.replied_at IS NULL AND measures.closed_at IS NULL").
+		Joins("CROSS JOIN measures"). // from the open instructions, as in unitBadgeQuery
+		Where("measures.id = instructions.measure_id AND instructions.replied_at IS NULL AND measures.closed_at IS NULL").
 		Where("EXISTS (SELECT 1 FROM assignments a WHERE a.measure_id = instructions.measure_id AND a.unit_id = ? AND a.role = 'lead') OR "+
 			"EXISTS (SELECT 1 FROM instruction_units iu WHERE iu.instruction_id = instructions.id AND iu.unit_id = ?)", unitID, unitID)
 }
