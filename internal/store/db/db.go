@@ -183,8 +183,12 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
 	s, _ := g.DB()
+	// As many kept idle as may be open: with fewer, a burst of requests
+	// closed the extra connections as they came back and the next burst
+	// opened them again (a PostgreSQL backend forked per connection), which
+	// was the long tail of the pages at 32 clients.
 	s.SetMaxOpenConns(20)
-	s.SetMaxIdleConns(10)
+	s.SetMaxIdleConns(20)
 	s.SetConnMaxIdleTime(5 * time.Minute)
 	s.SetConnMaxLifetime(time.Hour)
 	if err := s.PingContext(ctx); err != nil {
