@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -23,12 +24,13 @@ type Store struct {
 	chain *auditChain
 	memo  *Memo
 	group *groupCommit // SQLite: write transactions share commits
+	reads *preparedReads
 }
 
 // New makes a Store. Its audit log is keyed with a key that lives only in
 // this process until OpenAuditChain loads the data dir's key.
 func New(d *db.DB, c clock.Clock) *Store {
-	s := &Store{db: d, clock: c, chain: newEphemeralChain(), memo: &Memo{}}
+	s := &Store{db: d, clock: c, chain: newEphemeralChain(), memo: &Memo{}, reads: &preparedReads{m: map[string]*sql.Stmt{}}}
 	if d.Dialect == db.SQLite {
 		s.group = newGroupCommit(d.W)
 	}
@@ -39,7 +41,7 @@ func New(d *db.DB, c clock.Clock) *Store {
 // each event at its moment), sharing the audit key and the transactions
 // its context carries.
 func (s *Store) WithClock(c clock.Clock) *Store {
-	return &Store{db: s.db, clock: c, chain: s.chain, memo: s.memo, group: s.group}
+	return &Store{db: s.db, clock: c, chain: s.chain, memo: s.memo, group: s.group, reads: s.reads}
 }
 
 // DB exposes the database handles (migrations, backup, ANALYZE).

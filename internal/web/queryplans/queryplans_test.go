@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"duban/internal/readmodel"
+	"duban/internal/store"
 	"duban/internal/store/db"
 	"duban/internal/synth"
 	"duban/internal/testutil"
@@ -228,6 +229,11 @@ func TestPageQueryPlans(t *testing.T) {
 					}
 					cap.on("")
 				}
+			}
+			// Every request's session read goes past GORM (a statement kept
+			// prepared on the readers): explained here.
+			for _, withStatus := range []bool{false, true} {
+				cap.qs = append(cap.qs, capturedQuery{page: "anyone (session) *", sql: store.VisitSQL(withStatus), vars: []any{100, "hash"}})
 			}
 			sqlDB, err := p.App.DB.Reader()
 			if err != nil {
