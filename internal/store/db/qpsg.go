@@ -54,6 +54,10 @@ func register() {
 			if got := C.duban_qpsg(p, 1); got != 1 {
 				return fmt.Errorf("sqlite: enable the query planner stability guarantee: %d", int(got))
 			}
+			// Read back through the same path the tests use.
+			if on, err := plannerStable(c); err != nil || !on {
+				return fmt.Errorf("sqlite: the query planner stability guarantee did not stay on (%v)", err)
+			}
 			return nil
 		}})
 	})
@@ -72,8 +76,7 @@ func handleOf(c *sqlite3.SQLiteConn) (unsafe.Pointer, error) {
 	return f.UnsafePointer(), nil
 }
 
-// plannerStable reports whether a connection has the guarantee on (for
-// tests).
+// plannerStable reports whether a connection has the guarantee on.
 func plannerStable(c *sqlite3.SQLiteConn) (bool, error) {
 	p, err := handleOf(c)
 	if err != nil {
