@@ -64,13 +64,20 @@ func (s *Service) AuditPage(ctx context.Context, q AuditQuery) (AuditPage, error
 	}
 	p.Events = events
 	p.Actions, p.ObjectTypes = auditChoices()
-	units, err := s.st.AllUnits(ctx)
+	// The names of the units the page's entries name, not of every unit.
+	var ids []int64
+	for _, e := range events {
+		if e.UnitID != nil {
+			ids = append(ids, *e.UnitID)
+		}
+	}
+	units, err := s.st.UnitsByID(ctx, ids)
 	if err != nil {
 		return p, err
 	}
 	p.UnitNames = make(map[int64]string, len(units))
-	for _, u := range units {
-		p.UnitNames[u.ID] = u.Name
+	for id, u := range units {
+		p.UnitNames[id] = u.Name
 	}
 	p.Query = url.Values{}
 	for k, v := range map[string]string{"actor": q.Actor, "action": q.Action, "object": q.ObjectType, "from": q.From, "to": q.To} {
