@@ -31,6 +31,8 @@ type groupCommit struct {
 type groupTx struct {
 	ctx      context.Context
 	fn       func(tx *gorm.DB) error
+	fin      *Finish                 // runs once per batch, after the fns that name it
+	last     func(tx *gorm.DB) error // fin in this transaction's context
 	err      error
 	panicked any
 	done     chan struct{}
@@ -43,12 +45,15 @@ var errRolledBack = errors.New("store: the write transaction was rolled back")
 func newGroupCommit(w *gorm.DB) *groupCommit { return &groupCommit{w: w, maxBatch: 64} }
 
 // do runs fn in a write transaction, possibly together with others, and
-// returns once its writes are committed (or not written at all).
-func (g *groupCommit) do(ctx context.Context, fn func(tx *gorm.DB) error) error {
+// returns once its writes are committed (or not written at all). A context
+// cancelled before fn starts keeps it from running; once it runs, it runs
+// to the end: its statements get a context without cancellation (see
+// Store.WithTxFinish).
+func (g *groupCommit) do(ctx context.Context, fn func(tx *gorm.DB) error, fin *Finish, last func(tx *gorm.DB) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	t := &groupTx{ctx: ctx, fn: fn, done: make(chan struct{})}
+	t := &groupTx{ctx: ctx, fn: fn, fin: fin, last: last, done: make(chan struct{})}
 	g.mu.Lock()
 	g.pending = append(g.pending, t)
 	lead := !g.running
@@ -118,7 +123,14 @@ func (g *groupCommit) commit(batch []*groupTx) {
 	}()
 	if len(batch) == 1 {
 		t := batch[0]
-		t.err, t.panicked = protect(func() error { return g.w.WithContext(t.ctx).Transaction(t.fn) })
+		t.err, t.panicked = protect(func() error {
+			return g.w.WithContext(context.WithoutCancel(t.ctx)).Transaction(func(tx *gorm.DB) error {
+				if err := t.fn(tx); err != nil || t.last == nil {
+					return err
+				}
+				return t.last(tx)
+			})
+		})
 		return
 	}
 	// failAll tells the batch's transactions that succeeded that their
@@ -155,7 +167,7 @@ func (g *groupCommit) commit(batch []*groupTx) {
 		}
 		// Inside a transaction gorm runs fn in a savepoint and rolls
 		// back to it when fn fails or panics.
-		t.err, t.panicked = protect(func() error { return tx.WithContext(t.ctx).Transaction(t.fn) })
+		t.err, t.panicked = protect(func() error { return tx.WithContext(context.WithoutCancel(t.ctx)).Transaction(t.fn) })
 		var marks int64
 		if err := tx.Raw("SELECT count(*) FROM temp.group_commit_mark").Scan(&marks).Error; err != nil || marks != 1 {
 			tx.Rollback()
@@ -169,6 +181,10 @@ func (g *groupCommit) commit(batch []*groupTx) {
 			return
 		}
 	}
+	if !g.finish(tx, batch) {
+		tx.Rollback()
+		return
+	}
 	if err := tx.Exec("DELETE FROM temp.group_commit_mark").Error; err != nil {
 		tx.Rollback()
 		failAll(errRolledBack)
@@ -180,4 +196,42 @@ func (g *groupCommit) commit(batch []*groupTx) {
 		return
 	}
 	g.shared.Add(int64(len(batch)))
+}
+
+// finish runs, once each and in its own savepoint, the Finishes the
+// batch's successful transactions name, in the order they were first
+// named. When one fails (or SQLite rolled the transaction back under it)
+// nothing of the batch may commit: it tells every transaction why and
+// answers false.
+func (g *groupCommit) finish(tx *gorm.DB, batch []*groupTx) bool {
+	done := map[*Finish]bool{}
+	for _, t := range batch {
+		if t.fin == nil || done[t.fin] || t.err != nil || t.panicked != nil {
+			continue
+		}
+		done[t.fin] = true
+		err, panicked := protect(func() error { return tx.WithContext(context.WithoutCancel(t.ctx)).Transaction(t.last) })
+		if err == nil && panicked == nil {
+			var marks int64
+			if e := tx.Raw("SELECT count(*) FROM temp.group_commit_mark").Scan(&marks).Error; e != nil || marks != 1 {
+				err = errRolledBack
+			}
+		}
+		if err == nil && panicked == nil {
+			continue
+		}
+		for _, u := range batch {
+			switch {
+			case u.err != nil || u.panicked != nil:
+			case u.fin == t.fin && panicked != nil:
+				u.panicked = panicked
+			case u.fin == t.fin:
+				u.err = err
+			default:
+				u.err = errRolledBack
+			}
+		}
+		return false
+	}
+	return true
 }

@@ -98,16 +98,55 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 // the transactions that wait for the writer share a commit, each in its
 // own savepoint (see groupCommit); PostgreSQL runs a plain transaction.
 func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return s.WithTxFinish(ctx, nil, fn)
+}
+
+// A Finish is the work a write transaction runs last, before its commit
+// (the read model's flush). Transactions that share a commit (SQLite's
+// group commit) and name the same Finish run it once, after all of them:
+// its fixed cost is paid once per commit, not once per write.
+type Finish struct {
+	fn func(ctx context.Context) error
+}
+
+// NewFinish makes a Finish of fn; fn gets the transaction in its context.
+func NewFinish(fn func(ctx context.Context) error) *Finish { return &Finish{fn: fn} }
+
+// WithTxFinish is WithTx that runs fin (if not nil) after fn, in the same
+// transaction, before the commit; fn failing rolls its writes back and
+// fin does not run for it. Inside a transaction already, fn joins it and
+// fin is left to the transaction's owner.
+func (s *Store) WithTxFinish(ctx context.Context, fin *Finish, fn func(ctx context.Context) error) error {
 	if s.txOf(ctx) != nil {
 		return fn(ctx)
 	}
-	run := func(tx *gorm.DB) error {
-		return fn(context.WithValue(ctx, txKey{}, txValue{db: s.db, tx: tx}))
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// Begun, a transaction runs to its end: its statements get a context
+	// without the request's cancellation. A statement interrupted half way
+	// would fail the batch it shares SQLite's writer with, and with a
+	// cancellable context mattn/go-sqlite3 runs every statement on a
+	// goroutine of its own and waits for it: two hand-offs per statement
+	// on the one connection all writes queue for.
+	ctx = context.WithoutCancel(ctx)
+	in := func(tx *gorm.DB) context.Context {
+		return context.WithValue(ctx, txKey{}, txValue{db: s.db, tx: tx})
+	}
+	run := func(tx *gorm.DB) error { return fn(in(tx)) }
+	var last func(tx *gorm.DB) error
+	if fin != nil {
+		last = func(tx *gorm.DB) error { return fin.fn(in(tx)) }
 	}
 	if s.group != nil {
-		return s.group.do(ctx, run)
+		return s.group.do(ctx, run, fin, last)
 	}
-	return s.db.W.WithContext(ctx).Transaction(run)
+	return s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := run(tx); err != nil || last == nil {
+			return err
+		}
+		return last(tx)
+	})
 }
 
 // translate maps driver errors to the model's sentinel errors.

@@ -66,11 +66,14 @@ func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
 type Service struct {
 	st    *store.Store
 	files evidence.Storage
+	flush *store.Finish // the read model's flush, last in every transaction of run
 }
 
 // New makes a Service over a store and the evidence storage.
 func New(st *store.Store, files evidence.Storage) *Service {
-	return &Service{st: st, files: files}
+	s := &Service{st: st, files: files}
+	s.flush = store.NewFinish(func(ctx context.Context) error { return readmodel.Flush(ctx, st, s.now()) })
+	return s
 }
 
 // Files is the evidence storage.
@@ -83,7 +86,9 @@ func (s *Service) now() time.Time { return s.st.Clock().Now() }
 
 // run runs fn in a new transaction and, last before commit, refreshes the
 // read model of the assignments fn's writes touched (the triggers list
-// them), so no page sees it stale. Inside the caller's transaction (ctx
+// them), so no page sees it stale. Writes that share a commit share one
+// refresh: SQLite's group commit runs the flush once, after all of them,
+// which is what lets the single writer keep up with many units. Inside the caller's transaction (ctx
 // carries one: the demo history writes hundreds of events in one) the
 // caller's commit is not ours: the list waits for its Flush or the next
 // read, and files a change removes are left on disk.
@@ -91,12 +96,7 @@ func (s *Service) run(ctx context.Context, fn func(ctx context.Context) error) e
 	if s.st.InTransaction(ctx) {
 		return fn(ctx)
 	}
-	return s.st.WithTx(ctx, func(ctx context.Context) error {
-		if err := fn(ctx); err != nil {
-			return err
-		}
-		return readmodel.Flush(ctx, s.st, s.now())
-	})
+	return s.st.WithTxFinish(ctx, s.flush, fn)
 }
 
 // leadUnit is the unit leading a measure, 0 when none does.
