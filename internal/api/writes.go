@@ -143,7 +143,7 @@ func (a *API) submit(ctx context.Context, in *ReportParams) (*reportWritten, err
 // one write: the same checks, audit, notifications and read-model flush.
 func (a *API) writeReport(ctx context.Context, in *ReportParams, submit bool) (*reportWritten, error) {
 	act := callerOf(ctx).Actor
-	row, _, err := a.seeAssignment(ctx, in.ID)
+	row, leadUnit, err := a.seeAssignment(ctx, in.ID)
 	if err != nil {
 		return nil, a.fail(ctx, err, nil)
 	}
@@ -160,7 +160,8 @@ func (a *API) writeReport(ctx context.Context, in *ReportParams, submit bool) (*
 	}
 	rin := workflow.ReportInput{AssignmentID: row.ID, PeriodID: in.Period, LockVersion: lock, ProgressState: body.ProgressState,
 		Percent: body.Percent, Progress: strings.TrimSpace(body.Progress), Problems: strings.TrimSpace(body.Problems),
-		NextSteps: strings.TrimSpace(body.NextSteps), Targets: map[int64]*float64{}, RemoveFiles: body.RemoveFiles}
+		NextSteps: strings.TrimSpace(body.NextSteps), Targets: map[int64]*float64{}, RemoveFiles: body.RemoveFiles,
+		Place: &workflow.ReportPlace{Row: row, LeadUnit: leadUnit}}
 	for _, t := range body.Targets {
 		v := t.Actual
 		rin.Targets[t.TargetID] = &v

@@ -46,6 +46,20 @@ func (s *Store) AssignmentByID(ctx context.Context, id int64) (*model.Assignment
 	return &a, translate(err, fmt.Sprintf("assignment %d", id))
 }
 
+// AssignmentOpen tells whether an assignment is signed for and its measure
+// still open (not 办结): the guard a report's write checks in its
+// transaction after deciding on what it read before. One statement of
+// fixed text.
+func (s *Store) AssignmentOpen(ctx context.Context, id int64) (signed, open bool, err error) {
+	var row struct{ Signed, Open bool }
+	res := s.r(ctx).Raw(`SELECT assignments.signed_at IS NOT NULL AS signed, measures.closed_at IS NULL AS open
+		FROM assignments JOIN measures ON measures.id = assignments.measure_id WHERE assignments.id = ?`, id).Scan(&row)
+	if res.Error == nil && res.RowsAffected == 0 {
+		return false, false, fmt.Errorf("assignment %d: %w", id, model.ErrNotFound)
+	}
+	return row.Signed, row.Open, translate(res.Error, fmt.Sprintf("assignment %d", id))
+}
+
 // CreateAssignments adds assignments, filling in their IDs.
 func (s *Store) CreateAssignments(ctx context.Context, as []model.Assignment) error {
 	return translate(s.w(ctx).Create(&as).Error, "create assignments")

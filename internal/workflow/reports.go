@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"duban/internal/evidence"
+	"duban/internal/format"
 	"duban/internal/model"
 	"duban/internal/store"
 	"duban/internal/validate"
@@ -28,6 +29,18 @@ type ReportInput struct {
 	Targets       map[int64]*float64 // target ID → actual value; nil or absent: not given
 	AddFiles      []NewFile
 	RemoveFiles   []int64 // attachment IDs to take off the report
+	// Place is the assignment and period as the caller loaded them
+	// (AssignmentPeriod) to check the actor and read the form, so the save
+	// does not read them again; nil (or a nil part): the save loads them.
+	Place *ReportPlace
+}
+
+// ReportPlace is where a report belongs: its assignment (with the leading
+// unit of its measure) and its period.
+type ReportPlace struct {
+	Row      *store.AssignmentRow
+	LeadUnit int64
+	Period   *model.Period
 }
 
 // NewFile is an evidence file already in storage, to attach.
@@ -88,16 +101,26 @@ func (s *Service) discard(ctx context.Context, files []NewFile) {
 // answer is ErrStale. New files are removed from storage again when the
 // save fails; files taken off the report are deleted, unless a submitted
 // version lists them.
+//
+// What the save decides on is read first, outside the write transaction
+// (on SQLite every unit's write queues for the one writer, so its reads
+// run beside the queue, not in it); the transaction then writes only if
+// none of it moved: the report by its state and lock version (the files
+// and versions change only with them), the assignment and the measure by
+// one guard.
 func (s *Service) SaveReport(ctx context.Context, a store.Actor, in ReportInput, submit bool) (*model.Report, error) {
 	var (
 		out  *model.Report
 		drop []string
 	)
-	err := s.run(ctx, func(ctx context.Context) error {
-		var err error
-		out, drop, err = s.saveReport(ctx, a, in, submit)
-		return err
-	})
+	ld, err := s.loadSave(ctx, a, in, submit)
+	if err == nil {
+		err = s.run(ctx, func(ctx context.Context) error {
+			var err error
+			out, drop, err = s.applySave(ctx, a, in, ld)
+			return err
+		})
+	}
 	if err != nil {
 		s.discard(ctx, in.AddFiles)
 		return nil, err
@@ -110,136 +133,183 @@ func (s *Service) SaveReport(ctx context.Context, a store.Actor, in ReportInput,
 	return out, nil
 }
 
-func (s *Service) saveReport(ctx context.Context, a store.Actor, in ReportInput, submit bool) (*model.Report, []string, error) {
+// saveLoad is what a report save decides on, read before its write
+// transaction.
+type saveLoad struct {
+	row      *store.AssignmentRow
+	p        *model.Period
+	leadUnit int64
+	obj      string
+	action   string
+	from, to string
+	cur      *model.Report // nil: no report yet
+	targets  []model.Target
+	files    []model.Attachment // the report's current files
+	listed   Snapshot           // the latest submitted version's, when there is one
+	notifyTo []int64            // a submission's recipients
+	note     string             // and what their notification says
+}
+
+func (s *Service) loadSave(ctx context.Context, a store.Actor, in ReportInput, submit bool) (*saveLoad, error) {
 	now := s.now()
-	asg, err := s.st.AssignmentByID(ctx, in.AssignmentID)
-	if err != nil {
-		return nil, nil, err
-	}
-	m, err := s.st.MeasureByID(ctx, asg.MeasureID)
-	if err != nil {
-		return nil, nil, err
-	}
-	p, err := s.st.PeriodByID(ctx, in.PeriodID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if p.PlanID != m.PlanID {
-		return nil, nil, fmt.Errorf("period %d of another plan: %w", p.ID, model.ErrNotFound)
-	}
-	leadUnit, err := s.leadUnit(ctx, m.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	obj := ReportObject(asg.Role)
-	kind := KindOf(a, obj, asg.UnitID, leadUnit)
-	cur, err := s.st.ReportOf(ctx, asg.ID, p.ID)
-	exists := err == nil
-	if err != nil && !errors.Is(err, model.ErrNotFound) {
-		return nil, nil, err
-	}
-	from := StateNone
-	if exists {
-		from = cur.State
-	}
-	action := ActSave
+	ld := &saveLoad{action: ActSave}
 	if submit {
-		action = ActSubmit
+		ld.action = ActSubmit
 	}
-	to, err := Next(obj, from, action, kind)
-	if err != nil {
-		return nil, nil, err
+	var err error
+	pl := in.Place
+	if pl != nil && pl.Row != nil && pl.Row.ID == in.AssignmentID {
+		ld.row, ld.leadUnit = pl.Row, pl.LeadUnit
+	} else if ld.row, ld.leadUnit, err = s.AssignmentRow(ctx, in.AssignmentID); err != nil {
+		return nil, err
+	}
+	if pl != nil && pl.Period != nil && pl.Period.ID == in.PeriodID {
+		ld.p = pl.Period
+	} else if ld.p, err = s.st.PeriodByID(ctx, in.PeriodID); err != nil {
+		return nil, err
+	}
+	if ld.p.PlanID != ld.row.PlanID {
+		return nil, fmt.Errorf("period %d of another plan: %w", ld.p.ID, model.ErrNotFound)
+	}
+	asg := &ld.row.Assignment
+	ld.obj = ReportObject(asg.Role)
+	kind := KindOf(a, ld.obj, asg.UnitID, ld.leadUnit)
+	// The report first: whatever else changes after it changes its lock
+	// version, which the write checks.
+	ld.from = StateNone
+	switch cur, err := s.st.ReportOf(ctx, asg.ID, ld.p.ID); {
+	case err == nil:
+		ld.cur, ld.from = cur, cur.State
+	case !errors.Is(err, model.ErrNotFound):
+		return nil, err
+	}
+	if ld.to, err = Next(ld.obj, ld.from, ld.action, kind); err != nil {
+		return nil, err
 	}
 	switch {
 	case asg.SignedAt == nil:
-		return nil, nil, ErrNotSigned
-	case m.ClosedAt != nil:
-		return nil, nil, ErrMeasureClosed
-	case today(now).Before(today(p.StartsOn)):
-		return nil, nil, ErrPeriodNotOpen
-	case exists && cur.LockVersion != in.LockVersion, !exists && in.LockVersion != 0:
-		return nil, nil, ErrStale
+		return nil, ErrNotSigned
+	case ld.row.Closed():
+		return nil, ErrMeasureClosed
+	case today(now).Before(today(ld.p.StartsOn)):
+		return nil, ErrPeriodNotOpen
+	case ld.cur != nil && ld.cur.LockVersion != in.LockVersion, ld.cur == nil && in.LockVersion != 0:
+		return nil, ErrStale
 	}
 	if err := in.Validate(submit).Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	if ld.targets, err = s.st.TargetsOf(ctx, asg.MeasureID); err != nil {
+		return nil, err
+	}
+	if ld.cur != nil {
+		if ld.files, err = s.st.CurrentAttachments(ctx, ld.cur.ID); err != nil {
+			return nil, err
+		}
+		if ld.cur.VersionNo > 0 {
+			v, err := s.st.LatestReportVersion(ctx, ld.cur.ID)
+			if err != nil {
+				return nil, err
+			}
+			if ld.listed, err = ParseSnapshot(v.Snapshot); err != nil {
+				return nil, err
+			}
+		}
+	}
+	kept := 0
+	for _, f := range ld.files {
+		if !slices.Contains(in.RemoveFiles, f.ID) {
+			kept++
+		}
+	}
+	if kept+len(in.AddFiles) > MaxFiles {
+		return nil, validate.Refuse("files", "report.form.err.too_many_files")
+	}
+	if submit {
+		if ld.obj == ObjInput {
+			if ld.leadUnit != 0 {
+				ld.notifyTo, err = s.st.UnitUserIDs(ctx, ld.leadUnit)
+			}
+		} else {
+			ld.notifyTo, err = s.st.ReviewerIDs(ctx)
+		}
+		if err != nil {
+			return nil, err
+		}
+		b, _ := json.Marshal(Note{Measure: format.MeasureName(ld.row.DomainLabel, ld.row.MeasureLabel, ld.row.MeasureTitle),
+			Unit: ld.row.UnitName, Period: ld.p.Label})
+		ld.note = string(b)
+	}
+	return ld, nil
+}
 
-	r := &model.Report{AssignmentID: asg.ID, PeriodID: p.ID}
-	if exists {
+// applySave writes what loadSave decided, in the write transaction ctx
+// carries, unless the report, the assignment or the measure moved since.
+func (s *Service) applySave(ctx context.Context, a store.Actor, in ReportInput, ld *saveLoad) (*model.Report, []string, error) {
+	now := s.now()
+	submit := ld.action == ActSubmit
+	asg := &ld.row.Assignment
+	signed, open, err := s.st.AssignmentOpen(ctx, asg.ID)
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case !signed:
+		return nil, nil, ErrNotSigned
+	case !open:
+		return nil, nil, ErrMeasureClosed
+	}
+	r := &model.Report{AssignmentID: asg.ID, PeriodID: ld.p.ID}
+	old := map[string]any{"state": ld.from}
+	if cur := ld.cur; cur != nil {
 		c := *cur
 		r = &c
-	}
-	old := map[string]any{"state": from}
-	if exists {
 		old["lock_version"], old["version_no"] = cur.LockVersion, cur.VersionNo
 		old["progress_state"], old["percent"] = cur.ProgressState, cur.Percent
 	}
-	prevVersions := r.VersionNo
-	r.State, r.ProgressState, r.Percent = to, in.ProgressState, in.Percent
+	r.State, r.ProgressState, r.Percent = ld.to, in.ProgressState, in.Percent
 	r.Progress, r.Problems, r.NextSteps = in.Progress, in.Problems, in.NextSteps
 	if submit {
 		at := now.UTC()
 		r.VersionNo++
 		r.SubmittedAt, r.SubmittedBy = &at, userPtr(a.UserID)
 	}
-	if exists {
-		if err := s.st.UpdateReport(ctx, r, from, in.LockVersion); err != nil {
-			if errors.Is(err, model.ErrConflict) {
-				return nil, nil, ErrStale
-			}
-			return nil, nil, err
-		}
-	} else if err := s.st.CreateReport(ctx, r); err != nil {
-		if errors.Is(err, model.ErrConflict) {
-			return nil, nil, ErrStale
-		}
+	if ld.cur != nil {
+		err = s.st.UpdateReport(ctx, r, ld.from, in.LockVersion)
+	} else {
+		err = s.st.CreateReport(ctx, r)
+	}
+	if errors.Is(err, model.ErrConflict) {
+		return nil, nil, ErrStale
+	}
+	if err != nil {
 		return nil, nil, err
 	}
 
 	// Actual values, only for the measure's own targets.
-	targets, err := s.st.TargetsOf(ctx, m.ID)
-	if err != nil {
-		return nil, nil, err
-	}
 	var vals []model.TargetValue
-	for _, t := range targets {
+	for _, t := range ld.targets {
 		if v := in.Targets[t.ID]; v != nil {
 			x := *v
 			vals = append(vals, model.TargetValue{TargetID: t.ID, Value: &x})
 		}
 	}
 	// A report just created has no values to replace.
-	if exists || len(vals) > 0 {
+	if ld.cur != nil || len(vals) > 0 {
 		if err := s.st.SetTargetValues(ctx, r.ID, vals); err != nil {
 			return nil, nil, err
 		}
 	}
 
 	// Evidence: files a submitted version lists stay for the history.
-	files, err := s.st.CurrentAttachments(ctx, r.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	var listed Snapshot
-	if prevVersions > 0 {
-		v, err := s.st.LatestReportVersion(ctx, r.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		if listed, err = ParseSnapshot(v.Snapshot); err != nil {
-			return nil, nil, err
-		}
-	}
 	var drop []string
 	var removed []int64
 	var current []model.Attachment // the files the report carries after this save, by ID
-	kept := len(files)
-	for _, f := range files {
+	for _, f := range ld.files {
 		if !slices.Contains(in.RemoveFiles, f.ID) {
 			current = append(current, f)
 			continue
 		}
-		if listed.HasFile(f.ID) {
+		if ld.listed.HasFile(f.ID) {
 			err = s.st.MarkAttachmentRemoved(ctx, f.ID, a.UserID, now)
 		} else {
 			err = s.st.DeleteAttachment(ctx, f.ID)
@@ -249,10 +319,6 @@ func (s *Service) saveReport(ctx context.Context, a store.Actor, in ReportInput,
 			return nil, nil, err
 		}
 		removed = append(removed, f.ID)
-		kept--
-	}
-	if kept+len(in.AddFiles) > MaxFiles {
-		return nil, nil, validate.Refuse("files", "report.form.err.too_many_files")
 	}
 	var added []string
 	for _, f := range in.AddFiles {
@@ -265,7 +331,7 @@ func (s *Service) saveReport(ctx context.Context, a store.Actor, in ReportInput,
 		added = append(added, f.Name)
 	}
 
-	newVals := map[string]any{"state": to, "lock_version": r.LockVersion, "version_no": r.VersionNo,
+	newVals := map[string]any{"state": ld.to, "lock_version": r.LockVersion, "version_no": r.VersionNo,
 		"progress_state": r.ProgressState, "percent": r.Percent}
 	if len(added) > 0 {
 		newVals["files_added"] = added
@@ -277,34 +343,24 @@ func (s *Service) saveReport(ctx context.Context, a store.Actor, in ReportInput,
 		// The version lists what this transaction just wrote: the
 		// measure's targets with the values given, the files kept and
 		// added (new IDs are higher, so the order is the stored one).
-		b, _ := json.Marshal(BuildSnapshot(r, targets, vals, current))
+		b, _ := json.Marshal(BuildSnapshot(r, ld.targets, vals, current))
 		if err := s.st.AddReportVersion(ctx, &model.ReportVersion{ReportID: r.ID, VersionNo: r.VersionNo,
 			Snapshot: string(b), SubmittedAt: now.UTC(), SubmittedBy: userPtr(a.UserID)}); err != nil {
 			return nil, nil, err
 		}
-		resolved, err := s.resolvePrompts(ctx, a, asg, leadUnit, p.ID)
+		resolved, err := s.resolvePrompts(ctx, a, asg, ld.leadUnit, ld.p.ID)
 		if err != nil {
 			return nil, nil, err
 		}
 		if len(resolved) > 0 {
 			newVals["prompts_resolved"] = resolved
 		}
-		var to []int64
-		if obj == ObjInput {
-			if leadUnit != 0 {
-				to, err = s.st.UnitUserIDs(ctx, leadUnit)
-			}
-		} else {
-			to, err = s.st.ReviewerIDs(ctx)
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		if err := s.notify(ctx, to, NoteReviewWaiting, "report", r.ID, m, asg.UnitID, p.Label, ""); err != nil {
+		if err := s.st.Notify(ctx, ld.notifyTo, model.Notification{Kind: NoteReviewWaiting, ObjectType: "report",
+			ObjectID: r.ID, Message: ld.note}); err != nil {
 			return nil, nil, err
 		}
 	}
-	if err := s.st.Audit(ctx, a, store.AuditEntry{Action: "report." + action, ObjectType: "report", ObjectID: r.ID,
+	if err := s.st.Audit(ctx, a, store.AuditEntry{Action: "report." + ld.action, ObjectType: "report", ObjectID: r.ID,
 		Old: old, New: newVals}); err != nil {
 		return nil, nil, err
 	}

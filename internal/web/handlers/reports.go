@@ -98,6 +98,7 @@ func (h *Handlers) SaveReport(c echo.Context) error {
 		h.discardUploads(ctx, sub.ups)
 		return h.reportFormAgain(c, sub, sub.status, "", nil)
 	}
+	sub.in.Place = &workflow.ReportPlace{Row: row, LeadUnit: leadUnit, Period: p}
 	rep, err := h.Flow.SaveReport(ctx, a, sub.in, sub.submit)
 	if err != nil {
 		return h.saveRefused(c, sub, err) // the service removed the new files
