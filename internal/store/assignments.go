@@ -222,16 +222,32 @@ func (s *Store) AssignmentRowsOfMeasure(ctx context.Context, measureID int64) ([
 	return s.assignmentRows(ctx, func(q *gorm.DB) *gorm.DB { return q.Where("assignments.measure_id = ?", measureID) })
 }
 
-// AssignmentRowByID loads one assignment row.
-func (s *Store) AssignmentRowByID(ctx context.Context, id int64) (*AssignmentRow, error) {
-	rows, err := s.assignmentRows(ctx, func(q *gorm.DB) *gorm.DB { return q.Where("assignments.id = ?", id) })
+// AssignmentRowAndLead loads one assignment row and the unit leading its
+// measure (0 when none does) in one statement: what every page and write
+// about one assignment checks first.
+func (s *Store) AssignmentRowAndLead(ctx context.Context, id int64) (*AssignmentRow, int64, error) {
+	var rows []struct {
+		AssignmentRow
+		LeadUnitID *int64
+	}
+	err := s.r(ctx).Table("assignments").
+		Select(assignmentRowSelect+", (SELECT lead.unit_id FROM assignments lead WHERE lead.measure_id = assignments.measure_id AND lead.role = ? ORDER BY lead.id LIMIT 1) AS lead_unit_id", model.AssignLead).
+		Joins("JOIN units ON units.id = assignments.unit_id").
+		Joins("JOIN measures ON measures.id = assignments.measure_id").
+		Joins("JOIN domains ON domains.id = measures.domain_id").
+		Joins("JOIN plans ON plans.id = measures.plan_id").
+		Where("assignments.id = ?", id).Scan(&rows).Error
 	if err != nil {
-		return nil, err
+		return nil, 0, translate(err, fmt.Sprintf("assignment %d", id))
 	}
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("assignment %d: %w", id, model.ErrNotFound)
+		return nil, 0, fmt.Errorf("assignment %d: %w", id, model.ErrNotFound)
 	}
-	return &rows[0], nil
+	var lead int64
+	if rows[0].LeadUnitID != nil {
+		lead = *rows[0].LeadUnitID
+	}
+	return &rows[0].AssignmentRow, lead, nil
 }
 
 // LeadAssignmentsOf returns the lead assignment of each of the measures

@@ -56,15 +56,7 @@ func IsOwner(a store.Actor, assignedUnit int64) bool {
 // AssignmentRow loads an assignment with its plan and unit and its
 // measure's lead unit (0 when none), for the object checks above.
 func (s *Service) AssignmentRow(ctx context.Context, id int64) (*store.AssignmentRow, int64, error) {
-	row, err := s.st.AssignmentRowByID(ctx, id)
-	if err != nil {
-		return nil, 0, err
-	}
-	leads, err := s.st.LeadAssignmentsOf(ctx, []int64{row.MeasureID})
-	if err != nil {
-		return nil, 0, err
-	}
-	return row, leads[row.MeasureID].UnitID, nil
+	return s.st.AssignmentRowAndLead(ctx, id)
 }
 
 // Attachment loads an evidence file a may download: the owner any of its
