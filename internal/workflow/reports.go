@@ -114,6 +114,9 @@ func (s *Service) SaveReport(ctx context.Context, a store.Actor, in ReportInput,
 		drop []string
 	)
 	ld, err := s.loadSave(ctx, a, in, submit)
+	if h := afterLoadSave; h != nil && err == nil {
+		h()
+	}
 	if err == nil {
 		err = s.run(ctx, func(ctx context.Context) error {
 			var err error
@@ -132,6 +135,10 @@ func (s *Service) SaveReport(ctx context.Context, a store.Actor, in ReportInput,
 	}
 	return out, nil
 }
+
+// afterLoadSave, when set (by tests), runs between a save's reads and its
+// write transaction: where another writer may get in.
+var afterLoadSave func()
 
 // saveLoad is what a report save decides on, read before its write
 // transaction.

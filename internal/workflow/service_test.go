@@ -530,3 +530,80 @@ func TestPromptsAndClosure(t *testing.T) {
 		t.Fatalf("closed measure's page: close %v reopen %v prompt %v, %v", pg.CanClose, pg.CanReopen, pg.CanPrompt, err)
 	}
 }
+
+// TestSaveChecksWhatMovedSinceItsReads: a save reads the report, the
+// assignment and the measure before its write transaction; whatever
+// another writer changes in between is caught there, and nothing of the
+// late save is written: a newer save of the draft (stale), a report
+// created meanwhile (stale), the measure closed meanwhile (closed).
+func TestSaveChecksWhatMovedSinceItsReads(t *testing.T) {
+	e := setup(t)
+	e.signAll()
+	ctx := context.Background()
+	a := e.actors["canlian"]
+	r, err := e.wf.SaveReport(ctx, a, input(e.input, e.period.ID, 0), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// between runs fn once, between the late save's reads and its writes.
+	between := func(fn func()) (restore func()) {
+		var once bool
+		return workflow.SetAfterLoadSave(func() {
+			if !once {
+				once = true
+				fn()
+			}
+		})
+	}
+	restore := between(func() {
+		in := input(e.input, e.period.ID, r.LockVersion)
+		in.Progress = "先到的内容"
+		if _, err := e.wf.SaveReport(ctx, a, in, false); err != nil {
+			t.Error(err)
+		}
+	})
+	late := input(e.input, e.period.ID, r.LockVersion)
+	late.Progress = "后到的内容"
+	_, err = e.wf.SaveReport(ctx, a, late, true)
+	restore()
+	if !errors.Is(err, workflow.ErrStale) {
+		t.Fatalf("late save of a draft saved meanwhile = %v, want ErrStale", err)
+	}
+	if got, _ := e.st.ReportOf(ctx, e.input.ID, e.period.ID); got.Progress != "先到的内容" || got.State != model.ReportDraft {
+		t.Fatalf("report = %q in state %s", got.Progress, got.State)
+	}
+
+	tai := e.actors["taishan"]
+	restore = between(func() {
+		if _, err := e.wf.SaveReport(ctx, tai, input(e.other, e.period.ID, 0), false); err != nil {
+			t.Error(err)
+		}
+	})
+	_, err = e.wf.SaveReport(ctx, tai, input(e.other, e.period.ID, 0), false)
+	restore()
+	if !errors.Is(err, workflow.ErrStale) {
+		t.Fatalf("late first save of a report created meanwhile = %v, want ErrStale", err)
+	}
+
+	done := input(e.lead, e.period.ID, 0) // what closing asks for first
+	done.ProgressState, done.Percent = model.ProgressDone, 100
+	if _, err := e.wf.SaveReport(ctx, e.actors["jiaoyuju"], done, true); err != nil {
+		t.Fatal(err)
+	}
+	restore = between(func() {
+		if err := e.wf.CloseMeasure(ctx, e.actors["duchashi"], e.f.Measures[0].ID, time.Time{}, "已办结"); err != nil {
+			t.Error(err)
+		}
+	})
+	cur, _ := e.st.ReportOf(ctx, e.input.ID, e.period.ID)
+	again := input(e.input, e.period.ID, cur.LockVersion)
+	again.Progress = "办结后的内容"
+	_, err = e.wf.SaveReport(ctx, a, again, false)
+	restore()
+	if !errors.Is(err, workflow.ErrMeasureClosed) {
+		t.Fatalf("save on a measure closed meanwhile = %v, want ErrMeasureClosed", err)
+	}
+	if got, _ := e.st.ReportOf(ctx, e.input.ID, e.period.ID); got.Progress != "先到的内容" || got.LockVersion != cur.LockVersion {
+		t.Fatalf("report after the refused save = %q at lock %d", got.Progress, got.LockVersion)
+	}
+}
