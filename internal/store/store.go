@@ -129,9 +129,11 @@ func (s *Store) WithTxFinish(ctx context.Context, fin *Finish, fn func(ctx conte
 	// cancellable context mattn/go-sqlite3 runs every statement on a
 	// goroutine of its own and waits for it: two hand-offs per statement
 	// on the one connection all writes queue for.
-	ctx = context.WithoutCancel(ctx)
+	// (Until it begins, the group commit still drops a transaction whose
+	// request went away while it waited.)
+	begun := context.WithoutCancel(ctx)
 	in := func(tx *gorm.DB) context.Context {
-		return context.WithValue(ctx, txKey{}, txValue{db: s.db, tx: tx})
+		return context.WithValue(begun, txKey{}, txValue{db: s.db, tx: tx})
 	}
 	run := func(tx *gorm.DB) error { return fn(in(tx)) }
 	var last func(tx *gorm.DB) error
@@ -141,7 +143,7 @@ func (s *Store) WithTxFinish(ctx context.Context, fin *Finish, fn func(ctx conte
 	if s.group != nil {
 		return s.group.do(ctx, run, fin, last)
 	}
-	return s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.W.WithContext(begun).Transaction(func(tx *gorm.DB) error {
 		if err := run(tx); err != nil || last == nil {
 			return err
 		}
