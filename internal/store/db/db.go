@@ -365,6 +365,7 @@ type Statement struct {
 	SQL    string
 	Vars   []any
 	DryRun bool // a subquery being built into its outer statement, not sent
+	Writer bool // run on SQLite's one writer connection, which every write queues for
 }
 
 // Observe calls fn after every statement either handle runs; name keeps
@@ -382,7 +383,8 @@ func (d *DB) Observe(name string, fn func(Statement)) error {
 			"delete": func(n string, f func(*gorm.DB)) error { return cb.Delete().After("gorm:delete").Register(n, f) },
 		} {
 			err := register(fmt.Sprintf("%s:%s%d", name, kind, i), func(g *gorm.DB) {
-				fn(Statement{Kind: kind, SQL: g.Statement.SQL.String(), Vars: g.Statement.Vars, DryRun: g.DryRun})
+				fn(Statement{Kind: kind, SQL: g.Statement.SQL.String(), Vars: g.Statement.Vars, DryRun: g.DryRun,
+					Writer: i == 1 && d.Dialect == SQLite})
 			})
 			if err != nil {
 				return fmt.Errorf("observe %s: %w", kind, err)
