@@ -48,6 +48,10 @@ func TestGroupCommit(t *testing.T) {
 					if err := unit(ctx, name); err != nil {
 						return err
 					}
+					// Hold the writer a moment, so the others queue and
+					// share commits even on a machine that runs each
+					// transaction faster than the next one arrives.
+					time.Sleep(time.Millisecond)
 					switch {
 					case i%16 == 5:
 						return errors.New("refused")
