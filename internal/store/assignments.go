@@ -195,12 +195,18 @@ const assignmentRowSelect = "assignments.*, units.name AS unit_name, " +
 	"domains.id AS domain_id, domains.label AS domain_label, domains.title AS domain_title, " +
 	"plans.id AS plan_id, plans.title AS plan_title, plans.start_on AS plan_start_on"
 
-func (s *Store) assignmentRows(ctx context.Context, where func(*gorm.DB) *gorm.DB) ([]AssignmentRow, error) {
-	q := s.r(ctx).Table("assignments").Select(assignmentRowSelect).
+// assignmentRowQuery selects assignment rows (the columns of
+// assignmentRowSelect, then extra) with the joins they are read from.
+func (s *Store) assignmentRowQuery(ctx context.Context, extra string, args ...any) *gorm.DB {
+	return s.r(ctx).Table("assignments").Select(assignmentRowSelect+extra, args...).
 		Joins("JOIN units ON units.id = assignments.unit_id").
 		Joins("JOIN measures ON measures.id = assignments.measure_id").
 		Joins("JOIN domains ON domains.id = measures.domain_id").
 		Joins("JOIN plans ON plans.id = measures.plan_id")
+}
+
+func (s *Store) assignmentRows(ctx context.Context, where func(*gorm.DB) *gorm.DB) ([]AssignmentRow, error) {
+	q := s.assignmentRowQuery(ctx, "")
 	var rows []AssignmentRow
 	err := where(q).Order("plans.id DESC, measures.position, assignments.role, assignments.id").Scan(&rows).Error
 	return rows, translate(err, "list assignments")
@@ -230,12 +236,7 @@ func (s *Store) AssignmentRowAndLead(ctx context.Context, id int64) (*Assignment
 		AssignmentRow
 		LeadUnitID *int64
 	}
-	err := s.r(ctx).Table("assignments").
-		Select(assignmentRowSelect+", (SELECT lead.unit_id FROM assignments lead WHERE lead.measure_id = assignments.measure_id AND lead.role = ? ORDER BY lead.id LIMIT 1) AS lead_unit_id", model.AssignLead).
-		Joins("JOIN units ON units.id = assignments.unit_id").
-		Joins("JOIN measures ON measures.id = assignments.measure_id").
-		Joins("JOIN domains ON domains.id = measures.domain_id").
-		Joins("JOIN plans ON plans.id = measures.plan_id").
+	err := s.assignmentRowQuery(ctx, ", (SELECT lead.unit_id FROM assignments lead WHERE lead.measure_id = assignments.measure_id AND lead.role = ? ORDER BY lead.id LIMIT 1) AS lead_unit_id", model.AssignLead).
 		Where("assignments.id = ?", id).Scan(&rows).Error
 	if err != nil {
 		return nil, 0, translate(err, fmt.Sprintf("assignment %d", id))

@@ -55,6 +55,11 @@ func (s *Service) notify(ctx context.Context, users []int64, kind, objType strin
 		}
 		n.Unit = u.Name
 	}
+	return s.st.Notify(ctx, users, model.Notification{Kind: kind, ObjectType: objType, ObjectID: objID, Message: n.message()})
+}
+
+// message is the note as stored in notifications.message.
+func (n Note) message() string {
 	b, _ := json.Marshal(n)
-	return s.st.Notify(ctx, users, model.Notification{Kind: kind, ObjectType: objType, ObjectID: objID, Message: string(b)})
+	return string(b)
 }

@@ -243,9 +243,8 @@ func (s *Service) loadSave(ctx context.Context, a store.Actor, in ReportInput, s
 		if err != nil {
 			return nil, err
 		}
-		b, _ := json.Marshal(Note{Measure: format.MeasureName(ld.row.DomainLabel, ld.row.MeasureLabel, ld.row.MeasureTitle),
-			Unit: ld.row.UnitName, Period: ld.p.Label})
-		ld.note = string(b)
+		ld.note = Note{Measure: format.MeasureName(ld.row.DomainLabel, ld.row.MeasureLabel, ld.row.MeasureTitle),
+			Unit: ld.row.UnitName, Period: ld.p.Label}.message()
 	}
 	return ld, nil
 }
